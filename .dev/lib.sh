@@ -1,0 +1,52 @@
+# Shared by .dev/setup, .dev/demo and .dev/test. Sourced, not run.
+# Decides how the WASM client is built on this machine and exports the environment for it.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}"
+E2E_BIN="$ROOT/end2end/node_modules/.bin"
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else die "need root for: $*"; fi
+}
+
+rustup_has_wasm() {
+  command -v rustup >/dev/null && rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown
+}
+
+# The WASM route: "rustup" (prebuilt std via rustup) or "debian" (Debian rustc-web + -Zbuild-std).
+wasm_route() {
+  if [ -n "${RAPPORT_WASM_ROUTE:-}" ]; then echo "$RAPPORT_WASM_ROUTE"; return; fi
+  if rustup_has_wasm; then echo rustup; else echo debian; fi
+}
+
+# Exports PATH, cargo-leptos flags and build environment for the chosen route.
+toolchain_env() {
+  ROUTE="$(wasm_route)"
+  export PATH="$E2E_BIN:$CARGO_HOME/bin:$PATH"
+  LEPTOS_ARGS=()
+  BOOTSTRAP_ENV=()
+  if [ "$ROUTE" = debian ]; then
+    # One compiler for server and client: Debian's rustc 1.96 (rustup's proxies come later on PATH).
+    export PATH="/usr/bin:$PATH"
+    LEPTOS_ARGS=(--lib-cargo-args=-Zbuild-std=std,panic_abort)
+    BOOTSTRAP_ENV=(RUSTC_BOOTSTRAP=1)
+  fi
+  # The same flags cargo-leptos uses for debug builds, so `cargo test` reuses its artifacts.
+  export RUSTFLAGS="${RUSTFLAGS:---cfg erase_components}"
+  export LEPTOS_OUTPUT_NAME=rapport LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg
+  export CARGO_TERM_PROGRESS_WHEN=never
+}
+
+wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"
+}
+
+# cargo-leptos builds the server and the WASM client. `$1`: "debug" or "release".
+leptos_build() {
+  local profile_flag=()
+  [ "${1:-debug}" = release ] && profile_flag=(--release)
+  (cd "$ROOT" && env "${BOOTSTRAP_ENV[@]}" cargo leptos build "${profile_flag[@]}" "${LEPTOS_ARGS[@]}")
+}

@@ -1,0 +1,45 @@
+//! A person's own account: profile and sessions.
+
+pub mod api;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::shell::format::{day, when};
+use crate::shell::notice::{ErrorNotice, Loading};
+use crate::shell::use_session;
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let session = use_session();
+    let overview = Resource::new(move || session.sign_out_everywhere.version().get(), |_| api::load_account_overview());
+    view! {
+        <Title text="Your account"/>
+        <section class="page narrow">
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match overview.await {
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                        Ok(account) => view! {
+                            <h1>{format!("Hello, {}", account.viewer.display_name)}</h1>
+                            <dl class="facts">
+                                <dt>"Email"</dt><dd>{account.viewer.email.clone()}</dd>
+                                <dt>"Account type"</dt><dd>{account.viewer.role.label()}</dd>
+                                <dt>"Member since"</dt><dd>{day(account.member_since)}</dd>
+                            </dl>
+                            <h2>"Where you're signed in"</h2>
+                            <ul class="plain-list">
+                                {account.sessions.into_iter().map(|s| view! {
+                                    <li>{format!("{} — since {}", s.device, when(s.started_at))}</li>
+                                }).collect_view()}
+                            </ul>
+                            <ActionForm action=session.sign_out_everywhere>
+                                <button type="submit" class="button button--secondary">"Sign out everywhere"</button>
+                            </ActionForm>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}

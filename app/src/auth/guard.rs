@@ -1,0 +1,67 @@
+//! The one place that decides who may call what. Every server function starts here.
+
+use chrono::Utc;
+use http::request::Parts;
+use leptos::prelude::use_context;
+
+use super::model::{Role, Viewer};
+use super::session::{session_token_from, token_hash};
+use crate::data::sessions;
+use crate::error::AppError;
+use crate::state::{app_state, AppState};
+
+/// Who may call a server function.
+#[derive(Clone, Copy, Debug)]
+pub enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any signed-in account.
+    SignedIn,
+    /// Signed in with one of these roles.
+    Roles(&'static [Role]),
+}
+
+/// Checks the caller against `access`. Returns the viewer when signed in.
+/// A refusal also sets the HTTP status (401 or 403) of the response.
+pub async fn authorize(access: Access) -> Result<Option<Viewer>, AppError> {
+    let state = app_state()?;
+    let viewer = viewer_of_request(&state).await?;
+    let refusal = match (access, &viewer) {
+        (Access::Public, _) => None,
+        (_, None) => Some(AppError::Unauthorized),
+        (Access::SignedIn, Some(_)) => None,
+        (Access::Roles(roles), Some(viewer)) if viewer.may_enter(roles) => None,
+        (Access::Roles(roles), Some(_)) => Some(AppError::Forbidden(format!(
+            "This area is for {} accounts.",
+            roles.iter().map(|r| r.label()).collect::<Vec<_>>().join(" or ")
+        ))),
+    };
+    match refusal {
+        None => Ok(viewer),
+        Some(error) => {
+            super::respond::set_error_status(&error);
+            Err(error)
+        }
+    }
+}
+
+/// Like [`authorize`] for areas that need an account: returns the viewer or the refusal.
+pub async fn require(access: Access) -> Result<Viewer, AppError> {
+    authorize(access).await?.ok_or_else(|| {
+        super::respond::set_error_status(&AppError::Unauthorized);
+        AppError::Unauthorized
+    })
+}
+
+async fn viewer_of_request(state: &AppState) -> Result<Option<Viewer>, AppError> {
+    let Some(parts) = use_context::<Parts>() else {
+        return Ok(None);
+    };
+    let Some(token) = session_token_from(&parts) else {
+        return Ok(None);
+    };
+    let found = sessions::find_user(&state.db, &token_hash(&state.security.secret, &token), Utc::now()).await?;
+    Ok(found.and_then(|s| {
+        Role::parse(&s.role).map(|role| Viewer { user_id: s.user_id, display_name: s.display_name, email: s.email, role })
+    }))
+}

@@ -1,0 +1,97 @@
+//! Turning outcomes into HTTP: status codes for script callers, redirects for plain forms.
+
+use http::header::{ACCEPT, REFERER};
+use http::request::Parts;
+use http::StatusCode;
+use leptos::prelude::use_context;
+use leptos_axum::ResponseOptions;
+
+use crate::error::AppError;
+
+/// A browser without JavaScript posted a form and expects a page back, not an error body.
+pub fn is_plain_form_post() -> bool {
+    use_context::<Parts>()
+        .and_then(|parts| parts.headers.get(ACCEPT).and_then(|v| v.to_str().ok()).map(|v| v.contains("text/html")))
+        .unwrap_or(false)
+}
+
+/// Sets the HTTP status of a refusal, except for plain form posts (which are redirected).
+pub fn set_error_status(error: &AppError) {
+    if is_plain_form_post() {
+        return;
+    }
+    if let Some(options) = use_context::<ResponseOptions>() {
+        options.set_status(StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+    }
+}
+
+/// Reports a failed form action. Without JavaScript the browser is sent back to the form page
+/// with the message in `?error=`, so the page can show it; with JavaScript the error is returned.
+pub fn form_failed(error: AppError) -> AppError {
+    if is_plain_form_post() {
+        let back = use_context::<Parts>()
+            .and_then(|parts| parts.headers.get(REFERER).and_then(|v| v.to_str().ok()).map(local_path))
+            .unwrap_or_else(|| "/".to_string());
+        let without_error = strip_query_param(&back, "error");
+        let separator = if without_error.contains('?') { '&' } else { '?' };
+        leptos_axum::redirect(&format!("{without_error}{separator}error={}", crate::shell::notice::encode_component(&error.to_string())));
+    } else {
+        set_error_status(&error);
+    }
+    error
+}
+
+/// The path and query of a URL, so a redirect never leaves the site.
+fn local_path(url: &str) -> String {
+    let after_scheme = url.split_once("://").map(|(_, rest)| rest).unwrap_or(url);
+    match after_scheme.find('/') {
+        Some(slash) if url.contains("://") => after_scheme[slash..].to_string(),
+        _ if url.starts_with('/') && !url.starts_with("//") => url.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+fn strip_query_param(path: &str, name: &str) -> String {
+    match path.split_once('?') {
+        None => path.to_string(),
+        Some((base, query)) => {
+            let kept: Vec<&str> = query.split('&').filter(|pair| !pair.starts_with(&format!("{name}="))).collect();
+            if kept.is_empty() {
+                base.to_string()
+            } else {
+                format!("{base}?{}", kept.join("&"))
+            }
+        }
+    }
+}
+
+/// Where to go after signing in: a local path the user asked for, else their home area.
+pub fn safe_next(next: &str, fallback: &str) -> String {
+    let next = next.trim();
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') && !next.contains("://") {
+        next.to_string()
+    } else {
+        fallback.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_must_stay_on_site() {
+        assert_eq!(safe_next("/workspace?x=1", "/account"), "/workspace?x=1");
+        for hostile in ["//evil.example", "https://evil.example/", "/\\evil.example", "", "javascript:alert(1)"] {
+            assert_eq!(safe_next(hostile, "/account"), "/account", "{hostile}");
+        }
+    }
+
+    #[test]
+    fn referer_is_reduced_to_a_local_path() {
+        assert_eq!(local_path("http://127.0.0.1:3000/signin?next=/studio"), "/signin?next=/studio");
+        assert_eq!(local_path("http://127.0.0.1:3000"), "/");
+        assert_eq!(strip_query_param("/signin?error=x&next=/a", "error"), "/signin?next=/a");
+        assert_eq!(strip_query_param("/signin?error=x", "error"), "/signin");
+    }
+}

@@ -1,0 +1,130 @@
+//! Validated sign-up and sign-in input. Shared with the browser so forms can check early;
+//! the server always checks again.
+
+use crate::error::AppError;
+
+pub const PASSWORD_MIN_CHARS: usize = 10;
+pub const PASSWORD_MAX_CHARS: usize = 128;
+pub const NAME_MAX_CHARS: usize = 80;
+pub const EMAIL_MAX_CHARS: usize = 254;
+
+/// An email address, trimmed and lower-cased so that one person has one account.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(raw: &str) -> Result<Email, AppError> {
+        let email = raw.trim().to_lowercase();
+        if email.is_empty() {
+            return Err(AppError::invalid("email", "Enter your email address."));
+        }
+        if email.chars().count() > EMAIL_MAX_CHARS {
+            return Err(AppError::invalid("email", "That email address is too long."));
+        }
+        let valid = match email.split_once('@') {
+            Some((local, domain)) => {
+                !local.is_empty()
+                    && !domain.is_empty()
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+                    && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+                    && !domain.contains('@')
+            }
+            None => false,
+        };
+        if !valid {
+            return Err(AppError::invalid("email", "Enter an email address like name@example.com."));
+        }
+        Ok(Email(email))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A display name: trimmed, not empty, no control characters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DisplayName(String);
+
+impl DisplayName {
+    pub fn parse(raw: &str) -> Result<DisplayName, AppError> {
+        let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+        if name.is_empty() {
+            return Err(AppError::invalid("display_name", "Enter your name."));
+        }
+        if name.chars().count() > NAME_MAX_CHARS {
+            return Err(AppError::invalid("display_name", format!("Names can be at most {NAME_MAX_CHARS} characters.")));
+        }
+        if name.chars().any(|c| c.is_control()) {
+            return Err(AppError::invalid("display_name", "Names cannot contain control characters."));
+        }
+        Ok(DisplayName(name))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A new password; only its length is checked here (a common-password list comes with hardening).
+pub struct NewPassword(String);
+
+impl NewPassword {
+    pub fn parse(raw: &str) -> Result<NewPassword, AppError> {
+        let length = raw.chars().count();
+        if length < PASSWORD_MIN_CHARS {
+            return Err(AppError::invalid(
+                "password",
+                format!("Use at least {PASSWORD_MIN_CHARS} characters for your password."),
+            ));
+        }
+        if length > PASSWORD_MAX_CHARS {
+            return Err(AppError::invalid(
+                "password",
+                format!("Passwords can be at most {PASSWORD_MAX_CHARS} characters."),
+            ));
+        }
+        Ok(NewPassword(raw.to_string()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_normalised_and_checked() {
+        assert_eq!(Email::parse("  Ana@Example.COM ").unwrap().as_str(), "ana@example.com");
+        for bad in ["", "ana", "ana@", "@example.com", "ana@example", "a b@example.com", "ana@.com", "a@b@c.com"] {
+            assert!(Email::parse(bad).is_err(), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn errors_name_the_field() {
+        match Email::parse("nope") {
+            Err(AppError::Invalid { field, .. }) => assert_eq!(field, "email"),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn passwords_have_length_bounds() {
+        assert!(NewPassword::parse("short").is_err());
+        assert!(NewPassword::parse(&"x".repeat(129)).is_err());
+        assert!(NewPassword::parse("correct horse battery").is_ok());
+    }
+
+    #[test]
+    fn display_names_collapse_whitespace() {
+        assert_eq!(DisplayName::parse("  Ana   Silva ").unwrap().as_str(), "Ana Silva");
+        assert!(DisplayName::parse("   ").is_err());
+        assert!(DisplayName::parse("a\u{7}b").is_err());
+    }
+}

@@ -1,0 +1,313 @@
+//! Portal pages. Server-rendered and readable without JavaScript.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{Form, A};
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::api::{forum_categories, forum_category, forum_thread, load_portal_home, published_quotes, published_stories, search_forum};
+use super::model::{CategorySummary, ThreadSummary};
+use crate::shell::format::{count, day, when};
+use crate::shell::notice::{ErrorNotice, Loading};
+
+#[component]
+pub fn PortalHomePage() -> impl IntoView {
+    let home = Resource::new(|| (), |_| load_portal_home());
+    view! {
+        <Title text=""/>
+        <section class="hero">
+            <h1>"Help from people who've been there"</h1>
+            <p class="lede">"Ask the community, share how your problem was solved, and see others being helped."</p>
+            <Form method="GET" action="/search" attr:class="hero-search" attr:role="search">
+                <label for="home-search" class="visually-hidden">"Search the community"</label>
+                <input id="home-search" type="search" name="q" placeholder="Search questions and answers"/>
+                <button type="submit" class="button">"Search"</button>
+            </Form>
+        </section>
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match home.await {
+                    Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                    Ok(home) => view! {
+                        <section class="happiness-strip" aria-label="Community at a glance">
+                            <p><strong>{home.stats.threads}</strong>" threads"</p>
+                            <p><strong>{home.stats.posts}</strong>" posts"</p>
+                            <p><strong>{home.stats.solved_threads}</strong>" solved"</p>
+                            {(home.stats.published_stories > 0).then(|| view! {
+                                <p><strong>{home.stats.published_stories}</strong>" stories shared"</p>
+                            })}
+                        </section>
+                        <div class="columns">
+                            <section aria-labelledby="latest-title">
+                                <h2 id="latest-title">"Latest discussions"</h2>
+                                <ThreadList threads=home.latest_threads empty="No discussions yet. Start the first one!"/>
+                            </section>
+                            <aside aria-labelledby="categories-title">
+                                <h2 id="categories-title">"Categories"</h2>
+                                <CategoryList categories=home.categories/>
+                                {(!home.recently_solved.is_empty()).then(|| view! {
+                                    <h2>"Recently solved"</h2>
+                                    <ThreadList threads=home.recently_solved empty=""/>
+                                })}
+                            </aside>
+                        </div>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn ForumIndexPage() -> impl IntoView {
+    let categories = Resource::new(|| (), |_| forum_categories());
+    view! {
+        <Title text="Forum"/>
+        <section class="page">
+            <h1>"Forum"</h1>
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match categories.await {
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                        Ok(categories) => view! { <CategoryList categories/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+pub fn CategoryPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let key = move || {
+        let slug = params.read().get("slug").unwrap_or_default();
+        let page = query.read().get("page").and_then(|p| p.parse::<i64>().ok()).unwrap_or(1);
+        (slug, page)
+    };
+    let data = Resource::new(key, |(slug, page)| forum_category(slug, page));
+    view! {
+        <section class="page">
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                        Ok(page) => {
+                            let slug = page.category.slug.clone();
+                            let previous = (page.page > 1).then(|| format!("/forum/c/{slug}?page={}", page.page - 1));
+                            let next = page.has_more.then(|| format!("/forum/c/{slug}?page={}", page.page + 1));
+                            view! {
+                                <Title text=page.category.name.clone()/>
+                                <nav class="breadcrumbs" aria-label="Breadcrumb"><A href="/forum">"Forum"</A></nav>
+                                <h1>{page.category.name.clone()}</h1>
+                                <p class="lede">{page.category.description.clone()}</p>
+                                <ThreadList threads=page.threads empty="No threads in this category yet."/>
+                                <nav class="pager" aria-label="Pages">
+                                    {previous.map(|href| view! { <a href=href rel="prev">"← Newer"</a> })}
+                                    <span>{format!("Page {}", page.page)}</span>
+                                    {next.map(|href| view! { <a href=href rel="next">"Older →"</a> })}
+                                </nav>
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+pub fn ThreadPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0);
+    let data = Resource::new(id, forum_thread);
+    view! {
+        <article class="page thread">
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                        Ok(page) => {
+                            let thread = page.thread;
+                            view! {
+                                <Title text=thread.title.clone()/>
+                                <nav class="breadcrumbs" aria-label="Breadcrumb">
+                                    <A href="/forum">"Forum"</A>" › "
+                                    <a href=format!("/forum/c/{}", thread.category_slug)>{thread.category_name.clone()}</a>
+                                </nav>
+                                <h1>{thread.title.clone()}</h1>
+                                <p class="meta"><StateBadge state=thread.state.clone()/>" "{count(thread.post_count, "post", "posts")}</p>
+                                <ol class="posts">
+                                    {page.posts.into_iter().map(|post| view! {
+                                        <li class="post" class:post--staff=post.is_staff id=format!("post-{}", post.id)>
+                                            <header class="post__header">
+                                                <strong>{post.author_name.unwrap_or_else(|| "Deleted user".to_string())}</strong>
+                                                {post.is_staff.then(|| view! { <span class="badge badge--staff">"Staff"</span> })}
+                                                <time datetime=post.created_at.to_rfc3339()>{when(post.created_at)}</time>
+                                            </header>
+                                            <div class="post__body">
+                                                {post.body_markdown.split("\n\n").map(|paragraph| view! { <p>{paragraph.to_string()}</p> }).collect_view()}
+                                            </div>
+                                        </li>
+                                    }).collect_view()}
+                                </ol>
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </article>
+    }
+}
+
+#[component]
+pub fn SearchPage() -> impl IntoView {
+    let query = use_query_map();
+    let q = move || query.read().get("q").unwrap_or_default();
+    let results = Resource::new(q, search_forum);
+    view! {
+        <Title text="Search"/>
+        <section class="page">
+            <h1>"Search the community"</h1>
+            <Form method="GET" action="/search" attr:class="search-form" attr:role="search">
+                <label for="search-q" class="visually-hidden">"Search"</label>
+                <input id="search-q" type="search" name="q" value=q placeholder="Search questions and answers"/>
+                <button type="submit" class="button">"Search"</button>
+            </Form>
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match results.await {
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                        Ok(results) if results.query.is_empty() => view! {
+                            <p class="muted">"Type a few words to search threads and answers."</p>
+                        }.into_any(),
+                        Ok(results) => view! {
+                            <p class="muted" role="status">{format!("{} for “{}”", count(results.threads.len() as i64, "thread", "threads"), results.query)}</p>
+                            <ThreadList threads=results.threads empty="Nothing matched. Try fewer or different words."/>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+pub fn StoriesPage() -> impl IntoView {
+    let stories = Resource::new(|| (), |_| published_stories());
+    view! {
+        <Title text="Resolved stories"/>
+        <section class="page">
+            <h1>"Resolved stories"</h1>
+            <p class="lede">"How customers' problems were solved, shared by the customers themselves."</p>
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match stories.await {
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                        Ok(stories) if stories.is_empty() => view! {
+                            <p class="empty">"No stories have been shared yet. Stories appear here only when a customer agrees to share theirs."</p>
+                        }.into_any(),
+                        Ok(stories) => view! {
+                            <ul class="story-list">
+                                {stories.into_iter().map(|story| view! {
+                                    <li class="story">
+                                        <h2>{story.title}</h2>
+                                        <p>{story.narrative}</p>
+                                        <p class="meta">{format!("Shared by {} · {}", story.told_by, day(story.published_at))}</p>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+pub fn WallPage() -> impl IntoView {
+    let quotes = Resource::new(|| (), |_| published_quotes());
+    view! {
+        <Title text="Gratitude wall"/>
+        <section class="page">
+            <h1>"Gratitude wall"</h1>
+            <p class="lede">"Thank-you notes from customers, shown with their consent and never edited."</p>
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match quotes.await {
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                        Ok(quotes) if quotes.is_empty() => view! {
+                            <p class="empty">"No thank-you notes have been shared yet."</p>
+                        }.into_any(),
+                        Ok(quotes) => view! {
+                            <ul class="wall">
+                                {quotes.into_iter().map(|quote| view! {
+                                    <li><blockquote><p>{quote.quote}</p><footer>{quote.said_by}</footer></blockquote></li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn CategoryList(categories: Vec<CategorySummary>) -> impl IntoView {
+    if categories.is_empty() {
+        return view! { <p class="empty">"No forum categories yet."</p> }.into_any();
+    }
+    view! {
+        <ul class="category-list">
+            {categories.into_iter().map(|category| view! {
+                <li>
+                    <a href=format!("/forum/c/{}", category.slug)><strong>{category.name}</strong></a>
+                    <span class="muted">{format!(" · {}", count(category.thread_count, "thread", "threads"))}</span>
+                    <p>{category.description}</p>
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+#[component]
+fn ThreadList(threads: Vec<ThreadSummary>, empty: &'static str) -> impl IntoView {
+    if threads.is_empty() {
+        return view! { <p class="empty">{empty}</p> }.into_any();
+    }
+    view! {
+        <ul class="thread-list">
+            {threads.into_iter().map(|thread| view! {
+                <li class="thread-row">
+                    <a href=format!("/forum/t/{}", thread.id) class="thread-row__title">
+                        {thread.pinned.then(|| view! { <span class="badge">"Pinned"</span>" " })}
+                        {thread.title}
+                    </a>
+                    <p class="meta">
+                        <StateBadge state=thread.state/>
+                        {format!(" {} · {} · {} · last activity {}",
+                            thread.category_name,
+                            thread.author_name.unwrap_or_else(|| "Deleted user".to_string()),
+                            count(thread.post_count, "post", "posts"),
+                            when(thread.last_post_at))}
+                    </p>
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+#[component]
+fn StateBadge(state: String) -> impl IntoView {
+    let label = match state.as_str() {
+        "solved" => "Solved",
+        "locked" => "Locked",
+        _ => "Open",
+    };
+    view! { <span class=format!("badge badge--{state}")>{label}</span> }
+}

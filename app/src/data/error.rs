@@ -1,0 +1,29 @@
+use thiserror::Error;
+
+/// Errors of the data layer, already sorted into what callers can act on.
+#[derive(Debug, Error)]
+pub enum DataError {
+    #[error("not found")]
+    NotFound,
+    /// A uniqueness or check constraint refused the change; nothing was written.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("configuration: {0}")]
+    Config(String),
+    #[error("database: {0}")]
+    Database(sqlx::Error),
+    #[error("migration: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+}
+
+impl From<sqlx::Error> for DataError {
+    fn from(error: sqlx::Error) -> Self {
+        match &error {
+            sqlx::Error::RowNotFound => DataError::NotFound,
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                DataError::Conflict(db.constraint().unwrap_or("unique value").to_string())
+            }
+            _ => DataError::Database(error),
+        }
+    }
+}

@@ -1,0 +1,159 @@
+//! The data layer: one API over SQLite and Postgres.
+//!
+//! Callers hold a [`Db`] and call the per-aggregate modules (`users`, `sessions`, ...);
+//! they never see which backend runs underneath. Most SQL is shared between the two
+//! dialects (both accept `$1` placeholders, `RETURNING` and `ON CONFLICT`); the
+//! [`on_pool!`] macro runs the same statement on whichever pool is configured.
+
+pub mod api_tokens;
+pub mod audit;
+pub mod community;
+pub mod conversations;
+pub mod customers;
+pub mod error;
+pub mod sessions;
+pub mod stories;
+pub mod users;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{PgPool, SqlitePool};
+
+pub use error::DataError;
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// A connection pool to one of the supported backends.
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// Which backend a database URL points at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs `$body` with `$pool` bound to the concrete pool of `$db`.
+///
+/// The body is expanded once per backend, so generic sqlx calls (`query_as::<_, Row>`)
+/// are type-checked against both dialects.
+#[macro_export]
+macro_rules! on_pool {
+    ($db:expr, $pool:ident => $body:expr) => {
+        match $db {
+            $crate::data::Db::Sqlite($pool) => $body,
+            $crate::data::Db::Postgres($pool) => $body,
+        }
+    };
+}
+pub use on_pool;
+
+/// Options for opening a database.
+#[derive(Clone, Debug)]
+pub struct DbOptions {
+    pub url: String,
+    pub max_connections: u32,
+}
+
+impl Backend {
+    pub fn of_url(url: &str) -> Result<Self, DataError> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(DataError::Config(format!(
+                "unsupported database URL `{}`: use sqlite://path/to/file.db or postgres://user@host/db",
+                redact_url(url)
+            )))
+        }
+    }
+}
+
+/// Hides a password in a database URL so it can be logged.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.find(':') {
+                Some(colon) => format!("{}{}:***{}", &url[..scheme_end + 3], &credentials[..colon], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+impl Db {
+    /// Opens a pool. SQLite files (and their folder) are created when missing.
+    pub async fn connect(options: &DbOptions) -> Result<Db, DataError> {
+        match Backend::of_url(&options.url)? {
+            Backend::Sqlite => {
+                let connect = SqliteConnectOptions::from_str(&options.url)
+                    .map_err(|e| DataError::Config(format!("invalid SQLite URL: {e}")))?
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(5));
+                if let Some(parent) = Path::new(connect.get_filename()).parent() {
+                    if !parent.as_os_str().is_empty() {
+                        std::fs::create_dir_all(parent).map_err(|e| {
+                            DataError::Config(format!("cannot create folder {}: {e}", parent.display()))
+                        })?;
+                    }
+                }
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(options.max_connections.max(1))
+                    .connect_with(connect)
+                    .await?;
+                Ok(Db::Sqlite(pool))
+            }
+            Backend::Postgres => {
+                let connect = PgConnectOptions::from_str(&options.url)
+                    .map_err(|e| DataError::Config(format!("invalid Postgres URL: {e}")))?;
+                let pool = PgPoolOptions::new()
+                    .max_connections(options.max_connections.max(1))
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(connect)
+                    .await?;
+                Ok(Db::Postgres(pool))
+            }
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Applies pending migrations of the configured backend.
+    pub async fn migrate(&self) -> Result<(), DataError> {
+        match self {
+            Db::Sqlite(pool) => SQLITE_MIGRATIONS.run(pool).await?,
+            Db::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// A cheap round trip, used by the readiness probe.
+    pub async fn ping(&self) -> Result<(), DataError> {
+        on_pool!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        on_pool!(self, pool => pool.close().await)
+    }
+}

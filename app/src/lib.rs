@@ -1,0 +1,19 @@
+//! Rapport: the application shared by the server (SSR, server functions) and the
+//! browser (hydration). Each feature lives in its own folder.
+
+#![recursion_limit = "256"]
+
+pub mod account;
+pub mod auth;
+pub mod community;
+pub mod error;
+pub mod shell;
+pub mod studio;
+pub mod workspace;
+
+#[cfg(feature = "ssr")]
+pub mod data;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+pub use shell::{shell, App};

@@ -1,0 +1,99 @@
+//! Friendly views for loading states and errors.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_location;
+
+use crate::error::AppError;
+
+#[component]
+pub fn Loading() -> impl IntoView {
+    view! { <p class="loading" role="status">"Loading…"</p> }
+}
+
+/// Explains an error to the person who met it, with a way forward.
+#[component]
+pub fn ErrorNotice(error: AppError) -> impl IntoView {
+    let location = use_location();
+    match error {
+        AppError::Unauthorized => {
+            let next = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
+            let href = format!("/signin?next={}", encode_component(&next));
+            view! {
+                <section class="notice notice--info" aria-labelledby="notice-title">
+                    <h1 id="notice-title">"Please sign in"</h1>
+                    <p>"This page is only available to signed-in accounts."</p>
+                    <p><a class="button" href=href>"Sign in"</a></p>
+                </section>
+            }
+            .into_any()
+        }
+        AppError::Forbidden(message) => view! {
+            <section class="notice notice--warning" aria-labelledby="notice-title">
+                <h1 id="notice-title">"You don't have access here"</h1>
+                <p>{message}</p>
+                <p><A href="/">"Back to the community"</A></p>
+            </section>
+        }
+        .into_any(),
+        AppError::NotFound(message) => view! {
+            <section class="notice" aria-labelledby="notice-title">
+                <h1 id="notice-title">"Not found"</h1>
+                <p>{message}</p>
+                <p><A href="/">"Back to the community"</A></p>
+            </section>
+        }
+        .into_any(),
+        other => view! {
+            <section class="notice notice--error" role="alert">
+                <h1>"Something went wrong"</h1>
+                <p>{other.to_string()}</p>
+            </section>
+        }
+        .into_any(),
+    }
+}
+
+/// Shown by the app-wide error boundary.
+#[component]
+pub fn ErrorList(errors: ArcRwSignal<Errors>) -> impl IntoView {
+    view! {
+        <section class="notice notice--error" role="alert">
+            <h1>"Something went wrong"</h1>
+            <p>"Sorry, this part of the page could not be shown. Reloading the page usually helps."</p>
+            <ul>
+                {move || errors.get().into_iter().map(|(_, e)| view! { <li>{e.to_string()}</li> }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+/// An inline message for a failed form submission.
+#[component]
+pub fn FormError(#[prop(into)] message: Signal<Option<String>>) -> impl IntoView {
+    view! {
+        <Show when=move || message.get().is_some()>
+            <p class="form-error" role="alert">{move || message.get().unwrap_or_default()}</p>
+        </Show>
+    }
+}
+
+/// Percent-encodes a URL component (the subset needed for local paths and queries).
+pub fn encode_component(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(byte as char),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn encodes_queries() {
+        assert_eq!(super::encode_component("/workspace?x=1&y=ä"), "/workspace%3Fx%3D1%26y%3D%C3%A4");
+    }
+}

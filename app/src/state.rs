@@ -1,0 +1,40 @@
+//! What every request handler and server function can reach on the server.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::prelude::LeptosOptions;
+
+use crate::auth::rate_limit::AuthRateLimits;
+use crate::data::Db;
+use crate::error::AppError;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: Db,
+    pub security: Arc<Security>,
+}
+
+pub struct Security {
+    /// Key for hashing session and API tokens before they are stored.
+    pub secret: Vec<u8>,
+    /// Adds `Secure` to cookies; on when Rapport is served over https.
+    pub secure_cookies: bool,
+    pub session_days: i64,
+    pub rate_limits: AuthRateLimits,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// The server state inside a server function or SSR render.
+pub fn app_state() -> Result<AppState, AppError> {
+    leptos::prelude::use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the request context");
+        AppError::Internal
+    })
+}

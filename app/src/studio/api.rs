@@ -1,0 +1,22 @@
+//! Server functions of the marketing studio (marketing and admins only).
+
+use leptos::prelude::*;
+
+use super::model::StudioOverview;
+use crate::error::AppError;
+
+#[server(prefix = "/api", endpoint = "studio/overview")]
+pub async fn load_studio_overview() -> Result<StudioOverview, AppError> {
+    use crate::auth::guard::{require, Access};
+    use crate::auth::model::STUDIO_ROLES;
+    use crate::data::stories;
+    require(Access::Roles(STUDIO_ROLES)).await?;
+    let db = crate::state::app_state()?.db;
+    Ok(StudioOverview {
+        stories_by_status: stories::stories_by_status(&db).await?,
+        quotes_by_status: stories::quotes_by_status(&db).await?,
+        consents_granted: stories::consent_count(&db, "granted").await?,
+        consents_withdrawn: stories::consent_count(&db, "withdrawn").await?,
+        recent_stories: stories::recent_stories(&db, 20).await?,
+    })
+}

@@ -1,0 +1,128 @@
+//! The agent workspace: the inbox and conversations.
+
+pub mod api;
+pub mod model;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::shell::format::{duration_between, when};
+use crate::shell::notice::{ErrorNotice, Loading};
+
+#[component]
+pub fn InboxPage() -> impl IntoView {
+    let query = use_query_map();
+    let page = move || query.read().get("page").and_then(|p| p.parse::<i64>().ok()).unwrap_or(1);
+    let inbox = Resource::new(page, api::inbox);
+    view! {
+        <Title text="Inbox"/>
+        <section class="workspace">
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match inbox.await {
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                        Ok(inbox) => {
+                            let now = inbox.now;
+                            let previous = (inbox.page > 1).then(|| format!("/workspace?page={}", inbox.page - 1));
+                            let next = inbox.has_more.then(|| format!("/workspace?page={}", inbox.page + 1));
+                            view! {
+                                <header class="workspace__header">
+                                    <h1>"Inbox"</h1>
+                                    <ul class="counts" aria-label="Conversation counts">
+                                        <li>"Open "<strong>{inbox.counts.open}</strong></li>
+                                        <li>"Pending "<strong>{inbox.counts.pending}</strong></li>
+                                        <li>"Unassigned "<strong>{inbox.counts.unassigned}</strong></li>
+                                        <li>"Mine "<strong>{inbox.counts.mine}</strong></li>
+                                    </ul>
+                                </header>
+                                {if inbox.rows.is_empty() {
+                                    view! { <p class="empty">"No open conversations. Inbox zero!"</p> }.into_any()
+                                } else {
+                                    view! {
+                                        <table class="inbox">
+                                            <thead>
+                                                <tr>
+                                                    <th scope="col">"Customer"</th>
+                                                    <th scope="col">"Subject"</th>
+                                                    <th scope="col">"Channel"</th>
+                                                    <th scope="col">"Priority"</th>
+                                                    <th scope="col">"Risk"</th>
+                                                    <th scope="col">"Waiting"</th>
+                                                    <th scope="col">"Assignee"</th>
+                                                </tr>
+                                            </thead>
+                                            <tbody>
+                                                {inbox.rows.into_iter().map(|row| view! {
+                                                    <tr>
+                                                        <td>{row.customer_name}</td>
+                                                        <td><a href=format!("/workspace/c/{}", row.id)>{row.subject}</a></td>
+                                                        <td>{row.channel}</td>
+                                                        <td><span class=format!("priority priority--{}", row.priority)>{row.priority.clone()}</span></td>
+                                                        <td>{row.risk_score}</td>
+                                                        <td>{row.waiting_since.map(|since| duration_between(since, now)).unwrap_or_else(|| "—".into())}</td>
+                                                        <td>{row.assignee_name.unwrap_or_else(|| "Unassigned".into())}</td>
+                                                    </tr>
+                                                }).collect_view()}
+                                            </tbody>
+                                        </table>
+                                    }.into_any()
+                                }}
+                                <nav class="pager" aria-label="Pages">
+                                    {previous.map(|href| view! { <a href=href rel="prev">"← Previous"</a> })}
+                                    <span>{format!("Page {}", inbox.page)}</span>
+                                    {next.map(|href| view! { <a href=href rel="next">"Next →"</a> })}
+                                </nav>
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+pub fn ConversationPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0);
+    let data = Resource::new(id, api::conversation);
+    view! {
+        <section class="workspace">
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                        Ok(page) => {
+                            let conversation = page.conversation;
+                            view! {
+                                <Title text=conversation.subject.clone()/>
+                                <nav class="breadcrumbs" aria-label="Breadcrumb"><A href="/workspace">"Inbox"</A></nav>
+                                <h1>{conversation.subject.clone()}</h1>
+                                <p class="meta">
+                                    {format!("{} · {} · {} · {} priority",
+                                        conversation.customer_name,
+                                        page.customer_email.unwrap_or_else(|| "no email".into()),
+                                        conversation.channel,
+                                        conversation.priority)}
+                                </p>
+                                <ol class="messages">
+                                    {page.messages.into_iter().map(|message| view! {
+                                        <li class=format!("message message--{}", message.direction)>
+                                            <header>
+                                                <strong>{message.author_name.unwrap_or_else(|| "Unknown".into())}</strong>
+                                                " "<time datetime=message.created_at.to_rfc3339()>{when(message.created_at)}</time>
+                                            </header>
+                                            <p>{message.body}</p>
+                                        </li>
+                                    }).collect_view()}
+                                </ol>
+                            }.into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}

@@ -1,0 +1,49 @@
+import { expect, test } from "@playwright/test";
+import { ARTIFACTS, hydrated, signIn, uniqueEmail } from "./helpers";
+
+test("a customer signs up, signs out and signs in again", async ({ page }) => {
+  const email = uniqueEmail("ana");
+  await page.goto("/signup");
+  await hydrated(page);
+  await page.getByLabel("Your name").fill("Ana Playwright");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("a long enough password");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.getByRole("heading", { name: "Hello, Ana Playwright" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Ana Playwright" })).toBeVisible();
+  await page.screenshot({ path: `${ARTIFACTS}/account.png`, fullPage: true });
+
+  await page.getByRole("button", { name: "Sign out" }).first().click();
+  await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
+
+  await signIn(page, email, "a long enough password");
+  await expect(page).toHaveURL(/\/account$/);
+  await expect(page.getByRole("heading", { name: "Hello, Ana Playwright" })).toBeVisible();
+});
+
+test("a wrong password shows one clear message", async ({ page }) => {
+  await signIn(page, "agent@rapport.demo", "definitely not it");
+  await expect(page.getByRole("alert")).toHaveText("That email and password do not match an account.");
+  await expect(page).toHaveURL(/\/signin/);
+});
+
+test("sign-up errors name the problem", async ({ page }) => {
+  await page.goto("/signup");
+  await hydrated(page);
+  await page.getByLabel("Your name").fill("Bo");
+  await page.getByLabel("Email").fill(uniqueEmail("bo"));
+  await page.getByLabel("Password").fill("short");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("alert")).toContainText("at least 10 characters");
+});
+
+test("the WASM client hydrates: a click is handled in the browser", async ({ page }) => {
+  await page.goto("/signin");
+  await hydrated(page);
+  const password = page.getByLabel("Password", { exact: true });
+  await expect(password).toHaveAttribute("type", "password");
+  await page.getByRole("button", { name: "Show password" }).click();
+  await expect(password).toHaveAttribute("type", "text");
+  await expect(page.getByRole("button", { name: "Hide password" })).toHaveAttribute("aria-pressed", "true");
+});

@@ -1,0 +1,21 @@
+import { expect, type Page } from "@playwright/test";
+
+export const DEMO_PASSWORD = "rapport-demo-password";
+export const ARTIFACTS = "artifacts";
+
+/** Waits until the WASM client has hydrated the page (the frontend marks <body>). */
+export async function hydrated(page: Page) {
+  await expect(page.locator("body[data-hydrated=true]")).toHaveCount(1, { timeout: 15_000 });
+}
+
+export async function signIn(page: Page, email: string, password = DEMO_PASSWORD, next = "") {
+  await page.goto(next ? `/signin?next=${encodeURIComponent(next)}` : "/signin");
+  await hydrated(page);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+export function uniqueEmail(prefix: string) {
+  return `${prefix}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+}

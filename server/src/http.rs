@@ -1,0 +1,197 @@
+//! The HTTP server: routes, middleware, health probes and graceful shutdown.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use app::auth::rate_limit::AuthRateLimits;
+use app::data::{Db, DbOptions};
+use app::state::{AppState, Security};
+use app::{shell, App};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::config::Config;
+
+/// Opens the database and applies migrations.
+pub async fn open_database(config: &Config) -> Result<Db> {
+    let db = Db::connect(&DbOptions { url: config.database_url.clone(), max_connections: config.db_pool_size })
+        .await
+        .with_context(|| format!("cannot open database {}", app::data::redact_url(&config.database_url)))?;
+    db.migrate().await.context("database migration failed")?;
+    Ok(db)
+}
+
+pub fn leptos_options(config: &Config) -> Result<LeptosOptions> {
+    let mut options = get_configuration(None).context("invalid LEPTOS_* environment")?.leptos_options;
+    if options.output_name.is_empty() {
+        options.output_name = "rapport".into();
+    }
+    options.site_addr = config.bind;
+    Ok(options)
+}
+
+pub fn app_state(config: &Config, db: Db) -> Result<AppState> {
+    Ok(AppState {
+        leptos_options: leptos_options(config)?,
+        db,
+        security: Arc::new(Security {
+            secret: config.resolve_session_secret()?,
+            secure_cookies: config.secure_cookies,
+            session_days: config.session_days,
+            rate_limits: AuthRateLimits::new(config.sign_in_per_ip_per_minute, config.sign_in_per_account_per_minute),
+        }),
+    })
+}
+
+/// The whole application as one axum router.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let shell_options = state.leptos_options.clone();
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .nest("/api/v1", crate::api_v1::router())
+        .leptos_routes(&state, routes, move || shell(shell_options.clone()))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn(refuse_cross_site_mutations))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves until SIGTERM or Ctrl-C; in-flight requests finish, then the pool is closed cleanly.
+pub async fn serve(config: &Config) -> Result<()> {
+    let db = open_database(config).await?;
+    let state = app_state(config, db.clone())?;
+    spawn_session_sweeper(db.clone());
+    let listener = tokio::net::TcpListener::bind(config.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.bind))?;
+    tracing::info!(address = %listener.local_addr()?, backend = ?db.backend(), "Rapport is listening");
+    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    tracing::info!("shutting down: closing the database");
+    db.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutdown signal received; finishing in-flight requests");
+}
+
+fn spawn_session_sweeper(db: Db) {
+    tokio::spawn(async move {
+        let mut interval = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            interval.tick().await;
+            match app::data::sessions::delete_expired(&db, chrono::Utc::now()).await {
+                Ok(0) => {}
+                Ok(removed) => tracing::info!(removed, "expired sessions removed"),
+                Err(error) => tracing::warn!(%error, "could not remove expired sessions"),
+            }
+        }
+    });
+}
+
+async fn healthz() -> impl IntoResponse {
+    Json(serde_json::json!({ "status": "ok" }))
+}
+
+async fn readyz(State(state): State<AppState>) -> Response {
+    match tokio::time::timeout(Duration::from_secs(2), state.db.ping()).await {
+        Ok(Ok(())) => Json(serde_json::json!({ "status": "ready", "database": "ok" })).into_response(),
+        Ok(Err(error)) => {
+            tracing::warn!(%error, "readiness check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({ "status": "unavailable", "database": "error" })))
+                .into_response()
+        }
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({ "status": "unavailable", "database": "timeout" })))
+            .into_response(),
+    }
+}
+
+/// Leptos does no CSRF checking: a cookie-authenticated mutation must come from our own pages.
+/// The token-authenticated `/api/v1` is exempt (browsers never attach its credentials).
+async fn refuse_cross_site_mutations(request: Request, next: Next) -> Response {
+    let mutating = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if !mutating || request.uri().path().starts_with("/api/v1/") {
+        return next.run(request).await;
+    }
+    let headers = request.headers();
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let source = headers
+        .get(header::ORIGIN)
+        .or_else(|| headers.get(header::REFERER))
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| *v != "null");
+    if same_origin(source, host) {
+        return next.run(request).await;
+    }
+    tracing::warn!(path = %request.uri().path(), ?source, ?host, "refused a cross-site mutation");
+    let body = serde_json::to_string(&app::error::AppError::CrossSite).unwrap_or_default();
+    Response::builder()
+        .status(StatusCode::FORBIDDEN)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body))
+        .unwrap_or_else(|_| StatusCode::FORBIDDEN.into_response())
+}
+
+/// True when `source` (an Origin or Referer URL) names the host the request was sent to.
+fn same_origin(source: Option<&str>, host: Option<&str>) -> bool {
+    let (Some(source), Some(host)) = (source, host) else {
+        return false;
+    };
+    let Some((_, rest)) = source.split_once("://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    authority.eq_ignore_ascii_case(host)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_origin;
+
+    #[test]
+    fn origin_must_match_host() {
+        assert!(same_origin(Some("http://127.0.0.1:3000"), Some("127.0.0.1:3000")));
+        assert!(same_origin(Some("http://127.0.0.1:3000/signin?x"), Some("127.0.0.1:3000")));
+        assert!(!same_origin(Some("http://evil.example"), Some("127.0.0.1:3000")));
+        assert!(!same_origin(Some("http://127.0.0.1:3000.evil.example/"), Some("127.0.0.1:3000")));
+        assert!(!same_origin(None, Some("127.0.0.1:3000")));
+        assert!(!same_origin(Some("http://127.0.0.1:3000"), None));
+    }
+}

@@ -1,0 +1,10 @@
+//! The Rapport server: configuration, HTTP wiring, the thin API and the command line tasks.
+//! Integration tests use this library to start a real server on a free port.
+
+pub mod accounts;
+pub mod api_v1;
+pub mod config;
+pub mod http;
+pub mod seed;
+
+pub use config::Config;

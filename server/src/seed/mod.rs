@@ -1,0 +1,365 @@
+//! `seed-demo`: deterministic, realistic demo data. The same generator serves demos, tests
+//! and benchmarks; sizes are options. Content depends only on the seed; timestamps are
+//! placed relative to the moment of seeding so the demo always looks current.
+
+pub mod text;
+
+use anyhow::{bail, Result};
+use app::auth::model::Role;
+use app::data::community::{self, NewCategory, NewPost, NewThread};
+use app::data::conversations::{self, NewConversation, NewMessage};
+use app::data::customers::{self, NewCustomer, NewEvent};
+use app::data::{users, Db};
+use chrono::{DateTime, Duration, Utc};
+use indicatif::{ProgressBar, ProgressStyle};
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use text::{Situation, FIRST_NAMES, FORUM_CATEGORIES, FORUM_TOPICS, LAST_NAMES, PLANS, SITUATIONS};
+
+#[derive(Clone, Debug)]
+pub struct SeedOptions {
+    pub customers: u64,
+    pub conversations_per_customer: f64,
+    pub messages_per_conversation: u32,
+    pub threads: u64,
+    pub posts_per_thread: u32,
+    pub seed: u64,
+    pub demo_password: String,
+}
+
+impl Default for SeedOptions {
+    fn default() -> Self {
+        SeedOptions {
+            customers: 200,
+            conversations_per_customer: 1.0,
+            messages_per_conversation: 6,
+            threads: 60,
+            posts_per_thread: 5,
+            seed: 42,
+            demo_password: DEMO_PASSWORD.to_string(),
+        }
+    }
+}
+
+pub const DEMO_PASSWORD: &str = "rapport-demo-password";
+pub const DEMO_ACCOUNTS: &[(&str, &str, Role)] = &[
+    ("admin@rapport.demo", "Ada Admin", Role::Admin),
+    ("agent@rapport.demo", "Sam Agent", Role::Agent),
+    ("marketing@rapport.demo", "Mia Marketing", Role::Marketing),
+    ("customer@rapport.demo", "Chris Customer", Role::Customer),
+];
+
+/// What was written, for the summary line.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct SeedReport {
+    pub customers: u64,
+    pub conversations: u64,
+    pub messages: u64,
+    pub threads: u64,
+    pub posts: u64,
+    pub events: u64,
+    pub already_present: bool,
+}
+
+/// Customers generated and written per round; bounds memory for large runs.
+const CUSTOMERS_PER_ROUND: u64 = 2_000;
+const FORUM_MEMBERS: u64 = 40;
+
+pub async fn seed_demo(db: &Db, options: &SeedOptions) -> Result<SeedReport> {
+    validate(options)?;
+    if users::find_by_email(db, DEMO_ACCOUNTS[0].0).await?.is_some() {
+        return Ok(SeedReport { already_present: true, ..SeedReport::default() });
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
+    let now = Utc::now();
+    let password_hash = app::auth::password::hash(options.demo_password.clone()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+
+    let mut staff_ids = Vec::new();
+    for (email, name, role) in DEMO_ACCOUNTS {
+        let user = users::NewUser { email, display_name: name, password_hash: &password_hash, role: *role };
+        let id = users::create(db, user, "seed-demo").await?;
+        if matches!(role, Role::Agent | Role::Admin) {
+            staff_ids.push((id, name.to_string()));
+        }
+    }
+    let mut member_ids = Vec::new();
+    for n in 0..FORUM_MEMBERS.min(options.customers.max(1)) {
+        let name = person_name(&mut rng);
+        let email = format!("member{n}@community.rapport.demo");
+        let user = users::NewUser { email: &email, display_name: &name, password_hash: &password_hash, role: Role::Customer };
+        member_ids.push(users::create(db, user, "seed-demo").await?);
+    }
+
+    let expected_messages = (options.customers as f64 * options.conversations_per_customer) as u64
+        * options.messages_per_conversation as u64;
+    let progress = ProgressBar::new(options.customers + expected_messages + options.threads);
+    progress.set_style(
+        ProgressStyle::with_template("{spinner} {msg:12} [{bar:40}] {percent}% ({per_sec}, eta {eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+
+    let mut report = SeedReport::default();
+    let mut written = 0;
+    while written < options.customers {
+        let round = CUSTOMERS_PER_ROUND.min(options.customers - written);
+        progress.set_message("customers");
+        seed_round(db, options, &mut rng, now, written, round, &staff_ids, &mut report).await?;
+        written += round;
+        progress.set_position(report.customers + report.messages);
+    }
+
+    progress.set_message("forum");
+    seed_forum(db, options, &mut rng, now, &member_ids, &staff_ids, &mut report).await?;
+    progress.finish_and_clear();
+    Ok(report)
+}
+
+fn validate(options: &SeedOptions) -> Result<()> {
+    if options.customers > 10_000_000 {
+        bail!("--customers: at most 10,000,000");
+    }
+    if !(0.0..=20.0).contains(&options.conversations_per_customer) {
+        bail!("--conversations-per-customer must be between 0 and 20");
+    }
+    if options.messages_per_conversation == 0 || options.messages_per_conversation > 200 {
+        bail!("--messages-per-conversation must be between 1 and 200");
+    }
+    if options.posts_per_thread == 0 || options.posts_per_thread > 500 {
+        bail!("--posts-per-thread must be between 1 and 500");
+    }
+    Ok(())
+}
+
+fn person_name(rng: &mut ChaCha8Rng) -> String {
+    format!("{} {}", pick(rng, FIRST_NAMES), pick(rng, LAST_NAMES))
+}
+
+fn pick<'a>(rng: &mut ChaCha8Rng, items: &'a [&'a str]) -> &'a str {
+    items.choose(rng).copied().unwrap_or_default()
+}
+
+fn fill(template: &str, name: &str, agent: &str, rng: &mut ChaCha8Rng) -> String {
+    let first = name.split_whitespace().next().unwrap_or(name);
+    template
+        .replace("{name}", first)
+        .replace("{agent}", agent.split_whitespace().next().unwrap_or(agent))
+        .replace("{order}", &format!("#{}", rng.gen_range(100_000..999_999)))
+        .replace("{amount}", &format!("${}.{:02}", rng.gen_range(9..400), rng.gen_range(0..100)))
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn seed_round(
+    db: &Db,
+    options: &SeedOptions,
+    rng: &mut ChaCha8Rng,
+    now: DateTime<Utc>,
+    offset: u64,
+    count: u64,
+    staff: &[(i64, String)],
+    report: &mut SeedReport,
+) -> Result<()> {
+    let new_customers: Vec<NewCustomer> = (offset..offset + count)
+        .map(|n| {
+            let name = person_name(rng);
+            let email = format!("{}.{n}@example.com", name.to_lowercase().replace(['\'', ' '], "."));
+            NewCustomer {
+                external_ref: Some(format!("demo-{n}")),
+                name,
+                email: Some(email),
+                plan: Some(pick(rng, PLANS).to_string()),
+                created_at: now - Duration::days(rng.gen_range(30..900)),
+            }
+        })
+        .collect();
+    let customer_ids = customers::insert_many(db, &new_customers).await?;
+    report.customers += customer_ids.len() as u64;
+
+    let mut new_conversations = Vec::new();
+    let mut scripts = Vec::new();
+    let mut events = Vec::new();
+    for (customer, &customer_id) in new_customers.iter().zip(&customer_ids) {
+        for _ in 0..conversation_count(rng, options.conversations_per_customer) {
+            let situation = &SITUATIONS[rng.gen_range(0..SITUATIONS.len())];
+            let (agent_id, agent_name) = staff[rng.gen_range(0..staff.len())].clone();
+            let message_count = rng.gen_range(1..=options.messages_per_conversation * 2 - 1);
+            let started = now - Duration::minutes(rng.gen_range(10..60 * 24 * 60));
+            let status = *["open", "open", "pending", "resolved", "resolved", "closed"].choose(rng).unwrap_or(&"open");
+            let script = conversation_script(rng, situation, &customer.name, &agent_name, message_count, started);
+            let last_at = script.last().map(|m| m.2).unwrap_or(started);
+            let customer_waiting = script.last().map(|m| m.0 == "inbound").unwrap_or(true);
+            let resolved = matches!(status, "resolved" | "closed");
+            new_conversations.push(NewConversation {
+                customer_id,
+                subject: fill(pick(rng, situation.subjects), &customer.name, &agent_name, rng),
+                channel: *["email", "email", "chat", "chat", "social", "phone", "forum"].choose(rng).unwrap_or(&"email"),
+                status,
+                priority: *["low", "normal", "normal", "normal", "high", "urgent"].choose(rng).unwrap_or(&"normal"),
+                situation: Some(situation.key),
+                waiting_since: (!resolved && customer_waiting).then_some(last_at),
+                last_message_at: last_at,
+                created_at: started,
+                resolved_at: resolved.then_some(last_at),
+            });
+            if resolved && rng.gen_bool(0.6) {
+                events.push((customer_id, new_conversations.len() - 1, "csat", Some(rng.gen_range(1..=5) as f64), last_at));
+            }
+            scripts.push((customer_id, agent_id, script));
+        }
+        for _ in 0..rng.gen_range(0..3) {
+            events.push((customer_id, usize::MAX, "purchase", Some(rng.gen_range(10..500) as f64), now - Duration::days(rng.gen_range(1..365))));
+        }
+        if rng.gen_bool(0.04) {
+            events.push((customer_id, usize::MAX, "cancellation", None, now - Duration::days(rng.gen_range(1..60))));
+        }
+    }
+    let conversation_ids = conversations::insert_many(db, &new_conversations).await?;
+    report.conversations += conversation_ids.len() as u64;
+
+    let messages: Vec<NewMessage> = scripts
+        .into_iter()
+        .zip(&conversation_ids)
+        .flat_map(|((customer_id, agent_id, script), &conversation_id)| {
+            script.into_iter().map(move |(direction, body, created_at)| NewMessage {
+                conversation_id,
+                direction,
+                author_user_id: (direction != "inbound").then_some(agent_id),
+                author_customer_id: (direction == "inbound").then_some(customer_id),
+                body,
+                created_at,
+            })
+        })
+        .collect();
+    conversations::insert_messages(db, &messages).await?;
+    report.messages += messages.len() as u64;
+
+    let events: Vec<NewEvent> = events
+        .into_iter()
+        .map(|(customer_id, conversation, kind, value, occurred_at)| NewEvent {
+            customer_id,
+            conversation_id: conversation_ids.get(conversation).copied(),
+            kind,
+            value,
+            note: None,
+            occurred_at,
+        })
+        .collect();
+    customers::insert_events(db, &events).await?;
+    report.events += events.len() as u64;
+    Ok(())
+}
+
+/// A whole number of conversations whose mean over many customers is `mean`.
+fn conversation_count(rng: &mut ChaCha8Rng, mean: f64) -> u32 {
+    let whole = mean.floor();
+    whole as u32 + u32::from(rng.gen_bool((mean - whole).clamp(0.0, 1.0)))
+}
+
+/// Alternating customer and agent messages, starting with the customer.
+fn conversation_script(
+    rng: &mut ChaCha8Rng,
+    situation: &Situation,
+    customer: &str,
+    agent: &str,
+    count: u32,
+    started: DateTime<Utc>,
+) -> Vec<(&'static str, String, DateTime<Utc>)> {
+    let mood = match rng.gen_range(0..10) {
+        0..=3 => situation.angry,
+        4..=6 => situation.worried,
+        _ => situation.calm,
+    };
+    let mut at = started;
+    (0..count)
+        .map(|index| {
+            let (direction, templates) = match index {
+                0 => ("inbound", mood),
+                i if i % 2 == 1 => ("outbound", situation.agent),
+                _ => ("inbound", situation.follow_up),
+            };
+            let body = fill(pick(rng, templates), customer, agent, rng);
+            let message = (direction, body, at);
+            at += Duration::minutes(rng.gen_range(3..600));
+            message
+        })
+        .collect()
+}
+
+async fn seed_forum(
+    db: &Db,
+    options: &SeedOptions,
+    rng: &mut ChaCha8Rng,
+    now: DateTime<Utc>,
+    members: &[i64],
+    staff: &[(i64, String)],
+    report: &mut SeedReport,
+) -> Result<()> {
+    let mut category_ids = Vec::new();
+    for (position, (slug, name, description)) in FORUM_CATEGORIES.iter().enumerate() {
+        let category = NewCategory { slug, name, description, position: position as i64 };
+        category_ids.push((*slug, community::ensure_category(db, &category).await?));
+    }
+    if members.is_empty() || options.threads == 0 {
+        return Ok(());
+    }
+    let mut written = 0;
+    while written < options.threads {
+        let round = 1_000.min(options.threads - written);
+        let mut threads = Vec::new();
+        let mut bodies = Vec::new();
+        for n in written..written + round {
+            let topic = &FORUM_TOPICS[(n as usize) % FORUM_TOPICS.len()];
+            let category_id = category_ids.iter().find(|(slug, _)| *slug == topic.category).map(|(_, id)| *id).unwrap_or(1);
+            let created = now - Duration::minutes(rng.gen_range(30..60 * 24 * 120));
+            let post_count = rng.gen_range(1..=options.posts_per_thread * 2 - 1);
+            let mut at = created;
+            let mut posts = Vec::new();
+            for index in 0..post_count {
+                let staff_reply = index > 0 && rng.gen_bool(0.15);
+                let (author, body) = if index == 0 {
+                    (members[rng.gen_range(0..members.len())], pick(rng, topic.openers).to_string())
+                } else if staff_reply {
+                    (staff[0].0, "Thanks for raising this! I've checked your account and left details in your inbox. Let us know if anything is still unclear.".to_string())
+                } else {
+                    (members[rng.gen_range(0..members.len())], pick(rng, topic.replies).to_string())
+                };
+                posts.push((author, body, staff_reply, at));
+                at += Duration::minutes(rng.gen_range(5..2_000));
+            }
+            let last = posts.last().map(|p| p.3).unwrap_or(created);
+            threads.push(NewThread {
+                category_id,
+                author_user_id: Some(posts[0].0),
+                title: pick(rng, topic.titles).to_string(),
+                kind: if topic.category == "experiences" { "experience" } else { "question" },
+                state: *["open", "open", "solved", "solved", "solved", "locked"].choose(rng).unwrap_or(&"open"),
+                pinned: n < 2,
+                post_count: post_count as i64,
+                created_at: created,
+                last_post_at: last,
+            });
+            bodies.push(posts);
+        }
+        let thread_ids = community::insert_threads(db, &threads).await?;
+        let posts: Vec<NewPost> = bodies
+            .into_iter()
+            .zip(&thread_ids)
+            .flat_map(|(posts, &thread_id)| {
+                posts.into_iter().map(move |(author, body, is_staff, created_at)| NewPost {
+                    thread_id,
+                    author_user_id: Some(author),
+                    body_markdown: body,
+                    is_staff,
+                    created_at,
+                })
+            })
+            .collect();
+        community::insert_posts(db, &posts).await?;
+        report.threads += thread_ids.len() as u64;
+        report.posts += posts.len() as u64;
+        written += round;
+    }
+    Ok(())
+}

@@ -1,0 +1,175 @@
+//! The data layer on both backends: the same assertions on SQLite and Postgres.
+
+mod support;
+
+use app::auth::model::Role;
+use app::data::{api_tokens, audit, community, conversations, customers, on_pool, sessions, users, DataError, Db};
+use chrono::{Duration, Utc};
+use server::seed::{seed_demo, SeedOptions};
+use support::each_backend;
+
+fn new_user<'a>(email: &'a str, role: Role) -> users::NewUser<'a> {
+    users::NewUser { email, display_name: "Ana Silva", password_hash: "not-a-real-hash", role }
+}
+
+#[tokio::test]
+async fn customers_who_sign_up_get_a_customer_record_and_an_audit_entry() {
+    each_backend(|db| async move {
+        let id = users::create(&db, new_user("ana@example.com", Role::Customer), "test").await.unwrap();
+        let linked: i64 = on_pool!(&db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM customers WHERE user_id = $1").bind(id).fetch_one(pool).await).unwrap();
+        assert_eq!(linked, 1);
+        let staff = users::create(&db, new_user("sam@example.com", Role::Agent), "test").await.unwrap();
+        let staff_linked: i64 = on_pool!(&db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM customers WHERE user_id = $1").bind(staff).fetch_one(pool).await).unwrap();
+        assert_eq!(staff_linked, 0, "staff accounts are not customers");
+        let entries = audit::recent(&db, 10).await.unwrap();
+        assert!(entries.iter().any(|e| e.action == "user.created" && e.subject == format!("user:{id}")));
+        let found = users::find_by_email(&db, "ana@example.com").await.unwrap().unwrap();
+        assert_eq!(found.role(), Role::Customer);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_taken_email_is_a_conflict_and_writes_nothing() {
+    each_backend(|db| async move {
+        users::create(&db, new_user("ana@example.com", Role::Customer), "test").await.unwrap();
+        let again = users::create(&db, new_user("ana@example.com", Role::Customer), "test").await;
+        assert!(matches!(again, Err(DataError::Conflict(_))), "got {again:?}");
+        assert_eq!(customers::count(&db).await.unwrap(), 1, "the failed sign-up left no customer behind");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn sessions_expire_and_can_be_ended_everywhere() {
+    each_backend(|db| async move {
+        let user = users::create(&db, new_user("ana@example.com", Role::Customer), "test").await.unwrap();
+        let now = Utc::now();
+        sessions::create(&db, "live-1", user, now + Duration::days(1), Some("Firefox")).await.unwrap();
+        sessions::create(&db, "live-2", user, now + Duration::days(1), None).await.unwrap();
+        sessions::create(&db, "expired", user, now - Duration::minutes(1), None).await.unwrap();
+        let viewer = sessions::find_user(&db, "live-1", now).await.unwrap().unwrap();
+        assert_eq!((viewer.user_id, viewer.role.as_str()), (user, "customer"));
+        assert!(sessions::find_user(&db, "expired", now).await.unwrap().is_none());
+        assert!(sessions::find_user(&db, "unknown", now).await.unwrap().is_none());
+        assert_eq!(sessions::list_for_user(&db, user, now).await.unwrap().len(), 2);
+        assert_eq!(sessions::delete_all_for_user(&db, user).await.unwrap(), 3);
+        assert!(sessions::find_user(&db, "live-2", now).await.unwrap().is_none());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_audit_log_is_append_only() {
+    each_backend(|db| async move {
+        let entry = audit::NewAuditEntry { actor_user_id: None, actor_label: "test", action: "a", subject: "s", detail: "" };
+        audit::record(&db, entry).await.unwrap();
+        let update = on_pool!(&db, pool => sqlx::query("UPDATE audit_log SET action = 'forged'").execute(pool).await.map(|_| ()));
+        assert!(update.is_err(), "updating the audit log must fail");
+        let delete = on_pool!(&db, pool => sqlx::query("DELETE FROM audit_log").execute(pool).await.map(|_| ()));
+        assert!(delete.is_err(), "deleting from the audit log must fail");
+        assert_eq!(audit::recent(&db, 10).await.unwrap()[0].action, "a");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn one_active_journey_per_customer_and_issue() {
+    each_backend(|db| async move {
+        let ids = customers::insert_many(&db, &[customers::NewCustomer {
+            external_ref: None,
+            name: "Ana".into(),
+            email: None,
+            plan: None,
+            created_at: Utc::now(),
+        }])
+        .await
+        .unwrap();
+        let start = |state: &'static str| {
+            let db = db.clone();
+            let customer = ids[0];
+            async move {
+                on_pool!(&db, pool => sqlx::query("INSERT INTO journeys (customer_id, issue_key, state, started_at) VALUES ($1, 'billing-42', $2, $3)")
+                    .bind(customer).bind(state).bind(Utc::now()).execute(pool).await.map(|_| ()))
+            }
+        };
+        start("active").await.unwrap();
+        let second = start("active").await;
+        assert!(second.map_err(DataError::from).is_err_and(|e| matches!(e, DataError::Conflict(_))));
+        start("healed").await.expect("ended journeys do not count");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn api_tokens_authenticate_until_revoked() {
+    each_backend(|db| async move {
+        api_tokens::create(&db, "crm-sync", "hash-1", "rpt_abcdefgh").await.unwrap();
+        assert!(matches!(api_tokens::create(&db, "crm-sync", "hash-2", "rpt_x").await, Err(DataError::Conflict(_))));
+        let token = api_tokens::authenticate(&db, "hash-1").await.unwrap().unwrap();
+        assert_eq!(token.name, "crm-sync");
+        assert!(token.last_used_at.is_some());
+        assert!(api_tokens::authenticate(&db, "hash-unknown").await.unwrap().is_none());
+        assert!(api_tokens::revoke(&db, "crm-sync").await.unwrap());
+        assert!(!api_tokens::revoke(&db, "crm-sync").await.unwrap(), "revoking twice reports nothing to revoke");
+        assert!(api_tokens::authenticate(&db, "hash-1").await.unwrap().is_none());
+    })
+    .await;
+}
+
+async fn seed_small(db: &Db) -> server::seed::SeedReport {
+    let options = SeedOptions { customers: 30, threads: 12, demo_password: "demo-password-1".into(), ..SeedOptions::default() };
+    seed_demo(db, &options).await.unwrap()
+}
+
+#[tokio::test]
+async fn demo_seed_is_deterministic_realistic_and_runs_once() {
+    each_backend(|db| async move {
+        let report = seed_small(&db).await;
+        assert_eq!(report.customers, 30);
+        assert!(report.conversations > 10 && report.messages >= report.conversations);
+        assert_eq!(report.threads, 12);
+        assert_eq!(conversations::count_messages(&db).await.unwrap() as u64, report.messages);
+        let again = seed_small(&db).await;
+        assert!(again.already_present, "a second run must not duplicate data");
+        assert_eq!(customers::count(&db).await.unwrap(), 30 + 1 /* customer@rapport.demo */ + 30 /* forum members */);
+
+        let inbox = conversations::inbox(&db, 500, 0).await.unwrap();
+        assert!(!inbox.is_empty());
+        assert!(inbox.iter().all(|row| row.status == "open" || row.status == "pending"));
+        assert!(inbox.windows(2).all(|w| w[0].risk_score >= w[1].risk_score));
+
+        let categories = community::categories(&db).await.unwrap();
+        assert_eq!(categories.len(), 6);
+        assert_eq!(categories.iter().map(|c| c.thread_count).sum::<i64>(), 12);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_same_seed_gives_the_same_content_on_both_backends() {
+    let sqlite = support::TestDb::sqlite().await;
+    seed_small(&sqlite.db).await;
+    let query = "SELECT name FROM customers WHERE external_ref IS NOT NULL ORDER BY external_ref";
+    let sqlite_names: Vec<String> = on_pool!(&sqlite.db, pool => sqlx::query_scalar(query).fetch_all(pool).await).unwrap();
+    assert_eq!(sqlite_names.len(), 30);
+    if let Some(postgres) = support::TestDb::postgres().await {
+        seed_small(&postgres.db).await;
+        let postgres_names: Vec<String> = on_pool!(&postgres.db, pool => sqlx::query_scalar(query).fetch_all(pool).await).unwrap();
+        assert_eq!(sqlite_names, postgres_names);
+    }
+}
+
+#[tokio::test]
+async fn forum_search_matches_all_words_and_treats_wildcards_literally() {
+    each_backend(|db| async move {
+        seed_small(&db).await;
+        let hits = community::search_threads(&db, &["refund".into()], 50).await.unwrap();
+        assert!(hits.iter().all(|t| t.title.to_lowercase().contains("refund") || t.category_slug == "billing"));
+        let none = community::search_threads(&db, &["%".into()], 50).await.unwrap();
+        assert!(none.is_empty(), "a literal % matches nothing in the seeded text");
+        let narrowed = community::search_threads(&db, &["refund".into(), "zzzz-no-such-word".into()], 50).await.unwrap();
+        assert!(narrowed.is_empty());
+    })
+    .await;
+}

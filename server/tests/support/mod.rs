@@ -1,0 +1,148 @@
+//! Test support: real databases (SQLite in a temp file, Postgres in a fresh database per test)
+//! and a real server on a free port.
+#![allow(dead_code)]
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+use app::data::{Db, DbOptions};
+use server::Config;
+
+pub const POSTGRES_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+fn postgres_admin_url() -> String {
+    std::env::var("RAPPORT_TEST_POSTGRES_URL").unwrap_or_else(|_| POSTGRES_ADMIN_URL.to_string())
+}
+
+/// A database that exists for one test and is removed afterwards.
+pub struct TestDb {
+    pub db: Db,
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+    postgres_name: Option<String>,
+}
+
+impl TestDb {
+    pub async fn sqlite() -> TestDb {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("test.db").display());
+        let db = Db::connect(&DbOptions { url: url.clone(), max_connections: 4 }).await.expect("open SQLite");
+        db.migrate().await.expect("migrate SQLite");
+        TestDb { db, url, _dir: Some(dir), postgres_name: None }
+    }
+
+    /// A fresh Postgres database, or `None` (with a loud message) when no server is reachable.
+    /// With RAPPORT_REQUIRE_POSTGRES=1 a missing server fails the test instead.
+    pub async fn postgres() -> Option<TestDb> {
+        use sqlx::Connection;
+        let admin_url = postgres_admin_url();
+        let mut admin = match sqlx::PgConnection::connect(&admin_url).await {
+            Ok(connection) => connection,
+            Err(error) => {
+                if std::env::var("RAPPORT_REQUIRE_POSTGRES").as_deref() == Ok("1") {
+                    panic!("Postgres is required (RAPPORT_REQUIRE_POSTGRES=1) but {admin_url} is unreachable: {error}");
+                }
+                eprintln!("\n!!!! SKIPPED: Postgres tests did not run: {admin_url} is unreachable ({error}) !!!!\n");
+                return None;
+            }
+        };
+        let name = format!("rapport_test_{}", app::auth::session::new_token()[..16].to_string());
+        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("create test database");
+        let base = admin_url.rsplit_once('/').map(|(base, _)| base.to_string()).unwrap_or(admin_url.clone());
+        let url = format!("{base}/{name}");
+        let db = Db::connect(&DbOptions { url: url.clone(), max_connections: 4 }).await.expect("open Postgres");
+        db.migrate().await.expect("migrate Postgres");
+        Some(TestDb { db, url, _dir: None, postgres_name: Some(name) })
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let Some(name) = self.postgres_name.take() else { return };
+        let db = self.db.clone();
+        // Drop runs outside async; use a private runtime on another thread.
+        let _ = std::thread::spawn(move || {
+            let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+            runtime.block_on(async move {
+                use sqlx::Connection;
+                db.close().await;
+                if let Ok(mut admin) = sqlx::PgConnection::connect(&postgres_admin_url()).await {
+                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin).await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+/// Runs the same test on SQLite and on Postgres.
+pub async fn each_backend<F, Fut>(test: F)
+where
+    F: Fn(Db) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let sqlite = TestDb::sqlite().await;
+    test(sqlite.db.clone()).await;
+    if let Some(postgres) = TestDb::postgres().await {
+        test(postgres.db.clone()).await;
+    }
+}
+
+/// A running server on a free port.
+pub struct TestApp {
+    pub address: SocketAddr,
+    pub base: String,
+    pub database: TestDb,
+    pub config: Config,
+    _data_dir: tempfile::TempDir,
+}
+
+impl TestApp {
+    pub async fn spawn(database: TestDb) -> TestApp {
+        TestApp::spawn_with(database, |_| {}).await
+    }
+
+    pub async fn spawn_with(database: TestDb, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let data_dir = tempfile::tempdir().expect("temp dir");
+        let mut config = Config::defaults();
+        config.database_url = database.url.clone();
+        config.data_dir = data_dir.path().to_path_buf();
+        config.bind = "127.0.0.1:0".parse().expect("address");
+        adjust(&mut config);
+        let listener = tokio::net::TcpListener::bind(config.bind).await.expect("bind");
+        let address = listener.local_addr().expect("address");
+        let state = server::http::app_state(&config, database.db.clone()).expect("state");
+        let router = server::http::router(state);
+        tokio::spawn(async move {
+            axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.expect("serve");
+        });
+        TestApp { address, base: format!("http://{address}"), database, config, _data_dir: data_dir }
+    }
+
+    /// A browser-like client: keeps cookies, does not follow redirects, sends our Origin.
+    pub fn client(&self) -> reqwest::Client {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(reqwest::header::ORIGIN, self.base.parse().expect("origin"));
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .default_headers(headers)
+            .build()
+            .expect("client")
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// Calls a server function with form fields, as the browser does.
+    pub async fn call(&self, client: &reqwest::Client, endpoint: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        client.post(self.url(&format!("/api/{endpoint}"))).form(fields).send().await.expect("request")
+    }
+
+    pub async fn create_staff(&self, role: app::auth::model::Role, email: &str, password: &str) {
+        server::accounts::create_user(&self.database.db, role, email, None, Some(password.to_string()))
+            .await
+            .expect("create staff account");
+    }
+}
