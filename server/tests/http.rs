@@ -37,7 +37,7 @@ async fn sign_up_sign_in_and_roles(app: TestApp) {
     let signed_up = app
         .call(&customer, "auth/sign_up", &[("display_name", "Ana Silva"), ("email", "Ana@Example.com"), ("password", PASSWORD), ("next", "")])
         .await;
-    assert_eq!(signed_up.status(), StatusCode::FOUND, "{}", signed_up.text().await.unwrap_or_default());
+    assert_eq!(signed_up.status(), StatusCode::OK, "{}", signed_up.text().await.unwrap_or_default());
     assert_eq!(signed_up.headers()["location"], "/account");
     let cookie = session_cookie(&signed_up).expect("a session cookie");
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
@@ -66,7 +66,7 @@ async fn sign_up_sign_in_and_roles(app: TestApp) {
     app.create_staff(Role::Marketing, "mia@example.com", PASSWORD).await;
     let agent = app.client();
     let signed_in = sign_in(&app, &agent, "SAM@example.com", PASSWORD).await;
-    assert_eq!(signed_in.status(), StatusCode::FOUND);
+    assert_eq!(signed_in.status(), StatusCode::OK);
     assert_eq!(signed_in.headers()["location"], "/workspace");
     assert_eq!(app.call(&agent, "workspace/inbox", &[("page", "1")]).await.status(), StatusCode::OK);
     assert_eq!(agent.get(app.url("/workspace")).send().await.unwrap().status(), StatusCode::OK);
@@ -128,7 +128,7 @@ async fn sign_in_rotates_the_session_and_sign_out_everywhere_ends_all() {
     assert_eq!(app.call(&phone, "workspace/inbox", &[("page", "1")]).await.status(), StatusCode::OK);
 
     let everywhere = app.call(&laptop, "auth/sign_out_everywhere", &[]).await;
-    assert_eq!(everywhere.status(), StatusCode::FOUND);
+    assert_eq!(everywhere.status(), StatusCode::OK);
     assert_eq!(app.call(&phone, "workspace/inbox", &[("page", "1")]).await.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(app.call(&laptop, "workspace/inbox", &[("page", "1")]).await.status(), StatusCode::UNAUTHORIZED);
 }

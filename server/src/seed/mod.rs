@@ -16,7 +16,7 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use text::{Situation, FIRST_NAMES, FORUM_CATEGORIES, FORUM_TOPICS, LAST_NAMES, PLANS, SITUATIONS};
+use text::{Situation, FIRST_NAMES, FORUM_CATEGORIES, FORUM_THREADS, LAST_NAMES, PLANS, SITUATIONS};
 
 #[derive(Clone, Debug)]
 pub struct SeedOptions {
@@ -187,7 +187,8 @@ async fn seed_round(
             let message_count = rng.gen_range(1..=options.messages_per_conversation * 2 - 1);
             let started = now - Duration::minutes(rng.gen_range(10..60 * 24 * 60));
             let status = *["open", "open", "pending", "resolved", "resolved", "closed"].choose(rng).unwrap_or(&"open");
-            let script = conversation_script(rng, situation, &customer.name, &agent_name, message_count, started);
+            let script = conversation_script(rng, situation, &customer.name, &agent_name, message_count, started, now);
+            let started = script.first().map(|m| m.2).unwrap_or(started);
             let last_at = script.last().map(|m| m.2).unwrap_or(started);
             let customer_waiting = script.last().map(|m| m.0 == "inbound").unwrap_or(true);
             let resolved = matches!(status, "resolved" | "closed");
@@ -265,6 +266,7 @@ fn conversation_script(
     agent: &str,
     count: u32,
     started: DateTime<Utc>,
+    now: DateTime<Utc>,
 ) -> Vec<(&'static str, String, DateTime<Utc>)> {
     let mood = match rng.gen_range(0..10) {
         0..=3 => situation.angry,
@@ -272,7 +274,7 @@ fn conversation_script(
         _ => situation.calm,
     };
     let mut at = started;
-    (0..count)
+    let mut script: Vec<_> = (0..count)
         .map(|index| {
             let (direction, templates) = match index {
                 0 => ("inbound", mood),
@@ -284,7 +286,15 @@ fn conversation_script(
             at += Duration::minutes(rng.gen_range(3..600));
             message
         })
-        .collect()
+        .collect();
+    // Nothing happens in the future: shift the conversation back if it ran past now.
+    let overshoot = script.last().map(|m| m.2 - now).unwrap_or_else(Duration::zero);
+    if overshoot > Duration::zero() {
+        for message in &mut script {
+            message.2 -= overshoot;
+        }
+    }
+    script
 }
 
 async fn seed_forum(
@@ -310,29 +320,39 @@ async fn seed_forum(
         let mut threads = Vec::new();
         let mut bodies = Vec::new();
         for n in written..written + round {
-            let topic = &FORUM_TOPICS[(n as usize) % FORUM_TOPICS.len()];
+            let topic = &FORUM_THREADS[(n as usize) % FORUM_THREADS.len()];
             let category_id = category_ids.iter().find(|(slug, _)| *slug == topic.category).map(|(_, id)| *id).unwrap_or(1);
-            let created = now - Duration::minutes(rng.gen_range(30..60 * 24 * 120));
             let post_count = rng.gen_range(1..=options.posts_per_thread * 2 - 1);
-            let mut at = created;
+            let mut replies: Vec<&str> = topic.replies.to_vec();
+            replies.shuffle(rng);
+            let mut at = now - Duration::minutes(rng.gen_range(30..60 * 24 * 120));
             let mut posts = Vec::new();
             for index in 0..post_count {
                 let staff_reply = index > 0 && rng.gen_bool(0.15);
                 let (author, body) = if index == 0 {
-                    (members[rng.gen_range(0..members.len())], pick(rng, topic.openers).to_string())
+                    (members[rng.gen_range(0..members.len())], topic.opener.to_string())
                 } else if staff_reply {
-                    (staff[0].0, "Thanks for raising this! I've checked your account and left details in your inbox. Let us know if anything is still unclear.".to_string())
+                    (staff[0].0, "Thanks for raising this! I've checked and left the details in your inbox. Let us know if anything is still unclear.".to_string())
                 } else {
-                    (members[rng.gen_range(0..members.len())], pick(rng, topic.replies).to_string())
+                    let reply = replies[(index as usize - 1) % replies.len()];
+                    (members[rng.gen_range(0..members.len())], reply.to_string())
                 };
                 posts.push((author, body, staff_reply, at));
                 at += Duration::minutes(rng.gen_range(5..2_000));
             }
+            // Nothing happens in the future: shift the whole thread back if it ran past now.
+            let overshoot = posts.last().map(|p| p.3 - now).unwrap_or_else(Duration::zero);
+            if overshoot > Duration::zero() {
+                for post in &mut posts {
+                    post.3 -= overshoot;
+                }
+            }
+            let created = posts[0].3;
             let last = posts.last().map(|p| p.3).unwrap_or(created);
             threads.push(NewThread {
                 category_id,
                 author_user_id: Some(posts[0].0),
-                title: pick(rng, topic.titles).to_string(),
+                title: topic.title.to_string(),
                 kind: if topic.category == "experiences" { "experience" } else { "question" },
                 state: *["open", "open", "solved", "solved", "solved", "locked"].choose(rng).unwrap_or(&"open"),
                 pinned: n < 2,

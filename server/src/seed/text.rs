@@ -137,10 +137,11 @@ pub const SITUATIONS: &[Situation] = &[
     },
 ];
 
-pub struct ForumTopic {
+/// A forum thread as people write it: a title, the opening post, and replies that answer it.
+pub struct ForumThreadText {
     pub category: &'static str,
-    pub titles: &'static [&'static str],
-    pub openers: &'static [&'static str],
+    pub title: &'static str,
+    pub opener: &'static str,
     pub replies: &'static [&'static str],
 }
 
@@ -153,41 +154,77 @@ pub const FORUM_CATEGORIES: &[(&str, &str, &str)] = &[
     ("experiences", "Share your experience", "Tell the community how you were helped — or what could be better."),
 ];
 
-pub const FORUM_TOPICS: &[ForumTopic] = &[
-    ForumTopic {
+pub const FORUM_THREADS: &[ForumThreadText] = &[
+    ForumThreadText {
         category: "getting-started",
-        titles: &["Which plan is right for a family of four?", "First week with Rapport — tips welcome", "How do I invite my partner?"],
-        openers: &["I just signed up and I'm not sure which plan makes sense for us. What did you choose and why?", "Any tips for a newcomer? I'd love to hear what you wish you had known in your first week."],
-        replies: &["We went with Family and it paid for itself in a month.", "Start with Plus; you can upgrade any time without losing anything.", "Settings → Members → Invite. Your partner gets an email link."],
+        title: "Which plan is right for a family of four?",
+        opener: "I just signed up and I'm not sure which plan makes sense for us. What did you choose and why?",
+        replies: &["We went with Family and it paid for itself in a month.", "Start with Plus; you can upgrade any time without losing anything.", "Family lets everyone have their own login, which saved us a lot of arguments."],
     },
-    ForumTopic {
+    ForumThreadText {
+        category: "getting-started",
+        title: "How do I invite my partner?",
+        opener: "I'd like my partner to see our orders too. Where do I invite them?",
+        replies: &["Settings → Members → Invite. Your partner gets an email link.", "The invite link expires after a week, so tell them to check their inbox.", "Worked for me, but it went to my husband's spam folder first."],
+    },
+    ForumThreadText {
         category: "billing",
-        titles: &["Refund timing after a double charge", "Can I pay yearly?", "Invoice for my company"],
-        openers: &["I was charged twice and support refunded one. How long did your refund take to show up?", "Is there a discount for paying yearly instead of monthly?"],
-        replies: &["Mine took four business days with my bank.", "Yes, yearly saves about two months' worth.", "You can add your VAT number under Billing → Details before the invoice is issued."],
+        title: "Refund timing after a double charge",
+        opener: "I was charged twice and support refunded one. How long did your refund take to show up?",
+        replies: &["Mine took four business days with my bank.", "Credit cards are usually faster than debit cards, in my experience.", "If it takes more than a week, reply to your ticket — they can send the bank reference."],
     },
-    ForumTopic {
+    ForumThreadText {
+        category: "billing",
+        title: "Can I pay yearly?",
+        opener: "Is there a discount for paying yearly instead of monthly?",
+        replies: &["Yes, yearly saves about two months' worth.", "You can switch under Billing → Plan; the unused month is credited.", "I switched last spring, no problems at all."],
+    },
+    ForumThreadText {
         category: "delivery",
-        titles: &["Tracking stuck at 'label created'", "Package delivered to a neighbour", "Express vs standard — worth it?"],
-        openers: &["My tracking has said 'label created' for three days. Is that normal?", "Has anyone had a parcel left with a neighbour without a note?"],
-        replies: &["That happened to me too; it updated once the carrier scanned it at the depot.", "Support sent me a replacement the same day when mine went missing.", "Express was worth it for me around the holidays."],
+        title: "Tracking stuck at 'label created'",
+        opener: "My tracking has said 'label created' for three days. Is that normal?",
+        replies: &["That happened to me too; it updated once the carrier scanned it at the depot.", "Over the holidays it took four days before the first scan.", "If nothing changes after five days, support can open a trace with the carrier."],
     },
-    ForumTopic {
+    ForumThreadText {
+        category: "delivery",
+        title: "Package delivered to a neighbour",
+        opener: "Has anyone had a parcel left with a neighbour without a note?",
+        replies: &["Check the photo in the tracking page — it usually shows the door.", "Support sent me a replacement the same day when mine went missing.", "You can set 'no neighbour delivery' in your delivery preferences."],
+    },
+    ForumThreadText {
         category: "account-security",
-        titles: &["Setting up two-factor on a new phone", "Got a suspicious login email", "Password reset email not arriving"],
-        openers: &["I changed phones and my authenticator codes no longer work. How did you fix it?", "I received an email about a login I don't recognise. Is it a phishing attempt?"],
-        replies: &["Check the sender address; real ones come from the official domain.", "Support reset my two-factor in five minutes.", "Look in the spam folder — mine was there."],
+        title: "Setting up two-factor on a new phone",
+        opener: "I changed phones and my authenticator codes no longer work. How did you fix it?",
+        replies: &["Use one of your backup codes to sign in, then re-enrol the new phone.", "Support reset my two-factor in five minutes after verifying my identity.", "Print the backup codes this time — lesson learned for me."],
     },
-    ForumTopic {
+    ForumThreadText {
+        category: "account-security",
+        title: "Got a suspicious login email",
+        opener: "I received an email about a login I don't recognise. Is it a phishing attempt?",
+        replies: &["Check the sender address; real ones come from the official domain.", "Don't click the link — sign in directly and look at your active sessions.", "I had the same; 'sign out everywhere' and a new password sorted it."],
+    },
+    ForumThreadText {
         category: "product-help",
-        titles: &["Exporting order history as CSV", "Weekly summary instead of daily emails", "Blender making a grinding noise"],
-        openers: &["Is there a way to export everything as a spreadsheet?", "My blender started grinding after a month. Anyone else?"],
-        replies: &["Settings → Data → Export, then choose CSV.", "Mine did that when the blade wasn't seated properly.", "Contact support — they replaced mine under warranty without any fuss."],
+        title: "Exporting order history as CSV",
+        opener: "Is there a way to export everything as a spreadsheet?",
+        replies: &["Settings → Data → Export, then choose CSV.", "The export includes returns too, which surprised me in a good way.", "It opens fine in LibreOffice if you pick UTF-8."],
     },
-    ForumTopic {
+    ForumThreadText {
+        category: "product-help",
+        title: "Blender making a grinding noise",
+        opener: "My blender started grinding after a month. Anyone else?",
+        replies: &["Mine did that when the blade wasn't seated properly.", "Contact support — they replaced mine under warranty without any fuss.", "Try running it empty for a few seconds; if it still grinds, it's the bearing."],
+    },
+    ForumThreadText {
         category: "experiences",
-        titles: &["Support turned a terrible week around", "Shout-out to the delivery team", "What I learned from a lost package"],
-        openers: &["My package was lost before my daughter's birthday and the agent shipped a replacement overnight. I was so relieved.", "I was ready to cancel after a billing mistake, but the way it was handled changed my mind."],
+        title: "Support turned a terrible week around",
+        opener: "My package was lost before my daughter's birthday and the agent shipped a replacement overnight. I was so relieved.",
         replies: &["Love reading stories like this!", "Same here — they really listen.", "Thanks for sharing, it gives me hope about my own ticket."],
+    },
+    ForumThreadText {
+        category: "experiences",
+        title: "I almost cancelled — glad I didn't",
+        opener: "I was ready to cancel after a billing mistake, but the way it was handled changed my mind.",
+        replies: &["That's how it should be. Thanks for posting.", "Which agent was it? Mine was great too.", "Good to hear the follow-up actually happened."],
     },
 ];

@@ -59,13 +59,12 @@ impl TestDb {
 impl Drop for TestDb {
     fn drop(&mut self) {
         let Some(name) = self.postgres_name.take() else { return };
-        let db = self.db.clone();
-        // Drop runs outside async; use a private runtime on another thread.
+        // Drop cannot await, and the test's runtime is blocked while we wait here: use a private
+        // runtime on another thread. FORCE ends the pool's connections, so the pool is not closed.
         let _ = std::thread::spawn(move || {
             let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
             runtime.block_on(async move {
                 use sqlx::Connection;
-                db.close().await;
                 if let Ok(mut admin) = sqlx::PgConnection::connect(&postgres_admin_url()).await {
                     let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin).await;
                 }
