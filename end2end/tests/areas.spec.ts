@@ -74,7 +74,7 @@ test("signed-out visitors are asked to sign in and come back", async ({ page }) 
   const response = await page.goto("/workspace");
   expect(response?.status()).toBe(401);
   await page.getByRole("link", { name: "Sign in" }).last().click();
-  await expect(page).toHaveURL(/\/signin\?next=%2Fworkspace/);
+  await expect(page).toHaveURL(/\/signin\?next=\/workspace$/);
   await hydrated(page);
   await page.getByLabel("Email").fill("agent@rapport.demo");
   await page.getByLabel("Password", { exact: true }).fill("rapport-demo-password");

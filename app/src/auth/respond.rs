@@ -11,11 +11,13 @@ use crate::error::AppError;
 /// A browser without JavaScript posted a form and expects a page back, not an error body.
 pub fn is_plain_form_post() -> bool {
     use_context::<Parts>()
+        .filter(|parts| parts.method == http::Method::POST)
         .and_then(|parts| parts.headers.get(ACCEPT).and_then(|v| v.to_str().ok()).map(|v| v.contains("text/html")))
         .unwrap_or(false)
 }
 
-/// Sets the HTTP status of a refusal, except for plain form posts (which are redirected).
+/// Sets the HTTP status of a refusal (also of a page rendered on the server), except for plain
+/// form posts, which are redirected instead.
 pub fn set_error_status(error: &AppError) {
     if is_plain_form_post() {
         return;

@@ -85,11 +85,12 @@ const INBOX_COLUMNS: &str = "c.id, cu.name AS customer_name, c.subject, c.channe
      c.risk_score, c.situation, u.display_name AS assignee_name, c.waiting_since, c.last_message_at \
      FROM conversations c JOIN customers cu ON cu.id = c.customer_id LEFT JOIN users u ON u.id = c.assignee_id";
 
-/// Open and pending conversations, riskiest first, then longest waiting.
+/// Open and pending conversations, riskiest first, then longest waiting (conversations not
+/// waiting for us last; spelled out because SQLite and Postgres sort NULLs differently).
 pub async fn inbox(db: &Db, limit: i64, offset: i64) -> Result<Vec<InboxRow>, DataError> {
     let sql = format!(
         "SELECT {INBOX_COLUMNS} WHERE c.status IN ('open', 'pending') \
-         ORDER BY c.risk_score DESC, c.waiting_since ASC, c.id ASC LIMIT $1 OFFSET $2"
+         ORDER BY c.risk_score DESC, c.waiting_since IS NULL, c.waiting_since ASC, c.id ASC LIMIT $1 OFFSET $2"
     );
     Ok(on_pool!(db, pool => sqlx::query_as::<_, InboxRow>(&sql).bind(limit).bind(offset).fetch_all(pool).await)?)
 }

@@ -16,12 +16,12 @@ pub fn StudioPage() -> impl IntoView {
     view! {
         <Title text="Studio"/>
         <section class="page">
-            <h1>"Marketing studio"</h1>
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     match overview.await {
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
                         Ok(overview) => view! {
+                            <h1>"Marketing studio"</h1>
                             <div class="cards">
                                 <StatusCard title="Stories" counts=overview.stories_by_status/>
                                 <StatusCard title="Gratitude quotes" counts=overview.quotes_by_status/>

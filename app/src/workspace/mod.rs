@@ -48,7 +48,6 @@ pub fn InboxPage() -> impl IntoView {
                                                     <th scope="col">"Subject"</th>
                                                     <th scope="col">"Channel"</th>
                                                     <th scope="col">"Priority"</th>
-                                                    <th scope="col">"Risk"</th>
                                                     <th scope="col">"Waiting"</th>
                                                     <th scope="col">"Assignee"</th>
                                                 </tr>
@@ -60,7 +59,6 @@ pub fn InboxPage() -> impl IntoView {
                                                         <td><a href=format!("/workspace/c/{}", row.id)>{row.subject}</a></td>
                                                         <td>{row.channel}</td>
                                                         <td><span class=format!("priority priority--{}", row.priority)>{row.priority.clone()}</span></td>
-                                                        <td>{row.risk_score}</td>
                                                         <td>{row.waiting_since.map(|since| duration_between(since, now)).unwrap_or_else(|| "—".into())}</td>
                                                         <td>{row.assignee_name.unwrap_or_else(|| "Unassigned".into())}</td>
                                                     </tr>

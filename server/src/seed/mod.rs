@@ -194,7 +194,7 @@ async fn seed_round(
             let resolved = matches!(status, "resolved" | "closed");
             new_conversations.push(NewConversation {
                 customer_id,
-                subject: fill(pick(rng, situation.subjects), &customer.name, &agent_name, rng),
+                subject: subject_of(&script[0].1),
                 channel: *["email", "email", "chat", "chat", "social", "phone", "forum"].choose(rng).unwrap_or(&"email"),
                 status,
                 priority: *["low", "normal", "normal", "normal", "high", "urgent"].choose(rng).unwrap_or(&"normal"),
@@ -250,6 +250,31 @@ async fn seed_round(
     customers::insert_events(db, &events).await?;
     report.events += events.len() as u64;
     Ok(())
+}
+
+/// The subject line people write: their first sentence, shortened at a word boundary.
+fn subject_of(first_message: &str) -> String {
+    let sentence = first_message
+        .split_inclusive(['.', '!', '?'])
+        .next()
+        .unwrap_or(first_message)
+        .trim()
+        .trim_end_matches('.');
+    if sentence.chars().count() <= 70 {
+        return sentence.to_string();
+    }
+    let mut subject = String::new();
+    for word in sentence.split_whitespace() {
+        if subject.chars().count() + word.chars().count() + 1 > 68 {
+            break;
+        }
+        if !subject.is_empty() {
+            subject.push(' ');
+        }
+        subject.push_str(word);
+    }
+    subject.push('…');
+    subject
 }
 
 /// A whole number of conversations whose mean over many customers is `mean`.

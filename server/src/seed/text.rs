@@ -20,7 +20,6 @@ pub const PLANS: &[&str] = &["Starter", "Plus", "Pro", "Family"];
 /// One kind of customer problem, with how people write about it.
 pub struct Situation {
     pub key: &'static str,
-    pub subjects: &'static [&'static str],
     pub angry: &'static [&'static str],
     pub worried: &'static [&'static str],
     pub calm: &'static [&'static str],
@@ -31,7 +30,6 @@ pub struct Situation {
 pub const SITUATIONS: &[Situation] = &[
     Situation {
         key: "billing",
-        subjects: &["Charged twice this month", "Refund still missing", "Why did my price go up?", "Invoice shows the wrong plan"],
         angry: &[
             "You charged my card twice for {amount}. This is the third time I'm asking for this to be fixed!",
             "I was billed {amount} for a plan I cancelled weeks ago. Unacceptable. Fix it today or I'm disputing the charge.",
@@ -52,7 +50,6 @@ pub const SITUATIONS: &[Situation] = &[
     },
     Situation {
         key: "fraud",
-        subjects: &["Purchases I didn't make", "Someone changed my email address", "Suspicious login alert"],
         angry: &[
             "There are three orders on my account I never placed! Someone is using my card and nobody is answering. Lock it NOW.",
         ],
@@ -69,7 +66,6 @@ pub const SITUATIONS: &[Situation] = &[
     },
     Situation {
         key: "delivery",
-        subjects: &["Order {order} hasn't arrived", "Package marked delivered but not here", "Delivery date keeps moving"],
         angry: &[
             "Great, another delay. Order {order} was supposed to arrive last week and I'm still waiting. Worst service ever.",
             "Tracking says delivered but there is NO package. I paid {amount} for express shipping!",
@@ -86,7 +82,6 @@ pub const SITUATIONS: &[Situation] = &[
     },
     Situation {
         key: "defect",
-        subjects: &["Blender stopped working after a week", "Screen cracked out of the box", "Charger overheats"],
         angry: &[
             "The {amount} blender I bought died after one week. Cheap junk. I want my money back, not excuses.",
             "The screen was cracked when I opened the box. I'm furious, this was a gift.",
@@ -101,7 +96,6 @@ pub const SITUATIONS: &[Situation] = &[
     },
     Situation {
         key: "account_access",
-        subjects: &["Can't log in", "Password reset email never arrives", "Two-factor code not working"],
         angry: &["I've tried resetting my password five times and the email NEVER arrives. This is ridiculous."],
         worried: &["I'm locked out and I need my invoices for my tax return tomorrow. Can you help urgently?"],
         calm: &["My two-factor codes stopped working after I changed phones. How do I move them?"],
@@ -113,7 +107,6 @@ pub const SITUATIONS: &[Situation] = &[
     },
     Situation {
         key: "how_to",
-        subjects: &["How do I export my data?", "Sharing a list with family", "Setting up notifications"],
         angry: &["Why is it so hard to find the export button? I've been clicking around for half an hour."],
         worried: &["I'm not very technical and I'm afraid of deleting something. How do I share a list safely?"],
         calm: &["Is there a way to get a weekly summary email instead of daily ones?", "How do I export my order history as CSV?"],
@@ -125,7 +118,6 @@ pub const SITUATIONS: &[Situation] = &[
     },
     Situation {
         key: "praise",
-        subjects: &["Thank you!", "Your agent was wonderful", "Great experience"],
         angry: &["Honestly I was ready to cancel, but {agent} turned it around. Thank you."],
         worried: &["I was nervous about the move to the new plan, but it went smoothly. Thanks to the team."],
         calm: &[
