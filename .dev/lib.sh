@@ -44,9 +44,11 @@ wasm_bindgen_version() {
   awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"
 }
 
-# cargo-leptos builds the server and the WASM client. `$1`: "debug" or "release".
+# cargo-leptos builds the server and the WASM client. `$1`: "debug" or "release";
+# further arguments go to cargo-leptos (e.g. --frontend-only).
 leptos_build() {
   local profile_flag=()
   [ "${1:-debug}" = release ] && profile_flag=(--release)
-  (cd "$ROOT" && env "${BOOTSTRAP_ENV[@]}" cargo leptos build "${profile_flag[@]}" "${LEPTOS_ARGS[@]}")
+  shift || true
+  (cd "$ROOT" && env "${BOOTSTRAP_ENV[@]}" cargo leptos build "${profile_flag[@]}" "${LEPTOS_ARGS[@]}" "$@")
 }

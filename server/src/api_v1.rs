@@ -26,7 +26,11 @@ pub struct ApiError {
 
 impl ApiError {
     fn new(status: StatusCode, error: &'static str, message: impl Into<String>) -> Self {
-        ApiError { status, error, message: message.into() }
+        ApiError {
+            status,
+            error,
+            message: message.into(),
+        }
     }
 }
 
@@ -35,7 +39,10 @@ impl IntoResponse for ApiError {
         let status = self.status;
         let mut response = (status, Json(self)).into_response();
         if status == StatusCode::UNAUTHORIZED {
-            response.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Bearer"),
+            );
         }
         response
     }
@@ -50,25 +57,56 @@ pub struct ApiCaller {
 impl FromRequestParts<AppState> for ApiCaller {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let header = parts
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "Send an API token as `Authorization: Bearer <token>`."))?;
+            .ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "unauthorized",
+                    "Send an API token as `Authorization: Bearer <token>`.",
+                )
+            })?;
         let token = header
             .strip_prefix("Bearer ")
             .map(str::trim)
             .filter(|t| !t.is_empty())
-            .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "The Authorization header must use the Bearer scheme."))?;
-        let record = app::data::api_tokens::authenticate(&state.db, &token_hash(&state.security.secret, token))
-            .await
-            .map_err(|error| {
-                tracing::error!(%error, "API token lookup failed");
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Something went wrong on our side.")
-            })?
-            .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "This API token is unknown or was revoked."))?;
-        Ok(ApiCaller { token_id: record.id, token_name: record.name })
+            .ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "unauthorized",
+                    "The Authorization header must use the Bearer scheme.",
+                )
+            })?;
+        let record = app::data::api_tokens::authenticate(
+            &state.db,
+            &token_hash(&state.security.secret, token),
+        )
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, "API token lookup failed");
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "Something went wrong on our side.",
+            )
+        })?
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "This API token is unknown or was revoked.",
+            )
+        })?;
+        Ok(ApiCaller {
+            token_id: record.id,
+            token_name: record.name,
+        })
     }
 }
 
@@ -79,9 +117,16 @@ struct Me {
 }
 
 async fn me(caller: ApiCaller) -> Json<Me> {
-    Json(Me { token_id: caller.token_id, token_name: caller.token_name })
+    Json(Me {
+        token_id: caller.token_id,
+        token_name: caller.token_name,
+    })
 }
 
 async fn unknown_route() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "not_found", "There is no API endpoint at this path.")
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "There is no API endpoint at this path.",
+    )
 }

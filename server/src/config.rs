@@ -45,7 +45,9 @@ impl Config {
     pub fn load(file: Option<&Path>) -> Result<Config> {
         let from_file = match file {
             Some(path) => read_file(path)?,
-            None if Path::new(DEFAULT_CONFIG_FILE).exists() => read_file(Path::new(DEFAULT_CONFIG_FILE))?,
+            None if Path::new(DEFAULT_CONFIG_FILE).exists() => {
+                read_file(Path::new(DEFAULT_CONFIG_FILE))?
+            }
             None => FileConfig::default(),
         };
         Config::from_sources(from_file, |key| std::env::var(key).ok())
@@ -57,18 +59,25 @@ impl Config {
     }
 
     fn from_sources(file: FileConfig, env: impl Fn(&str) -> Option<String>) -> Result<Config> {
-        let data_dir = env("RAPPORT_DATA_DIR").map(PathBuf::from).or(file.data_dir).unwrap_or_else(|| PathBuf::from("data"));
+        let data_dir = env("RAPPORT_DATA_DIR")
+            .map(PathBuf::from)
+            .or(file.data_dir)
+            .unwrap_or_else(|| PathBuf::from("data"));
         let database_url = env("RAPPORT_DATABASE_URL")
             .or(file.database_url)
             .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("rapport.db").display()));
-        let bind_text = env("RAPPORT_BIND").or(file.bind).unwrap_or_else(|| "127.0.0.1:3000".to_string());
-        let bind = bind_text
-            .parse()
-            .with_context(|| format!("RAPPORT_BIND / bind: `{bind_text}` is not an address like 127.0.0.1:3000"))?;
+        let bind_text = env("RAPPORT_BIND")
+            .or(file.bind)
+            .unwrap_or_else(|| "127.0.0.1:3000".to_string());
+        let bind = bind_text.parse().with_context(|| {
+            format!("RAPPORT_BIND / bind: `{bind_text}` is not an address like 127.0.0.1:3000")
+        })?;
         let session_secret = env("RAPPORT_SESSION_SECRET").or(file.session_secret);
         if let Some(secret) = &session_secret {
             if secret.len() < 32 {
-                bail!("RAPPORT_SESSION_SECRET / session_secret must be at least 32 characters long");
+                bail!(
+                    "RAPPORT_SESSION_SECRET / session_secret must be at least 32 characters long"
+                );
             }
         }
         Ok(Config {
@@ -76,16 +85,27 @@ impl Config {
             bind,
             data_dir,
             session_secret,
-            log_level: env("RAPPORT_LOG").or(file.log_level).unwrap_or_else(|| "info".to_string()),
-            db_pool_size: parse_env(&env, "RAPPORT_DB_POOL_SIZE")?.or(file.db_pool_size).unwrap_or(10),
-            secure_cookies: parse_env(&env, "RAPPORT_SECURE_COOKIES")?.or(file.secure_cookies).unwrap_or(false),
-            session_days: parse_env(&env, "RAPPORT_SESSION_DAYS")?.or(file.session_days).unwrap_or(30),
+            log_level: env("RAPPORT_LOG")
+                .or(file.log_level)
+                .unwrap_or_else(|| "info".to_string()),
+            db_pool_size: parse_env(&env, "RAPPORT_DB_POOL_SIZE")?
+                .or(file.db_pool_size)
+                .unwrap_or(10),
+            secure_cookies: parse_env(&env, "RAPPORT_SECURE_COOKIES")?
+                .or(file.secure_cookies)
+                .unwrap_or(false),
+            session_days: parse_env(&env, "RAPPORT_SESSION_DAYS")?
+                .or(file.session_days)
+                .unwrap_or(30),
             sign_in_per_ip_per_minute: parse_env(&env, "RAPPORT_SIGN_IN_PER_IP_PER_MINUTE")?
                 .or(file.sign_in_per_ip_per_minute)
                 .unwrap_or(30),
-            sign_in_per_account_per_minute: parse_env(&env, "RAPPORT_SIGN_IN_PER_ACCOUNT_PER_MINUTE")?
-                .or(file.sign_in_per_account_per_minute)
-                .unwrap_or(10),
+            sign_in_per_account_per_minute: parse_env(
+                &env,
+                "RAPPORT_SIGN_IN_PER_ACCOUNT_PER_MINUTE",
+            )?
+            .or(file.sign_in_per_account_per_minute)
+            .unwrap_or(10),
         })
     }
 
@@ -96,14 +116,19 @@ impl Config {
         }
         let path = self.data_dir.join("session_secret");
         if path.exists() {
-            let secret = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            let secret = std::fs::read_to_string(&path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
             let secret = secret.trim();
             if secret.len() < 32 {
-                bail!("{} is shorter than 32 characters; delete it to generate a new one", path.display());
+                bail!(
+                    "{} is shorter than 32 characters; delete it to generate a new one",
+                    path.display()
+                );
             }
             return Ok(secret.as_bytes().to_vec());
         }
-        std::fs::create_dir_all(&self.data_dir).with_context(|| format!("cannot create {}", self.data_dir.display()))?;
+        std::fs::create_dir_all(&self.data_dir)
+            .with_context(|| format!("cannot create {}", self.data_dir.display()))?;
         let secret = app::auth::session::new_token();
         write_private(&path, &secret)?;
         tracing::info!(path = %path.display(), "generated a new session secret");
@@ -112,11 +137,15 @@ impl Config {
 }
 
 fn read_file(path: &Path) -> Result<FileConfig> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read config file {}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read config file {}", path.display()))?;
     toml::from_str(&text).with_context(|| format!("invalid config file {}", path.display()))
 }
 
-fn parse_env<T: std::str::FromStr>(env: &impl Fn(&str) -> Option<String>, key: &str) -> Result<Option<T>> {
+fn parse_env<T: std::str::FromStr>(
+    env: &impl Fn(&str) -> Option<String>,
+    key: &str,
+) -> Result<Option<T>> {
     match env(key) {
         None => Ok(None),
         Some(raw) => match raw.trim().parse() {
@@ -132,7 +161,9 @@ fn write_private(path: &Path, contents: &str) -> Result<()> {
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path).with_context(|| format!("cannot create {}", path.display()))?;
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
     file.write_all(contents.as_bytes())?;
     Ok(())
 }
@@ -143,7 +174,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn with_env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         move |key| map.get(key).cloned()
     }
 
@@ -156,18 +190,31 @@ mod tests {
 
     #[test]
     fn environment_overrides_the_file() {
-        let file: FileConfig = toml::from_str("bind = \"127.0.0.1:4000\"\ndb_pool_size = 3").unwrap();
-        let config = Config::from_sources(file, with_env(&[("RAPPORT_BIND", "0.0.0.0:5000")])).unwrap();
+        let file: FileConfig =
+            toml::from_str("bind = \"127.0.0.1:4000\"\ndb_pool_size = 3").unwrap();
+        let config =
+            Config::from_sources(file, with_env(&[("RAPPORT_BIND", "0.0.0.0:5000")])).unwrap();
         assert_eq!(config.bind.to_string(), "0.0.0.0:5000");
         assert_eq!(config.db_pool_size, 3);
     }
 
     #[test]
     fn bad_values_are_named() {
-        let error = Config::from_sources(FileConfig::default(), with_env(&[("RAPPORT_DB_POOL_SIZE", "many")])).unwrap_err();
+        let error = Config::from_sources(
+            FileConfig::default(),
+            with_env(&[("RAPPORT_DB_POOL_SIZE", "many")]),
+        )
+        .unwrap_err();
         assert!(error.to_string().contains("RAPPORT_DB_POOL_SIZE"));
-        let error = Config::from_sources(FileConfig::default(), with_env(&[("RAPPORT_BIND", "nowhere")])).unwrap_err();
+        let error = Config::from_sources(
+            FileConfig::default(),
+            with_env(&[("RAPPORT_BIND", "nowhere")]),
+        )
+        .unwrap_err();
         assert!(error.to_string().contains("RAPPORT_BIND"));
-        assert!(toml::from_str::<FileConfig>("databse_url = \"x\"").is_err(), "typos in the file are refused");
+        assert!(
+            toml::from_str::<FileConfig>("databse_url = \"x\"").is_err(),
+            "typos in the file are refused"
+        );
     }
 }

@@ -26,15 +26,25 @@ use crate::config::Config;
 
 /// Opens the database and applies migrations.
 pub async fn open_database(config: &Config) -> Result<Db> {
-    let db = Db::connect(&DbOptions { url: config.database_url.clone(), max_connections: config.db_pool_size })
-        .await
-        .with_context(|| format!("cannot open database {}", app::data::redact_url(&config.database_url)))?;
+    let db = Db::connect(&DbOptions {
+        url: config.database_url.clone(),
+        max_connections: config.db_pool_size,
+    })
+    .await
+    .with_context(|| {
+        format!(
+            "cannot open database {}",
+            app::data::redact_url(&config.database_url)
+        )
+    })?;
     db.migrate().await.context("database migration failed")?;
     Ok(db)
 }
 
 pub fn leptos_options(config: &Config) -> Result<LeptosOptions> {
-    let mut options = get_configuration(None).context("invalid LEPTOS_* environment")?.leptos_options;
+    let mut options = get_configuration(None)
+        .context("invalid LEPTOS_* environment")?
+        .leptos_options;
     if options.output_name.is_empty() {
         options.output_name = "rapport".into();
     }
@@ -50,7 +60,10 @@ pub fn app_state(config: &Config, db: Db) -> Result<AppState> {
             secret: config.resolve_session_secret()?,
             secure_cookies: config.secure_cookies,
             session_days: config.session_days,
-            rate_limits: AuthRateLimits::new(config.sign_in_per_ip_per_minute, config.sign_in_per_account_per_minute),
+            rate_limits: AuthRateLimits::new(
+                config.sign_in_per_ip_per_minute,
+                config.sign_in_per_account_per_minute,
+            ),
         }),
     })
 }
@@ -84,9 +97,12 @@ pub async fn serve(config: &Config) -> Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", config.bind))?;
     tracing::info!(address = %listener.local_addr()?, backend = ?db.backend(), "Rapport is listening");
-    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     tracing::info!("shutting down: closing the database");
     db.close().await;
     Ok(())
@@ -137,13 +153,21 @@ async fn healthz() -> impl IntoResponse {
 
 async fn readyz(State(state): State<AppState>) -> Response {
     match tokio::time::timeout(Duration::from_secs(2), state.db.ping()).await {
-        Ok(Ok(())) => Json(serde_json::json!({ "status": "ready", "database": "ok" })).into_response(),
+        Ok(Ok(())) => {
+            Json(serde_json::json!({ "status": "ready", "database": "ok" })).into_response()
+        }
         Ok(Err(error)) => {
             tracing::warn!(%error, "readiness check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({ "status": "unavailable", "database": "error" })))
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({ "status": "unavailable", "database": "error" })),
+            )
                 .into_response()
         }
-        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({ "status": "unavailable", "database": "timeout" })))
+        Err(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(serde_json::json!({ "status": "unavailable", "database": "timeout" })),
+        )
             .into_response(),
     }
 }
@@ -151,7 +175,10 @@ async fn readyz(State(state): State<AppState>) -> Response {
 /// Leptos does no CSRF checking: a cookie-authenticated mutation must come from our own pages.
 /// The token-authenticated `/api/v1` is exempt (browsers never attach its credentials).
 async fn refuse_cross_site_mutations(request: Request, next: Next) -> Response {
-    let mutating = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let mutating = !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
     if !mutating || request.uri().path().starts_with("/api/v1/") {
         return next.run(request).await;
     }
@@ -192,10 +219,22 @@ mod tests {
 
     #[test]
     fn origin_must_match_host() {
-        assert!(same_origin(Some("http://127.0.0.1:3000"), Some("127.0.0.1:3000")));
-        assert!(same_origin(Some("http://127.0.0.1:3000/signin?x"), Some("127.0.0.1:3000")));
-        assert!(!same_origin(Some("http://evil.example"), Some("127.0.0.1:3000")));
-        assert!(!same_origin(Some("http://127.0.0.1:3000.evil.example/"), Some("127.0.0.1:3000")));
+        assert!(same_origin(
+            Some("http://127.0.0.1:3000"),
+            Some("127.0.0.1:3000")
+        ));
+        assert!(same_origin(
+            Some("http://127.0.0.1:3000/signin?x"),
+            Some("127.0.0.1:3000")
+        ));
+        assert!(!same_origin(
+            Some("http://evil.example"),
+            Some("127.0.0.1:3000")
+        ));
+        assert!(!same_origin(
+            Some("http://127.0.0.1:3000.evil.example/"),
+            Some("127.0.0.1:3000")
+        ));
         assert!(!same_origin(None, Some("127.0.0.1:3000")));
         assert!(!same_origin(Some("http://127.0.0.1:3000"), None));
     }

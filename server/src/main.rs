@@ -10,7 +10,11 @@ use server::seed::{SeedOptions, DEMO_ACCOUNTS};
 use server::{accounts, http, seed, Config};
 
 #[derive(Parser)]
-#[command(name = "rapport", version, about = "Rapport: customer care that treats emotion as data")]
+#[command(
+    name = "rapport",
+    version,
+    about = "Rapport: customer care that treats emotion as data"
+)]
 struct Cli {
     /// A TOML configuration file (default: ./rapport.toml when present).
     #[arg(long, global = true, env = "RAPPORT_CONFIG")]
@@ -98,7 +102,10 @@ fn main() -> ExitCode {
         }
     };
     init_tracing(&config.log_level);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("error: cannot start the async runtime: {error}");
@@ -120,10 +127,20 @@ async fn run(command: Command, config: &Config) -> Result<()> {
         Command::Migrate => {
             let db = http::open_database(config).await?;
             db.close().await;
-            println!("migrations applied to {}", app::data::redact_url(&config.database_url));
+            println!(
+                "migrations applied to {}",
+                app::data::redact_url(&config.database_url)
+            );
             Ok(())
         }
-        Command::SeedDemo { customers, conversations_per_customer, messages_per_conversation, threads, posts_per_thread, seed } => {
+        Command::SeedDemo {
+            customers,
+            conversations_per_customer,
+            messages_per_conversation,
+            threads,
+            posts_per_thread,
+            seed,
+        } => {
             let db = http::open_database(config).await?;
             let options = SeedOptions {
                 customers,
@@ -157,16 +174,29 @@ async fn run(command: Command, config: &Config) -> Result<()> {
             }
             Ok(())
         }
-        Command::CreateUser { role, email, name, password_env } => {
+        Command::CreateUser {
+            role,
+            email,
+            name,
+            password_env,
+        } => {
             let password = match password_env {
-                Some(var) => Some(std::env::var(&var).map_err(|_| anyhow::anyhow!("environment variable {var} is not set"))?),
+                Some(var) => Some(
+                    std::env::var(&var)
+                        .map_err(|_| anyhow::anyhow!("environment variable {var} is not set"))?,
+                ),
                 None => None,
             };
             let generated = password.is_none();
             let db = http::open_database(config).await?;
-            let password = accounts::create_user(&db, role.into(), &email, name.as_deref(), password).await?;
+            let password =
+                accounts::create_user(&db, role.into(), &email, name.as_deref(), password).await?;
             db.close().await;
-            println!("created {} account {}", Role::from(role).as_str(), email.trim().to_lowercase());
+            println!(
+                "created {} account {}",
+                Role::from(role).as_str(),
+                email.trim().to_lowercase()
+            );
             if generated {
                 println!("password (shown once): {password}");
             }
@@ -174,7 +204,8 @@ async fn run(command: Command, config: &Config) -> Result<()> {
         }
         Command::CreateToken { name } => {
             let db = http::open_database(config).await?;
-            let token = accounts::create_token(&db, &config.resolve_session_secret()?, &name).await?;
+            let token =
+                accounts::create_token(&db, &config.resolve_session_secret()?, &name).await?;
             db.close().await;
             println!("{token}");
             eprintln!("API token `{name}` created. Store it now: it cannot be shown again.");
@@ -193,8 +224,12 @@ async fn run(command: Command, config: &Config) -> Result<()> {
 fn init_tracing(level: &str) {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_new(level).unwrap_or_else(|_| EnvFilter::new("info"));
-    let json = std::env::var("RAPPORT_LOG_FORMAT").map(|f| f == "json").unwrap_or(false);
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let json = std::env::var("RAPPORT_LOG_FORMAT")
+        .map(|f| f == "json")
+        .unwrap_or(false);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if json {
         builder.json().init();
     } else {

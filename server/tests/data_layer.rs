@@ -3,13 +3,20 @@
 mod support;
 
 use app::auth::model::Role;
-use app::data::{api_tokens, audit, community, conversations, customers, on_pool, sessions, users, DataError, Db};
+use app::data::{
+    api_tokens, audit, community, conversations, customers, on_pool, sessions, users, DataError, Db,
+};
 use chrono::{Duration, Utc};
 use server::seed::{seed_demo, SeedOptions};
 use support::each_backend;
 
 fn new_user<'a>(email: &'a str, role: Role) -> users::NewUser<'a> {
-    users::NewUser { email, display_name: "Ana Silva", password_hash: "not-a-real-hash", role }
+    users::NewUser {
+        email,
+        display_name: "Ana Silva",
+        password_hash: "not-a-real-hash",
+        role,
+    }
 }
 
 #[tokio::test]
@@ -32,10 +39,19 @@ async fn customers_who_sign_up_get_a_customer_record_and_an_audit_entry() {
 #[tokio::test]
 async fn a_taken_email_is_a_conflict_and_writes_nothing() {
     each_backend(|db| async move {
-        users::create(&db, new_user("ana@example.com", Role::Customer), "test").await.unwrap();
+        users::create(&db, new_user("ana@example.com", Role::Customer), "test")
+            .await
+            .unwrap();
         let again = users::create(&db, new_user("ana@example.com", Role::Customer), "test").await;
-        assert!(matches!(again, Err(DataError::Conflict(_))), "got {again:?}");
-        assert_eq!(customers::count(&db).await.unwrap(), 1, "the failed sign-up left no customer behind");
+        assert!(
+            matches!(again, Err(DataError::Conflict(_))),
+            "got {again:?}"
+        );
+        assert_eq!(
+            customers::count(&db).await.unwrap(),
+            1,
+            "the failed sign-up left no customer behind"
+        );
     })
     .await;
 }
@@ -43,18 +59,47 @@ async fn a_taken_email_is_a_conflict_and_writes_nothing() {
 #[tokio::test]
 async fn sessions_expire_and_can_be_ended_everywhere() {
     each_backend(|db| async move {
-        let user = users::create(&db, new_user("ana@example.com", Role::Customer), "test").await.unwrap();
+        let user = users::create(&db, new_user("ana@example.com", Role::Customer), "test")
+            .await
+            .unwrap();
         let now = Utc::now();
-        sessions::create(&db, "live-1", user, now + Duration::days(1), Some("Firefox")).await.unwrap();
-        sessions::create(&db, "live-2", user, now + Duration::days(1), None).await.unwrap();
-        sessions::create(&db, "expired", user, now - Duration::minutes(1), None).await.unwrap();
-        let viewer = sessions::find_user(&db, "live-1", now).await.unwrap().unwrap();
+        sessions::create(
+            &db,
+            "live-1",
+            user,
+            now + Duration::days(1),
+            Some("Firefox"),
+        )
+        .await
+        .unwrap();
+        sessions::create(&db, "live-2", user, now + Duration::days(1), None)
+            .await
+            .unwrap();
+        sessions::create(&db, "expired", user, now - Duration::minutes(1), None)
+            .await
+            .unwrap();
+        let viewer = sessions::find_user(&db, "live-1", now)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!((viewer.user_id, viewer.role.as_str()), (user, "customer"));
-        assert!(sessions::find_user(&db, "expired", now).await.unwrap().is_none());
-        assert!(sessions::find_user(&db, "unknown", now).await.unwrap().is_none());
-        assert_eq!(sessions::list_for_user(&db, user, now).await.unwrap().len(), 2);
+        assert!(sessions::find_user(&db, "expired", now)
+            .await
+            .unwrap()
+            .is_none());
+        assert!(sessions::find_user(&db, "unknown", now)
+            .await
+            .unwrap()
+            .is_none());
+        assert_eq!(
+            sessions::list_for_user(&db, user, now).await.unwrap().len(),
+            2
+        );
         assert_eq!(sessions::delete_all_for_user(&db, user).await.unwrap(), 3);
-        assert!(sessions::find_user(&db, "live-2", now).await.unwrap().is_none());
+        assert!(sessions::find_user(&db, "live-2", now)
+            .await
+            .unwrap()
+            .is_none());
     })
     .await;
 }
@@ -104,21 +149,43 @@ async fn one_active_journey_per_customer_and_issue() {
 #[tokio::test]
 async fn api_tokens_authenticate_until_revoked() {
     each_backend(|db| async move {
-        api_tokens::create(&db, "crm-sync", "hash-1", "rpt_abcdefgh").await.unwrap();
-        assert!(matches!(api_tokens::create(&db, "crm-sync", "hash-2", "rpt_x").await, Err(DataError::Conflict(_))));
-        let token = api_tokens::authenticate(&db, "hash-1").await.unwrap().unwrap();
+        api_tokens::create(&db, "crm-sync", "hash-1", "rpt_abcdefgh")
+            .await
+            .unwrap();
+        assert!(matches!(
+            api_tokens::create(&db, "crm-sync", "hash-2", "rpt_x").await,
+            Err(DataError::Conflict(_))
+        ));
+        let token = api_tokens::authenticate(&db, "hash-1")
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(token.name, "crm-sync");
         assert!(token.last_used_at.is_some());
-        assert!(api_tokens::authenticate(&db, "hash-unknown").await.unwrap().is_none());
+        assert!(api_tokens::authenticate(&db, "hash-unknown")
+            .await
+            .unwrap()
+            .is_none());
         assert!(api_tokens::revoke(&db, "crm-sync").await.unwrap());
-        assert!(!api_tokens::revoke(&db, "crm-sync").await.unwrap(), "revoking twice reports nothing to revoke");
-        assert!(api_tokens::authenticate(&db, "hash-1").await.unwrap().is_none());
+        assert!(
+            !api_tokens::revoke(&db, "crm-sync").await.unwrap(),
+            "revoking twice reports nothing to revoke"
+        );
+        assert!(api_tokens::authenticate(&db, "hash-1")
+            .await
+            .unwrap()
+            .is_none());
     })
     .await;
 }
 
 async fn seed_small(db: &Db) -> server::seed::SeedReport {
-    let options = SeedOptions { customers: 30, threads: 12, demo_password: "demo-password-1".into(), ..SeedOptions::default() };
+    let options = SeedOptions {
+        customers: 30,
+        threads: 12,
+        demo_password: "demo-password-1".into(),
+        ..SeedOptions::default()
+    };
     seed_demo(db, &options).await.unwrap()
 }
 
@@ -129,14 +196,25 @@ async fn demo_seed_is_deterministic_realistic_and_runs_once() {
         assert_eq!(report.customers, 30);
         assert!(report.conversations > 10 && report.messages >= report.conversations);
         assert_eq!(report.threads, 12);
-        assert_eq!(conversations::count_messages(&db).await.unwrap() as u64, report.messages);
+        assert_eq!(
+            conversations::count_messages(&db).await.unwrap() as u64,
+            report.messages
+        );
         let again = seed_small(&db).await;
-        assert!(again.already_present, "a second run must not duplicate data");
-        assert_eq!(customers::count(&db).await.unwrap(), 30 + 1 /* customer@rapport.demo */ + 30 /* forum members */);
+        assert!(
+            again.already_present,
+            "a second run must not duplicate data"
+        );
+        assert_eq!(
+            customers::count(&db).await.unwrap(),
+            30 + 1 /* customer@rapport.demo */ + 30 /* forum members */
+        );
 
         let inbox = conversations::inbox(&db, 500, 0).await.unwrap();
         assert!(!inbox.is_empty());
-        assert!(inbox.iter().all(|row| row.status == "open" || row.status == "pending"));
+        assert!(inbox
+            .iter()
+            .all(|row| row.status == "open" || row.status == "pending"));
         assert!(inbox.windows(2).all(|w| w[0].risk_score >= w[1].risk_score));
 
         let categories = community::categories(&db).await.unwrap();
@@ -151,11 +229,14 @@ async fn the_same_seed_gives_the_same_content_on_both_backends() {
     let sqlite = support::TestDb::sqlite().await;
     seed_small(&sqlite.db).await;
     let query = "SELECT name FROM customers WHERE external_ref IS NOT NULL ORDER BY external_ref";
-    let sqlite_names: Vec<String> = on_pool!(&sqlite.db, pool => sqlx::query_scalar(query).fetch_all(pool).await).unwrap();
+    let sqlite_names: Vec<String> =
+        on_pool!(&sqlite.db, pool => sqlx::query_scalar(query).fetch_all(pool).await).unwrap();
     assert_eq!(sqlite_names.len(), 30);
     if let Some(postgres) = support::TestDb::postgres().await {
         seed_small(&postgres.db).await;
-        let postgres_names: Vec<String> = on_pool!(&postgres.db, pool => sqlx::query_scalar(query).fetch_all(pool).await).unwrap();
+        let postgres_names: Vec<String> =
+            on_pool!(&postgres.db, pool => sqlx::query_scalar(query).fetch_all(pool).await)
+                .unwrap();
         assert_eq!(sqlite_names, postgres_names);
     }
 }
@@ -164,11 +245,23 @@ async fn the_same_seed_gives_the_same_content_on_both_backends() {
 async fn forum_search_matches_all_words_and_treats_wildcards_literally() {
     each_backend(|db| async move {
         seed_small(&db).await;
-        let hits = community::search_threads(&db, &["refund".into()], 50).await.unwrap();
-        assert!(hits.iter().all(|t| t.title.to_lowercase().contains("refund") || t.category_slug == "billing"));
-        let none = community::search_threads(&db, &["%".into()], 50).await.unwrap();
-        assert!(none.is_empty(), "a literal % matches nothing in the seeded text");
-        let narrowed = community::search_threads(&db, &["refund".into(), "zzzz-no-such-word".into()], 50).await.unwrap();
+        let hits = community::search_threads(&db, &["refund".into()], 50)
+            .await
+            .unwrap();
+        assert!(hits
+            .iter()
+            .all(|t| t.title.to_lowercase().contains("refund") || t.category_slug == "billing"));
+        let none = community::search_threads(&db, &["%".into()], 50)
+            .await
+            .unwrap();
+        assert!(
+            none.is_empty(),
+            "a literal % matches nothing in the seeded text"
+        );
+        let narrowed =
+            community::search_threads(&db, &["refund".into(), "zzzz-no-such-word".into()], 50)
+                .await
+                .unwrap();
         assert!(narrowed.is_empty());
     })
     .await;

@@ -26,7 +26,9 @@ pub async fn load_account_overview() -> Result<AccountOverview, AppError> {
     use crate::data::{sessions, users};
     let viewer = require(Access::SignedIn).await?;
     let db = crate::state::app_state()?.db;
-    let user = users::find_by_id(&db, viewer.user_id).await?.ok_or(AppError::Unauthorized)?;
+    let user = users::find_by_id(&db, viewer.user_id)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
     let sessions = sessions::list_for_user(&db, viewer.user_id, Utc::now())
         .await?
         .into_iter()
@@ -35,5 +37,9 @@ pub async fn load_account_overview() -> Result<AccountOverview, AppError> {
             device: s.user_agent.unwrap_or_else(|| "Unknown device".to_string()),
         })
         .collect();
-    Ok(AccountOverview { viewer, member_since: user.created_at, sessions })
+    Ok(AccountOverview {
+        viewer,
+        member_since: user.created_at,
+        sessions,
+    })
 }

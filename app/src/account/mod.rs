@@ -6,21 +6,20 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::shell::format::{day, when};
-use crate::shell::notice::{ErrorNotice, Loading};
+use crate::shell::notice::loaded;
 use crate::shell::use_session;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let session = use_session();
-    let overview = Resource::new(move || session.sign_out_everywhere.version().get(), |_| api::load_account_overview());
+    let overview = Resource::new(
+        move || session.sign_out_everywhere.version().get(),
+        |_| api::load_account_overview(),
+    );
     view! {
         <Title text="Your account"/>
         <section class="page narrow">
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match overview.await {
-                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                        Ok(account) => view! {
+            {loaded(overview, move |account| view! {
                             <h1>{format!("Hello, {}", account.viewer.display_name)}</h1>
                             <dl class="facts">
                                 <dt>"Email"</dt><dd>{account.viewer.email.clone()}</dd>
@@ -36,10 +35,7 @@ pub fn AccountPage() -> impl IntoView {
                             <ActionForm action=session.sign_out_everywhere>
                                 <button type="submit" class="button button--secondary">"Sign out everywhere"</button>
                             </ActionForm>
-                        }.into_any(),
-                    }
-                })}
-            </Suspense>
+                        }.into_any())}
         </section>
     }
 }

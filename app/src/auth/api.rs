@@ -18,14 +18,21 @@ mod imp {
     use leptos_axum::ResponseOptions;
 
     use crate::auth::model::{Role, Viewer};
-    use crate::auth::session::{clearing_cookie, new_token, session_cookie, session_token_from, token_hash};
+    use crate::auth::session::{
+        clearing_cookie, new_token, session_cookie, session_token_from, token_hash,
+    };
     use crate::data::{audit, sessions, users, DataError};
     use crate::error::AppError;
     use crate::state::AppState;
 
     pub fn client_address() -> String {
         use_context::<Parts>()
-            .and_then(|parts| parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip().to_string()))
+            .and_then(|parts| {
+                parts
+                    .extensions
+                    .get::<ConnectInfo<SocketAddr>>()
+                    .map(|info| info.0.ip().to_string())
+            })
             .unwrap_or_else(|| "unknown".to_string())
     }
 
@@ -51,9 +58,19 @@ mod imp {
             .map(|ua| ua.chars().take(200).collect::<String>());
         let token = new_token();
         let expires_at = Utc::now() + Duration::days(state.security.session_days);
-        sessions::create(&state.db, &token_hash(&state.security.secret, &token), user_id, expires_at, user_agent.as_deref())
-            .await?;
-        set_cookie(&session_cookie(&token, state.security.session_days, state.security.secure_cookies));
+        sessions::create(
+            &state.db,
+            &token_hash(&state.security.secret, &token),
+            user_id,
+            expires_at,
+            user_agent.as_deref(),
+        )
+        .await?;
+        set_cookie(&session_cookie(
+            &token,
+            state.security.session_days,
+            state.security.secure_cookies,
+        ));
         Ok(())
     }
 
@@ -66,7 +83,10 @@ mod imp {
     }
 
     fn set_cookie(cookie: &str) {
-        if let (Some(options), Ok(value)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(cookie)) {
+        if let (Some(options), Ok(value)) = (
+            use_context::<ResponseOptions>(),
+            HeaderValue::from_str(cookie),
+        ) {
             options.append_header(SET_COOKIE, value);
         }
     }
@@ -86,13 +106,21 @@ mod imp {
 
     pub fn map_signup_conflict(error: DataError) -> AppError {
         match error {
-            DataError::Conflict(_) => AppError::invalid("email", "An account with this email already exists. Sign in instead."),
+            DataError::Conflict(_) => AppError::invalid(
+                "email",
+                "An account with this email already exists. Sign in instead.",
+            ),
             other => other.into(),
         }
     }
 
     pub fn user_viewer(user: &users::UserRecord) -> Viewer {
-        Viewer { user_id: user.id, display_name: user.display_name.clone(), email: user.email.clone(), role: user.role() }
+        Viewer {
+            user_id: user.id,
+            display_name: user.display_name.clone(),
+            email: user.email.clone(),
+            role: user.role(),
+        }
     }
 }
 
@@ -105,9 +133,14 @@ pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
 
 /// Creates a customer account and signs it in.
 #[server(prefix = "/api", endpoint = "auth/sign_up")]
-pub async fn sign_up(display_name: String, email: String, password: String, next: String) -> Result<(), AppError> {
+pub async fn sign_up(
+    display_name: String,
+    email: String,
+    password: String,
+    next: String,
+) -> Result<(), AppError> {
     use super::guard::{authorize, Access};
-    use super::respond::{form_failed, safe_next};
+    use super::respond::safe_next;
     use super::validate::{DisplayName, Email, NewPassword};
     use crate::auth::model::Role;
     use crate::data::users;
@@ -116,7 +149,10 @@ pub async fn sign_up(display_name: String, email: String, password: String, next
     let outcome: Result<String, AppError> = async {
         authorize(Access::Public).await?;
         let state = app_state()?;
-        state.security.rate_limits.check(&imp::client_address(), email.trim())?;
+        state
+            .security
+            .rate_limits
+            .check(&imp::client_address(), email.trim())?;
         let name = DisplayName::parse(&display_name)?;
         let email = Email::parse(&email)?;
         let password = NewPassword::parse(&password)?;
@@ -127,25 +163,21 @@ pub async fn sign_up(display_name: String, email: String, password: String, next
             password_hash: &password_hash,
             role: Role::Customer,
         };
-        let user_id = users::create(&state.db, new_user, "sign-up").await.map_err(imp::map_signup_conflict)?;
+        let user_id = users::create(&state.db, new_user, "sign-up")
+            .await
+            .map_err(imp::map_signup_conflict)?;
         imp::start_session(&state, user_id).await?;
         Ok(safe_next(&next, "/account"))
     }
     .await;
-    match outcome {
-        Ok(destination) => {
-            leptos_axum::redirect(&destination);
-            Ok(())
-        }
-        Err(error) => Err(form_failed(error)),
-    }
+    super::respond::finish_form(outcome)
 }
 
 /// Signs in with email and password.
 #[server(prefix = "/api", endpoint = "auth/sign_in")]
 pub async fn sign_in(email: String, password: String, next: String) -> Result<(), AppError> {
     use super::guard::{authorize, Access};
-    use super::respond::{form_failed, safe_next};
+    use super::respond::safe_next;
     use super::validate::Email;
     use crate::data::users;
     use crate::state::app_state;
@@ -153,10 +185,15 @@ pub async fn sign_in(email: String, password: String, next: String) -> Result<()
     let outcome: Result<String, AppError> = async {
         authorize(Access::Public).await?;
         let state = app_state()?;
-        state.security.rate_limits.check(&imp::client_address(), email.trim())?;
+        state
+            .security
+            .rate_limits
+            .check(&imp::client_address(), email.trim())?;
         let email = Email::parse(&email).map_err(|_| AppError::BadCredentials)?;
         let user = users::find_by_email(&state.db, email.as_str()).await?;
-        let verified = super::password::verify(password, user.as_ref().map(|u| u.password_hash.clone())).await?;
+        let verified =
+            super::password::verify(password, user.as_ref().map(|u| u.password_hash.clone()))
+                .await?;
         let user = match (verified, user) {
             (true, Some(user)) => user,
             _ => return Err(AppError::BadCredentials),
@@ -166,13 +203,7 @@ pub async fn sign_in(email: String, password: String, next: String) -> Result<()
         Ok(safe_next(&next, imp::home_of(&imp::user_viewer(&user))))
     }
     .await;
-    match outcome {
-        Ok(destination) => {
-            leptos_axum::redirect(&destination);
-            Ok(())
-        }
-        Err(error) => Err(form_failed(error)),
-    }
+    super::respond::finish_form(outcome)
 }
 
 /// Ends this browser's session.
@@ -202,7 +233,13 @@ pub async fn sign_out_everywhere() -> Result<(), AppError> {
     let state = app_state()?;
     sessions::delete_all_for_user(&state.db, viewer.user_id).await?;
     imp::end_session(&state).await?;
-    imp::audit_auth(&state, viewer.user_id, &viewer.email, "auth.sign_out_everywhere").await;
+    imp::audit_auth(
+        &state,
+        viewer.user_id,
+        &viewer.email,
+        "auth.sign_out_everywhere",
+    )
+    .await;
     leptos_axum::redirect("/signin");
     Ok(())
 }

@@ -33,7 +33,11 @@ pub async fn authorize(access: Access) -> Result<Option<Viewer>, AppError> {
         (Access::Roles(roles), Some(viewer)) if viewer.may_enter(roles) => None,
         (Access::Roles(roles), Some(_)) => Some(AppError::Forbidden(format!(
             "This area is for {} accounts.",
-            roles.iter().map(|r| r.label()).collect::<Vec<_>>().join(" or ")
+            roles
+                .iter()
+                .map(|r| r.label())
+                .collect::<Vec<_>>()
+                .join(" or ")
         ))),
     };
     match refusal {
@@ -60,8 +64,18 @@ async fn viewer_of_request(state: &AppState) -> Result<Option<Viewer>, AppError>
     let Some(token) = session_token_from(&parts) else {
         return Ok(None);
     };
-    let found = sessions::find_user(&state.db, &token_hash(&state.security.secret, &token), Utc::now()).await?;
+    let found = sessions::find_user(
+        &state.db,
+        &token_hash(&state.security.secret, &token),
+        Utc::now(),
+    )
+    .await?;
     Ok(found.and_then(|s| {
-        Role::parse(&s.role).map(|role| Viewer { user_id: s.user_id, display_name: s.display_name, email: s.email, role })
+        Role::parse(&s.role).map(|role| Viewer {
+            user_id: s.user_id,
+            display_name: s.display_name,
+            email: s.email,
+            role,
+        })
     }))
 }

@@ -1,6 +1,8 @@
 //! Argon2id password hashing, run off the async runtime.
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::{Algorithm, Argon2, Params, Version};
 
 use crate::error::AppError;
@@ -26,7 +28,9 @@ fn dummy_hash() -> &'static str {
 pub async fn hash(password: String) -> Result<String, AppError> {
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
-        hasher().hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
+        hasher()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
     })
     .await
     .map_err(|_| AppError::Internal)?
@@ -42,8 +46,10 @@ pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Ap
     let matches = tokio::task::spawn_blocking(move || {
         let stored = stored.unwrap_or_else(|| dummy_hash().to_string());
         match PasswordHash::new(&stored) {
-        Ok(parsed) => hasher().verify_password(password.as_bytes(), &parsed).is_ok(),
-        Err(_) => false,
+            Ok(parsed) => hasher()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok(),
+            Err(_) => false,
         }
     })
     .await
@@ -59,9 +65,16 @@ mod tests {
     async fn hashes_verify_and_unknown_accounts_never_match() {
         let hashed = hash("correct horse battery".into()).await.unwrap();
         assert!(hashed.starts_with("$argon2id$"));
-        assert!(verify("correct horse battery".into(), Some(hashed.clone())).await.unwrap());
-        assert!(!verify("wrong horse battery".into(), Some(hashed)).await.unwrap());
+        assert!(verify("correct horse battery".into(), Some(hashed.clone()))
+            .await
+            .unwrap());
+        assert!(!verify("wrong horse battery".into(), Some(hashed))
+            .await
+            .unwrap());
         assert!(!verify("anything".into(), None).await.unwrap());
-        assert!(PasswordHash::new(dummy_hash()).is_ok(), "the dummy hash must parse so it costs real work");
+        assert!(
+            PasswordHash::new(dummy_hash()).is_ok(),
+            "the dummy hash must parse so it costs real work"
+        );
     }
 }

@@ -15,7 +15,8 @@ pub struct AuthRateLimits {
 impl AuthRateLimits {
     /// `per_ip_per_minute` attempts from one address, `per_account_per_minute` for one email.
     pub fn new(per_ip_per_minute: u32, per_account_per_minute: u32) -> Self {
-        let quota = |n: u32| Quota::per_minute(NonZeroU32::new(n.max(1)).unwrap_or(NonZeroU32::MIN));
+        let quota =
+            |n: u32| Quota::per_minute(NonZeroU32::new(n.max(1)).unwrap_or(NonZeroU32::MIN));
         AuthRateLimits {
             per_ip: RateLimiter::keyed(quota(per_ip_per_minute)),
             per_account: RateLimiter::keyed(quota(per_account_per_minute)),
@@ -46,12 +47,20 @@ mod tests {
         let limits = AuthRateLimits::new(3, 2);
         assert!(limits.check("1.1.1.1", "a@x.io").is_ok());
         assert!(limits.check("1.1.1.1", "A@x.io").is_ok());
-        assert!(matches!(limits.check("2.2.2.2", "a@x.io"), Err(AppError::RateLimited(m)) if m.contains("account")));
-        assert!(limits.check("1.1.1.1", "b@x.io").is_ok(), "third attempt from one address");
+        assert!(
+            matches!(limits.check("2.2.2.2", "a@x.io"), Err(AppError::RateLimited(m)) if m.contains("account"))
+        );
+        assert!(
+            limits.check("1.1.1.1", "b@x.io").is_ok(),
+            "third attempt from one address"
+        );
         assert!(
             matches!(limits.check("1.1.1.1", "c@x.io"), Err(AppError::RateLimited(m)) if m.contains("network")),
             "fourth attempt from one address is refused"
         );
-        assert!(limits.check("3.3.3.3", "d@x.io").is_ok(), "other addresses and accounts are unaffected");
+        assert!(
+            limits.check("3.3.3.3", "d@x.io").is_ok(),
+            "other addresses and accounts are unaffected"
+        );
     }
 }

@@ -12,7 +12,13 @@ use crate::error::AppError;
 pub fn is_plain_form_post() -> bool {
     use_context::<Parts>()
         .filter(|parts| parts.method == http::Method::POST)
-        .and_then(|parts| parts.headers.get(ACCEPT).and_then(|v| v.to_str().ok()).map(|v| v.contains("text/html")))
+        .and_then(|parts| {
+            parts
+                .headers
+                .get(ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| v.contains("text/html"))
+        })
         .unwrap_or(false)
 }
 
@@ -23,7 +29,9 @@ pub fn set_error_status(error: &AppError) {
         return;
     }
     if let Some(options) = use_context::<ResponseOptions>() {
-        options.set_status(StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+        options.set_status(
+            StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        );
     }
 }
 
@@ -32,15 +40,40 @@ pub fn set_error_status(error: &AppError) {
 pub fn form_failed(error: AppError) -> AppError {
     if is_plain_form_post() {
         let back = use_context::<Parts>()
-            .and_then(|parts| parts.headers.get(REFERER).and_then(|v| v.to_str().ok()).map(local_path))
+            .and_then(|parts| {
+                parts
+                    .headers
+                    .get(REFERER)
+                    .and_then(|v| v.to_str().ok())
+                    .map(local_path)
+            })
             .unwrap_or_else(|| "/".to_string());
         let without_error = strip_query_param(&back, "error");
-        let separator = if without_error.contains('?') { '&' } else { '?' };
-        leptos_axum::redirect(&format!("{without_error}{separator}error={}", crate::shell::notice::encode_component(&error.to_string())));
+        let separator = if without_error.contains('?') {
+            '&'
+        } else {
+            '?'
+        };
+        leptos_axum::redirect(&format!(
+            "{without_error}{separator}error={}",
+            crate::shell::notice::encode_component(&error.to_string())
+        ));
     } else {
         set_error_status(&error);
     }
     error
+}
+
+/// Ends a form action: on success go to `destination`, on failure report the error
+/// (see [`form_failed`]).
+pub fn finish_form(outcome: Result<String, AppError>) -> Result<(), AppError> {
+    match outcome {
+        Ok(destination) => {
+            leptos_axum::redirect(&destination);
+            Ok(())
+        }
+        Err(error) => Err(form_failed(error)),
+    }
 }
 
 /// The path and query of a URL, so a redirect never leaves the site.
@@ -57,7 +90,10 @@ fn strip_query_param(path: &str, name: &str) -> String {
     match path.split_once('?') {
         None => path.to_string(),
         Some((base, query)) => {
-            let kept: Vec<&str> = query.split('&').filter(|pair| !pair.starts_with(&format!("{name}="))).collect();
+            let kept: Vec<&str> = query
+                .split('&')
+                .filter(|pair| !pair.starts_with(&format!("{name}=")))
+                .collect();
             if kept.is_empty() {
                 base.to_string()
             } else {
@@ -70,7 +106,11 @@ fn strip_query_param(path: &str, name: &str) -> String {
 /// Where to go after signing in: a local path the user asked for, else their home area.
 pub fn safe_next(next: &str, fallback: &str) -> String {
     let next = next.trim();
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') && !next.contains("://") {
+    if next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.contains("://")
+    {
         next.to_string()
     } else {
         fallback.to_string()
@@ -84,16 +124,28 @@ mod tests {
     #[test]
     fn next_must_stay_on_site() {
         assert_eq!(safe_next("/workspace?x=1", "/account"), "/workspace?x=1");
-        for hostile in ["//evil.example", "https://evil.example/", "/\\evil.example", "", "javascript:alert(1)"] {
+        for hostile in [
+            "//evil.example",
+            "https://evil.example/",
+            "/\\evil.example",
+            "",
+            "javascript:alert(1)",
+        ] {
             assert_eq!(safe_next(hostile, "/account"), "/account", "{hostile}");
         }
     }
 
     #[test]
     fn referer_is_reduced_to_a_local_path() {
-        assert_eq!(local_path("http://127.0.0.1:3000/signin?next=/studio"), "/signin?next=/studio");
+        assert_eq!(
+            local_path("http://127.0.0.1:3000/signin?next=/studio"),
+            "/signin?next=/studio"
+        );
         assert_eq!(local_path("http://127.0.0.1:3000"), "/");
-        assert_eq!(strip_query_param("/signin?error=x&next=/a", "error"), "/signin?next=/a");
+        assert_eq!(
+            strip_query_param("/signin?error=x&next=/a", "error"),
+            "/signin?next=/a"
+        );
         assert_eq!(strip_query_param("/signin?error=x", "error"), "/signin");
     }
 }

@@ -19,7 +19,10 @@ impl Email {
             return Err(AppError::invalid("email", "Enter your email address."));
         }
         if email.chars().count() > EMAIL_MAX_CHARS {
-            return Err(AppError::invalid("email", "That email address is too long."));
+            return Err(AppError::invalid(
+                "email",
+                "That email address is too long.",
+            ));
         }
         let valid = match email.split_once('@') {
             Some((local, domain)) => {
@@ -34,7 +37,10 @@ impl Email {
             None => false,
         };
         if !valid {
-            return Err(AppError::invalid("email", "Enter an email address like name@example.com."));
+            return Err(AppError::invalid(
+                "email",
+                "Enter an email address like name@example.com.",
+            ));
         }
         Ok(Email(email))
     }
@@ -55,10 +61,16 @@ impl DisplayName {
             return Err(AppError::invalid("display_name", "Enter your name."));
         }
         if name.chars().count() > NAME_MAX_CHARS {
-            return Err(AppError::invalid("display_name", format!("Names can be at most {NAME_MAX_CHARS} characters.")));
+            return Err(AppError::invalid(
+                "display_name",
+                format!("Names can be at most {NAME_MAX_CHARS} characters."),
+            ));
         }
         if name.chars().any(|c| c.is_control()) {
-            return Err(AppError::invalid("display_name", "Names cannot contain control characters."));
+            return Err(AppError::invalid(
+                "display_name",
+                "Names cannot contain control characters.",
+            ));
         }
         Ok(DisplayName(name))
     }
@@ -100,8 +112,20 @@ mod tests {
 
     #[test]
     fn emails_are_normalised_and_checked() {
-        assert_eq!(Email::parse("  Ana@Example.COM ").unwrap().as_str(), "ana@example.com");
-        for bad in ["", "ana", "ana@", "@example.com", "ana@example", "a b@example.com", "ana@.com", "a@b@c.com"] {
+        assert_eq!(
+            Email::parse("  Ana@Example.COM ").unwrap().as_str(),
+            "ana@example.com"
+        );
+        for bad in [
+            "",
+            "ana",
+            "ana@",
+            "@example.com",
+            "ana@example",
+            "a b@example.com",
+            "ana@.com",
+            "a@b@c.com",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} should be refused");
         }
     }
@@ -123,7 +147,10 @@ mod tests {
 
     #[test]
     fn display_names_collapse_whitespace() {
-        assert_eq!(DisplayName::parse("  Ana   Silva ").unwrap().as_str(), "Ana Silva");
+        assert_eq!(
+            DisplayName::parse("  Ana   Silva ").unwrap().as_str(),
+            "Ana Silva"
+        );
         assert!(DisplayName::parse("   ").is_err());
         assert!(DisplayName::parse("a\u{7}b").is_err());
     }

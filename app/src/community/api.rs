@@ -2,7 +2,9 @@
 
 use leptos::prelude::*;
 
-use super::model::{CategoryPage, PortalHome, PublishedQuote, PublishedStory, SearchResults, ThreadPage};
+use super::model::{
+    CategoryPage, PortalHome, PublishedQuote, PublishedStory, SearchResults, ThreadPage,
+};
 use crate::error::AppError;
 
 pub const THREADS_PER_PAGE: i64 = 30;
@@ -42,11 +44,21 @@ pub async fn forum_category(slug: String, page: i64) -> Result<CategoryPage, App
     let category = community::category_by_slug(&db, &slug)
         .await?
         .ok_or_else(|| AppError::NotFound("There is no forum category at this address.".into()))?;
-    let mut threads =
-        community::threads_in_category(&db, category.id, THREADS_PER_PAGE + 1, (page - 1) * THREADS_PER_PAGE).await?;
+    let mut threads = community::threads_in_category(
+        &db,
+        category.id,
+        THREADS_PER_PAGE + 1,
+        (page - 1) * THREADS_PER_PAGE,
+    )
+    .await?;
     let has_more = threads.len() as i64 > THREADS_PER_PAGE;
     threads.truncate(THREADS_PER_PAGE as usize);
-    Ok(CategoryPage { category, threads, page, has_more })
+    Ok(CategoryPage {
+        category,
+        threads,
+        page,
+        has_more,
+    })
 }
 
 #[server(prefix = "/api", endpoint = "community/thread")]
@@ -56,7 +68,9 @@ pub async fn forum_thread(id: i64) -> Result<ThreadPage, AppError> {
     let db = crate::state::app_state()?.db;
     match crate::data::community::thread(&db, id).await? {
         Some((thread, posts)) => Ok(ThreadPage { thread, posts }),
-        None => Err(AppError::NotFound("This thread does not exist or was removed.".into())),
+        None => Err(AppError::NotFound(
+            "This thread does not exist or was removed.".into(),
+        )),
     }
 }
 
@@ -66,9 +80,16 @@ pub async fn search_forum(query: String) -> Result<SearchResults, AppError> {
     authorize(Access::Public).await?;
     let query = query.trim().to_string();
     if query.chars().count() > SEARCH_QUERY_MAX_CHARS {
-        return Err(AppError::invalid("q", format!("Search for at most {SEARCH_QUERY_MAX_CHARS} characters.")));
+        return Err(AppError::invalid(
+            "q",
+            format!("Search for at most {SEARCH_QUERY_MAX_CHARS} characters."),
+        ));
     }
-    let words: Vec<String> = query.split_whitespace().take(8).map(str::to_string).collect();
+    let words: Vec<String> = query
+        .split_whitespace()
+        .take(8)
+        .map(str::to_string)
+        .collect();
     let db = crate::state::app_state()?.db;
     let threads = crate::data::community::search_threads(&db, &words, 50).await?;
     Ok(SearchResults { query, threads })

@@ -5,10 +5,13 @@ use leptos_meta::Title;
 use leptos_router::components::{Form, A};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::api::{forum_categories, forum_category, forum_thread, load_portal_home, published_quotes, published_stories, search_forum};
+use super::api::{
+    forum_categories, forum_category, forum_thread, load_portal_home, published_quotes,
+    published_stories, search_forum,
+};
 use super::model::{CategorySummary, ThreadSummary};
 use crate::shell::format::{count, day, when};
-use crate::shell::notice::{ErrorNotice, Loading};
+use crate::shell::notice::loaded;
 
 #[component]
 pub fn PortalHomePage() -> impl IntoView {
@@ -24,11 +27,7 @@ pub fn PortalHomePage() -> impl IntoView {
                 <button type="submit" class="button">"Search"</button>
             </Form>
         </section>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match home.await {
-                    Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                    Ok(home) => view! {
+        {loaded(home, move |home| view! {
                         <section class="happiness-strip" aria-label="Community at a glance">
                             <p><strong>{home.stats.threads}</strong>" threads"</p>
                             <p><strong>{home.stats.posts}</strong>" posts"</p>
@@ -51,10 +50,7 @@ pub fn PortalHomePage() -> impl IntoView {
                                 })}
                             </aside>
                         </div>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
+                    }.into_any())}
     }
 }
 
@@ -65,14 +61,7 @@ pub fn ForumIndexPage() -> impl IntoView {
         <Title text="Forum"/>
         <section class="page">
             <h1>"Forum"</h1>
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match categories.await {
-                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                        Ok(categories) => view! { <CategoryList categories/> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            {loaded(categories, move |categories| view! { <CategoryList categories/> }.into_any())}
         </section>
     }
 }
@@ -83,17 +72,17 @@ pub fn CategoryPage() -> impl IntoView {
     let query = use_query_map();
     let key = move || {
         let slug = params.read().get("slug").unwrap_or_default();
-        let page = query.read().get("page").and_then(|p| p.parse::<i64>().ok()).unwrap_or(1);
+        let page = query
+            .read()
+            .get("page")
+            .and_then(|p| p.parse::<i64>().ok())
+            .unwrap_or(1);
         (slug, page)
     };
     let data = Resource::new(key, |(slug, page)| forum_category(slug, page));
     view! {
         <section class="page">
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                        Ok(page) => {
+            {loaded(data, move |page| {
                             let slug = page.category.slug.clone();
                             let previous = (page.page > 1).then(|| format!("/forum/c/{slug}?page={}", page.page - 1));
                             let next = page.has_more.then(|| format!("/forum/c/{slug}?page={}", page.page + 1));
@@ -109,10 +98,7 @@ pub fn CategoryPage() -> impl IntoView {
                                     {next.map(|href| view! { <a href=href rel="next">"Older →"</a> })}
                                 </nav>
                             }.into_any()
-                        }
-                    }
-                })}
-            </Suspense>
+                        })}
         </section>
     }
 }
@@ -120,15 +106,17 @@ pub fn CategoryPage() -> impl IntoView {
 #[component]
 pub fn ThreadPage() -> impl IntoView {
     let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0);
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
     let data = Resource::new(id, forum_thread);
     view! {
         <article class="page thread">
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                        Ok(page) => {
+            {loaded(data, move |page| {
                             let thread = page.thread;
                             view! {
                                 <Title text=thread.title.clone()/>
@@ -153,10 +141,7 @@ pub fn ThreadPage() -> impl IntoView {
                                     }).collect_view()}
                                 </ol>
                             }.into_any()
-                        }
-                    }
-                })}
-            </Suspense>
+                        })}
         </article>
     }
 }
@@ -167,92 +152,77 @@ pub fn SearchPage() -> impl IntoView {
     let q = move || query.read().get("q").unwrap_or_default();
     let results = Resource::new(q, search_forum);
     view! {
-        <Title text="Search"/>
-        <section class="page">
-            <h1>"Search the community"</h1>
-            <Form method="GET" action="/search" attr:class="search-form" attr:role="search">
-                <label for="search-q" class="visually-hidden">"Search"</label>
-                <input id="search-q" type="search" name="q" value=q placeholder="Search questions and answers"/>
-                <button type="submit" class="button">"Search"</button>
-            </Form>
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match results.await {
-                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                        Ok(results) if results.query.is_empty() => view! {
-                            <p class="muted">"Type a few words to search threads and answers."</p>
-                        }.into_any(),
-                        Ok(results) => view! {
-                            <p class="muted" role="status">{format!("{} for “{}”", count(results.threads.len() as i64, "thread", "threads"), results.query)}</p>
-                            <ThreadList threads=results.threads empty="Nothing matched. Try fewer or different words."/>
-                        }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </section>
-    }
+            <Title text="Search"/>
+            <section class="page">
+                <h1>"Search the community"</h1>
+                <Form method="GET" action="/search" attr:class="search-form" attr:role="search">
+                    <label for="search-q" class="visually-hidden">"Search"</label>
+                    <input id="search-q" type="search" name="q" value=q placeholder="Search questions and answers"/>
+                    <button type="submit" class="button">"Search"</button>
+                </Form>
+                {loaded(results, move |data| match data {
+    results if results.query.is_empty() => view! {
+                                <p class="muted">"Type a few words to search threads and answers."</p>
+                            }.into_any(),
+                            results => view! {
+                                <p class="muted" role="status">{format!("{} for “{}”", count(results.threads.len() as i64, "thread", "threads"), results.query)}</p>
+                                <ThreadList threads=results.threads empty="Nothing matched. Try fewer or different words."/>
+                            }.into_any(),
+    })}
+            </section>
+        }
 }
 
 #[component]
 pub fn StoriesPage() -> impl IntoView {
     let stories = Resource::new(|| (), |_| published_stories());
     view! {
-        <Title text="Resolved stories"/>
-        <section class="page">
-            <h1>"Resolved stories"</h1>
-            <p class="lede">"How customers' problems were solved, shared by the customers themselves."</p>
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match stories.await {
-                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                        Ok(stories) if stories.is_empty() => view! {
-                            <p class="empty">"No stories have been shared yet. Stories appear here only when a customer agrees to share theirs."</p>
-                        }.into_any(),
-                        Ok(stories) => view! {
-                            <ul class="story-list">
-                                {stories.into_iter().map(|story| view! {
-                                    <li class="story">
-                                        <h2>{story.title}</h2>
-                                        <p>{story.narrative}</p>
-                                        <p class="meta">{format!("Shared by {} · {}", story.told_by, day(story.published_at))}</p>
-                                    </li>
-                                }).collect_view()}
-                            </ul>
-                        }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </section>
-    }
+            <Title text="Resolved stories"/>
+            <section class="page">
+                <h1>"Resolved stories"</h1>
+                <p class="lede">"How customers' problems were solved, shared by the customers themselves."</p>
+                {loaded(stories, move |data| match data {
+    stories if stories.is_empty() => view! {
+                                <p class="empty">"No stories have been shared yet. Stories appear here only when a customer agrees to share theirs."</p>
+                            }.into_any(),
+                            stories => view! {
+                                <ul class="story-list">
+                                    {stories.into_iter().map(|story| view! {
+                                        <li class="story">
+                                            <h2>{story.title}</h2>
+                                            <p>{story.narrative}</p>
+                                            <p class="meta">{format!("Shared by {} · {}", story.told_by, day(story.published_at))}</p>
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any(),
+    })}
+            </section>
+        }
 }
 
 #[component]
 pub fn WallPage() -> impl IntoView {
     let quotes = Resource::new(|| (), |_| published_quotes());
     view! {
-        <Title text="Gratitude wall"/>
-        <section class="page">
-            <h1>"Gratitude wall"</h1>
-            <p class="lede">"Thank-you notes from customers, shown with their consent and never edited."</p>
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match quotes.await {
-                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                        Ok(quotes) if quotes.is_empty() => view! {
-                            <p class="empty">"No thank-you notes have been shared yet."</p>
-                        }.into_any(),
-                        Ok(quotes) => view! {
-                            <ul class="wall">
-                                {quotes.into_iter().map(|quote| view! {
-                                    <li><blockquote><p>{quote.quote}</p><footer>{quote.said_by}</footer></blockquote></li>
-                                }).collect_view()}
-                            </ul>
-                        }.into_any(),
-                    }
-                })}
-            </Suspense>
-        </section>
-    }
+            <Title text="Gratitude wall"/>
+            <section class="page">
+                <h1>"Gratitude wall"</h1>
+                <p class="lede">"Thank-you notes from customers, shown with their consent and never edited."</p>
+                {loaded(quotes, move |data| match data {
+    quotes if quotes.is_empty() => view! {
+                                <p class="empty">"No thank-you notes have been shared yet."</p>
+                            }.into_any(),
+                            quotes => view! {
+                                <ul class="wall">
+                                    {quotes.into_iter().map(|quote| view! {
+                                        <li><blockquote><p>{quote.quote}</p><footer>{quote.said_by}</footer></blockquote></li>
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any(),
+    })}
+            </section>
+        }
 }
 
 #[component]

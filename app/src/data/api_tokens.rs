@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{on_pool, Db, DataError};
+use super::{on_pool, DataError, Db};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct ApiTokenRecord {
@@ -14,7 +14,12 @@ pub struct ApiTokenRecord {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
-pub async fn create(db: &Db, name: &str, token_hash: &str, token_prefix: &str) -> Result<i64, DataError> {
+pub async fn create(
+    db: &Db,
+    name: &str,
+    token_hash: &str,
+    token_prefix: &str,
+) -> Result<i64, DataError> {
     const SQL: &str = "INSERT INTO api_tokens (name, token_hash, token_prefix, created_at) VALUES ($1, $2, $3, $4) RETURNING id";
     let now = Utc::now();
     Ok(on_pool!(db, pool => sqlx::query_scalar::<_, i64>(SQL)
@@ -28,14 +33,18 @@ pub async fn create(db: &Db, name: &str, token_hash: &str, token_prefix: &str) -
 
 /// The live (not revoked) token with this hash; records its use.
 pub async fn authenticate(db: &Db, token_hash: &str) -> Result<Option<ApiTokenRecord>, DataError> {
-    const SQL: &str = "UPDATE api_tokens SET last_used_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL \
+    const SQL: &str =
+        "UPDATE api_tokens SET last_used_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL \
          RETURNING id, name, token_prefix, created_at, last_used_at, revoked_at";
     let now = Utc::now();
-    Ok(on_pool!(db, pool => sqlx::query_as::<_, ApiTokenRecord>(SQL).bind(token_hash).bind(now).fetch_optional(pool).await)?)
+    Ok(
+        on_pool!(db, pool => sqlx::query_as::<_, ApiTokenRecord>(SQL).bind(token_hash).bind(now).fetch_optional(pool).await)?,
+    )
 }
 
 pub async fn revoke(db: &Db, name: &str) -> Result<bool, DataError> {
-    const SQL: &str = "UPDATE api_tokens SET revoked_at = $2 WHERE name = $1 AND revoked_at IS NULL";
+    const SQL: &str =
+        "UPDATE api_tokens SET revoked_at = $2 WHERE name = $1 AND revoked_at IS NULL";
     let now = Utc::now();
     let affected = on_pool!(db, pool => sqlx::query(SQL).bind(name).bind(now).execute(pool).await.map(|r| r.rows_affected()))?;
     Ok(affected > 0)

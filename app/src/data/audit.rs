@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{on_pool, Db, DataError};
+use super::{on_pool, DataError, Db};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct AuditEntry {
@@ -45,5 +45,7 @@ pub async fn record(db: &Db, entry: NewAuditEntry<'_>) -> Result<(), DataError> 
 
 pub async fn recent(db: &Db, limit: i64) -> Result<Vec<AuditEntry>, DataError> {
     const SQL: &str = "SELECT id, at, actor_user_id, actor_label, action, subject, detail FROM audit_log ORDER BY id DESC LIMIT $1";
-    Ok(on_pool!(db, pool => sqlx::query_as::<_, AuditEntry>(SQL).bind(limit).fetch_all(pool).await)?)
+    Ok(
+        on_pool!(db, pool => sqlx::query_as::<_, AuditEntry>(SQL).bind(limit).fetch_all(pool).await)?,
+    )
 }

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sqlx::QueryBuilder;
 
 use super::customers::BATCH_ROWS;
-use super::{on_pool, Db, DataError};
+use super::{on_pool, DataError, Db};
 use crate::community::model::{CategorySummary, PortalStats, PostView, ThreadSummary};
 
 pub struct NewCategory<'a> {
@@ -36,7 +36,8 @@ pub struct NewPost {
 
 /// Creates the category or returns the id of the existing one with that slug.
 pub async fn ensure_category(db: &Db, category: &NewCategory<'_>) -> Result<i64, DataError> {
-    const SQL: &str = "INSERT INTO forum_categories (slug, name, description, position) VALUES ($1, $2, $3, $4) \
+    const SQL: &str =
+        "INSERT INTO forum_categories (slug, name, description, position) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (slug) DO UPDATE SET name = excluded.name RETURNING id";
     Ok(on_pool!(db, pool => sqlx::query_scalar::<_, i64>(SQL)
         .bind(category.slug)
@@ -107,33 +108,47 @@ pub async fn category_by_slug(db: &Db, slug: &str) -> Result<Option<CategorySumm
     const SQL: &str = "SELECT c.id, c.slug, c.name, c.description, \
          (SELECT COUNT(*) FROM forum_threads t WHERE t.category_id = c.id) AS thread_count \
          FROM forum_categories c WHERE c.slug = $1";
-    Ok(on_pool!(db, pool => sqlx::query_as::<_, CategorySummary>(SQL).bind(slug).fetch_optional(pool).await)?)
+    Ok(
+        on_pool!(db, pool => sqlx::query_as::<_, CategorySummary>(SQL).bind(slug).fetch_optional(pool).await)?,
+    )
 }
 
 const THREAD_COLUMNS: &str = "t.id, t.title, c.slug AS category_slug, c.name AS category_name, t.kind, t.state, \
      t.pinned, t.post_count, u.display_name AS author_name, t.last_post_at \
      FROM forum_threads t JOIN forum_categories c ON c.id = t.category_id LEFT JOIN users u ON u.id = t.author_user_id";
 
-pub async fn threads_in_category(db: &Db, category_id: i64, limit: i64, offset: i64) -> Result<Vec<ThreadSummary>, DataError> {
+pub async fn threads_in_category(
+    db: &Db,
+    category_id: i64,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<ThreadSummary>, DataError> {
     let sql = format!(
         "SELECT {THREAD_COLUMNS} WHERE t.category_id = $1 ORDER BY t.pinned DESC, t.last_post_at DESC, t.id DESC LIMIT $2 OFFSET $3"
     );
-    Ok(on_pool!(db, pool => sqlx::query_as::<_, ThreadSummary>(&sql).bind(category_id).bind(limit).bind(offset).fetch_all(pool).await)?)
+    Ok(
+        on_pool!(db, pool => sqlx::query_as::<_, ThreadSummary>(&sql).bind(category_id).bind(limit).bind(offset).fetch_all(pool).await)?,
+    )
 }
 
 pub async fn latest_threads(db: &Db, limit: i64) -> Result<Vec<ThreadSummary>, DataError> {
     let sql = format!("SELECT {THREAD_COLUMNS} ORDER BY t.last_post_at DESC, t.id DESC LIMIT $1");
-    Ok(on_pool!(db, pool => sqlx::query_as::<_, ThreadSummary>(&sql).bind(limit).fetch_all(pool).await)?)
+    Ok(
+        on_pool!(db, pool => sqlx::query_as::<_, ThreadSummary>(&sql).bind(limit).fetch_all(pool).await)?,
+    )
 }
 
 pub async fn recently_solved(db: &Db, limit: i64) -> Result<Vec<ThreadSummary>, DataError> {
     let sql = format!("SELECT {THREAD_COLUMNS} WHERE t.state = 'solved' ORDER BY t.last_post_at DESC, t.id DESC LIMIT $1");
-    Ok(on_pool!(db, pool => sqlx::query_as::<_, ThreadSummary>(&sql).bind(limit).fetch_all(pool).await)?)
+    Ok(
+        on_pool!(db, pool => sqlx::query_as::<_, ThreadSummary>(&sql).bind(limit).fetch_all(pool).await)?,
+    )
 }
 
 pub async fn thread(db: &Db, id: i64) -> Result<Option<(ThreadSummary, Vec<PostView>)>, DataError> {
     let sql = format!("SELECT {THREAD_COLUMNS} WHERE t.id = $1");
-    const POSTS: &str = "SELECT p.id, u.display_name AS author_name, p.body_markdown, p.is_staff, p.created_at \
+    const POSTS: &str =
+        "SELECT p.id, u.display_name AS author_name, p.body_markdown, p.is_staff, p.created_at \
          FROM forum_posts p LEFT JOIN users u ON u.id = p.author_user_id \
          WHERE p.thread_id = $1 AND p.hidden = FALSE ORDER BY p.created_at, p.id LIMIT 200";
     let found = on_pool!(db, pool => {
@@ -150,7 +165,11 @@ pub async fn thread(db: &Db, id: i64) -> Result<Option<(ThreadSummary, Vec<PostV
 
 /// Threads whose title or posts contain every word of the query (case-insensitive).
 /// A simple scan; the ranked full-text index arrives with the community search issue.
-pub async fn search_threads(db: &Db, words: &[String], limit: i64) -> Result<Vec<ThreadSummary>, DataError> {
+pub async fn search_threads(
+    db: &Db,
+    words: &[String],
+    limit: i64,
+) -> Result<Vec<ThreadSummary>, DataError> {
     if words.is_empty() {
         return Ok(Vec::new());
     }
@@ -173,7 +192,10 @@ pub async fn search_threads(db: &Db, words: &[String], limit: i64) -> Result<Vec
 }
 
 fn escape_like(value: &str) -> String {
-    value.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    value
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 pub async fn stats(db: &Db) -> Result<PortalStats, DataError> {
@@ -184,5 +206,10 @@ pub async fn stats(db: &Db) -> Result<PortalStats, DataError> {
          (SELECT COUNT(*) FROM stories WHERE status = 'published') AS published_stories";
     let (threads, posts, solved_threads, published_stories) = on_pool!(db, pool =>
         sqlx::query_as::<_, (i64, i64, i64, i64)>(SQL).fetch_one(pool).await)?;
-    Ok(PortalStats { threads, posts, solved_threads, published_stories })
+    Ok(PortalStats {
+        threads,
+        posts,
+        solved_threads,
+        published_stories,
+    })
 }

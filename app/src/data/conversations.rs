@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sqlx::QueryBuilder;
 
 use super::customers::BATCH_ROWS;
-use super::{on_pool, Db, DataError};
+use super::{on_pool, DataError, Db};
 use crate::workspace::model::{ConversationPage, InboxCounts, InboxRow, MessageView};
 
 pub struct NewConversation {
@@ -29,7 +29,10 @@ pub struct NewMessage {
     pub created_at: DateTime<Utc>,
 }
 
-pub async fn insert_many(db: &Db, conversations: &[NewConversation]) -> Result<Vec<i64>, DataError> {
+pub async fn insert_many(
+    db: &Db,
+    conversations: &[NewConversation],
+) -> Result<Vec<i64>, DataError> {
     let mut ids = Vec::with_capacity(conversations.len());
     on_pool!(db, pool => {
         let mut tx = pool.begin().await?;
@@ -92,7 +95,9 @@ pub async fn inbox(db: &Db, limit: i64, offset: i64) -> Result<Vec<InboxRow>, Da
         "SELECT {INBOX_COLUMNS} WHERE c.status IN ('open', 'pending') \
          ORDER BY c.risk_score DESC, c.waiting_since IS NULL, c.waiting_since ASC, c.id ASC LIMIT $1 OFFSET $2"
     );
-    Ok(on_pool!(db, pool => sqlx::query_as::<_, InboxRow>(&sql).bind(limit).bind(offset).fetch_all(pool).await)?)
+    Ok(
+        on_pool!(db, pool => sqlx::query_as::<_, InboxRow>(&sql).bind(limit).bind(offset).fetch_all(pool).await)?,
+    )
 }
 
 pub async fn inbox_counts(db: &Db, agent_id: i64) -> Result<InboxCounts, DataError> {
@@ -102,7 +107,9 @@ pub async fn inbox_counts(db: &Db, agent_id: i64) -> Result<InboxCounts, DataErr
          COALESCE(SUM(CASE WHEN assignee_id IS NULL THEN 1 ELSE 0 END), 0) AS unassigned, \
          COALESCE(SUM(CASE WHEN assignee_id = $1 THEN 1 ELSE 0 END), 0) AS mine \
          FROM conversations WHERE status IN ('open', 'pending')";
-    Ok(on_pool!(db, pool => sqlx::query_as::<_, InboxCounts>(SQL).bind(agent_id).fetch_one(pool).await)?)
+    Ok(
+        on_pool!(db, pool => sqlx::query_as::<_, InboxCounts>(SQL).bind(agent_id).fetch_one(pool).await)?,
+    )
 }
 
 pub async fn page(db: &Db, id: i64) -> Result<Option<ConversationPage>, DataError> {
@@ -125,5 +132,7 @@ pub async fn page(db: &Db, id: i64) -> Result<Option<ConversationPage>, DataErro
 }
 
 pub async fn count_messages(db: &Db) -> Result<i64, DataError> {
-    Ok(on_pool!(db, pool => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM messages").fetch_one(pool).await)?)
+    Ok(
+        on_pool!(db, pool => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM messages").fetch_one(pool).await)?,
+    )
 }

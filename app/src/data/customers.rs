@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::QueryBuilder;
 
-use super::{on_pool, Db, DataError};
+use super::{on_pool, DataError, Db};
 
 pub struct NewCustomer {
     pub external_ref: Option<String>,
@@ -43,7 +43,9 @@ pub async fn insert_many(db: &Db, customers: &[NewCustomer]) -> Result<Vec<i64>,
 }
 
 pub async fn count(db: &Db) -> Result<i64, DataError> {
-    Ok(on_pool!(db, pool => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM customers").fetch_one(pool).await)?)
+    Ok(
+        on_pool!(db, pool => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM customers").fetch_one(pool).await)?,
+    )
 }
 
 pub struct NewEvent {

@@ -85,7 +85,12 @@ pub fn redact_url(url: &str) -> String {
         (Some(scheme_end), Some(at)) if at > scheme_end => {
             let credentials = &url[scheme_end + 3..at];
             match credentials.find(':') {
-                Some(colon) => format!("{}{}:***{}", &url[..scheme_end + 3], &credentials[..colon], &url[at..]),
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &url[..scheme_end + 3],
+                    &credentials[..colon],
+                    &url[at..]
+                ),
                 None => url.to_string(),
             }
         }
@@ -108,7 +113,10 @@ impl Db {
                 if let Some(parent) = Path::new(connect.get_filename()).parent() {
                     if !parent.as_os_str().is_empty() {
                         std::fs::create_dir_all(parent).map_err(|e| {
-                            DataError::Config(format!("cannot create folder {}: {e}", parent.display()))
+                            DataError::Config(format!(
+                                "cannot create folder {}: {e}",
+                                parent.display()
+                            ))
                         })?;
                     }
                 }

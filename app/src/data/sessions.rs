@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{on_pool, Db, DataError};
+use super::{on_pool, DataError, Db};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct SessionUser {
@@ -44,11 +44,17 @@ pub async fn create(
 }
 
 /// The signed-in user of a live session, or `None` for unknown and expired sessions.
-pub async fn find_user(db: &Db, id_hash: &str, now: DateTime<Utc>) -> Result<Option<SessionUser>, DataError> {
+pub async fn find_user(
+    db: &Db,
+    id_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<SessionUser>, DataError> {
     const SQL: &str = "SELECT u.id AS user_id, u.email, u.display_name, u.role, s.expires_at \
          FROM sessions s JOIN users u ON u.id = s.user_id \
          WHERE s.id_hash = $1 AND s.expires_at > $2";
-    Ok(on_pool!(db, pool => sqlx::query_as::<_, SessionUser>(SQL).bind(id_hash).bind(now).fetch_optional(pool).await)?)
+    Ok(
+        on_pool!(db, pool => sqlx::query_as::<_, SessionUser>(SQL).bind(id_hash).bind(now).fetch_optional(pool).await)?,
+    )
 }
 
 pub async fn delete(db: &Db, id_hash: &str) -> Result<(), DataError> {
@@ -66,10 +72,16 @@ pub async fn delete_all_for_user(db: &Db, user_id: i64) -> Result<u64, DataError
     Ok(result)
 }
 
-pub async fn list_for_user(db: &Db, user_id: i64, now: DateTime<Utc>) -> Result<Vec<SessionSummary>, DataError> {
+pub async fn list_for_user(
+    db: &Db,
+    user_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Vec<SessionSummary>, DataError> {
     const SQL: &str = "SELECT created_at, last_seen_at, user_agent FROM sessions \
          WHERE user_id = $1 AND expires_at > $2 ORDER BY created_at DESC";
-    Ok(on_pool!(db, pool => sqlx::query_as::<_, SessionSummary>(SQL).bind(user_id).bind(now).fetch_all(pool).await)?)
+    Ok(
+        on_pool!(db, pool => sqlx::query_as::<_, SessionSummary>(SQL).bind(user_id).bind(now).fetch_all(pool).await)?,
+    )
 }
 
 pub async fn delete_expired(db: &Db, now: DateTime<Utc>) -> Result<u64, DataError> {

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{on_pool, Db, DataError};
+use super::{on_pool, DataError, Db};
 use crate::community::model::{PublishedQuote, PublishedStory};
 use crate::community::naming::Naming;
 use crate::studio::model::{StatusCount, StoryRow};
@@ -27,7 +27,9 @@ struct PublishedQuoteRecord {
 }
 
 fn told_by(naming: &str, customer_name: &str) -> String {
-    Naming::parse(naming).unwrap_or(Naming::Anonymous).apply(customer_name)
+    Naming::parse(naming)
+        .unwrap_or(Naming::Anonymous)
+        .apply(customer_name)
 }
 
 pub async fn published_stories(db: &Db, limit: i64) -> Result<Vec<PublishedStory>, DataError> {
@@ -66,18 +68,27 @@ pub async fn published_quotes(db: &Db, limit: i64) -> Result<Vec<PublishedQuote>
 pub async fn stories_by_status(db: &Db) -> Result<Vec<StatusCount>, DataError> {
     const SQL: &str = "SELECT status, COUNT(*) FROM stories GROUP BY status ORDER BY status";
     let rows = on_pool!(db, pool => sqlx::query_as::<_, (String, i64)>(SQL).fetch_all(pool).await)?;
-    Ok(rows.into_iter().map(|(status, count)| StatusCount { status, count }).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(status, count)| StatusCount { status, count })
+        .collect())
 }
 
 pub async fn quotes_by_status(db: &Db) -> Result<Vec<StatusCount>, DataError> {
-    const SQL: &str = "SELECT status, COUNT(*) FROM gratitude_quotes GROUP BY status ORDER BY status";
+    const SQL: &str =
+        "SELECT status, COUNT(*) FROM gratitude_quotes GROUP BY status ORDER BY status";
     let rows = on_pool!(db, pool => sqlx::query_as::<_, (String, i64)>(SQL).fetch_all(pool).await)?;
-    Ok(rows.into_iter().map(|(status, count)| StatusCount { status, count }).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(status, count)| StatusCount { status, count })
+        .collect())
 }
 
 pub async fn consent_count(db: &Db, decision: &str) -> Result<i64, DataError> {
     const SQL: &str = "SELECT COUNT(*) FROM consent_records WHERE decision = $1";
-    Ok(on_pool!(db, pool => sqlx::query_scalar::<_, i64>(SQL).bind(decision).fetch_one(pool).await)?)
+    Ok(
+        on_pool!(db, pool => sqlx::query_scalar::<_, i64>(SQL).bind(decision).fetch_one(pool).await)?,
+    )
 }
 
 pub async fn recent_stories(db: &Db, limit: i64) -> Result<Vec<StoryRow>, DataError> {

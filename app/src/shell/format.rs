@@ -16,7 +16,11 @@ pub fn day(at: DateTime<Utc>) -> String {
 /// A compact duration: "45s", "12m", "3h 5m", "2d 4h".
 pub fn duration_between(from: DateTime<Utc>, to: DateTime<Utc>) -> String {
     let seconds = (to - from).num_seconds().max(0);
-    let (days, hours, minutes) = (seconds / 86_400, (seconds % 86_400) / 3_600, (seconds % 3_600) / 60);
+    let (days, hours, minutes) = (
+        seconds / 86_400,
+        (seconds % 86_400) / 3_600,
+        (seconds % 3_600) / 60,
+    );
     match (days, hours, minutes) {
         (0, 0, 0) => format!("{seconds}s"),
         (0, 0, m) => format!("{m}m"),
@@ -42,11 +46,26 @@ mod tests {
     #[test]
     fn durations_are_compact() {
         let start = Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap();
-        assert_eq!(duration_between(start, start + chrono::Duration::seconds(42)), "42s");
-        assert_eq!(duration_between(start, start + chrono::Duration::minutes(12)), "12m");
-        assert_eq!(duration_between(start, start + chrono::Duration::minutes(185)), "3h 5m");
-        assert_eq!(duration_between(start, start + chrono::Duration::hours(52)), "2d 4h");
-        assert_eq!(duration_between(start, start - chrono::Duration::hours(1)), "0s");
+        assert_eq!(
+            duration_between(start, start + chrono::Duration::seconds(42)),
+            "42s"
+        );
+        assert_eq!(
+            duration_between(start, start + chrono::Duration::minutes(12)),
+            "12m"
+        );
+        assert_eq!(
+            duration_between(start, start + chrono::Duration::minutes(185)),
+            "3h 5m"
+        );
+        assert_eq!(
+            duration_between(start, start + chrono::Duration::hours(52)),
+            "2d 4h"
+        );
+        assert_eq!(
+            duration_between(start, start - chrono::Duration::hours(1)),
+            "0s"
+        );
         assert_eq!(when(start), "23 Nov 2026, 10:00 UTC");
         assert_eq!(count(1, "reply", "replies"), "1 reply");
         assert_eq!(count(0, "reply", "replies"), "0 replies");

@@ -12,7 +12,9 @@ use crate::account::AccountPage;
 use crate::auth::api::{current_viewer, SignIn, SignOut, SignOutEverywhere, SignUp};
 use crate::auth::model::{Viewer, STUDIO_ROLES, WORKSPACE_ROLES};
 use crate::auth::pages::{SignInPage, SignUpPage};
-use crate::community::pages::{CategoryPage, ForumIndexPage, PortalHomePage, SearchPage, StoriesPage, ThreadPage, WallPage};
+use crate::community::pages::{
+    CategoryPage, ForumIndexPage, PortalHomePage, SearchPage, StoriesPage, ThreadPage, WallPage,
+};
 use crate::error::AppError;
 use crate::studio::StudioPage;
 use crate::workspace::{ConversationPage, InboxPage};
@@ -63,7 +65,13 @@ impl Session {
             },
             |_| current_viewer(),
         );
-        let session = Session { sign_in, sign_up, sign_out, sign_out_everywhere, viewer };
+        let session = Session {
+            sign_in,
+            sign_up,
+            sign_out,
+            sign_out_everywhere,
+            viewer,
+        };
         provide_context(session);
         session
     }

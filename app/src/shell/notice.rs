@@ -11,13 +11,42 @@ pub fn Loading() -> impl IntoView {
     view! { <p class="loading" role="status">"Loading…"</p> }
 }
 
+/// Shows `render(data)` once `resource` has loaded, a friendly [`ErrorNotice`] if it failed,
+/// and [`Loading`] meanwhile. Every page that shows server data uses this.
+pub fn loaded<T, V>(
+    resource: Resource<Result<T, AppError>>,
+    render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Suspense fallback=Loading>
+            {move || {
+                let render = render.clone();
+                Suspend::new(async move {
+                    match resource.await {
+                        Ok(data) => render(data).into_any(),
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
 /// Explains an error to the person who met it, with a way forward.
 #[component]
 pub fn ErrorNotice(error: AppError) -> impl IntoView {
     let location = use_location();
     match error {
         AppError::Unauthorized => {
-            let next = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
+            let next = format!(
+                "{}{}",
+                location.pathname.get_untracked(),
+                location.search.get_untracked()
+            );
             let href = format!("/signin?next={}", encode_component(&next));
             view! {
                 <section class="notice notice--info" aria-labelledby="notice-title">
@@ -83,7 +112,9 @@ pub fn encode_component(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for byte in value.bytes() {
         match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(byte as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(byte as char)
+            }
             _ => out.push_str(&format!("%{byte:02X}")),
         }
     }
@@ -94,6 +125,9 @@ pub fn encode_component(value: &str) -> String {
 mod tests {
     #[test]
     fn encodes_queries() {
-        assert_eq!(super::encode_component("/workspace?x=1&y=ä"), "/workspace%3Fx%3D1%26y%3D%C3%A4");
+        assert_eq!(
+            super::encode_component("/workspace?x=1&y=ä"),
+            "/workspace%3Fx%3D1%26y%3D%C3%A4"
+        );
     }
 }

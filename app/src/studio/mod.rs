@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::shell::format::when;
-use crate::shell::notice::{ErrorNotice, Loading};
+use crate::shell::notice::loaded;
 use model::StatusCount;
 
 #[component]
@@ -16,11 +16,7 @@ pub fn StudioPage() -> impl IntoView {
     view! {
         <Title text="Studio"/>
         <section class="page">
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match overview.await {
-                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                        Ok(overview) => view! {
+            {loaded(overview, move |overview| view! {
                             <h1>"Marketing studio"</h1>
                             <div class="cards">
                                 <StatusCard title="Stories" counts=overview.stories_by_status/>
@@ -45,10 +41,7 @@ pub fn StudioPage() -> impl IntoView {
                                     </ul>
                                 }.into_any()
                             }}
-                        }.into_any(),
-                    }
-                })}
-            </Suspense>
+                        }.into_any())}
         </section>
     }
 }

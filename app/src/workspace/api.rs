@@ -17,11 +17,18 @@ pub async fn inbox(page: i64) -> Result<InboxPage, AppError> {
         return Err(AppError::invalid("page", "Page numbers start at 1."));
     }
     let db = crate::state::app_state()?.db;
-    let mut rows = conversations::inbox(&db, INBOX_PAGE_SIZE + 1, (page - 1) * INBOX_PAGE_SIZE).await?;
+    let mut rows =
+        conversations::inbox(&db, INBOX_PAGE_SIZE + 1, (page - 1) * INBOX_PAGE_SIZE).await?;
     let has_more = rows.len() as i64 > INBOX_PAGE_SIZE;
     rows.truncate(INBOX_PAGE_SIZE as usize);
     let counts = conversations::inbox_counts(&db, viewer.user_id).await?;
-    Ok(InboxPage { now: chrono::Utc::now(), counts, rows, page, has_more })
+    Ok(InboxPage {
+        now: chrono::Utc::now(),
+        counts,
+        rows,
+        page,
+        has_more,
+    })
 }
 
 #[server(prefix = "/api", endpoint = "workspace/conversation")]

@@ -9,21 +9,23 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::shell::format::{duration_between, when};
-use crate::shell::notice::{ErrorNotice, Loading};
+use crate::shell::notice::loaded;
 
 #[component]
 pub fn InboxPage() -> impl IntoView {
     let query = use_query_map();
-    let page = move || query.read().get("page").and_then(|p| p.parse::<i64>().ok()).unwrap_or(1);
+    let page = move || {
+        query
+            .read()
+            .get("page")
+            .and_then(|p| p.parse::<i64>().ok())
+            .unwrap_or(1)
+    };
     let inbox = Resource::new(page, api::inbox);
     view! {
         <Title text="Inbox"/>
         <section class="workspace">
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match inbox.await {
-                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                        Ok(inbox) => {
+            {loaded(inbox, move |inbox| {
                             let now = inbox.now;
                             let previous = (inbox.page > 1).then(|| format!("/workspace?page={}", inbox.page - 1));
                             let next = inbox.has_more.then(|| format!("/workspace?page={}", inbox.page + 1));
@@ -73,10 +75,7 @@ pub fn InboxPage() -> impl IntoView {
                                     {next.map(|href| view! { <a href=href rel="next">"Next →"</a> })}
                                 </nav>
                             }.into_any()
-                        }
-                    }
-                })}
-            </Suspense>
+                        })}
         </section>
     }
 }
@@ -84,15 +83,17 @@ pub fn InboxPage() -> impl IntoView {
 #[component]
 pub fn ConversationPage() -> impl IntoView {
     let params = use_params_map();
-    let id = move || params.read().get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0);
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
     let data = Resource::new(id, api::conversation);
     view! {
         <section class="workspace">
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                        Ok(page) => {
+            {loaded(data, move |page| {
                             let conversation = page.conversation;
                             view! {
                                 <Title text=conversation.subject.clone()/>
@@ -117,10 +118,7 @@ pub fn ConversationPage() -> impl IntoView {
                                     }).collect_view()}
                                 </ol>
                             }.into_any()
-                        }
-                    }
-                })}
-            </Suspense>
+                        })}
         </section>
     }
 }

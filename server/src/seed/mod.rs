@@ -16,7 +16,9 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use text::{Situation, FIRST_NAMES, FORUM_CATEGORIES, FORUM_THREADS, LAST_NAMES, PLANS, SITUATIONS};
+use text::{
+    Situation, FIRST_NAMES, FORUM_CATEGORIES, FORUM_THREADS, LAST_NAMES, PLANS, SITUATIONS,
+};
 
 #[derive(Clone, Debug)]
 pub struct SeedOptions {
@@ -69,16 +71,29 @@ const FORUM_MEMBERS: u64 = 40;
 
 pub async fn seed_demo(db: &Db, options: &SeedOptions) -> Result<SeedReport> {
     validate(options)?;
-    if users::find_by_email(db, DEMO_ACCOUNTS[0].0).await?.is_some() {
-        return Ok(SeedReport { already_present: true, ..SeedReport::default() });
+    if users::find_by_email(db, DEMO_ACCOUNTS[0].0)
+        .await?
+        .is_some()
+    {
+        return Ok(SeedReport {
+            already_present: true,
+            ..SeedReport::default()
+        });
     }
     let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
     let now = Utc::now();
-    let password_hash = app::auth::password::hash(options.demo_password.clone()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let password_hash = app::auth::password::hash(options.demo_password.clone())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
 
     let mut staff_ids = Vec::new();
     for (email, name, role) in DEMO_ACCOUNTS {
-        let user = users::NewUser { email, display_name: name, password_hash: &password_hash, role: *role };
+        let user = users::NewUser {
+            email,
+            display_name: name,
+            password_hash: &password_hash,
+            role: *role,
+        };
         let id = users::create(db, user, "seed-demo").await?;
         if matches!(role, Role::Agent | Role::Admin) {
             staff_ids.push((id, name.to_string()));
@@ -88,7 +103,12 @@ pub async fn seed_demo(db: &Db, options: &SeedOptions) -> Result<SeedReport> {
     for n in 0..FORUM_MEMBERS.min(options.customers.max(1)) {
         let name = person_name(&mut rng);
         let email = format!("member{n}@community.rapport.demo");
-        let user = users::NewUser { email: &email, display_name: &name, password_hash: &password_hash, role: Role::Customer };
+        let user = users::NewUser {
+            email: &email,
+            display_name: &name,
+            password_hash: &password_hash,
+            role: Role::Customer,
+        };
         member_ids.push(users::create(db, user, "seed-demo").await?);
     }
 
@@ -96,9 +116,11 @@ pub async fn seed_demo(db: &Db, options: &SeedOptions) -> Result<SeedReport> {
         * options.messages_per_conversation as u64;
     let progress = ProgressBar::new(options.customers + expected_messages + options.threads);
     progress.set_style(
-        ProgressStyle::with_template("{spinner} {msg:12} [{bar:40}] {percent}% ({per_sec}, eta {eta})")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
+        ProgressStyle::with_template(
+            "{spinner} {msg:12} [{bar:40}] {percent}% ({per_sec}, eta {eta})",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
     );
 
     let mut report = SeedReport::default();
@@ -106,13 +128,32 @@ pub async fn seed_demo(db: &Db, options: &SeedOptions) -> Result<SeedReport> {
     while written < options.customers {
         let round = CUSTOMERS_PER_ROUND.min(options.customers - written);
         progress.set_message("customers");
-        seed_round(db, options, &mut rng, now, written, round, &staff_ids, &mut report).await?;
+        seed_round(
+            db,
+            options,
+            &mut rng,
+            now,
+            written,
+            round,
+            &staff_ids,
+            &mut report,
+        )
+        .await?;
         written += round;
         progress.set_position(report.customers + report.messages);
     }
 
     progress.set_message("forum");
-    seed_forum(db, options, &mut rng, now, &member_ids, &staff_ids, &mut report).await?;
+    seed_forum(
+        db,
+        options,
+        &mut rng,
+        now,
+        &member_ids,
+        &staff_ids,
+        &mut report,
+    )
+    .await?;
     progress.finish_and_clear();
     Ok(report)
 }
@@ -147,7 +188,10 @@ fn fill(template: &str, name: &str, agent: &str, rng: &mut ChaCha8Rng) -> String
         .replace("{name}", first)
         .replace("{agent}", agent.split_whitespace().next().unwrap_or(agent))
         .replace("{order}", &format!("#{}", rng.gen_range(100_000..999_999)))
-        .replace("{amount}", &format!("${}.{:02}", rng.gen_range(9..400), rng.gen_range(0..100)))
+        .replace(
+            "{amount}",
+            &format!("${}.{:02}", rng.gen_range(9..400), rng.gen_range(0..100)),
+        )
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -164,7 +208,10 @@ async fn seed_round(
     let new_customers: Vec<NewCustomer> = (offset..offset + count)
         .map(|n| {
             let name = person_name(rng);
-            let email = format!("{}.{n}@example.com", name.to_lowercase().replace(['\'', ' '], "."));
+            let email = format!(
+                "{}.{n}@example.com",
+                name.to_lowercase().replace(['\'', ' '], ".")
+            );
             NewCustomer {
                 external_ref: Some(format!("demo-{n}")),
                 name,
@@ -186,8 +233,18 @@ async fn seed_round(
             let (agent_id, agent_name) = staff[rng.gen_range(0..staff.len())].clone();
             let message_count = rng.gen_range(1..=options.messages_per_conversation * 2 - 1);
             let started = now - Duration::minutes(rng.gen_range(10..60 * 24 * 60));
-            let status = *["open", "open", "pending", "resolved", "resolved", "closed"].choose(rng).unwrap_or(&"open");
-            let script = conversation_script(rng, situation, &customer.name, &agent_name, message_count, started, now);
+            let status = *["open", "open", "pending", "resolved", "resolved", "closed"]
+                .choose(rng)
+                .unwrap_or(&"open");
+            let script = conversation_script(
+                rng,
+                situation,
+                &customer.name,
+                &agent_name,
+                message_count,
+                started,
+                now,
+            );
             let started = script.first().map(|m| m.2).unwrap_or(started);
             let last_at = script.last().map(|m| m.2).unwrap_or(started);
             let customer_waiting = script.last().map(|m| m.0 == "inbound").unwrap_or(true);
@@ -195,9 +252,13 @@ async fn seed_round(
             new_conversations.push(NewConversation {
                 customer_id,
                 subject: subject_of(&script[0].1),
-                channel: *["email", "email", "chat", "chat", "social", "phone", "forum"].choose(rng).unwrap_or(&"email"),
+                channel: *["email", "email", "chat", "chat", "social", "phone", "forum"]
+                    .choose(rng)
+                    .unwrap_or(&"email"),
                 status,
-                priority: *["low", "normal", "normal", "normal", "high", "urgent"].choose(rng).unwrap_or(&"normal"),
+                priority: *["low", "normal", "normal", "normal", "high", "urgent"]
+                    .choose(rng)
+                    .unwrap_or(&"normal"),
                 situation: Some(situation.key),
                 waiting_since: (!resolved && customer_waiting).then_some(last_at),
                 last_message_at: last_at,
@@ -205,15 +266,33 @@ async fn seed_round(
                 resolved_at: resolved.then_some(last_at),
             });
             if resolved && rng.gen_bool(0.6) {
-                events.push((customer_id, new_conversations.len() - 1, "csat", Some(rng.gen_range(1..=5) as f64), last_at));
+                events.push((
+                    customer_id,
+                    new_conversations.len() - 1,
+                    "csat",
+                    Some(rng.gen_range(1..=5) as f64),
+                    last_at,
+                ));
             }
             scripts.push((customer_id, agent_id, script));
         }
         for _ in 0..rng.gen_range(0..3) {
-            events.push((customer_id, usize::MAX, "purchase", Some(rng.gen_range(10..500) as f64), now - Duration::days(rng.gen_range(1..365))));
+            events.push((
+                customer_id,
+                usize::MAX,
+                "purchase",
+                Some(rng.gen_range(10..500) as f64),
+                now - Duration::days(rng.gen_range(1..365)),
+            ));
         }
         if rng.gen_bool(0.04) {
-            events.push((customer_id, usize::MAX, "cancellation", None, now - Duration::days(rng.gen_range(1..60))));
+            events.push((
+                customer_id,
+                usize::MAX,
+                "cancellation",
+                None,
+                now - Duration::days(rng.gen_range(1..60)),
+            ));
         }
     }
     let conversation_ids = conversations::insert_many(db, &new_conversations).await?;
@@ -223,14 +302,16 @@ async fn seed_round(
         .into_iter()
         .zip(&conversation_ids)
         .flat_map(|((customer_id, agent_id, script), &conversation_id)| {
-            script.into_iter().map(move |(direction, body, created_at)| NewMessage {
-                conversation_id,
-                direction,
-                author_user_id: (direction != "inbound").then_some(agent_id),
-                author_customer_id: (direction == "inbound").then_some(customer_id),
-                body,
-                created_at,
-            })
+            script
+                .into_iter()
+                .map(move |(direction, body, created_at)| NewMessage {
+                    conversation_id,
+                    direction,
+                    author_user_id: (direction != "inbound").then_some(agent_id),
+                    author_customer_id: (direction == "inbound").then_some(customer_id),
+                    body,
+                    created_at,
+                })
         })
         .collect();
     conversations::insert_messages(db, &messages).await?;
@@ -238,14 +319,16 @@ async fn seed_round(
 
     let events: Vec<NewEvent> = events
         .into_iter()
-        .map(|(customer_id, conversation, kind, value, occurred_at)| NewEvent {
-            customer_id,
-            conversation_id: conversation_ids.get(conversation).copied(),
-            kind,
-            value,
-            note: None,
-            occurred_at,
-        })
+        .map(
+            |(customer_id, conversation, kind, value, occurred_at)| NewEvent {
+                customer_id,
+                conversation_id: conversation_ids.get(conversation).copied(),
+                kind,
+                value,
+                note: None,
+                occurred_at,
+            },
+        )
         .collect();
     customers::insert_events(db, &events).await?;
     report.events += events.len() as u64;
@@ -313,7 +396,10 @@ fn conversation_script(
         })
         .collect();
     // Nothing happens in the future: shift the conversation back if it ran past now.
-    let overshoot = script.last().map(|m| m.2 - now).unwrap_or_else(Duration::zero);
+    let overshoot = script
+        .last()
+        .map(|m| m.2 - now)
+        .unwrap_or_else(Duration::zero);
     if overshoot > Duration::zero() {
         for message in &mut script {
             message.2 -= overshoot;
@@ -333,7 +419,12 @@ async fn seed_forum(
 ) -> Result<()> {
     let mut category_ids = Vec::new();
     for (position, (slug, name, description)) in FORUM_CATEGORIES.iter().enumerate() {
-        let category = NewCategory { slug, name, description, position: position as i64 };
+        let category = NewCategory {
+            slug,
+            name,
+            description,
+            position: position as i64,
+        };
         category_ids.push((*slug, community::ensure_category(db, &category).await?));
     }
     if members.is_empty() || options.threads == 0 {
@@ -346,7 +437,11 @@ async fn seed_forum(
         let mut bodies = Vec::new();
         for n in written..written + round {
             let topic = &FORUM_THREADS[(n as usize) % FORUM_THREADS.len()];
-            let category_id = category_ids.iter().find(|(slug, _)| *slug == topic.category).map(|(_, id)| *id).unwrap_or(1);
+            let category_id = category_ids
+                .iter()
+                .find(|(slug, _)| *slug == topic.category)
+                .map(|(_, id)| *id)
+                .unwrap_or(1);
             let post_count = rng.gen_range(1..=options.posts_per_thread * 2 - 1);
             let mut replies: Vec<&str> = topic.replies.to_vec();
             replies.shuffle(rng);
@@ -355,7 +450,10 @@ async fn seed_forum(
             for index in 0..post_count {
                 let staff_reply = index > 0 && rng.gen_bool(0.15);
                 let (author, body) = if index == 0 {
-                    (members[rng.gen_range(0..members.len())], topic.opener.to_string())
+                    (
+                        members[rng.gen_range(0..members.len())],
+                        topic.opener.to_string(),
+                    )
                 } else if staff_reply {
                     (staff[0].0, "Thanks for raising this! I've checked and left the details in your inbox. Let us know if anything is still unclear.".to_string())
                 } else {
@@ -366,7 +464,10 @@ async fn seed_forum(
                 at += Duration::minutes(rng.gen_range(5..2_000));
             }
             // Nothing happens in the future: shift the whole thread back if it ran past now.
-            let overshoot = posts.last().map(|p| p.3 - now).unwrap_or_else(Duration::zero);
+            let overshoot = posts
+                .last()
+                .map(|p| p.3 - now)
+                .unwrap_or_else(Duration::zero);
             if overshoot > Duration::zero() {
                 for post in &mut posts {
                     post.3 -= overshoot;
@@ -378,8 +479,14 @@ async fn seed_forum(
                 category_id,
                 author_user_id: Some(posts[0].0),
                 title: topic.title.to_string(),
-                kind: if topic.category == "experiences" { "experience" } else { "question" },
-                state: *["open", "open", "solved", "solved", "solved", "locked"].choose(rng).unwrap_or(&"open"),
+                kind: if topic.category == "experiences" {
+                    "experience"
+                } else {
+                    "question"
+                },
+                state: *["open", "open", "solved", "solved", "solved", "locked"]
+                    .choose(rng)
+                    .unwrap_or(&"open"),
                 pinned: n < 2,
                 post_count: post_count as i64,
                 created_at: created,
@@ -392,13 +499,15 @@ async fn seed_forum(
             .into_iter()
             .zip(&thread_ids)
             .flat_map(|(posts, &thread_id)| {
-                posts.into_iter().map(move |(author, body, is_staff, created_at)| NewPost {
-                    thread_id,
-                    author_user_id: Some(author),
-                    body_markdown: body,
-                    is_staff,
-                    created_at,
-                })
+                posts
+                    .into_iter()
+                    .map(move |(author, body, is_staff, created_at)| NewPost {
+                        thread_id,
+                        author_user_id: Some(author),
+                        body_markdown: body,
+                        is_staff,
+                        created_at,
+                    })
             })
             .collect();
         community::insert_posts(db, &posts).await?;

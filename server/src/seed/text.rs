@@ -2,17 +2,54 @@
 //! `{name}`, `{agent}`, `{order}` and `{amount}` are filled in by the generator.
 
 pub const FIRST_NAMES: &[&str] = &[
-    "Amara", "Ben", "Chen", "Dana", "Elif", "Farid", "Grace", "Hiro", "Ines", "Jonas", "Kavya", "Liam", "Maya",
-    "Noah", "Olga", "Pedro", "Quinn", "Rosa", "Sami", "Tara", "Umar", "Vera", "Wen", "Ximena", "Yusuf", "Zoe",
-    "Aisha", "Bruno", "Clara", "Dmitri", "Emma", "Felix", "Gita", "Hannah", "Ivan", "Julia", "Kofi", "Lena",
-    "Mateo", "Nina", "Oscar", "Priya", "Rafael", "Sofia", "Tomás", "Uma", "Victor", "Wanjiru", "Yara", "Zaid",
+    "Amara", "Ben", "Chen", "Dana", "Elif", "Farid", "Grace", "Hiro", "Ines", "Jonas", "Kavya",
+    "Liam", "Maya", "Noah", "Olga", "Pedro", "Quinn", "Rosa", "Sami", "Tara", "Umar", "Vera",
+    "Wen", "Ximena", "Yusuf", "Zoe", "Aisha", "Bruno", "Clara", "Dmitri", "Emma", "Felix", "Gita",
+    "Hannah", "Ivan", "Julia", "Kofi", "Lena", "Mateo", "Nina", "Oscar", "Priya", "Rafael",
+    "Sofia", "Tomás", "Uma", "Victor", "Wanjiru", "Yara", "Zaid",
 ];
 
 pub const LAST_NAMES: &[&str] = &[
-    "Okafor", "Schmidt", "Wang", "Levi", "Yilmaz", "Haddad", "Murphy", "Tanaka", "Moreau", "Berg", "Iyer",
-    "O'Brien", "Cohen", "Silva", "Petrova", "Santos", "Walsh", "García", "Nieminen", "Kapoor", "Rahman", "Novak",
-    "Liu", "Hernández", "Demir", "Fischer", "Mensah", "Rossi", "Kowalski", "Andersen", "Nakamura", "Dubois",
-    "Costa", "Ivanova", "Brown", "Müller", "Khan", "Lopez", "Jensen", "Park",
+    "Okafor",
+    "Schmidt",
+    "Wang",
+    "Levi",
+    "Yilmaz",
+    "Haddad",
+    "Murphy",
+    "Tanaka",
+    "Moreau",
+    "Berg",
+    "Iyer",
+    "O'Brien",
+    "Cohen",
+    "Silva",
+    "Petrova",
+    "Santos",
+    "Walsh",
+    "García",
+    "Nieminen",
+    "Kapoor",
+    "Rahman",
+    "Novak",
+    "Liu",
+    "Hernández",
+    "Demir",
+    "Fischer",
+    "Mensah",
+    "Rossi",
+    "Kowalski",
+    "Andersen",
+    "Nakamura",
+    "Dubois",
+    "Costa",
+    "Ivanova",
+    "Brown",
+    "Müller",
+    "Khan",
+    "Lopez",
+    "Jensen",
+    "Park",
 ];
 
 pub const PLANS: &[&str] = &["Starter", "Plus", "Pro", "Family"];
@@ -138,12 +175,36 @@ pub struct ForumThreadText {
 }
 
 pub const FORUM_CATEGORIES: &[(&str, &str, &str)] = &[
-    ("getting-started", "Getting started", "New here? Setting up your account, plans and first steps."),
-    ("billing", "Billing & payments", "Invoices, refunds, plans and payment methods."),
-    ("delivery", "Orders & delivery", "Tracking, shipping times and returns."),
-    ("account-security", "Account & security", "Signing in, passwords, two-factor and keeping your account safe."),
-    ("product-help", "Product help", "Tips, how-tos and troubleshooting from other customers."),
-    ("experiences", "Share your experience", "Tell the community how you were helped — or what could be better."),
+    (
+        "getting-started",
+        "Getting started",
+        "New here? Setting up your account, plans and first steps.",
+    ),
+    (
+        "billing",
+        "Billing & payments",
+        "Invoices, refunds, plans and payment methods.",
+    ),
+    (
+        "delivery",
+        "Orders & delivery",
+        "Tracking, shipping times and returns.",
+    ),
+    (
+        "account-security",
+        "Account & security",
+        "Signing in, passwords, two-factor and keeping your account safe.",
+    ),
+    (
+        "product-help",
+        "Product help",
+        "Tips, how-tos and troubleshooting from other customers.",
+    ),
+    (
+        "experiences",
+        "Share your experience",
+        "Tell the community how you were helped — or what could be better.",
+    ),
 ];
 
 pub const FORUM_THREADS: &[ForumThreadText] = &[

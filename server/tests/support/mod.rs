@@ -26,9 +26,19 @@ impl TestDb {
     pub async fn sqlite() -> TestDb {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}", dir.path().join("test.db").display());
-        let db = Db::connect(&DbOptions { url: url.clone(), max_connections: 4 }).await.expect("open SQLite");
+        let db = Db::connect(&DbOptions {
+            url: url.clone(),
+            max_connections: 4,
+        })
+        .await
+        .expect("open SQLite");
         db.migrate().await.expect("migrate SQLite");
-        TestDb { db, url, _dir: Some(dir), postgres_name: None }
+        TestDb {
+            db,
+            url,
+            _dir: Some(dir),
+            postgres_name: None,
+        }
     }
 
     /// A fresh Postgres database, or `None` (with a loud message) when no server is reachable.
@@ -46,27 +56,55 @@ impl TestDb {
                 return None;
             }
         };
-        let name = format!("rapport_test_{}", app::auth::session::new_token()[..16].to_string());
-        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("create test database");
-        let base = admin_url.rsplit_once('/').map(|(base, _)| base.to_string()).unwrap_or(admin_url.clone());
+        let name = format!(
+            "rapport_test_{}",
+            app::auth::session::new_token()[..16].to_string()
+        );
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .await
+            .expect("create test database");
+        let base = admin_url
+            .rsplit_once('/')
+            .map(|(base, _)| base.to_string())
+            .unwrap_or(admin_url.clone());
         let url = format!("{base}/{name}");
-        let db = Db::connect(&DbOptions { url: url.clone(), max_connections: 4 }).await.expect("open Postgres");
+        let db = Db::connect(&DbOptions {
+            url: url.clone(),
+            max_connections: 4,
+        })
+        .await
+        .expect("open Postgres");
         db.migrate().await.expect("migrate Postgres");
-        Some(TestDb { db, url, _dir: None, postgres_name: Some(name) })
+        Some(TestDb {
+            db,
+            url,
+            _dir: None,
+            postgres_name: Some(name),
+        })
     }
 }
 
 impl Drop for TestDb {
     fn drop(&mut self) {
-        let Some(name) = self.postgres_name.take() else { return };
+        let Some(name) = self.postgres_name.take() else {
+            return;
+        };
         // Drop cannot await, and the test's runtime is blocked while we wait here: use a private
         // runtime on another thread. FORCE ends the pool's connections, so the pool is not closed.
         let _ = std::thread::spawn(move || {
-            let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
             runtime.block_on(async move {
                 use sqlx::Connection;
                 if let Ok(mut admin) = sqlx::PgConnection::connect(&postgres_admin_url()).await {
-                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin).await;
+                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .execute(&mut admin)
+                        .await;
                 }
             });
         })
@@ -108,14 +146,27 @@ impl TestApp {
         config.data_dir = data_dir.path().to_path_buf();
         config.bind = "127.0.0.1:0".parse().expect("address");
         adjust(&mut config);
-        let listener = tokio::net::TcpListener::bind(config.bind).await.expect("bind");
+        let listener = tokio::net::TcpListener::bind(config.bind)
+            .await
+            .expect("bind");
         let address = listener.local_addr().expect("address");
         let state = server::http::app_state(&config, database.db.clone()).expect("state");
         let router = server::http::router(state);
         tokio::spawn(async move {
-            axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.expect("serve");
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .expect("serve");
         });
-        TestApp { address, base: format!("http://{address}"), database, config, _data_dir: data_dir }
+        TestApp {
+            address,
+            base: format!("http://{address}"),
+            database,
+            config,
+            _data_dir: data_dir,
+        }
     }
 
     /// A browser-like client: keeps cookies, does not follow redirects, sends our Origin.
@@ -135,13 +186,29 @@ impl TestApp {
     }
 
     /// Calls a server function with form fields, as the browser does.
-    pub async fn call(&self, client: &reqwest::Client, endpoint: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-        client.post(self.url(&format!("/api/{endpoint}"))).form(fields).send().await.expect("request")
+    pub async fn call(
+        &self,
+        client: &reqwest::Client,
+        endpoint: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .form(fields)
+            .send()
+            .await
+            .expect("request")
     }
 
     pub async fn create_staff(&self, role: app::auth::model::Role, email: &str, password: &str) {
-        server::accounts::create_user(&self.database.db, role, email, None, Some(password.to_string()))
-            .await
-            .expect("create staff account");
+        server::accounts::create_user(
+            &self.database.db,
+            role,
+            email,
+            None,
+            Some(password.to_string()),
+        )
+        .await
+        .expect("create staff account");
     }
 }
