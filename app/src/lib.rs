@@ -6,6 +6,7 @@
 pub mod account;
 pub mod auth;
 pub mod community;
+pub mod emotion;
 pub mod error;
 pub mod shell;
 pub mod studio;

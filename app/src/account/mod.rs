@@ -1,6 +1,7 @@
 //! A person's own account: profile and sessions.
 
 pub mod api;
+pub mod device;
 
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -1,0 +1,147 @@
+//! VADER's word lists and rule helpers, as in the reference implementation.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+/// Empirical mean rating change for a booster ("very") or dampener ("slightly").
+pub const B_INCR: f64 = 0.293;
+pub const B_DECR: f64 = -0.293;
+/// Rating change for a word in ALL CAPS among words that are not.
+pub const C_INCR: f64 = 0.733;
+/// Multiplier for a negated word.
+pub const N_SCALAR: f64 = -0.74;
+
+const NEGATE: &[&str] = &[
+    "aint", "arent", "cannot", "cant", "couldnt", "darent", "didnt", "doesnt", "ain't", "aren't", "can't", "couldn't",
+    "daren't", "didn't", "doesn't", "dont", "hadnt", "hasnt", "havent", "isnt", "mightnt", "mustnt", "neither",
+    "don't", "hadn't", "hasn't", "haven't", "isn't", "mightn't", "mustn't", "neednt", "needn't", "never", "none",
+    "nope", "nor", "not", "nothing", "nowhere", "oughtnt", "shant", "shouldnt", "uhuh", "wasnt", "werent", "oughtn't",
+    "shan't", "shouldn't", "uh-uh", "wasn't", "weren't", "without", "wont", "wouldnt", "won't", "wouldn't", "rarely",
+    "seldom", "despite",
+];
+
+const BOOSTER_WORDS: &[&str] = &[
+    "absolutely", "amazingly", "awfully", "completely", "considerable", "considerably", "decidedly", "deeply",
+    "effing", "enormous", "enormously", "entirely", "especially", "exceptional", "exceptionally", "extreme",
+    "extremely", "fabulously", "flipping", "flippin", "frackin", "fracking", "fricking", "frickin", "frigging",
+    "friggin", "fully", "fuckin", "fucking", "fuggin", "fugging", "greatly", "hella", "highly", "hugely",
+    "incredible", "incredibly", "intensely", "major", "majorly", "more", "most", "particularly", "purely", "quite",
+    "really", "remarkably", "so", "substantially", "thoroughly", "total", "totally", "tremendous", "tremendously",
+    "uber", "unbelievably", "unusually", "utter", "utterly", "very",
+];
+
+const DAMPENER_WORDS: &[&str] = &[
+    "almost", "barely", "hardly", "just enough", "kind of", "kinda", "kindof", "kind-of", "less", "little",
+    "marginal", "marginally", "occasional", "occasionally", "partly", "scarce", "scarcely", "slight", "slightly",
+    "somewhat", "sort of", "sorta", "sortof", "sort-of",
+];
+
+/// Degree adverbs and their effect on the next sentiment word.
+pub static BOOSTERS: LazyLock<HashMap<&'static str, f64>> = LazyLock::new(|| {
+    BOOSTER_WORDS
+        .iter()
+        .map(|w| (*w, B_INCR))
+        .chain(DAMPENER_WORDS.iter().map(|w| (*w, B_DECR)))
+        .collect()
+});
+
+/// Phrases containing lexicon words whose meaning differs from their parts.
+const SPECIAL_CASES: &[(&str, f64)] = &[
+    ("the shit", 3.0),
+    ("the bomb", 3.0),
+    ("bad ass", 1.5),
+    ("badass", 1.5),
+    ("bus stop", 0.0),
+    ("yeah right", -2.0),
+    ("kiss of death", -1.5),
+    ("to die for", 3.0),
+    ("beating heart", 3.5),
+];
+
+fn special_case(phrase: &str) -> Option<f64> {
+    SPECIAL_CASES.iter().find(|(p, _)| *p == phrase).map(|(_, v)| *v)
+}
+
+/// True when the (lower-case) word is a negation or contains "n't".
+pub fn negated(word: &str) -> bool {
+    NEGATE.contains(&word) || word.contains("n't")
+}
+
+/// Python's `str.isupper`: at least one cased character and none in lower case.
+pub fn is_upper(word: &str) -> bool {
+    word.chars().any(char::is_uppercase) && !word.chars().any(char::is_lowercase)
+}
+
+/// True when some, but not all, words are in ALL CAPS.
+pub fn allcap_differential(words: &[&str]) -> bool {
+    let allcaps = words.iter().filter(|w| is_upper(w)).count();
+    let differential = words.len() - allcaps;
+    differential > 0 && differential < words.len()
+}
+
+/// The change a preceding booster or dampener makes to `valence`.
+pub fn scalar_inc_dec(word: &str, lower: &str, valence: f64, is_cap_diff: bool) -> f64 {
+    let Some(&base) = BOOSTERS.get(lower) else {
+        return 0.0;
+    };
+    let mut scalar = if valence < 0.0 { -base } else { base };
+    if is_upper(word) && is_cap_diff {
+        if valence > 0.0 {
+            scalar += C_INCR;
+        } else {
+            scalar -= C_INCR;
+        }
+    }
+    scalar
+}
+
+/// Idioms around the word at `i` (requires `i >= 3`) and two-word dampeners before it.
+pub fn special_idioms_check(mut valence: f64, lowered: &[String], i: usize) -> f64 {
+    let w = |index: usize| lowered[index].as_str();
+    let one_zero = format!("{} {}", w(i - 1), w(i));
+    let two_one_zero = format!("{} {} {}", w(i - 2), w(i - 1), w(i));
+    let two_one = format!("{} {}", w(i - 2), w(i - 1));
+    let three_two_one = format!("{} {} {}", w(i - 3), w(i - 2), w(i - 1));
+    let three_two = format!("{} {}", w(i - 3), w(i - 2));
+    for phrase in [&one_zero, &two_one_zero, &two_one, &three_two_one, &three_two] {
+        if let Some(v) = special_case(phrase) {
+            valence = v;
+            break;
+        }
+    }
+    if lowered.len() - 1 > i {
+        if let Some(v) = special_case(&format!("{} {}", w(i), w(i + 1))) {
+            valence = v;
+        }
+    }
+    if lowered.len() - 1 > i + 1 {
+        if let Some(v) = special_case(&format!("{} {} {}", w(i), w(i + 1), w(i + 2))) {
+            valence = v;
+        }
+    }
+    for n_gram in [&three_two_one, &three_two, &two_one] {
+        if let Some(b) = BOOSTERS.get(n_gram.as_str()) {
+            valence += b;
+        }
+    }
+    valence
+}
+
+/// "but" shifts weight to what follows it: earlier sentiments ×0.5, later ×1.5.
+///
+/// Reference quirk kept for exactness: each value is located with `list.index`, i.e. at the
+/// first position holding an equal value, so repeated values are adjusted at that position.
+pub fn but_check(lowered: &[String], sentiments: &mut [f64]) {
+    let Some(but_index) = lowered.iter().position(|w| w == "but") else {
+        return;
+    };
+    for index in 0..sentiments.len() {
+        let sentiment = sentiments[index];
+        let first = sentiments.iter().position(|&s| s == sentiment).unwrap_or(index);
+        if first < but_index {
+            sentiments[first] = sentiment * 0.5;
+        } else if first > but_index {
+            sentiments[first] = sentiment * 1.5;
+        }
+    }
+}
