@@ -2,4 +2,5 @@
 //! browser. This first part is the reference-exact VADER sentiment scorer; emotions, intents,
 //! situations, risk and the tone check build on it.
 
+pub mod accuracy;
 pub mod vader;
