@@ -1,0 +1,34 @@
+//! Sentiment throughput on typical customer messages (~300 characters), single core.
+//! `cargo bench -p app --bench vader`; `app/benches/compare_python.py` compares with the reference.
+
+use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
+
+const MESSAGES: &[&str] = &[
+    "You charged my card twice for $129.00. This is the third time I'm asking for this to be fixed! \
+     I have been a customer for six years and I have never been treated like this. Please refund the duplicate today.",
+    "Great, another delay. Order #482913 was supposed to arrive last week and I'm still waiting. \
+     The tracking page hasn't changed in four days and nobody answers the chat. Honestly, what am I paying for?",
+    "Just wanted to say thank you! Sam solved my problem in minutes and was so kind about it. \
+     I was really stressed about the missing refund, but now everything is sorted. You made my week, truly :)",
+    "Hi, my latest invoice lists the Pro plan but I'm on Plus. Could you correct it when you have a moment? \
+     It's not urgent, I'd just like the paperwork to be right for my accountant before the end of the month.",
+];
+
+fn throughput(c: &mut Criterion) {
+    // Load the lexicons outside the measurement.
+    black_box(app::emotion::vader::polarity_scores("warm up"));
+    let bytes: usize = MESSAGES.iter().map(|m| m.len()).sum();
+    let mut group = c.benchmark_group("vader");
+    group.throughput(Throughput::Elements(MESSAGES.len() as u64));
+    group.bench_function(format!("polarity_scores ({} messages, {} bytes)", MESSAGES.len(), bytes), |b| {
+        b.iter(|| {
+            for message in MESSAGES {
+                black_box(app::emotion::vader::polarity_scores(black_box(message)));
+            }
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, throughput);
+criterion_main!(benches);
