@@ -12,6 +12,7 @@ use super::api::{
 use super::model::{CategorySummary, ThreadSummary};
 use crate::shell::format::{count, day, when};
 use crate::shell::notice::loaded;
+use crate::shell::paging::{id_param, page_query, Pager};
 
 #[component]
 pub fn PortalHomePage() -> impl IntoView {
@@ -69,34 +70,20 @@ pub fn ForumIndexPage() -> impl IntoView {
 #[component]
 pub fn CategoryPage() -> impl IntoView {
     let params = use_params_map();
-    let query = use_query_map();
-    let key = move || {
-        let slug = params.read().get("slug").unwrap_or_default();
-        let page = query
-            .read()
-            .get("page")
-            .and_then(|p| p.parse::<i64>().ok())
-            .unwrap_or(1);
-        (slug, page)
-    };
+    let page = page_query();
+    let key = move || (params.read().get("slug").unwrap_or_default(), page());
     let data = Resource::new(key, |(slug, page)| forum_category(slug, page));
     view! {
         <section class="page">
             {loaded(data, move |page| {
                             let slug = page.category.slug.clone();
-                            let previous = (page.page > 1).then(|| format!("/forum/c/{slug}?page={}", page.page - 1));
-                            let next = page.has_more.then(|| format!("/forum/c/{slug}?page={}", page.page + 1));
                             view! {
                                 <Title text=page.category.name.clone()/>
                                 <nav class="breadcrumbs" aria-label="Breadcrumb"><A href="/forum">"Forum"</A></nav>
                                 <h1>{page.category.name.clone()}</h1>
                                 <p class="lede">{page.category.description.clone()}</p>
                                 <ThreadList threads=page.threads empty="No threads in this category yet."/>
-                                <nav class="pager" aria-label="Pages">
-                                    {previous.map(|href| view! { <a href=href rel="prev">"← Newer"</a> })}
-                                    <span>{format!("Page {}", page.page)}</span>
-                                    {next.map(|href| view! { <a href=href rel="next">"Older →"</a> })}
-                                </nav>
+                                <Pager base=format!("/forum/c/{slug}") page=page.page has_more=page.has_more previous_label="← Newer" next_label="Older →"/>
                             }.into_any()
                         })}
         </section>
@@ -105,14 +92,7 @@ pub fn CategoryPage() -> impl IntoView {
 
 #[component]
 pub fn ThreadPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = id_param("id");
     let data = Resource::new(id, forum_thread);
     view! {
         <article class="page thread">

@@ -2,6 +2,7 @@
 
 pub mod format;
 pub mod notice;
+pub mod paging;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};

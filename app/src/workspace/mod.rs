@@ -6,29 +6,20 @@ pub mod model;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::shell::format::{duration_between, when};
 use crate::shell::notice::loaded;
+use crate::shell::paging::{id_param, page_query, Pager};
 
 #[component]
 pub fn InboxPage() -> impl IntoView {
-    let query = use_query_map();
-    let page = move || {
-        query
-            .read()
-            .get("page")
-            .and_then(|p| p.parse::<i64>().ok())
-            .unwrap_or(1)
-    };
+    let page = page_query();
     let inbox = Resource::new(page, api::inbox);
     view! {
         <Title text="Inbox"/>
         <section class="workspace">
             {loaded(inbox, move |inbox| {
                             let now = inbox.now;
-                            let previous = (inbox.page > 1).then(|| format!("/workspace?page={}", inbox.page - 1));
-                            let next = inbox.has_more.then(|| format!("/workspace?page={}", inbox.page + 1));
                             view! {
                                 <header class="workspace__header">
                                     <h1>"Inbox"</h1>
@@ -69,11 +60,7 @@ pub fn InboxPage() -> impl IntoView {
                                         </table>
                                     }.into_any()
                                 }}
-                                <nav class="pager" aria-label="Pages">
-                                    {previous.map(|href| view! { <a href=href rel="prev">"← Previous"</a> })}
-                                    <span>{format!("Page {}", inbox.page)}</span>
-                                    {next.map(|href| view! { <a href=href rel="next">"Next →"</a> })}
-                                </nav>
+                                <Pager base="/workspace".to_string() page=inbox.page has_more=inbox.has_more previous_label="← Previous" next_label="Next →"/>
                             }.into_any()
                         })}
         </section>
@@ -82,14 +69,7 @@ pub fn InboxPage() -> impl IntoView {
 
 #[component]
 pub fn ConversationPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-            .unwrap_or(0)
-    };
+    let id = id_param("id");
     let data = Resource::new(id, api::conversation);
     view! {
         <section class="workspace">
