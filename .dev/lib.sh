@@ -30,7 +30,8 @@ toolchain_env() {
   BOOTSTRAP_ENV=()
   if [ "$ROUTE" = debian ]; then
     # One compiler for server and client: Debian's rustc 1.96 (rustup's proxies come later on PATH).
-    export PATH="/usr/bin:$PATH"
+    # npm's wasm-opt stays ahead of Debian's older binaryen.
+    export PATH="$E2E_BIN:/usr/bin:$PATH"
     LEPTOS_ARGS=(--lib-cargo-args=-Zbuild-std=std,panic_abort)
     BOOTSTRAP_ENV=(RUSTC_BOOTSTRAP=1)
   fi
