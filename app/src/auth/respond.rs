@@ -106,7 +106,10 @@ fn strip_query_param(path: &str, name: &str) -> String {
 /// Where to go after signing in: a local path the user asked for, else their home area.
 pub fn safe_next(next: &str, fallback: &str) -> String {
     let next = next.trim();
-    if next.starts_with('/')
+    // Only visible ASCII: the path becomes a Location header, which must not carry anything else.
+    let header_safe = next.bytes().all(|b| b.is_ascii_graphic());
+    if header_safe
+        && next.starts_with('/')
         && !next.starts_with("//")
         && !next.contains('\\')
         && !next.contains("://")
@@ -124,6 +127,8 @@ mod tests {
     #[test]
     fn next_must_stay_on_site() {
         assert_eq!(safe_next("/workspace?x=1", "/account"), "/workspace?x=1");
+        assert_eq!(safe_next("/account\r\nSet-Cookie: x=1", "/account"), "/account");
+        assert_eq!(safe_next("/caf\u{e9}", "/account"), "/account");
         for hostile in [
             "//evil.example",
             "https://evil.example/",
