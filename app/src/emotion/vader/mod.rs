@@ -6,6 +6,9 @@
 mod lexicon;
 mod rules;
 
+use std::borrow::Cow;
+
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use rules::{
@@ -27,14 +30,15 @@ pub struct Polarity {
 pub fn polarity_scores(text: &str) -> Polarity {
     let text = replace_emojis(text);
     let words = words_and_emoticons(&text);
-    let lowered: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+    let lowered_owned: Vec<Cow<str>> = words.iter().map(|w| lower_case(w)).collect();
+    let lowered: Vec<&str> = lowered_owned.iter().map(|w| w.as_ref()).collect();
     let is_cap_diff = allcap_differential(&words);
     let lexicon = lexicon::valences();
 
     let mut sentiments: Vec<f64> = Vec::with_capacity(words.len());
     for (i, word) in words.iter().enumerate() {
-        let lower = &lowered[i];
-        if BOOSTERS.contains_key(lower.as_str()) {
+        let lower = lowered[i];
+        if BOOSTERS.contains_key(lower) {
             sentiments.push(0.0);
             continue;
         }
@@ -53,17 +57,17 @@ fn word_valence(
     word: &str,
     i: usize,
     words: &[&str],
-    lowered: &[String],
+    lowered: &[&str],
     is_cap_diff: bool,
-    lexicon: &std::collections::HashMap<&'static str, f64>,
+    lexicon: &FxHashMap<&'static str, f64>,
 ) -> f64 {
-    let lower = lowered[i].as_str();
+    let lower = lowered[i];
     let Some(&base) = lexicon.get(lower) else {
         return 0.0;
     };
     let mut valence = base;
     // "no" directly before a lexicon word negates that word instead of counting itself.
-    if lower == "no" && i != words.len() - 1 && lexicon.contains_key(lowered[i + 1].as_str()) {
+    if lower == "no" && i != words.len() - 1 && lexicon.contains_key(lowered[i + 1]) {
         valence = 0.0;
     }
     if (i > 0 && lowered[i - 1] == "no")
@@ -80,8 +84,8 @@ fn word_valence(
         }
     }
     for start_i in 0..3 {
-        if i > start_i && !lexicon.contains_key(lowered[i - (start_i + 1)].as_str()) {
-            let mut s = scalar_inc_dec(words[i - (start_i + 1)], &lowered[i - (start_i + 1)], valence, is_cap_diff);
+        if i > start_i && !lexicon.contains_key(lowered[i - (start_i + 1)]) {
+            let mut s = scalar_inc_dec(words[i - (start_i + 1)], lowered[i - (start_i + 1)], valence, is_cap_diff);
             if start_i == 1 && s != 0.0 {
                 s *= 0.95;
             }
@@ -98,8 +102,8 @@ fn word_valence(
     least_check(valence, lowered, i, lexicon)
 }
 
-fn negation_check(valence: f64, lowered: &[String], start_i: usize, i: usize) -> f64 {
-    let word = |back: usize| lowered[i - back].as_str();
+fn negation_check(valence: f64, lowered: &[&str], start_i: usize, i: usize) -> f64 {
+    let word = |back: usize| lowered[i - back];
     match start_i {
         0 if negated(word(1)) => valence * N_SCALAR,
         1 if word(2) == "never" && (word(1) == "so" || word(1) == "this") => valence * 1.25,
@@ -116,20 +120,37 @@ fn negation_check(valence: f64, lowered: &[String], start_i: usize, i: usize) ->
     }
 }
 
-fn least_check(valence: f64, lowered: &[String], i: usize, lexicon: &std::collections::HashMap<&'static str, f64>) -> f64 {
-    if i > 1 && !lexicon.contains_key(lowered[i - 1].as_str()) && lowered[i - 1] == "least" {
+fn least_check(valence: f64, lowered: &[&str], i: usize, lexicon: &FxHashMap<&'static str, f64>) -> f64 {
+    if i > 1 && !lexicon.contains_key(lowered[i - 1]) && lowered[i - 1] == "least" {
         if lowered[i - 2] != "at" && lowered[i - 2] != "very" {
             return valence * N_SCALAR;
         }
-    } else if i > 0 && !lexicon.contains_key(lowered[i - 1].as_str()) && lowered[i - 1] == "least" {
+    } else if i > 0 && !lexicon.contains_key(lowered[i - 1]) && lowered[i - 1] == "least" {
         return valence * N_SCALAR;
     }
     valence
 }
 
+/// Python's `str.lower`, borrowing when nothing changes (the common case).
+fn lower_case(word: &str) -> Cow<'_, str> {
+    if word.is_ascii() {
+        if word.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(word.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(word)
+        }
+    } else {
+        Cow::Owned(word.to_lowercase())
+    }
+}
+
 /// Replaces single-character emojis by their descriptions, separated by spaces as the
 /// reference does, then trims.
-fn replace_emojis(text: &str) -> String {
+fn replace_emojis(text: &str) -> Cow<'_, str> {
+    // Every emoji in the lexicon is outside ASCII.
+    if text.is_ascii() {
+        return Cow::Borrowed(python_strip(text));
+    }
     let emojis = lexicon::emoji_descriptions();
     let mut out = String::with_capacity(text.len());
     let mut prev_space = true;
@@ -148,7 +169,7 @@ fn replace_emojis(text: &str) -> String {
             }
         }
     }
-    python_strip(&out).to_string()
+    Cow::Owned(python_strip(&out).to_string())
 }
 
 /// Python's `str.isspace` set (a superset of Rust's `char::is_whitespace`: it adds the

@@ -1,7 +1,8 @@
 //! VADER's word lists and rule helpers, as in the reference implementation.
 
-use std::collections::HashMap;
 use std::sync::LazyLock;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// Empirical mean rating change for a booster ("very") or dampener ("slightly").
 pub const B_INCR: f64 = 0.293;
@@ -37,7 +38,7 @@ const DAMPENER_WORDS: &[&str] = &[
 ];
 
 /// Degree adverbs and their effect on the next sentiment word.
-pub static BOOSTERS: LazyLock<HashMap<&'static str, f64>> = LazyLock::new(|| {
+pub static BOOSTERS: LazyLock<FxHashMap<&'static str, f64>> = LazyLock::new(|| {
     BOOSTER_WORDS
         .iter()
         .map(|w| (*w, B_INCR))
@@ -58,13 +59,29 @@ const SPECIAL_CASES: &[(&str, f64)] = &[
     ("beating heart", 3.5),
 ];
 
-fn special_case(phrase: &str) -> Option<f64> {
-    SPECIAL_CASES.iter().find(|(p, _)| *p == phrase).map(|(_, v)| *v)
+static NEGATIONS: LazyLock<FxHashSet<&'static str>> = LazyLock::new(|| NEGATE.iter().copied().collect());
+
+/// True when `phrase` is `words` joined by single spaces (words never contain spaces),
+/// without building the joined string.
+fn phrase_is(phrase: &str, words: &[&str]) -> bool {
+    phrase.split(' ').eq(words.iter().copied())
+}
+
+fn special_case(words: &[&str]) -> Option<f64> {
+    SPECIAL_CASES.iter().find(|(p, _)| phrase_is(p, words)).map(|(_, v)| *v)
+}
+
+static MULTIWORD_BOOSTERS: LazyLock<Vec<(&'static str, f64)>> =
+    LazyLock::new(|| BOOSTERS.iter().filter(|(w, _)| w.contains(' ')).map(|(w, v)| (*w, *v)).collect());
+
+/// The value of a multi-word booster or dampener ("kind of") spelled by `words`.
+fn multiword_booster(words: &[&str]) -> Option<f64> {
+    MULTIWORD_BOOSTERS.iter().find(|(w, _)| phrase_is(w, words)).map(|(_, v)| *v)
 }
 
 /// True when the (lower-case) word is a negation or contains "n't".
 pub fn negated(word: &str) -> bool {
-    NEGATE.contains(&word) || word.contains("n't")
+    NEGATIONS.contains(word) || word.contains("n't")
 }
 
 /// Python's `str.isupper`: at least one cased character and none in lower case.
@@ -96,31 +113,30 @@ pub fn scalar_inc_dec(word: &str, lower: &str, valence: f64, is_cap_diff: bool) 
 }
 
 /// Idioms around the word at `i` (requires `i >= 3`) and two-word dampeners before it.
-pub fn special_idioms_check(mut valence: f64, lowered: &[String], i: usize) -> f64 {
-    let w = |index: usize| lowered[index].as_str();
-    let one_zero = format!("{} {}", w(i - 1), w(i));
-    let two_one_zero = format!("{} {} {}", w(i - 2), w(i - 1), w(i));
-    let two_one = format!("{} {}", w(i - 2), w(i - 1));
-    let three_two_one = format!("{} {} {}", w(i - 3), w(i - 2), w(i - 1));
-    let three_two = format!("{} {}", w(i - 3), w(i - 2));
-    for phrase in [&one_zero, &two_one_zero, &two_one, &three_two_one, &three_two] {
+pub fn special_idioms_check(mut valence: f64, lowered: &[&str], i: usize) -> f64 {
+    let one_zero = &lowered[i - 1..=i];
+    let two_one_zero = &lowered[i - 2..=i];
+    let two_one = &lowered[i - 2..i];
+    let three_two_one = &lowered[i - 3..i];
+    let three_two = &lowered[i - 3..i - 1];
+    for phrase in [one_zero, two_one_zero, two_one, three_two_one, three_two] {
         if let Some(v) = special_case(phrase) {
             valence = v;
             break;
         }
     }
     if lowered.len() - 1 > i {
-        if let Some(v) = special_case(&format!("{} {}", w(i), w(i + 1))) {
+        if let Some(v) = special_case(&lowered[i..=i + 1]) {
             valence = v;
         }
     }
     if lowered.len() - 1 > i + 1 {
-        if let Some(v) = special_case(&format!("{} {} {}", w(i), w(i + 1), w(i + 2))) {
+        if let Some(v) = special_case(&lowered[i..=i + 2]) {
             valence = v;
         }
     }
-    for n_gram in [&three_two_one, &three_two, &two_one] {
-        if let Some(b) = BOOSTERS.get(n_gram.as_str()) {
+    for n_gram in [three_two_one, three_two, two_one] {
+        if let Some(b) = multiword_booster(n_gram) {
             valence += b;
         }
     }
@@ -131,8 +147,8 @@ pub fn special_idioms_check(mut valence: f64, lowered: &[String], i: usize) -> f
 ///
 /// Reference quirk kept for exactness: each value is located with `list.index`, i.e. at the
 /// first position holding an equal value, so repeated values are adjusted at that position.
-pub fn but_check(lowered: &[String], sentiments: &mut [f64]) {
-    let Some(but_index) = lowered.iter().position(|w| w == "but") else {
+pub fn but_check(lowered: &[&str], sentiments: &mut [f64]) {
+    let Some(but_index) = lowered.iter().position(|w| *w == "but") else {
         return;
     };
     for index in 0..sentiments.len() {
