@@ -20,13 +20,20 @@ fn throughput(c: &mut Criterion) {
     let bytes: usize = MESSAGES.iter().map(|m| m.len()).sum();
     let mut group = c.benchmark_group("vader");
     group.throughput(Throughput::Elements(MESSAGES.len() as u64));
-    group.bench_function(format!("polarity_scores ({} messages, {} bytes)", MESSAGES.len(), bytes), |b| {
-        b.iter(|| {
-            for message in MESSAGES {
-                black_box(app::emotion::vader::polarity_scores(black_box(message)));
-            }
-        })
-    });
+    group.bench_function(
+        format!(
+            "polarity_scores ({} messages, {} bytes)",
+            MESSAGES.len(),
+            bytes
+        ),
+        |b| {
+            b.iter(|| {
+                for message in MESSAGES {
+                    black_box(app::emotion::vader::polarity_scores(black_box(message)));
+                }
+            })
+        },
+    );
     group.finish();
 }
 

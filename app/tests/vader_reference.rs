@@ -27,12 +27,20 @@ fn compound_scores_match_the_python_reference() {
         }
         checked += 1;
     }
-    assert_eq!(checked, 23_703, "the reference file covers every corpus sentence");
+    assert_eq!(
+        checked, 23_703,
+        "the reference file covers every corpus sentence"
+    );
     assert!(
         mismatches.is_empty(),
         "{} of {checked} sentences differ from the reference:\n{}",
         mismatches.len(),
-        mismatches.iter().take(25).cloned().collect::<Vec<_>>().join("\n")
+        mismatches
+            .iter()
+            .take(25)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
     );
 }
 
@@ -52,19 +60,39 @@ fn accuracy_report_per_corpus() {
         .lines()
         .map(|line| serde_json::from_str(line).expect("reference line"))
         .collect();
-    println!("{:<22} {:>6} {:>10} {:>10} {:>10} {:>10}", "corpus", "n", "r ours", "r ref", "F1 ours", "F1 ref");
-    for corpus in ["tweets", "amazonReviewSnippets", "movieReviewSnippets", "nytEditorialSnippets"] {
+    println!(
+        "{:<22} {:>6} {:>10} {:>10} {:>10} {:>10}",
+        "corpus", "n", "r ours", "r ref", "F1 ours", "F1 ref"
+    );
+    for corpus in [
+        "tweets",
+        "amazonReviewSnippets",
+        "movieReviewSnippets",
+        "nytEditorialSnippets",
+    ] {
         let rows: Vec<&Row> = rows.iter().filter(|r| r.corpus == corpus).collect();
         let human: Vec<f64> = rows.iter().map(|r| r.rating / 4.0).collect();
-        let ours: Vec<f64> = rows.iter().map(|r| polarity_scores(&r.text).compound).collect();
+        let ours: Vec<f64> = rows
+            .iter()
+            .map(|r| polarity_scores(&r.text).compound)
+            .collect();
         let reference: Vec<f64> = rows.iter().map(|r| r.compound).collect();
         let gold: Vec<_> = human.iter().map(|h| classify(*h)).collect();
-        let f1_ours = macro_f1(&gold, &ours.iter().map(|s| classify(*s)).collect::<Vec<_>>());
-        let f1_reference = macro_f1(&gold, &reference.iter().map(|s| classify(*s)).collect::<Vec<_>>());
+        let f1_ours = macro_f1(
+            &gold,
+            &ours.iter().map(|s| classify(*s)).collect::<Vec<_>>(),
+        );
+        let f1_reference = macro_f1(
+            &gold,
+            &reference.iter().map(|s| classify(*s)).collect::<Vec<_>>(),
+        );
         let r_ours = pearson(&human, &ours).expect("defined");
         let r_reference = pearson(&human, &reference).expect("defined");
         println!("{corpus:<22} {:>6} {r_ours:>10.3} {r_reference:>10.3} {f1_ours:>10.3} {f1_reference:>10.3}", rows.len());
-        assert!((r_ours - r_reference).abs() < 1e-3, "{corpus}: reference-exact scores must correlate like the reference");
+        assert!(
+            (r_ours - r_reference).abs() < 1e-3,
+            "{corpus}: reference-exact scores must correlate like the reference"
+        );
         assert!(r_ours > 0.4, "{corpus}: sentiment must track human ratings");
     }
 }

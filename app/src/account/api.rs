@@ -34,7 +34,11 @@ pub async fn load_account_overview() -> Result<AccountOverview, AppError> {
         .into_iter()
         .map(|s| ActiveSession {
             started_at: s.created_at,
-            device: s.user_agent.as_deref().map(super::device::describe).unwrap_or_else(|| "Unknown device".to_string()),
+            device: s
+                .user_agent
+                .as_deref()
+                .map(super::device::describe)
+                .unwrap_or_else(|| "Unknown device".to_string()),
         })
         .collect();
     Ok(AccountOverview {

@@ -127,7 +127,10 @@ mod tests {
     #[test]
     fn next_must_stay_on_site() {
         assert_eq!(safe_next("/workspace?x=1", "/account"), "/workspace?x=1");
-        assert_eq!(safe_next("/account\r\nSet-Cookie: x=1", "/account"), "/account");
+        assert_eq!(
+            safe_next("/account\r\nSet-Cookie: x=1", "/account"),
+            "/account"
+        );
         assert_eq!(safe_next("/caf\u{e9}", "/account"), "/account");
         for hostile in [
             "//evil.example",

@@ -360,6 +360,24 @@ fn subject_of(first_message: &str) -> String {
     subject
 }
 
+/// Nothing happens in the future: shifts a chronological series back so its last item is
+/// no later than `now`.
+fn keep_in_the_past<T>(
+    items: &mut [T],
+    now: DateTime<Utc>,
+    at: impl Fn(&mut T) -> &mut DateTime<Utc>,
+) {
+    let overshoot = items
+        .last_mut()
+        .map(|last| *at(last) - now)
+        .unwrap_or_else(Duration::zero);
+    if overshoot > Duration::zero() {
+        for item in items.iter_mut() {
+            *at(item) -= overshoot;
+        }
+    }
+}
+
 /// A whole number of conversations whose mean over many customers is `mean`.
 fn conversation_count(rng: &mut ChaCha8Rng, mean: f64) -> u32 {
     let whole = mean.floor();
@@ -395,16 +413,7 @@ fn conversation_script(
             message
         })
         .collect();
-    // Nothing happens in the future: shift the conversation back if it ran past now.
-    let overshoot = script
-        .last()
-        .map(|m| m.2 - now)
-        .unwrap_or_else(Duration::zero);
-    if overshoot > Duration::zero() {
-        for message in &mut script {
-            message.2 -= overshoot;
-        }
-    }
+    keep_in_the_past(&mut script, now, |message| &mut message.2);
     script
 }
 
@@ -463,16 +472,7 @@ async fn seed_forum(
                 posts.push((author, body, staff_reply, at));
                 at += Duration::minutes(rng.gen_range(5..2_000));
             }
-            // Nothing happens in the future: shift the whole thread back if it ran past now.
-            let overshoot = posts
-                .last()
-                .map(|p| p.3 - now)
-                .unwrap_or_else(Duration::zero);
-            if overshoot > Duration::zero() {
-                for post in &mut posts {
-                    post.3 -= overshoot;
-                }
-            }
+            keep_in_the_past(&mut posts, now, |post| &mut post.3);
             let created = posts[0].3;
             let last = posts.last().map(|p| p.3).unwrap_or(created);
             threads.push(NewThread {

@@ -12,8 +12,8 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use rules::{
-    allcap_differential, but_check, is_upper, negated, scalar_inc_dec, special_idioms_check, BOOSTERS, C_INCR,
-    N_SCALAR,
+    allcap_differential, but_check, is_upper, negated, scalar_inc_dec, special_idioms_check,
+    BOOSTERS, C_INCR, N_SCALAR,
 };
 
 /// VADER's four scores. `compound` is the normalised sum in −1 … 1; `pos`, `neu` and `neg`
@@ -46,7 +46,14 @@ pub fn polarity_scores(text: &str) -> Polarity {
             sentiments.push(0.0);
             continue;
         }
-        sentiments.push(word_valence(word, i, &words, &lowered, is_cap_diff, lexicon));
+        sentiments.push(word_valence(
+            word,
+            i,
+            &words,
+            &lowered,
+            is_cap_diff,
+            lexicon,
+        ));
     }
     but_check(&lowered, &mut sentiments);
     score_valence(&sentiments, &text)
@@ -85,7 +92,12 @@ fn word_valence(
     }
     for start_i in 0..3 {
         if i > start_i && !lexicon.contains_key(lowered[i - (start_i + 1)]) {
-            let mut s = scalar_inc_dec(words[i - (start_i + 1)], lowered[i - (start_i + 1)], valence, is_cap_diff);
+            let mut s = scalar_inc_dec(
+                words[i - (start_i + 1)],
+                lowered[i - (start_i + 1)],
+                valence,
+                is_cap_diff,
+            );
             if start_i == 1 && s != 0.0 {
                 s *= 0.95;
             }
@@ -111,7 +123,9 @@ fn negation_check(valence: f64, lowered: &[&str], start_i: usize, i: usize) -> f
         1 if negated(word(2)) => valence * N_SCALAR,
         // Reference quirk: `never so|this` is checked with an `or` that also fires on a bare
         // "so"/"this" just before the word.
-        2 if (word(3) == "never" && (word(2) == "so" || word(2) == "this")) || (word(1) == "so" || word(1) == "this") => {
+        2 if (word(3) == "never" && (word(2) == "so" || word(2) == "this"))
+            || (word(1) == "so" || word(1) == "this") =>
+        {
             valence * 1.25
         }
         2 if word(3) == "without" && (word(2) == "doubt" || word(1) == "doubt") => valence,
@@ -120,7 +134,12 @@ fn negation_check(valence: f64, lowered: &[&str], start_i: usize, i: usize) -> f
     }
 }
 
-fn least_check(valence: f64, lowered: &[&str], i: usize, lexicon: &FxHashMap<&'static str, f64>) -> f64 {
+fn least_check(
+    valence: f64,
+    lowered: &[&str],
+    i: usize,
+    lexicon: &FxHashMap<&'static str, f64>,
+) -> f64 {
     if i > 1 && !lexicon.contains_key(lowered[i - 1]) && lowered[i - 1] == "least" {
         if lowered[i - 2] != "at" && lowered[i - 2] != "very" {
             return valence * N_SCALAR;
@@ -267,9 +286,18 @@ mod tests {
     fn matches_the_reference_examples() {
         assert_eq!(compound("VADER is smart, handsome, and funny."), 0.8316);
         assert_eq!(compound("VADER is smart, handsome, and funny!"), 0.8439);
-        assert_eq!(compound("VADER is very smart, handsome, and funny."), 0.8545);
-        assert_eq!(compound("VADER is VERY SMART, handsome, and FUNNY."), 0.9227);
-        assert_eq!(compound("VADER is not smart, handsome, nor funny."), -0.7424);
+        assert_eq!(
+            compound("VADER is very smart, handsome, and funny."),
+            0.8545
+        );
+        assert_eq!(
+            compound("VADER is VERY SMART, handsome, and FUNNY."),
+            0.9227
+        );
+        assert_eq!(
+            compound("VADER is not smart, handsome, nor funny."),
+            -0.7424
+        );
         assert_eq!(compound("At least it isn't a horrible book."), 0.431);
         assert_eq!(compound("Today SUX!"), -0.5461);
         assert_eq!(compound("Make sure you :) or :D today!"), 0.8633);
@@ -279,7 +307,9 @@ mod tests {
 
     #[test]
     fn proportions_add_up() {
-        let p = polarity_scores("The plot was good, but the characters are uncompelling and the dialog is not great.");
+        let p = polarity_scores(
+            "The plot was good, but the characters are uncompelling and the dialog is not great.",
+        );
         assert!((p.pos + p.neu + p.neg - 1.0).abs() < 1e-9);
         assert!(p.compound < 0.0);
     }

@@ -13,28 +13,155 @@ pub const C_INCR: f64 = 0.733;
 pub const N_SCALAR: f64 = -0.74;
 
 const NEGATE: &[&str] = &[
-    "aint", "arent", "cannot", "cant", "couldnt", "darent", "didnt", "doesnt", "ain't", "aren't", "can't", "couldn't",
-    "daren't", "didn't", "doesn't", "dont", "hadnt", "hasnt", "havent", "isnt", "mightnt", "mustnt", "neither",
-    "don't", "hadn't", "hasn't", "haven't", "isn't", "mightn't", "mustn't", "neednt", "needn't", "never", "none",
-    "nope", "nor", "not", "nothing", "nowhere", "oughtnt", "shant", "shouldnt", "uhuh", "wasnt", "werent", "oughtn't",
-    "shan't", "shouldn't", "uh-uh", "wasn't", "weren't", "without", "wont", "wouldnt", "won't", "wouldn't", "rarely",
-    "seldom", "despite",
+    "aint",
+    "arent",
+    "cannot",
+    "cant",
+    "couldnt",
+    "darent",
+    "didnt",
+    "doesnt",
+    "ain't",
+    "aren't",
+    "can't",
+    "couldn't",
+    "daren't",
+    "didn't",
+    "doesn't",
+    "dont",
+    "hadnt",
+    "hasnt",
+    "havent",
+    "isnt",
+    "mightnt",
+    "mustnt",
+    "neither",
+    "don't",
+    "hadn't",
+    "hasn't",
+    "haven't",
+    "isn't",
+    "mightn't",
+    "mustn't",
+    "neednt",
+    "needn't",
+    "never",
+    "none",
+    "nope",
+    "nor",
+    "not",
+    "nothing",
+    "nowhere",
+    "oughtnt",
+    "shant",
+    "shouldnt",
+    "uhuh",
+    "wasnt",
+    "werent",
+    "oughtn't",
+    "shan't",
+    "shouldn't",
+    "uh-uh",
+    "wasn't",
+    "weren't",
+    "without",
+    "wont",
+    "wouldnt",
+    "won't",
+    "wouldn't",
+    "rarely",
+    "seldom",
+    "despite",
 ];
 
 const BOOSTER_WORDS: &[&str] = &[
-    "absolutely", "amazingly", "awfully", "completely", "considerable", "considerably", "decidedly", "deeply",
-    "effing", "enormous", "enormously", "entirely", "especially", "exceptional", "exceptionally", "extreme",
-    "extremely", "fabulously", "flipping", "flippin", "frackin", "fracking", "fricking", "frickin", "frigging",
-    "friggin", "fully", "fuckin", "fucking", "fuggin", "fugging", "greatly", "hella", "highly", "hugely",
-    "incredible", "incredibly", "intensely", "major", "majorly", "more", "most", "particularly", "purely", "quite",
-    "really", "remarkably", "so", "substantially", "thoroughly", "total", "totally", "tremendous", "tremendously",
-    "uber", "unbelievably", "unusually", "utter", "utterly", "very",
+    "absolutely",
+    "amazingly",
+    "awfully",
+    "completely",
+    "considerable",
+    "considerably",
+    "decidedly",
+    "deeply",
+    "effing",
+    "enormous",
+    "enormously",
+    "entirely",
+    "especially",
+    "exceptional",
+    "exceptionally",
+    "extreme",
+    "extremely",
+    "fabulously",
+    "flipping",
+    "flippin",
+    "frackin",
+    "fracking",
+    "fricking",
+    "frickin",
+    "frigging",
+    "friggin",
+    "fully",
+    "fuckin",
+    "fucking",
+    "fuggin",
+    "fugging",
+    "greatly",
+    "hella",
+    "highly",
+    "hugely",
+    "incredible",
+    "incredibly",
+    "intensely",
+    "major",
+    "majorly",
+    "more",
+    "most",
+    "particularly",
+    "purely",
+    "quite",
+    "really",
+    "remarkably",
+    "so",
+    "substantially",
+    "thoroughly",
+    "total",
+    "totally",
+    "tremendous",
+    "tremendously",
+    "uber",
+    "unbelievably",
+    "unusually",
+    "utter",
+    "utterly",
+    "very",
 ];
 
 const DAMPENER_WORDS: &[&str] = &[
-    "almost", "barely", "hardly", "just enough", "kind of", "kinda", "kindof", "kind-of", "less", "little",
-    "marginal", "marginally", "occasional", "occasionally", "partly", "scarce", "scarcely", "slight", "slightly",
-    "somewhat", "sort of", "sorta", "sortof", "sort-of",
+    "almost",
+    "barely",
+    "hardly",
+    "just enough",
+    "kind of",
+    "kinda",
+    "kindof",
+    "kind-of",
+    "less",
+    "little",
+    "marginal",
+    "marginally",
+    "occasional",
+    "occasionally",
+    "partly",
+    "scarce",
+    "scarcely",
+    "slight",
+    "slightly",
+    "somewhat",
+    "sort of",
+    "sorta",
+    "sortof",
+    "sort-of",
 ];
 
 /// Degree adverbs and their effect on the next sentiment word.
@@ -59,7 +186,8 @@ const SPECIAL_CASES: &[(&str, f64)] = &[
     ("beating heart", 3.5),
 ];
 
-static NEGATIONS: LazyLock<FxHashSet<&'static str>> = LazyLock::new(|| NEGATE.iter().copied().collect());
+static NEGATIONS: LazyLock<FxHashSet<&'static str>> =
+    LazyLock::new(|| NEGATE.iter().copied().collect());
 
 /// True when `phrase` is `words` joined by single spaces (words never contain spaces),
 /// without building the joined string.
@@ -68,15 +196,26 @@ fn phrase_is(phrase: &str, words: &[&str]) -> bool {
 }
 
 fn special_case(words: &[&str]) -> Option<f64> {
-    SPECIAL_CASES.iter().find(|(p, _)| phrase_is(p, words)).map(|(_, v)| *v)
+    SPECIAL_CASES
+        .iter()
+        .find(|(p, _)| phrase_is(p, words))
+        .map(|(_, v)| *v)
 }
 
-static MULTIWORD_BOOSTERS: LazyLock<Vec<(&'static str, f64)>> =
-    LazyLock::new(|| BOOSTERS.iter().filter(|(w, _)| w.contains(' ')).map(|(w, v)| (*w, *v)).collect());
+static MULTIWORD_BOOSTERS: LazyLock<Vec<(&'static str, f64)>> = LazyLock::new(|| {
+    BOOSTERS
+        .iter()
+        .filter(|(w, _)| w.contains(' '))
+        .map(|(w, v)| (*w, *v))
+        .collect()
+});
 
 /// The value of a multi-word booster or dampener ("kind of") spelled by `words`.
 fn multiword_booster(words: &[&str]) -> Option<f64> {
-    MULTIWORD_BOOSTERS.iter().find(|(w, _)| phrase_is(w, words)).map(|(_, v)| *v)
+    MULTIWORD_BOOSTERS
+        .iter()
+        .find(|(w, _)| phrase_is(w, words))
+        .map(|(_, v)| *v)
 }
 
 /// True when the (lower-case) word is a negation or contains "n't".
@@ -153,7 +292,10 @@ pub fn but_check(lowered: &[&str], sentiments: &mut [f64]) {
     };
     for index in 0..sentiments.len() {
         let sentiment = sentiments[index];
-        let first = sentiments.iter().position(|&s| s == sentiment).unwrap_or(index);
+        let first = sentiments
+            .iter()
+            .position(|&s| s == sentiment)
+            .unwrap_or(index);
         if first < but_index {
             sentiments[first] = sentiment * 0.5;
         } else if first > but_index {
