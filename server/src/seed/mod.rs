@@ -413,7 +413,8 @@ fn conversation_script(
             message
         })
         .collect();
-    keep_in_the_past(&mut script, now, |message| &mut message.2);
+    let latest = now - Duration::minutes(rng.gen_range(2..720));
+    keep_in_the_past(&mut script, latest, |message| &mut message.2);
     script
 }
 
@@ -472,7 +473,8 @@ async fn seed_forum(
                 posts.push((author, body, staff_reply, at));
                 at += Duration::minutes(rng.gen_range(5..2_000));
             }
-            keep_in_the_past(&mut posts, now, |post| &mut post.3);
+            let latest = now - Duration::minutes(rng.gen_range(2..720));
+            keep_in_the_past(&mut posts, latest, |post| &mut post.3);
             let created = posts[0].3;
             let last = posts.last().map(|p| p.3).unwrap_or(created);
             threads.push(NewThread {
