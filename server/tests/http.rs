@@ -1,4 +1,7 @@
 //! The real server on a free port: health, sign-up/sign-in, roles, CSRF, rate limits, the API.
+//! Multi-threaded runtimes, as in production: with server and client on one current-thread
+//! runtime, a server-rendered page with async resources could stall under load (seen once in
+//! a CI-like run on Postgres).
 
 mod support;
 
@@ -32,7 +35,7 @@ fn session_cookie(response: &reqwest::Response) -> Option<String> {
         .map(str::to_string)
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_and_readiness() {
     let app = TestApp::spawn(TestDb::sqlite().await).await;
     let client = app.client();
@@ -160,19 +163,19 @@ async fn sign_up_sign_in_and_roles(app: TestApp) {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_up_sign_in_and_roles_on_sqlite() {
     sign_up_sign_in_and_roles(TestApp::spawn(TestDb::sqlite().await).await).await;
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_up_sign_in_and_roles_on_postgres() {
     if let Some(db) = TestDb::postgres().await {
         sign_up_sign_in_and_roles(TestApp::spawn(db).await).await;
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_up_reports_each_bad_field() {
     let app = TestApp::spawn(TestDb::sqlite().await).await;
     let client = app.client();
@@ -233,7 +236,7 @@ async fn sign_up_reports_each_bad_field() {
     assert!(duplicate.text().await.unwrap().contains("already exists"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_rotates_the_session_and_sign_out_everywhere_ends_all() {
     let app = TestApp::spawn(TestDb::sqlite().await).await;
     app.create_staff(Role::Agent, "sam@example.com", PASSWORD)
@@ -268,7 +271,7 @@ async fn sign_in_rotates_the_session_and_sign_out_everywhere_ends_all() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cross_site_mutations_are_refused() {
     let app = TestApp::spawn(TestDb::sqlite().await).await;
     let plain = reqwest::Client::builder()
@@ -293,7 +296,7 @@ async fn cross_site_mutations_are_refused() {
     assert!(evil.text().await.unwrap().contains("CrossSite"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_is_rate_limited_per_address() {
     let app = TestApp::spawn_with(TestDb::sqlite().await, |config| {
         config.sign_in_per_ip_per_minute = 3
@@ -313,7 +316,7 @@ async fn sign_in_is_rate_limited_per_address() {
     assert!(limited.text().await.unwrap().contains("Too many attempts"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_render_real_data_and_unknown_pages_are_404() {
     let app = TestApp::spawn(TestDb::sqlite().await).await;
     server::seed::seed_demo(
@@ -339,7 +342,7 @@ async fn pages_render_real_data_and_unknown_pages_are_404() {
     assert!(missing.text().await.unwrap().contains("We couldn"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_api_requires_a_live_token() {
     let app = TestApp::spawn(TestDb::sqlite().await).await;
     let secret = app.config.resolve_session_secret().unwrap();

@@ -175,6 +175,8 @@ impl TestApp {
         headers.insert(reqwest::header::ORIGIN, self.base.parse().expect("origin"));
         reqwest::Client::builder()
             .cookie_store(true)
+            // A stalled request fails the test with a clear error instead of hanging CI.
+            .timeout(std::time::Duration::from_secs(30))
             .redirect(reqwest::redirect::Policy::none())
             .default_headers(headers)
             .build()
