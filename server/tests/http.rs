@@ -101,12 +101,7 @@ async fn sign_up_sign_in_and_roles(app: TestApp) {
     // Anonymous callers must sign in.
     let anonymous = app.client();
     assert_eq!(
-        anonymous
-            .get(app.url("/workspace"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
+        app.page_status(&anonymous, "/workspace").await,
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(
@@ -131,15 +126,7 @@ async fn sign_up_sign_in_and_roles(app: TestApp) {
             .status(),
         StatusCode::OK
     );
-    assert_eq!(
-        agent
-            .get(app.url("/workspace"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        StatusCode::OK
-    );
+    assert_eq!(app.page_status(&agent, "/workspace").await, StatusCode::OK);
     assert_eq!(
         app.call(&agent, "studio/overview", &[]).await.status(),
         StatusCode::FORBIDDEN

@@ -187,6 +187,16 @@ impl TestApp {
         format!("{}{}", self.base, path)
     }
 
+    /// The HTTP status of a page request.
+    pub async fn page_status(&self, client: &reqwest::Client, path: &str) -> reqwest::StatusCode {
+        client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request")
+            .status()
+    }
+
     /// Calls a server function with form fields, as the browser does.
     pub async fn call(
         &self,
