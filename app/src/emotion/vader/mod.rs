@@ -28,12 +28,40 @@ pub struct Polarity {
 
 /// Scores a text exactly as the reference `SentimentIntensityAnalyzer.polarity_scores` does.
 pub fn polarity_scores(text: &str) -> Polarity {
+    let (text, sentiments) = sentiments_with(text, lexicon::valences());
+    score_valence(&sentiments, &text)
+}
+
+/// The sum of word valences plus punctuation emphasis (what `compound` normalises), scored
+/// with another lexicon; the extended score builds on it.
+pub(crate) fn raw_sum_with(text: &str, lexicon: &FxHashMap<&'static str, f64>) -> f64 {
+    let (text, sentiments) = sentiments_with(text, lexicon);
+    let sum: f64 = sentiments.iter().fold(0.0, |acc, s| acc + s);
+    let emphasis = punctuation_emphasis(&text);
+    if sum > 0.0 {
+        sum + emphasis
+    } else if sum < 0.0 {
+        sum - emphasis
+    } else {
+        sum
+    }
+}
+
+/// The reference lexicon, for callers that extend it.
+pub(crate) fn reference_valences() -> &'static FxHashMap<&'static str, f64> {
+    lexicon::valences()
+}
+
+/// The text after emoji replacement and the valence of each of its words.
+fn sentiments_with<'t>(
+    text: &'t str,
+    lexicon: &FxHashMap<&'static str, f64>,
+) -> (Cow<'t, str>, Vec<f64>) {
     let text = replace_emojis(text);
     let words = words_and_emoticons(&text);
     let lowered_owned: Vec<Cow<str>> = words.iter().map(|w| lower_case(w)).collect();
     let lowered: Vec<&str> = lowered_owned.iter().map(|w| w.as_ref()).collect();
     let is_cap_diff = allcap_differential(&words);
-    let lexicon = lexicon::valences();
 
     let mut sentiments: Vec<f64> = Vec::with_capacity(words.len());
     for (i, word) in words.iter().enumerate() {
@@ -56,7 +84,10 @@ pub fn polarity_scores(text: &str) -> Polarity {
         ));
     }
     but_check(&lowered, &mut sentiments);
-    score_valence(&sentiments, &text)
+    drop(lowered);
+    drop(lowered_owned);
+    drop(words);
+    (text, sentiments)
 }
 
 /// The valence one word contributes, after negation, boosters, capitals and idioms.
@@ -268,7 +299,7 @@ fn punctuation_emphasis(text: &str) -> f64 {
 }
 
 /// Maps a sum of valences into −1 … 1.
-fn normalize(score: f64) -> f64 {
+pub(crate) fn normalize(score: f64) -> f64 {
     let alpha = 15.0;
     (score / (score * score + alpha).sqrt()).clamp(-1.0, 1.0)
 }
