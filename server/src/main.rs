@@ -66,6 +66,12 @@ enum Command {
         #[arg(long)]
         name: String,
     },
+    /// Score texts from stdin (one per line) with the emotion engine; JSON lines on stdout.
+    Score {
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+    },
     /// Revoke an API token by name.
     RevokeToken {
         #[arg(long)]
@@ -94,6 +100,9 @@ impl From<RoleArg> for Role {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(Command::Score { threads }) = cli.command {
+        return score_stdin(threads);
+    }
     let config = match Config::load(cli.config.as_deref()) {
         Ok(config) => config,
         Err(error) => {
@@ -211,12 +220,40 @@ async fn run(command: Command, config: &Config) -> Result<()> {
             eprintln!("API token `{name}` created. Store it now: it cannot be shown again.");
             Ok(())
         }
+        Command::Score { .. } => unreachable!("handled before the runtime starts"),
         Command::RevokeToken { name } => {
             let db = http::open_database(config).await?;
             accounts::revoke_token(&db, &name).await?;
             db.close().await;
             println!("API token `{name}` revoked");
             Ok(())
+        }
+    }
+}
+
+/// Needs neither configuration nor database, so it runs before both are loaded.
+fn score_stdin(threads: Option<usize>) -> ExitCode {
+    let threads = threads.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
+    let stdin = std::io::stdin().lock();
+    let stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    match server::score::score_lines(stdin, stdout, threads) {
+        Ok(summary) if summary.failed == 0 => {
+            eprintln!("scored {} lines", summary.scored);
+            ExitCode::SUCCESS
+        }
+        Ok(summary) => {
+            eprintln!(
+                "scored {} lines; {} lines could not be scored (see their \"error\" objects)",
+                summary.scored, summary.failed
+            );
+            ExitCode::from(1)
+        }
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
         }
     }
 }

@@ -57,6 +57,7 @@ pub struct Match {
 /// matching costs one hash lookup per token plus the few candidate patterns.
 #[derive(Clone, Debug)]
 pub struct PatternSet {
+    #[cfg_attr(not(test), allow(dead_code))]
     labels: Vec<String>,
     patterns: Vec<Pattern>,
     by_first_word: HashMap<String, Vec<usize>>,
@@ -131,7 +132,8 @@ impl PatternSet {
         });
     }
 
-    pub fn label(&self, index: usize) -> &str {
+    #[cfg(test)]
+    fn label(&self, index: usize) -> &str {
         &self.labels[index]
     }
 
