@@ -1,5 +1,7 @@
-//! Sentiment throughput on typical customer messages (~300 characters), single core.
-//! `cargo bench -p app --bench vader`; `app/benches/compare_python.py` compares with the reference.
+//! Throughput of the emotion engine on typical customer messages (~300 characters), single
+//! core: reference VADER alone, and the whole analysis (extended score, emotions, intents,
+//! situation); and the tone check on a 2,000-character draft.
+//! `cargo bench -p app --bench vader`; `app/benches/compare_python.py` compares with Python.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 
@@ -16,15 +18,14 @@ const MESSAGES: &[&str] = &[
 
 fn throughput(c: &mut Criterion) {
     // Load the lexicons outside the measurement.
-    black_box(app::emotion::vader::polarity_scores("warm up"));
+    black_box(app::emotion::analyze("warm up"));
     let bytes: usize = MESSAGES.iter().map(|m| m.len()).sum();
-    let mut group = c.benchmark_group("vader");
+    let mut group = c.benchmark_group("engine");
     group.throughput(Throughput::Elements(MESSAGES.len() as u64));
     group.bench_function(
         format!(
-            "polarity_scores ({} messages, {} bytes)",
-            MESSAGES.len(),
-            bytes
+            "vader polarity_scores ({} messages, {bytes} bytes)",
+            MESSAGES.len()
         ),
         |b| {
             b.iter(|| {
@@ -34,7 +35,34 @@ fn throughput(c: &mut Criterion) {
             })
         },
     );
+    group.bench_function(
+        format!("full analyze ({} messages, {bytes} bytes)", MESSAGES.len()),
+        |b| {
+            b.iter(|| {
+                for message in MESSAGES {
+                    black_box(app::emotion::analyze(black_box(message)));
+                }
+            })
+        },
+    );
     group.finish();
+
+    let sentence = "I have looked into your order and the replacement is on its way to you today. ";
+    let draft: String = sentence
+        .repeat(2000 / sentence.len() + 1)
+        .chars()
+        .take(2000)
+        .collect();
+    let context = app::emotion::tone::ToneContext {
+        customer_upset: true,
+        situation: Some(app::emotion::situation::Situation::Delivery),
+    };
+    let mut tone = c.benchmark_group("tone");
+    tone.throughput(Throughput::Bytes(draft.len() as u64));
+    tone.bench_function("tone check (2,000-character draft)", |b| {
+        b.iter(|| black_box(app::emotion::tone::check(black_box(&draft), &context)))
+    });
+    tone.finish();
 }
 
 criterion_group!(benches, throughput);

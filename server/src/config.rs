@@ -4,6 +4,8 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
+use app::emotion::risk::RiskConfig;
+use app::emotion::state::StateConfig;
 use serde::Deserialize;
 
 /// Keys accepted in the TOML file; each has a `RAPPORT_<KEY>` environment variable.
@@ -20,6 +22,10 @@ struct FileConfig {
     session_days: Option<i64>,
     sign_in_per_ip_per_minute: Option<u32>,
     sign_in_per_account_per_minute: Option<u32>,
+    /// Emotional risk weights and level thresholds (`[risk]` table; file only).
+    risk: Option<RiskConfig>,
+    /// How a customer's emotional state is computed (`[emotional_state]` table; file only).
+    emotional_state: Option<StateConfig>,
 }
 
 #[derive(Clone, Debug)]
@@ -35,6 +41,8 @@ pub struct Config {
     pub session_days: i64,
     pub sign_in_per_ip_per_minute: u32,
     pub sign_in_per_account_per_minute: u32,
+    pub risk: RiskConfig,
+    pub emotional_state: StateConfig,
 }
 
 pub const DEFAULT_CONFIG_FILE: &str = "rapport.toml";
@@ -80,7 +88,19 @@ impl Config {
                 );
             }
         }
+        let risk = file.risk.unwrap_or_default();
+        if let Err(problem) = risk.validate() {
+            bail!("[risk] in the config file: {problem}");
+        }
+        let emotional_state = file.emotional_state.unwrap_or_default();
+        if !(emotional_state.half_life_days > 0.0 && emotional_state.recent_messages >= 2) {
+            bail!(
+                "[emotional_state]: half_life_days must be above 0 and recent_messages at least 2"
+            );
+        }
         Ok(Config {
+            risk,
+            emotional_state,
             database_url,
             bind,
             data_dir,
@@ -186,6 +206,28 @@ mod tests {
         let config = Config::from_sources(FileConfig::default(), with_env(&[])).unwrap();
         assert_eq!(config.database_url, "sqlite://data/rapport.db");
         assert_eq!(config.bind.to_string(), "127.0.0.1:3000");
+    }
+
+    #[test]
+    fn risk_thresholds_come_from_the_file_and_are_checked() {
+        let file: FileConfig =
+            toml::from_str("[risk]\nhigh_from = 40\nchurn_intent_points = 35").unwrap();
+        let config = Config::from_sources(file, with_env(&[])).unwrap();
+        assert_eq!(config.risk.high_from, 40);
+        assert_eq!(config.risk.churn_intent_points, 35.0);
+        assert_eq!(
+            config.risk.critical_from,
+            RiskConfig::default().critical_from
+        );
+        let file: FileConfig = toml::from_str("[risk]\nmedium_from = 60").unwrap();
+        let error = Config::from_sources(file, with_env(&[]))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("must rise"), "{error}");
+        assert!(
+            toml::from_str::<FileConfig>("[risk]\nhigh_form = 40").is_err(),
+            "typos are refused"
+        );
     }
 
     #[test]

@@ -255,15 +255,29 @@ mod tests {
 
     #[test]
     fn scores_each_line_in_order() {
-        let (lines, summary) = score(b"I love it, thank you!\r\nGreat, another delay.\nCancel my subscription now");
-        assert_eq!(summary, ScoreSummary { scored: 3, failed: 0 });
+        let (lines, summary) =
+            score(b"I love it, thank you!\r\nGreat, another delay.\nCancel my subscription now");
+        assert_eq!(
+            summary,
+            ScoreSummary {
+                scored: 3,
+                failed: 0
+            }
+        );
         assert_eq!(lines[0]["line"], 1);
         // vaderSentiment 3.3.2 prints 0.7901 for this line.
         assert_eq!(lines[0]["compound"], 0.7901);
         assert!(lines[1]["extended"].as_f64().unwrap() < -0.2);
         assert_eq!(lines[2]["intents"][0]["name"], "churn");
-        assert_eq!(lines[2]["intents"][0]["evidence"][0], "Cancel my subscription");
-        assert!(lines[0]["neu"].is_number() && lines[0]["pos"].is_number() && lines[0]["neg"].is_number());
+        assert_eq!(
+            lines[2]["intents"][0]["evidence"][0],
+            "Cancel my subscription"
+        );
+        assert!(
+            lines[0]["neu"].is_number()
+                && lines[0]["pos"].is_number()
+                && lines[0]["neg"].is_number()
+        );
         assert_eq!(lines[0]["situation"]["name"], "praise");
     }
 
@@ -273,9 +287,21 @@ mod tests {
         input.extend(std::iter::repeat_n(b'a', MAX_LINE_BYTES + 10));
         input.extend(b"\nlast line");
         let (lines, summary) = score(&input);
-        assert_eq!(summary, ScoreSummary { scored: 2, failed: 2 });
+        assert_eq!(
+            summary,
+            ScoreSummary {
+                scored: 2,
+                failed: 2
+            }
+        );
         assert_eq!(lines[1]["error"], "invalid UTF-8 at byte 0");
-        assert_eq!(lines[2]["error"], format!("line is {} bytes long; the limit is {MAX_LINE_BYTES}", MAX_LINE_BYTES + 10));
+        assert_eq!(
+            lines[2]["error"],
+            format!(
+                "line is {} bytes long; the limit is {MAX_LINE_BYTES}",
+                MAX_LINE_BYTES + 10
+            )
+        );
         assert_eq!(lines[3]["line"], 4);
         assert_eq!(lines.len(), 4);
     }
@@ -285,6 +311,9 @@ mod tests {
         let input: String = (0..(BATCH + 5)).map(|i| format!("message {i}\n")).collect();
         let (lines, summary) = score(input.as_bytes());
         assert_eq!(summary.scored as usize, BATCH + 5);
-        assert!(lines.iter().enumerate().all(|(i, l)| l["line"] == (i as u64 + 1)));
+        assert!(lines
+            .iter()
+            .enumerate()
+            .all(|(i, l)| l["line"] == (i as u64 + 1)));
     }
 }

@@ -6,20 +6,8 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use super::validate::PASSWORD_MIN_CHARS;
-use crate::shell::notice::FormError;
+use crate::shell::notice::{form_error, FormError};
 use crate::shell::use_session;
-
-/// The error to show: from the last scripted submission, else from `?error=` (no-JS redirect).
-fn form_error(
-    value: impl Get<Value = Option<Result<(), crate::error::AppError>>> + Send + Sync + 'static,
-) -> Signal<Option<String>> {
-    let query = use_query_map();
-    Signal::derive(move || match value.get() {
-        Some(Err(error)) => Some(error.to_string()),
-        Some(Ok(_)) => None,
-        None => query.read().get("error"),
-    })
-}
 
 #[component]
 pub fn SignInPage() -> impl IntoView {

@@ -124,7 +124,7 @@ pub async fn page(db: &Db, id: i64) -> Result<Option<ConversationPage>, DataErro
             Some(conversation) => {
                 let customer_email: Option<String> = sqlx::query_scalar(EMAIL).bind(id).fetch_one(pool).await?;
                 let messages = sqlx::query_as::<_, MessageView>(MESSAGES).bind(id).fetch_all(pool).await?;
-                Some(ConversationPage { conversation, customer_email, messages })
+                Some(ConversationPage { conversation, customer_email, messages, tone_context: Default::default(), guidance: None })
             }
         }
     });
@@ -135,4 +135,41 @@ pub async fn count_messages(db: &Db) -> Result<i64, DataError> {
     Ok(
         on_pool!(db, pool => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM messages").fetch_one(pool).await)?,
     )
+}
+
+/// Records an agent's reply: the message, and the conversation now waits for the customer.
+/// `None` when the conversation does not exist.
+pub async fn add_reply(
+    db: &Db,
+    conversation_id: i64,
+    author_user_id: i64,
+    body: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>, DataError> {
+    const INSERT: &str =
+        "INSERT INTO messages (conversation_id, direction, author_user_id, body, created_at) \
+         VALUES ($1, 'outbound', $2, $3, $4) RETURNING id";
+    const UPDATE: &str = "UPDATE conversations SET status = CASE WHEN status IN ('open', 'pending') THEN 'pending' ELSE status END, \
+         waiting_since = NULL, last_message_at = $2 WHERE id = $1";
+    let id = on_pool!(db, pool => {
+        let mut tx = pool.begin().await?;
+        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM conversations WHERE id = $1")
+            .bind(conversation_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if exists.is_none() {
+            return Ok(None);
+        }
+        let id: i64 = sqlx::query_scalar(INSERT)
+            .bind(conversation_id)
+            .bind(author_user_id)
+            .bind(body)
+            .bind(now)
+            .fetch_one(&mut *tx)
+            .await?;
+        sqlx::query(UPDATE).bind(conversation_id).bind(now).execute(&mut *tx).await?;
+        tx.commit().await?;
+        id
+    });
+    Ok(Some(id))
 }

@@ -13,10 +13,10 @@ use super::vader;
 const WORDS: &str = include_str!("lexicon/sentiment_words.tsv");
 const PHRASES: &str = include_str!("lexicon/sentiment_phrases.tsv");
 
-fn valences() -> &'static FxHashMap<&'static str, f64> {
-    static LEXICON: OnceLock<FxHashMap<&'static str, f64>> = OnceLock::new();
+fn lexicon() -> &'static vader::Lexicon {
+    static LEXICON: OnceLock<vader::Lexicon> = OnceLock::new();
     LEXICON.get_or_init(|| {
-        let mut lexicon = vader::reference_valences().clone();
+        let mut lexicon: FxHashMap<&'static str, f64> = vader::reference_valences().clone();
         for line in WORDS.lines() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
@@ -31,7 +31,7 @@ fn valences() -> &'static FxHashMap<&'static str, f64> {
                 .expect("sentiment_words.tsv: valence is a number");
             lexicon.insert(word, valence);
         }
-        lexicon
+        vader::Lexicon::with_valences(&lexicon)
     })
 }
 
@@ -62,7 +62,7 @@ pub(crate) fn extended_compound_with_tokens(
         .filter(|m| m.label == SARCASM)
         .map(|m| (m.first, m.end))
         .collect();
-    let raw = vader::raw_sum_with(text, valences()) + shift;
+    let raw = vader::raw_sum_with(text, lexicon()) + shift;
     (vader::normalize(raw), sarcasm)
 }
 

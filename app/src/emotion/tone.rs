@@ -79,6 +79,29 @@ pub struct ToneReport {
     pub suggestions: Vec<String>,
 }
 
+impl ToneContext {
+    /// The context from the analyses of the customer's latest messages (oldest first): upset
+    /// when one of the last three shows strong anger, worry or sadness or reads clearly
+    /// negative; the situation of the latest message that has one.
+    pub fn from_latest(analyses: &[super::Analysis]) -> ToneContext {
+        let recent = &analyses[analyses.len().saturating_sub(3)..];
+        let customer_upset = recent.iter().any(|a| {
+            a.extended <= -0.3
+                || a.emotions
+                    .iter()
+                    .any(|e| e.emotion.is_negative() && e.intensity >= 0.35)
+        });
+        let situation = analyses
+            .iter()
+            .rev()
+            .find_map(|a| a.situation.as_ref().map(|s| s.situation));
+        ToneContext {
+            customer_upset,
+            situation,
+        }
+    }
+}
+
 const LABELS: [&str; 5] = [
     "dismissive",
     "blaming",
@@ -237,5 +260,13 @@ mod tests {
         );
         assert!(report.suggestions[0].contains("charged you wrongly"));
         assert!(check("", &ToneContext::default()).flags.is_empty());
+        let latest = [
+            crate::emotion::analyze("Thanks!"),
+            crate::emotion::analyze("Still waiting, this is unacceptable. Where is my parcel?"),
+        ];
+        let context = ToneContext::from_latest(&latest);
+        assert!(context.customer_upset);
+        assert_eq!(context.situation, Some(Situation::Delivery));
+        assert!(!ToneContext::from_latest(&latest[..1]).customer_upset);
     }
 }

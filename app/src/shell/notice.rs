@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_location;
+use leptos_router::hooks::{use_location, use_query_map};
 
 use crate::error::AppError;
 
@@ -98,6 +98,18 @@ pub fn ErrorList(errors: ArcRwSignal<Errors>) -> impl IntoView {
 }
 
 /// An inline message for a failed form submission.
+/// The error to show: from the last scripted submission, else from `?error=` (no-JS redirect).
+pub fn form_error(
+    value: impl Get<Value = Option<Result<(), crate::error::AppError>>> + Send + Sync + 'static,
+) -> Signal<Option<String>> {
+    let query = use_query_map();
+    Signal::derive(move || match value.get() {
+        Some(Err(error)) => Some(error.to_string()),
+        Some(Ok(_)) => None,
+        None => query.read().get("error"),
+    })
+}
+
 #[component]
 pub fn FormError(#[prop(into)] message: Signal<Option<String>>) -> impl IntoView {
     view! {

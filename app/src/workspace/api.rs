@@ -35,9 +35,62 @@ pub async fn inbox(page: i64) -> Result<InboxPage, AppError> {
 pub async fn conversation(id: i64) -> Result<ConversationPage, AppError> {
     use crate::auth::guard::{require, Access};
     use crate::auth::model::WORKSPACE_ROLES;
+    use crate::emotion::{analyze, tone::ToneContext};
     require(Access::Roles(WORKSPACE_ROLES)).await?;
     let db = crate::state::app_state()?.db;
-    crate::data::conversations::page(&db, id)
+    let mut page = crate::data::conversations::page(&db, id)
         .await?
-        .ok_or_else(|| AppError::NotFound("This conversation does not exist.".into()))
+        .ok_or_else(|| AppError::NotFound("This conversation does not exist.".into()))?;
+    let latest: Vec<_> = page
+        .messages
+        .iter()
+        .filter(|m| m.direction == "inbound")
+        .rev()
+        .take(3)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .map(|m| analyze(&m.body))
+        .collect();
+    page.tone_context = ToneContext::from_latest(&latest);
+    page.guidance = latest.last().map(|a| a.guidance.clone());
+    Ok(page)
+}
+
+/// Sends an agent's reply in a conversation. Works as a plain form post too.
+#[server(prefix = "/api", endpoint = "workspace/send_reply")]
+pub async fn send_reply(conversation_id: i64, body: String) -> Result<(), AppError> {
+    use super::model::MAX_REPLY_CHARS;
+    use crate::auth::guard::{require, Access};
+    use crate::auth::model::WORKSPACE_ROLES;
+    use crate::auth::respond::finish_form;
+    let outcome: Result<String, AppError> = async {
+        let viewer = require(Access::Roles(WORKSPACE_ROLES)).await?;
+        let body = body.trim();
+        if body.is_empty() {
+            return Err(AppError::invalid("body", "Write a reply before sending."));
+        }
+        let length = body.chars().count();
+        if length > MAX_REPLY_CHARS {
+            return Err(AppError::invalid(
+                "body",
+                &format!(
+                    "Replies can be at most {MAX_REPLY_CHARS} characters; this one has {length}."
+                ),
+            ));
+        }
+        let db = crate::state::app_state()?.db;
+        crate::data::conversations::add_reply(
+            &db,
+            conversation_id,
+            viewer.user_id,
+            body,
+            chrono::Utc::now(),
+        )
+        .await?
+        .ok_or_else(|| AppError::NotFound("This conversation does not exist.".into()))?;
+        Ok(format!("/workspace/c/{conversation_id}"))
+    }
+    .await;
+    finish_form(outcome)
 }

@@ -1,6 +1,7 @@
 //! The agent workspace: the inbox and conversations.
 
 pub mod api;
+mod composer;
 pub mod model;
 
 use leptos::prelude::*;
@@ -10,6 +11,7 @@ use leptos_router::components::A;
 use crate::shell::format::{duration_between, when};
 use crate::shell::notice::loaded;
 use crate::shell::paging::{id_param, page_query, Pager};
+use composer::ReplyComposer;
 
 #[component]
 pub fn InboxPage() -> impl IntoView {
@@ -70,7 +72,11 @@ pub fn InboxPage() -> impl IntoView {
 #[component]
 pub fn ConversationPage() -> impl IntoView {
     let id = id_param("id");
-    let data = Resource::new(id, api::conversation);
+    let send = ServerAction::<api::SendReply>::new();
+    let data = Resource::new(
+        move || (id(), send.version().get()),
+        |(id, _)| api::conversation(id),
+    );
     view! {
         <section class="workspace">
             {loaded(data, move |page| {
@@ -86,6 +92,11 @@ pub fn ConversationPage() -> impl IntoView {
                                         conversation.channel,
                                         conversation.priority)}
                                 </p>
+                                {page.guidance.map(|g| view! {
+                                    <p class=format!("guidance guidance--{}", g.approach.key())>
+                                        <strong>{g.approach.label()}</strong>": "{g.reason}
+                                    </p>
+                                })}
                                 <ol class="messages">
                                     {page.messages.into_iter().map(|message| view! {
                                         <li class=format!("message message--{}", message.direction)>
@@ -97,6 +108,7 @@ pub fn ConversationPage() -> impl IntoView {
                                         </li>
                                     }).collect_view()}
                                 </ol>
+                                <ReplyComposer conversation_id=conversation.id context=page.tone_context send=send/>
                             }.into_any()
                         })}
         </section>

@@ -3,6 +3,9 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::emotion::situation::Guidance;
+use crate::emotion::tone::ToneContext;
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct InboxRow {
@@ -54,4 +57,11 @@ pub struct ConversationPage {
     pub conversation: InboxRow,
     pub customer_email: Option<String>,
     pub messages: Vec<MessageView>,
+    /// What the tone check knows about the customer's latest messages.
+    pub tone_context: ToneContext,
+    /// How to meet the customer's latest message.
+    pub guidance: Option<Guidance>,
 }
+
+/// The largest reply an agent can send, in characters.
+pub const MAX_REPLY_CHARS: usize = 10_000;

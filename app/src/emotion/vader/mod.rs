@@ -6,15 +6,15 @@
 mod lexicon;
 mod rules;
 
+pub(crate) use lexicon::reference_valences;
+
 use std::borrow::Cow;
 
-use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use rules::{
-    allcap_differential, but_check, is_upper, negated, scalar_inc_dec, special_idioms_check,
-    BOOSTERS, C_INCR, N_SCALAR,
-};
+use lexicon::Entry;
+pub(crate) use lexicon::Lexicon;
+use rules::{but_check, is_upper, scalar_inc_dec, special_idioms_check, C_INCR, N_SCALAR};
 
 /// VADER's four scores. `compound` is the normalised sum in −1 … 1; `pos`, `neu` and `neg`
 /// are the proportions of the text in each class. Unrounded (the reference rounds on output).
@@ -28,13 +28,13 @@ pub struct Polarity {
 
 /// Scores a text exactly as the reference `SentimentIntensityAnalyzer.polarity_scores` does.
 pub fn polarity_scores(text: &str) -> Polarity {
-    let (text, sentiments) = sentiments_with(text, lexicon::valences());
+    let (text, sentiments) = sentiments_with(text, lexicon::reference());
     score_valence(&sentiments, &text)
 }
 
 /// The sum of word valences plus punctuation emphasis (what `compound` normalises), scored
 /// with another lexicon; the extended score builds on it.
-pub(crate) fn raw_sum_with(text: &str, lexicon: &FxHashMap<&'static str, f64>) -> f64 {
+pub(crate) fn raw_sum_with(text: &str, lexicon: &Lexicon) -> f64 {
     let (text, sentiments) = sentiments_with(text, lexicon);
     let sum: f64 = sentiments.iter().fold(0.0, |acc, s| acc + s);
     let emphasis = punctuation_emphasis(&text);
@@ -47,65 +47,70 @@ pub(crate) fn raw_sum_with(text: &str, lexicon: &FxHashMap<&'static str, f64>) -
     }
 }
 
-/// The reference lexicon, for callers that extend it.
-pub(crate) fn reference_valences() -> &'static FxHashMap<&'static str, f64> {
-    lexicon::valences()
+/// One word of the text with everything the rules ask about it, looked up once.
+struct Word<'t, 'l> {
+    lower: Cow<'t, str>,
+    entry: Option<&'l Entry>,
+    upper: bool,
+}
+
+impl Word<'_, '_> {
+    fn valence(&self) -> Option<f64> {
+        self.entry.and_then(|e| e.valence)
+    }
+
+    fn in_lexicon(&self) -> bool {
+        self.valence().is_some()
+    }
+
+    fn negated(&self) -> bool {
+        self.entry.is_some_and(|e| e.negation) || self.lower.contains("n't")
+    }
 }
 
 /// The text after emoji replacement and the valence of each of its words.
-fn sentiments_with<'t>(
-    text: &'t str,
-    lexicon: &FxHashMap<&'static str, f64>,
-) -> (Cow<'t, str>, Vec<f64>) {
+fn sentiments_with<'t>(text: &'t str, lexicon: &Lexicon) -> (Cow<'t, str>, Vec<f64>) {
     let text = replace_emojis(text);
-    let words = words_and_emoticons(&text);
-    let lowered_owned: Vec<Cow<str>> = words.iter().map(|w| lower_case(w)).collect();
-    let lowered: Vec<&str> = lowered_owned.iter().map(|w| w.as_ref()).collect();
-    let is_cap_diff = allcap_differential(&words);
+    let sentiments = {
+        let words: Vec<Word> = words_and_emoticons(&text)
+            .map(|raw| {
+                let lower = lower_case(raw);
+                let entry = lexicon.get(&lower);
+                Word {
+                    lower,
+                    entry,
+                    upper: is_upper(raw),
+                }
+            })
+            .collect();
+        let lowered: Vec<&str> = words.iter().map(|w| w.lower.as_ref()).collect();
+        let capitals = words.iter().filter(|w| w.upper).count();
+        let is_cap_diff = capitals > 0 && capitals < words.len();
 
-    let mut sentiments: Vec<f64> = Vec::with_capacity(words.len());
-    for (i, word) in words.iter().enumerate() {
-        let lower = lowered[i];
-        if BOOSTERS.contains_key(lower) {
-            sentiments.push(0.0);
-            continue;
+        let mut sentiments: Vec<f64> = Vec::with_capacity(words.len());
+        for (i, word) in words.iter().enumerate() {
+            let is_booster = word.entry.is_some_and(|e| e.booster.is_some());
+            if is_booster || (i + 1 < words.len() && lowered[i] == "kind" && lowered[i + 1] == "of")
+            {
+                sentiments.push(0.0);
+                continue;
+            }
+            sentiments.push(word_valence(i, &words, &lowered, is_cap_diff));
         }
-        if i + 1 < words.len() && lower == "kind" && lowered[i + 1] == "of" {
-            sentiments.push(0.0);
-            continue;
-        }
-        sentiments.push(word_valence(
-            word,
-            i,
-            &words,
-            &lowered,
-            is_cap_diff,
-            lexicon,
-        ));
-    }
-    but_check(&lowered, &mut sentiments);
-    drop(lowered);
-    drop(lowered_owned);
-    drop(words);
+        but_check(&lowered, &mut sentiments);
+        sentiments
+    };
     (text, sentiments)
 }
 
 /// The valence one word contributes, after negation, boosters, capitals and idioms.
-fn word_valence(
-    word: &str,
-    i: usize,
-    words: &[&str],
-    lowered: &[&str],
-    is_cap_diff: bool,
-    lexicon: &FxHashMap<&'static str, f64>,
-) -> f64 {
-    let lower = lowered[i];
-    let Some(&base) = lexicon.get(lower) else {
+fn word_valence(i: usize, words: &[Word], lowered: &[&str], is_cap_diff: bool) -> f64 {
+    let Some(base) = words[i].valence() else {
         return 0.0;
     };
     let mut valence = base;
     // "no" directly before a lexicon word negates that word instead of counting itself.
-    if lower == "no" && i != words.len() - 1 && lexicon.contains_key(lowered[i + 1]) {
+    if lowered[i] == "no" && i != words.len() - 1 && words[i + 1].in_lexicon() {
         valence = 0.0;
     }
     if (i > 0 && lowered[i - 1] == "no")
@@ -114,7 +119,7 @@ fn word_valence(
     {
         valence = base * N_SCALAR;
     }
-    if is_upper(word) && is_cap_diff {
+    if words[i].upper && is_cap_diff {
         if valence > 0.0 {
             valence += C_INCR;
         } else {
@@ -122,10 +127,11 @@ fn word_valence(
         }
     }
     for start_i in 0..3 {
-        if i > start_i && !lexicon.contains_key(lowered[i - (start_i + 1)]) {
+        if i > start_i && !words[i - (start_i + 1)].in_lexicon() {
+            let before = &words[i - (start_i + 1)];
             let mut s = scalar_inc_dec(
-                words[i - (start_i + 1)],
-                lowered[i - (start_i + 1)],
+                before.entry.and_then(|e| e.booster),
+                before.upper,
                 valence,
                 is_cap_diff,
             );
@@ -136,22 +142,23 @@ fn word_valence(
                 s *= 0.9;
             }
             valence += s;
-            valence = negation_check(valence, lowered, start_i, i);
+            valence = negation_check(valence, words, lowered, start_i, i);
             if start_i == 2 {
                 valence = special_idioms_check(valence, lowered, i);
             }
         }
     }
-    least_check(valence, lowered, i, lexicon)
+    least_check(valence, words, lowered, i)
 }
 
-fn negation_check(valence: f64, lowered: &[&str], start_i: usize, i: usize) -> f64 {
+fn negation_check(valence: f64, words: &[Word], lowered: &[&str], start_i: usize, i: usize) -> f64 {
     let word = |back: usize| lowered[i - back];
+    let negated = |back: usize| words[i - back].negated();
     match start_i {
-        0 if negated(word(1)) => valence * N_SCALAR,
+        0 if negated(1) => valence * N_SCALAR,
         1 if word(2) == "never" && (word(1) == "so" || word(1) == "this") => valence * 1.25,
         1 if word(2) == "without" && word(1) == "doubt" => valence,
-        1 if negated(word(2)) => valence * N_SCALAR,
+        1 if negated(2) => valence * N_SCALAR,
         // Reference quirk: `never so|this` is checked with an `or` that also fires on a bare
         // "so"/"this" just before the word.
         2 if (word(3) == "never" && (word(2) == "so" || word(2) == "this"))
@@ -160,22 +167,17 @@ fn negation_check(valence: f64, lowered: &[&str], start_i: usize, i: usize) -> f
             valence * 1.25
         }
         2 if word(3) == "without" && (word(2) == "doubt" || word(1) == "doubt") => valence,
-        2 if negated(word(3)) => valence * N_SCALAR,
+        2 if negated(3) => valence * N_SCALAR,
         _ => valence,
     }
 }
 
-fn least_check(
-    valence: f64,
-    lowered: &[&str],
-    i: usize,
-    lexicon: &FxHashMap<&'static str, f64>,
-) -> f64 {
-    if i > 1 && !lexicon.contains_key(lowered[i - 1]) && lowered[i - 1] == "least" {
+fn least_check(valence: f64, words: &[Word], lowered: &[&str], i: usize) -> f64 {
+    if i > 1 && !words[i - 1].in_lexicon() && lowered[i - 1] == "least" {
         if lowered[i - 2] != "at" && lowered[i - 2] != "very" {
             return valence * N_SCALAR;
         }
-    } else if i > 0 && !lexicon.contains_key(lowered[i - 1]) && lowered[i - 1] == "least" {
+    } else if i > 0 && !words[i - 1].in_lexicon() && lowered[i - 1] == "least" {
         return valence * N_SCALAR;
     }
     valence
@@ -234,18 +236,18 @@ fn python_strip(text: &str) -> &str {
 
 /// Splits on whitespace and strips ASCII punctuation around words, keeping short tokens
 /// (emoticons such as ":)") whole.
-fn words_and_emoticons(text: &str) -> Vec<&str> {
+fn words_and_emoticons(text: &str) -> impl Iterator<Item = &str> {
     text.split(is_python_space)
         .filter(|token| !token.is_empty())
         .map(|token| {
             let stripped = token.trim_matches(|c: char| c.is_ascii_punctuation());
-            if stripped.chars().count() <= 2 {
+            // Counting stops at three: only "at most two characters" matters.
+            if stripped.chars().take(3).count() <= 2 {
                 token
             } else {
                 stripped
             }
         })
-        .collect()
 }
 
 fn score_valence(sentiments: &[f64], text: &str) -> Polarity {
@@ -288,8 +290,15 @@ fn score_valence(sentiments: &[f64], text: &str) -> Polarity {
 }
 
 fn punctuation_emphasis(text: &str) -> f64 {
-    let exclamations = text.matches('!').count().min(4);
-    let questions = text.matches('?').count();
+    let (mut exclamations, mut questions) = (0_usize, 0_usize);
+    for byte in text.bytes() {
+        match byte {
+            b'!' => exclamations += 1,
+            b'?' => questions += 1,
+            _ => {}
+        }
+    }
+    let exclamations = exclamations.min(4);
     let question_emphasis = match questions {
         0 | 1 => 0.0,
         2 | 3 => questions as f64 * 0.18,

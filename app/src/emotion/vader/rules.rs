@@ -2,7 +2,7 @@
 
 use std::sync::LazyLock;
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 /// Empirical mean rating change for a booster ("very") or dampener ("slightly").
 pub const B_INCR: f64 = 0.293;
@@ -186,9 +186,6 @@ const SPECIAL_CASES: &[(&str, f64)] = &[
     ("beating heart", 3.5),
 ];
 
-static NEGATIONS: LazyLock<FxHashSet<&'static str>> =
-    LazyLock::new(|| NEGATE.iter().copied().collect());
-
 /// True when `phrase` is `words` joined by single spaces (words never contain spaces),
 /// without building the joined string.
 fn phrase_is(phrase: &str, words: &[&str]) -> bool {
@@ -218,30 +215,29 @@ fn multiword_booster(words: &[&str]) -> Option<f64> {
         .map(|(_, v)| *v)
 }
 
-/// True when the (lower-case) word is a negation or contains "n't".
-pub fn negated(word: &str) -> bool {
-    NEGATIONS.contains(word) || word.contains("n't")
+/// The negation words (a word containing "n't" negates too).
+pub fn negation_words() -> &'static [&'static str] {
+    NEGATE
 }
 
 /// Python's `str.isupper`: at least one cased character and none in lower case.
 pub fn is_upper(word: &str) -> bool {
+    if word.is_ascii() {
+        let bytes = word.as_bytes();
+        return bytes.iter().any(u8::is_ascii_uppercase)
+            && !bytes.iter().any(u8::is_ascii_lowercase);
+    }
     word.chars().any(char::is_uppercase) && !word.chars().any(char::is_lowercase)
 }
 
-/// True when some, but not all, words are in ALL CAPS.
-pub fn allcap_differential(words: &[&str]) -> bool {
-    let allcaps = words.iter().filter(|w| is_upper(w)).count();
-    let differential = words.len() - allcaps;
-    differential > 0 && differential < words.len()
-}
-
-/// The change a preceding booster or dampener makes to `valence`.
-pub fn scalar_inc_dec(word: &str, lower: &str, valence: f64, is_cap_diff: bool) -> f64 {
-    let Some(&base) = BOOSTERS.get(lower) else {
+/// The change a preceding booster or dampener (`booster`: its value, if the word is one)
+/// makes to `valence`.
+pub fn scalar_inc_dec(booster: Option<f64>, upper: bool, valence: f64, is_cap_diff: bool) -> f64 {
+    let Some(base) = booster else {
         return 0.0;
     };
     let mut scalar = if valence < 0.0 { -base } else { base };
-    if is_upper(word) && is_cap_diff {
+    if upper && is_cap_diff {
         if valence > 0.0 {
             scalar += C_INCR;
         } else {
