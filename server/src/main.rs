@@ -245,7 +245,7 @@ fn score_stdin(threads: Option<usize>) -> ExitCode {
         }
         Ok(summary) => {
             eprintln!(
-                "scored {} lines; {} lines could not be scored (see their \"error\" objects)",
+                "scored {} lines; {} could not be scored (see their \"error\" objects)",
                 summary.scored, summary.failed
             );
             ExitCode::from(1)

@@ -7,7 +7,7 @@
 //! word; a slot ending in `?` may be skipped (`cancel my/our/the? subscription*/account`).
 //! A phrase never reaches across the end of a sentence.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::text::{negated_at, Token};
 
@@ -53,16 +53,29 @@ pub struct Match {
     pub negated: bool,
 }
 
-/// A compiled lexicon. Patterns are indexed by the words their first slot accepts, so that
-/// matching costs one hash lookup per token plus the few candidate patterns.
+/// A compiled lexicon. Patterns are indexed by the words (or prefix starts) their first slot
+/// accepts, so that matching costs two hash lookups per token plus the few candidates.
 #[derive(Clone, Debug)]
 pub struct PatternSet {
     #[cfg_attr(not(test), allow(dead_code))]
     labels: Vec<String>,
     patterns: Vec<Pattern>,
     by_first_word: HashMap<String, Vec<usize>>,
-    /// Patterns whose first slot is a prefix, an optional slot or `_`: tried everywhere.
+    /// Patterns whose first slot accepts a prefix, by the prefix's first three characters.
+    by_prefix_start: HashMap<String, Vec<usize>>,
+    /// Patterns starting with `_` or a prefix shorter than three characters: tried everywhere.
     unindexed: Vec<usize>,
+}
+
+/// Length of the key of `by_prefix_start`, in characters.
+const PREFIX_KEY_CHARS: usize = 3;
+
+fn prefix_key(word: &str) -> Option<&str> {
+    let end = word.char_indices().nth(PREFIX_KEY_CHARS).map_or(
+        (word.chars().count() == PREFIX_KEY_CHARS).then_some(word.len()),
+        |(i, _)| Some(i),
+    )?;
+    Some(&word[..end])
 }
 
 impl PatternSet {
@@ -72,7 +85,8 @@ impl PatternSet {
         let mut set = PatternSet {
             labels: labels.iter().map(|l| l.to_string()).collect(),
             patterns: Vec::new(),
-            by_first_word: HashMap::new(),
+            by_first_word: HashMap::default(),
+            by_prefix_start: HashMap::default(),
             unindexed: Vec::new(),
         };
         for (number, line) in source.lines().enumerate() {
@@ -99,30 +113,50 @@ impl PatternSet {
             for phrase in pattern.split('|') {
                 let slots = parse_slots(phrase)
                     .ok_or_else(|| format!("line {}: empty slot in {phrase:?}", number + 1))?;
-                set.add(label, weight, slots);
+                set.add_expanding_optional_start(label, weight, &slots);
             }
         }
         Ok(set)
     }
 
+    /// A pattern starting with optional slots is added once per possible first slot, so that
+    /// every pattern can be indexed by what its first token must be.
+    fn add_expanding_optional_start(&mut self, label: usize, weight: f64, slots: &[Slot]) {
+        let Some((first, rest)) = slots.split_first() else {
+            return;
+        };
+        let mut required = first.clone();
+        required.optional = false;
+        let mut with_first = vec![required];
+        with_first.extend_from_slice(rest);
+        self.add(label, weight, with_first);
+        if first.optional {
+            self.add_expanding_optional_start(label, weight, rest);
+        }
+    }
+
     fn add(&mut self, label: usize, weight: f64, slots: Vec<Slot>) {
         let index = self.patterns.len();
-        let first = &slots[0];
-        let indexable = !first.optional
-            && first
-                .alternatives
-                .iter()
-                .all(|a| matches!(a, Alternative::Word(_)));
-        if indexable {
-            for alternative in &first.alternatives {
-                if let Alternative::Word(word) = alternative {
-                    self.by_first_word
-                        .entry(word.clone())
+        let mut everywhere = false;
+        for alternative in &slots[0].alternatives {
+            match alternative {
+                Alternative::Word(word) => self
+                    .by_first_word
+                    .entry(word.clone())
+                    .or_default()
+                    .push(index),
+                Alternative::Prefix(prefix) => match prefix_key(prefix) {
+                    Some(key) => self
+                        .by_prefix_start
+                        .entry(key.to_string())
                         .or_default()
-                        .push(index);
-                }
+                        .push(index),
+                    None => everywhere = true,
+                },
+                Alternative::Any => everywhere = true,
             }
-        } else {
+        }
+        if everywhere {
             self.unindexed.push(index);
         }
         self.patterns.push(Pattern {
@@ -144,10 +178,20 @@ impl PatternSet {
         let mut candidates: Vec<usize> = Vec::new();
         for start in 0..tokens.len() {
             candidates.clear();
-            if let Some(indexed) = self.by_first_word.get(tokens[start].lower.as_ref()) {
+            let word = tokens[start].lower.as_ref();
+            if let Some(indexed) = self.by_first_word.get(word) {
+                candidates.extend_from_slice(indexed);
+            }
+            if let Some(indexed) = prefix_key(word).and_then(|key| self.by_prefix_start.get(key)) {
                 candidates.extend_from_slice(indexed);
             }
             candidates.extend_from_slice(&self.unindexed);
+            if candidates.is_empty() {
+                continue;
+            }
+            // File order decides between overlapping matches of one label.
+            candidates.sort_unstable();
+            candidates.dedup();
             for &index in &candidates {
                 let pattern = &self.patterns[index];
                 if let Some(end) = match_slots(&pattern.slots, tokens, start) {

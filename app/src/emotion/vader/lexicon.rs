@@ -5,7 +5,7 @@ use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
 
-use super::rules::{negation_words, BOOSTERS};
+use super::rules::{idiom_last_words, negation_words, BOOSTERS};
 
 const VALENCE_LEXICON: &str = include_str!("vader_lexicon.txt");
 const EMOJI_LEXICON: &str = include_str!("emoji_utf8_lexicon.txt");
@@ -19,6 +19,8 @@ pub struct Entry {
     pub booster: Option<f64>,
     /// A negation word ("not", "never", "without").
     pub negation: bool,
+    /// The last word of an idiom or multi-word booster ("kiss of death", "kind of").
+    pub ends_idiom: bool,
 }
 
 /// Valences, boosters and negations in one map (lower-case word → entry).
@@ -39,6 +41,9 @@ impl Lexicon {
         }
         for word in negation_words() {
             entries.entry(word).or_default().negation = true;
+        }
+        for word in idiom_last_words() {
+            entries.entry(word).or_default().ends_idiom = true;
         }
         Lexicon { entries }
     }

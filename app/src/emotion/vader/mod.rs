@@ -63,6 +63,10 @@ impl Word<'_, '_> {
         self.valence().is_some()
     }
 
+    fn ends_idiom(&self) -> bool {
+        self.entry.is_some_and(|e| e.ends_idiom)
+    }
+
     fn negated(&self) -> bool {
         self.entry.is_some_and(|e| e.negation) || self.lower.contains("n't")
     }
@@ -72,9 +76,22 @@ impl Word<'_, '_> {
 fn sentiments_with<'t>(text: &'t str, lexicon: &Lexicon) -> (Cow<'t, str>, Vec<f64>) {
     let text = replace_emojis(text);
     let sentiments = {
-        let words: Vec<Word> = words_and_emoticons(&text)
-            .map(|raw| {
-                let lower = lower_case(raw);
+        let ascii = text.is_ascii();
+        // ASCII text is lower-cased once, as a whole; words then borrow from it at the same
+        // byte offsets (no allocation per capitalised word).
+        let lower_text: Cow<str> = if ascii && text.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(text.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(&text)
+        };
+        let words: Vec<Word> = words_and_emoticons(&text, ascii)
+            .map(|(start, end)| {
+                let raw = &text[start..end];
+                let lower = if ascii {
+                    Cow::Borrowed(&lower_text[start..end])
+                } else {
+                    lower_case(raw)
+                };
                 let entry = lexicon.get(&lower);
                 Word {
                     lower,
@@ -143,7 +160,12 @@ fn word_valence(i: usize, words: &[Word], lowered: &[&str], is_cap_diff: bool) -
             }
             valence += s;
             valence = negation_check(valence, words, lowered, start_i, i);
-            if start_i == 2 {
+            // Idioms are only looked for when a word that can end one is near.
+            if start_i == 2
+                && words[i - 2..words.len().min(i + 3)]
+                    .iter()
+                    .any(|w| w.ends_idiom())
+            {
                 valence = special_idioms_check(valence, lowered, i);
             }
         }
@@ -235,19 +257,69 @@ fn python_strip(text: &str) -> &str {
 }
 
 /// Splits on whitespace and strips ASCII punctuation around words, keeping short tokens
-/// (emoticons such as ":)") whole.
-fn words_and_emoticons(text: &str) -> impl Iterator<Item = &str> {
-    text.split(is_python_space)
-        .filter(|token| !token.is_empty())
-        .map(|token| {
-            let stripped = token.trim_matches(|c: char| c.is_ascii_punctuation());
-            // Counting stops at three: only "at most two characters" matters.
-            if stripped.chars().take(3).count() <= 2 {
-                token
-            } else {
-                stripped
+/// (emoticons such as ":)") whole. Yields byte ranges; `ascii` selects a byte-wise fast path
+/// with the same result.
+fn words_and_emoticons(text: &str, ascii: bool) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut position = 0;
+    let base = text.as_ptr() as usize;
+    let mut unicode_tokens = (!ascii).then(|| text.split(is_python_space));
+    std::iter::from_fn(move || loop {
+        let (start, end) = match unicode_tokens.as_mut() {
+            Some(tokens) => {
+                let token = tokens.next()?;
+                let start = token.as_ptr() as usize - base;
+                (start, start + token.len())
             }
-        })
+            None => {
+                let bytes = text.as_bytes();
+                while position < bytes.len() && is_ascii_python_space(bytes[position]) {
+                    position += 1;
+                }
+                if position >= bytes.len() {
+                    return None;
+                }
+                let start = position;
+                while position < bytes.len() && !is_ascii_python_space(bytes[position]) {
+                    position += 1;
+                }
+                (start, position)
+            }
+        };
+        if start == end {
+            continue;
+        }
+        let token = &text[start..end];
+        let stripped = trim_ascii_punctuation(token);
+        // Counting stops at three: only "at most two characters" matters.
+        if stripped.chars().take(3).count() <= 2 {
+            return Some((start, end));
+        }
+        let stripped_start = stripped.as_ptr() as usize - base;
+        return Some((stripped_start, stripped_start + stripped.len()));
+    })
+}
+
+/// Strips ASCII punctuation from both ends. Byte-wise is exact for any UTF-8 text: ASCII
+/// bytes never occur inside a multi-byte character.
+fn trim_ascii_punctuation(token: &str) -> &str {
+    let bytes = token.as_bytes();
+    let start = bytes
+        .iter()
+        .position(|b| !b.is_ascii_punctuation())
+        .unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|b| !b.is_ascii_punctuation())
+        .map_or(start, |i| i + 1);
+    &token[start..end]
+}
+
+/// `is_python_space` for one ASCII byte.
+fn is_ascii_python_space(byte: u8) -> bool {
+    matches!(
+        byte,
+        b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | 0x1c..=0x1f
+    )
 }
 
 fn score_valence(sentiments: &[f64], text: &str) -> Polarity {

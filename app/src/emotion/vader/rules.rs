@@ -186,24 +186,34 @@ const SPECIAL_CASES: &[(&str, f64)] = &[
     ("beating heart", 3.5),
 ];
 
-/// True when `phrase` is `words` joined by single spaces (words never contain spaces),
-/// without building the joined string.
-fn phrase_is(phrase: &str, words: &[&str]) -> bool {
-    phrase.split(' ').eq(words.iter().copied())
+/// A phrase given as words ("kind of" → ["kind", "of"]), parsed once.
+type Phrase = (Vec<&'static str>, f64);
+
+/// True when `words` spell `phrase`; the last words are compared first because they differ
+/// almost always.
+fn spells(phrase: &[&str], words: &[&str]) -> bool {
+    phrase.len() == words.len() && phrase.last() == words.last() && phrase == words
 }
 
-fn special_case(words: &[&str]) -> Option<f64> {
+static SPECIAL_PHRASES: LazyLock<Vec<Phrase>> = LazyLock::new(|| {
     SPECIAL_CASES
         .iter()
-        .find(|(p, _)| phrase_is(p, words))
+        .map(|(p, v)| (p.split(' ').collect(), *v))
+        .collect()
+});
+
+fn special_case(words: &[&str]) -> Option<f64> {
+    SPECIAL_PHRASES
+        .iter()
+        .find(|(p, _)| spells(p, words))
         .map(|(_, v)| *v)
 }
 
-static MULTIWORD_BOOSTERS: LazyLock<Vec<(&'static str, f64)>> = LazyLock::new(|| {
+static MULTIWORD_BOOSTERS: LazyLock<Vec<Phrase>> = LazyLock::new(|| {
     BOOSTERS
         .iter()
         .filter(|(w, _)| w.contains(' '))
-        .map(|(w, v)| (*w, *v))
+        .map(|(w, v)| (w.split(' ').collect(), *v))
         .collect()
 });
 
@@ -211,8 +221,17 @@ static MULTIWORD_BOOSTERS: LazyLock<Vec<(&'static str, f64)>> = LazyLock::new(||
 fn multiword_booster(words: &[&str]) -> Option<f64> {
     MULTIWORD_BOOSTERS
         .iter()
-        .find(|(w, _)| phrase_is(w, words))
+        .find(|(p, _)| spells(p, words))
         .map(|(_, v)| *v)
+}
+
+/// Last words of the idioms and multi-word boosters: an idiom can only be spelled where one
+/// of them occurs.
+pub fn idiom_last_words() -> impl Iterator<Item = &'static str> {
+    SPECIAL_PHRASES
+        .iter()
+        .chain(MULTIWORD_BOOSTERS.iter())
+        .filter_map(|(words, _)| words.last().copied())
 }
 
 /// The negation words (a word containing "n't" negates too).
