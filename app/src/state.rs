@@ -14,6 +14,14 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub security: Arc<Security>,
+    pub engine: Arc<EngineSettings>,
+}
+
+/// How the emotion engine judges customers (from the `[risk]` and `[emotional_state]` config).
+#[derive(Clone, Debug, Default)]
+pub struct EngineSettings {
+    pub risk: crate::emotion::risk::RiskConfig,
+    pub state: crate::emotion::state::StateConfig,
 }
 
 pub struct Security {

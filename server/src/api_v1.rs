@@ -1,5 +1,5 @@
 //! The thin JSON API for integrations, authenticated with API tokens (`Authorization: Bearer ...`).
-//! Later issues add the ingestion endpoints here.
+//! Handlers authenticate, parse and map errors; the work is in `app::workspace::ingest`.
 
 use app::auth::session::token_hash;
 use app::state::AppState;
@@ -7,12 +7,143 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use std::collections::BTreeMap;
+
+use app::workspace::ingest::{self, CsatIn, CustomerUpsert, EventIn, IngestError, MessageIn};
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Serialize;
 
+/// Largest request body accepted, in bytes (a message body may have 20,000 characters).
+pub const MAX_BODY_BYTES: usize = 128 * 1024;
+
 pub fn router() -> Router<AppState> {
-    Router::new().route("/me", get(me)).fallback(unknown_route)
+    Router::new()
+        .route("/me", get(me))
+        .route("/customers", post(upsert_customer))
+        .route("/messages", post(post_message))
+        .route("/events", post(post_event))
+        .route("/csat", post(post_csat))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .fallback(unknown_route)
+}
+
+/// A JSON body parsed strictly: malformed JSON, wrong types and unknown fields are 422 with
+/// the parser's explanation; a body over the size limit is 413.
+pub struct StrictJson<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned> axum::extract::FromRequest<AppState> for StrictJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(
+        request: axum::extract::Request,
+        state: &AppState,
+    ) -> Result<Self, ApiError> {
+        match Json::<T>::from_request(request, state).await {
+            Ok(Json(value)) => Ok(StrictJson(value)),
+            Err(rejection) => Err(match rejection {
+                JsonRejection::MissingJsonContentType(_) => ApiError::new(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "unsupported_media_type",
+                    "Send the body as JSON with `Content-Type: application/json`.",
+                ),
+                JsonRejection::BytesRejection(_) => ApiError::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "too_large",
+                    format!("The request body is larger than {MAX_BODY_BYTES} bytes."),
+                ),
+                other => ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid",
+                    other.body_text(),
+                ),
+            }),
+        }
+    }
+}
+
+fn ingest_error(error: IngestError) -> ApiError {
+    match error {
+        IngestError::Invalid(fields) => {
+            let summary = fields
+                .iter()
+                .map(|(field, problem)| format!("{field} {problem}"))
+                .collect::<Vec<_>>()
+                .join("; ");
+            ApiError {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                error: "invalid",
+                message: format!("The request has invalid fields: {summary}."),
+                fields: Some(fields),
+            }
+        }
+        IngestError::Data(error) => {
+            tracing::error!(%error, "ingestion failed");
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "Something went wrong on our side; nothing was half-written, retry with the same idempotency key.",
+            )
+        }
+    }
+}
+
+/// 201 for a new record, 200 for a replayed idempotency key.
+fn created_or_replayed<T: Serialize>(created: bool, body: T) -> Response {
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    (status, Json(body)).into_response()
+}
+
+async fn upsert_customer(
+    _caller: ApiCaller,
+    State(state): State<AppState>,
+    StrictJson(request): StrictJson<CustomerUpsert>,
+) -> Result<Response, ApiError> {
+    let upserted = ingest::upsert_customer(&state.db, request)
+        .await
+        .map_err(ingest_error)?;
+    Ok(created_or_replayed(upserted.created, upserted))
+}
+
+async fn post_message(
+    _caller: ApiCaller,
+    State(state): State<AppState>,
+    StrictJson(request): StrictJson<MessageIn>,
+) -> Result<Response, ApiError> {
+    let ingested =
+        ingest::ingest_message(&state.db, &state.engine.risk, &state.engine.state, request)
+            .await
+            .map_err(ingest_error)?;
+    Ok(created_or_replayed(ingested.created, ingested))
+}
+
+async fn post_event(
+    _caller: ApiCaller,
+    State(state): State<AppState>,
+    StrictJson(request): StrictJson<EventIn>,
+) -> Result<Response, ApiError> {
+    let recorded =
+        ingest::record_event(&state.db, &state.engine.risk, &state.engine.state, request)
+            .await
+            .map_err(ingest_error)?;
+    Ok(created_or_replayed(recorded.created, recorded))
+}
+
+async fn post_csat(
+    _caller: ApiCaller,
+    State(state): State<AppState>,
+    StrictJson(request): StrictJson<CsatIn>,
+) -> Result<Response, ApiError> {
+    let recorded = ingest::record_csat(&state.db, &state.engine.risk, &state.engine.state, request)
+        .await
+        .map_err(ingest_error)?;
+    Ok(created_or_replayed(recorded.created, recorded))
 }
 
 /// A JSON error body: a stable code and a sentence for people.
@@ -22,6 +153,9 @@ pub struct ApiError {
     status: StatusCode,
     pub error: &'static str,
     pub message: String,
+    /// Field → problem, for validation errors.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<BTreeMap<String, String>>,
 }
 
 impl ApiError {
@@ -30,6 +164,7 @@ impl ApiError {
             status,
             error,
             message: message.into(),
+            fields: None,
         }
     }
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use app::auth::rate_limit::AuthRateLimits;
 use app::data::{Db, DbOptions};
-use app::state::{AppState, Security};
+use app::state::{AppState, EngineSettings, Security};
 use app::{shell, App};
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -64,6 +64,10 @@ pub fn app_state(config: &Config, db: Db) -> Result<AppState> {
                 config.sign_in_per_ip_per_minute,
                 config.sign_in_per_account_per_minute,
             ),
+        }),
+        engine: Arc::new(EngineSettings {
+            risk: config.risk.clone(),
+            state: config.emotional_state.clone(),
         }),
     })
 }

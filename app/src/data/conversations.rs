@@ -173,3 +173,146 @@ pub async fn add_reply(
     });
     Ok(Some(id))
 }
+
+/// A message arriving through the API, already scored.
+pub struct IngestMessage<'a> {
+    pub idempotency_key: &'a str,
+    pub customer_id: i64,
+    /// An existing conversation of this customer; `None` opens a new one with `subject`.
+    pub conversation_id: Option<i64>,
+    pub subject: Option<&'a str>,
+    pub channel: &'a str,
+    pub inbound: bool,
+    pub body: &'a str,
+    pub sentiment: Option<f64>,
+    pub analysis_json: Option<String>,
+    pub situation: Option<&'static str>,
+    pub guidance: Option<&'static str>,
+    pub excerpt: &'a str,
+    pub sent_at: DateTime<Utc>,
+}
+
+pub struct StoredMessage {
+    pub message_id: i64,
+    pub conversation_id: i64,
+    pub created: bool,
+}
+
+/// Stores an ingested message exactly once per idempotency key, opening the conversation when
+/// needed, in one transaction. An inbound message reopens the conversation and starts the
+/// waiting clock; an outbound one stops it. `DataError::NotFound` when `conversation_id` is
+/// not one of this customer's conversations.
+pub async fn ingest_message(db: &Db, m: &IngestMessage<'_>) -> Result<StoredMessage, DataError> {
+    const EXISTING: &str = "SELECT id, conversation_id FROM messages WHERE idempotency_key = $1";
+    const OWNED: &str = "SELECT id FROM conversations WHERE id = $1 AND customer_id = $2";
+    const OPEN: &str = "INSERT INTO conversations (customer_id, subject, channel, status, priority, situation, guidance, \
+         waiting_since, last_message_at, last_excerpt, created_at) \
+         VALUES ($1, $2, $3, 'open', 'normal', $4, $5, $6, $7, $8, $7) RETURNING id";
+    const INSERT: &str = "INSERT INTO messages (conversation_id, direction, author_customer_id, body, sentiment, analysis, idempotency_key, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id";
+    const INBOUND: &str = "UPDATE conversations SET status = 'open', resolved_at = NULL, \
+         waiting_since = COALESCE(waiting_since, $2), last_message_at = $2, last_excerpt = $3, \
+         situation = COALESCE($4, situation), guidance = COALESCE($5, guidance) WHERE id = $1";
+    const OUTBOUND: &str = "UPDATE conversations SET status = CASE WHEN status = 'open' THEN 'pending' ELSE status END, \
+         waiting_since = NULL, last_message_at = $2, last_excerpt = $3 WHERE id = $1";
+    on_pool!(db, pool => {
+        let mut tx = pool.begin().await?;
+        if let Some((message_id, conversation_id)) = sqlx::query_as::<_, (i64, i64)>(EXISTING)
+            .bind(m.idempotency_key).fetch_optional(&mut *tx).await?
+        {
+            return Ok(StoredMessage { message_id, conversation_id, created: false });
+        }
+        let waiting_since = m.inbound.then_some(m.sent_at);
+        let conversation_id: i64 = match m.conversation_id {
+            Some(id) => sqlx::query_scalar(OWNED).bind(id).bind(m.customer_id)
+                .fetch_optional(&mut *tx).await?.ok_or(DataError::NotFound)?,
+            None => sqlx::query_scalar(OPEN)
+                .bind(m.customer_id).bind(m.subject.unwrap_or("(no subject)")).bind(m.channel)
+                .bind(m.situation).bind(m.guidance).bind(waiting_since).bind(m.sent_at).bind(m.excerpt)
+                .fetch_one(&mut *tx).await?,
+        };
+        let direction = if m.inbound { "inbound" } else { "outbound" };
+        let author_customer_id = m.inbound.then_some(m.customer_id);
+        let inserted: Option<i64> = sqlx::query_scalar(INSERT)
+            .bind(conversation_id).bind(direction).bind(author_customer_id).bind(m.body)
+            .bind(m.sentiment).bind(m.analysis_json.as_deref()).bind(m.idempotency_key).bind(m.sent_at)
+            .fetch_optional(&mut *tx).await?;
+        let Some(message_id) = inserted else {
+            // A concurrent request with the same key won; report its result, write nothing.
+            drop(tx);
+            let (message_id, conversation_id) = sqlx::query_as::<_, (i64, i64)>(EXISTING)
+                .bind(m.idempotency_key).fetch_one(pool).await?;
+            return Ok(StoredMessage { message_id, conversation_id, created: false });
+        };
+        if m.inbound {
+            sqlx::query(INBOUND).bind(conversation_id).bind(m.sent_at).bind(m.excerpt)
+                .bind(m.situation).bind(m.guidance).execute(&mut *tx).await?;
+        } else {
+            sqlx::query(OUTBOUND).bind(conversation_id).bind(m.sent_at).bind(m.excerpt)
+                .execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(StoredMessage { message_id, conversation_id, created: true })
+    })
+}
+
+/// What the database knows that bears on a conversation's emotional risk.
+pub struct RiskFacts {
+    /// Analyses (JSON) of the latest inbound messages, newest first.
+    pub recent_analyses: Vec<String>,
+    /// Other conversations of the customer opened since the window start.
+    pub earlier_contacts: i64,
+    pub cancellations: i64,
+    pub waiting_since: Option<DateTime<Utc>>,
+    /// The customer's latest CSAT answer within the window.
+    pub last_csat: Option<f64>,
+    /// The customer's latest inbound sentiments (time, extended score), newest first.
+    pub customer_sentiments: Vec<(DateTime<Utc>, f64)>,
+}
+
+pub async fn risk_facts(
+    db: &Db,
+    conversation_id: i64,
+    since: DateTime<Utc>,
+) -> Result<RiskFacts, DataError> {
+    const CONVERSATION: &str = "SELECT customer_id, waiting_since FROM conversations WHERE id = $1";
+    const RECENT: &str =
+        "SELECT analysis FROM messages WHERE conversation_id = $1 AND direction = 'inbound' \
+         AND analysis IS NOT NULL ORDER BY created_at DESC, id DESC LIMIT 5";
+    const EARLIER: &str = "SELECT COUNT(*) FROM conversations WHERE customer_id = $1 AND id <> $2 AND created_at >= $3";
+    const CANCELLATIONS: &str = "SELECT COUNT(*) FROM customer_events WHERE customer_id = $1 AND kind = 'cancellation' AND occurred_at >= $2";
+    const CSAT: &str = "SELECT value FROM customer_events WHERE customer_id = $1 AND kind = 'csat' AND occurred_at >= $2 \
+         ORDER BY occurred_at DESC, id DESC LIMIT 1";
+    const SENTIMENTS: &str = "SELECT m.created_at, m.sentiment FROM messages m JOIN conversations c ON c.id = m.conversation_id \
+         WHERE c.customer_id = $1 AND m.direction = 'inbound' AND m.sentiment IS NOT NULL \
+         ORDER BY m.created_at DESC, m.id DESC LIMIT 20";
+    on_pool!(db, pool => {
+        let (customer_id, waiting_since): (i64, Option<DateTime<Utc>>) = sqlx::query_as(CONVERSATION)
+            .bind(conversation_id).fetch_optional(pool).await?.ok_or(DataError::NotFound)?;
+        let recent_analyses: Vec<String> = sqlx::query_scalar(RECENT).bind(conversation_id).fetch_all(pool).await?;
+        let earlier_contacts: i64 = sqlx::query_scalar(EARLIER).bind(customer_id).bind(conversation_id).bind(since).fetch_one(pool).await?;
+        let cancellations: i64 = sqlx::query_scalar(CANCELLATIONS).bind(customer_id).bind(since).fetch_one(pool).await?;
+        let last_csat: Option<Option<f64>> = sqlx::query_scalar(CSAT).bind(customer_id).bind(since).fetch_optional(pool).await?;
+        let customer_sentiments: Vec<(DateTime<Utc>, f64)> = sqlx::query_as(SENTIMENTS).bind(customer_id).fetch_all(pool).await?;
+        Ok(RiskFacts {
+            recent_analyses,
+            earlier_contacts,
+            cancellations,
+            waiting_since,
+            last_csat: last_csat.flatten(),
+            customer_sentiments,
+        })
+    })
+}
+
+pub async fn store_risk(
+    db: &Db,
+    conversation_id: i64,
+    score: u8,
+    level: &str,
+    factors_json: &str,
+) -> Result<(), DataError> {
+    const SQL: &str = "UPDATE conversations SET risk_score = $2, risk_level = $3, risk_factors = $4 WHERE id = $1";
+    on_pool!(db, pool => sqlx::query(SQL).bind(conversation_id).bind(i64::from(score)).bind(level).bind(factors_json).execute(pool).await.map(|_| ()))?;
+    Ok(())
+}

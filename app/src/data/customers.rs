@@ -78,3 +78,95 @@ pub async fn insert_events(db: &Db, events: &[NewEvent]) -> Result<(), DataError
     });
     Ok(())
 }
+
+/// Creates or updates the customer with this external reference; returns its id and whether
+/// it was created.
+pub async fn upsert_by_ref(
+    db: &Db,
+    external_ref: &str,
+    name: &str,
+    email: Option<&str>,
+    plan: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(i64, bool), DataError> {
+    const UPDATE: &str = "UPDATE customers SET name = $2, email = $3, plan = $4, updated_at = $5 \
+         WHERE external_ref = $1 RETURNING id";
+    const INSERT: &str =
+        "INSERT INTO customers (external_ref, name, email, plan, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (external_ref) DO NOTHING RETURNING id";
+    let outcome = on_pool!(db, pool => {
+        let mut tx = pool.begin().await?;
+        let updated: Option<i64> = sqlx::query_scalar(UPDATE)
+            .bind(external_ref).bind(name).bind(email).bind(plan).bind(now)
+            .fetch_optional(&mut *tx).await?;
+        let outcome = match updated {
+            Some(id) => (id, false),
+            None => {
+                let inserted: Option<i64> = sqlx::query_scalar(INSERT)
+                    .bind(external_ref).bind(name).bind(email).bind(plan).bind(now)
+                    .fetch_optional(&mut *tx).await?;
+                match inserted {
+                    Some(id) => (id, true),
+                    // Another request created it between our two statements.
+                    None => {
+                        let id: i64 = sqlx::query_scalar(UPDATE)
+                            .bind(external_ref).bind(name).bind(email).bind(plan).bind(now)
+                            .fetch_one(&mut *tx).await?;
+                        (id, false)
+                    }
+                }
+            }
+        };
+        tx.commit().await?;
+        outcome
+    });
+    Ok(outcome)
+}
+
+pub async fn id_by_ref(db: &Db, external_ref: &str) -> Result<Option<i64>, DataError> {
+    const SQL: &str = "SELECT id FROM customers WHERE external_ref = $1";
+    Ok(on_pool!(db, pool => sqlx::query_scalar(SQL).bind(external_ref).fetch_optional(pool).await)?)
+}
+
+/// Records a customer event once per idempotency key; returns its id and whether it was new.
+/// `DataError::NotFound` when `conversation_id` is not one of this customer's conversations.
+#[allow(clippy::too_many_arguments)]
+pub async fn record_event(
+    db: &Db,
+    idempotency_key: &str,
+    customer_id: i64,
+    conversation_id: Option<i64>,
+    kind: &'static str,
+    value: Option<f64>,
+    note: Option<&str>,
+    occurred_at: DateTime<Utc>,
+) -> Result<(i64, bool), DataError> {
+    const EXISTING: &str = "SELECT id FROM customer_events WHERE idempotency_key = $1";
+    const OWNED: &str = "SELECT id FROM conversations WHERE id = $1 AND customer_id = $2";
+    const INSERT: &str = "INSERT INTO customer_events (customer_id, conversation_id, kind, value, note, idempotency_key, occurred_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id";
+    on_pool!(db, pool => {
+        let mut tx = pool.begin().await?;
+        if let Some(id) = sqlx::query_scalar::<_, i64>(EXISTING).bind(idempotency_key).fetch_optional(&mut *tx).await? {
+            return Ok((id, false));
+        }
+        if let Some(conversation_id) = conversation_id {
+            let owned: Option<i64> = sqlx::query_scalar(OWNED).bind(conversation_id).bind(customer_id).fetch_optional(&mut *tx).await?;
+            if owned.is_none() {
+                return Err(DataError::NotFound);
+            }
+        }
+        let inserted: Option<i64> = sqlx::query_scalar(INSERT)
+            .bind(customer_id).bind(conversation_id).bind(kind).bind(value).bind(note)
+            .bind(idempotency_key).bind(occurred_at)
+            .fetch_optional(&mut *tx).await?;
+        tx.commit().await?;
+        match inserted {
+            Some(id) => Ok((id, true)),
+            None => {
+                let id: i64 = sqlx::query_scalar(EXISTING).bind(idempotency_key).fetch_one(pool).await?;
+                Ok((id, false))
+            }
+        }
+    })
+}

@@ -2,6 +2,8 @@
 
 pub mod api;
 mod composer;
+#[cfg(feature = "ssr")]
+pub mod ingest;
 pub mod model;
 
 use leptos::prelude::*;

@@ -1,0 +1,490 @@
+//! Ingestion for integrations (the `/api/v1` endpoints): validated requests, scoring by the
+//! emotion engine on the way in, idempotent writes, and the conversation's risk recomputed.
+//! The HTTP layer (`server/src/api_v1.rs`) only authenticates and maps errors.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::data::{conversations, customers, DataError, Db};
+use crate::emotion::risk::{assess, MessageSignals, RiskAssessment, RiskConfig, RiskInputs};
+use crate::emotion::state::{emotional_state, Observation, StateConfig};
+use crate::emotion::{analyze, Analysis};
+
+/// Longest message body accepted, in characters.
+pub const MAX_BODY_CHARS: usize = 20_000;
+const MAX_KEY_CHARS: usize = 200;
+const MAX_NAME_CHARS: usize = 200;
+const MAX_SUBJECT_CHARS: usize = 300;
+const CHANNELS: [&str; 5] = ["email", "chat", "social", "phone", "forum"];
+
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    /// Field → what is wrong with it.
+    #[error("the request has invalid fields")]
+    Invalid(BTreeMap<String, String>),
+    #[error(transparent)]
+    Data(#[from] DataError),
+}
+
+fn invalid(field: &str, message: impl Into<String>) -> IngestError {
+    IngestError::Invalid(BTreeMap::from([(field.to_string(), message.into())]))
+}
+
+/// Collects field problems so a client learns about all of them at once.
+#[derive(Default)]
+struct Problems(BTreeMap<String, String>);
+
+impl Problems {
+    fn text(&mut self, field: &str, value: &str, max_chars: usize) {
+        let chars = value.trim().chars().count();
+        if chars == 0 {
+            self.0.insert(field.into(), "must not be empty".into());
+        } else if chars > max_chars {
+            self.0.insert(
+                field.into(),
+                format!("must be at most {max_chars} characters (got {chars})"),
+            );
+        }
+    }
+
+    fn optional_text(&mut self, field: &str, value: Option<&str>, max_chars: usize) {
+        if let Some(value) = value {
+            self.text(field, value, max_chars);
+        }
+    }
+
+    fn one_of(&mut self, field: &str, value: &str, allowed: &[&str]) {
+        if !allowed.contains(&value) {
+            self.0.insert(
+                field.into(),
+                format!("must be one of: {}", allowed.join(", ")),
+            );
+        }
+    }
+
+    fn not_in_future(&mut self, field: &str, at: Option<DateTime<Utc>>, now: DateTime<Utc>) {
+        if at.is_some_and(|at| at > now + Duration::minutes(5)) {
+            self.0
+                .insert(field.into(), "must not be in the future".into());
+        }
+    }
+
+    fn finish(self) -> Result<(), IngestError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(IngestError::Invalid(self.0))
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerUpsert {
+    /// Your system's id for this customer; the key of the upsert.
+    pub external_ref: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub plan: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+pub struct CustomerUpserted {
+    pub id: i64,
+    pub external_ref: String,
+    /// False when an existing customer was updated.
+    pub created: bool,
+}
+
+pub async fn upsert_customer(
+    db: &Db,
+    request: CustomerUpsert,
+) -> Result<CustomerUpserted, IngestError> {
+    let mut problems = Problems::default();
+    problems.text("external_ref", &request.external_ref, MAX_KEY_CHARS);
+    problems.text("name", &request.name, MAX_NAME_CHARS);
+    if let Some(email) = request.email.as_deref() {
+        if crate::auth::validate::Email::parse(email).is_err() {
+            problems
+                .0
+                .insert("email".into(), "is not an email address".into());
+        }
+    }
+    problems.optional_text("plan", request.plan.as_deref(), 100);
+    problems.finish()?;
+    let email = request.email.as_deref().map(|e| e.trim().to_lowercase());
+    let (id, created) = customers::upsert_by_ref(
+        db,
+        request.external_ref.trim(),
+        request.name.trim(),
+        email.as_deref(),
+        request.plan.as_deref().map(str::trim),
+        Utc::now(),
+    )
+    .await?;
+    Ok(CustomerUpserted {
+        id,
+        external_ref: request.external_ref.trim().to_string(),
+        created,
+    })
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MessageIn {
+    /// A retried request with the same key returns the first result and writes nothing.
+    pub idempotency_key: String,
+    pub customer_ref: String,
+    /// An existing conversation of this customer; without it a new one is opened.
+    pub conversation_id: Option<i64>,
+    /// Required when a new conversation is opened.
+    pub subject: Option<String>,
+    /// email, chat, social, phone or forum (a phone call is sent as its transcript).
+    pub channel: String,
+    /// inbound (from the customer) or outbound (from your team).
+    pub direction: String,
+    pub body: String,
+    /// When the message was written; default: now.
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MessageIngested {
+    pub message_id: i64,
+    pub conversation_id: i64,
+    /// False when this idempotency key was seen before (nothing was written).
+    pub created: bool,
+    /// The engine's reading of an inbound message.
+    pub analysis: Option<Analysis>,
+    pub risk: RiskAssessment,
+}
+
+pub async fn ingest_message(
+    db: &Db,
+    risk: &RiskConfig,
+    state: &StateConfig,
+    request: MessageIn,
+) -> Result<MessageIngested, IngestError> {
+    let now = Utc::now();
+    let mut problems = Problems::default();
+    problems.text("idempotency_key", &request.idempotency_key, MAX_KEY_CHARS);
+    problems.text("customer_ref", &request.customer_ref, MAX_KEY_CHARS);
+    problems.one_of("channel", &request.channel, &CHANNELS);
+    problems.one_of("direction", &request.direction, &["inbound", "outbound"]);
+    problems.text("body", &request.body, MAX_BODY_CHARS);
+    problems.not_in_future("sent_at", request.sent_at, now);
+    match (&request.conversation_id, &request.subject) {
+        (None, None) => {
+            problems.0.insert(
+                "subject".into(),
+                "is required when no conversation_id is given".into(),
+            );
+        }
+        (_, Some(subject)) => problems.text("subject", subject, MAX_SUBJECT_CHARS),
+        _ => {}
+    }
+    problems.finish()?;
+
+    let customer_id = customers::id_by_ref(db, request.customer_ref.trim())
+        .await?
+        .ok_or_else(|| {
+            invalid(
+                "customer_ref",
+                "no customer has this reference; upsert the customer first",
+            )
+        })?;
+    let inbound = request.direction == "inbound";
+    let analysis = inbound.then(|| analyze(request.body.trim()));
+    let body = request.body.trim();
+    let stored = conversations::ingest_message(
+        db,
+        &conversations::IngestMessage {
+            idempotency_key: request.idempotency_key.trim(),
+            customer_id,
+            conversation_id: request.conversation_id,
+            subject: request.subject.as_deref().map(str::trim),
+            channel: &request.channel,
+            inbound,
+            body,
+            sentiment: analysis.as_ref().map(|a| a.extended),
+            analysis_json: analysis
+                .as_ref()
+                .map(|a| serde_json::to_string(a).expect("plain data serializes")),
+            situation: analysis
+                .as_ref()
+                .and_then(|a| a.situation.as_ref().map(|s| s.situation.key())),
+            guidance: analysis.as_ref().map(|a| a.guidance.approach.key()),
+            excerpt: &excerpt(body),
+            sent_at: request.sent_at.unwrap_or(now),
+        },
+    )
+    .await
+    .map_err(|error| match error {
+        DataError::NotFound => invalid(
+            "conversation_id",
+            "this customer has no conversation with this id",
+        ),
+        other => other.into(),
+    })?;
+    let risk = refresh_risk(db, risk, state, stored.conversation_id, now).await?;
+    Ok(MessageIngested {
+        message_id: stored.message_id,
+        conversation_id: stored.conversation_id,
+        created: stored.created,
+        analysis: if stored.created { analysis } else { None },
+        risk,
+    })
+}
+
+/// The first line of a message, shortened for the inbox.
+pub fn excerpt(body: &str) -> String {
+    let flat: String = body.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= 140 {
+        flat
+    } else {
+        let cut: String = flat.chars().take(139).collect();
+        format!("{}…", cut.trim_end())
+    }
+}
+
+/// Recomputes and stores a conversation's emotional risk from what the database knows now.
+pub async fn refresh_risk(
+    db: &Db,
+    config: &RiskConfig,
+    state_config: &StateConfig,
+    conversation_id: i64,
+    now: DateTime<Utc>,
+) -> Result<RiskAssessment, IngestError> {
+    let since = now - Duration::days(config.repeat_window_days);
+    let facts = conversations::risk_facts(db, conversation_id, since).await?;
+    let recent: Vec<MessageSignals> = facts
+        .recent_analyses
+        .iter()
+        .filter_map(|json| serde_json::from_str::<Analysis>(json).ok())
+        .map(|a| MessageSignals::of(&a))
+        .collect();
+    let observations: Vec<Observation> = facts
+        .customer_sentiments
+        .iter()
+        .map(|(at, sentiment)| Observation {
+            at: *at,
+            sentiment: *sentiment,
+        })
+        .collect();
+    let trend = emotional_state(&observations, now, state_config).map(|s| s.trend);
+    let inputs = RiskInputs {
+        recent,
+        earlier_contacts: facts.earlier_contacts as u32,
+        cancellations: facts.cancellations as u32,
+        waiting_minutes: facts
+            .waiting_since
+            .map(|since| (now - since).num_minutes().max(0)),
+        trend: trend.filter(|_| observations.len() >= 3),
+        last_csat: facts.last_csat.map(|c| c.round().clamp(1.0, 5.0) as u8),
+    };
+    let assessment = assess(&inputs, config);
+    conversations::store_risk(
+        db,
+        conversation_id,
+        assessment.score,
+        assessment.level.key(),
+        &serde_json::to_string(&assessment.factors).expect("plain data serializes"),
+    )
+    .await?;
+    Ok(assessment)
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventIn {
+    pub idempotency_key: String,
+    pub customer_ref: String,
+    /// purchase, cancellation or return_visit.
+    pub kind: String,
+    pub conversation_id: Option<i64>,
+    /// For a purchase: its amount.
+    pub value: Option<f64>,
+    pub note: Option<String>,
+    pub occurred_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CsatIn {
+    pub idempotency_key: String,
+    pub customer_ref: String,
+    pub conversation_id: i64,
+    /// 1 (very unhappy) … 5 (very happy).
+    pub score: i64,
+    pub comment: Option<String>,
+    pub answered_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EventRecorded {
+    pub event_id: i64,
+    pub created: bool,
+    /// The risk of the conversation the event belongs to, when it has one.
+    pub risk: Option<RiskAssessment>,
+}
+
+pub async fn record_event(
+    db: &Db,
+    risk: &RiskConfig,
+    state: &StateConfig,
+    request: EventIn,
+) -> Result<EventRecorded, IngestError> {
+    let now = Utc::now();
+    let mut problems = Problems::default();
+    problems.text("idempotency_key", &request.idempotency_key, MAX_KEY_CHARS);
+    problems.text("customer_ref", &request.customer_ref, MAX_KEY_CHARS);
+    problems.one_of(
+        "kind",
+        &request.kind,
+        &["purchase", "cancellation", "return_visit"],
+    );
+    problems.optional_text("note", request.note.as_deref(), 2_000);
+    problems.not_in_future("occurred_at", request.occurred_at, now);
+    if request.value.is_some_and(|v| !v.is_finite() || v < 0.0) {
+        problems
+            .0
+            .insert("value".into(), "must be a non-negative number".into());
+    }
+    problems.finish()?;
+    let kind = match request.kind.as_str() {
+        "purchase" => "purchase",
+        "cancellation" => "cancellation",
+        _ => "return_visit",
+    };
+    save_event(
+        db,
+        risk,
+        state,
+        &request.idempotency_key,
+        &request.customer_ref,
+        request.conversation_id,
+        kind,
+        request.value,
+        request.note.as_deref(),
+        request.occurred_at.unwrap_or(now),
+        now,
+    )
+    .await
+}
+
+pub async fn record_csat(
+    db: &Db,
+    risk: &RiskConfig,
+    state: &StateConfig,
+    request: CsatIn,
+) -> Result<EventRecorded, IngestError> {
+    let now = Utc::now();
+    let mut problems = Problems::default();
+    problems.text("idempotency_key", &request.idempotency_key, MAX_KEY_CHARS);
+    problems.text("customer_ref", &request.customer_ref, MAX_KEY_CHARS);
+    if !(1..=5).contains(&request.score) {
+        problems
+            .0
+            .insert("score".into(), "must be a whole number from 1 to 5".into());
+    }
+    problems.optional_text("comment", request.comment.as_deref(), 2_000);
+    problems.not_in_future("answered_at", request.answered_at, now);
+    problems.finish()?;
+    save_event(
+        db,
+        risk,
+        state,
+        &request.idempotency_key,
+        &request.customer_ref,
+        Some(request.conversation_id),
+        "csat",
+        Some(request.score as f64),
+        request.comment.as_deref(),
+        request.answered_at.unwrap_or(now),
+        now,
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn save_event(
+    db: &Db,
+    risk: &RiskConfig,
+    state: &StateConfig,
+    idempotency_key: &str,
+    customer_ref: &str,
+    conversation_id: Option<i64>,
+    kind: &'static str,
+    value: Option<f64>,
+    note: Option<&str>,
+    occurred_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<EventRecorded, IngestError> {
+    let customer_id = customers::id_by_ref(db, customer_ref.trim())
+        .await?
+        .ok_or_else(|| {
+            invalid(
+                "customer_ref",
+                "no customer has this reference; upsert the customer first",
+            )
+        })?;
+    let (event_id, created) = customers::record_event(
+        db,
+        idempotency_key.trim(),
+        customer_id,
+        conversation_id,
+        kind,
+        value,
+        note.map(str::trim),
+        occurred_at,
+    )
+    .await
+    .map_err(|error| match error {
+        DataError::NotFound => invalid(
+            "conversation_id",
+            "this customer has no conversation with this id",
+        ),
+        other => other.into(),
+    })?;
+    let risk = match conversation_id {
+        Some(id) => Some(refresh_risk(db, risk, state, id, now).await?),
+        None => None,
+    };
+    Ok(EventRecorded {
+        event_id,
+        created,
+        risk,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_are_one_short_line() {
+        assert_eq!(excerpt("Hello\n\n  there"), "Hello there");
+        let long = "word ".repeat(100);
+        let short = excerpt(&long);
+        assert!(short.chars().count() <= 140 && short.ends_with('…'));
+    }
+
+    #[test]
+    fn problems_collect_every_field() {
+        let mut problems = Problems::default();
+        problems.text("body", "  ", 10);
+        problems.text("subject", "x".repeat(11).as_str(), 10);
+        problems.one_of("channel", "fax", &CHANNELS);
+        let Err(IngestError::Invalid(fields)) = problems.finish() else {
+            panic!("expected field errors")
+        };
+        assert_eq!(fields["body"], "must not be empty");
+        assert_eq!(fields["subject"], "must be at most 10 characters (got 11)");
+        assert_eq!(
+            fields["channel"],
+            "must be one of: email, chat, social, phone, forum"
+        );
+    }
+}

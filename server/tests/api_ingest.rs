@@ -1,0 +1,265 @@
+//! The ingestion API on a real server, on SQLite and on Postgres: customers, messages scored
+//! on the way in, events and CSAT, idempotency, validation errors, risk.
+
+mod support;
+
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use support::{TestApp, TestDb};
+
+struct Api {
+    app: TestApp,
+    client: reqwest::Client,
+    token: String,
+}
+
+impl Api {
+    async fn start(database: TestDb) -> Api {
+        let app = TestApp::spawn(database).await;
+        let secret = app.config.resolve_session_secret().unwrap();
+        let token = server::accounts::create_token(&app.database.db, &secret, "crm-sync")
+            .await
+            .unwrap();
+        Api {
+            app,
+            client: reqwest::Client::new(),
+            token,
+        }
+    }
+
+    async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        let response = self
+            .client
+            .post(self.app.url(&format!("/api/v1{path}")))
+            .bearer_auth(&self.token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+}
+
+async fn ingestion_flow(database: TestDb) {
+    let api = Api::start(database).await;
+
+    let (status, customer) = api
+        .post(
+            "/customers",
+            json!({"external_ref": "c-42", "name": "Dana Diaz", "email": "Dana@Example.com"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{customer}");
+    assert_eq!(customer["created"], true);
+    let (status, again) = api
+        .post(
+            "/customers",
+            json!({"external_ref": "c-42", "name": "Dana D. Diaz", "plan": "pro"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(again["id"], customer["id"]);
+
+    let angry = json!({
+        "idempotency_key": "msg-1",
+        "customer_ref": "c-42",
+        "subject": "Charged twice",
+        "channel": "email",
+        "direction": "inbound",
+        "body": "You charged my card twice! This is the third time I'm asking. Fix it or I cancel my subscription."
+    });
+    let (status, first) = api.post("/messages", angry.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    assert_eq!(first["created"], true);
+    assert_eq!(first["analysis"]["situation"]["situation"], "billing");
+    assert_eq!(first["analysis"]["guidance"]["approach"], "resolve_first");
+    let intents: Vec<&str> = first["analysis"]["intents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["intent"].as_str().unwrap())
+        .collect();
+    assert!(
+        intents.contains(&"churn") && intents.contains(&"repeat_contact"),
+        "{intents:?}"
+    );
+    let score = first["risk"]["score"].as_u64().unwrap();
+    assert!(
+        score >= 30,
+        "a churn threat after repeat contact is at least medium risk: {}",
+        first["risk"]
+    );
+    assert_ne!(first["risk"]["level"], "low");
+    let factors: Vec<&str> = first["risk"]["factors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["key"].as_str().unwrap())
+        .collect();
+    assert!(factors.contains(&"churn_intent"), "{factors:?}");
+
+    // A retry with the same key writes nothing and answers with the same ids.
+    let (status, replay) = api.post("/messages", angry).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(replay["created"], false);
+    assert_eq!(replay["message_id"], first["message_id"]);
+    let conversation_id = first["conversation_id"].as_i64().unwrap();
+    let stored: i64 = app::data::conversations::page(&api.app.database.db, conversation_id)
+        .await
+        .unwrap()
+        .unwrap()
+        .messages
+        .len() as i64;
+    assert_eq!(stored, 1, "the retried message was not stored twice");
+
+    // An outbound reply into the same conversation stops the waiting clock.
+    let (status, reply) = api
+        .post(
+            "/messages",
+            json!({"idempotency_key": "msg-2", "customer_ref": "c-42", "conversation_id": conversation_id,
+                   "channel": "email", "direction": "outbound", "body": "I'm sorry, the duplicate is refunded."}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{reply}");
+    assert!(reply["analysis"].is_null());
+
+    // A bad CSAT raises the risk; an event with its own key is idempotent too.
+    let (status, csat) = api
+        .post("/csat", json!({"idempotency_key": "csat-1", "customer_ref": "c-42", "conversation_id": conversation_id, "score": 1}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{csat}");
+    let csat_factors = csat["risk"]["factors"].as_array().unwrap();
+    assert!(
+        csat_factors.iter().any(|f| f["key"] == "bad_csat"),
+        "{csat}"
+    );
+    let (status, _) = api
+        .post("/csat", json!({"idempotency_key": "csat-1", "customer_ref": "c-42", "conversation_id": conversation_id, "score": 1}))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, event) = api
+        .post("/events", json!({"idempotency_key": "ev-1", "customer_ref": "c-42", "kind": "purchase", "value": 49.5}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{event}");
+    assert!(event["risk"].is_null());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ingestion_on_sqlite() {
+    ingestion_flow(TestDb::sqlite().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ingestion_on_postgres() {
+    if let Some(database) = TestDb::postgres().await {
+        ingestion_flow(database).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_requests_get_field_by_field_errors() {
+    let api = Api::start(TestDb::sqlite().await).await;
+    let (status, body) = api
+        .post(
+            "/messages",
+            json!({"idempotency_key": "", "customer_ref": "nobody", "channel": "fax", "direction": "sideways", "body": " "}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"], "invalid");
+    assert_eq!(
+        body["fields"]["channel"],
+        "must be one of: email, chat, social, phone, forum"
+    );
+    assert_eq!(body["fields"]["body"], "must not be empty");
+    assert_eq!(body["fields"]["idempotency_key"], "must not be empty");
+    assert_eq!(
+        body["fields"]["subject"],
+        "is required when no conversation_id is given"
+    );
+    assert!(body["message"]
+        .as_str()
+        .unwrap()
+        .contains("channel must be one of"));
+
+    let (status, body) = api
+        .post(
+            "/customers",
+            json!({"external_ref": "x", "name": "X", "shoe_size": 44}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("unknown field `shoe_size`"),
+        "{body}"
+    );
+
+    let (status, body) = api
+        .post(
+            "/messages",
+            json!({"idempotency_key": "k", "customer_ref": "nobody", "subject": "s", "channel": "chat", "direction": "inbound", "body": "hi"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        body["fields"]["customer_ref"],
+        "no customer has this reference; upsert the customer first"
+    );
+
+    let (status, body) = api
+        .post("/csat", json!({"idempotency_key": "k", "customer_ref": "nobody", "conversation_id": 1, "score": 9}))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        body["fields"]["score"],
+        "must be a whole number from 1 to 5"
+    );
+
+    let huge = "a".repeat(200 * 1024);
+    let (status, body) = api
+        .post(
+            "/messages",
+            json!({"idempotency_key": "k2", "customer_ref": "nobody", "subject": "s", "channel": "chat", "direction": "inbound", "body": huge}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+
+    let anonymous = api
+        .client
+        .post(api.app.url("/api/v1/messages"))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_conversation_of_another_customer_is_refused() {
+    let api = Api::start(TestDb::sqlite().await).await;
+    for reference in ["a", "b"] {
+        api.post(
+            "/customers",
+            json!({"external_ref": reference, "name": reference}),
+        )
+        .await;
+    }
+    let (_, first) = api
+        .post("/messages", json!({"idempotency_key": "m1", "customer_ref": "a", "subject": "Hi", "channel": "chat", "direction": "inbound", "body": "Hello"}))
+        .await;
+    let (status, body) = api
+        .post(
+            "/messages",
+            json!({"idempotency_key": "m2", "customer_ref": "b", "conversation_id": first["conversation_id"], "channel": "chat", "direction": "inbound", "body": "Sneaky"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        body["fields"]["conversation_id"],
+        "this customer has no conversation with this id"
+    );
+}
