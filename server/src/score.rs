@@ -105,6 +105,11 @@ fn read_line(input: &mut impl BufRead, buffer: &mut Vec<u8>) -> io::Result<Optio
     }))
 }
 
+/// The reference prints `pos`, `neu` and `neg` with 3 decimals and `compound` with 4.
+fn round3(value: f64) -> f64 {
+    (value * 1_000.0).round() / 1_000.0
+}
+
 fn round4(value: f64) -> f64 {
     (value * 10_000.0).round() / 10_000.0
 }
@@ -116,9 +121,9 @@ fn to_json(number: u64, text: &str, analysis: &Analysis) -> String {
     let scored = Scored {
         line: number,
         compound: round4(analysis.polarity.compound),
-        pos: round4(analysis.polarity.pos),
-        neu: round4(analysis.polarity.neu),
-        neg: round4(analysis.polarity.neg),
+        pos: round3(analysis.polarity.pos),
+        neu: round3(analysis.polarity.neu),
+        neg: round3(analysis.polarity.neg),
         extended: round4(analysis.extended),
         emotions: analysis
             .emotions
