@@ -158,6 +158,8 @@ async fn run(command: Command, config: &Config) -> Result<()> {
                 threads,
                 posts_per_thread,
                 seed,
+                risk: config.risk.clone(),
+                emotional_state: config.emotional_state.clone(),
                 ..SeedOptions::default()
             };
             let started = std::time::Instant::now();

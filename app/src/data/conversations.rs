@@ -5,7 +5,9 @@ use sqlx::QueryBuilder;
 
 use super::customers::BATCH_ROWS;
 use super::{on_pool, DataError, Db};
-use crate::workspace::model::{ConversationPage, InboxCounts, InboxRow, MessageView};
+use crate::workspace::model::{
+    ConversationPage, FilterCounts, InboxCounts, InboxFilter, InboxRow, MessageView,
+};
 
 pub struct NewConversation {
     pub customer_id: i64,
@@ -18,6 +20,12 @@ pub struct NewConversation {
     pub last_message_at: DateTime<Utc>,
     pub created_at: DateTime<Utc>,
     pub resolved_at: Option<DateTime<Utc>>,
+    pub risk_score: i64,
+    pub risk_level: &'static str,
+    /// JSON list of risk factors.
+    pub risk_factors: Option<String>,
+    pub guidance: Option<&'static str>,
+    pub last_excerpt: Option<String>,
 }
 
 pub struct NewMessage {
@@ -27,6 +35,10 @@ pub struct NewMessage {
     pub author_customer_id: Option<i64>,
     pub body: String,
     pub created_at: DateTime<Utc>,
+    /// Extended sentiment of an inbound message.
+    pub sentiment: Option<f64>,
+    /// The engine's analysis (JSON) of an inbound message.
+    pub analysis: Option<String>,
 }
 
 pub async fn insert_many(
@@ -39,7 +51,7 @@ pub async fn insert_many(
         for chunk in conversations.chunks(BATCH_ROWS) {
             let mut builder = QueryBuilder::new(
                 "INSERT INTO conversations (customer_id, subject, channel, status, priority, situation, \
-                 waiting_since, last_message_at, created_at, resolved_at) ",
+                 waiting_since, last_message_at, created_at, resolved_at, risk_score, risk_level, risk_factors, guidance, last_excerpt) ",
             );
             builder.push_values(chunk, |mut row, c| {
                 row.push_bind(c.customer_id)
@@ -51,7 +63,12 @@ pub async fn insert_many(
                     .push_bind(c.waiting_since)
                     .push_bind(c.last_message_at)
                     .push_bind(c.created_at)
-                    .push_bind(c.resolved_at);
+                    .push_bind(c.resolved_at)
+                    .push_bind(c.risk_score)
+                    .push_bind(c.risk_level)
+                    .push_bind(c.risk_factors.as_deref())
+                    .push_bind(c.guidance)
+                    .push_bind(c.last_excerpt.as_deref());
             });
             builder.push(" RETURNING id");
             let chunk_ids: Vec<i64> = builder.build_query_scalar().fetch_all(&mut *tx).await?;
@@ -67,7 +84,7 @@ pub async fn insert_messages(db: &Db, messages: &[NewMessage]) -> Result<(), Dat
         let mut tx = pool.begin().await?;
         for chunk in messages.chunks(BATCH_ROWS) {
             let mut builder = QueryBuilder::new(
-                "INSERT INTO messages (conversation_id, direction, author_user_id, author_customer_id, body, created_at) ",
+                "INSERT INTO messages (conversation_id, direction, author_user_id, author_customer_id, body, created_at, sentiment, analysis) ",
             );
             builder.push_values(chunk, |mut row, m| {
                 row.push_bind(m.conversation_id)
@@ -75,7 +92,9 @@ pub async fn insert_messages(db: &Db, messages: &[NewMessage]) -> Result<(), Dat
                     .push_bind(m.author_user_id)
                     .push_bind(m.author_customer_id)
                     .push_bind(m.body.as_str())
-                    .push_bind(m.created_at);
+                    .push_bind(m.created_at)
+                    .push_bind(m.sentiment)
+                    .push_bind(m.analysis.as_deref());
             });
             builder.build().execute(&mut *tx).await?;
         }
@@ -85,19 +104,134 @@ pub async fn insert_messages(db: &Db, messages: &[NewMessage]) -> Result<(), Dat
 }
 
 const INBOX_COLUMNS: &str = "c.id, cu.name AS customer_name, c.subject, c.channel, c.status, c.priority, \
-     c.risk_score, c.situation, u.display_name AS assignee_name, c.waiting_since, c.last_message_at \
+     c.risk_score, c.risk_level, c.risk_factors, c.situation, c.guidance, c.last_excerpt, \
+     u.display_name AS assignee_name, c.waiting_since, c.last_message_at \
      FROM conversations c JOIN customers cu ON cu.id = c.customer_id LEFT JOIN users u ON u.id = c.assignee_id";
 
-/// Open and pending conversations, riskiest first, then longest waiting (conversations not
-/// waiting for us last; spelled out because SQLite and Postgres sort NULLs differently).
-pub async fn inbox(db: &Db, limit: i64, offset: i64) -> Result<Vec<InboxRow>, DataError> {
+/// A bind parameter of a query assembled at run time.
+enum Param {
+    Text(String),
+    Int(i64),
+}
+
+/// `WHERE …` for the inbox filter, with `$n` placeholders numbered from 1, and its parameters.
+/// Values are validated by the caller; here they are only ever bound, never spliced.
+fn inbox_where(filter: &InboxFilter, viewer_id: i64) -> (String, Vec<Param>) {
+    let mut clauses = Vec::new();
+    let mut params = Vec::new();
+    let bind = |params: &mut Vec<Param>, value: Param| {
+        params.push(value);
+        format!("${}", params.len())
+    };
+    if filter.status.is_empty() {
+        clauses.push("c.status IN ('open', 'pending')".to_string());
+    } else {
+        let p = bind(&mut params, Param::Text(filter.status.clone()));
+        clauses.push(format!("c.status = {p}"));
+    }
+    for (column, value) in [
+        ("c.channel", &filter.channel),
+        ("c.risk_level", &filter.risk),
+        ("c.situation", &filter.situation),
+    ] {
+        if !value.is_empty() {
+            let p = bind(&mut params, Param::Text(value.clone()));
+            clauses.push(format!("{column} = {p}"));
+        }
+    }
+    match filter.assignee.as_str() {
+        "mine" => {
+            let p = bind(&mut params, Param::Int(viewer_id));
+            clauses.push(format!("c.assignee_id = {p}"));
+        }
+        "unassigned" => clauses.push("c.assignee_id IS NULL".to_string()),
+        _ => {}
+    }
+    let q = filter.q.trim();
+    if !q.is_empty() {
+        let escaped = q
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let p = bind(&mut params, Param::Text(format!("%{escaped}%")));
+        clauses.push(format!(
+            "(LOWER(c.subject) LIKE {p} ESCAPE '\\' OR LOWER(COALESCE(c.last_excerpt, '')) LIKE {p} ESCAPE '\\' OR LOWER(cu.name) LIKE {p} ESCAPE '\\')"
+        ));
+    }
+    (format!("WHERE {}", clauses.join(" AND ")), params)
+}
+
+macro_rules! bind_params {
+    ($query:expr, $params:expr) => {{
+        let mut query = $query;
+        for param in $params {
+            query = match param {
+                Param::Text(text) => query.bind(text.clone()),
+                Param::Int(number) => query.bind(*number),
+            };
+        }
+        query
+    }};
+}
+
+/// Active conversations matching `filter`, riskiest first, then longest waiting
+/// (conversations not waiting for us last; spelled out because SQLite and Postgres sort
+/// NULLs differently).
+pub async fn inbox(
+    db: &Db,
+    filter: &InboxFilter,
+    viewer_id: i64,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<InboxRow>, DataError> {
+    let (where_sql, mut params) = inbox_where(filter, viewer_id);
+    let limit_at = params.len() + 1;
+    params.push(Param::Int(limit));
+    params.push(Param::Int(offset));
     let sql = format!(
-        "SELECT {INBOX_COLUMNS} WHERE c.status IN ('open', 'pending') \
-         ORDER BY c.risk_score DESC, c.waiting_since IS NULL, c.waiting_since ASC, c.id ASC LIMIT $1 OFFSET $2"
+        "SELECT {INBOX_COLUMNS} {where_sql} \
+         ORDER BY c.risk_score DESC, c.waiting_since IS NULL, c.waiting_since ASC, c.id ASC LIMIT ${limit_at} OFFSET ${}",
+        limit_at + 1
     );
     Ok(
-        on_pool!(db, pool => sqlx::query_as::<_, InboxRow>(&sql).bind(limit).bind(offset).fetch_all(pool).await)?,
+        on_pool!(db, pool => bind_params!(sqlx::query_as::<_, InboxRow>(&sql), &params).fetch_all(pool).await)?,
     )
+}
+
+/// How many conversations match `filter`.
+pub async fn inbox_matching(
+    db: &Db,
+    filter: &InboxFilter,
+    viewer_id: i64,
+) -> Result<i64, DataError> {
+    let (where_sql, params) = inbox_where(filter, viewer_id);
+    let sql = format!(
+        "SELECT COUNT(*) FROM conversations c JOIN customers cu ON cu.id = c.customer_id {where_sql}"
+    );
+    Ok(
+        on_pool!(db, pool => bind_params!(sqlx::query_scalar::<_, i64>(&sql), &params).fetch_one(pool).await)?,
+    )
+}
+
+/// Active conversations per risk level, channel and situation.
+pub async fn filter_counts(db: &Db) -> Result<FilterCounts, DataError> {
+    const SQL: &str = "SELECT 'risk' AS kind, risk_level AS value, COUNT(*) AS n FROM conversations \
+         WHERE status IN ('open', 'pending') GROUP BY risk_level \
+         UNION ALL SELECT 'channel', channel, COUNT(*) FROM conversations WHERE status IN ('open', 'pending') GROUP BY channel \
+         UNION ALL SELECT 'situation', COALESCE(situation, ''), COUNT(*) FROM conversations \
+         WHERE status IN ('open', 'pending') GROUP BY situation";
+    let rows: Vec<(String, String, i64)> =
+        on_pool!(db, pool => sqlx::query_as(SQL).fetch_all(pool).await)?;
+    let mut counts = FilterCounts::default();
+    for (kind, value, n) in rows {
+        match kind.as_str() {
+            "risk" => counts.by_risk.push((value, n)),
+            "channel" => counts.by_channel.push((value, n)),
+            _ => counts.by_situation.push((value, n)),
+        }
+    }
+    Ok(counts)
 }
 
 pub async fn inbox_counts(db: &Db, agent_id: i64) -> Result<InboxCounts, DataError> {

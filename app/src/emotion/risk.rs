@@ -170,7 +170,7 @@ impl MessageSignals {
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct RiskInputs {
-    /// The customer's latest inbound messages.
+    /// The customer's latest inbound messages, newest first.
     pub recent: Vec<MessageSignals>,
     /// Other conversations of this customer within the repeat window.
     pub earlier_contacts: u32,
@@ -203,15 +203,36 @@ pub struct RiskAssessment {
 
 pub fn assess(inputs: &RiskInputs, config: &RiskConfig) -> RiskAssessment {
     let mut factors: Vec<(&str, String, f64)> = Vec::new();
-    let most_negative = inputs.recent.iter().map(|m| m.extended).fold(0.0, f64::min);
+    // Each older message counts half as much as the one after it: a thank-you after an angry
+    // message lowers the risk.
+    let recency = |index: usize| 0.5_f64.powi(index as i32);
+    let (worst_index, most_negative) = inputs
+        .recent
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (i, m.extended * recency(i)))
+        .fold(
+            (0, 0.0),
+            |best, item| if item.1 < best.1 { item } else { best },
+        );
     if most_negative < -0.05 {
+        let raw = inputs.recent[worst_index].extended;
         factors.push((
             "negativity",
-            format!("Negative messages (down to {most_negative:.2})"),
+            if worst_index == 0 {
+                format!("Latest message negative ({raw:.2})")
+            } else {
+                format!("Earlier message negative ({raw:.2})")
+            },
             config.negativity_points * -most_negative,
         ));
     }
-    let anger = inputs.recent.iter().map(|m| m.anger).fold(0.0, f64::max);
+    let anger = inputs
+        .recent
+        .iter()
+        .enumerate()
+        .map(|(i, m)| m.anger * recency(i))
+        .fold(0.0, f64::max);
     if anger > 0.0 {
         factors.push((
             "anger",
@@ -367,6 +388,35 @@ mod tests {
                 .label,
             "Waiting 1 d"
         );
+    }
+
+    #[test]
+    fn a_thank_you_after_an_angry_message_lowers_the_risk() {
+        let angry = MessageSignals::of(&analyze("This is unacceptable, I'm furious."));
+        let thanks = MessageSignals::of(&analyze("Thank you, that fixed it!"));
+        let config = RiskConfig::default();
+        let still_angry = assess(
+            &RiskInputs {
+                recent: vec![angry],
+                ..Default::default()
+            },
+            &config,
+        );
+        let calmed = assess(
+            &RiskInputs {
+                recent: vec![thanks, angry],
+                ..Default::default()
+            },
+            &config,
+        );
+        assert!(
+            calmed.score < still_angry.score,
+            "{calmed:?} vs {still_angry:?}"
+        );
+        assert!(calmed
+            .factors
+            .iter()
+            .any(|f| f.label.starts_with("Earlier message negative")));
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub fn page_query() -> impl Fn() -> i64 + Clone + Send + Sync + 'static {
     }
 }
 
-/// Previous/next links with stable URLs (`{base}?page=N`).
+/// Previous/next links with stable URLs (`{base}?page=N`, or `&page=N` when `base` has a query).
 #[component]
 pub fn Pager(
     base: String,
@@ -37,8 +37,9 @@ pub fn Pager(
     previous_label: &'static str,
     next_label: &'static str,
 ) -> impl IntoView {
-    let previous = (page > 1).then(|| format!("{base}?page={}", page - 1));
-    let next = has_more.then(|| format!("{base}?page={}", page + 1));
+    let join = if base.contains('?') { '&' } else { '?' };
+    let previous = (page > 1).then(|| format!("{base}{join}page={}", page - 1));
+    let next = has_more.then(|| format!("{base}{join}page={}", page + 1));
     view! {
         <nav class="pager" aria-label="Pages">
             {previous.map(|href| view! { <a href=href rel="prev">{previous_label}</a> })}

@@ -2,6 +2,8 @@
 
 pub mod api;
 mod composer;
+mod inbox;
+pub use inbox::InboxPage;
 #[cfg(feature = "ssr")]
 pub mod ingest;
 pub mod model;
@@ -10,66 +12,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
 
-use crate::shell::format::{duration_between, when};
+use crate::shell::format::when;
 use crate::shell::notice::loaded;
-use crate::shell::paging::{id_param, page_query, Pager};
+use crate::shell::paging::id_param;
 use composer::ReplyComposer;
-
-#[component]
-pub fn InboxPage() -> impl IntoView {
-    let page = page_query();
-    let inbox = Resource::new(page, api::inbox);
-    view! {
-        <Title text="Inbox"/>
-        <section class="workspace">
-            {loaded(inbox, move |inbox| {
-                            let now = inbox.now;
-                            view! {
-                                <header class="workspace__header">
-                                    <h1>"Inbox"</h1>
-                                    <ul class="counts" aria-label="Conversation counts">
-                                        <li>"Open "<strong>{inbox.counts.open}</strong></li>
-                                        <li>"Pending "<strong>{inbox.counts.pending}</strong></li>
-                                        <li>"Unassigned "<strong>{inbox.counts.unassigned}</strong></li>
-                                        <li>"Mine "<strong>{inbox.counts.mine}</strong></li>
-                                    </ul>
-                                </header>
-                                {if inbox.rows.is_empty() {
-                                    view! { <p class="empty">"No open conversations. Inbox zero!"</p> }.into_any()
-                                } else {
-                                    view! {
-                                        <table class="inbox">
-                                            <thead>
-                                                <tr>
-                                                    <th scope="col">"Customer"</th>
-                                                    <th scope="col">"Subject"</th>
-                                                    <th scope="col">"Channel"</th>
-                                                    <th scope="col">"Priority"</th>
-                                                    <th scope="col">"Waiting"</th>
-                                                    <th scope="col">"Assignee"</th>
-                                                </tr>
-                                            </thead>
-                                            <tbody>
-                                                {inbox.rows.into_iter().map(|row| view! {
-                                                    <tr>
-                                                        <td>{row.customer_name}</td>
-                                                        <td><a href=format!("/workspace/c/{}", row.id)>{row.subject}</a></td>
-                                                        <td>{row.channel}</td>
-                                                        <td><span class=format!("priority priority--{}", row.priority)>{row.priority.clone()}</span></td>
-                                                        <td>{row.waiting_since.map(|since| duration_between(since, now)).unwrap_or_else(|| "—".into())}</td>
-                                                        <td>{row.assignee_name.unwrap_or_else(|| "Unassigned".into())}</td>
-                                                    </tr>
-                                                }).collect_view()}
-                                            </tbody>
-                                        </table>
-                                    }.into_any()
-                                }}
-                                <Pager base="/workspace".to_string() page=inbox.page has_more=inbox.has_more previous_label="← Previous" next_label="Next →"/>
-                            }.into_any()
-                        })}
-        </section>
-    }
-}
 
 #[component]
 pub fn ConversationPage() -> impl IntoView {

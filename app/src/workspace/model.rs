@@ -16,10 +16,87 @@ pub struct InboxRow {
     pub status: String,
     pub priority: String,
     pub risk_score: i64,
+    pub risk_level: String,
+    /// JSON list of risk factors, largest first (see `emotion::risk::RiskFactor`).
+    pub risk_factors: Option<String>,
     pub situation: Option<String>,
+    pub guidance: Option<String>,
+    pub last_excerpt: Option<String>,
     pub assignee_name: Option<String>,
     pub waiting_since: Option<DateTime<Utc>>,
     pub last_message_at: DateTime<Utc>,
+}
+
+impl InboxRow {
+    /// The labels of the largest risk factors, for the badge.
+    pub fn top_reasons(&self, count: usize) -> Vec<String> {
+        self.risk_factors
+            .as_deref()
+            .and_then(|json| {
+                serde_json::from_str::<Vec<crate::emotion::risk::RiskFactor>>(json).ok()
+            })
+            .unwrap_or_default()
+            .into_iter()
+            .take(count)
+            .map(|f| f.label)
+            .collect()
+    }
+}
+
+/// The inbox filters, as they appear in the URL (`/workspace?risk=high&assignee=mine`).
+/// Empty means "any".
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxFilter {
+    pub status: String,
+    pub channel: String,
+    pub risk: String,
+    pub situation: String,
+    /// "mine" or "unassigned".
+    pub assignee: String,
+    /// Text in the subject, the last message or the customer's name.
+    pub q: String,
+}
+
+impl InboxFilter {
+    pub const STATUSES: [&'static str; 2] = ["open", "pending"];
+    pub const CHANNELS: [&'static str; 5] = ["email", "chat", "social", "phone", "forum"];
+    pub const RISKS: [&'static str; 4] = ["critical", "high", "medium", "low"];
+    pub const ASSIGNEES: [&'static str; 2] = ["mine", "unassigned"];
+
+    /// The query string for these filters (without `page`), starting with `?` when not empty.
+    pub fn query_string(&self) -> String {
+        let pairs: Vec<String> = [
+            ("status", &self.status),
+            ("channel", &self.channel),
+            ("risk", &self.risk),
+            ("situation", &self.situation),
+            ("assignee", &self.assignee),
+            ("q", &self.q),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", crate::shell::notice::encode_component(v)))
+        .collect();
+        if pairs.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", pairs.join("&"))
+        }
+    }
+}
+
+/// How many active conversations each filter value has.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FilterCounts {
+    pub by_risk: Vec<(String, i64)>,
+    pub by_channel: Vec<(String, i64)>,
+    pub by_situation: Vec<(String, i64)>,
+}
+
+impl FilterCounts {
+    pub fn count(list: &[(String, i64)], key: &str) -> i64 {
+        list.iter().find(|(k, _)| k == key).map_or(0, |(_, n)| *n)
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -37,6 +114,10 @@ pub struct InboxPage {
     /// so that server rendering and hydration show the same text.
     pub now: DateTime<Utc>,
     pub counts: InboxCounts,
+    pub filter_counts: FilterCounts,
+    pub filter: InboxFilter,
+    /// Conversations matching the filter (all pages).
+    pub matching: i64,
     pub rows: Vec<InboxRow>,
     pub page: i64,
     pub has_more: bool,

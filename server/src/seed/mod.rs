@@ -16,6 +16,9 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+mod scoring;
+
+use scoring::{analyze_script, score_conversation, CustomerHistory};
 use text::{
     Situation, FIRST_NAMES, FORUM_CATEGORIES, FORUM_THREADS, LAST_NAMES, PLANS, SITUATIONS,
 };
@@ -29,6 +32,8 @@ pub struct SeedOptions {
     pub posts_per_thread: u32,
     pub seed: u64,
     pub demo_password: String,
+    pub risk: app::emotion::risk::RiskConfig,
+    pub emotional_state: app::emotion::state::StateConfig,
 }
 
 impl Default for SeedOptions {
@@ -41,6 +46,8 @@ impl Default for SeedOptions {
             posts_per_thread: 5,
             seed: 42,
             demo_password: DEMO_PASSWORD.to_string(),
+            risk: Default::default(),
+            emotional_state: Default::default(),
         }
     }
 }
@@ -245,6 +252,7 @@ async fn seed_round(
                 started,
                 now,
             );
+            let analyses = analyze_script(&script);
             let started = script.first().map(|m| m.2).unwrap_or(started);
             let last_at = script.last().map(|m| m.2).unwrap_or(started);
             let customer_waiting = script.last().map(|m| m.0 == "inbound").unwrap_or(true);
@@ -264,6 +272,12 @@ async fn seed_round(
                 last_message_at: last_at,
                 created_at: started,
                 resolved_at: resolved.then_some(last_at),
+                // Filled in below, once the customer's whole history is known.
+                risk_score: 0,
+                risk_level: "low",
+                risk_factors: None,
+                guidance: None,
+                last_excerpt: None,
             });
             if resolved && rng.gen_bool(0.6) {
                 events.push((
@@ -274,7 +288,7 @@ async fn seed_round(
                     last_at,
                 ));
             }
-            scripts.push((customer_id, agent_id, script));
+            scripts.push((customer_id, agent_id, script, analyses));
         }
         for _ in 0..rng.gen_range(0..3) {
             events.push((
@@ -295,24 +309,31 @@ async fn seed_round(
             ));
         }
     }
+    score_round(&mut new_conversations, &scripts, &events, now, options);
     let conversation_ids = conversations::insert_many(db, &new_conversations).await?;
     report.conversations += conversation_ids.len() as u64;
 
     let messages: Vec<NewMessage> = scripts
         .into_iter()
         .zip(&conversation_ids)
-        .flat_map(|((customer_id, agent_id, script), &conversation_id)| {
-            script
-                .into_iter()
-                .map(move |(direction, body, created_at)| NewMessage {
-                    conversation_id,
-                    direction,
-                    author_user_id: (direction != "inbound").then_some(agent_id),
-                    author_customer_id: (direction == "inbound").then_some(customer_id),
-                    body,
-                    created_at,
-                })
-        })
+        .flat_map(
+            |((customer_id, agent_id, script, analyses), &conversation_id)| {
+                script.into_iter().zip(analyses).map(
+                    move |((direction, body, created_at), analysis)| NewMessage {
+                        conversation_id,
+                        direction,
+                        author_user_id: (direction != "inbound").then_some(agent_id),
+                        author_customer_id: (direction == "inbound").then_some(customer_id),
+                        body,
+                        created_at,
+                        sentiment: analysis.as_ref().map(|a| a.extended),
+                        analysis: analysis
+                            .as_ref()
+                            .map(|a| serde_json::to_string(a).expect("plain data serializes")),
+                    },
+                )
+            },
+        )
         .collect();
     conversations::insert_messages(db, &messages).await?;
     report.messages += messages.len() as u64;
@@ -333,6 +354,85 @@ async fn seed_round(
     customers::insert_events(db, &events).await?;
     report.events += events.len() as u64;
     Ok(())
+}
+
+type Script = (
+    i64,
+    i64,
+    Vec<scoring::ScriptLine>,
+    Vec<Option<app::emotion::Analysis>>,
+);
+type SeedEvent = (i64, usize, &'static str, Option<f64>, DateTime<Utc>);
+
+/// Scores every open conversation of the round with the engine and the customer's history.
+fn score_round(
+    conversations: &mut [NewConversation],
+    scripts: &[Script],
+    events: &[SeedEvent],
+    now: DateTime<Utc>,
+    options: &SeedOptions,
+) {
+    let mut start = 0;
+    while start < conversations.len() {
+        let customer_id = conversations[start].customer_id;
+        let end = start
+            + conversations[start..]
+                .iter()
+                .take_while(|c| c.customer_id == customer_id)
+                .count();
+        let starts: Vec<DateTime<Utc>> = conversations[start..end]
+            .iter()
+            .map(|c| c.created_at)
+            .collect();
+        let of_customer = || events.iter().filter(|e| e.0 == customer_id);
+        let cancellations: Vec<DateTime<Utc>> = of_customer()
+            .filter(|e| e.2 == "cancellation")
+            .map(|e| e.4)
+            .collect();
+        let csat: Vec<(DateTime<Utc>, f64)> = of_customer()
+            .filter(|e| e.2 == "csat")
+            .filter_map(|e| e.3.map(|v| (e.4, v)))
+            .collect();
+        let sentiments: Vec<(DateTime<Utc>, f64)> = scripts[start..end]
+            .iter()
+            .flat_map(|(_, _, script, analyses)| {
+                script
+                    .iter()
+                    .zip(analyses)
+                    .filter_map(|(line, a)| a.as_ref().map(|a| (line.2, a.extended)))
+            })
+            .collect();
+        let history = CustomerHistory {
+            conversation_starts: &starts,
+            cancellations: &cancellations,
+            csat: &csat,
+            sentiments: &sentiments,
+        };
+        for index in start..end {
+            let (_, _, script, analyses) = &scripts[index];
+            let conversation = &mut conversations[index];
+            let score = score_conversation(
+                script,
+                analyses,
+                conversation.created_at,
+                conversation.waiting_since,
+                &history,
+                now,
+                &options.risk,
+                &options.emotional_state,
+            );
+            conversation.guidance = score.guidance;
+            conversation.last_excerpt = score.excerpt;
+            if matches!(conversation.status, "open" | "pending") {
+                conversation.risk_score = i64::from(score.risk.score);
+                conversation.risk_level = score.risk.level.key();
+                conversation.risk_factors = Some(
+                    serde_json::to_string(&score.risk.factors).expect("plain data serializes"),
+                );
+            }
+        }
+        start = end;
+    }
 }
 
 /// The subject line people write: their first sentence, shortened at a word boundary.
