@@ -2,6 +2,8 @@
 
 mod support;
 
+use app::workspace::model::{FilterCounts, InboxFilter};
+
 use app::auth::model::Role;
 use app::data::{
     api_tokens, audit, community, conversations, customers, on_pool, sessions, users, DataError, Db,
@@ -210,12 +212,66 @@ async fn demo_seed_is_deterministic_realistic_and_runs_once() {
             30 + 1 /* customer@rapport.demo */ + 30 /* forum members */
         );
 
-        let inbox = conversations::inbox(&db, 500, 0).await.unwrap();
+        let everything = InboxFilter::default();
+        let inbox = conversations::inbox(&db, &everything, 0, 500, 0)
+            .await
+            .unwrap();
         assert!(!inbox.is_empty());
         assert!(inbox
             .iter()
             .all(|row| row.status == "open" || row.status == "pending"));
         assert!(inbox.windows(2).all(|w| w[0].risk_score >= w[1].risk_score));
+        assert!(
+            inbox.iter().any(|row| row.risk_score > 0),
+            "the seed scores conversations"
+        );
+
+        let (counts, facets) = conversations::inbox_facets(&db, 0).await.unwrap();
+        assert_eq!((counts.open + counts.pending) as usize, inbox.len());
+        assert_eq!(
+            facets.by_risk.iter().map(|(_, n)| n).sum::<i64>() as usize,
+            inbox.len()
+        );
+        let level = inbox[0].risk_level.clone();
+        let by_level = InboxFilter {
+            risk: level.clone(),
+            ..Default::default()
+        };
+        let rows = conversations::inbox(&db, &by_level, 0, 500, 0)
+            .await
+            .unwrap();
+        assert!(rows.iter().all(|row| row.risk_level == level));
+        assert_eq!(
+            rows.len() as i64,
+            FilterCounts::count(&facets.by_risk, &level)
+        );
+        assert_eq!(
+            conversations::inbox_matching(&db, &by_level, 0)
+                .await
+                .unwrap(),
+            rows.len() as i64
+        );
+        let name = inbox[0].customer_name.to_uppercase();
+        let search = InboxFilter {
+            q: name.clone(),
+            ..Default::default()
+        };
+        let found = conversations::inbox(&db, &search, 0, 500, 0).await.unwrap();
+        assert!(
+            found.iter().any(|row| row.id == inbox[0].id),
+            "search by customer name, any case"
+        );
+        let literal = InboxFilter {
+            q: "100%_".into(),
+            ..Default::default()
+        };
+        assert!(
+            conversations::inbox(&db, &literal, 0, 500, 0)
+                .await
+                .unwrap()
+                .is_empty(),
+            "% and _ are literal"
+        );
 
         let categories = community::categories(&db).await.unwrap();
         assert_eq!(categories.len(), 6);
@@ -238,6 +294,19 @@ async fn the_same_seed_gives_the_same_content_on_both_backends() {
             on_pool!(&postgres.db, pool => sqlx::query_scalar(query).fetch_all(pool).await)
                 .unwrap();
         assert_eq!(sqlite_names, postgres_names);
+        let order = |db| async move {
+            conversations::inbox(db, &InboxFilter::default(), 0, 500, 0)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|row| (row.subject, row.risk_score))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            order(&sqlite.db).await,
+            order(&postgres.db).await,
+            "same inbox order on both backends"
+        );
     }
 }
 

@@ -6,7 +6,8 @@ use sqlx::QueryBuilder;
 use super::customers::BATCH_ROWS;
 use super::{on_pool, DataError, Db};
 use crate::workspace::model::{
-    ConversationPage, FilterCounts, InboxCounts, InboxFilter, InboxRow, MessageView,
+    ConversationPage, ConversationSummary, FilterCounts, InboxCounts, InboxFilter, InboxRow,
+    MessageView,
 };
 
 pub struct NewConversation {
@@ -123,9 +124,9 @@ fn inbox_where(filter: &InboxFilter, viewer_id: i64) -> (String, Vec<Param>) {
         params.push(value);
         format!("${}", params.len())
     };
-    if filter.status.is_empty() {
-        clauses.push("c.status IN ('open', 'pending')".to_string());
-    } else {
+    // Always stated, so that the partial inbox indexes apply.
+    clauses.push("c.status IN ('open', 'pending')".to_string());
+    if !filter.status.is_empty() {
         let p = bind(&mut params, Param::Text(filter.status.clone()));
         clauses.push(format!("c.status = {p}"));
     }
@@ -206,59 +207,77 @@ pub async fn inbox_matching(
     viewer_id: i64,
 ) -> Result<i64, DataError> {
     let (where_sql, params) = inbox_where(filter, viewer_id);
-    let sql = format!(
-        "SELECT COUNT(*) FROM conversations c JOIN customers cu ON cu.id = c.customer_id {where_sql}"
-    );
+    // The customer's name is only needed for text search.
+    let join = if filter.q.trim().is_empty() {
+        ""
+    } else {
+        "JOIN customers cu ON cu.id = c.customer_id"
+    };
+    let sql = format!("SELECT COUNT(*) FROM conversations c {join} {where_sql}");
     Ok(
         on_pool!(db, pool => bind_params!(sqlx::query_scalar::<_, i64>(&sql), &params).fetch_one(pool).await)?,
     )
 }
 
-/// Active conversations per risk level, channel and situation.
-pub async fn filter_counts(db: &Db) -> Result<FilterCounts, DataError> {
-    const SQL: &str = "SELECT 'risk' AS kind, risk_level AS value, COUNT(*) AS n FROM conversations \
-         WHERE status IN ('open', 'pending') GROUP BY risk_level \
-         UNION ALL SELECT 'channel', channel, COUNT(*) FROM conversations WHERE status IN ('open', 'pending') GROUP BY channel \
-         UNION ALL SELECT 'situation', COALESCE(situation, ''), COUNT(*) FROM conversations \
-         WHERE status IN ('open', 'pending') GROUP BY situation";
-    let rows: Vec<(String, String, i64)> =
-        on_pool!(db, pool => sqlx::query_as(SQL).fetch_all(pool).await)?;
-    let mut counts = FilterCounts::default();
-    for (kind, value, n) in rows {
-        match kind.as_str() {
-            "risk" => counts.by_risk.push((value, n)),
-            "channel" => counts.by_channel.push((value, n)),
-            _ => counts.by_situation.push((value, n)),
+/// Counts of active conversations: totals for the header and per filter value. One pass over
+/// the covering `conversations_inbox_facets` index, grouped in its order.
+pub async fn inbox_facets(
+    db: &Db,
+    viewer_id: i64,
+) -> Result<(InboxCounts, FilterCounts), DataError> {
+    const SQL: &str = "SELECT risk_level, channel, situation, assignee_id, status, COUNT(*) FROM conversations \
+         WHERE status IN ('open', 'pending') GROUP BY risk_level, channel, situation, assignee_id, status";
+    type Group = (String, String, Option<String>, Option<i64>, String, i64);
+    let groups: Vec<Group> = on_pool!(db, pool => sqlx::query_as(SQL).fetch_all(pool).await)?;
+    let mut counts = InboxCounts::default();
+    let mut facets = FilterCounts::default();
+    let add = |list: &mut Vec<(String, i64)>, key: &str, n: i64| match list
+        .iter_mut()
+        .find(|(k, _)| k == key)
+    {
+        Some((_, total)) => *total += n,
+        None => list.push((key.to_string(), n)),
+    };
+    for (risk, channel, situation, assignee, status, n) in groups {
+        match status.as_str() {
+            "open" => counts.open += n,
+            _ => counts.pending += n,
         }
+        match assignee {
+            None => counts.unassigned += n,
+            Some(id) if id == viewer_id => counts.mine += n,
+            Some(_) => {}
+        }
+        add(&mut facets.by_risk, &risk, n);
+        add(&mut facets.by_channel, &channel, n);
+        add(
+            &mut facets.by_situation,
+            situation.as_deref().unwrap_or(""),
+            n,
+        );
     }
-    Ok(counts)
-}
-
-pub async fn inbox_counts(db: &Db, agent_id: i64) -> Result<InboxCounts, DataError> {
-    const SQL: &str = "SELECT \
-         COALESCE(SUM(CASE WHEN status = 'open' THEN 1 ELSE 0 END), 0) AS open, \
-         COALESCE(SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END), 0) AS pending, \
-         COALESCE(SUM(CASE WHEN assignee_id IS NULL THEN 1 ELSE 0 END), 0) AS unassigned, \
-         COALESCE(SUM(CASE WHEN assignee_id = $1 THEN 1 ELSE 0 END), 0) AS mine \
-         FROM conversations WHERE status IN ('open', 'pending')";
-    Ok(
-        on_pool!(db, pool => sqlx::query_as::<_, InboxCounts>(SQL).bind(agent_id).fetch_one(pool).await)?,
-    )
+    Ok((counts, facets))
 }
 
 pub async fn page(db: &Db, id: i64) -> Result<Option<ConversationPage>, DataError> {
     let sql = format!("SELECT {INBOX_COLUMNS} WHERE c.id = $1");
     const EMAIL: &str = "SELECT cu.email FROM conversations c JOIN customers cu ON cu.id = c.customer_id WHERE c.id = $1";
-    const MESSAGES: &str = "SELECT m.id, m.direction, COALESCE(u.display_name, cu.name) AS author_name, m.body, m.created_at \
+    const MESSAGES: &str = "SELECT m.id, m.direction, COALESCE(u.display_name, cu.name) AS author_name, m.body, m.created_at, m.analysis AS analysis_json \
          FROM messages m LEFT JOIN users u ON u.id = m.author_user_id LEFT JOIN customers cu ON cu.id = m.author_customer_id \
          WHERE m.conversation_id = $1 ORDER BY m.created_at, m.id";
+    const DETAILS: &str = "SELECT assignee_id, resolution_summary FROM conversations WHERE id = $1";
     let found = on_pool!(db, pool => {
         match sqlx::query_as::<_, InboxRow>(&sql).bind(id).fetch_optional(pool).await? {
             None => None,
             Some(conversation) => {
                 let customer_email: Option<String> = sqlx::query_scalar(EMAIL).bind(id).fetch_one(pool).await?;
                 let messages = sqlx::query_as::<_, MessageView>(MESSAGES).bind(id).fetch_all(pool).await?;
-                Some(ConversationPage { conversation, customer_email, messages, tone_context: Default::default(), guidance: None })
+                let (assignee_id, resolution_summary): (Option<i64>, Option<String>) =
+                    sqlx::query_as(DETAILS).bind(id).fetch_one(pool).await?;
+                Some(ConversationPage {
+                    conversation, customer_email, messages, tone_context: Default::default(), guidance: None,
+                    customer: None, assignees: Vec::new(), assignee_id, resolution_summary,
+                })
             }
         }
     });
@@ -449,4 +468,111 @@ pub async fn store_risk(
     const SQL: &str = "UPDATE conversations SET risk_score = $2, risk_level = $3, risk_factors = $4 WHERE id = $1";
     on_pool!(db, pool => sqlx::query(SQL).bind(conversation_id).bind(i64::from(score)).bind(level).bind(factors_json).execute(pool).await.map(|_| ()))?;
     Ok(())
+}
+
+pub async fn customer_of(db: &Db, conversation_id: i64) -> Result<Option<i64>, DataError> {
+    const SQL: &str = "SELECT customer_id FROM conversations WHERE id = $1";
+    Ok(
+        on_pool!(db, pool => sqlx::query_scalar(SQL).bind(conversation_id).fetch_optional(pool).await)?,
+    )
+}
+
+/// The customer's other conversations, newest first.
+pub async fn of_customer(
+    db: &Db,
+    customer_id: i64,
+    except: i64,
+    limit: i64,
+) -> Result<Vec<ConversationSummary>, DataError> {
+    const SQL: &str = "SELECT id, subject, status, channel, last_message_at FROM conversations \
+         WHERE customer_id = $1 AND id <> $2 ORDER BY last_message_at DESC, id DESC LIMIT $3";
+    Ok(
+        on_pool!(db, pool => sqlx::query_as(SQL).bind(customer_id).bind(except).bind(limit).fetch_all(pool).await)?,
+    )
+}
+
+/// The customer's inbound messages (time, extended sentiment, body), newest first.
+pub async fn inbound_of_customer(
+    db: &Db,
+    customer_id: i64,
+    limit: i64,
+) -> Result<Vec<(DateTime<Utc>, Option<f64>, String)>, DataError> {
+    const SQL: &str = "SELECT m.created_at, m.sentiment, m.body FROM messages m JOIN conversations c ON c.id = m.conversation_id \
+         WHERE c.customer_id = $1 AND m.direction = 'inbound' ORDER BY m.created_at DESC, m.id DESC LIMIT $2";
+    Ok(
+        on_pool!(db, pool => sqlx::query_as(SQL).bind(customer_id).bind(limit).fetch_all(pool).await)?,
+    )
+}
+
+/// An internal note: visible to staff only, never sent.
+pub async fn add_note(
+    db: &Db,
+    conversation_id: i64,
+    author_user_id: i64,
+    body: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, DataError> {
+    const SQL: &str =
+        "INSERT INTO messages (conversation_id, direction, author_user_id, body, created_at) \
+         SELECT id, 'note', $2, $3, $4 FROM conversations WHERE id = $1";
+    let done = on_pool!(db, pool => sqlx::query(SQL).bind(conversation_id).bind(author_user_id).bind(body).bind(now).execute(pool).await.map(|r| r.rows_affected()))?;
+    Ok(done == 1)
+}
+
+/// Assigns to a staff member (agent or admin), or unassigns with `None`. False when the
+/// conversation does not exist; `DataError::NotFound` when the assignee is not staff.
+pub async fn assign(
+    db: &Db,
+    conversation_id: i64,
+    assignee_id: Option<i64>,
+) -> Result<bool, DataError> {
+    const STAFF: &str = "SELECT id FROM users WHERE id = $1 AND role IN ('agent', 'admin')";
+    const SQL: &str = "UPDATE conversations SET assignee_id = $2 WHERE id = $1";
+    on_pool!(db, pool => {
+        if let Some(user) = assignee_id {
+            let staff: Option<i64> = sqlx::query_scalar(STAFF).bind(user).fetch_optional(pool).await?;
+            if staff.is_none() {
+                return Err(DataError::NotFound);
+            }
+        }
+        let done = sqlx::query(SQL).bind(conversation_id).bind(assignee_id).execute(pool).await?.rows_affected();
+        Ok(done == 1)
+    })
+}
+
+pub async fn set_priority(
+    db: &Db,
+    conversation_id: i64,
+    priority: &str,
+) -> Result<bool, DataError> {
+    const SQL: &str = "UPDATE conversations SET priority = $2 WHERE id = $1";
+    let done = on_pool!(db, pool => sqlx::query(SQL).bind(conversation_id).bind(priority).execute(pool).await.map(|r| r.rows_affected()))?;
+    Ok(done == 1)
+}
+
+/// Resolves with a summary; with `csat_question`, the question is sent as the last outbound
+/// message, in the same transaction.
+pub async fn resolve(
+    db: &Db,
+    conversation_id: i64,
+    author_user_id: i64,
+    summary: &str,
+    csat_question: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<bool, DataError> {
+    const RESOLVE: &str = "UPDATE conversations SET status = 'resolved', resolved_at = $2, resolution_summary = $3, \
+         waiting_since = NULL, risk_score = 0, risk_level = 'low', risk_factors = NULL WHERE id = $1";
+    const ASK: &str = "INSERT INTO messages (conversation_id, direction, author_user_id, body, created_at) VALUES ($1, 'outbound', $2, $3, $4)";
+    on_pool!(db, pool => {
+        let mut tx = pool.begin().await?;
+        let done = sqlx::query(RESOLVE).bind(conversation_id).bind(now).bind(summary).execute(&mut *tx).await?.rows_affected();
+        if done != 1 {
+            return Ok(false);
+        }
+        if let Some(question) = csat_question {
+            sqlx::query(ASK).bind(conversation_id).bind(author_user_id).bind(question).bind(now).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    })
 }

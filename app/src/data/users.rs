@@ -95,3 +95,9 @@ pub async fn count_by_role(db: &Db, role: Role) -> Result<i64, DataError> {
         on_pool!(db, pool => sqlx::query_scalar::<_, i64>(SQL).bind(role.as_str()).fetch_one(pool).await)?,
     )
 }
+
+/// Staff who can take conversations (agents and admins), by name.
+pub async fn assignable(db: &Db) -> Result<Vec<crate::workspace::model::Assignee>, DataError> {
+    const SQL: &str = "SELECT id, display_name FROM users WHERE role IN ('agent', 'admin') ORDER BY display_name, id";
+    Ok(on_pool!(db, pool => sqlx::query_as(SQL).fetch_all(pool).await)?)
+}

@@ -211,3 +211,88 @@ mod tests {
         assert!(money_amounts("order 12345 arrived").is_empty());
     }
 }
+
+/// A piece of text, marked (with a label) or not, for highlighting evidence.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Segment {
+    pub text: String,
+    pub mark: Option<String>,
+}
+
+/// Cuts `text` into plain and marked segments. `marks` are byte ranges with a label; where
+/// ranges overlap, the one starting first wins. Ranges off a character boundary are ignored.
+pub fn highlight(text: &str, marks: &[(usize, usize, String)]) -> Vec<Segment> {
+    let mut marks: Vec<&(usize, usize, String)> = marks
+        .iter()
+        .filter(|(start, end, _)| {
+            start < end
+                && *end <= text.len()
+                && text.is_char_boundary(*start)
+                && text.is_char_boundary(*end)
+        })
+        .collect();
+    marks.sort_by_key(|(start, end, _)| (*start, std::cmp::Reverse(*end)));
+    let mut segments = Vec::new();
+    let mut at = 0;
+    for (start, end, label) in marks {
+        if *start < at {
+            continue;
+        }
+        if *start > at {
+            segments.push(Segment {
+                text: text[at..*start].to_string(),
+                mark: None,
+            });
+        }
+        segments.push(Segment {
+            text: text[*start..*end].to_string(),
+            mark: Some(label.clone()),
+        });
+        at = *end;
+    }
+    if at < text.len() {
+        segments.push(Segment {
+            text: text[at..].to_string(),
+            mark: None,
+        });
+    }
+    segments
+}
+
+#[cfg(test)]
+mod highlight_tests {
+    use super::*;
+
+    #[test]
+    fn marks_ranges_and_skips_overlaps() {
+        let text = "so frustrated, cancel my plan";
+        let segments = highlight(
+            text,
+            &[
+                (15, 29, "churn".into()),
+                (3, 13, "anger".into()),
+                (20, 22, "x".into()),
+            ],
+        );
+        let shown: Vec<(&str, Option<&str>)> = segments
+            .iter()
+            .map(|s| (s.text.as_str(), s.mark.as_deref()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("so ", None),
+                ("frustrated", Some("anger")),
+                (", ", None),
+                ("cancel my plan", Some("churn"))
+            ]
+        );
+        assert_eq!(
+            highlight("ab", &[(0, 9, "x".into())]),
+            [Segment {
+                text: "ab".into(),
+                mark: None
+            }]
+        );
+    }
+}

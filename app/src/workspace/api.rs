@@ -3,12 +3,17 @@
 use leptos::prelude::*;
 
 use super::model::{ConversationPage, InboxFilter, InboxPage};
+#[cfg(feature = "ssr")]
+use super::model::{MAX_REPLY_CHARS, MAX_SUMMARY_CHARS, PRIORITIES};
 use crate::error::AppError;
 
 pub const INBOX_PAGE_SIZE: i64 = 50;
 
 #[server(prefix = "/api", endpoint = "workspace/inbox")]
-pub async fn inbox(filter: InboxFilter, page: i64) -> Result<InboxPage, AppError> {
+pub async fn inbox(
+    #[server(default)] filter: InboxFilter,
+    page: i64,
+) -> Result<InboxPage, AppError> {
     use crate::auth::guard::{require, Access};
     use crate::auth::model::WORKSPACE_ROLES;
     use crate::data::conversations;
@@ -50,8 +55,7 @@ pub async fn inbox(filter: InboxFilter, page: i64) -> Result<InboxPage, AppError
     .await?;
     let has_more = rows.len() as i64 > INBOX_PAGE_SIZE;
     rows.truncate(INBOX_PAGE_SIZE as usize);
-    let counts = conversations::inbox_counts(&db, viewer.user_id).await?;
-    let filter_counts = conversations::filter_counts(&db).await?;
+    let (counts, filter_counts) = conversations::inbox_facets(&db, viewer.user_id).await?;
     let unfiltered = filter == InboxFilter::default();
     let matching = if unfiltered {
         counts.open + counts.pending
@@ -74,32 +78,218 @@ pub async fn inbox(filter: InboxFilter, page: i64) -> Result<InboxPage, AppError
 pub async fn conversation(id: i64) -> Result<ConversationPage, AppError> {
     use crate::auth::guard::{require, Access};
     use crate::auth::model::WORKSPACE_ROLES;
-    use crate::emotion::{analyze, tone::ToneContext};
+    use crate::emotion::{analyze, tone::ToneContext, Analysis};
     require(Access::Roles(WORKSPACE_ROLES)).await?;
-    let db = crate::state::app_state()?.db;
+    let state = crate::state::app_state()?;
+    let db = state.db.clone();
     let mut page = crate::data::conversations::page(&db, id)
         .await?
         .ok_or_else(|| AppError::NotFound("This conversation does not exist.".into()))?;
-    let latest: Vec<_> = page
+    for message in page
+        .messages
+        .iter_mut()
+        .filter(|m| m.direction == "inbound")
+    {
+        message.analysis = message
+            .analysis_json
+            .take()
+            .and_then(|json| serde_json::from_str::<Analysis>(&json).ok())
+            .or_else(|| Some(analyze(&message.body)));
+    }
+    let latest: Vec<Analysis> = page
         .messages
         .iter()
-        .filter(|m| m.direction == "inbound")
-        .rev()
-        .take(3)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .map(|m| analyze(&m.body))
+        .filter_map(|m| m.analysis.clone())
         .collect();
     page.tone_context = ToneContext::from_latest(&latest);
     page.guidance = latest.last().map(|a| a.guidance.clone());
+    page.customer = customer_panel(&db, &state.engine.state, id).await?;
+    page.assignees = crate::data::users::assignable(&db).await?;
     Ok(page)
+}
+
+#[cfg(feature = "ssr")]
+async fn customer_panel(
+    db: &crate::data::Db,
+    state_config: &crate::emotion::state::StateConfig,
+    conversation_id: i64,
+) -> Result<Option<super::model::CustomerPanel>, AppError> {
+    use crate::data::{conversations, customers};
+    use crate::emotion::state::{emotional_state, Observation};
+    use crate::emotion::{analyze, traits::traits};
+    let Some(customer_id) = conversations::customer_of(db, conversation_id).await? else {
+        return Ok(None);
+    };
+    let Some(profile) = customers::profile(db, customer_id).await? else {
+        return Ok(None);
+    };
+    let inbound = conversations::inbound_of_customer(db, customer_id, 60).await?;
+    let mut sentiment: Vec<(chrono::DateTime<chrono::Utc>, f64)> = inbound
+        .iter()
+        .filter_map(|(at, score, _)| score.map(|s| (*at, s)))
+        .collect();
+    sentiment.reverse();
+    let bodies: Vec<&str> = inbound.iter().map(|(_, _, body)| body.as_str()).collect();
+    let analyses: Vec<_> = bodies.iter().map(|b| analyze(b)).collect();
+    let events = customers::events_of(db, customer_id, 50).await?;
+    let (csat, events): (Vec<_>, Vec<_>) = events.into_iter().partition(|e| e.kind == "csat");
+    let csat_scores: Vec<u8> = csat
+        .iter()
+        .filter_map(|e| e.value.map(|v| v.round().clamp(1.0, 5.0) as u8))
+        .collect();
+    let observations: Vec<Observation> = sentiment
+        .iter()
+        .map(|(at, s)| Observation {
+            at: *at,
+            sentiment: *s,
+        })
+        .collect();
+    Ok(Some(super::model::CustomerPanel {
+        profile,
+        traits: traits(&bodies, &analyses, &csat_scores),
+        state: emotional_state(&observations, chrono::Utc::now(), state_config),
+        sentiment,
+        previous: conversations::of_customer(db, customer_id, conversation_id, 10).await?,
+        csat,
+        events,
+    }))
+}
+
+/// Runs a conversation action for staff and sends the browser back to the conversation.
+#[cfg(feature = "ssr")]
+async fn conversation_action<F, Fut>(conversation_id: i64, action: F) -> Result<(), AppError>
+where
+    F: FnOnce(crate::data::Db, crate::auth::model::Viewer) -> Fut,
+    Fut: std::future::Future<Output = Result<bool, AppError>>,
+{
+    use crate::auth::guard::{require, Access};
+    use crate::auth::model::WORKSPACE_ROLES;
+    use crate::auth::respond::finish_form;
+    let outcome: Result<String, AppError> = async {
+        let viewer = require(Access::Roles(WORKSPACE_ROLES)).await?;
+        let db = crate::state::app_state()?.db;
+        if action(db, viewer).await? {
+            Ok(format!("/workspace/c/{conversation_id}"))
+        } else {
+            Err(AppError::NotFound(
+                "This conversation does not exist.".into(),
+            ))
+        }
+    }
+    .await;
+    finish_form(outcome)
+}
+
+/// Adds an internal note (never sent to the customer).
+#[server(prefix = "/api", endpoint = "workspace/add_note")]
+pub async fn add_note(conversation_id: i64, body: String) -> Result<(), AppError> {
+    conversation_action(conversation_id, |db, viewer| async move {
+        let body = body.trim();
+        if body.is_empty() {
+            return Err(AppError::invalid(
+                "body",
+                "Write the note before saving it.",
+            ));
+        }
+        if body.chars().count() > MAX_REPLY_CHARS {
+            return Err(AppError::invalid(
+                "body",
+                format!("Notes can be at most {MAX_REPLY_CHARS} characters."),
+            ));
+        }
+        Ok(crate::data::conversations::add_note(
+            &db,
+            conversation_id,
+            viewer.user_id,
+            body,
+            chrono::Utc::now(),
+        )
+        .await?)
+    })
+    .await
+}
+
+/// Assigns the conversation: `assignee` is a staff id, "me", or empty to unassign.
+#[server(prefix = "/api", endpoint = "workspace/assign")]
+pub async fn assign_conversation(conversation_id: i64, assignee: String) -> Result<(), AppError> {
+    conversation_action(conversation_id, |db, viewer| async move {
+        let assignee_id = match assignee.trim() {
+            "" => None,
+            "me" => Some(viewer.user_id),
+            other => Some(
+                other
+                    .parse::<i64>()
+                    .map_err(|_| AppError::invalid("assignee", "Choose someone from the list."))?,
+            ),
+        };
+        crate::data::conversations::assign(&db, conversation_id, assignee_id)
+            .await
+            .map_err(|error| match error {
+                crate::data::DataError::NotFound => {
+                    AppError::invalid("assignee", "Only agents and admins can take conversations.")
+                }
+                other => other.into(),
+            })
+    })
+    .await
+}
+
+#[server(prefix = "/api", endpoint = "workspace/set_priority")]
+pub async fn set_priority(conversation_id: i64, priority: String) -> Result<(), AppError> {
+    conversation_action(conversation_id, |db, _| async move {
+        if !PRIORITIES.contains(&priority.as_str()) {
+            return Err(AppError::invalid(
+                "priority",
+                format!("Priority must be one of: {}.", PRIORITIES.join(", ")),
+            ));
+        }
+        Ok(crate::data::conversations::set_priority(&db, conversation_id, &priority).await?)
+    })
+    .await
+}
+
+/// The question sent when an agent resolves with "ask for a rating".
+pub const CSAT_QUESTION: &str = "We've marked this as resolved. How did we do? Reply with a number from 1 (very unhappy) to 5 (very happy) — and tell us anything we could do better.";
+
+/// Resolves with a short summary; optionally asks the customer for a rating.
+#[server(prefix = "/api", endpoint = "workspace/resolve")]
+pub async fn resolve_conversation(
+    conversation_id: i64,
+    summary: String,
+    ask_csat: Option<String>,
+) -> Result<(), AppError> {
+    conversation_action(conversation_id, |db, viewer| async move {
+        let summary = summary.trim();
+        if summary.is_empty() {
+            return Err(AppError::invalid(
+                "summary",
+                "Write a short resolution summary: what was wrong and what fixed it.",
+            ));
+        }
+        let length = summary.chars().count();
+        if length > MAX_SUMMARY_CHARS {
+            return Err(AppError::invalid(
+                "summary",
+                format!("Keep the summary under {MAX_SUMMARY_CHARS} characters (it has {length})."),
+            ));
+        }
+        let question = ask_csat.is_some().then_some(CSAT_QUESTION);
+        Ok(crate::data::conversations::resolve(
+            &db,
+            conversation_id,
+            viewer.user_id,
+            summary,
+            question,
+            chrono::Utc::now(),
+        )
+        .await?)
+    })
+    .await
 }
 
 /// Sends an agent's reply in a conversation. Works as a plain form post too.
 #[server(prefix = "/api", endpoint = "workspace/send_reply")]
 pub async fn send_reply(conversation_id: i64, body: String) -> Result<(), AppError> {
-    use super::model::MAX_REPLY_CHARS;
     use crate::auth::guard::{require, Access};
     use crate::auth::model::WORKSPACE_ROLES;
     use crate::auth::respond::finish_form;

@@ -27,6 +27,8 @@ pub fn ReplyComposer(
     conversation_id: i64,
     context: ToneContext,
     send: ServerAction<SendReply>,
+    /// A public channel (forum, social): show how the reply will read in public.
+    public: bool,
 ) -> impl IntoView {
     let draft = RwSignal::new(String::new());
     let elapsed_ms = RwSignal::new(None::<f64>);
@@ -72,6 +74,16 @@ pub fn ReplyComposer(
                 </div>
             </ActionForm>
             <ToneCheck report=report elapsed_ms=elapsed_ms draft=draft/>
+            {public.then(|| view! {
+                <Show when=move || draft.with(|d| !d.trim().is_empty())>
+                    <section class="public-preview" aria-label="How this reads in public">
+                        <h3>"How this reads in public"</h3>
+                        <p class="public-preview__author"><strong>"Rapport team"</strong>" "<span class="badge badge--staff">"Staff"</span></p>
+                        <p class="public-preview__body">{move || draft.get()}</p>
+                        <p class="meta">"Everyone can read this reply: no account details, order numbers or internal notes."</p>
+                    </section>
+                </Show>
+            })}
         </section>
     }
 }

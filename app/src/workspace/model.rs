@@ -46,6 +46,7 @@ impl InboxRow {
 /// The inbox filters, as they appear in the URL (`/workspace?risk=high&assignee=mine`).
 /// Empty means "any".
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct InboxFilter {
     pub status: String,
     pub channel: String,
@@ -131,7 +132,70 @@ pub struct MessageView {
     pub author_name: Option<String>,
     pub body: String,
     pub created_at: DateTime<Utc>,
+    /// The engine's analysis of an inbound message (JSON, as stored).
+    #[serde(skip)]
+    pub analysis_json: Option<String>,
+    /// Filled from `analysis_json` (or computed) by the server function.
+    #[cfg_attr(feature = "ssr", sqlx(skip))]
+    pub analysis: Option<crate::emotion::Analysis>,
 }
+
+/// The customer behind a conversation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct CustomerProfile {
+    pub id: i64,
+    pub name: String,
+    pub email: Option<String>,
+    pub plan: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct ConversationSummary {
+    pub id: i64,
+    pub subject: String,
+    pub status: String,
+    pub channel: String,
+    pub last_message_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct EventView {
+    pub kind: String,
+    pub value: Option<f64>,
+    pub note: Option<String>,
+    pub occurred_at: DateTime<Utc>,
+}
+
+/// Everything the customer panel shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CustomerPanel {
+    pub profile: CustomerProfile,
+    pub traits: crate::emotion::traits::Traits,
+    pub state: Option<crate::emotion::state::EmotionalState>,
+    /// (time, extended sentiment) of the customer's inbound messages, oldest first.
+    pub sentiment: Vec<(DateTime<Utc>, f64)>,
+    pub previous: Vec<ConversationSummary>,
+    /// CSAT answers, newest first.
+    pub csat: Vec<EventView>,
+    /// Purchases, cancellations and return visits, newest first.
+    pub events: Vec<EventView>,
+}
+
+/// A staff member a conversation can be assigned to.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct Assignee {
+    pub id: i64,
+    pub display_name: String,
+}
+
+pub const PRIORITIES: [&str; 4] = ["low", "normal", "high", "urgent"];
+/// The longest resolution summary, in characters.
+pub const MAX_SUMMARY_CHARS: usize = 1_000;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ConversationPage {
@@ -142,6 +206,10 @@ pub struct ConversationPage {
     pub tone_context: ToneContext,
     /// How to meet the customer's latest message.
     pub guidance: Option<Guidance>,
+    pub customer: Option<CustomerPanel>,
+    pub assignees: Vec<Assignee>,
+    pub assignee_id: Option<i64>,
+    pub resolution_summary: Option<String>,
 }
 
 /// The largest reply an agent can send, in characters.
