@@ -15,6 +15,8 @@ pub struct AppState {
     pub db: Db,
     pub security: Arc<Security>,
     pub engine: Arc<EngineSettings>,
+    /// Live inbox events for open browsers.
+    pub realtime: Arc<crate::realtime::Hub>,
 }
 
 /// How the emotion engine judges customers (from the `[risk]` and `[emotional_state]` config).

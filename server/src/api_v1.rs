@@ -100,6 +100,12 @@ fn created_or_replayed<T: Serialize>(created: bool, body: T) -> Response {
     (status, Json(body)).into_response()
 }
 
+fn publish_risk(state: &AppState, recorded: &ingest::EventRecorded) {
+    if let (true, Some(conversation_id)) = (recorded.created, recorded.conversation_id) {
+        state.realtime.publish("risk", conversation_id);
+    }
+}
+
 async fn upsert_customer(
     _caller: ApiCaller,
     State(state): State<AppState>,
@@ -120,6 +126,9 @@ async fn post_message(
         ingest::ingest_message(&state.db, &state.engine.risk, &state.engine.state, request)
             .await
             .map_err(ingest_error)?;
+    if ingested.created {
+        state.realtime.publish("message", ingested.conversation_id);
+    }
     Ok(created_or_replayed(ingested.created, ingested))
 }
 
@@ -132,6 +141,7 @@ async fn post_event(
         ingest::record_event(&state.db, &state.engine.risk, &state.engine.state, request)
             .await
             .map_err(ingest_error)?;
+    publish_risk(&state, &recorded);
     Ok(created_or_replayed(recorded.created, recorded))
 }
 
@@ -143,6 +153,7 @@ async fn post_csat(
     let recorded = ingest::record_csat(&state.db, &state.engine.risk, &state.engine.state, request)
         .await
         .map_err(ingest_error)?;
+    publish_risk(&state, &recorded);
     Ok(created_or_replayed(recorded.created, recorded))
 }
 

@@ -69,6 +69,7 @@ pub fn app_state(config: &Config, db: Db) -> Result<AppState> {
             risk: config.risk.clone(),
             state: config.emotional_state.clone(),
         }),
+        realtime: Arc::new(app::realtime::Hub::default()),
     })
 }
 
@@ -80,6 +81,10 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .nest("/api/v1", crate::api_v1::router())
+        .route(
+            app::realtime::EVENTS_PATH,
+            get(app::realtime::stream::inbox_events),
+        )
         .leptos_routes(&state, routes, move || shell(shell_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(refuse_cross_site_mutations))

@@ -61,7 +61,23 @@ async fn viewer_of_request(state: &AppState) -> Result<Option<Viewer>, AppError>
     let Some(parts) = use_context::<Parts>() else {
         return Ok(None);
     };
-    let Some(token) = session_token_from(&parts) else {
+    viewer_from_parts(state, &parts).await
+}
+
+/// The same check for a plain axum handler (outside server functions): a signed-in agent or
+/// admin, else 401/403.
+pub async fn workspace_viewer(state: &AppState, parts: &Parts) -> Result<Viewer, AppError> {
+    match viewer_from_parts(state, parts).await? {
+        None => Err(AppError::Unauthorized),
+        Some(viewer) if viewer.may_enter(super::model::WORKSPACE_ROLES) => Ok(viewer),
+        Some(_) => Err(AppError::Forbidden(
+            "This area is for agent or admin accounts.".into(),
+        )),
+    }
+}
+
+async fn viewer_from_parts(state: &AppState, parts: &Parts) -> Result<Option<Viewer>, AppError> {
+    let Some(token) = session_token_from(parts) else {
         return Ok(None);
     };
     let found = sessions::find_user(

@@ -209,7 +209,7 @@ pub fn guidance(
             Approach::Celebrate,
             "The customer is happy: thank them personally and share the joy; this may become a story.",
         ),
-        _ if happy >= 0.45 && extended >= 0.3 => (
+        _ if (happy >= 0.35 && extended >= 0.3) || (happy > 0.0 && extended >= 0.6) => (
             Approach::Celebrate,
             "The customer is pleased: thank them warmly and make the good moment last.",
         ),

@@ -167,8 +167,9 @@ where
     use crate::auth::respond::finish_form;
     let outcome: Result<String, AppError> = async {
         let viewer = require(Access::Roles(WORKSPACE_ROLES)).await?;
-        let db = crate::state::app_state()?.db;
-        if action(db, viewer).await? {
+        let state = crate::state::app_state()?;
+        if action(state.db.clone(), viewer).await? {
+            state.realtime.publish("update", conversation_id);
             Ok(format!("/workspace/c/{conversation_id}"))
         } else {
             Err(AppError::NotFound(
@@ -308,9 +309,9 @@ pub async fn send_reply(conversation_id: i64, body: String) -> Result<(), AppErr
                 ),
             ));
         }
-        let db = crate::state::app_state()?.db;
+        let state = crate::state::app_state()?;
         crate::data::conversations::add_reply(
-            &db,
+            &state.db,
             conversation_id,
             viewer.user_id,
             body,
@@ -318,6 +319,7 @@ pub async fn send_reply(conversation_id: i64, body: String) -> Result<(), AppErr
         )
         .await?
         .ok_or_else(|| AppError::NotFound("This conversation does not exist.".into()))?;
+        state.realtime.publish("message", conversation_id);
         Ok(format!("/workspace/c/{conversation_id}"))
     }
     .await;

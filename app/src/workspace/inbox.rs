@@ -38,9 +38,14 @@ fn filter_from_query() -> impl Fn() -> (InboxFilter, i64) + Clone + Send + Sync 
 
 #[component]
 pub fn InboxPage() -> impl IntoView {
-    let inbox = Resource::new(filter_from_query(), |(filter, page)| {
-        api::inbox(filter, page)
-    });
+    // Every change announced by the server bumps this, and the inbox reloads.
+    let changes = RwSignal::new(0_u64);
+    crate::realtime::use_live_updates(move || changes.update(|n| *n += 1));
+    let query = filter_from_query();
+    let inbox = Resource::new(
+        move || (query(), changes.get()),
+        |((filter, page), _)| api::inbox(filter, page),
+    );
     view! {
         <Title text="Inbox"/>
         <section class="workspace">

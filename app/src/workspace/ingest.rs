@@ -326,6 +326,7 @@ pub struct CsatIn {
 pub struct EventRecorded {
     pub event_id: i64,
     pub created: bool,
+    pub conversation_id: Option<i64>,
     /// The risk of the conversation the event belongs to, when it has one.
     pub risk: Option<RiskAssessment>,
 }
@@ -455,6 +456,7 @@ async fn save_event(
     Ok(EventRecorded {
         event_id,
         created,
+        conversation_id,
         risk,
     })
 }

@@ -1,0 +1,85 @@
+import { expect, test } from "@playwright/test";
+import { execFileSync } from "node:child_process";
+import { ARTIFACTS, hydrated, signIn } from "./helpers";
+
+/** An API token made with the real CLI against the test server's database. */
+function apiToken(): string {
+  const dataDir = process.env.RAPPORT_E2E_DATA!;
+  const output = execFileSync("../target/debug/rapport", ["create-token", "--name", `e2e-${Date.now()}-${Math.random()}`], {
+    env: { ...process.env, RAPPORT_DATA_DIR: dataDir, RAPPORT_DATABASE_URL: `sqlite://${dataDir}/rapport.db`, RAPPORT_LOG: "warn" },
+    encoding: "utf8",
+  });
+  return output.trim().split("\n").pop()!.trim();
+}
+
+test("an angry message from the API tops the open inbox live; the agent answers and resolves it", async ({ page, request }) => {
+  const token = apiToken();
+  const headers = { Authorization: `Bearer ${token}` };
+  const stamp = Date.now();
+  const subject = `Charged twice again ${stamp}`;
+
+  await signIn(page, "agent@rapport.demo");
+  await expect(page).toHaveURL(/\/workspace$/);
+  await hydrated(page);
+  await page.evaluate(() => ((window as any).__sameDocument = true));
+
+  const customer = await request.post("/api/v1/customers", { headers, data: { external_ref: `e2e-${stamp}`, name: "Erin Example" } });
+  expect(customer.status()).toBe(201);
+  const message = await request.post("/api/v1/messages", {
+    headers,
+    data: {
+      idempotency_key: `e2e-msg-${stamp}`,
+      customer_ref: `e2e-${stamp}`,
+      subject,
+      channel: "email",
+      direction: "inbound",
+      body: "This is unacceptable! I am furious. This is the third time I'm asking. Cancel my subscription or I'll post this everywhere.",
+    },
+  });
+  expect(message.status()).toBe(201);
+
+  // No reload: the same document receives the event and refetches.
+  const firstRow = page.locator("table.inbox tbody tr").first();
+  await expect(firstRow.locator(".inbox__subject")).toHaveText(subject, { timeout: 10_000 });
+  await expect(firstRow.locator(".risk")).toContainText("critical");
+  await expect(firstRow.locator(".risk__reasons")).toContainText("cancelling or leaving");
+  expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
+  await page.screenshot({ path: `${ARTIFACTS}/inbox-live.png`, fullPage: false });
+
+  await firstRow.locator(".inbox__subject").click();
+  await expect(page.getByRole("heading", { level: 1, name: subject })).toBeVisible();
+  await hydrated(page);
+  const evidence = page.locator("ol.messages mark.evidence");
+  await expect(evidence.filter({ hasText: "unacceptable" })).toHaveCount(1);
+  await expect(page.locator("ol.messages mark.evidence--intent").filter({ hasText: "Cancel my subscription" })).toHaveCount(1);
+  await expect(page.locator(".guidance")).toContainText("acknowledge first");
+
+  const reply = page.getByLabel("Your reply");
+  const tone = page.getByRole("complementary", { name: "Tone check" });
+  await reply.pressSequentially("Please calm down, the refund is coming.");
+  await expect(tone).toContainText("Dismissive");
+  await expect(tone).toContainText("No acknowledgement");
+  await page.screenshot({ path: `${ARTIFACTS}/conversation-tone.png`, fullPage: true });
+  await reply.fill("I'm so sorry, Erin — you're right, this should never have taken three messages. I've refunded the duplicate charge today and kept your subscription as it is.");
+  await expect(tone).toContainText("reads well");
+  await page.getByRole("button", { name: "Send reply" }).click();
+  await expect(page.locator("ol.messages li").last()).toContainText("refunded the duplicate charge");
+
+  await page.getByLabel("Resolution summary").fill("Duplicate charge refunded; apologised for the repeat contacts.");
+  await page.getByRole("button", { name: "Resolve" }).click();
+  await expect(page.locator(".resolution")).toContainText("Duplicate charge refunded");
+  await expect(page.locator("ol.messages li").last()).toContainText("How did we do?");
+});
+
+test("inbox filters narrow the list and keep their URL", async ({ page }) => {
+  await signIn(page, "agent@rapport.demo");
+  await expect(page).toHaveURL(/\/workspace$/);
+  await hydrated(page);
+  await page.getByLabel("Risk").selectOption("medium");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page).toHaveURL(/risk=medium/);
+  const badges = page.locator("table.inbox tbody .risk");
+  await expect(badges.first()).toContainText("medium");
+  for (const text of await badges.allTextContents()) expect(text).toContain("medium");
+  await expect(page.getByRole("status")).toContainText("match");
+});
