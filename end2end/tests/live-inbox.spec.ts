@@ -83,3 +83,35 @@ test("inbox filters narrow the list and keep their URL", async ({ page }) => {
   for (const text of await badges.allTextContents()) expect(text).toContain("medium");
   await expect(page.getByRole("status")).toContainText("match");
 });
+
+test("the workspace works from the keyboard, with a shortcut overlay", async ({ page }) => {
+  await signIn(page, "agent@rapport.demo");
+  await expect(page).toHaveURL(/\/workspace$/);
+  await hydrated(page);
+  await page.keyboard.press("?");
+  const help = page.getByRole("dialog", { name: "Keyboard shortcuts" });
+  await expect(help).toBeVisible();
+  await expect(help).toContainText("assign the conversation to me");
+  await page.screenshot({ path: `${ARTIFACTS}/shortcuts.png` });
+  await page.keyboard.press("Escape");
+  await expect(help).toBeHidden();
+
+  const rows = page.locator("table.inbox tbody tr");
+  await page.keyboard.press("j");
+  await page.keyboard.press("j");
+  await expect(rows.nth(1)).toHaveClass(/is-selected/);
+  await page.keyboard.press("k");
+  await expect(rows.nth(0)).toHaveClass(/is-selected/);
+  const subject = (await rows.nth(0).locator(".inbox__subject").textContent())!.trim();
+  await page.keyboard.press("o");
+  await expect(page.getByRole("heading", { level: 1, name: subject })).toBeVisible();
+  await hydrated(page);
+  await page.keyboard.press("r");
+  await expect(page.getByLabel("Your reply")).toBeFocused();
+  await page.keyboard.press("Escape");
+  await page.keyboard.press("a");
+  await expect(page.getByLabel("Assignee")).toHaveValue(/\d+/);
+  await expect(page.getByLabel("Assignee").locator("option:checked")).toHaveText("Sam Agent");
+  await page.keyboard.press("u");
+  await expect(page).toHaveURL(/\/workspace$/);
+});

@@ -7,7 +7,7 @@ use super::customers::BATCH_ROWS;
 use super::{on_pool, DataError, Db};
 use crate::workspace::model::{
     ConversationPage, ConversationSummary, FilterCounts, InboxCounts, InboxFilter, InboxRow,
-    MessageView,
+    MessageView, MATCHING_CAP,
 };
 
 pub struct NewConversation {
@@ -213,7 +213,10 @@ pub async fn inbox_matching(
     } else {
         "JOIN customers cu ON cu.id = c.customer_id"
     };
-    let sql = format!("SELECT COUNT(*) FROM conversations c {join} {where_sql}");
+    let sql = format!(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM conversations c {join} {where_sql} LIMIT {}) AS matching",
+        MATCHING_CAP + 1
+    );
     Ok(
         on_pool!(db, pool => bind_params!(sqlx::query_scalar::<_, i64>(&sql), &params).fetch_one(pool).await)?,
     )

@@ -39,6 +39,7 @@ pub fn ConversationPage() -> impl IntoView {
     );
     view! {
         <section class="workspace conversation">
+            <super::keyboard::KeyboardShortcuts/>
             {loaded(data, move |page| {
                 let conversation = page.conversation;
                 let public = matches!(conversation.channel.as_str(), "forum" | "social");
@@ -205,7 +206,7 @@ fn Actions(
             <ActionForm action=assign attr:class="inline-form">
                 <input type="hidden" name="conversation_id" value=conversation_id/>
                 <input type="hidden" name="assignee" value="me"/>
-                <button type="submit" class="button button--small button--secondary">"Assign to me"</button>
+                <button type="submit" class="button button--small button--secondary" data-shortcut="assign-me">"Assign to me"</button>
             </ActionForm>
             <ActionForm action=priority attr:class="inline-form">
                 <input type="hidden" name="conversation_id" value=conversation_id/>

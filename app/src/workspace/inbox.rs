@@ -7,7 +7,7 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use super::api;
-use super::model::{FilterCounts, InboxFilter, InboxRow};
+use super::model::{FilterCounts, InboxFilter, InboxRow, MATCHING_CAP};
 use crate::emotion::situation::{Approach, Situation};
 use crate::shell::format::duration_between;
 use crate::shell::notice::loaded;
@@ -49,6 +49,7 @@ pub fn InboxPage() -> impl IntoView {
     view! {
         <Title text="Inbox"/>
         <section class="workspace">
+            <super::keyboard::KeyboardShortcuts/>
             {loaded(inbox, move |inbox| {
                 let now = inbox.now;
                 let base = format!("/workspace{}", inbox.filter.query_string());
@@ -64,7 +65,11 @@ pub fn InboxPage() -> impl IntoView {
                     </header>
                     <Filters filter=inbox.filter.clone() counts=inbox.filter_counts.clone()/>
                     <p class="inbox__summary" role="status">
-                        {format!("{} conversation{} match", inbox.matching, if inbox.matching == 1 { "" } else { "s" })}
+                        {if inbox.matching > MATCHING_CAP {
+                            format!("More than {MATCHING_CAP} conversations match")
+                        } else {
+                            format!("{} conversation{} match", inbox.matching, if inbox.matching == 1 { "" } else { "s" })
+                        }}
                     </p>
                     {if inbox.rows.is_empty() {
                         view! { <p class="empty">"No conversations match. Inbox zero!"</p> }.into_any()

@@ -7,6 +7,7 @@ mod conversation;
 mod inbox;
 #[cfg(feature = "ssr")]
 pub mod ingest;
+mod keyboard;
 pub mod model;
 
 pub use conversation::ConversationPage;

@@ -193,6 +193,9 @@ pub struct Assignee {
     pub display_name: String,
 }
 
+/// The inbox counts matching conversations up to this many (then says "more than").
+pub const MATCHING_CAP: i64 = 1_000;
+
 pub const PRIORITIES: [&str; 4] = ["low", "normal", "high", "urgent"];
 /// The longest resolution summary, in characters.
 pub const MAX_SUMMARY_CHARS: usize = 1_000;
