@@ -393,6 +393,7 @@ pub async fn record_csat(
     problems.optional_text("comment", request.comment.as_deref(), 2_000);
     problems.not_in_future("answered_at", request.answered_at, now);
     problems.finish()?;
+    let unhappy = request.score <= i64::from(risk.bad_csat_at_most);
     save_event(
         db,
         risk,
