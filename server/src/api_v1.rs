@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/messages", post(post_message))
         .route("/events", post(post_event))
         .route("/csat", post(post_csat))
+        .route("/openapi.json", get(openapi_json))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .fallback(unknown_route)
 }
@@ -106,6 +107,15 @@ fn publish_risk(state: &AppState, recorded: &ingest::EventRecorded) {
     }
 }
 
+#[utoipa::path(post, path = "/customers", tag = "customers",
+    request_body = CustomerUpsert,
+    responses(
+        (status = 201, description = "Customer created", body = ingest::CustomerUpserted),
+        (status = 200, description = "Existing customer updated", body = ingest::CustomerUpserted),
+        (status = 401, description = "Missing or revoked token", body = ApiError),
+        (status = 422, description = "Invalid fields, field by field", body = ApiError),
+    ),
+    security(("bearer" = [])))]
 async fn upsert_customer(
     _caller: ApiCaller,
     State(state): State<AppState>,
@@ -117,6 +127,16 @@ async fn upsert_customer(
     Ok(created_or_replayed(upserted.created, upserted))
 }
 
+#[utoipa::path(post, path = "/messages", tag = "messages",
+    request_body = MessageIn,
+    responses(
+        (status = 201, description = "Stored and scored; the conversation's risk is recomputed", body = ingest::MessageIngested),
+        (status = 200, description = "This idempotency key was seen before: nothing written", body = ingest::MessageIngested),
+        (status = 401, description = "Missing or revoked token", body = ApiError),
+        (status = 413, description = "Body larger than 128 KiB", body = ApiError),
+        (status = 422, description = "Invalid fields, field by field", body = ApiError),
+    ),
+    security(("bearer" = [])))]
 async fn post_message(
     _caller: ApiCaller,
     State(state): State<AppState>,
@@ -132,6 +152,15 @@ async fn post_message(
     Ok(created_or_replayed(ingested.created, ingested))
 }
 
+#[utoipa::path(post, path = "/events", tag = "events",
+    request_body = EventIn,
+    responses(
+        (status = 201, description = "Event recorded", body = ingest::EventRecorded),
+        (status = 200, description = "This idempotency key was seen before", body = ingest::EventRecorded),
+        (status = 401, description = "Missing or revoked token", body = ApiError),
+        (status = 422, description = "Invalid fields, field by field", body = ApiError),
+    ),
+    security(("bearer" = [])))]
 async fn post_event(
     _caller: ApiCaller,
     State(state): State<AppState>,
@@ -145,6 +174,15 @@ async fn post_event(
     Ok(created_or_replayed(recorded.created, recorded))
 }
 
+#[utoipa::path(post, path = "/csat", tag = "events",
+    request_body = CsatIn,
+    responses(
+        (status = 201, description = "Rating recorded; a rating at or below the bad threshold reopens the conversation", body = ingest::EventRecorded),
+        (status = 200, description = "This idempotency key was seen before", body = ingest::EventRecorded),
+        (status = 401, description = "Missing or revoked token", body = ApiError),
+        (status = 422, description = "Invalid fields, field by field", body = ApiError),
+    ),
+    security(("bearer" = [])))]
 async fn post_csat(
     _caller: ApiCaller,
     State(state): State<AppState>,
@@ -158,9 +196,10 @@ async fn post_csat(
 }
 
 /// A JSON error body: a stable code and a sentence for people.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ApiError {
     #[serde(skip)]
+    #[schema(ignore)]
     status: StatusCode,
     pub error: &'static str,
     pub message: String,
@@ -256,12 +295,18 @@ impl FromRequestParts<AppState> for ApiCaller {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct Me {
     token_id: i64,
     token_name: String,
 }
 
+#[utoipa::path(get, path = "/me", tag = "tokens",
+    responses(
+        (status = 200, description = "The token you are calling with", body = Me),
+        (status = 401, description = "Missing or revoked token", body = ApiError),
+    ),
+    security(("bearer" = [])))]
 async fn me(caller: ApiCaller) -> Json<Me> {
     Json(Me {
         token_id: caller.token_id,
@@ -275,4 +320,36 @@ async fn unknown_route() -> ApiError {
         "not_found",
         "There is no API endpoint at this path.",
     )
+}
+
+/// The OpenAPI 3 description of this API, generated from the handlers above.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(title = "Rapport ingestion API", description = "Customers, messages (scored by the emotion engine on the way in), events and CSAT. Every create takes an idempotency key."),
+    servers((url = "/api/v1")),
+    paths(me, upsert_customer, post_message, post_event, post_csat),
+    modifiers(&BearerAuth)
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("An API token from `rapport create-token`"))
+                    .build(),
+            ),
+        );
+    }
+}
+
+async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(<ApiDoc as utoipa::OpenApi>::openapi())
 }

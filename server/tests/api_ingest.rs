@@ -134,6 +134,15 @@ async fn ingestion_flow(database: TestDb) {
         csat_factors.iter().any(|f| f["key"] == "bad_csat"),
         "{csat}"
     );
+    let reopened = app::data::conversations::page(&api.app.database.db, conversation_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        reopened.conversation.status, "open",
+        "a bad rating reopens the conversation"
+    );
+    assert!(reopened.conversation.waiting_since.is_some());
     let (status, _) = api
         .post("/csat", json!({"idempotency_key": "csat-1", "customer_ref": "c-42", "conversation_id": conversation_id, "score": 1}))
         .await;

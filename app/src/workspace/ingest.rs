@@ -82,6 +82,7 @@ impl Problems {
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
+#[derive(utoipa::ToSchema)]
 pub struct CustomerUpsert {
     /// Your system's id for this customer; the key of the upsert.
     pub external_ref: String,
@@ -90,7 +91,7 @@ pub struct CustomerUpsert {
     pub plan: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct CustomerUpserted {
     pub id: i64,
     pub external_ref: String,
@@ -133,6 +134,7 @@ pub async fn upsert_customer(
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
+#[derive(utoipa::ToSchema)]
 pub struct MessageIn {
     /// A retried request with the same key returns the first result and writes nothing.
     pub idempotency_key: String,
@@ -150,14 +152,18 @@ pub struct MessageIn {
     pub sent_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct MessageIngested {
     pub message_id: i64,
     pub conversation_id: i64,
     /// False when this idempotency key was seen before (nothing was written).
     pub created: bool,
-    /// The engine's reading of an inbound message.
+    /// The engine's reading of an inbound message: `polarity` (reference VADER), `extended`,
+    /// `emotions`, `intents`, `situation` and `guidance`, each finding with its evidence.
+    #[schema(value_type = Option<Object>)]
     pub analysis: Option<Analysis>,
+    /// The conversation's emotional risk now: `score` 0–100, `level`, `factors`.
+    #[schema(value_type = Object)]
     pub risk: RiskAssessment,
 }
 
@@ -298,6 +304,7 @@ pub async fn refresh_risk(
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
+#[derive(utoipa::ToSchema)]
 pub struct EventIn {
     pub idempotency_key: String,
     pub customer_ref: String,
@@ -312,6 +319,7 @@ pub struct EventIn {
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
+#[derive(utoipa::ToSchema)]
 pub struct CsatIn {
     pub idempotency_key: String,
     pub customer_ref: String,
@@ -322,12 +330,13 @@ pub struct CsatIn {
     pub answered_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct EventRecorded {
     pub event_id: i64,
     pub created: bool,
     pub conversation_id: Option<i64>,
     /// The risk of the conversation the event belongs to, when it has one.
+    #[schema(value_type = Option<Object>)]
     pub risk: Option<RiskAssessment>,
 }
 
@@ -371,6 +380,7 @@ pub async fn record_event(
         request.note.as_deref(),
         request.occurred_at.unwrap_or(now),
         now,
+        false,
     )
     .await
 }
@@ -393,7 +403,8 @@ pub async fn record_csat(
     problems.optional_text("comment", request.comment.as_deref(), 2_000);
     problems.not_in_future("answered_at", request.answered_at, now);
     problems.finish()?;
-    let unhappy = request.score <= i64::from(risk.bad_csat_at_most);
+    // A bad rating reopens the conversation: it needs attention again.
+    let reopen = request.score <= i64::from(risk.bad_csat_at_most);
     save_event(
         db,
         risk,
@@ -406,6 +417,7 @@ pub async fn record_csat(
         request.comment.as_deref(),
         request.answered_at.unwrap_or(now),
         now,
+        reopen,
     )
     .await
 }
@@ -423,6 +435,7 @@ async fn save_event(
     note: Option<&str>,
     occurred_at: DateTime<Utc>,
     now: DateTime<Utc>,
+    reopen_when_new: bool,
 ) -> Result<EventRecorded, IngestError> {
     let customer_id = customers::id_by_ref(db, customer_ref.trim())
         .await?
@@ -450,6 +463,9 @@ async fn save_event(
         ),
         other => other.into(),
     })?;
+    if let (true, true, Some(id)) = (created, reopen_when_new, conversation_id) {
+        conversations::reopen(db, id, customer_id, occurred_at).await?;
+    }
     let risk = match conversation_id {
         Some(id) => Some(refresh_risk(db, risk, state, id, now).await?),
         None => None,
