@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sqlx::QueryBuilder;
 
 use super::customers::BATCH_ROWS;
-use super::{on_pool, DataError, Db};
+use super::{on_pool, BeginWrite, DataError, Db};
 use crate::community::model::{CategorySummary, PortalStats, PostView, ThreadSummary};
 
 pub struct NewCategory<'a> {
@@ -51,7 +51,7 @@ pub async fn ensure_category(db: &Db, category: &NewCategory<'_>) -> Result<i64,
 pub async fn insert_threads(db: &Db, threads: &[NewThread]) -> Result<Vec<i64>, DataError> {
     let mut ids = Vec::with_capacity(threads.len());
     on_pool!(db, pool => {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         for chunk in threads.chunks(BATCH_ROWS) {
             let mut builder = QueryBuilder::new(
                 "INSERT INTO forum_threads (category_id, author_user_id, title, kind, state, pinned, post_count, created_at, last_post_at) ",
@@ -78,7 +78,7 @@ pub async fn insert_threads(db: &Db, threads: &[NewThread]) -> Result<Vec<i64>, 
 
 pub async fn insert_posts(db: &Db, posts: &[NewPost]) -> Result<(), DataError> {
     on_pool!(db, pool => {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         for chunk in posts.chunks(BATCH_ROWS) {
             let mut builder = QueryBuilder::new(
                 "INSERT INTO forum_posts (thread_id, author_user_id, body_markdown, is_staff, created_at) ",

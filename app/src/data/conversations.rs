@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use sqlx::QueryBuilder;
 
 use super::customers::BATCH_ROWS;
-use super::{on_pool, DataError, Db};
+use super::{on_pool, BeginWrite, DataError, Db};
 use crate::workspace::model::{
     ConversationPage, ConversationSummary, FilterCounts, InboxCounts, InboxFilter, InboxRow,
     MessageView, MATCHING_CAP,
@@ -48,7 +48,7 @@ pub async fn insert_many(
 ) -> Result<Vec<i64>, DataError> {
     let mut ids = Vec::with_capacity(conversations.len());
     on_pool!(db, pool => {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         for chunk in conversations.chunks(BATCH_ROWS) {
             let mut builder = QueryBuilder::new(
                 "INSERT INTO conversations (customer_id, subject, channel, status, priority, situation, \
@@ -82,7 +82,7 @@ pub async fn insert_many(
 
 pub async fn insert_messages(db: &Db, messages: &[NewMessage]) -> Result<(), DataError> {
     on_pool!(db, pool => {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         for chunk in messages.chunks(BATCH_ROWS) {
             let mut builder = QueryBuilder::new(
                 "INSERT INTO messages (conversation_id, direction, author_user_id, author_customer_id, body, created_at, sentiment, analysis) ",
@@ -308,7 +308,7 @@ pub async fn add_reply(
     const UPDATE: &str = "UPDATE conversations SET status = CASE WHEN status IN ('open', 'pending') THEN 'pending' ELSE status END, \
          waiting_since = NULL, last_message_at = $2 WHERE id = $1";
     let id = on_pool!(db, pool => {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM conversations WHERE id = $1")
             .bind(conversation_id)
             .fetch_optional(&mut *tx)
@@ -372,7 +372,7 @@ pub async fn ingest_message(db: &Db, m: &IngestMessage<'_>) -> Result<StoredMess
     const OUTBOUND: &str = "UPDATE conversations SET status = CASE WHEN status = 'open' THEN 'pending' ELSE status END, \
          waiting_since = NULL, last_message_at = $2, last_excerpt = $3 WHERE id = $1";
     on_pool!(db, pool => {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         if let Some((message_id, conversation_id)) = sqlx::query_as::<_, (i64, i64)>(EXISTING)
             .bind(m.idempotency_key).fetch_optional(&mut *tx).await?
         {
@@ -567,7 +567,7 @@ pub async fn resolve(
          waiting_since = NULL, risk_score = 0, risk_level = 'low', risk_factors = NULL WHERE id = $1";
     const ASK: &str = "INSERT INTO messages (conversation_id, direction, author_user_id, body, created_at) VALUES ($1, 'outbound', $2, $3, $4)";
     on_pool!(db, pool => {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let done = sqlx::query(RESOLVE).bind(conversation_id).bind(now).bind(summary).execute(&mut *tx).await?.rows_affected();
         if done != 1 {
             return Ok(false);

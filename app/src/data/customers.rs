@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::QueryBuilder;
 
-use super::{on_pool, DataError, Db};
+use super::{on_pool, BeginWrite, DataError, Db};
 
 pub struct NewCustomer {
     pub external_ref: Option<String>,
@@ -20,7 +20,7 @@ pub const BATCH_ROWS: usize = 500;
 pub async fn insert_many(db: &Db, customers: &[NewCustomer]) -> Result<Vec<i64>, DataError> {
     let mut ids = Vec::with_capacity(customers.len());
     on_pool!(db, pool => {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         for chunk in customers.chunks(BATCH_ROWS) {
             let mut builder = QueryBuilder::new(
                 "INSERT INTO customers (external_ref, name, email, plan, created_at, updated_at) ",
@@ -59,7 +59,7 @@ pub struct NewEvent {
 
 pub async fn insert_events(db: &Db, events: &[NewEvent]) -> Result<(), DataError> {
     on_pool!(db, pool => {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         for chunk in events.chunks(BATCH_ROWS) {
             let mut builder = QueryBuilder::new(
                 "INSERT INTO customer_events (customer_id, conversation_id, kind, value, note, occurred_at) ",
@@ -95,7 +95,7 @@ pub async fn upsert_by_ref(
         "INSERT INTO customers (external_ref, name, email, plan, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (external_ref) DO NOTHING RETURNING id";
     let outcome = on_pool!(db, pool => {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let updated: Option<i64> = sqlx::query_scalar(UPDATE)
             .bind(external_ref).bind(name).bind(email).bind(plan).bind(now)
             .fetch_optional(&mut *tx).await?;
@@ -146,7 +146,7 @@ pub async fn record_event(
     const INSERT: &str = "INSERT INTO customer_events (customer_id, conversation_id, kind, value, note, idempotency_key, occurred_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id";
     on_pool!(db, pool => {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         if let Some(id) = sqlx::query_scalar::<_, i64>(EXISTING).bind(idempotency_key).fetch_optional(&mut *tx).await? {
             return Ok((id, false));
         }

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{on_pool, DataError, Db};
+use super::{on_pool, BeginWrite, DataError, Db};
 use crate::auth::model::Role;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -41,7 +41,7 @@ use super::audit::INSERT_AUDIT;
 pub async fn create(db: &Db, user: NewUser<'_>, actor_label: &str) -> Result<i64, DataError> {
     let now = Utc::now();
     let id = on_pool!(db, pool => {
-        let mut tx = pool.begin().await?;
+        let mut tx = pool.begin_write().await?;
         let id: i64 = sqlx::query_scalar(INSERT_USER)
             .bind(user.email)
             .bind(user.display_name)
