@@ -272,3 +272,59 @@ async fn a_conversation_of_another_customer_is_refused() {
         "this customer has no conversation with this id"
     );
 }
+
+/// Many integrations post at once, some retrying the same key: nothing fails, nothing doubles.
+async fn concurrent_ingestion(database: TestDb) {
+    let api = std::sync::Arc::new(Api::start(database).await);
+    api.post(
+        "/customers",
+        json!({"external_ref": "busy", "name": "Busy Bee"}),
+    )
+    .await;
+    let tasks: Vec<_> = (0..40)
+        .map(|n| {
+            let api = api.clone();
+            tokio::spawn(async move {
+                // Keys repeat: 40 requests, 20 distinct messages.
+                let key = format!("burst-{}", n % 20);
+                api.post(
+                    "/messages",
+                    json!({"idempotency_key": key, "customer_ref": "busy", "subject": format!("Burst {}", n % 20),
+                           "channel": "chat", "direction": "inbound", "body": "Still waiting for my refund!"}),
+                )
+                .await
+            })
+        })
+        .collect();
+    let mut created = 0;
+    for task in tasks {
+        let (status, body) = task.await.unwrap();
+        assert!(
+            status == StatusCode::CREATED || status == StatusCode::OK,
+            "{status}: {body}"
+        );
+        if status == StatusCode::CREATED {
+            created += 1;
+        }
+    }
+    assert_eq!(
+        created, 20,
+        "each idempotency key creates exactly one message"
+    );
+    let stored = app::data::conversations::count_messages(&api.app.database.db)
+        .await
+        .unwrap();
+    assert_eq!(stored, 20);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_ingestion_on_sqlite() {
+    concurrent_ingestion(TestDb::sqlite().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_ingestion_on_postgres() {
+    if let Some(database) = TestDb::postgres().await {
+        concurrent_ingestion(database).await;
+    }
+}
