@@ -14,7 +14,7 @@ pub fn SignInPage() -> impl IntoView {
     let session = use_session();
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
-    let error = form_error(session.sign_in.value());
+    let error = form_error(session.sign_in.value(), "auth/sign_in");
     let show_password = RwSignal::new(false);
     view! {
         <Title text="Sign in"/>
@@ -57,7 +57,7 @@ pub fn SignUpPage() -> impl IntoView {
     let session = use_session();
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
-    let error = form_error(session.sign_up.value());
+    let error = form_error(session.sign_up.value(), "auth/sign_up");
     view! {
         <Title text="Join the community"/>
         <section class="page narrow auth-page">

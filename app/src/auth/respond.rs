@@ -48,15 +48,20 @@ pub fn form_failed(error: AppError) -> AppError {
                     .map(local_path)
             })
             .unwrap_or_else(|| "/".to_string());
-        let without_error = strip_query_param(&back, "error");
+        let without_error = strip_query_param(&strip_query_param(&back, "error"), "error_for");
         let separator = if without_error.contains('?') {
             '&'
         } else {
             '?'
         };
+        // Which form failed ("workspace/send_reply"), so that only that form shows the error.
+        let endpoint = use_context::<Parts>()
+            .map(|parts| parts.uri.path().trim_start_matches("/api/").to_string())
+            .unwrap_or_default();
         leptos_axum::redirect(&format!(
-            "{without_error}{separator}error={}",
-            crate::shell::notice::encode_component(&error.to_string())
+            "{without_error}{separator}error={}&error_for={}",
+            crate::shell::notice::encode_component(&error.to_string()),
+            crate::shell::notice::encode_component(&endpoint)
         ));
     } else {
         set_error_status(&error);

@@ -99,14 +99,23 @@ pub fn ErrorList(errors: ArcRwSignal<Errors>) -> impl IntoView {
 
 /// An inline message for a failed form submission.
 /// The error to show: from the last scripted submission, else from `?error=` (no-JS redirect).
+/// `endpoint` is the server function's endpoint (`"workspace/send_reply"`): with several forms
+/// on a page, only the one that failed shows the error of a no-JS redirect (`?error_for=`).
 pub fn form_error(
     value: impl Get<Value = Option<Result<(), crate::error::AppError>>> + Send + Sync + 'static,
+    endpoint: &'static str,
 ) -> Signal<Option<String>> {
     let query = use_query_map();
     Signal::derive(move || match value.get() {
         Some(Err(error)) => Some(error.to_string()),
         Some(Ok(_)) => None,
-        None => query.read().get("error"),
+        None => {
+            let query = query.read();
+            match query.get("error_for") {
+                Some(failed) if failed != endpoint => None,
+                _ => query.get("error"),
+            }
+        }
     })
 }
 

@@ -42,7 +42,7 @@ pub fn ReplyComposer(
         }
         report
     });
-    let error = form_error(send.value());
+    let error = form_error(send.value(), "workspace/send_reply");
     // A sent reply clears the draft.
     Effect::new(move |_| {
         if let Some(Ok(())) = send.value().get() {

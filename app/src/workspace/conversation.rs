@@ -183,10 +183,10 @@ fn Actions(
     note: ServerAction<AddNote>,
     resolve: ServerAction<ResolveConversation>,
 ) -> impl IntoView {
-    let assign_error = form_error(assign.value());
-    let priority_error = form_error(priority.value());
-    let note_error = form_error(note.value());
-    let resolve_error = form_error(resolve.value());
+    let assign_error = form_error(assign.value(), "workspace/assign");
+    let priority_error = form_error(priority.value(), "workspace/set_priority");
+    let note_error = form_error(note.value(), "workspace/add_note");
+    let resolve_error = form_error(resolve.value(), "workspace/resolve");
     view! {
         <section class="panel actions" aria-labelledby="actions-title">
             <h2 id="actions-title">"Actions"</h2>
