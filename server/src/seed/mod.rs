@@ -437,12 +437,13 @@ fn score_round(
 
 /// The subject line people write: their first sentence, shortened at a word boundary.
 fn subject_of(first_message: &str) -> String {
-    let sentence = first_message
-        .split_inclusive(['.', '!', '?'])
-        .next()
-        .unwrap_or(first_message)
-        .trim()
-        .trim_end_matches('.');
+    // A sentence ends at . ! or ? followed by a space (not inside "$156.09").
+    let end = first_message
+        .char_indices()
+        .zip(first_message.chars().skip(1).chain(std::iter::once(' ')))
+        .find(|((_, c), next)| matches!(c, '.' | '!' | '?') && next.is_whitespace())
+        .map_or(first_message.len(), |((i, c), _)| i + c.len_utf8());
+    let sentence = first_message[..end].trim().trim_end_matches('.');
     if sentence.chars().count() <= 70 {
         return sentence.to_string();
     }
@@ -618,4 +619,19 @@ async fn seed_forum(
         written += round;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::subject_of;
+
+    #[test]
+    fn subjects_are_the_first_sentence() {
+        assert_eq!(
+            subject_of("The $156.09 blender died. I want a refund."),
+            "The $156.09 blender died"
+        );
+        assert_eq!(subject_of("Where is it? Order 12"), "Where is it?");
+        assert_eq!(subject_of("No punctuation at all"), "No punctuation at all");
+    }
 }
