@@ -31,15 +31,30 @@ pub async fn create(
         .await)?)
 }
 
-/// The live (not revoked) token with this hash; records its use.
+/// How stale `last_used_at` may get. Recording every call would make every API request a
+/// database write (on SQLite, all requests would queue for the one write lock).
+const USE_RECORDED_EVERY_SECONDS: i64 = 60;
+
+/// The live (not revoked) token with this hash; records its use at most once a minute.
 pub async fn authenticate(db: &Db, token_hash: &str) -> Result<Option<ApiTokenRecord>, DataError> {
-    const SQL: &str =
-        "UPDATE api_tokens SET last_used_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL \
-         RETURNING id, name, token_prefix, created_at, last_used_at, revoked_at";
+    const FIND: &str =
+        "SELECT id, name, token_prefix, created_at, last_used_at, revoked_at FROM api_tokens \
+         WHERE token_hash = $1 AND revoked_at IS NULL";
+    const USED: &str = "UPDATE api_tokens SET last_used_at = $2 WHERE id = $1";
     let now = Utc::now();
-    Ok(
-        on_pool!(db, pool => sqlx::query_as::<_, ApiTokenRecord>(SQL).bind(token_hash).bind(now).fetch_optional(pool).await)?,
-    )
+    let found: Option<ApiTokenRecord> = on_pool!(db, pool => sqlx::query_as::<_, ApiTokenRecord>(FIND).bind(token_hash).fetch_optional(pool).await)?;
+    let Some(mut record) = found else {
+        return Ok(None);
+    };
+    let stale = record
+        .last_used_at
+        .is_none_or(|at| (now - at).num_seconds() >= USE_RECORDED_EVERY_SECONDS);
+    if stale {
+        let _turn = db.write_turn().await;
+        on_pool!(db, pool => sqlx::query(USED).bind(record.id).bind(now).execute(pool).await.map(|_| ()))?;
+        record.last_used_at = Some(now);
+    }
+    Ok(Some(record))
 }
 
 pub async fn revoke(db: &Db, name: &str) -> Result<bool, DataError> {

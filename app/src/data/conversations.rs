@@ -371,6 +371,7 @@ pub async fn ingest_message(db: &Db, m: &IngestMessage<'_>) -> Result<StoredMess
          situation = COALESCE($4, situation), guidance = COALESCE($5, guidance) WHERE id = $1";
     const OUTBOUND: &str = "UPDATE conversations SET status = CASE WHEN status = 'open' THEN 'pending' ELSE status END, \
          waiting_since = NULL, last_message_at = $2, last_excerpt = $3 WHERE id = $1";
+    let _turn = db.write_turn().await;
     on_pool!(db, pool => {
         let mut tx = pool.begin_write().await?;
         if let Some((message_id, conversation_id)) = sqlx::query_as::<_, (i64, i64)>(EXISTING)
@@ -469,6 +470,7 @@ pub async fn store_risk(
     factors_json: &str,
 ) -> Result<(), DataError> {
     const SQL: &str = "UPDATE conversations SET risk_score = $2, risk_level = $3, risk_factors = $4 WHERE id = $1";
+    let _turn = db.write_turn().await;
     on_pool!(db, pool => sqlx::query(SQL).bind(conversation_id).bind(i64::from(score)).bind(level).bind(factors_json).execute(pool).await.map(|_| ()))?;
     Ok(())
 }

@@ -94,6 +94,7 @@ pub async fn upsert_by_ref(
     const INSERT: &str =
         "INSERT INTO customers (external_ref, name, email, plan, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (external_ref) DO NOTHING RETURNING id";
+    let _turn = db.write_turn().await;
     let outcome = on_pool!(db, pool => {
         let mut tx = pool.begin_write().await?;
         let updated: Option<i64> = sqlx::query_scalar(UPDATE)
@@ -145,6 +146,7 @@ pub async fn record_event(
     const OWNED: &str = "SELECT id FROM conversations WHERE id = $1 AND customer_id = $2";
     const INSERT: &str = "INSERT INTO customer_events (customer_id, conversation_id, kind, value, note, idempotency_key, occurred_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id";
+    let _turn = db.write_turn().await;
     on_pool!(db, pool => {
         let mut tx = pool.begin_write().await?;
         if let Some(id) = sqlx::query_scalar::<_, i64>(EXISTING).bind(idempotency_key).fetch_optional(&mut *tx).await? {

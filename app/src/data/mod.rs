@@ -57,6 +57,21 @@ macro_rules! on_pool {
 }
 pub use on_pool;
 
+/// SQLite has one write lock, and writers waiting for it in SQLite's busy handler sleep in
+/// millisecond steps. The hot write paths (ingestion) take turns here instead, in an async
+/// fair queue, so that only one of them asks SQLite for the lock at a time.
+static SQLITE_WRITERS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+impl Db {
+    /// Waits for this process's turn to write (SQLite only; Postgres needs no turn).
+    pub(crate) async fn write_turn(&self) -> Option<tokio::sync::MutexGuard<'static, ()>> {
+        match self {
+            Db::Sqlite(_) => Some(SQLITE_WRITERS.lock().await),
+            Db::Postgres(_) => None,
+        }
+    }
+}
+
 /// Starts a transaction that will write. On SQLite it takes the write lock up front
 /// (`BEGIN IMMEDIATE`): a deferred transaction that reads first and writes later fails with
 /// "database is locked" (SQLITE_BUSY_SNAPSHOT) when another writer committed in between,
