@@ -11,6 +11,7 @@ pub mod error;
 pub mod realtime;
 pub mod shell;
 pub mod studio;
+pub mod webhooks;
 pub mod workspace;
 
 #[cfg(feature = "ssr")]

@@ -115,3 +115,20 @@ test("the workspace works from the keyboard, with a shortcut overlay", async ({ 
   await page.keyboard.press("u");
   await expect(page).toHaveURL(/\/workspace$/);
 });
+
+test("an admin registers a webhook endpoint and sees its signing secret", async ({ page }) => {
+  await signIn(page, "admin@rapport.demo");
+  await expect(page).toHaveURL(/\/workspace$/);
+  await page.getByRole("link", { name: "Webhooks" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Webhooks" })).toBeVisible();
+  await hydrated(page);
+  await page.getByRole("button", { name: "Add endpoint" }).click();
+  await expect(page.getByRole("alert")).toContainText("https://");
+  const url = `https://example.com/hooks/${Date.now()}`;
+  await page.getByLabel("Endpoint URL").fill(url);
+  await page.getByRole("button", { name: "Add endpoint" }).click();
+  const row = page.locator("table.webhooks tr", { hasText: url });
+  await expect(row).toContainText("risk.raised");
+  await expect(row.locator("code.secret")).not.toBeEmpty();
+  await page.screenshot({ path: `${ARTIFACTS}/webhooks.png`, fullPage: true });
+});

@@ -148,6 +148,14 @@ async fn post_message(
             .map_err(ingest_error)?;
     if ingested.created {
         state.realtime.publish("message", ingested.conversation_id);
+        if ingested.risk.level >= app::emotion::risk::RiskLevel::High {
+            app::webhooks::emit(
+                &state.db,
+                "risk.raised",
+                serde_json::json!({"conversation_id": ingested.conversation_id, "risk": ingested.risk}),
+            )
+            .await;
+        }
     }
     Ok(created_or_replayed(ingested.created, ingested))
 }

@@ -101,6 +101,7 @@ pub fn router(state: AppState) -> Router {
 pub async fn serve(config: &Config) -> Result<()> {
     let db = open_database(config).await?;
     let state = app_state(config, db.clone())?;
+    crate::webhook_worker::spawn(db.clone());
     spawn_session_sweeper(db.clone());
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await

@@ -7,5 +7,6 @@ pub mod config;
 pub mod http;
 pub mod score;
 pub mod seed;
+pub mod webhook_worker;
 
 pub use config::Config;

@@ -14,6 +14,7 @@ pub mod error;
 pub mod sessions;
 pub mod stories;
 pub mod users;
+pub mod webhooks;
 
 use std::path::Path;
 use std::str::FromStr;

@@ -18,6 +18,7 @@ use crate::community::pages::{
 };
 use crate::error::AppError;
 use crate::studio::StudioPage;
+use crate::webhooks::WebhooksPage;
 use crate::workspace::{ConversationPage, InboxPage};
 
 /// The HTML document the server renders around the app.
@@ -110,6 +111,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                         <Route path=path!("/workspace") view=InboxPage ssr=SsrMode::Async/>
                         <Route path=path!("/workspace/c/:id") view=ConversationPage ssr=SsrMode::Async/>
+                        <Route path=path!("/workspace/webhooks") view=WebhooksPage ssr=SsrMode::Async/>
                         <Route path=path!("/studio") view=StudioPage ssr=SsrMode::Async/>
                     </Routes>
                 </ErrorBoundary>
@@ -166,9 +168,11 @@ fn ViewerLinks(viewer: Viewer) -> impl IntoView {
     let session = use_session();
     let workspace = viewer.may_enter(WORKSPACE_ROLES);
     let studio = viewer.may_enter(STUDIO_ROLES);
+    let admin = viewer.role == crate::auth::model::Role::Admin;
     view! {
         {workspace.then(|| view! { <A href="/workspace">"Workspace"</A> })}
         {studio.then(|| view! { <A href="/studio">"Studio"</A> })}
+        {admin.then(|| view! { <A href="/workspace/webhooks">"Webhooks"</A> })}
         <A href="/account" attr:class="viewer-name">{viewer.display_name.clone()}</A>
         <ActionForm action=session.sign_out attr:class="inline-form">
             <button type="submit" class="link-button">"Sign out"</button>

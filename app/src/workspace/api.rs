@@ -275,7 +275,7 @@ pub async fn resolve_conversation(
             ));
         }
         let question = ask_csat.is_some().then_some(CSAT_QUESTION);
-        Ok(crate::data::conversations::resolve(
+        let resolved = crate::data::conversations::resolve(
             &db,
             conversation_id,
             viewer.user_id,
@@ -283,7 +283,16 @@ pub async fn resolve_conversation(
             question,
             chrono::Utc::now(),
         )
-        .await?)
+        .await?;
+        if resolved {
+            crate::webhooks::emit(
+                &db,
+                "conversation.resolved",
+                serde_json::json!({"conversation_id": conversation_id, "summary": summary}),
+            )
+            .await;
+        }
+        Ok(resolved)
     })
     .await
 }

@@ -1,0 +1,144 @@
+//! Webhooks and their deliveries (an outbox: one row per event and webhook).
+
+use chrono::{DateTime, Utc};
+
+use super::{on_pool, DataError, Db};
+use crate::webhooks::model::{retry_delay, DeliveryView, WebhookView, MAX_ATTEMPTS};
+
+pub async fn create(
+    db: &Db,
+    url: &str,
+    secret: &str,
+    events: &str,
+    now: DateTime<Utc>,
+) -> Result<i64, DataError> {
+    const SQL: &str = "INSERT INTO webhooks (url, secret, events, created_at) VALUES ($1, $2, $3, $4) RETURNING id";
+    Ok(
+        on_pool!(db, pool => sqlx::query_scalar(SQL).bind(url).bind(secret).bind(events).bind(now).fetch_one(pool).await)?,
+    )
+}
+
+pub async fn delete(db: &Db, id: i64) -> Result<bool, DataError> {
+    const SQL: &str = "DELETE FROM webhooks WHERE id = $1";
+    let done = on_pool!(db, pool => sqlx::query(SQL).bind(id).execute(pool).await.map(|r| r.rows_affected()))?;
+    Ok(done == 1)
+}
+
+pub async fn list(db: &Db) -> Result<Vec<WebhookView>, DataError> {
+    const SQL: &str = "SELECT id, url, secret, events, created_at FROM webhooks ORDER BY id";
+    Ok(on_pool!(db, pool => sqlx::query_as(SQL).fetch_all(pool).await)?)
+}
+
+/// Queues `event` for every webhook subscribed to it, in one statement.
+pub async fn enqueue(
+    db: &Db,
+    event: &str,
+    payload: &str,
+    now: DateTime<Utc>,
+) -> Result<u64, DataError> {
+    const SQL: &str = "INSERT INTO webhook_deliveries (webhook_id, event, payload, state, attempts, next_attempt_at, created_at) \
+         SELECT id, $1, $2, 'pending', 0, $3, $3 FROM webhooks WHERE ' ' || events || ' ' LIKE '% ' || $1 || ' %'";
+    Ok(
+        on_pool!(db, pool => sqlx::query(SQL).bind(event).bind(payload).bind(now).execute(pool).await.map(|r| r.rows_affected()))?,
+    )
+}
+
+/// A delivery claimed by a worker.
+#[derive(Debug, sqlx::FromRow)]
+pub struct Due {
+    pub id: i64,
+    pub event: String,
+    pub payload: String,
+    pub attempts: i64,
+    pub url: String,
+    pub secret: String,
+}
+
+/// Claims up to `limit` due deliveries for `lease` (they are not due again meanwhile), so that
+/// several server instances never send one twice at the same time. Postgres skips rows
+/// another instance has locked; SQLite serialises writers anyway.
+pub async fn claim_due(
+    db: &Db,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<Due>, DataError> {
+    const SQLITE: &str = "UPDATE webhook_deliveries SET next_attempt_at = $2 WHERE id IN \
+         (SELECT id FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= $1 ORDER BY id LIMIT $3) \
+         RETURNING id";
+    const POSTGRES: &str = "UPDATE webhook_deliveries SET next_attempt_at = $2 WHERE id IN \
+         (SELECT id FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= $1 ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) \
+         RETURNING id";
+    const DETAILS: &str =
+        "SELECT d.id, d.event, d.payload, CAST(d.attempts AS BIGINT) AS attempts, w.url, w.secret \
+         FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = $1";
+    let ids: Vec<i64> = match db {
+        Db::Sqlite(pool) => {
+            sqlx::query_scalar(SQLITE)
+                .bind(now)
+                .bind(lease_until)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+        }
+        Db::Postgres(pool) => {
+            sqlx::query_scalar(POSTGRES)
+                .bind(now)
+                .bind(lease_until)
+                .bind(limit)
+                .fetch_all(pool)
+                .await?
+        }
+    };
+    let mut due = Vec::with_capacity(ids.len());
+    for id in ids {
+        let found: Option<Due> =
+            on_pool!(db, pool => sqlx::query_as(DETAILS).bind(id).fetch_optional(pool).await)?;
+        due.extend(found);
+    }
+    Ok(due)
+}
+
+/// Records one attempt: delivered, retried later with back-off, or failed for good.
+pub async fn record_attempt(
+    db: &Db,
+    delivery: &Due,
+    outcome: Result<u16, String>,
+    now: DateTime<Utc>,
+) -> Result<(), DataError> {
+    const DELIVERED: &str = "UPDATE webhook_deliveries SET state = 'delivered', attempts = attempts + 1, last_status = $2, \
+         last_error = NULL, delivered_at = $3 WHERE id = $1";
+    const FAILED: &str =
+        "UPDATE webhook_deliveries SET state = $2, attempts = attempts + 1, last_status = $3, \
+         last_error = $4, next_attempt_at = $5 WHERE id = $1";
+    let attempts = delivery.attempts + 1;
+    match outcome {
+        Ok(status) if (200..300).contains(&status) => {
+            on_pool!(db, pool => sqlx::query(DELIVERED).bind(delivery.id).bind(i64::from(status)).bind(now).execute(pool).await.map(|_| ()))?;
+        }
+        other => {
+            let (status, error) = match other {
+                Ok(status) => (
+                    Some(i64::from(status)),
+                    format!("the receiver answered {status}"),
+                ),
+                Err(error) => (None, error),
+            };
+            let state = if attempts >= MAX_ATTEMPTS {
+                "failed"
+            } else {
+                "pending"
+            };
+            let next = now + retry_delay(attempts);
+            on_pool!(db, pool => sqlx::query(FAILED).bind(delivery.id).bind(state).bind(status).bind(error.as_str()).bind(next).execute(pool).await.map(|_| ()))?;
+        }
+    }
+    Ok(())
+}
+
+pub async fn recent_deliveries(db: &Db, limit: i64) -> Result<Vec<DeliveryView>, DataError> {
+    const SQL: &str = "SELECT d.id, w.url, d.event, d.state, CAST(d.attempts AS BIGINT) AS attempts, \
+         CAST(d.last_status AS BIGINT) AS last_status, d.last_error, d.created_at, d.next_attempt_at, d.delivered_at \
+         FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id ORDER BY d.id DESC LIMIT $1";
+    Ok(on_pool!(db, pool => sqlx::query_as(SQL).bind(limit).fetch_all(pool).await)?)
+}

@@ -1,0 +1,18 @@
+//! Outbound webhooks: admins register URLs for events; deliveries go through an outbox in the
+//! database, signed with HMAC-SHA256, retried with back-off, and logged for admins.
+//! The sending worker lives in the server (`server/src/webhook_worker.rs`).
+
+pub mod api;
+pub mod model;
+mod pages;
+
+pub use pages::WebhooksPage;
+
+/// Queues an event for every subscribed webhook; never fails the caller's request.
+#[cfg(feature = "ssr")]
+pub async fn emit(db: &crate::data::Db, event: &str, payload: serde_json::Value) {
+    let body = serde_json::json!({"event": event, "data": payload}).to_string();
+    if let Err(error) = crate::data::webhooks::enqueue(db, event, &body, chrono::Utc::now()).await {
+        tracing::error!(%error, event, "could not queue webhook deliveries");
+    }
+}

@@ -1,0 +1,138 @@
+//! Webhooks end to end on both backends: an angry message through the API queues a
+//! `risk.raised` delivery, the worker POSTs it signed to a real local receiver, and a failing
+//! receiver gets retries with back-off until the delivery is marked failed.
+
+mod support;
+
+use std::sync::{Arc, Mutex};
+
+use axum::http::HeaderMap;
+use chrono::{Duration, Utc};
+use support::{TestApp, TestDb};
+
+type Received = Arc<Mutex<Vec<(HeaderMap, String)>>>;
+
+/// A receiver on a free port answering `status` and recording what it got.
+async fn receiver(status: u16) -> (String, Received) {
+    let received: Received = Arc::default();
+    let store = received.clone();
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |headers: HeaderMap, body: String| {
+            let store = store.clone();
+            async move {
+                store.lock().unwrap().push((headers, body));
+                axum::http::StatusCode::from_u16(status).unwrap()
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (format!("http://{address}/hook"), received)
+}
+
+async fn webhook_flow(database: TestDb) {
+    let app = TestApp::spawn(database).await;
+    let db = app.database.db.clone();
+    let (url, received) = receiver(200).await;
+    app::data::webhooks::create(&db, &url, "s3cret-signing-key", "risk.raised", Utc::now())
+        .await
+        .unwrap();
+    let (failing_url, failed_calls) = receiver(500).await;
+    app::data::webhooks::create(
+        &db,
+        &failing_url,
+        "other-key",
+        "risk.raised conversation.resolved",
+        Utc::now(),
+    )
+    .await
+    .unwrap();
+
+    let secret = app.config.resolve_session_secret().unwrap();
+    let token = server::accounts::create_token(&db, &secret, "hooks")
+        .await
+        .unwrap();
+    let client = reqwest::Client::new();
+    let post = |path: &'static str, body: serde_json::Value| {
+        let request = client
+            .post(app.url(&format!("/api/v1{path}")))
+            .bearer_auth(&token)
+            .json(&body);
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!(
+        post(
+            "/customers",
+            serde_json::json!({"external_ref": "h1", "name": "Hana"})
+        )
+        .await,
+        201
+    );
+    assert_eq!(
+        post("/messages", serde_json::json!({"idempotency_key": "h-m1", "customer_ref": "h1", "subject": "Fraud!",
+            "channel": "email", "direction": "inbound",
+            "body": "This is outrageous and unacceptable! Cancel my account now or my lawyer will hear about it."})).await,
+        201
+    );
+
+    // Test servers run no background worker: the test drives it, at chosen times.
+    let worker = server::webhook_worker::client();
+    server::webhook_worker::deliver_due(&db, &worker, Utc::now())
+        .await
+        .unwrap();
+    let got = received.lock().unwrap().clone();
+    assert_eq!(got.len(), 1, "one delivery to the healthy endpoint");
+    let (headers, body) = &got[0];
+    assert_eq!(headers["x-rapport-event"], "risk.raised");
+    let timestamp: i64 = headers["x-rapport-timestamp"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(
+        headers["x-rapport-signature"].to_str().unwrap(),
+        app::webhooks::model::signature("s3cret-signing-key", timestamp, body)
+    );
+    let payload: serde_json::Value = serde_json::from_str(body).unwrap();
+    assert_eq!(payload["event"], "risk.raised");
+    assert!(payload["data"]["risk"]["score"].as_u64().unwrap() >= 55);
+
+    // The failing endpoint is retried with growing pauses, then given up.
+    let mut now = Utc::now();
+    for _ in 0..10 {
+        now += Duration::hours(1);
+        server::webhook_worker::deliver_due(&db, &worker, now)
+            .await
+            .unwrap();
+    }
+    let log = app::data::webhooks::recent_deliveries(&db, 10)
+        .await
+        .unwrap();
+    let failing = log.iter().find(|d| d.url == failing_url).unwrap();
+    assert_eq!(failing.state, "failed");
+    assert_eq!(failing.attempts, app::webhooks::model::MAX_ATTEMPTS);
+    assert_eq!(failing.last_status, Some(500));
+    assert_eq!(
+        failed_calls.lock().unwrap().len() as i64,
+        app::webhooks::model::MAX_ATTEMPTS
+    );
+    assert_eq!(
+        received.lock().unwrap().len(),
+        1,
+        "a delivered event is never sent twice"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhooks_on_sqlite() {
+    webhook_flow(TestDb::sqlite().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webhooks_on_postgres() {
+    if let Some(database) = TestDb::postgres().await {
+        webhook_flow(database).await;
+    }
+}
