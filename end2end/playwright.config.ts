@@ -29,6 +29,10 @@ export default defineConfig({
   outputDir: "./test-results",
   timeout: 30_000,
   workers: 2,
+  // The known rare stall (README, "Known open problems") also hits browser tests now and then
+  // (a page that never hydrates). One retry keeps CI usable; Playwright lists such a test as
+  // "flaky", so it stays visible.
+  retries: 1,
   reporter: [["list"]],
   use: {
     baseURL,

@@ -129,7 +129,7 @@ fn to_json(number: u64, text: &str, analysis: &Analysis) -> String {
             .emotions
             .iter()
             .map(|e| Labelled {
-                name: emotion_key(e.emotion),
+                name: e.emotion.key(),
                 score: e.intensity,
                 evidence: evidence(&e.evidence),
             })
@@ -138,7 +138,7 @@ fn to_json(number: u64, text: &str, analysis: &Analysis) -> String {
             .intents
             .iter()
             .map(|i| Labelled {
-                name: intent_key(i.intent),
+                name: i.intent.key(),
                 score: i.confidence,
                 evidence: evidence(&i.evidence),
             })
@@ -152,29 +152,6 @@ fn to_json(number: u64, text: &str, analysis: &Analysis) -> String {
         guidance: analysis.guidance.approach.key(),
     };
     serde_json::to_string(&scored).expect("plain data serializes")
-}
-
-fn emotion_key(emotion: app::emotion::emotions::Emotion) -> &'static str {
-    use app::emotion::emotions::Emotion::*;
-    match emotion {
-        Anger => "anger",
-        Anxiety => "anxiety",
-        Sadness => "sadness",
-        Confusion => "confusion",
-        Gratitude => "gratitude",
-        Joy => "joy",
-    }
-}
-
-fn intent_key(intent: app::emotion::intents::Intent) -> &'static str {
-    use app::emotion::intents::Intent::*;
-    match intent {
-        Churn => "churn",
-        Escalation => "escalation",
-        Urgency => "urgency",
-        RepeatContact => "repeat_contact",
-        Praise => "praise",
-    }
 }
 
 fn render(number: u64, line: &Line) -> String {

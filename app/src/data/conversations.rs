@@ -496,13 +496,14 @@ pub async fn of_customer(
     )
 }
 
-/// The customer's inbound messages (time, extended sentiment, body), newest first.
+/// The customer's inbound messages (time, extended sentiment, body, stored analysis JSON),
+/// newest first.
 pub async fn inbound_of_customer(
     db: &Db,
     customer_id: i64,
     limit: i64,
-) -> Result<Vec<(DateTime<Utc>, Option<f64>, String)>, DataError> {
-    const SQL: &str = "SELECT m.created_at, m.sentiment, m.body FROM messages m JOIN conversations c ON c.id = m.conversation_id \
+) -> Result<Vec<(DateTime<Utc>, Option<f64>, String, Option<String>)>, DataError> {
+    const SQL: &str = "SELECT m.created_at, m.sentiment, m.body, m.analysis FROM messages m JOIN conversations c ON c.id = m.conversation_id \
          WHERE c.customer_id = $1 AND m.direction = 'inbound' ORDER BY m.created_at DESC, m.id DESC LIMIT $2";
     Ok(
         on_pool!(db, pool => sqlx::query_as(SQL).bind(customer_id).bind(limit).fetch_all(pool).await)?,

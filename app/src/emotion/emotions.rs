@@ -53,7 +53,8 @@ impl Emotion {
         matches!(self, Emotion::Anger | Emotion::Anxiety | Emotion::Sadness)
     }
 
-    fn key(self) -> &'static str {
+    /// Stable name for data and APIs ("anger").
+    pub fn key(self) -> &'static str {
         match self {
             Emotion::Anger => "anger",
             Emotion::Anxiety => "anxiety",

@@ -41,7 +41,8 @@ impl Intent {
         }
     }
 
-    fn key(self) -> &'static str {
+    /// Stable name for data and APIs ("repeat_contact").
+    pub fn key(self) -> &'static str {
         match self {
             Intent::Churn => "churn",
             Intent::Escalation => "escalation",

@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 
 use super::emotions::Emotion;
 use super::intents::Intent;
+use super::state::{emotional_state, Observation, StateConfig};
 use super::Analysis;
+use chrono::{DateTime, Utc};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -199,6 +201,55 @@ pub struct RiskAssessment {
     pub level: RiskLevel,
     /// Largest first.
     pub factors: Vec<RiskFactor>,
+}
+
+/// What is known about a customer when one of their conversations is judged, gathered by the
+/// data layer (ingestion) or in memory (demo seed).
+pub struct CustomerFacts<'a> {
+    /// Analyses of the conversation's latest inbound messages, newest first.
+    pub recent: &'a [Analysis],
+    pub earlier_contacts: u32,
+    pub cancellations: u32,
+    pub waiting_since: Option<DateTime<Utc>>,
+    /// The latest CSAT answer within the window (1–5).
+    pub last_csat: Option<f64>,
+    /// (time, extended sentiment) of the customer's inbound messages, any order.
+    pub sentiments: &'a [(DateTime<Utc>, f64)],
+}
+
+/// The risk of a conversation from the customer's facts at `now`; the mood trend counts once
+/// there are at least three scored messages.
+pub fn assess_customer(
+    facts: &CustomerFacts,
+    now: DateTime<Utc>,
+    config: &RiskConfig,
+    state: &StateConfig,
+) -> RiskAssessment {
+    let observations: Vec<Observation> = facts
+        .sentiments
+        .iter()
+        .map(|(at, sentiment)| Observation {
+            at: *at,
+            sentiment: *sentiment,
+        })
+        .collect();
+    let trend = emotional_state(&observations, now, state).map(|s| s.trend);
+    let inputs = RiskInputs {
+        recent: facts
+            .recent
+            .iter()
+            .take(5)
+            .map(MessageSignals::of)
+            .collect(),
+        earlier_contacts: facts.earlier_contacts,
+        cancellations: facts.cancellations,
+        waiting_minutes: facts
+            .waiting_since
+            .map(|since| (now - since).num_minutes().max(0)),
+        trend: trend.filter(|_| observations.len() >= 3),
+        last_csat: facts.last_csat.map(|c| c.round().clamp(1.0, 5.0) as u8),
+    };
+    assess(&inputs, config)
 }
 
 pub fn assess(inputs: &RiskInputs, config: &RiskConfig) -> RiskAssessment {

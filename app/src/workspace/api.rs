@@ -126,11 +126,23 @@ async fn customer_panel(
     let inbound = conversations::inbound_of_customer(db, customer_id, 60).await?;
     let mut sentiment: Vec<(chrono::DateTime<chrono::Utc>, f64)> = inbound
         .iter()
-        .filter_map(|(at, score, _)| score.map(|s| (*at, s)))
+        .filter_map(|(at, score, _, _)| score.map(|s| (*at, s)))
         .collect();
     sentiment.reverse();
-    let bodies: Vec<&str> = inbound.iter().map(|(_, _, body)| body.as_str()).collect();
-    let analyses: Vec<_> = bodies.iter().map(|b| analyze(b)).collect();
+    let bodies: Vec<&str> = inbound
+        .iter()
+        .map(|(_, _, body, _)| body.as_str())
+        .collect();
+    // Messages were scored when they arrived; only unscored ones are analysed now.
+    let analyses: Vec<_> = inbound
+        .iter()
+        .map(|(_, _, body, stored)| {
+            stored
+                .as_deref()
+                .and_then(|json| serde_json::from_str(json).ok())
+                .unwrap_or_else(|| analyze(body))
+        })
+        .collect();
     let events = customers::events_of(db, customer_id, 50).await?;
     let (csat, events): (Vec<_>, Vec<_>) = events.into_iter().partition(|e| e.kind == "csat");
     let csat_scores: Vec<u8> = csat

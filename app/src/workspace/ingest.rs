@@ -8,8 +8,8 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::data::{conversations, customers, DataError, Db};
-use crate::emotion::risk::{assess, MessageSignals, RiskAssessment, RiskConfig, RiskInputs};
-use crate::emotion::state::{emotional_state, Observation, StateConfig};
+use crate::emotion::risk::{assess_customer, CustomerFacts, RiskAssessment, RiskConfig};
+use crate::emotion::state::StateConfig;
 use crate::emotion::{analyze, Analysis};
 
 /// Longest message body accepted, in characters.
@@ -30,6 +30,28 @@ pub enum IngestError {
 
 fn invalid(field: &str, message: impl Into<String>) -> IngestError {
     IngestError::Invalid(BTreeMap::from([(field.to_string(), message.into())]))
+}
+
+/// `DataError::NotFound` from a conversation lookup means the id is not this customer's.
+fn not_this_customers_conversation(error: DataError) -> IngestError {
+    match error {
+        DataError::NotFound => invalid(
+            "conversation_id",
+            "this customer has no conversation with this id",
+        ),
+        other => other.into(),
+    }
+}
+
+async fn customer_id_of(db: &Db, customer_ref: &str) -> Result<i64, IngestError> {
+    customers::id_by_ref(db, customer_ref.trim())
+        .await?
+        .ok_or_else(|| {
+            invalid(
+                "customer_ref",
+                "no customer has this reference; upsert the customer first",
+            )
+        })
 }
 
 /// Collects field problems so a client learns about all of them at once.
@@ -193,14 +215,7 @@ pub async fn ingest_message(
     }
     problems.finish()?;
 
-    let customer_id = customers::id_by_ref(db, request.customer_ref.trim())
-        .await?
-        .ok_or_else(|| {
-            invalid(
-                "customer_ref",
-                "no customer has this reference; upsert the customer first",
-            )
-        })?;
+    let customer_id = customer_id_of(db, &request.customer_ref).await?;
     let inbound = request.direction == "inbound";
     let analysis = inbound.then(|| analyze(request.body.trim()));
     let body = request.body.trim();
@@ -227,13 +242,7 @@ pub async fn ingest_message(
         },
     )
     .await
-    .map_err(|error| match error {
-        DataError::NotFound => invalid(
-            "conversation_id",
-            "this customer has no conversation with this id",
-        ),
-        other => other.into(),
-    })?;
+    .map_err(not_this_customers_conversation)?;
     let risk = refresh_risk(db, risk, state, stored.conversation_id, now).await?;
     Ok(MessageIngested {
         message_id: stored.message_id,
@@ -265,32 +274,24 @@ pub async fn refresh_risk(
 ) -> Result<RiskAssessment, IngestError> {
     let since = now - Duration::days(config.repeat_window_days);
     let facts = conversations::risk_facts(db, conversation_id, since).await?;
-    let recent: Vec<MessageSignals> = facts
+    let recent: Vec<Analysis> = facts
         .recent_analyses
         .iter()
         .filter_map(|json| serde_json::from_str::<Analysis>(json).ok())
-        .map(|a| MessageSignals::of(&a))
         .collect();
-    let observations: Vec<Observation> = facts
-        .customer_sentiments
-        .iter()
-        .map(|(at, sentiment)| Observation {
-            at: *at,
-            sentiment: *sentiment,
-        })
-        .collect();
-    let trend = emotional_state(&observations, now, state_config).map(|s| s.trend);
-    let inputs = RiskInputs {
-        recent,
-        earlier_contacts: facts.earlier_contacts as u32,
-        cancellations: facts.cancellations as u32,
-        waiting_minutes: facts
-            .waiting_since
-            .map(|since| (now - since).num_minutes().max(0)),
-        trend: trend.filter(|_| observations.len() >= 3),
-        last_csat: facts.last_csat.map(|c| c.round().clamp(1.0, 5.0) as u8),
-    };
-    let assessment = assess(&inputs, config);
+    let assessment = assess_customer(
+        &CustomerFacts {
+            recent: &recent,
+            earlier_contacts: facts.earlier_contacts as u32,
+            cancellations: facts.cancellations as u32,
+            waiting_since: facts.waiting_since,
+            last_csat: facts.last_csat,
+            sentiments: &facts.customer_sentiments,
+        },
+        now,
+        config,
+        state_config,
+    );
     conversations::store_risk(
         db,
         conversation_id,
@@ -437,14 +438,7 @@ async fn save_event(
     now: DateTime<Utc>,
     reopen_when_new: bool,
 ) -> Result<EventRecorded, IngestError> {
-    let customer_id = customers::id_by_ref(db, customer_ref.trim())
-        .await?
-        .ok_or_else(|| {
-            invalid(
-                "customer_ref",
-                "no customer has this reference; upsert the customer first",
-            )
-        })?;
+    let customer_id = customer_id_of(db, customer_ref).await?;
     let (event_id, created) = customers::record_event(
         db,
         idempotency_key.trim(),
@@ -456,13 +450,7 @@ async fn save_event(
         occurred_at,
     )
     .await
-    .map_err(|error| match error {
-        DataError::NotFound => invalid(
-            "conversation_id",
-            "this customer has no conversation with this id",
-        ),
-        other => other.into(),
-    })?;
+    .map_err(not_this_customers_conversation)?;
     if let (true, true, Some(id)) = (created, reopen_when_new, conversation_id) {
         conversations::reopen(db, id, customer_id, occurred_at).await?;
     }

@@ -1,9 +1,9 @@
 //! Demo conversations are scored like real ones: every inbound message by the emotion engine,
 //! every open conversation's risk from its messages, the customer's other conversations,
-//! cancellations and CSAT answers — computed in memory, as `ingest::refresh_risk` would.
+//! cancellations and CSAT answers — computed in memory with the same `risk::assess_customer` that ingestion uses.
 
-use app::emotion::risk::{assess, MessageSignals, RiskAssessment, RiskConfig, RiskInputs};
-use app::emotion::state::{emotional_state, Observation, StateConfig};
+use app::emotion::risk::{assess_customer, CustomerFacts, RiskAssessment, RiskConfig};
+use app::emotion::state::StateConfig;
 use app::emotion::{analyze, Analysis};
 use app::workspace::ingest::excerpt;
 use chrono::{DateTime, Duration, Utc};
@@ -48,30 +48,15 @@ pub fn score_conversation(
     state: &StateConfig,
 ) -> ConversationScore {
     let since = now - Duration::days(risk.repeat_window_days);
-    let recent: Vec<MessageSignals> = analyses
-        .iter()
-        .rev()
-        .flatten()
-        .take(5)
-        .map(MessageSignals::of)
-        .collect();
-    let observations: Vec<Observation> = history
-        .sentiments
-        .iter()
-        .map(|(at, sentiment)| Observation {
-            at: *at,
-            sentiment: *sentiment,
-        })
-        .collect();
-    let trend = emotional_state(&observations, now, state).map(|s| s.trend);
+    let recent: Vec<Analysis> = analyses.iter().rev().flatten().take(5).cloned().collect();
     let last_csat = history
         .csat
         .iter()
         .filter(|(at, _)| *at >= since)
         .max_by_key(|(at, _)| *at)
-        .map(|(_, score)| score.round().clamp(1.0, 5.0) as u8);
-    let inputs = RiskInputs {
-        recent,
+        .map(|(_, score)| *score);
+    let facts = CustomerFacts {
+        recent: &recent,
         earlier_contacts: history
             .conversation_starts
             .iter()
@@ -82,12 +67,12 @@ pub fn score_conversation(
             .iter()
             .filter(|at| **at >= since)
             .count() as u32,
-        waiting_minutes: waiting_since.map(|at| (now - at).num_minutes().max(0)),
-        trend: trend.filter(|_| observations.len() >= 3),
+        waiting_since,
         last_csat,
+        sentiments: history.sentiments,
     };
     ConversationScore {
-        risk: assess(&inputs, risk),
+        risk: assess_customer(&facts, now, risk, state),
         guidance: analyses
             .iter()
             .rev()
