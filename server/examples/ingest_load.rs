@@ -1,7 +1,8 @@
-//! Ingestion throughput: posts messages to a running server's `/api/v1/messages` with many
-//! requests in flight and prints messages per second. Every message is scored and the
-//! conversation's risk recomputed, as in production.
-//!   RAPPORT_URL=http://127.0.0.1:3952 RAPPORT_TOKEN=... cargo run --release -p server --example ingest_load -- 20000 64
+//! Ingestion throughput: posts messages to a running server with many requests in flight and
+//! prints messages per second. Every message is scored and the conversation's risk
+//! recomputed, as in production. With a batch size above 1 the messages go to
+//! `/api/v1/messages/batch`, that many per request; otherwise one per `/api/v1/messages`.
+//!   RAPPORT_URL=http://127.0.0.1:3952 RAPPORT_TOKEN=... cargo run --release -p server --example ingest_load -- 20000 64 [batch]
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -19,6 +20,7 @@ async fn main() {
     let mut args = std::env::args().skip(1);
     let total: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(20_000);
     let in_flight: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(64);
+    let batch: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(1).max(1);
     let base = std::env::var("RAPPORT_URL").expect("RAPPORT_URL");
     let token = std::env::var("RAPPORT_TOKEN").expect("RAPPORT_TOKEN");
     let client = reqwest::Client::builder()
@@ -51,28 +53,42 @@ async fn main() {
             tokio::spawn(async move {
                 let mut latencies = Vec::new();
                 loop {
-                    let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    if n >= total {
+                    let first = next.fetch_add(batch, std::sync::atomic::Ordering::Relaxed);
+                    if first >= total {
                         break latencies;
                     }
-                    let sent = Instant::now();
-                    let response = client
-                        .post(format!("{base}/api/v1/messages"))
-                        .bearer_auth(&token)
-                        .json(&serde_json::json!({
+                    let message = |n: usize| {
+                        serde_json::json!({
                             "idempotency_key": format!("load-{run}-{n}"),
                             "customer_ref": format!("load-{}", n % customers),
                             "subject": "Load test",
                             "channel": "email",
                             "direction": "inbound",
                             "body": BODIES[n % BODIES.len()],
-                        }))
+                        })
+                    };
+                    let (path, body, expected) = if batch == 1 {
+                        ("messages", message(first), 201)
+                    } else {
+                        let messages: Vec<_> =
+                            (first..(first + batch).min(total)).map(message).collect();
+                        (
+                            "messages/batch",
+                            serde_json::json!({ "messages": messages }),
+                            200,
+                        )
+                    };
+                    let sent = Instant::now();
+                    let response = client
+                        .post(format!("{base}/api/v1/{path}"))
+                        .bearer_auth(&token)
+                        .json(&body)
                         .send()
                         .await
                         .unwrap();
                     assert_eq!(
                         response.status().as_u16(),
-                        201,
+                        expected,
                         "{:?}",
                         response.text().await
                     );
@@ -89,7 +105,7 @@ async fn main() {
     latencies.sort_by(|a, b| a.total_cmp(b));
     let p = |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
     println!(
-        "{{\"messages\": {total}, \"in_flight\": {in_flight}, \"seconds\": {seconds:.2}, \"per_second\": {:.0}, \"p50_ms\": {:.1}, \"p95_ms\": {:.1}}}",
+        "{{\"messages\": {total}, \"batch\": {batch}, \"in_flight\": {in_flight}, \"seconds\": {seconds:.2}, \"per_second\": {:.0}, \"p50_ms\": {:.1}, \"p95_ms\": {:.1}}}",
         total as f64 / seconds,
         p(0.5),
         p(0.95)

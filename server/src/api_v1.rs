@@ -18,12 +18,18 @@ use serde::Serialize;
 
 /// Largest request body accepted, in bytes (a message body may have 20,000 characters).
 pub const MAX_BODY_BYTES: usize = 128 * 1024;
+/// Largest body of `/messages/batch` (500 messages).
+pub const MAX_BATCH_BODY_BYTES: usize = 4 * 1024 * 1024;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/me", get(me))
         .route("/customers", post(upsert_customer))
         .route("/messages", post(post_message))
+        .route(
+            "/messages/batch",
+            post(post_message_batch).layer(DefaultBodyLimit::max(MAX_BATCH_BODY_BYTES)),
+        )
         .route("/events", post(post_event))
         .route("/csat", post(post_csat))
         .route("/openapi.json", get(openapi_json))
@@ -53,7 +59,10 @@ impl<T: serde::de::DeserializeOwned> axum::extract::FromRequest<AppState> for St
                 JsonRejection::BytesRejection(_) => ApiError::new(
                     StatusCode::PAYLOAD_TOO_LARGE,
                     "too_large",
-                    format!("The request body is larger than {MAX_BODY_BYTES} bytes."),
+                    format!(
+                        "The request body is too large: at most {MAX_BODY_BYTES} bytes \
+                         ({MAX_BATCH_BODY_BYTES} bytes for /messages/batch)."
+                    ),
                 ),
                 other => ApiError::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
@@ -147,17 +156,48 @@ async fn post_message(
             .await
             .map_err(ingest_error)?;
     if ingested.created {
-        state.realtime.publish("message", ingested.conversation_id);
-        if ingested.risk.level >= app::emotion::risk::RiskLevel::High {
-            app::webhooks::emit(
-                &state.db,
-                "risk.raised",
-                serde_json::json!({"conversation_id": ingested.conversation_id, "risk": ingested.risk}),
-            )
-            .await;
-        }
+        announce_messages(&state, [&ingested]).await;
     }
     Ok(created_or_replayed(ingested.created, ingested))
+}
+
+/// Tells open inboxes about new messages, and webhooks about conversations at high risk.
+async fn announce_messages<'a>(
+    state: &AppState,
+    new_messages: impl IntoIterator<Item = &'a ingest::MessageIngested>,
+) {
+    let mut risk_raised = Vec::new();
+    for ingested in new_messages {
+        state.realtime.publish("message", ingested.conversation_id);
+        if ingested.risk.level >= app::emotion::risk::RiskLevel::High {
+            risk_raised.push(
+                serde_json::json!({"conversation_id": ingested.conversation_id, "risk": ingested.risk}),
+            );
+        }
+    }
+    app::webhooks::emit_all(&state.db, "risk.raised", risk_raised).await;
+}
+
+#[utoipa::path(post, path = "/messages/batch", tag = "messages",
+    request_body = ingest::MessageBatchIn,
+    responses(
+        (status = 200, description = "All messages stored (or replayed, see each `created`), one result per message in order", body = ingest::MessageBatchIngested),
+        (status = 401, description = "Missing or revoked token", body = ApiError),
+        (status = 413, description = "Body larger than 4 MiB", body = ApiError),
+        (status = 422, description = "Invalid fields as `messages[i].field`; nothing of the batch was stored", body = ApiError),
+    ),
+    security(("bearer" = [])))]
+async fn post_message_batch(
+    _caller: ApiCaller,
+    State(state): State<AppState>,
+    StrictJson(request): StrictJson<ingest::MessageBatchIn>,
+) -> Result<Response, ApiError> {
+    let batch =
+        ingest::ingest_message_batch(&state.db, &state.engine.risk, &state.engine.state, request)
+            .await
+            .map_err(ingest_error)?;
+    announce_messages(&state, batch.messages.iter().filter(|m| m.created)).await;
+    Ok((StatusCode::OK, Json(batch)).into_response())
 }
 
 #[utoipa::path(post, path = "/events", tag = "events",
@@ -335,7 +375,7 @@ async fn unknown_route() -> ApiError {
 #[openapi(
     info(title = "Rapport ingestion API", description = "Customers, messages (scored by the emotion engine on the way in), events and CSAT. Every create takes an idempotency key."),
     servers((url = "/api/v1")),
-    paths(me, upsert_customer, post_message, post_event, post_csat),
+    paths(me, upsert_customer, post_message, post_message_batch, post_event, post_csat),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;

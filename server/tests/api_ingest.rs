@@ -166,6 +166,133 @@ async fn ingestion_on_postgres() {
     }
 }
 
+fn message(key: &str, customer_ref: &str, body: &str) -> Value {
+    json!({"idempotency_key": key, "customer_ref": customer_ref, "subject": "Batch",
+           "channel": "chat", "direction": "inbound", "body": body})
+}
+
+async fn batch_ingestion(database: TestDb) {
+    let api = Api::start(database).await;
+    for (reference, name) in [("b-1", "Bo One"), ("b-2", "Bea Two")] {
+        let (status, _) = api
+            .post(
+                "/customers",
+                json!({"external_ref": reference, "name": name}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    let count = || async {
+        app::data::conversations::count_messages(&api.app.database.db)
+            .await
+            .unwrap()
+    };
+
+    // One bad message refuses the whole batch, and every problem is named by its index.
+    let (status, refused) = api
+        .post(
+            "/messages/batch",
+            json!({"messages": [
+                message("batch-1", "b-1", "Thanks a lot!"),
+                message("batch-2", "nobody", "Hello?"),
+                message("batch-3", "b-2", "   "),
+            ]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(
+        refused["fields"]["messages[1].customer_ref"],
+        "no customer has this reference; upsert the customer first"
+    );
+    assert_eq!(refused["fields"]["messages[2].body"], "must not be empty");
+    assert!(refused["fields"]["messages[0].body"].is_null());
+    assert_eq!(count().await, 0, "nothing of a refused batch is stored");
+
+    let batch = json!({"messages": [
+        message("batch-1", "b-1", "Thanks a lot, that fixed it!"),
+        message("batch-2", "b-2", "You charged me twice and nobody answers. I want a refund NOW."),
+        message("batch-1", "b-1", "Thanks a lot, that fixed it!"),
+    ]});
+    let (status, stored) = api.post("/messages/batch", batch.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{stored}");
+    let results = stored["messages"].as_array().unwrap();
+    assert_eq!(results.len(), 3);
+    assert_eq!(results[0]["created"], true);
+    assert_eq!(results[1]["created"], true);
+    assert_eq!(
+        results[2]["created"], false,
+        "a key repeated inside the batch is stored once"
+    );
+    assert_eq!(results[2]["message_id"], results[0]["message_id"]);
+    assert_eq!(results[1]["analysis"]["situation"]["situation"], "billing");
+    assert!(
+        results[1]["risk"]["score"].as_u64().unwrap()
+            > results[0]["risk"]["score"].as_u64().unwrap(),
+        "{stored}"
+    );
+    assert_eq!(count().await, 2);
+
+    let (status, replayed) = api.post("/messages/batch", batch).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(replayed["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|m| m["created"] == false));
+    assert_eq!(
+        replayed["messages"][1]["message_id"],
+        results[1]["message_id"]
+    );
+    assert_eq!(count().await, 2, "a retried batch writes nothing");
+
+    // A conversation of another customer, deep in the batch.
+    let foreign = results[1]["conversation_id"].clone();
+    let mut theirs = message("batch-4", "b-1", "Following up");
+    theirs["conversation_id"] = foreign;
+    let (status, refused) = api
+        .post(
+            "/messages/batch",
+            json!({"messages": [message("batch-5", "b-1", "One more thing"), theirs]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert!(
+        refused["fields"]["messages[1].conversation_id"].is_string(),
+        "{refused}"
+    );
+    assert_eq!(
+        count().await,
+        2,
+        "the valid message before it was rolled back"
+    );
+
+    let (status, empty) = api.post("/messages/batch", json!({"messages": []})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        empty["fields"]["messages"],
+        "must hold 1 to 500 messages (got 0)"
+    );
+    let too_many: Vec<Value> = (0..501)
+        .map(|n| message(&format!("many-{n}"), "b-1", "hi"))
+        .collect();
+    let (status, _) = api
+        .post("/messages/batch", json!({"messages": too_many}))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn batch_ingestion_on_sqlite() {
+    batch_ingestion(TestDb::sqlite().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn batch_ingestion_on_postgres() {
+    if let Some(database) = TestDb::postgres().await {
+        batch_ingestion(database).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_requests_get_field_by_field_errors() {
     let api = Api::start(TestDb::sqlite().await).await;

@@ -262,7 +262,7 @@ async fn demo_seed_is_deterministic_realistic_and_runs_once() {
             "search by customer name, any case"
         );
         let literal = InboxFilter {
-            q: "100%_".into(),
+            q: "%_".into(),
             ..Default::default()
         };
         assert!(
@@ -270,7 +270,24 @@ async fn demo_seed_is_deterministic_realistic_and_runs_once() {
                 .await
                 .unwrap()
                 .is_empty(),
-            "% and _ are literal"
+            "punctuation alone matches nothing"
+        );
+        let words = InboxFilter {
+            q: format!(
+                "{} {}",
+                &inbox[0].subject[..3],
+                inbox[0].customer_name.to_lowercase()
+            ),
+            ..Default::default()
+        };
+        assert!(
+            conversations::inbox(&db, &words, 0, 500, 0)
+                .await
+                .unwrap()
+                .iter()
+                .any(|row| row.id == inbox[0].id),
+            "every word, as a prefix, across subject and name: {:?}",
+            words.q
         );
 
         let categories = community::categories(&db).await.unwrap();

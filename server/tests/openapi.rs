@@ -44,6 +44,14 @@ async fn every_documented_route_answers_as_documented() {
         ),
         (
             "post",
+            "/messages/batch",
+            Some(json!({"messages": [
+                {"idempotency_key": "doc-m2", "customer_ref": "doc-1", "subject": "Thanks",
+                 "channel": "email", "direction": "inbound", "body": "Thank you, it works now."}
+            ]})),
+        ),
+        (
+            "post",
             "/events",
             Some(
                 json!({"idempotency_key": "doc-e1", "customer_ref": "doc-1", "kind": "purchase", "value": 12.5}),

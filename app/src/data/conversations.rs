@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use sqlx::QueryBuilder;
 
 use super::customers::BATCH_ROWS;
+use super::fulltext::SearchTerms;
 use super::{on_pool, BeginWrite, DataError, Db};
 use crate::workspace::model::{
     ConversationPage, ConversationSummary, FilterCounts, InboxCounts, InboxFilter, InboxRow,
@@ -109,6 +110,9 @@ const INBOX_COLUMNS: &str = "c.id, cu.name AS customer_name, c.subject, c.channe
      u.display_name AS assignee_name, c.waiting_since, c.last_message_at \
      FROM conversations c JOIN customers cu ON cu.id = c.customer_id LEFT JOIN users u ON u.id = c.assignee_id";
 
+const INBOX_ORDER: &str =
+    "c.risk_score DESC, c.waiting_since IS NULL, c.waiting_since ASC, c.id ASC";
+
 /// A bind parameter of a query assembled at run time.
 enum Param {
     Text(String),
@@ -117,7 +121,7 @@ enum Param {
 
 /// `WHERE …` for the inbox filter, with `$n` placeholders numbered from 1, and its parameters.
 /// Values are validated by the caller; here they are only ever bound, never spliced.
-fn inbox_where(filter: &InboxFilter, viewer_id: i64) -> (String, Vec<Param>) {
+fn inbox_where(db: &Db, filter: &InboxFilter, viewer_id: i64) -> (String, Vec<Param>) {
     let mut clauses = Vec::new();
     let mut params = Vec::new();
     let bind = |params: &mut Vec<Param>, value: Param| {
@@ -148,17 +152,23 @@ fn inbox_where(filter: &InboxFilter, viewer_id: i64) -> (String, Vec<Param>) {
         "unassigned" => clauses.push("c.assignee_id IS NULL".to_string()),
         _ => {}
     }
-    let q = filter.q.trim();
-    if !q.is_empty() {
-        let escaped = q
-            .to_lowercase()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        let p = bind(&mut params, Param::Text(format!("%{escaped}%")));
-        clauses.push(format!(
-            "(LOWER(c.subject) LIKE {p} ESCAPE '\\' OR LOWER(COALESCE(c.last_excerpt, '')) LIKE {p} ESCAPE '\\' OR LOWER(cu.name) LIKE {p} ESCAPE '\\')"
-        ));
+    if !filter.q.trim().is_empty() {
+        let terms = SearchTerms::parse(&filter.q);
+        if terms.is_empty() {
+            // Only punctuation: no word can match it.
+            clauses.push("1 = 0".to_string());
+        } else {
+            clauses.push(match db {
+                Db::Sqlite(_) => {
+                    let p = bind(&mut params, Param::Text(terms.fts5()));
+                    format!("c.id IN (SELECT rowid FROM conversations_search WHERE conversations_search MATCH {p})")
+                }
+                Db::Postgres(_) => {
+                    let p = bind(&mut params, Param::Text(terms.tsquery()));
+                    format!("c.search_words @@ to_tsquery('simple', {p})")
+                }
+            });
+        }
     }
     (format!("WHERE {}", clauses.join(" AND ")), params)
 }
@@ -186,13 +196,15 @@ pub async fn inbox(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<InboxRow>, DataError> {
-    let (where_sql, mut params) = inbox_where(filter, viewer_id);
+    let (where_sql, mut params) = inbox_where(db, filter, viewer_id);
     let limit_at = params.len() + 1;
     params.push(Param::Int(limit));
     params.push(Param::Int(offset));
+    // The page's ids come from the order index alone (skipping `offset` entries there is
+    // cheap); only the rows shown are then read and joined.
     let sql = format!(
-        "SELECT {INBOX_COLUMNS} {where_sql} \
-         ORDER BY c.risk_score DESC, c.waiting_since IS NULL, c.waiting_since ASC, c.id ASC LIMIT ${limit_at} OFFSET ${}",
+        "WITH shown AS (SELECT c.id FROM conversations c {where_sql} ORDER BY {INBOX_ORDER} LIMIT ${limit_at} OFFSET ${}) \
+         SELECT {INBOX_COLUMNS} WHERE c.id IN (SELECT id FROM shown) ORDER BY {INBOX_ORDER}",
         limit_at + 1
     );
     Ok(
@@ -206,15 +218,9 @@ pub async fn inbox_matching(
     filter: &InboxFilter,
     viewer_id: i64,
 ) -> Result<i64, DataError> {
-    let (where_sql, params) = inbox_where(filter, viewer_id);
-    // The customer's name is only needed for text search.
-    let join = if filter.q.trim().is_empty() {
-        ""
-    } else {
-        "JOIN customers cu ON cu.id = c.customer_id"
-    };
+    let (where_sql, params) = inbox_where(db, filter, viewer_id);
     let sql = format!(
-        "SELECT COUNT(*) FROM (SELECT 1 FROM conversations c {join} {where_sql} LIMIT {}) AS matching",
+        "SELECT COUNT(*) FROM (SELECT 1 FROM conversations c {where_sql} LIMIT {}) AS matching",
         MATCHING_CAP + 1
     );
     Ok(
@@ -354,16 +360,36 @@ pub struct StoredMessage {
     pub created: bool,
 }
 
-/// Stores an ingested message exactly once per idempotency key, opening the conversation when
-/// needed, in one transaction. An inbound message reopens the conversation and starts the
-/// waiting clock; an outbound one stops it. `DataError::NotFound` when `conversation_id` is
-/// not one of this customer's conversations.
-pub async fn ingest_message(db: &Db, m: &IngestMessage<'_>) -> Result<StoredMessage, DataError> {
+/// Why a batch of ingested messages was not stored (nothing of it was written).
+#[derive(Debug, thiserror::Error)]
+pub enum IngestBatchError {
+    /// The message at this index names a conversation that is not its customer's.
+    #[error("message {0}: not this customer's conversation")]
+    NotOwned(usize),
+    #[error(transparent)]
+    Data(#[from] DataError),
+}
+
+impl From<sqlx::Error> for IngestBatchError {
+    fn from(error: sqlx::Error) -> Self {
+        IngestBatchError::Data(error.into())
+    }
+}
+
+/// Stores ingested messages, each exactly once per idempotency key, opening conversations
+/// where needed, all in one transaction (all or nothing). An inbound message reopens its
+/// conversation and starts the waiting clock; an outbound one stops it. A key seen before
+/// (also earlier in the same batch) writes nothing and reports the first result.
+pub async fn ingest_messages(
+    db: &Db,
+    messages: &[IngestMessage<'_>],
+) -> Result<Vec<StoredMessage>, IngestBatchError> {
     const EXISTING: &str = "SELECT id, conversation_id FROM messages WHERE idempotency_key = $1";
     const OWNED: &str = "SELECT id FROM conversations WHERE id = $1 AND customer_id = $2";
     const OPEN: &str = "INSERT INTO conversations (customer_id, subject, channel, status, priority, situation, guidance, \
          waiting_since, last_message_at, last_excerpt, created_at) \
-         VALUES ($1, $2, $3, 'open', 'normal', $4, $5, $6, $7, $8, $7) RETURNING id";
+         VALUES ($1, $2, $3, $9, 'normal', $4, $5, $6, $7, $8, $7) RETURNING id";
+    const UNOPEN: &str = "DELETE FROM conversations WHERE id = $1";
     const INSERT: &str = "INSERT INTO messages (conversation_id, direction, author_customer_id, body, sentiment, analysis, idempotency_key, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id";
     const INBOUND: &str = "UPDATE conversations SET status = 'open', resolved_at = NULL, \
@@ -374,42 +400,61 @@ pub async fn ingest_message(db: &Db, m: &IngestMessage<'_>) -> Result<StoredMess
     let _turn = db.write_turn().await;
     on_pool!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        if let Some((message_id, conversation_id)) = sqlx::query_as::<_, (i64, i64)>(EXISTING)
-            .bind(m.idempotency_key).fetch_optional(&mut *tx).await?
-        {
-            return Ok(StoredMessage { message_id, conversation_id, created: false });
-        }
-        let waiting_since = m.inbound.then_some(m.sent_at);
-        let conversation_id: i64 = match m.conversation_id {
-            Some(id) => sqlx::query_scalar(OWNED).bind(id).bind(m.customer_id)
-                .fetch_optional(&mut *tx).await?.ok_or(DataError::NotFound)?,
-            None => sqlx::query_scalar(OPEN)
-                .bind(m.customer_id).bind(m.subject.unwrap_or("(no subject)")).bind(m.channel)
-                .bind(m.situation).bind(m.guidance).bind(waiting_since).bind(m.sent_at).bind(m.excerpt)
-                .fetch_one(&mut *tx).await?,
-        };
-        let direction = if m.inbound { "inbound" } else { "outbound" };
-        let author_customer_id = m.inbound.then_some(m.customer_id);
-        let inserted: Option<i64> = sqlx::query_scalar(INSERT)
-            .bind(conversation_id).bind(direction).bind(author_customer_id).bind(m.body)
-            .bind(m.sentiment).bind(m.analysis_json.as_deref()).bind(m.idempotency_key).bind(m.sent_at)
-            .fetch_optional(&mut *tx).await?;
-        let Some(message_id) = inserted else {
-            // A concurrent request with the same key won; report its result, write nothing.
-            drop(tx);
-            let (message_id, conversation_id) = sqlx::query_as::<_, (i64, i64)>(EXISTING)
-                .bind(m.idempotency_key).fetch_one(pool).await?;
-            return Ok(StoredMessage { message_id, conversation_id, created: false });
-        };
-        if m.inbound {
-            sqlx::query(INBOUND).bind(conversation_id).bind(m.sent_at).bind(m.excerpt)
-                .bind(m.situation).bind(m.guidance).execute(&mut *tx).await?;
-        } else {
-            sqlx::query(OUTBOUND).bind(conversation_id).bind(m.sent_at).bind(m.excerpt)
-                .execute(&mut *tx).await?;
+        let mut stored = Vec::with_capacity(messages.len());
+        for (index, m) in messages.iter().enumerate() {
+            if let Some((message_id, conversation_id)) = sqlx::query_as::<_, (i64, i64)>(EXISTING)
+                .bind(m.idempotency_key).fetch_optional(&mut *tx).await?
+            {
+                stored.push(StoredMessage { message_id, conversation_id, created: false });
+                continue;
+            }
+            let waiting_since = m.inbound.then_some(m.sent_at);
+            let (conversation_id, opened): (i64, bool) = match m.conversation_id {
+                Some(id) => (
+                    sqlx::query_scalar(OWNED).bind(id).bind(m.customer_id)
+                        .fetch_optional(&mut *tx).await?.ok_or(IngestBatchError::NotOwned(index))?,
+                    false,
+                ),
+                None => (
+                    sqlx::query_scalar(OPEN)
+                        .bind(m.customer_id).bind(m.subject.unwrap_or("(no subject)")).bind(m.channel)
+                        .bind(m.situation).bind(m.guidance).bind(waiting_since).bind(m.sent_at).bind(m.excerpt)
+                        .bind(if m.inbound { "open" } else { "pending" })
+                        .fetch_one(&mut *tx).await?,
+                    true,
+                ),
+            };
+            let direction = if m.inbound { "inbound" } else { "outbound" };
+            let author_customer_id = m.inbound.then_some(m.customer_id);
+            let inserted: Option<i64> = sqlx::query_scalar(INSERT)
+                .bind(conversation_id).bind(direction).bind(author_customer_id).bind(m.body)
+                .bind(m.sentiment).bind(m.analysis_json.as_deref()).bind(m.idempotency_key).bind(m.sent_at)
+                .fetch_optional(&mut *tx).await?;
+            let Some(message_id) = inserted else {
+                // A concurrent request with the same key committed first (Postgres): report
+                // its result and take back the conversation opened for this one.
+                if opened {
+                    sqlx::query(UNOPEN).bind(conversation_id).execute(&mut *tx).await?;
+                }
+                let (message_id, conversation_id) = sqlx::query_as::<_, (i64, i64)>(EXISTING)
+                    .bind(m.idempotency_key).fetch_one(&mut *tx).await?;
+                stored.push(StoredMessage { message_id, conversation_id, created: false });
+                continue;
+            };
+            // A conversation opened just now already holds this message's state.
+            if !opened {
+                let update = if m.inbound {
+                    sqlx::query(INBOUND).bind(conversation_id).bind(m.sent_at).bind(m.excerpt)
+                        .bind(m.situation).bind(m.guidance)
+                } else {
+                    sqlx::query(OUTBOUND).bind(conversation_id).bind(m.sent_at).bind(m.excerpt)
+                };
+                update.execute(&mut *tx).await?;
+            }
+            stored.push(StoredMessage { message_id, conversation_id, created: true });
         }
         tx.commit().await?;
-        Ok(StoredMessage { message_id, conversation_id, created: true })
+        Ok(stored)
     })
 }
 
@@ -462,16 +507,26 @@ pub async fn risk_facts(
     })
 }
 
-pub async fn store_risk(
-    db: &Db,
-    conversation_id: i64,
-    score: u8,
-    level: &str,
-    factors_json: &str,
-) -> Result<(), DataError> {
+/// A conversation's freshly assessed risk, ready to store.
+pub struct RiskUpdate<'a> {
+    pub conversation_id: i64,
+    pub score: u8,
+    pub level: &'a str,
+    pub factors_json: String,
+}
+
+/// Stores assessed risks, all in one transaction.
+pub async fn store_risks(db: &Db, updates: &[RiskUpdate<'_>]) -> Result<(), DataError> {
     const SQL: &str = "UPDATE conversations SET risk_score = $2, risk_level = $3, risk_factors = $4 WHERE id = $1";
     let _turn = db.write_turn().await;
-    on_pool!(db, pool => sqlx::query(SQL).bind(conversation_id).bind(i64::from(score)).bind(level).bind(factors_json).execute(pool).await.map(|_| ()))?;
+    on_pool!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        for update in updates {
+            sqlx::query(SQL).bind(update.conversation_id).bind(i64::from(update.score))
+                .bind(update.level).bind(&update.factors_json).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+    });
     Ok(())
 }
 

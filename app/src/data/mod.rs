@@ -11,6 +11,7 @@ pub mod community;
 pub mod conversations;
 pub mod customers;
 pub mod error;
+pub mod fulltext;
 pub mod sessions;
 pub mod stories;
 pub mod users;

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{on_pool, DataError, Db};
+use super::{on_pool, BeginWrite, DataError, Db};
 use crate::webhooks::model::{retry_delay, DeliveryView, WebhookView, MAX_ATTEMPTS};
 
 pub async fn create(
@@ -33,14 +33,28 @@ pub async fn list(db: &Db) -> Result<Vec<WebhookView>, DataError> {
 pub async fn enqueue(
     db: &Db,
     event: &str,
-    payload: &str,
+    payloads: &[String],
     now: DateTime<Utc>,
 ) -> Result<u64, DataError> {
+    const SUBSCRIBED: &str =
+        "SELECT COUNT(*) FROM webhooks WHERE ' ' || events || ' ' LIKE '% ' || $1 || ' %'";
     const SQL: &str = "INSERT INTO webhook_deliveries (webhook_id, event, payload, state, attempts, next_attempt_at, created_at) \
          SELECT id, $1, $2, 'pending', 0, $3, $3 FROM webhooks WHERE ' ' || events || ' ' LIKE '% ' || $1 || ' %'";
-    Ok(
-        on_pool!(db, pool => sqlx::query(SQL).bind(event).bind(payload).bind(now).execute(pool).await.map(|r| r.rows_affected()))?,
-    )
+    on_pool!(db, pool => {
+        // Most installations subscribe to few events: a read, and no write lock, for the rest.
+        let subscribed: i64 = sqlx::query_scalar(SUBSCRIBED).bind(event).fetch_one(pool).await?;
+        if subscribed == 0 {
+            return Ok(0);
+        }
+        let _turn = db.write_turn().await;
+        let mut tx = pool.begin_write().await?;
+        let mut queued = 0;
+        for payload in payloads {
+            queued += sqlx::query(SQL).bind(event).bind(payload).bind(now).execute(&mut *tx).await?.rows_affected();
+        }
+        tx.commit().await?;
+        Ok(queued)
+    })
 }
 
 /// A delivery claimed by a worker.

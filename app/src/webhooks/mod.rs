@@ -11,8 +11,21 @@ pub use pages::WebhooksPage;
 /// Queues an event for every subscribed webhook; never fails the caller's request.
 #[cfg(feature = "ssr")]
 pub async fn emit(db: &crate::data::Db, event: &str, payload: serde_json::Value) {
-    let body = serde_json::json!({"event": event, "data": payload}).to_string();
-    if let Err(error) = crate::data::webhooks::enqueue(db, event, &body, chrono::Utc::now()).await {
+    emit_all(db, event, vec![payload]).await;
+}
+
+/// Queues several events of one kind in one write.
+#[cfg(feature = "ssr")]
+pub async fn emit_all(db: &crate::data::Db, event: &str, payloads: Vec<serde_json::Value>) {
+    if payloads.is_empty() {
+        return;
+    }
+    let bodies: Vec<String> = payloads
+        .into_iter()
+        .map(|payload| serde_json::json!({"event": event, "data": payload}).to_string())
+        .collect();
+    if let Err(error) = crate::data::webhooks::enqueue(db, event, &bodies, chrono::Utc::now()).await
+    {
         tracing::error!(%error, event, "could not queue webhook deliveries");
     }
 }

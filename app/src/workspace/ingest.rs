@@ -2,11 +2,12 @@
 //! emotion engine on the way in, idempotent writes, and the conversation's risk recomputed.
 //! The HTTP layer (`server/src/api_v1.rs`) only authenticates and maps errors.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::data::conversations::{IngestBatchError, RiskUpdate};
 use crate::data::{conversations, customers, DataError, Db};
 use crate::emotion::risk::{assess_customer, CustomerFacts, RiskAssessment, RiskConfig};
 use crate::emotion::state::StateConfig;
@@ -32,13 +33,13 @@ fn invalid(field: &str, message: impl Into<String>) -> IngestError {
     IngestError::Invalid(BTreeMap::from([(field.to_string(), message.into())]))
 }
 
+const NOT_THIS_CUSTOMERS: &str = "this customer has no conversation with this id";
+const UNKNOWN_CUSTOMER: &str = "no customer has this reference; upsert the customer first";
+
 /// `DataError::NotFound` from a conversation lookup means the id is not this customer's.
 fn not_this_customers_conversation(error: DataError) -> IngestError {
     match error {
-        DataError::NotFound => invalid(
-            "conversation_id",
-            "this customer has no conversation with this id",
-        ),
+        DataError::NotFound => invalid("conversation_id", NOT_THIS_CUSTOMERS),
         other => other.into(),
     }
 }
@@ -46,12 +47,7 @@ fn not_this_customers_conversation(error: DataError) -> IngestError {
 async fn customer_id_of(db: &Db, customer_ref: &str) -> Result<i64, IngestError> {
     customers::id_by_ref(db, customer_ref.trim())
         .await?
-        .ok_or_else(|| {
-            invalid(
-                "customer_ref",
-                "no customer has this reference; upsert the customer first",
-            )
-        })
+        .ok_or_else(|| invalid("customer_ref", UNKNOWN_CUSTOMER))
 }
 
 /// Collects field problems so a client learns about all of them at once.
@@ -195,8 +191,50 @@ pub async fn ingest_message(
     state: &StateConfig,
     request: MessageIn,
 ) -> Result<MessageIngested, IngestError> {
-    let now = Utc::now();
-    let mut problems = Problems::default();
+    let mut ingested = ingest(db, risk, state, vec![request], |_| String::new()).await?;
+    Ok(ingested.remove(0))
+}
+
+/// Most messages accepted in one batch request.
+pub const MAX_BATCH_MESSAGES: usize = 500;
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+#[derive(utoipa::ToSchema)]
+pub struct MessageBatchIn {
+    /// 1 to 500 messages, stored all or none; each keeps its own idempotency key.
+    pub messages: Vec<MessageIn>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct MessageBatchIngested {
+    /// One result per message, in request order.
+    pub messages: Vec<MessageIngested>,
+}
+
+/// Ingests many messages in one transaction: validation problems are reported for all of
+/// them at once (`messages[i].field`), and a single bad message stores none of the batch.
+pub async fn ingest_message_batch(
+    db: &Db,
+    risk: &RiskConfig,
+    state: &StateConfig,
+    request: MessageBatchIn,
+) -> Result<MessageBatchIngested, IngestError> {
+    let count = request.messages.len();
+    if count == 0 || count > MAX_BATCH_MESSAGES {
+        return Err(invalid(
+            "messages",
+            format!("must hold 1 to {MAX_BATCH_MESSAGES} messages (got {count})"),
+        ));
+    }
+    let messages = ingest(db, risk, state, request.messages, |index| {
+        format!("messages[{index}].")
+    })
+    .await?;
+    Ok(MessageBatchIngested { messages })
+}
+
+fn check_message(problems: &mut Problems, request: &MessageIn, now: DateTime<Utc>) {
     problems.text("idempotency_key", &request.idempotency_key, MAX_KEY_CHARS);
     problems.text("customer_ref", &request.customer_ref, MAX_KEY_CHARS);
     problems.one_of("channel", &request.channel, &CHANNELS);
@@ -213,44 +251,122 @@ pub async fn ingest_message(
         (_, Some(subject)) => problems.text("subject", subject, MAX_SUBJECT_CHARS),
         _ => {}
     }
-    problems.finish()?;
+}
 
-    let customer_id = customer_id_of(db, &request.customer_ref).await?;
-    let inbound = request.direction == "inbound";
-    let analysis = inbound.then(|| analyze(request.body.trim()));
-    let body = request.body.trim();
-    let stored = conversations::ingest_message(
-        db,
-        &conversations::IngestMessage {
-            idempotency_key: request.idempotency_key.trim(),
-            customer_id,
-            conversation_id: request.conversation_id,
-            subject: request.subject.as_deref().map(str::trim),
-            channel: &request.channel,
-            inbound,
-            body,
-            sentiment: analysis.as_ref().map(|a| a.extended),
-            analysis_json: analysis
-                .as_ref()
-                .map(|a| serde_json::to_string(a).expect("plain data serializes")),
-            situation: analysis
-                .as_ref()
-                .and_then(|a| a.situation.as_ref().map(|s| s.situation.key())),
-            guidance: analysis.as_ref().map(|a| a.guidance.approach.key()),
-            excerpt: &excerpt(body),
-            sent_at: request.sent_at.unwrap_or(now),
-        },
-    )
-    .await
-    .map_err(not_this_customers_conversation)?;
-    let risk = refresh_risk(db, risk, state, stored.conversation_id, now).await?;
-    Ok(MessageIngested {
-        message_id: stored.message_id,
-        conversation_id: stored.conversation_id,
-        created: stored.created,
-        analysis: if stored.created { analysis } else { None },
-        risk,
+/// Validates, scores and stores messages (one transaction), then reassesses the risk of
+/// every conversation they touched. `field_prefix(i)` names message `i` in error fields.
+async fn ingest(
+    db: &Db,
+    risk: &RiskConfig,
+    state: &StateConfig,
+    requests: Vec<MessageIn>,
+    field_prefix: impl Fn(usize) -> String,
+) -> Result<Vec<MessageIngested>, IngestError> {
+    let now = Utc::now();
+    let mut problems = BTreeMap::new();
+    for (index, request) in requests.iter().enumerate() {
+        let mut own = Problems::default();
+        check_message(&mut own, request, now);
+        let prefix = field_prefix(index);
+        problems.extend(
+            own.0
+                .into_iter()
+                .map(|(field, problem)| (format!("{prefix}{field}"), problem)),
+        );
+    }
+    let mut customer_ids: HashMap<&str, i64> = HashMap::new();
+    for (index, request) in requests.iter().enumerate() {
+        let reference = request.customer_ref.trim();
+        if reference.is_empty() || customer_ids.contains_key(reference) {
+            continue;
+        }
+        match customers::id_by_ref(db, reference).await? {
+            Some(id) => {
+                customer_ids.insert(reference, id);
+            }
+            None => {
+                problems.insert(
+                    format!("{}customer_ref", field_prefix(index)),
+                    UNKNOWN_CUSTOMER.into(),
+                );
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(IngestError::Invalid(problems));
+    }
+
+    // Scoring is CPU work: off the async workers, so other requests keep flowing.
+    let texts: Vec<Option<String>> = requests
+        .iter()
+        .map(|r| (r.direction == "inbound").then(|| r.body.trim().to_string()))
+        .collect();
+    let analyses: Vec<Option<(Analysis, String)>> = tokio::task::spawn_blocking(move || {
+        texts
+            .into_iter()
+            .map(|text| {
+                text.map(|text| {
+                    let analysis = analyze(&text);
+                    let json = serde_json::to_string(&analysis).expect("plain data serializes");
+                    (analysis, json)
+                })
+            })
+            .collect()
     })
+    .await
+    .map_err(|error| IngestError::Data(DataError::Config(format!("scoring failed: {error}"))))?;
+
+    let excerpts: Vec<String> = requests.iter().map(|r| excerpt(r.body.trim())).collect();
+    let messages: Vec<conversations::IngestMessage> = requests
+        .iter()
+        .zip(&analyses)
+        .zip(&excerpts)
+        .map(|((request, scored), excerpt)| {
+            let analysis = scored.as_ref().map(|(analysis, _)| analysis);
+            conversations::IngestMessage {
+                idempotency_key: request.idempotency_key.trim(),
+                customer_id: customer_ids[request.customer_ref.trim()],
+                conversation_id: request.conversation_id,
+                subject: request.subject.as_deref().map(str::trim),
+                channel: &request.channel,
+                inbound: request.direction == "inbound",
+                body: request.body.trim(),
+                sentiment: analysis.map(|a| a.extended),
+                analysis_json: scored.as_ref().map(|(_, json)| json.clone()),
+                situation: analysis.and_then(|a| a.situation.as_ref().map(|s| s.situation.key())),
+                guidance: analysis.map(|a| a.guidance.approach.key()),
+                excerpt,
+                sent_at: request.sent_at.unwrap_or(now),
+            }
+        })
+        .collect();
+    let stored = conversations::ingest_messages(db, &messages)
+        .await
+        .map_err(|error| match error {
+            IngestBatchError::NotOwned(index) => invalid(
+                &format!("{}conversation_id", field_prefix(index)),
+                NOT_THIS_CUSTOMERS,
+            ),
+            IngestBatchError::Data(error) => error.into(),
+        })?;
+
+    let mut touched: Vec<i64> = stored.iter().map(|s| s.conversation_id).collect();
+    touched.sort_unstable();
+    touched.dedup();
+    let risks = reassess_risks(db, risk, state, &touched, now).await?;
+    Ok(stored
+        .into_iter()
+        .zip(analyses)
+        .map(|(stored, analysis)| MessageIngested {
+            message_id: stored.message_id,
+            conversation_id: stored.conversation_id,
+            created: stored.created,
+            analysis: analysis
+                .filter(|_| stored.created)
+                .map(|(analysis, _)| analysis),
+            risk: risks[&stored.conversation_id].clone(),
+        })
+        .collect())
 }
 
 /// The first line of a message, shortened for the inbox.
@@ -272,6 +388,49 @@ pub async fn refresh_risk(
     conversation_id: i64,
     now: DateTime<Utc>,
 ) -> Result<RiskAssessment, IngestError> {
+    let mut risks = reassess_risks(db, config, state_config, &[conversation_id], now).await?;
+    Ok(risks.remove(&conversation_id).expect("assessed above"))
+}
+
+/// Assesses several conversations (reads run a few at a time) and stores all their risks in
+/// one transaction.
+async fn reassess_risks(
+    db: &Db,
+    config: &RiskConfig,
+    state_config: &StateConfig,
+    conversation_ids: &[i64],
+    now: DateTime<Utc>,
+) -> Result<HashMap<i64, RiskAssessment>, IngestError> {
+    let mut assessed: Vec<(i64, RiskAssessment)> = Vec::with_capacity(conversation_ids.len());
+    for ids in conversation_ids.chunks(4) {
+        let assessments = futures::future::try_join_all(
+            ids.iter()
+                .map(|&id| assess_risk(db, config, state_config, id, now)),
+        )
+        .await?;
+        assessed.extend(ids.iter().copied().zip(assessments));
+    }
+    let updates: Vec<RiskUpdate> = assessed
+        .iter()
+        .map(|(id, assessment)| RiskUpdate {
+            conversation_id: *id,
+            score: assessment.score,
+            level: assessment.level.key(),
+            factors_json: serde_json::to_string(&assessment.factors)
+                .expect("plain data serializes"),
+        })
+        .collect();
+    conversations::store_risks(db, &updates).await?;
+    Ok(assessed.into_iter().collect())
+}
+
+async fn assess_risk(
+    db: &Db,
+    config: &RiskConfig,
+    state_config: &StateConfig,
+    conversation_id: i64,
+    now: DateTime<Utc>,
+) -> Result<RiskAssessment, IngestError> {
     let since = now - Duration::days(config.repeat_window_days);
     let facts = conversations::risk_facts(db, conversation_id, since).await?;
     let recent: Vec<Analysis> = facts
@@ -279,7 +438,7 @@ pub async fn refresh_risk(
         .iter()
         .filter_map(|json| serde_json::from_str::<Analysis>(json).ok())
         .collect();
-    let assessment = assess_customer(
+    Ok(assess_customer(
         &CustomerFacts {
             recent: &recent,
             earlier_contacts: facts.earlier_contacts as u32,
@@ -291,16 +450,7 @@ pub async fn refresh_risk(
         now,
         config,
         state_config,
-    );
-    conversations::store_risk(
-        db,
-        conversation_id,
-        assessment.score,
-        assessment.level.key(),
-        &serde_json::to_string(&assessment.factors).expect("plain data serializes"),
-    )
-    .await?;
-    Ok(assessment)
+    ))
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]

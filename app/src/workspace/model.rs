@@ -54,7 +54,7 @@ pub struct InboxFilter {
     pub situation: String,
     /// "mine" or "unassigned".
     pub assignee: String,
-    /// Text in the subject, the last message or the customer's name.
+    /// Words (each matched as a word prefix) in the subject, the latest message or the customer's name.
     pub q: String,
 }
 
