@@ -33,6 +33,8 @@ pub struct Security {
     pub secure_cookies: bool,
     pub session_days: i64,
     pub rate_limits: AuthRateLimits,
+    /// Forum posts per account.
+    pub posting_limit: crate::auth::rate_limit::PerMinute,
 }
 
 impl FromRef<AppState> for LeptosOptions {

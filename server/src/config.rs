@@ -22,6 +22,8 @@ struct FileConfig {
     session_days: Option<i64>,
     sign_in_per_ip_per_minute: Option<u32>,
     sign_in_per_account_per_minute: Option<u32>,
+    /// Forum posts (threads and replies) one account may write per minute.
+    posts_per_minute: Option<u32>,
     /// Emotional risk weights and level thresholds (`[risk]` table; file only).
     risk: Option<RiskConfig>,
     /// How a customer's emotional state is computed (`[emotional_state]` table; file only).
@@ -41,6 +43,7 @@ pub struct Config {
     pub session_days: i64,
     pub sign_in_per_ip_per_minute: u32,
     pub sign_in_per_account_per_minute: u32,
+    pub posts_per_minute: u32,
     pub risk: RiskConfig,
     pub emotional_state: StateConfig,
 }
@@ -126,6 +129,9 @@ impl Config {
             )?
             .or(file.sign_in_per_account_per_minute)
             .unwrap_or(10),
+            posts_per_minute: parse_env(&env, "RAPPORT_POSTS_PER_MINUTE")?
+                .or(file.posts_per_minute)
+                .unwrap_or(6),
         })
     }
 

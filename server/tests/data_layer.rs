@@ -328,27 +328,62 @@ async fn the_same_seed_gives_the_same_content_on_both_backends() {
 }
 
 #[tokio::test]
-async fn forum_search_matches_all_words_and_treats_wildcards_literally() {
+async fn forum_rules_and_ranked_search_hold_in_the_data_layer() {
+    use app::data::forum_posting::{self, Acceptor, NewThreadPost, ThreadChange};
+    use app::data::forum_search::{search_posts, SearchFilter};
+    use app::data::fulltext::SearchTerms;
     each_backend(|db| async move {
         seed_small(&db).await;
-        let hits = community::search_threads(&db, &["refund".into()], 50)
-            .await
-            .unwrap();
-        assert!(hits
-            .iter()
-            .all(|t| t.title.to_lowercase().contains("refund") || t.category_slug == "billing"));
-        let none = community::search_threads(&db, &["%".into()], 50)
-            .await
-            .unwrap();
-        assert!(
-            none.is_empty(),
-            "a literal % matches nothing in the seeded text"
-        );
-        let narrowed =
-            community::search_threads(&db, &["refund".into(), "zzzz-no-such-word".into()], 50)
-                .await
-                .unwrap();
-        assert!(narrowed.is_empty());
+        let asker = users::create(&db, new_user("asker@example.com", Role::Customer), "test").await.unwrap();
+        let helper = users::create(&db, new_user("helper@example.com", Role::Customer), "test").await.unwrap();
+        let now = Utc::now();
+        let category: i64 = on_pool!(&db, pool => sqlx::query_scalar("SELECT MIN(id) FROM forum_categories").fetch_one(pool).await).unwrap();
+        let thread = forum_posting::create_thread(&db, &NewThreadPost {
+            category_id: category, author_user_id: asker, title: "Zebrafish export keeps failing",
+            kind: "question", body_markdown: "The export of my zebrafish report stops at 90%.", is_staff: false, at: now,
+        }).await.unwrap();
+        let answer = forum_posting::add_post(&db, thread, helper, "Clear the quokka cache, then export again.", false, now).await.unwrap();
+
+        // Ranked search with snippets: title words and body words, every word required.
+        let hits = search_posts(&db, &SearchTerms::parse("zebrafish"), &SearchFilter::default(), 10).await.unwrap();
+        assert_eq!(hits.len(), 1, "title and body of the first post are one row");
+        assert_eq!(hits[0].thread_id, thread);
+        assert!(hits[0].snippet.iter().any(|part| part.matched && part.text.to_lowercase() == "zebrafish"), "{:?}", hits[0].snippet);
+        let by_prefix = search_posts(&db, &SearchTerms::parse("quok"), &SearchFilter::default(), 10).await.unwrap();
+        assert_eq!(by_prefix.iter().map(|h| h.post_id).collect::<Vec<_>>(), [answer]);
+        assert!(search_posts(&db, &SearchTerms::parse("quokka zzzznothing"), &SearchFilter::default(), 10).await.unwrap().is_empty());
+        assert!(search_posts(&db, &SearchTerms::parse("%_*\""), &SearchFilter::default(), 10).await.unwrap().is_empty());
+        let solved_only = SearchFilter { solved_only: true, ..Default::default() };
+        assert!(search_posts(&db, &SearchTerms::parse("quokka"), &solved_only, 10).await.unwrap().is_empty());
+
+        // Reactions toggle; only the asker or staff accept, and only a reply of this thread.
+        assert!(forum_posting::toggle_reaction(&db, answer, asker, "helped", now).await.unwrap());
+        assert!(!forum_posting::toggle_reaction(&db, answer, asker, "helped", now).await.unwrap());
+        assert!(forum_posting::toggle_reaction(&db, answer, asker, "helped", now).await.unwrap());
+        assert!(matches!(forum_posting::accept_answer(&db, thread, answer, Acceptor::User(helper)).await, Err(DataError::Conflict(_))));
+        let first_post: i64 = on_pool!(&db, pool => sqlx::query_scalar("SELECT MIN(id) FROM forum_posts WHERE thread_id = $1").bind(thread).fetch_one(pool).await).unwrap();
+        assert!(matches!(forum_posting::accept_answer(&db, thread, first_post, Acceptor::User(asker)).await, Err(DataError::NotFound)));
+        forum_posting::accept_answer(&db, thread, answer, Acceptor::User(asker)).await.unwrap();
+        assert_eq!(search_posts(&db, &SearchTerms::parse("quokka"), &solved_only, 10).await.unwrap().len(), 1);
+        let read = community::thread(&db, thread, Some(asker)).await.unwrap().unwrap();
+        assert_eq!(read.thread.state, "solved");
+        assert_eq!(read.accepted_post_id, Some(answer));
+        let reply = read.posts.iter().find(|p| p.id == answer).unwrap();
+        assert_eq!((reply.helped, reply.mine.clone()), (1, vec!["helped".to_string()]));
+        let activity = community::member_activity(&db, helper).await.unwrap().unwrap();
+        assert_eq!((activity.posts, activity.accepted_answers, activity.helped_reactions), (1, 1, 1));
+
+        // Hidden posts leave the thread and the search; locked threads take no replies.
+        forum_posting::flag_post(&db, answer, asker, "spam?", now).await.unwrap();
+        forum_posting::set_post_hidden(&db, answer, true, now).await.unwrap();
+        assert!(search_posts(&db, &SearchTerms::parse("quokka"), &SearchFilter::default(), 10).await.unwrap().is_empty());
+        let read = community::thread(&db, thread, None).await.unwrap().unwrap();
+        assert_eq!((read.posts.len(), read.hidden_posts.len()), (1, 1));
+        forum_posting::set_post_hidden(&db, answer, false, now).await.unwrap();
+        assert_eq!(search_posts(&db, &SearchTerms::parse("quokka"), &SearchFilter::default(), 10).await.unwrap().len(), 1);
+        forum_posting::change_thread(&db, thread, ThreadChange::Lock).await.unwrap();
+        assert!(matches!(forum_posting::add_post(&db, thread, helper, "late", false, now).await, Err(DataError::Conflict(_))));
+        assert!(matches!(forum_posting::change_thread(&db, thread, ThreadChange::MoveTo("no-such-category")).await, Err(DataError::NotFound)));
     })
     .await;
 }

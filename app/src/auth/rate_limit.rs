@@ -38,6 +38,33 @@ impl AuthRateLimits {
     }
 }
 
+/// A simple per-key limit (forum posting per account).
+pub struct PerMinute {
+    limiter: DefaultKeyedRateLimiter<i64>,
+    per_minute: u32,
+}
+
+impl PerMinute {
+    pub fn new(per_minute: u32) -> Self {
+        let per_minute = per_minute.max(1);
+        PerMinute {
+            limiter: RateLimiter::keyed(Quota::per_minute(
+                NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN),
+            )),
+            per_minute,
+        }
+    }
+
+    pub fn check(&self, key: i64, what: &str) -> Result<(), AppError> {
+        self.limiter.check_key(&key).map_err(|_| {
+            AppError::RateLimited(format!(
+                "You can write at most {} {what} per minute. Please wait a moment and send it again.",
+                self.per_minute
+            ))
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,9 +1,10 @@
-//! Server functions of the public portal. All public; they only read.
+//! Server functions of the public portal that read. All public; writes are in `posting`.
 
 use leptos::prelude::*;
 
 use super::model::{
-    CategoryPage, PortalHome, PublishedQuote, PublishedStory, SearchResults, ThreadPage,
+    CategoryPage, PortalHome, ProfilePage, PublishedQuote, PublishedStory, SearchResults,
+    ThreadPage,
 };
 use crate::error::AppError;
 
@@ -33,12 +34,30 @@ pub async fn forum_categories() -> Result<Vec<super::model::CategorySummary>, Ap
 }
 
 #[server(prefix = "/api", endpoint = "community/category")]
-pub async fn forum_category(slug: String, page: i64) -> Result<CategoryPage, AppError> {
+pub async fn forum_category(
+    slug: String,
+    page: i64,
+    sort: String,
+) -> Result<CategoryPage, AppError> {
     use crate::auth::guard::{authorize, Access};
     use crate::data::community;
     authorize(Access::Public).await?;
     if page < 1 {
         return Err(AppError::invalid("page", "Page numbers start at 1."));
+    }
+    let sort = if sort.is_empty() {
+        "latest".to_string()
+    } else {
+        sort
+    };
+    if !super::model::THREAD_SORTS
+        .iter()
+        .any(|(key, _)| *key == sort)
+    {
+        return Err(AppError::invalid(
+            "sort",
+            "Sort by latest, top or unanswered.",
+        ));
     }
     let db = crate::state::app_state()?.db;
     let category = community::category_by_slug(&db, &slug)
@@ -47,6 +66,7 @@ pub async fn forum_category(slug: String, page: i64) -> Result<CategoryPage, App
     let mut threads = community::threads_in_category(
         &db,
         category.id,
+        &sort,
         THREADS_PER_PAGE + 1,
         (page - 1) * THREADS_PER_PAGE,
     )
@@ -56,6 +76,7 @@ pub async fn forum_category(slug: String, page: i64) -> Result<CategoryPage, App
     Ok(CategoryPage {
         category,
         threads,
+        sort,
         page,
         has_more,
     })
@@ -64,19 +85,49 @@ pub async fn forum_category(slug: String, page: i64) -> Result<CategoryPage, App
 #[server(prefix = "/api", endpoint = "community/thread")]
 pub async fn forum_thread(id: i64) -> Result<ThreadPage, AppError> {
     use crate::auth::guard::{authorize, Access};
-    authorize(Access::Public).await?;
+    use crate::community::markdown::render;
+    let viewer = authorize(Access::Public).await?;
     let db = crate::state::app_state()?.db;
-    match crate::data::community::thread(&db, id).await? {
-        Some((thread, posts)) => Ok(ThreadPage { thread, posts }),
-        None => Err(AppError::NotFound(
+    let viewer_id = viewer.as_ref().map(|v| v.user_id);
+    let is_staff = viewer.as_ref().is_some_and(|v| v.role.is_staff());
+    let Some(read) = crate::data::community::thread(&db, id, viewer_id).await? else {
+        return Err(AppError::NotFound(
             "This thread does not exist or was removed.".into(),
-        )),
-    }
+        ));
+    };
+    let rendered = |posts: Vec<super::model::PostView>| {
+        posts
+            .into_iter()
+            .map(|mut post| {
+                post.body_html = render(&post.body_markdown);
+                post
+            })
+            .collect::<Vec<_>>()
+    };
+    Ok(ThreadPage {
+        can_accept: is_staff || (viewer_id.is_some() && viewer_id == read.author_user_id),
+        can_moderate: is_staff,
+        signed_in: viewer.is_some(),
+        accepted_post_id: read.accepted_post_id,
+        thread: read.thread,
+        posts: rendered(read.posts),
+        hidden_posts: if is_staff {
+            rendered(read.hidden_posts)
+        } else {
+            Vec::new()
+        },
+    })
 }
 
 #[server(prefix = "/api", endpoint = "community/search")]
-pub async fn search_forum(query: String) -> Result<SearchResults, AppError> {
+pub async fn search_forum(
+    query: String,
+    category: String,
+    solved: bool,
+) -> Result<SearchResults, AppError> {
     use crate::auth::guard::{authorize, Access};
+    use crate::data::forum_search::{search_posts, SearchFilter};
+    use crate::data::fulltext::SearchTerms;
     authorize(Access::Public).await?;
     let query = query.trim().to_string();
     if query.chars().count() > SEARCH_QUERY_MAX_CHARS {
@@ -85,14 +136,39 @@ pub async fn search_forum(query: String) -> Result<SearchResults, AppError> {
             format!("Search for at most {SEARCH_QUERY_MAX_CHARS} characters."),
         ));
     }
-    let words: Vec<String> = query
-        .split_whitespace()
-        .take(8)
-        .map(str::to_string)
-        .collect();
     let db = crate::state::app_state()?.db;
-    let threads = crate::data::community::search_threads(&db, &words, 50).await?;
-    Ok(SearchResults { query, threads })
+    let filter = SearchFilter {
+        category_slug: (!category.is_empty()).then_some(category.as_str()),
+        solved_only: solved,
+    };
+    let hits = search_posts(&db, &SearchTerms::parse(&query), &filter, 30).await?;
+    Ok(SearchResults {
+        query,
+        category,
+        solved_only: solved,
+        hits,
+    })
+}
+
+#[server(prefix = "/api", endpoint = "community/member")]
+pub async fn member_profile(id: i64) -> Result<ProfilePage, AppError> {
+    use crate::auth::guard::{authorize, Access};
+    authorize(Access::Public).await?;
+    let db = crate::state::app_state()?.db;
+    let activity = crate::data::community::member_activity(&db, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("There is no member at this address.".into()))?;
+    Ok(ProfilePage {
+        user_id: id,
+        badges: super::recognition::badges(activity.accepted_answers, activity.helped_reactions),
+        display_name: activity.display_name,
+        is_staff: activity.role != "customer",
+        member_since: activity.member_since,
+        posts: activity.posts,
+        accepted_answers: activity.accepted_answers,
+        helped_reactions: activity.helped_reactions,
+        recent_posts: activity.recent_posts,
+    })
 }
 
 #[server(prefix = "/api", endpoint = "community/stories")]

@@ -1,6 +1,13 @@
 //! The public community portal: forum, stories, gratitude wall, search.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod markdown;
 pub mod model;
 pub mod naming;
+pub mod new_thread;
 pub mod pages;
+pub mod posting;
+pub mod profile;
+pub mod recognition;
+pub mod thread_page;

@@ -32,22 +32,83 @@ pub struct ThreadSummary {
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct PostView {
     pub id: i64,
+    pub author_id: Option<i64>,
     pub author_name: Option<String>,
     pub body_markdown: String,
     pub is_staff: bool,
     pub created_at: DateTime<Utc>,
+    /// The sanitized HTML of `body_markdown` (rendered on the server).
+    #[cfg_attr(feature = "ssr", sqlx(skip))]
+    pub body_html: String,
+    #[cfg_attr(feature = "ssr", sqlx(skip))]
+    pub helped: i64,
+    #[cfg_attr(feature = "ssr", sqlx(skip))]
+    pub hearts: i64,
+    /// Reactions the viewer gave this post ("helped", "heart").
+    #[cfg_attr(feature = "ssr", sqlx(skip))]
+    pub mine: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ThreadPage {
     pub thread: ThreadSummary,
+    pub accepted_post_id: Option<i64>,
     pub posts: Vec<PostView>,
+    /// What the viewer may do here.
+    pub signed_in: bool,
+    pub can_accept: bool,
+    pub can_moderate: bool,
+    /// Staff only: hidden posts of this thread, to restore.
+    pub hidden_posts: Vec<PostView>,
+}
+
+/// Thread orders of a listing.
+pub const THREAD_SORTS: [(&str, &str); 3] = [
+    ("latest", "Latest"),
+    ("top", "Most replies"),
+    ("unanswered", "Unanswered"),
+];
+pub const THREAD_KINDS: [(&str, &str); 3] = [
+    ("question", "Question"),
+    ("discussion", "Discussion"),
+    ("experience", "Share your experience"),
+];
+
+/// A member's public profile: activity and recognition earned from it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProfilePage {
+    pub user_id: i64,
+    pub display_name: String,
+    pub is_staff: bool,
+    pub member_since: DateTime<Utc>,
+    pub posts: i64,
+    pub accepted_answers: i64,
+    pub helped_reactions: i64,
+    pub badges: Vec<Badge>,
+    pub recent_posts: Vec<ProfilePost>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Badge {
+    pub name: String,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct ProfilePost {
+    pub post_id: i64,
+    pub thread_id: i64,
+    pub title: String,
+    pub accepted: bool,
+    pub created_at: DateTime<Utc>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CategoryPage {
     pub category: CategorySummary,
     pub threads: Vec<ThreadSummary>,
+    pub sort: String,
     pub page: i64,
     pub has_more: bool,
 }
@@ -89,5 +150,25 @@ pub struct PublishedQuote {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SearchResults {
     pub query: String,
-    pub threads: Vec<ThreadSummary>,
+    pub category: String,
+    pub solved_only: bool,
+    pub hits: Vec<SearchHit>,
+}
+
+/// Part of a search snippet: the words that matched are marked.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SnippetPart {
+    pub text: String,
+    pub matched: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SearchHit {
+    pub post_id: i64,
+    pub thread_id: i64,
+    pub title: String,
+    pub category_slug: String,
+    pub category_name: String,
+    pub state: String,
+    pub snippet: Vec<SnippetPart>,
 }

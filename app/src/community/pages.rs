@@ -1,18 +1,19 @@
 //! Portal pages. Server-rendered and readable without JavaScript.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Link, Title};
 use leptos_router::components::{Form, A};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{
-    forum_categories, forum_category, forum_thread, load_portal_home, published_quotes,
-    published_stories, search_forum,
+    forum_categories, forum_category, load_portal_home, published_quotes, published_stories,
+    search_forum,
 };
-use super::model::{CategorySummary, ThreadSummary};
+use super::model::{CategorySummary, SearchHit, ThreadSummary, THREAD_SORTS};
+use super::thread_page::StateBadge;
 use crate::shell::format::{count, day, when};
 use crate::shell::notice::loaded;
-use crate::shell::paging::{id_param, page_query, Pager};
+use crate::shell::paging::{page_query, Pager};
 
 #[component]
 pub fn PortalHomePage() -> impl IntoView {
@@ -71,8 +72,15 @@ pub fn ForumIndexPage() -> impl IntoView {
 pub fn CategoryPage() -> impl IntoView {
     let params = use_params_map();
     let page = page_query();
-    let key = move || (params.read().get("slug").unwrap_or_default(), page());
-    let data = Resource::new(key, |(slug, page)| forum_category(slug, page));
+    let query = use_query_map();
+    let key = move || {
+        (
+            params.read().get("slug").unwrap_or_default(),
+            page(),
+            query.read().get("sort").unwrap_or_default(),
+        )
+    };
+    let data = Resource::new(key, |(slug, page, sort)| forum_category(slug, page, sort));
     view! {
         <section class="page">
             {loaded(data, move |page| {
@@ -82,8 +90,20 @@ pub fn CategoryPage() -> impl IntoView {
                                 <nav class="breadcrumbs" aria-label="Breadcrumb"><A href="/forum">"Forum"</A></nav>
                                 <h1>{page.category.name.clone()}</h1>
                                 <p class="lede">{page.category.description.clone()}</p>
-                                <ThreadList threads=page.threads empty="No threads in this category yet."/>
-                                <Pager base=format!("/forum/c/{slug}") page=page.page has_more=page.has_more previous_label="← Newer" next_label="Older →"/>
+                                <Link rel="canonical" href=format!("/forum/c/{slug}?sort={}&page={}", page.sort, page.page)/>
+                                <div class="listing-bar">
+                                    <nav class="sort-tabs" aria-label="Sort threads">
+                                        {THREAD_SORTS.iter().map(|(key, label)| {
+                                            let current = page.sort == *key;
+                                            view! {
+                                                <a href=format!("/forum/c/{slug}?sort={key}") aria-current=current.then_some("page")>{*label}</a>
+                                            }
+                                        }).collect_view()}
+                                    </nav>
+                                    <a class="button" href=format!("/forum/new?category={slug}")>"New thread"</a>
+                                </div>
+                                <ThreadList threads=page.threads empty="No threads here yet."/>
+                                <Pager base=format!("/forum/c/{slug}?sort={}", page.sort) page=page.page has_more=page.has_more previous_label="← Previous" next_label="Next →"/>
                             }.into_any()
                         })}
         </section>
@@ -91,66 +111,80 @@ pub fn CategoryPage() -> impl IntoView {
 }
 
 #[component]
-pub fn ThreadPage() -> impl IntoView {
-    let id = id_param("id");
-    let data = Resource::new(id, forum_thread);
+pub fn SearchPage() -> impl IntoView {
+    let query = use_query_map();
+    let key = move || {
+        let q = query.read();
+        (
+            q.get("q").unwrap_or_default(),
+            q.get("category").unwrap_or_default(),
+            q.get("solved").is_some_and(|v| v == "1" || v == "on"),
+        )
+    };
+    let results = Resource::new(key, |(q, category, solved)| {
+        search_forum(q, category, solved)
+    });
+    let categories = Resource::new(|| (), |_| forum_categories());
     view! {
-        <article class="page thread">
-            {loaded(data, move |page| {
-                            let thread = page.thread;
-                            view! {
-                                <Title text=thread.title.clone()/>
-                                <nav class="breadcrumbs" aria-label="Breadcrumb">
-                                    <A href="/forum">"Forum"</A>" › "
-                                    <a href=format!("/forum/c/{}", thread.category_slug)>{thread.category_name.clone()}</a>
-                                </nav>
-                                <h1>{thread.title.clone()}</h1>
-                                <p class="meta"><StateBadge state=thread.state.clone()/>" "{count(thread.post_count, "post", "posts")}</p>
-                                <ol class="posts">
-                                    {page.posts.into_iter().map(|post| view! {
-                                        <li class="post" class:post--staff=post.is_staff id=format!("post-{}", post.id)>
-                                            <header class="post__header">
-                                                <strong>{post.author_name.unwrap_or_else(|| "Deleted user".to_string())}</strong>
-                                                {post.is_staff.then(|| view! { <span class="badge badge--staff">"Staff"</span> })}
-                                                <time datetime=post.created_at.to_rfc3339()>{when(post.created_at)}</time>
-                                            </header>
-                                            <div class="post__body">
-                                                {post.body_markdown.split("\n\n").map(|paragraph| view! { <p>{paragraph.to_string()}</p> }).collect_view()}
-                                            </div>
-                                        </li>
-                                    }).collect_view()}
-                                </ol>
-                            }.into_any()
+        <Title text="Search"/>
+        <section class="page">
+            <h1>"Search the community"</h1>
+            <Form method="GET" action="/search" attr:class="search-form" attr:role="search">
+                <label for="search-q" class="visually-hidden">"Search"</label>
+                <input id="search-q" type="search" name="q" value=move || key().0 placeholder="Search questions and answers"/>
+                <label for="search-category">"In"</label>
+                <select id="search-category" name="category">
+                    <option value="">"All categories"</option>
+                    <Suspense>
+                        {move || categories.get().and_then(Result::ok).map(|categories| {
+                            let chosen = key().1;
+                            categories.into_iter().map(|c| {
+                                let selected = c.slug == chosen;
+                                view! { <option value=c.slug selected=selected>{c.name}</option> }
+                            }).collect_view()
                         })}
-        </article>
+                    </Suspense>
+                </select>
+                <label class="checkbox"><input type="checkbox" name="solved" value="1" checked=move || key().2/>" Solved only"</label>
+                <button type="submit" class="button">"Search"</button>
+            </Form>
+            {loaded(results, move |data| match data {
+                results if results.query.is_empty() => view! {
+                    <p class="muted">"Type a few words to search threads and answers."</p>
+                }.into_any(),
+                results => view! {
+                    <p class="muted" role="status">{format!("{} for “{}”", count(results.hits.len() as i64, "result", "results"), results.query)}</p>
+                    <SearchHits hits=results.hits/>
+                }.into_any(),
+            })}
+        </section>
     }
 }
 
 #[component]
-pub fn SearchPage() -> impl IntoView {
-    let query = use_query_map();
-    let q = move || query.read().get("q").unwrap_or_default();
-    let results = Resource::new(q, search_forum);
+fn SearchHits(hits: Vec<SearchHit>) -> impl IntoView {
+    if hits.is_empty() {
+        return view! { <p class="empty">"Nothing matched. Try fewer or different words."</p> }
+            .into_any();
+    }
     view! {
-            <Title text="Search"/>
-            <section class="page">
-                <h1>"Search the community"</h1>
-                <Form method="GET" action="/search" attr:class="search-form" attr:role="search">
-                    <label for="search-q" class="visually-hidden">"Search"</label>
-                    <input id="search-q" type="search" name="q" value=q placeholder="Search questions and answers"/>
-                    <button type="submit" class="button">"Search"</button>
-                </Form>
-                {loaded(results, move |data| match data {
-    results if results.query.is_empty() => view! {
-                                <p class="muted">"Type a few words to search threads and answers."</p>
-                            }.into_any(),
-                            results => view! {
-                                <p class="muted" role="status">{format!("{} for “{}”", count(results.threads.len() as i64, "thread", "threads"), results.query)}</p>
-                                <ThreadList threads=results.threads empty="Nothing matched. Try fewer or different words."/>
-                            }.into_any(),
-    })}
-            </section>
-        }
+        <ol class="search-hits">
+            {hits.into_iter().map(|hit| view! {
+                <li class="search-hit">
+                    <a class="search-hit__title" href=format!("/forum/t/{}#post-{}", hit.thread_id, hit.post_id)>{hit.title}</a>
+                    <p class="meta"><StateBadge state=hit.state/>" "{hit.category_name}</p>
+                    <p class="search-hit__snippet">
+                        {hit.snippet.into_iter().map(|part| if part.matched {
+                            view! { <mark>{part.text}</mark> }.into_any()
+                        } else {
+                            part.text.into_any()
+                        }).collect_view()}
+                    </p>
+                </li>
+            }).collect_view()}
+        </ol>
+    }
+    .into_any()
 }
 
 #[component]
@@ -250,14 +284,4 @@ fn ThreadList(threads: Vec<ThreadSummary>, empty: &'static str) -> impl IntoView
         </ul>
     }
     .into_any()
-}
-
-#[component]
-fn StateBadge(state: String) -> impl IntoView {
-    let label = match state.as_str() {
-        "solved" => "Solved",
-        "locked" => "Locked",
-        _ => "Open",
-    };
-    view! { <span class=format!("badge badge--{state}")>{label}</span> }
 }

@@ -5,7 +5,7 @@ use sqlx::QueryBuilder;
 
 use super::customers::BATCH_ROWS;
 use super::{on_pool, BeginWrite, DataError, Db};
-use crate::community::model::{CategorySummary, PortalStats, PostView, ThreadSummary};
+use crate::community::model::{CategorySummary, PortalStats, PostView, ProfilePost, ThreadSummary};
 
 pub struct NewCategory<'a> {
     pub slug: &'a str,
@@ -117,14 +117,24 @@ const THREAD_COLUMNS: &str = "t.id, t.title, c.slug AS category_slug, c.name AS 
      t.pinned, t.post_count, u.display_name AS author_name, t.last_post_at \
      FROM forum_threads t JOIN forum_categories c ON c.id = t.category_id LEFT JOIN users u ON u.id = t.author_user_id";
 
+/// A category's threads in the chosen order (`latest`, `top`, `unanswered`); pinned first.
 pub async fn threads_in_category(
     db: &Db,
     category_id: i64,
+    sort: &str,
     limit: i64,
     offset: i64,
 ) -> Result<Vec<ThreadSummary>, DataError> {
+    let (only, order) = match sort {
+        "top" => ("", "t.post_count DESC, t.last_post_at DESC"),
+        "unanswered" => (
+            "AND t.post_count = 1 AND t.state <> 'locked'",
+            "t.created_at DESC",
+        ),
+        _ => ("", "t.last_post_at DESC"),
+    };
     let sql = format!(
-        "SELECT {THREAD_COLUMNS} WHERE t.category_id = $1 ORDER BY t.pinned DESC, t.last_post_at DESC, t.id DESC LIMIT $2 OFFSET $3"
+        "SELECT {THREAD_COLUMNS} WHERE t.category_id = $1 {only} ORDER BY t.pinned DESC, {order}, t.id DESC LIMIT $2 OFFSET $3"
     );
     Ok(
         on_pool!(db, pool => sqlx::query_as::<_, ThreadSummary>(&sql).bind(category_id).bind(limit).bind(offset).fetch_all(pool).await)?,
@@ -145,57 +155,93 @@ pub async fn recently_solved(db: &Db, limit: i64) -> Result<Vec<ThreadSummary>, 
     )
 }
 
-pub async fn thread(db: &Db, id: i64) -> Result<Option<(ThreadSummary, Vec<PostView>)>, DataError> {
+/// A thread as the viewer may see it.
+pub struct ThreadRead {
+    pub thread: ThreadSummary,
+    pub author_user_id: Option<i64>,
+    pub accepted_post_id: Option<i64>,
+    /// Visible posts, oldest first, with reaction counts and the viewer's own reactions.
+    pub posts: Vec<PostView>,
+    pub hidden_posts: Vec<PostView>,
+}
+
+pub async fn thread(
+    db: &Db,
+    id: i64,
+    viewer_id: Option<i64>,
+) -> Result<Option<ThreadRead>, DataError> {
     let sql = format!("SELECT {THREAD_COLUMNS} WHERE t.id = $1");
+    const OWNER: &str = "SELECT author_user_id, accepted_post_id FROM forum_threads WHERE id = $1";
     const POSTS: &str =
-        "SELECT p.id, u.display_name AS author_name, p.body_markdown, p.is_staff, p.created_at \
+        "SELECT p.id, p.author_user_id AS author_id, u.display_name AS author_name, p.body_markdown, p.is_staff, p.created_at \
          FROM forum_posts p LEFT JOIN users u ON u.id = p.author_user_id \
-         WHERE p.thread_id = $1 AND p.hidden = FALSE ORDER BY p.created_at, p.id LIMIT 200";
+         WHERE p.thread_id = $1 AND p.hidden = $2 ORDER BY p.created_at, p.id LIMIT 500";
+    const REACTIONS: &str =
+        "SELECT r.post_id, r.kind, COUNT(*), SUM(CASE WHEN r.user_id = $2 THEN 1 ELSE 0 END) \
+         FROM forum_reactions r JOIN forum_posts p ON p.id = r.post_id \
+         WHERE p.thread_id = $1 GROUP BY r.post_id, r.kind";
     let found = on_pool!(db, pool => {
         match sqlx::query_as::<_, ThreadSummary>(&sql).bind(id).fetch_optional(pool).await? {
             None => None,
             Some(thread) => {
-                let posts = sqlx::query_as::<_, PostView>(POSTS).bind(id).fetch_all(pool).await?;
-                Some((thread, posts))
+                let (author_user_id, accepted_post_id): (Option<i64>, Option<i64>) =
+                    sqlx::query_as(OWNER).bind(id).fetch_one(pool).await?;
+                let mut posts = sqlx::query_as::<_, PostView>(POSTS).bind(id).bind(false).fetch_all(pool).await?;
+                let hidden_posts = sqlx::query_as::<_, PostView>(POSTS).bind(id).bind(true).fetch_all(pool).await?;
+                let reactions: Vec<(i64, String, i64, i64)> = sqlx::query_as(REACTIONS)
+                    .bind(id).bind(viewer_id.unwrap_or(0)).fetch_all(pool).await?;
+                for (post_id, kind, n, mine) in reactions {
+                    if let Some(post) = posts.iter_mut().find(|p| p.id == post_id) {
+                        match kind.as_str() {
+                            "helped" => post.helped = n,
+                            _ => post.hearts = n,
+                        }
+                        if mine > 0 {
+                            post.mine.push(kind);
+                        }
+                    }
+                }
+                Some(ThreadRead { thread, author_user_id, accepted_post_id, posts, hidden_posts })
             }
         }
     });
     Ok(found)
 }
 
-/// Threads whose title or posts contain every word of the query (case-insensitive).
-/// A simple scan; the ranked full-text index arrives with the community search issue.
-pub async fn search_threads(
-    db: &Db,
-    words: &[String],
-    limit: i64,
-) -> Result<Vec<ThreadSummary>, DataError> {
-    if words.is_empty() {
-        return Ok(Vec::new());
-    }
-    let rows = on_pool!(db, pool => {
-        let mut builder = QueryBuilder::new(format!("SELECT {THREAD_COLUMNS} WHERE "));
-        for (index, word) in words.iter().enumerate() {
-            if index > 0 {
-                builder.push(" AND ");
-            }
-            let pattern = format!("%{}%", escape_like(&word.to_lowercase()));
-            builder.push("(LOWER(t.title) LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\'");
-            builder.push(" OR EXISTS (SELECT 1 FROM forum_posts p WHERE p.thread_id = t.id AND p.hidden = FALSE AND LOWER(p.body_markdown) LIKE ")
-                .push_bind(pattern)
-                .push(" ESCAPE '\\'))");
-        }
-        builder.push(" ORDER BY t.last_post_at DESC LIMIT ").push_bind(limit);
-        builder.build_query_as::<ThreadSummary>().fetch_all(pool).await?
-    });
-    Ok(rows)
+/// Activity counts of a member, for the profile and recognition.
+pub struct MemberActivity {
+    pub display_name: String,
+    pub role: String,
+    pub member_since: DateTime<Utc>,
+    pub posts: i64,
+    pub accepted_answers: i64,
+    pub helped_reactions: i64,
+    pub recent_posts: Vec<ProfilePost>,
 }
 
-fn escape_like(value: &str) -> String {
-    value
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
+pub async fn member_activity(db: &Db, user_id: i64) -> Result<Option<MemberActivity>, DataError> {
+    const USER: &str = "SELECT display_name, role, created_at FROM users WHERE id = $1";
+    const COUNTS: &str = "SELECT \
+         (SELECT COUNT(*) FROM forum_posts WHERE author_user_id = $1 AND hidden = FALSE), \
+         (SELECT COUNT(*) FROM forum_threads t JOIN forum_posts p ON p.id = t.accepted_post_id WHERE p.author_user_id = $1), \
+         (SELECT COUNT(*) FROM forum_reactions r JOIN forum_posts p ON p.id = r.post_id \
+            WHERE p.author_user_id = $1 AND r.kind = 'helped' AND r.user_id <> $1)";
+    const RECENT: &str = "SELECT p.id AS post_id, t.id AS thread_id, t.title, \
+         (t.accepted_post_id IS NOT NULL AND t.accepted_post_id = p.id) AS accepted, p.created_at \
+         FROM forum_posts p JOIN forum_threads t ON t.id = p.thread_id \
+         WHERE p.author_user_id = $1 AND p.hidden = FALSE ORDER BY p.created_at DESC, p.id DESC LIMIT 20";
+    let found = on_pool!(db, pool => {
+        match sqlx::query_as::<_, (String, String, DateTime<Utc>)>(USER).bind(user_id).fetch_optional(pool).await? {
+            None => None,
+            Some((display_name, role, member_since)) => {
+                let (posts, accepted_answers, helped_reactions): (i64, i64, i64) =
+                    sqlx::query_as(COUNTS).bind(user_id).fetch_one(pool).await?;
+                let recent_posts = sqlx::query_as::<_, ProfilePost>(RECENT).bind(user_id).fetch_all(pool).await?;
+                Some(MemberActivity { display_name, role, member_since, posts, accepted_answers, helped_reactions, recent_posts })
+            }
+        }
+    });
+    Ok(found)
 }
 
 pub async fn stats(db: &Db) -> Result<PortalStats, DataError> {

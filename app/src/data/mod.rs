@@ -11,6 +11,8 @@ pub mod community;
 pub mod conversations;
 pub mod customers;
 pub mod error;
+pub mod forum_posting;
+pub mod forum_search;
 pub mod fulltext;
 pub mod sessions;
 pub mod stories;

@@ -13,9 +13,12 @@ use crate::account::AccountPage;
 use crate::auth::api::{current_viewer, SignIn, SignOut, SignOutEverywhere, SignUp};
 use crate::auth::model::{Viewer, STUDIO_ROLES, WORKSPACE_ROLES};
 use crate::auth::pages::{SignInPage, SignUpPage};
+use crate::community::new_thread::NewThreadPage;
 use crate::community::pages::{
-    CategoryPage, ForumIndexPage, PortalHomePage, SearchPage, StoriesPage, ThreadPage, WallPage,
+    CategoryPage, ForumIndexPage, PortalHomePage, SearchPage, StoriesPage, WallPage,
 };
+use crate::community::profile::ProfilePage;
+use crate::community::thread_page::ThreadPage;
 use crate::error::AppError;
 use crate::studio::StudioPage;
 use crate::webhooks::WebhooksPage;
@@ -103,6 +106,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/forum") view=ForumIndexPage/>
                         <Route path=path!("/forum/c/:slug") view=CategoryPage/>
                         <Route path=path!("/forum/t/:id") view=ThreadPage/>
+                        <Route path=path!("/forum/new") view=NewThreadPage/>
+                        <Route path=path!("/u/:id") view=ProfilePage/>
                         <Route path=path!("/stories") view=StoriesPage/>
                         <Route path=path!("/wall") view=WallPage/>
                         <Route path=path!("/search") view=SearchPage/>
