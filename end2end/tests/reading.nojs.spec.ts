@@ -26,3 +26,22 @@ test("signing in works without JavaScript, and errors are shown", async ({ page 
   await expect(page).toHaveURL(/\/workspace$/);
   await expect(page.getByRole("heading", { name: "Inbox" })).toBeVisible();
 });
+
+test("posting a reply and reacting work without JavaScript", async ({ page }) => {
+  await page.goto("/signup");
+  await page.getByLabel("Your name").fill("Nora NoScript");
+  await page.getByLabel("Email").fill(`nora-${Date.now()}@example.com`);
+  await page.getByLabel("Password").fill("a long enough password");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.goto("/forum/c/billing?sort=unanswered");
+  await expect(page.getByRole("link", { name: "Unanswered" })).toHaveAttribute("aria-current", "page");
+  await page.goto("/");
+  await page.locator(".thread-row__title").first().click();
+  await page.getByLabel(/^Reply/).fill("Same here — **thanks** for asking.");
+  await page.getByRole("button", { name: "Post reply" }).click();
+  const mine = page.locator("ol.posts > li").last();
+  await expect(mine).toContainText("Same here");
+  await expect(mine.locator("strong").last()).toHaveText("thanks");
+  await mine.getByRole("button", { name: /Helped me/ }).click();
+  await expect(page.locator("ol.posts > li").last().getByRole("button", { name: /Helped me/ })).toHaveAttribute("aria-pressed", "true");
+});

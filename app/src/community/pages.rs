@@ -80,8 +80,19 @@ pub fn CategoryPage() -> impl IntoView {
             query.read().get("sort").unwrap_or_default(),
         )
     };
+    let canonical = {
+        let (slug, page, sort) = untrack(&key);
+        let sort = if sort.is_empty() {
+            "latest".to_string()
+        } else {
+            sort
+        };
+        format!("/forum/c/{slug}?sort={sort}&page={page}")
+    };
     let data = Resource::new(key, |(slug, page, sort)| forum_category(slug, page, sort));
     view! {
+        // Outside the suspended content: leptos_meta tags inside it do not hydrate.
+        <Link rel="canonical" href=canonical/>
         <section class="page">
             {loaded(data, move |page| {
                             let slug = page.category.slug.clone();
@@ -90,7 +101,6 @@ pub fn CategoryPage() -> impl IntoView {
                                 <nav class="breadcrumbs" aria-label="Breadcrumb"><A href="/forum">"Forum"</A></nav>
                                 <h1>{page.category.name.clone()}</h1>
                                 <p class="lede">{page.category.description.clone()}</p>
-                                <Link rel="canonical" href=format!("/forum/c/{slug}?sort={}&page={}", page.sort, page.page)/>
                                 <div class="listing-bar">
                                     <nav class="sort-tabs" aria-label="Sort threads">
                                         {THREAD_SORTS.iter().map(|(key, label)| {

@@ -3,7 +3,7 @@
 //! works without JavaScript; with it, the page updates in place.
 
 use leptos::prelude::*;
-use leptos_meta::{Link, Meta, Title};
+use leptos_meta::{Link, Title};
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
@@ -30,6 +30,7 @@ struct Actions {
 #[component]
 pub fn ThreadPage() -> impl IntoView {
     let id = id_param("id");
+    let canonical = format!("/forum/t/{}", untrack(&id));
     let actions = Actions {
         reply: ServerAction::new(),
         react: ServerAction::new(),
@@ -54,6 +55,8 @@ pub fn ThreadPage() -> impl IntoView {
     );
     let query = use_query_map();
     view! {
+        // Outside the suspended content: leptos_meta tags inside it do not hydrate.
+        <Link rel="canonical" href=canonical/>
         <article class="page thread">
             {loaded(data, move |page| {
                 let quoting = query.read_untracked().get("quote").and_then(|q| q.parse::<i64>().ok());
@@ -75,11 +78,6 @@ fn Thread(
     let thread_id = thread.id;
     let locked = thread.state == "locked";
     let first_post_id = page.posts.first().map(|p| p.id);
-    let description: String = page
-        .posts
-        .first()
-        .map(|p| p.body_markdown.chars().take(155).collect())
-        .unwrap_or_default();
     let quoted = quoting
         .and_then(|id| page.posts.iter().find(|p| p.id == id))
         .map(|p| {
@@ -90,14 +88,8 @@ fn Thread(
         })
         .unwrap_or_default();
     let accepted = page.accepted_post_id;
-    let canonical = format!("/forum/t/{thread_id}");
     view! {
         <Title text=thread.title.clone()/>
-        <Meta name="description" content=description.clone()/>
-        <Meta property="og:title" content=thread.title.clone()/>
-        <Meta property="og:description" content=description/>
-        <Meta property="og:type" content="article"/>
-        <Link rel="canonical" href=canonical/>
         <nav class="breadcrumbs" aria-label="Breadcrumb">
             <A href="/forum">"Forum"</A>" › "
             <a href=format!("/forum/c/{}", thread.category_slug)>{thread.category_name.clone()}</a>
@@ -170,7 +162,7 @@ fn Post(
                     <input type="hidden" name="kind" value="helped"/>
                     <button type="submit" class="reaction" aria-pressed=helped_mine.to_string() disabled=!signed_in
                         title=if signed_in { "This helped me" } else { "Sign in to react" }>
-                        "👍 Helped me "<span class="reaction__count">{post.helped}</span>
+                        "Helped me "<span class="reaction__count">{post.helped}</span>
                     </button>
                 </ActionForm>
                 <ActionForm action=actions.react attr:class="inline-form">
@@ -190,7 +182,8 @@ fn Post(
                     </ActionForm>
                 })}
                 {signed_in.then(|| view! {
-                    <a class="post__quote" href=format!("/forum/t/{thread_id}?quote={post_id}#reply")>"Quote"</a>
+                    // A full page load: the reply box is filled on the server.
+                    <a class="post__quote" rel="external" href=format!("/forum/t/{thread_id}?quote={post_id}#reply")>"Quote"</a>
                     <details class="post__flag">
                         <summary>"Flag"</summary>
                         <ActionForm action=actions.flag attr:class="inline-form">

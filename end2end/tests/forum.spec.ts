@@ -1,0 +1,116 @@
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { ARTIFACTS, hydrated, signIn, uniqueEmail } from "./helpers";
+
+async function signUp(page: Page, name: string) {
+  const email = uniqueEmail(name.split(" ")[0].toLowerCase());
+  await page.goto("/signup");
+  await hydrated(page);
+  await page.getByLabel("Your name").fill(name);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("a long enough password");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  return email;
+}
+
+async function newMember(browser: Browser, name: string) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signUp(page, name);
+  return page;
+}
+
+test("members ask, answer, react and accept; hostile Markdown stays inert; search finds it", async ({ browser }) => {
+  const word = `zq${Date.now().toString(36)}`;
+  const asker = await newMember(browser, "Asha Asker");
+  let alerted = false;
+  asker.on("dialog", async (dialog) => { alerted = true; await dialog.dismiss(); });
+
+  await asker.goto("/forum/c/billing");
+  await hydrated(asker);
+  await asker.getByRole("link", { name: "New thread" }).click();
+  await expect(asker.getByRole("heading", { name: "Start a thread" })).toBeVisible();
+  await hydrated(asker);
+  await expect(asker.getByLabel("Category")).toHaveValue("billing");
+  // Long enough for the browser's own check (minlength), too short once trimmed: the server says why.
+  await asker.getByLabel("Title").fill("   Hi      ");
+  await asker.getByLabel(/^Details/).fill("Too short a title.");
+  await asker.getByRole("button", { name: "Post thread" }).click();
+  await expect(asker.getByRole("alert")).toContainText("The title is too short: at least 8 characters");
+
+  await asker.getByLabel("Title").fill(`Invoice ${word} shows the wrong plan`);
+  await asker.getByLabel(/^Details/).fill(
+    `My **${word}** invoice is wrong.\n\n<script>alert("xss")</script>\n\n<img src=x onerror="alert(1)">\n\n[click me](javascript:alert(2))`,
+  );
+  await asker.getByRole("button", { name: "Post thread" }).click();
+  await expect(asker).toHaveURL(/\/forum\/t\/\d+$/);
+  const threadUrl = asker.url();
+  await expect(asker.getByRole("heading", { level: 1 })).toHaveText(`Invoice ${word} shows the wrong plan`);
+  const firstPost = asker.locator("ol.posts > li").first();
+  await expect(firstPost.locator("strong")).toHaveText(word);
+  await expect(firstPost).toContainText('<script>alert("xss")</script>');
+  expect(await firstPost.locator("script, img, [onerror]").count()).toBe(0);
+  expect(await firstPost.locator('a[href^="javascript"]').count()).toBe(0);
+
+  const helper = await newMember(browser, "Hugo Helper");
+  await helper.goto(threadUrl);
+  await hydrated(helper);
+  await helper.getByLabel(/^Reply/).fill(`Open **Billing → Plan** and press *Correct invoice*; see [the guide](https://example.com/guide) for ${word}.`);
+  await helper.getByRole("button", { name: "Post reply" }).click();
+  const answer = helper.locator("ol.posts > li").nth(1);
+  await expect(answer).toContainText("Correct invoice");
+  await expect(answer.getByRole("link", { name: "the guide" })).toHaveAttribute("rel", "nofollow ugc noopener noreferrer");
+  await expect(helper.getByRole("button", { name: "Accept as answer" })).toHaveCount(0);
+
+  await asker.reload();
+  await hydrated(asker);
+  const answerForAsker = asker.locator("ol.posts > li").nth(1);
+  await answerForAsker.getByRole("button", { name: /Helped me/ }).click();
+  await expect(answerForAsker.getByRole("button", { name: /Helped me/ })).toHaveAttribute("aria-pressed", "true");
+  await expect(answerForAsker.locator(".reaction__count").first()).toHaveText("1");
+  await answerForAsker.getByRole("button", { name: "Accept as answer" }).click();
+  await expect(asker.locator(".meta .badge--solved")).toHaveText("Solved");
+  await expect(answerForAsker.getByText("✓ Accepted answer")).toBeVisible();
+  await asker.screenshot({ path: `${ARTIFACTS}/forum-thread.png`, fullPage: true });
+
+  await asker.getByRole("link", { name: "Quote" }).nth(1).click();
+  await expect(asker.getByLabel(/^Reply/)).toHaveValue(/^> \*\*Hugo Helper\*\* wrote:/);
+
+  // The helper's profile shows the recognition earned from this.
+  await answerForAsker.getByRole("link", { name: "Hugo Helper" }).click();
+  await expect(asker.getByRole("heading", { level: 1 })).toContainText("Hugo Helper");
+  await expect(asker.getByText("Problem solver")).toBeVisible();
+
+  await asker.goto(`/search?q=${word}&solved=1`);
+  await hydrated(asker);
+  const hits = asker.locator(".search-hit");
+  await expect(hits.first()).toBeVisible();
+  await expect(hits.first().locator("mark").first()).toHaveText(word);
+  await asker.screenshot({ path: `${ARTIFACTS}/forum-search.png`, fullPage: true });
+  expect(alerted).toBe(false);
+});
+
+test("staff replies are marked, staff can lock a thread, and a locked thread takes no replies", async ({ browser }) => {
+  const member = await newMember(browser, "Mia Member");
+  await member.goto("/forum/new?category=getting-started");
+  await hydrated(member);
+  await member.getByLabel("Title").fill("How do I invite my team?");
+  await member.getByLabel(/^Details/).fill("I can't find the invite button.");
+  await member.getByRole("button", { name: "Post thread" }).click();
+  await expect(member).toHaveURL(/\/forum\/t\/\d+$/);
+  const threadUrl = member.url();
+
+  const agent = await (await browser.newContext()).newPage();
+  await signIn(agent, "agent@rapport.demo", undefined, threadUrl.replace(/^https?:\/\/[^/]+/, ""));
+  await expect(agent).toHaveURL(threadUrl);
+  await hydrated(agent);
+  await agent.getByLabel(/^Reply/).fill("Settings → Team → **Invite**.");
+  await agent.getByRole("button", { name: "Post reply" }).click();
+  const staffPost = agent.locator("ol.posts > li").nth(1);
+  await expect(staffPost.locator(".badge--staff")).toHaveText("Staff");
+  await agent.getByRole("button", { name: "Lock" }).click();
+  await expect(agent.locator(".meta .badge--locked")).toHaveText("Locked");
+
+  await member.reload();
+  await expect(member.getByText("This thread is locked: it takes no new replies.")).toBeVisible();
+});
