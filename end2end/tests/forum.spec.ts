@@ -90,12 +90,13 @@ test("members ask, answer, react and accept; hostile Markdown stays inert; searc
   expect(alerted).toBe(false);
 });
 
-test("staff replies are marked, staff can lock a thread, and a locked thread takes no replies", async ({ browser }) => {
+test("a forum question reaches the inbox; the agent's reply is posted publicly as staff; staff lock the thread", async ({ browser }) => {
+  const word = `team${Date.now().toString(36)}`;
   const member = await newMember(browser, "Mia Member");
   await member.goto("/forum/new?category=getting-started");
   await hydrated(member);
-  await member.getByLabel("Title").fill("How do I invite my team?");
-  await member.getByLabel(/^Details/).fill("I can't find the invite button.");
+  await member.getByLabel("Title").fill(`How do I invite my ${word}?`);
+  await member.getByLabel(/^Details/).fill("I can't find the invite button and I'm getting frustrated.");
   await member.getByRole("button", { name: "Post thread" }).click();
   await expect(member).toHaveURL(/\/forum\/t\/\d+$/);
   const threadUrl = member.url();
@@ -103,10 +104,23 @@ test("staff replies are marked, staff can lock a thread, and a locked thread tak
   const agent = await (await browser.newContext()).newPage();
   await signIn(agent, "agent@rapport.demo", undefined, threadUrl.replace(/^https?:\/\/[^/]+/, ""));
   await expect(agent).toHaveURL(threadUrl);
+
+  // The question is a forum conversation in the inbox, scored like any message.
+  await agent.goto(`/workspace?q=${word}`);
+  const row = agent.locator("table.inbox tbody tr").first();
+  await expect(row.locator(".inbox__subject")).toHaveText(`How do I invite my ${word}?`);
+  await expect(row).toContainText("forum");
+  await row.locator(".inbox__subject").click();
   await hydrated(agent);
-  await agent.getByLabel(/^Reply/).fill("Settings → Team → **Invite**.");
-  await agent.getByRole("button", { name: "Post reply" }).click();
+  await agent.getByLabel("Your reply").fill("Settings → Team → Invite. Sorry it was hard to find!");
+  await expect(agent.getByRole("region", { name: "How this reads in public" })).toContainText("Settings → Team → Invite");
+  await agent.getByRole("button", { name: "Send reply" }).click();
+  await expect(agent.locator("ol.messages li").last()).toContainText("Settings → Team → Invite");
+
+  await agent.goto(threadUrl);
+  await hydrated(agent);
   const staffPost = agent.locator("ol.posts > li").nth(1);
+  await expect(staffPost).toContainText("Settings → Team → Invite");
   await expect(staffPost.locator(".badge--staff")).toHaveText("Staff");
   await agent.getByRole("button", { name: "Lock" }).click();
   await expect(agent.locator(".meta .badge--locked")).toHaveText("Locked");

@@ -338,7 +338,7 @@ async fn forum_rules_and_ranked_search_hold_in_the_data_layer() {
         let helper = users::create(&db, new_user("helper@example.com", Role::Customer), "test").await.unwrap();
         let now = Utc::now();
         let category: i64 = on_pool!(&db, pool => sqlx::query_scalar("SELECT MIN(id) FROM forum_categories").fetch_one(pool).await).unwrap();
-        let thread = forum_posting::create_thread(&db, &NewThreadPost {
+        let (thread, first_post) = forum_posting::create_thread(&db, &NewThreadPost {
             category_id: category, author_user_id: asker, title: "Zebrafish export keeps failing",
             kind: "question", body_markdown: "The export of my zebrafish report stops at 90%.", is_staff: false, at: now,
         }).await.unwrap();
@@ -361,7 +361,6 @@ async fn forum_rules_and_ranked_search_hold_in_the_data_layer() {
         assert!(!forum_posting::toggle_reaction(&db, answer, asker, "helped", now).await.unwrap());
         assert!(forum_posting::toggle_reaction(&db, answer, asker, "helped", now).await.unwrap());
         assert!(matches!(forum_posting::accept_answer(&db, thread, answer, Acceptor::User(helper)).await, Err(DataError::Conflict(_))));
-        let first_post: i64 = on_pool!(&db, pool => sqlx::query_scalar("SELECT MIN(id) FROM forum_posts WHERE thread_id = $1").bind(thread).fetch_one(pool).await).unwrap();
         assert!(matches!(forum_posting::accept_answer(&db, thread, first_post, Acceptor::User(asker)).await, Err(DataError::NotFound)));
         forum_posting::accept_answer(&db, thread, answer, Acceptor::User(asker)).await.unwrap();
         assert_eq!(search_posts(&db, &SearchTerms::parse("quokka"), &solved_only, 10).await.unwrap().len(), 1);

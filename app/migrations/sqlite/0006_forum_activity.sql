@@ -20,6 +20,10 @@ CREATE TABLE forum_flags (
 CREATE INDEX forum_flags_open ON forum_flags(created_at) WHERE resolved_at IS NULL;
 CREATE INDEX forum_posts_by_author ON forum_posts(author_user_id, created_at);
 
+-- A customer's question becomes a conversation in the agent inbox (channel forum).
+ALTER TABLE forum_threads ADD COLUMN conversation_id INTEGER REFERENCES conversations(id) ON DELETE SET NULL;
+CREATE INDEX forum_threads_by_conversation ON forum_threads(conversation_id);
+
 -- One row per visible post (rowid = post id); the thread's title rides on its first post.
 -- Ranking: a title word counts five times a body word.
 CREATE VIRTUAL TABLE forum_search USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 2');

@@ -101,7 +101,7 @@ pub async fn start_thread(
                 .security
                 .posting_limit
                 .check(viewer.user_id, "posts")?;
-            let thread_id = create_thread(
+            let (thread_id, post_id) = create_thread(
                 &state.db,
                 &NewThreadPost {
                     category_id: category.id,
@@ -114,6 +114,18 @@ pub async fn start_thread(
                 },
             )
             .await?;
+            if kind == "question" {
+                bridge_to_inbox(
+                    &state,
+                    &viewer,
+                    thread_id,
+                    post_id,
+                    None,
+                    title.trim(),
+                    body.trim(),
+                )
+                .await;
+            }
             Ok(format!("/forum/t/{thread_id}"))
         }
         .await,
@@ -147,10 +159,85 @@ pub async fn reply_to_thread(thread_id: i64, body: String) -> Result<(), AppErro
                 }
                 other => other.into(),
             })?;
+            // The asker's follow-ups reach the agent handling their question.
+            if let Ok(Some((conversation_id, Some(author)))) =
+                crate::data::forum_posting::bridge_of_thread(&state.db, thread_id).await
+            {
+                if author == viewer.user_id {
+                    bridge_to_inbox(
+                        &state,
+                        &viewer,
+                        thread_id,
+                        post_id,
+                        Some(conversation_id),
+                        "",
+                        body.trim(),
+                    )
+                    .await;
+                }
+            }
             Ok(format!("/forum/t/{thread_id}#post-{post_id}"))
         }
         .await,
     )
+}
+
+/// A customer's forum question (and their follow-ups) goes to the agent inbox as a forum
+/// conversation, scored like any message. The post stands even if this fails (logged).
+#[cfg(feature = "ssr")]
+async fn bridge_to_inbox(
+    state: &crate::state::AppState,
+    viewer: &crate::auth::model::Viewer,
+    thread_id: i64,
+    post_id: i64,
+    conversation_id: Option<i64>,
+    subject: &str,
+    body: &str,
+) {
+    use crate::workspace::ingest::{ingest_from_portal, MessageIn};
+    let outcome = async {
+        let Some(customer_id) =
+            crate::data::customers::id_by_user(&state.db, viewer.user_id).await?
+        else {
+            return Ok(None); // staff questions are not customer conversations
+        };
+        let request = MessageIn {
+            idempotency_key: format!("forum-post-{post_id}"),
+            customer_ref: format!("portal-user-{}", viewer.user_id),
+            conversation_id,
+            subject: conversation_id.is_none().then(|| subject.to_string()),
+            channel: "forum".into(),
+            direction: "inbound".into(),
+            body: body.to_string(),
+            sent_at: None,
+        };
+        let ingested = ingest_from_portal(
+            &state.db,
+            &state.engine.risk,
+            &state.engine.state,
+            customer_id,
+            request,
+        )
+        .await
+        .map_err(|error| crate::data::DataError::Config(error.to_string()))?;
+        if conversation_id.is_none() {
+            crate::data::forum_posting::link_conversation(
+                &state.db,
+                thread_id,
+                ingested.conversation_id,
+            )
+            .await?;
+        }
+        Ok::<_, crate::data::DataError>(Some(ingested.conversation_id))
+    }
+    .await;
+    match outcome {
+        Ok(Some(conversation_id)) => state.realtime.publish("message", conversation_id),
+        Ok(None) => {}
+        Err(error) => {
+            tracing::error!(%error, thread_id, "could not bring a forum question to the inbox")
+        }
+    }
 }
 
 /// Gives or takes back a reaction ("helped" or "heart") on a post.

@@ -124,6 +124,14 @@ pub async fn upsert_by_ref(
     Ok(outcome)
 }
 
+/// The customer record of a signed-up account (staff accounts have none).
+pub async fn id_by_user(db: &Db, user_id: i64) -> Result<Option<i64>, DataError> {
+    const SQL: &str = "SELECT id FROM customers WHERE user_id = $1";
+    Ok(
+        on_pool!(db, pool => sqlx::query_scalar::<_, i64>(SQL).bind(user_id).fetch_optional(pool).await)?,
+    )
+}
+
 pub async fn id_by_ref(db: &Db, external_ref: &str) -> Result<Option<i64>, DataError> {
     const SQL: &str = "SELECT id FROM customers WHERE external_ref = $1";
     Ok(on_pool!(db, pool => sqlx::query_scalar(SQL).bind(external_ref).fetch_optional(pool).await)?)

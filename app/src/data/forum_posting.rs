@@ -16,21 +16,21 @@ pub struct NewThreadPost<'a> {
     pub at: DateTime<Utc>,
 }
 
-/// Opens a thread with its first post; returns the thread id.
-pub async fn create_thread(db: &Db, new: &NewThreadPost<'_>) -> Result<i64, DataError> {
+/// Opens a thread with its first post; returns the ids of both.
+pub async fn create_thread(db: &Db, new: &NewThreadPost<'_>) -> Result<(i64, i64), DataError> {
     const THREAD: &str = "INSERT INTO forum_threads (category_id, author_user_id, title, kind, state, pinned, post_count, created_at, last_post_at) \
          VALUES ($1, $2, $3, $4, 'open', FALSE, 1, $5, $5) RETURNING id";
-    const POST: &str = "INSERT INTO forum_posts (thread_id, author_user_id, body_markdown, is_staff, created_at) VALUES ($1, $2, $3, $4, $5)";
+    const POST: &str = "INSERT INTO forum_posts (thread_id, author_user_id, body_markdown, is_staff, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id";
     let _turn = db.write_turn().await;
     on_pool!(db, pool => {
         let mut tx = pool.begin_write().await?;
         let thread_id: i64 = sqlx::query_scalar(THREAD)
             .bind(new.category_id).bind(new.author_user_id).bind(new.title).bind(new.kind).bind(new.at)
             .fetch_one(&mut *tx).await?;
-        sqlx::query(POST).bind(thread_id).bind(new.author_user_id).bind(new.body_markdown)
-            .bind(new.is_staff).bind(new.at).execute(&mut *tx).await?;
+        let post_id: i64 = sqlx::query_scalar(POST).bind(thread_id).bind(new.author_user_id).bind(new.body_markdown)
+            .bind(new.is_staff).bind(new.at).fetch_one(&mut *tx).await?;
         tx.commit().await?;
-        Ok(thread_id)
+        Ok((thread_id, post_id))
     })
 }
 
@@ -210,4 +210,37 @@ pub async fn change_thread(
         return Err(DataError::NotFound);
     }
     Ok(())
+}
+
+/// Links a thread to the inbox conversation opened for it.
+pub async fn link_conversation(
+    db: &Db,
+    thread_id: i64,
+    conversation_id: i64,
+) -> Result<(), DataError> {
+    const SQL: &str = "UPDATE forum_threads SET conversation_id = $2 WHERE id = $1";
+    on_pool!(db, pool => sqlx::query(SQL).bind(thread_id).bind(conversation_id).execute(pool).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// A thread's inbox conversation and the thread author's id.
+pub async fn bridge_of_thread(
+    db: &Db,
+    thread_id: i64,
+) -> Result<Option<(i64, Option<i64>)>, DataError> {
+    const SQL: &str = "SELECT conversation_id, author_user_id FROM forum_threads WHERE id = $1 AND conversation_id IS NOT NULL";
+    Ok(
+        on_pool!(db, pool => sqlx::query_as::<_, (i64, Option<i64>)>(SQL).bind(thread_id).fetch_optional(pool).await)?,
+    )
+}
+
+/// The thread a forum conversation came from.
+pub async fn thread_of_conversation(
+    db: &Db,
+    conversation_id: i64,
+) -> Result<Option<i64>, DataError> {
+    const SQL: &str = "SELECT id FROM forum_threads WHERE conversation_id = $1";
+    Ok(
+        on_pool!(db, pool => sqlx::query_scalar::<_, i64>(SQL).bind(conversation_id).fetch_optional(pool).await)?,
+    )
 }

@@ -340,6 +340,26 @@ pub async fn send_reply(conversation_id: i64, body: String) -> Result<(), AppErr
         )
         .await?
         .ok_or_else(|| AppError::NotFound("This conversation does not exist.".into()))?;
+        // A conversation that came from the forum is answered in public, under the staff badge.
+        if let Some(thread_id) =
+            crate::data::forum_posting::thread_of_conversation(&state.db, conversation_id).await?
+        {
+            crate::data::forum_posting::add_post(
+                &state.db,
+                thread_id,
+                viewer.user_id,
+                body,
+                true,
+                chrono::Utc::now(),
+            )
+            .await
+            .map_err(|error| match error {
+                crate::data::DataError::Conflict(why) => AppError::Conflict(format!(
+                    "Your reply is saved here, but not posted on the forum: {why}"
+                )),
+                other => other.into(),
+            })?;
+        }
         state.realtime.publish("message", conversation_id);
         Ok(format!("/workspace/c/{conversation_id}"))
     }

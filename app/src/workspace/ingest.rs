@@ -191,7 +191,23 @@ pub async fn ingest_message(
     state: &StateConfig,
     request: MessageIn,
 ) -> Result<MessageIngested, IngestError> {
-    let mut ingested = ingest(db, risk, state, vec![request], |_| String::new()).await?;
+    let mut ingested = ingest(db, risk, state, vec![request], None, |_| String::new()).await?;
+    Ok(ingested.remove(0))
+}
+
+/// Ingests a message written by a signed-up customer in our own portal (the forum bridge):
+/// the same scoring, storage and risk as the API, without an external reference.
+pub async fn ingest_from_portal(
+    db: &Db,
+    risk: &RiskConfig,
+    state: &StateConfig,
+    customer_id: i64,
+    request: MessageIn,
+) -> Result<MessageIngested, IngestError> {
+    let mut ingested = ingest(db, risk, state, vec![request], Some(customer_id), |_| {
+        String::new()
+    })
+    .await?;
     Ok(ingested.remove(0))
 }
 
@@ -227,7 +243,7 @@ pub async fn ingest_message_batch(
             format!("must hold 1 to {MAX_BATCH_MESSAGES} messages (got {count})"),
         ));
     }
-    let messages = ingest(db, risk, state, request.messages, |index| {
+    let messages = ingest(db, risk, state, request.messages, None, |index| {
         format!("messages[{index}].")
     })
     .await?;
@@ -260,6 +276,7 @@ async fn ingest(
     risk: &RiskConfig,
     state: &StateConfig,
     requests: Vec<MessageIn>,
+    known_customer: Option<i64>,
     field_prefix: impl Fn(usize) -> String,
 ) -> Result<Vec<MessageIngested>, IngestError> {
     let now = Utc::now();
@@ -277,6 +294,10 @@ async fn ingest(
     let mut customer_ids: HashMap<&str, i64> = HashMap::new();
     for (index, request) in requests.iter().enumerate() {
         let reference = request.customer_ref.trim();
+        if let Some(id) = known_customer {
+            customer_ids.insert(reference, id);
+            continue;
+        }
         if reference.is_empty() || customer_ids.contains_key(reference) {
             continue;
         }
