@@ -86,6 +86,15 @@ pub async fn claim_due(
     const DETAILS: &str =
         "SELECT d.id, d.event, d.payload, CAST(d.attempts AS BIGINT) AS attempts, w.url, w.secret \
          FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = $1";
+    const ANY_DUE: &str = "SELECT COUNT(*) FROM (SELECT 1 FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= $1 LIMIT 1) AS due";
+    // Polled every few seconds: a read when nothing is due, so the poll never waits for (or
+    // holds) SQLite's write lock while ingestion writes.
+    let any_due: i64 =
+        on_pool!(db, pool => sqlx::query_scalar(ANY_DUE).bind(now).fetch_one(pool).await)?;
+    if any_due == 0 {
+        return Ok(Vec::new());
+    }
+    let _turn = db.write_turn().await;
     let ids: Vec<i64> = match db {
         Db::Sqlite(pool) => {
             sqlx::query_scalar(SQLITE)
