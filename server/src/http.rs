@@ -81,6 +81,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route("/sitemap.xml", get(app::community::sitemap::sitemap_xml))
         .nest("/api/v1", crate::api_v1::router())
         .route(
             app::realtime::EVENTS_PATH,

@@ -327,6 +327,34 @@ async fn pages_render_real_data_and_unknown_pages_are_404() {
     let missing = client.get(app.url("/no/such/page")).send().await.unwrap();
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     assert!(missing.text().await.unwrap().contains("We couldn"));
+
+    let sitemap = client.get(app.url("/sitemap.xml")).send().await.unwrap();
+    assert_eq!(sitemap.status(), StatusCode::OK);
+    assert!(sitemap.headers()[reqwest::header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("application/xml"));
+    let xml = sitemap.text().await.unwrap();
+    let origin = app.url("");
+    assert!(
+        xml.contains(&format!(
+            "<loc>{}/forum/c/getting-started</loc>",
+            origin.trim_end_matches('/')
+        )),
+        "{xml}"
+    );
+    assert_eq!(
+        xml.matches("/forum/t/").count(),
+        6,
+        "every seeded thread: {xml}"
+    );
+    let hostile = client
+        .get(app.url("/sitemap.xml"))
+        .header(reqwest::header::HOST, "evil\"><x>")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(hostile.status(), StatusCode::BAD_REQUEST);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -10,4 +10,6 @@ pub mod pages;
 pub mod posting;
 pub mod profile;
 pub mod recognition;
+#[cfg(feature = "ssr")]
+pub mod sitemap;
 pub mod thread_page;

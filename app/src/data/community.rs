@@ -244,6 +244,15 @@ pub async fn member_activity(db: &Db, user_id: i64) -> Result<Option<MemberActiv
     Ok(found)
 }
 
+/// Every thread's id and last activity, most recent first (for the sitemap).
+pub async fn thread_activity(db: &Db, limit: i64) -> Result<Vec<(i64, DateTime<Utc>)>, DataError> {
+    const SQL: &str =
+        "SELECT id, last_post_at FROM forum_threads ORDER BY last_post_at DESC, id DESC LIMIT $1";
+    Ok(
+        on_pool!(db, pool => sqlx::query_as::<_, (i64, DateTime<Utc>)>(SQL).bind(limit).fetch_all(pool).await)?,
+    )
+}
+
 pub async fn stats(db: &Db) -> Result<PortalStats, DataError> {
     const SQL: &str = "SELECT \
          (SELECT COUNT(*) FROM forum_threads) AS threads, \
