@@ -1,10 +1,10 @@
 """Times the inbox server function over HTTP. Usage: bench_inbox.py BASE_URL"""
 import http.cookiejar
-import statistics
 import sys
-import time
 import urllib.parse
 import urllib.request
+
+from latency import row, time_calls
 
 base = sys.argv[1]
 jar = http.cookiejar.CookieJar()
@@ -46,16 +46,7 @@ variants = {
 all_times = []
 print(f"{'variant':<22} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
 for name, args in variants.items():
-    times = []
-    for i in range(60):
-        started = time.perf_counter()
-        status, body = inbox(**args)
-        elapsed = (time.perf_counter() - started) * 1000
-        assert status == 200, (status, body[:200])
-        if i >= 5:  # warm-up
-            times.append(elapsed)
-    times.sort()
+    times, _ = time_calls(lambda: inbox(**args), 60)
     all_times += times
-    print(f"{name:<22} {statistics.median(times):8.1f} {times[int(len(times) * 0.95) - 1]:8.1f} {times[-1]:8.1f}")
-all_times.sort()
-print(f"{'all':<22} {statistics.median(all_times):8.1f} {all_times[int(len(all_times) * 0.95) - 1]:8.1f} {all_times[-1]:8.1f}")
+    print(row(name, times))
+print(row("all", all_times))

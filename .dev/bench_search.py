@@ -1,9 +1,9 @@
 """Times the forum search server function over HTTP. Usage: bench_search.py BASE_URL"""
-import statistics
 import sys
-import time
 import urllib.parse
 import urllib.request
+
+from latency import row, time_calls
 
 base = sys.argv[1]
 
@@ -26,18 +26,8 @@ variants = {
 all_times = []
 print(f"{'variant':<22} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'hits':>5}")
 for name, args in variants.items():
-    times = []
-    hits = 0
-    for i in range(45):
-        started = time.perf_counter()
-        status, body = search(**args)
-        elapsed = (time.perf_counter() - started) * 1000
-        assert status == 200, (status, body[:200])
-        hits = body.count(b'"post_id"')
-        if i >= 5:  # warm-up
-            times.append(elapsed)
-    times.sort()
+    times, body = time_calls(lambda: search(**args), 45)
     all_times += times
-    print(f"{name:<22} {statistics.median(times):8.1f} {times[int(len(times) * 0.95) - 1]:8.1f} {times[-1]:8.1f} {hits:5d}")
-all_times.sort()
-print(f"{'all':<22} {statistics.median(all_times):8.1f} {all_times[int(len(all_times) * 0.95) - 1]:8.1f} {all_times[-1]:8.1f}")
+    hits = body.count(b'"post_id"')
+    print(row(name, times, f" {hits:5d}"))
+print(row("all", all_times))

@@ -364,7 +364,7 @@ async fn forum_rules_and_ranked_search_hold_in_the_data_layer() {
         assert!(matches!(forum_posting::accept_answer(&db, thread, first_post, Acceptor::User(asker)).await, Err(DataError::NotFound)));
         forum_posting::accept_answer(&db, thread, answer, Acceptor::User(asker)).await.unwrap();
         assert_eq!(search_posts(&db, &SearchTerms::parse("quokka"), &solved_only, 10).await.unwrap().len(), 1);
-        let read = community::thread(&db, thread, Some(asker)).await.unwrap().unwrap();
+        let read = community::thread(&db, thread, Some(asker), false).await.unwrap().unwrap();
         assert_eq!(read.thread.state, "solved");
         assert_eq!(read.accepted_post_id, Some(answer));
         let reply = read.posts.iter().find(|p| p.id == answer).unwrap();
@@ -376,7 +376,7 @@ async fn forum_rules_and_ranked_search_hold_in_the_data_layer() {
         forum_posting::flag_post(&db, answer, asker, "spam?", now).await.unwrap();
         forum_posting::set_post_hidden(&db, answer, true, now).await.unwrap();
         assert!(search_posts(&db, &SearchTerms::parse("quokka"), &SearchFilter::default(), 10).await.unwrap().is_empty());
-        let read = community::thread(&db, thread, None).await.unwrap().unwrap();
+        let read = community::thread(&db, thread, None, true).await.unwrap().unwrap();
         assert_eq!((read.posts.len(), read.hidden_posts.len()), (1, 1));
         forum_posting::set_post_hidden(&db, answer, false, now).await.unwrap();
         assert_eq!(search_posts(&db, &SearchTerms::parse("quokka"), &SearchFilter::default(), 10).await.unwrap().len(), 1);

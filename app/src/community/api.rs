@@ -90,7 +90,7 @@ pub async fn forum_thread(id: i64) -> Result<ThreadPage, AppError> {
     let db = crate::state::app_state()?.db;
     let viewer_id = viewer.as_ref().map(|v| v.user_id);
     let is_staff = viewer.as_ref().is_some_and(|v| v.role.is_staff());
-    let Some(read) = crate::data::community::thread(&db, id, viewer_id).await? else {
+    let Some(read) = crate::data::community::thread(&db, id, viewer_id, is_staff).await? else {
         return Err(AppError::NotFound(
             "This thread does not exist or was removed.".into(),
         ));
@@ -111,11 +111,7 @@ pub async fn forum_thread(id: i64) -> Result<ThreadPage, AppError> {
         accepted_post_id: read.accepted_post_id,
         thread: read.thread,
         posts: rendered(read.posts),
-        hidden_posts: if is_staff {
-            rendered(read.hidden_posts)
-        } else {
-            Vec::new()
-        },
+        hidden_posts: rendered(read.hidden_posts),
     })
 }
 

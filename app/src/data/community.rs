@@ -162,6 +162,7 @@ pub struct ThreadRead {
     pub accepted_post_id: Option<i64>,
     /// Visible posts, oldest first, with reaction counts and the viewer's own reactions.
     pub posts: Vec<PostView>,
+    /// Hidden posts (only read for moderators; empty otherwise).
     pub hidden_posts: Vec<PostView>,
 }
 
@@ -169,6 +170,7 @@ pub async fn thread(
     db: &Db,
     id: i64,
     viewer_id: Option<i64>,
+    with_hidden: bool,
 ) -> Result<Option<ThreadRead>, DataError> {
     let sql = format!("SELECT {THREAD_COLUMNS} WHERE t.id = $1");
     const OWNER: &str = "SELECT author_user_id, accepted_post_id FROM forum_threads WHERE id = $1";
@@ -187,7 +189,11 @@ pub async fn thread(
                 let (author_user_id, accepted_post_id): (Option<i64>, Option<i64>) =
                     sqlx::query_as(OWNER).bind(id).fetch_one(pool).await?;
                 let mut posts = sqlx::query_as::<_, PostView>(POSTS).bind(id).bind(false).fetch_all(pool).await?;
-                let hidden_posts = sqlx::query_as::<_, PostView>(POSTS).bind(id).bind(true).fetch_all(pool).await?;
+                let hidden_posts = if with_hidden {
+                    sqlx::query_as::<_, PostView>(POSTS).bind(id).bind(true).fetch_all(pool).await?
+                } else {
+                    Vec::new()
+                };
                 let reactions: Vec<(i64, String, i64, i64)> = sqlx::query_as(REACTIONS)
                     .bind(id).bind(viewer_id.unwrap_or(0)).fetch_all(pool).await?;
                 for (post_id, kind, n, mine) in reactions {
