@@ -245,6 +245,63 @@ async fn batch_ingestion(database: TestDb) {
     );
     assert_eq!(count().await, 2, "a retried batch writes nothing");
 
+    // Several messages into one existing conversation are applied in order: the customer
+    // writes, we answer (the clock stops, the conversation waits on them), they write again
+    // (it reopens and waits on us from that message on).
+    let theirs_id = results[0]["conversation_id"].clone();
+    let conversation = |id: &Value| {
+        let db = api.app.database.db.clone();
+        let id = id.as_i64().unwrap();
+        async move {
+            app::data::conversations::page(&db, id)
+                .await
+                .unwrap()
+                .unwrap()
+                .conversation
+        }
+    };
+    let into = |key: &str, direction: &str, body: &str, at: &str| {
+        let mut m = message(key, "b-1", body);
+        m["conversation_id"] = theirs_id.clone();
+        m["direction"] = json!(direction);
+        m["sent_at"] = json!(at);
+        m
+    };
+    let (status, replies) = api
+        .post(
+            "/messages/batch",
+            json!({"messages": [
+                into("thread-1", "inbound", "Actually it broke again.", "2026-01-05T10:00:00Z"),
+                into("thread-2", "outbound", "Sorry! Fixed it for good now.", "2026-01-05T10:05:00Z"),
+            ]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{replies}");
+    let after_reply = conversation(&theirs_id).await;
+    assert_eq!(after_reply.status, "pending");
+    assert_eq!(after_reply.waiting_since, None, "our reply stopped the clock");
+    assert_eq!(after_reply.last_excerpt.as_deref(), Some("Sorry! Fixed it for good now."));
+    let (status, _) = api
+        .post(
+            "/messages/batch",
+            json!({"messages": [
+                into("thread-3", "outbound", "Anything else?", "2026-01-05T10:06:00Z"),
+                into("thread-4", "inbound", "Yes, the invoice is wrong too.", "2026-01-05T10:10:00Z"),
+                into("thread-5", "inbound", "Hello??", "2026-01-05T10:20:00Z"),
+            ]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let waiting = conversation(&theirs_id).await;
+    assert_eq!(waiting.status, "open");
+    assert_eq!(
+        waiting.waiting_since.map(|at| at.to_rfc3339()),
+        Some("2026-01-05T10:10:00+00:00".to_string()),
+        "waiting since their first unanswered message"
+    );
+    assert_eq!(waiting.last_excerpt.as_deref(), Some("Hello??"));
+    assert_eq!(count().await, 7);
+
     // A conversation of another customer, deep in the batch.
     let foreign = results[1]["conversation_id"].clone();
     let mut theirs = message("batch-4", "b-1", "Following up");
@@ -262,9 +319,28 @@ async fn batch_ingestion(database: TestDb) {
     );
     assert_eq!(
         count().await,
-        2,
+        7,
         "the valid message before it was rolled back"
     );
+
+    // A full batch opens its conversations and stores every message with its own ids.
+    let full: Vec<Value> = (0..500)
+        .map(|n| message(&format!("full-{n}"), if n % 2 == 0 { "b-1" } else { "b-2" }, "Where is my parcel?"))
+        .collect();
+    let (status, stored) = api.post("/messages/batch", json!({"messages": full})).await;
+    assert_eq!(status, StatusCode::OK);
+    let stored = stored["messages"].as_array().unwrap();
+    let distinct = |field: &str| {
+        stored
+            .iter()
+            .map(|m| m[field].as_i64().unwrap())
+            .collect::<std::collections::HashSet<_>>()
+            .len()
+    };
+    assert_eq!(distinct("message_id"), 500);
+    assert_eq!(distinct("conversation_id"), 500);
+    assert!(stored.iter().all(|m| m["created"] == true && m["risk"]["score"].is_u64()));
+    assert_eq!(count().await, 507);
 
     let (status, empty) = api.post("/messages/batch", json!({"messages": []})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);

@@ -137,6 +137,27 @@ pub async fn id_by_ref(db: &Db, external_ref: &str) -> Result<Option<i64>, DataE
     Ok(on_pool!(db, pool => sqlx::query_scalar(SQL).bind(external_ref).fetch_optional(pool).await)?)
 }
 
+/// Ids of the customers with these external references (unknown references are absent).
+pub async fn ids_by_refs(
+    db: &Db,
+    external_refs: &[&str],
+) -> Result<std::collections::HashMap<String, i64>, DataError> {
+    let mut ids = std::collections::HashMap::with_capacity(external_refs.len());
+    for chunk in external_refs.chunks(BATCH_ROWS) {
+        let rows: Vec<(String, i64)> = on_pool!(db, pool => {
+            let mut select = sqlx::QueryBuilder::new("SELECT external_ref, id FROM customers WHERE external_ref IN (");
+            let mut list = select.separated(", ");
+            for reference in chunk {
+                list.push_bind(*reference);
+            }
+            select.push(")");
+            select.build_query_as().fetch_all(pool).await
+        })?;
+        ids.extend(rows);
+    }
+    Ok(ids)
+}
+
 /// Records a customer event once per idempotency key; returns its id and whether it was new.
 /// `DataError::NotFound` when `conversation_id` is not one of this customer's conversations.
 #[allow(clippy::too_many_arguments)]

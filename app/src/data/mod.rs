@@ -14,6 +14,8 @@ pub mod error;
 pub mod forum_posting;
 pub mod forum_search;
 pub mod fulltext;
+pub mod ingestion;
+pub mod risk_facts;
 pub mod sessions;
 pub mod stories;
 pub mod users;
@@ -100,6 +102,43 @@ impl BeginWrite for PgPool {
     type Database = sqlx::Postgres;
     async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
         self.begin().await
+    }
+}
+
+/// Ids for rows about to be inserted, so that related rows can be written in bulk without
+/// relying on the order of `RETURNING` rows (unspecified on SQLite). Call inside a write
+/// transaction: on SQLite the write lock keeps the range free (ids are never handed out by
+/// anyone else meanwhile); on Postgres the table's sequence does.
+pub(crate) trait ReserveIds {
+    fn reserve_ids(
+        &mut self,
+        table: &'static str,
+        count: usize,
+    ) -> impl std::future::Future<Output = Result<Vec<i64>, sqlx::Error>> + Send;
+}
+
+impl ReserveIds for sqlx::SqliteConnection {
+    async fn reserve_ids(&mut self, table: &'static str, count: usize) -> Result<Vec<i64>, sqlx::Error> {
+        if count == 0 {
+            return Ok(Vec::new());
+        }
+        let last: i64 = sqlx::query_scalar(&format!("SELECT COALESCE(MAX(id), 0) FROM {table}"))
+            .fetch_one(&mut *self)
+            .await?;
+        Ok((1..=count as i64).map(|n| last + n).collect())
+    }
+}
+
+impl ReserveIds for sqlx::PgConnection {
+    async fn reserve_ids(&mut self, table: &'static str, count: usize) -> Result<Vec<i64>, sqlx::Error> {
+        if count == 0 {
+            return Ok(Vec::new());
+        }
+        sqlx::query_scalar("SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2)")
+            .bind(table)
+            .bind(count as i64)
+            .fetch_all(&mut *self)
+            .await
     }
 }
 

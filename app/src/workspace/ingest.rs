@@ -7,7 +7,8 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::data::conversations::{IngestBatchError, RiskUpdate};
+use crate::data::ingestion::{self, IngestBatchError, IngestMessage};
+use crate::data::risk_facts::{self, RiskFacts, RiskUpdate};
 use crate::data::{conversations, customers, DataError, Db};
 use crate::emotion::risk::{assess_customer, CustomerFacts, RiskAssessment, RiskConfig};
 use crate::emotion::state::StateConfig;
@@ -291,26 +292,29 @@ async fn ingest(
                 .map(|(field, problem)| (format!("{prefix}{field}"), problem)),
         );
     }
-    let mut customer_ids: HashMap<&str, i64> = HashMap::new();
+    let customer_ids: HashMap<String, i64> = match known_customer {
+        Some(id) => requests
+            .iter()
+            .map(|r| (r.customer_ref.trim().to_string(), id))
+            .collect(),
+        None => {
+            let mut references: Vec<&str> = requests
+                .iter()
+                .map(|r| r.customer_ref.trim())
+                .filter(|r| !r.is_empty())
+                .collect();
+            references.sort_unstable();
+            references.dedup();
+            customers::ids_by_refs(db, &references).await?
+        }
+    };
     for (index, request) in requests.iter().enumerate() {
         let reference = request.customer_ref.trim();
-        if let Some(id) = known_customer {
-            customer_ids.insert(reference, id);
-            continue;
-        }
-        if reference.is_empty() || customer_ids.contains_key(reference) {
-            continue;
-        }
-        match customers::id_by_ref(db, reference).await? {
-            Some(id) => {
-                customer_ids.insert(reference, id);
-            }
-            None => {
-                problems.insert(
-                    format!("{}customer_ref", field_prefix(index)),
-                    UNKNOWN_CUSTOMER.into(),
-                );
-            }
+        if !reference.is_empty() && !customer_ids.contains_key(reference) {
+            problems.insert(
+                format!("{}customer_ref", field_prefix(index)),
+                UNKNOWN_CUSTOMER.into(),
+            );
         }
     }
     if !problems.is_empty() {
@@ -338,13 +342,13 @@ async fn ingest(
     .map_err(|error| IngestError::Data(DataError::Config(format!("scoring failed: {error}"))))?;
 
     let excerpts: Vec<String> = requests.iter().map(|r| excerpt(r.body.trim())).collect();
-    let messages: Vec<conversations::IngestMessage> = requests
+    let messages: Vec<IngestMessage> = requests
         .iter()
         .zip(&analyses)
         .zip(&excerpts)
         .map(|((request, scored), excerpt)| {
             let analysis = scored.as_ref().map(|(analysis, _)| analysis);
-            conversations::IngestMessage {
+            IngestMessage {
                 idempotency_key: request.idempotency_key.trim(),
                 customer_id: customer_ids[request.customer_ref.trim()],
                 conversation_id: request.conversation_id,
@@ -361,7 +365,7 @@ async fn ingest(
             }
         })
         .collect();
-    let stored = conversations::ingest_messages(db, &messages)
+    let stored = ingestion::ingest_messages(db, &messages)
         .await
         .map_err(|error| match error {
             IngestBatchError::NotOwned(index) => invalid(
@@ -375,19 +379,25 @@ async fn ingest(
     touched.sort_unstable();
     touched.dedup();
     let risks = reassess_risks(db, risk, state, &touched, now).await?;
-    Ok(stored
+    // A conversation deleted between the write and the risk read has no risk to report.
+    stored
         .into_iter()
         .zip(analyses)
-        .map(|(stored, analysis)| MessageIngested {
-            message_id: stored.message_id,
-            conversation_id: stored.conversation_id,
-            created: stored.created,
-            analysis: analysis
-                .filter(|_| stored.created)
-                .map(|(analysis, _)| analysis),
-            risk: risks[&stored.conversation_id].clone(),
+        .map(|(stored, analysis)| {
+            Ok(MessageIngested {
+                message_id: stored.message_id,
+                conversation_id: stored.conversation_id,
+                created: stored.created,
+                analysis: analysis
+                    .filter(|_| stored.created)
+                    .map(|(analysis, _)| analysis),
+                risk: risks
+                    .get(&stored.conversation_id)
+                    .cloned()
+                    .ok_or(DataError::NotFound)?,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// The first line of a message, shortened for the inbox.
@@ -410,11 +420,13 @@ pub async fn refresh_risk(
     now: DateTime<Utc>,
 ) -> Result<RiskAssessment, IngestError> {
     let mut risks = reassess_risks(db, config, state_config, &[conversation_id], now).await?;
-    Ok(risks.remove(&conversation_id).expect("assessed above"))
+    Ok(risks
+        .remove(&conversation_id)
+        .ok_or(DataError::NotFound)?)
 }
 
-/// Assesses several conversations (reads run a few at a time) and stores all their risks in
-/// one transaction.
+/// Assesses several conversations (a fixed number of reads for all of them) and stores all
+/// their risks in one transaction. Conversations that no longer exist are left out.
 async fn reassess_risks(
     db: &Db,
     config: &RiskConfig,
@@ -422,15 +434,12 @@ async fn reassess_risks(
     conversation_ids: &[i64],
     now: DateTime<Utc>,
 ) -> Result<HashMap<i64, RiskAssessment>, IngestError> {
-    let mut assessed: Vec<(i64, RiskAssessment)> = Vec::with_capacity(conversation_ids.len());
-    for ids in conversation_ids.chunks(4) {
-        let assessments = futures::future::try_join_all(
-            ids.iter()
-                .map(|&id| assess_risk(db, config, state_config, id, now)),
-        )
-        .await?;
-        assessed.extend(ids.iter().copied().zip(assessments));
-    }
+    let since = now - Duration::days(config.repeat_window_days);
+    let facts = risk_facts::risk_facts(db, conversation_ids, since).await?;
+    let assessed: HashMap<i64, RiskAssessment> = facts
+        .into_iter()
+        .map(|(id, facts)| (id, assess(&facts, now, config, state_config)))
+        .collect();
     let updates: Vec<RiskUpdate> = assessed
         .iter()
         .map(|(id, assessment)| RiskUpdate {
@@ -441,25 +450,22 @@ async fn reassess_risks(
                 .expect("plain data serializes"),
         })
         .collect();
-    conversations::store_risks(db, &updates).await?;
-    Ok(assessed.into_iter().collect())
+    risk_facts::store_risks(db, &updates).await?;
+    Ok(assessed)
 }
 
-async fn assess_risk(
-    db: &Db,
+fn assess(
+    facts: &RiskFacts,
+    now: DateTime<Utc>,
     config: &RiskConfig,
     state_config: &StateConfig,
-    conversation_id: i64,
-    now: DateTime<Utc>,
-) -> Result<RiskAssessment, IngestError> {
-    let since = now - Duration::days(config.repeat_window_days);
-    let facts = conversations::risk_facts(db, conversation_id, since).await?;
+) -> RiskAssessment {
     let recent: Vec<Analysis> = facts
         .recent_analyses
         .iter()
         .filter_map(|json| serde_json::from_str::<Analysis>(json).ok())
         .collect();
-    Ok(assess_customer(
+    assess_customer(
         &CustomerFacts {
             recent: &recent,
             earlier_contacts: facts.earlier_contacts as u32,
@@ -471,7 +477,7 @@ async fn assess_risk(
         now,
         config,
         state_config,
-    ))
+    )
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
