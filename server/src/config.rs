@@ -24,6 +24,7 @@ struct FileConfig {
     sign_in_per_account_per_minute: Option<u32>,
     /// Forum posts (threads and replies) one account may write per minute.
     posts_per_minute: Option<u32>,
+    hold_first_posts: Option<u32>,
     /// Emotional risk weights and level thresholds (`[risk]` table; file only).
     risk: Option<RiskConfig>,
     /// How a customer's emotional state is computed (`[emotional_state]` table; file only).
@@ -44,6 +45,8 @@ pub struct Config {
     pub sign_in_per_ip_per_minute: u32,
     pub sign_in_per_account_per_minute: u32,
     pub posts_per_minute: u32,
+    /// How many of a new member's first forum posts wait for a moderator (0: none).
+    pub hold_first_posts: u32,
     pub risk: RiskConfig,
     pub emotional_state: StateConfig,
 }
@@ -132,6 +135,9 @@ impl Config {
             posts_per_minute: parse_env(&env, "RAPPORT_POSTS_PER_MINUTE")?
                 .or(file.posts_per_minute)
                 .unwrap_or(6),
+            hold_first_posts: parse_env(&env, "RAPPORT_HOLD_FIRST_POSTS")?
+                .or(file.hold_first_posts)
+                .unwrap_or(0),
         })
     }
 

@@ -65,6 +65,7 @@ pub fn app_state(config: &Config, db: Db) -> Result<AppState> {
                 config.sign_in_per_account_per_minute,
             ),
             posting_limit: app::auth::rate_limit::PerMinute::new(config.posts_per_minute),
+            hold_first_posts: config.hold_first_posts,
         }),
         engine: Arc::new(EngineSettings {
             risk: config.risk.clone(),

@@ -329,7 +329,8 @@ async fn the_same_seed_gives_the_same_content_on_both_backends() {
 
 #[tokio::test]
 async fn forum_rules_and_ranked_search_hold_in_the_data_layer() {
-    use app::data::forum_posting::{self, Acceptor, NewThreadPost, ThreadChange};
+    use app::data::community::ThreadReader;
+    use app::data::forum_posting::{self, Acceptor, HoldFirstPosts, NewThreadPost, ThreadChange};
     use app::data::forum_search::{search_posts, SearchFilter};
     use app::data::fulltext::SearchTerms;
     each_backend(|db| async move {
@@ -338,11 +339,13 @@ async fn forum_rules_and_ranked_search_hold_in_the_data_layer() {
         let helper = users::create(&db, new_user("helper@example.com", Role::Customer), "test").await.unwrap();
         let now = Utc::now();
         let category: i64 = on_pool!(&db, pool => sqlx::query_scalar("SELECT MIN(id) FROM forum_categories").fetch_one(pool).await).unwrap();
-        let (thread, first_post) = forum_posting::create_thread(&db, &NewThreadPost {
+        let no_hold = HoldFirstPosts::default();
+        let (thread, first) = forum_posting::create_thread(&db, &NewThreadPost {
             category_id: category, author_user_id: asker, title: "Zebrafish export keeps failing",
             kind: "question", body_markdown: "The export of my zebrafish report stops at 90%.", is_staff: false, at: now,
-        }).await.unwrap();
-        let answer = forum_posting::add_post(&db, thread, helper, "Clear the quokka cache, then export again.", false, now).await.unwrap();
+        }, no_hold).await.unwrap();
+        let first_post = first.post_id;
+        let answer = forum_posting::add_post(&db, thread, helper, "Clear the quokka cache, then export again.", false, now, no_hold).await.unwrap().post_id;
 
         // Ranked search with snippets: title words and body words, every word required.
         let hits = search_posts(&db, &SearchTerms::parse("zebrafish"), &SearchFilter::default(), 10).await.unwrap();
@@ -364,7 +367,7 @@ async fn forum_rules_and_ranked_search_hold_in_the_data_layer() {
         assert!(matches!(forum_posting::accept_answer(&db, thread, first_post, Acceptor::User(asker)).await, Err(DataError::NotFound)));
         forum_posting::accept_answer(&db, thread, answer, Acceptor::User(asker)).await.unwrap();
         assert_eq!(search_posts(&db, &SearchTerms::parse("quokka"), &solved_only, 10).await.unwrap().len(), 1);
-        let read = community::thread(&db, thread, Some(asker), false).await.unwrap().unwrap();
+        let read = community::thread(&db, thread, &ThreadReader { user_id: Some(asker), moderator: false }).await.unwrap().unwrap();
         assert_eq!(read.thread.state, "solved");
         assert_eq!(read.accepted_post_id, Some(answer));
         let reply = read.posts.iter().find(|p| p.id == answer).unwrap();
@@ -376,13 +379,82 @@ async fn forum_rules_and_ranked_search_hold_in_the_data_layer() {
         forum_posting::flag_post(&db, answer, asker, "spam?", now).await.unwrap();
         forum_posting::set_post_hidden(&db, answer, true, now).await.unwrap();
         assert!(search_posts(&db, &SearchTerms::parse("quokka"), &SearchFilter::default(), 10).await.unwrap().is_empty());
-        let read = community::thread(&db, thread, None, true).await.unwrap().unwrap();
+        let read = community::thread(&db, thread, &ThreadReader { user_id: None, moderator: true }).await.unwrap().unwrap();
         assert_eq!((read.posts.len(), read.hidden_posts.len()), (1, 1));
         forum_posting::set_post_hidden(&db, answer, false, now).await.unwrap();
         assert_eq!(search_posts(&db, &SearchTerms::parse("quokka"), &SearchFilter::default(), 10).await.unwrap().len(), 1);
         forum_posting::change_thread(&db, thread, ThreadChange::Lock).await.unwrap();
-        assert!(matches!(forum_posting::add_post(&db, thread, helper, "late", false, now).await, Err(DataError::Conflict(_))));
+        assert!(matches!(forum_posting::add_post(&db, thread, helper, "late", false, now, no_hold).await, Err(DataError::Conflict(_))));
         assert!(matches!(forum_posting::change_thread(&db, thread, ThreadChange::MoveTo("no-such-category")).await, Err(DataError::NotFound)));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn new_members_first_posts_wait_for_a_moderator() {
+    use app::data::community::{self as forum, ThreadReader};
+    use app::data::forum_moderation;
+    use app::data::forum_posting::{self, HoldFirstPosts, NewThreadPost};
+    use app::data::forum_search::{search_posts, SearchFilter};
+    use app::data::fulltext::SearchTerms;
+    each_backend(|db| async move {
+        seed_small(&db).await;
+        let newcomer = users::create(&db, new_user("newcomer@example.com", Role::Customer), "test").await.unwrap();
+        let other = users::create(&db, new_user("other@example.com", Role::Customer), "test").await.unwrap();
+        let agent = users::create(&db, new_user("mod@example.com", Role::Agent), "test").await.unwrap();
+        let hold = HoldFirstPosts(1);
+        let now = Utc::now();
+        let category: i64 = on_pool!(&db, pool => sqlx::query_scalar("SELECT MIN(id) FROM forum_categories").fetch_one(pool).await).unwrap();
+        let threads_before = forum::stats(&db).await.unwrap().threads;
+        let (thread, first) = forum_posting::create_thread(&db, &NewThreadPost {
+            category_id: category, author_user_id: newcomer, title: "Platypus invoices are doubled",
+            kind: "question", body_markdown: "Every platypus invoice arrives twice.", is_staff: false, at: now,
+        }, hold).await.unwrap();
+        assert!(first.held, "a new member's first post waits");
+
+        // Invisible to everyone but its author and moderators: lists, counts, search, replies.
+        let as_stranger = ThreadReader { user_id: Some(other), moderator: false };
+        assert!(forum::thread(&db, thread, &as_stranger).await.unwrap().is_none());
+        let as_author = forum::thread(&db, thread, &ThreadReader { user_id: Some(newcomer), moderator: false }).await.unwrap().unwrap();
+        assert!(as_author.posts[0].held);
+        assert_eq!(forum::stats(&db).await.unwrap().threads, threads_before);
+        assert!(forum::latest_threads(&db, 1000).await.unwrap().iter().all(|t| t.id != thread));
+        assert!(search_posts(&db, &SearchTerms::parse("platypus"), &SearchFilter::default(), 10).await.unwrap().is_empty());
+        assert!(matches!(forum_posting::add_post(&db, thread, other, "me too", false, now, hold).await, Err(DataError::NotFound)));
+        // Staff never wait, and may answer in a held thread (the question reached the inbox).
+        assert!(!forum_posting::add_post(&db, thread, agent, "Looking into it.", true, now, hold).await.unwrap().held);
+        // Hiding and restoring is not the way around the queue.
+        assert!(matches!(forum_posting::set_post_hidden(&db, first.post_id, false, now).await, Err(DataError::NotFound)));
+
+        let queue = forum_moderation::queue(&db).await.unwrap();
+        assert_eq!(queue.held.iter().map(|p| (p.post_id, p.opens_thread)).collect::<Vec<_>>(), [(first.post_id, true)]);
+        assert_eq!(forum_posting::approve_post(&db, first.post_id).await.unwrap(), thread);
+        assert!(matches!(forum_posting::approve_post(&db, first.post_id).await, Err(DataError::NotFound)), "decided once");
+        assert!(forum::thread(&db, thread, &as_stranger).await.unwrap().is_some());
+        assert_eq!(forum::stats(&db).await.unwrap().threads, threads_before + 1);
+        assert_eq!(search_posts(&db, &SearchTerms::parse("platypus"), &SearchFilter::default(), 10).await.unwrap().len(), 1);
+
+        // One published post is enough here: the newcomer's next reply goes straight out,
+        // while the other member's first reply waits, and a rejected one stays hidden.
+        assert!(!forum_posting::add_post(&db, thread, newcomer, "Still doubled today.", false, now, hold).await.unwrap().held);
+        let waiting = forum_posting::add_post(&db, thread, other, "Same here, wombat plan.", false, now, hold).await.unwrap();
+        assert!(waiting.held);
+        let posts_before = forum::thread(&db, thread, &as_stranger).await.unwrap().unwrap().thread.post_count;
+        forum_posting::reject_post(&db, waiting.post_id).await.unwrap();
+        let after = forum::thread(&db, thread, &as_stranger).await.unwrap().unwrap();
+        assert_eq!(after.thread.post_count, posts_before, "a rejected reply is not counted");
+        assert!(after.posts.iter().all(|p| p.id != waiting.post_id), "its author no longer sees it as waiting");
+        assert!(search_posts(&db, &SearchTerms::parse("wombat"), &SearchFilter::default(), 10).await.unwrap().is_empty());
+        assert!(forum_moderation::queue(&db).await.unwrap().held.is_empty());
+
+        // Flags wait in the queue until hidden or dismissed.
+        forum_posting::flag_post(&db, first.post_id, other, "Looks like spam", now).await.unwrap();
+        let queue = forum_moderation::queue(&db).await.unwrap();
+        assert_eq!(queue.flagged.len(), 1);
+        assert_eq!(queue.flagged[0].flags[0].reason, "Looks like spam");
+        forum_posting::dismiss_flags(&db, first.post_id, now).await.unwrap();
+        assert!(forum_moderation::queue(&db).await.unwrap().flagged.is_empty());
+        assert!(matches!(forum_posting::dismiss_flags(&db, first.post_id, now).await, Err(DataError::NotFound)));
     })
     .await;
 }

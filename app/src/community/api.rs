@@ -90,7 +90,11 @@ pub async fn forum_thread(id: i64) -> Result<ThreadPage, AppError> {
     let db = crate::state::app_state()?.db;
     let viewer_id = viewer.as_ref().map(|v| v.user_id);
     let is_staff = viewer.as_ref().is_some_and(|v| v.role.is_staff());
-    let Some(read) = crate::data::community::thread(&db, id, viewer_id, is_staff).await? else {
+    let reader = crate::data::community::ThreadReader {
+        user_id: viewer_id,
+        moderator: is_staff,
+    };
+    let Some(read) = crate::data::community::thread(&db, id, &reader).await? else {
         return Err(AppError::NotFound(
             "This thread does not exist or was removed.".into(),
         ));

@@ -4,6 +4,7 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod markdown;
 pub mod model;
+pub mod moderation;
 pub mod naming;
 pub mod new_thread;
 pub mod pages;

@@ -37,6 +37,8 @@ pub struct PostView {
     pub body_markdown: String,
     pub is_staff: bool,
     pub created_at: DateTime<Utc>,
+    /// Waiting for a moderator's approval (shown only to its author and moderators).
+    pub held: bool,
     /// The sanitized HTML of `body_markdown` (rendered on the server).
     #[cfg_attr(feature = "ssr", sqlx(skip))]
     pub body_html: String,
@@ -171,4 +173,54 @@ pub struct SearchHit {
     pub category_name: String,
     pub state: String,
     pub snippet: Vec<SnippetPart>,
+}
+
+/// A post waiting for a moderator's approval.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct HeldPost {
+    pub post_id: i64,
+    pub thread_id: i64,
+    pub thread_title: String,
+    /// The post opened its thread (approving it publishes the thread).
+    pub opens_thread: bool,
+    pub author_id: Option<i64>,
+    pub author_name: Option<String>,
+    pub body_markdown: String,
+    pub created_at: DateTime<Utc>,
+    #[cfg_attr(feature = "ssr", sqlx(skip))]
+    pub body_html: String,
+}
+
+/// A post members flagged, with their open flags.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct FlaggedPost {
+    pub post_id: i64,
+    pub thread_id: i64,
+    pub thread_title: String,
+    pub author_name: Option<String>,
+    pub body_markdown: String,
+    pub hidden: bool,
+    pub first_flagged_at: DateTime<Utc>,
+    #[cfg_attr(feature = "ssr", sqlx(skip))]
+    pub flags: Vec<FlagView>,
+    #[cfg_attr(feature = "ssr", sqlx(skip))]
+    pub body_html: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct FlagView {
+    pub post_id: i64,
+    pub flagged_by: Option<String>,
+    pub reason: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// What waits for moderators: held posts and flagged posts, oldest first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ModerationQueue {
+    pub held: Vec<HeldPost>,
+    pub flagged: Vec<FlaggedPost>,
 }

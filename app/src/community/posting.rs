@@ -61,7 +61,7 @@ async fn signed_in_writer() -> Result<(crate::state::AppState, crate::auth::mode
 }
 
 #[cfg(feature = "ssr")]
-async fn staff_moderator() -> Result<crate::data::Db, AppError> {
+pub(crate) async fn staff_moderator() -> Result<crate::data::Db, AppError> {
     use crate::auth::guard::{require, Access};
     use crate::auth::model::Role;
     require(Access::Roles(&[Role::Agent, Role::Marketing, Role::Admin])).await?;
@@ -77,7 +77,7 @@ pub async fn start_thread(
     body: String,
 ) -> Result<(), AppError> {
     use crate::auth::respond::finish_form;
-    use crate::data::forum_posting::{create_thread, NewThreadPost};
+    use crate::data::forum_posting::{create_thread, HoldFirstPosts, NewThreadPost};
     finish_form(
         async {
             let (state, viewer) = signed_in_writer().await?;
@@ -101,7 +101,7 @@ pub async fn start_thread(
                 .security
                 .posting_limit
                 .check(viewer.user_id, "posts")?;
-            let (thread_id, post_id) = create_thread(
+            let (thread_id, posted) = create_thread(
                 &state.db,
                 &NewThreadPost {
                     category_id: category.id,
@@ -112,21 +112,27 @@ pub async fn start_thread(
                     is_staff: viewer.role.is_staff(),
                     at: chrono::Utc::now(),
                 },
+                HoldFirstPosts(state.security.hold_first_posts),
             )
             .await?;
+            // A held question still reaches the agents: the customer needs help either way.
             if kind == "question" {
                 bridge_to_inbox(
                     &state,
                     &viewer,
                     thread_id,
-                    post_id,
+                    posted.post_id,
                     None,
                     title.trim(),
                     body.trim(),
                 )
                 .await;
             }
-            Ok(format!("/forum/t/{thread_id}"))
+            Ok(if posted.held {
+                format!("/forum/t/{thread_id}?held={}", posted.post_id)
+            } else {
+                format!("/forum/t/{thread_id}")
+            })
         }
         .await,
     )
@@ -144,13 +150,14 @@ pub async fn reply_to_thread(thread_id: i64, body: String) -> Result<(), AppErro
                 .security
                 .posting_limit
                 .check(viewer.user_id, "posts")?;
-            let post_id = crate::data::forum_posting::add_post(
+            let posted = crate::data::forum_posting::add_post(
                 &state.db,
                 thread_id,
                 viewer.user_id,
                 body.trim(),
                 viewer.role.is_staff(),
                 chrono::Utc::now(),
+                crate::data::forum_posting::HoldFirstPosts(state.security.hold_first_posts),
             )
             .await
             .map_err(|error| match error {
@@ -168,7 +175,7 @@ pub async fn reply_to_thread(thread_id: i64, body: String) -> Result<(), AppErro
                         &state,
                         &viewer,
                         thread_id,
-                        post_id,
+                        posted.post_id,
                         Some(conversation_id),
                         "",
                         body.trim(),
@@ -176,7 +183,12 @@ pub async fn reply_to_thread(thread_id: i64, body: String) -> Result<(), AppErro
                     .await;
                 }
             }
-            Ok(format!("/forum/t/{thread_id}#post-{post_id}"))
+            let post_id = posted.post_id;
+            Ok(if posted.held {
+                format!("/forum/t/{thread_id}?held={post_id}#post-{post_id}")
+            } else {
+                format!("/forum/t/{thread_id}#post-{post_id}")
+            })
         }
         .await,
     )

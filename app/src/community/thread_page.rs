@@ -152,6 +152,7 @@ fn Post(
                 }}
                 {post.is_staff.then(|| view! { <span class="badge badge--staff">"Staff"</span> })}
                 {is_accepted.then(|| view! { <span class="badge badge--solved">"✓ Accepted answer"</span> })}
+                {post.held.then(|| view! { <span class="badge badge--held">"Awaiting approval: only you and the moderators see this"</span> })}
                 <time datetime=post.created_at.to_rfc3339()>{when(post.created_at)}</time>
             </header>
             <div class="post__body" inner_html=post.body_html></div>
@@ -291,11 +292,17 @@ fn Moderation(
                     {hidden.into_iter().map(|post| view! {
                         <li>
                             <div class="post__body" inner_html=post.body_html></div>
-                            <ActionForm action=actions.hide attr:class="inline-form">
-                                <input type="hidden" name="post_id" value=post.id/>
-                                <input type="hidden" name="hide" value="false"/>
-                                <button type="submit" class="button button--small">"Restore"</button>
-                            </ActionForm>
+                            {if post.held {
+                                view! { <a href=format!("/forum/moderation#held-{}", post.id)>"Awaiting approval: decide in the moderation queue"</a> }.into_any()
+                            } else {
+                                view! {
+                                    <ActionForm action=actions.hide attr:class="inline-form">
+                                        <input type="hidden" name="post_id" value=post.id/>
+                                        <input type="hidden" name="hide" value="false"/>
+                                        <button type="submit" class="button button--small">"Restore"</button>
+                                    </ActionForm>
+                                }.into_any()
+                            }}
                         </li>
                     }).collect_view()}
                 </ul>

@@ -99,14 +99,14 @@ pub async fn insert_posts(db: &Db, posts: &[NewPost]) -> Result<(), DataError> {
 
 pub async fn categories(db: &Db) -> Result<Vec<CategorySummary>, DataError> {
     const SQL: &str = "SELECT c.id, c.slug, c.name, c.description, \
-         (SELECT COUNT(*) FROM forum_threads t WHERE t.category_id = c.id) AS thread_count \
+         (SELECT COUNT(*) FROM forum_threads t WHERE t.category_id = c.id AND t.held = FALSE) AS thread_count \
          FROM forum_categories c ORDER BY c.position, c.name";
     Ok(on_pool!(db, pool => sqlx::query_as::<_, CategorySummary>(SQL).fetch_all(pool).await)?)
 }
 
 pub async fn category_by_slug(db: &Db, slug: &str) -> Result<Option<CategorySummary>, DataError> {
     const SQL: &str = "SELECT c.id, c.slug, c.name, c.description, \
-         (SELECT COUNT(*) FROM forum_threads t WHERE t.category_id = c.id) AS thread_count \
+         (SELECT COUNT(*) FROM forum_threads t WHERE t.category_id = c.id AND t.held = FALSE) AS thread_count \
          FROM forum_categories c WHERE c.slug = $1";
     Ok(
         on_pool!(db, pool => sqlx::query_as::<_, CategorySummary>(SQL).bind(slug).fetch_optional(pool).await)?,
@@ -134,7 +134,7 @@ pub async fn threads_in_category(
         _ => ("", "t.last_post_at DESC"),
     };
     let sql = format!(
-        "SELECT {THREAD_COLUMNS} WHERE t.category_id = $1 {only} ORDER BY t.pinned DESC, {order}, t.id DESC LIMIT $2 OFFSET $3"
+        "SELECT {THREAD_COLUMNS} WHERE t.category_id = $1 AND t.held = FALSE {only} ORDER BY t.pinned DESC, {order}, t.id DESC LIMIT $2 OFFSET $3"
     );
     Ok(
         on_pool!(db, pool => sqlx::query_as::<_, ThreadSummary>(&sql).bind(category_id).bind(limit).bind(offset).fetch_all(pool).await)?,
@@ -142,14 +142,14 @@ pub async fn threads_in_category(
 }
 
 pub async fn latest_threads(db: &Db, limit: i64) -> Result<Vec<ThreadSummary>, DataError> {
-    let sql = format!("SELECT {THREAD_COLUMNS} ORDER BY t.last_post_at DESC, t.id DESC LIMIT $1");
+    let sql = format!("SELECT {THREAD_COLUMNS} WHERE t.held = FALSE ORDER BY t.last_post_at DESC, t.id DESC LIMIT $1");
     Ok(
         on_pool!(db, pool => sqlx::query_as::<_, ThreadSummary>(&sql).bind(limit).fetch_all(pool).await)?,
     )
 }
 
 pub async fn recently_solved(db: &Db, limit: i64) -> Result<Vec<ThreadSummary>, DataError> {
-    let sql = format!("SELECT {THREAD_COLUMNS} WHERE t.state = 'solved' ORDER BY t.last_post_at DESC, t.id DESC LIMIT $1");
+    let sql = format!("SELECT {THREAD_COLUMNS} WHERE t.state = 'solved' AND t.held = FALSE ORDER BY t.last_post_at DESC, t.id DESC LIMIT $1");
     Ok(
         on_pool!(db, pool => sqlx::query_as::<_, ThreadSummary>(&sql).bind(limit).fetch_all(pool).await)?,
     )
@@ -162,22 +162,35 @@ pub struct ThreadRead {
     pub accepted_post_id: Option<i64>,
     /// Visible posts, oldest first, with reaction counts and the viewer's own reactions.
     pub posts: Vec<PostView>,
-    /// Hidden posts (only read for moderators; empty otherwise).
+    /// Hidden posts, including held ones (only read for moderators; empty otherwise).
     pub hidden_posts: Vec<PostView>,
+}
+
+/// Who reads a thread: held content is shown to its author and to moderators only.
+pub struct ThreadReader {
+    pub user_id: Option<i64>,
+    pub moderator: bool,
 }
 
 pub async fn thread(
     db: &Db,
     id: i64,
-    viewer_id: Option<i64>,
-    with_hidden: bool,
+    reader: &ThreadReader,
 ) -> Result<Option<ThreadRead>, DataError> {
     let sql = format!("SELECT {THREAD_COLUMNS} WHERE t.id = $1");
-    const OWNER: &str = "SELECT author_user_id, accepted_post_id FROM forum_threads WHERE id = $1";
-    const POSTS: &str =
-        "SELECT p.id, p.author_user_id AS author_id, u.display_name AS author_name, p.body_markdown, p.is_staff, p.created_at \
-         FROM forum_posts p LEFT JOIN users u ON u.id = p.author_user_id \
-         WHERE p.thread_id = $1 AND p.hidden = $2 ORDER BY p.created_at, p.id LIMIT 500";
+    const OWNER: &str = "SELECT author_user_id, accepted_post_id, held FROM forum_threads WHERE id = $1";
+    const COLUMNS: &str =
+        "SELECT p.id, p.author_user_id AS author_id, u.display_name AS author_name, p.body_markdown, p.is_staff, p.created_at, p.held \
+         FROM forum_posts p LEFT JOIN users u ON u.id = p.author_user_id";
+    let visible = format!(
+        "{COLUMNS} WHERE p.thread_id = $1 AND (p.hidden = FALSE OR (p.held = TRUE AND p.author_user_id = $2)) \
+         ORDER BY p.created_at, p.id LIMIT 500"
+    );
+    let hidden = format!(
+        "{COLUMNS} WHERE p.thread_id = $1 AND p.hidden = TRUE AND (p.author_user_id IS NULL OR p.author_user_id <> $2) \
+         ORDER BY p.created_at, p.id LIMIT 500"
+    );
+    let viewer_id = reader.user_id;
     const REACTIONS: &str =
         "SELECT r.post_id, r.kind, COUNT(*), SUM(CASE WHEN r.user_id = $2 THEN 1 ELSE 0 END) \
          FROM forum_reactions r JOIN forum_posts p ON p.id = r.post_id \
@@ -186,11 +199,14 @@ pub async fn thread(
         match sqlx::query_as::<_, ThreadSummary>(&sql).bind(id).fetch_optional(pool).await? {
             None => None,
             Some(thread) => {
-                let (author_user_id, accepted_post_id): (Option<i64>, Option<i64>) =
+                let (author_user_id, accepted_post_id, held): (Option<i64>, Option<i64>, bool) =
                     sqlx::query_as(OWNER).bind(id).fetch_one(pool).await?;
-                let mut posts = sqlx::query_as::<_, PostView>(POSTS).bind(id).bind(false).fetch_all(pool).await?;
-                let hidden_posts = if with_hidden {
-                    sqlx::query_as::<_, PostView>(POSTS).bind(id).bind(true).fetch_all(pool).await?
+                if held && !reader.moderator && (viewer_id.is_none() || viewer_id != author_user_id) {
+                    return Ok(None);
+                }
+                let mut posts = sqlx::query_as::<_, PostView>(&visible).bind(id).bind(viewer_id.unwrap_or(0)).fetch_all(pool).await?;
+                let hidden_posts = if reader.moderator {
+                    sqlx::query_as::<_, PostView>(&hidden).bind(id).bind(viewer_id.unwrap_or(0)).fetch_all(pool).await?
                 } else {
                     Vec::new()
                 };
@@ -253,7 +269,7 @@ pub async fn member_activity(db: &Db, user_id: i64) -> Result<Option<MemberActiv
 /// Every thread's id and last activity, most recent first (for the sitemap).
 pub async fn thread_activity(db: &Db, limit: i64) -> Result<Vec<(i64, DateTime<Utc>)>, DataError> {
     const SQL: &str =
-        "SELECT id, last_post_at FROM forum_threads ORDER BY last_post_at DESC, id DESC LIMIT $1";
+        "SELECT id, last_post_at FROM forum_threads WHERE held = FALSE ORDER BY last_post_at DESC, id DESC LIMIT $1";
     Ok(
         on_pool!(db, pool => sqlx::query_as::<_, (i64, DateTime<Utc>)>(SQL).bind(limit).fetch_all(pool).await)?,
     )
@@ -261,9 +277,9 @@ pub async fn thread_activity(db: &Db, limit: i64) -> Result<Vec<(i64, DateTime<U
 
 pub async fn stats(db: &Db) -> Result<PortalStats, DataError> {
     const SQL: &str = "SELECT \
-         (SELECT COUNT(*) FROM forum_threads) AS threads, \
+         (SELECT COUNT(*) FROM forum_threads WHERE held = FALSE) AS threads, \
          (SELECT COUNT(*) FROM forum_posts WHERE hidden = FALSE) AS posts, \
-         (SELECT COUNT(*) FROM forum_threads WHERE state = 'solved') AS solved_threads, \
+         (SELECT COUNT(*) FROM forum_threads WHERE state = 'solved' AND held = FALSE) AS solved_threads, \
          (SELECT COUNT(*) FROM stories WHERE status = 'published') AS published_stories";
     let (threads, posts, solved_threads, published_stories) = on_pool!(db, pool =>
         sqlx::query_as::<_, (i64, i64, i64, i64)>(SQL).fetch_one(pool).await)?;

@@ -16,26 +16,66 @@ pub struct NewThreadPost<'a> {
     pub at: DateTime<Utc>,
 }
 
-/// Opens a thread with its first post; returns the ids of both.
-pub async fn create_thread(db: &Db, new: &NewThreadPost<'_>) -> Result<(i64, i64), DataError> {
-    const THREAD: &str = "INSERT INTO forum_threads (category_id, author_user_id, title, kind, state, pinned, post_count, created_at, last_post_at) \
-         VALUES ($1, $2, $3, $4, 'open', FALSE, 1, $5, $5) RETURNING id";
-    const POST: &str = "INSERT INTO forum_posts (thread_id, author_user_id, body_markdown, is_staff, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id";
+/// How many of a new member's first posts wait for a moderator (0: none).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct HoldFirstPosts(pub u32);
+
+/// Where a new post went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Posted {
+    pub post_id: i64,
+    /// Waiting for a moderator: only its author and moderators see it.
+    pub held: bool,
+}
+
+const INSERT_POST: &str = "INSERT INTO forum_posts (thread_id, author_user_id, body_markdown, is_staff, created_at, hidden, held) \
+     VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id";
+
+/// Whether the author's post must wait for approval: staff never wait; members wait until
+/// `hold` of their posts have been published.
+macro_rules! must_hold {
+    ($tx:expr, $author:expr, $is_staff:expr, $hold:expr) => {{
+        const PUBLISHED: &str =
+            "SELECT COUNT(*) FROM forum_posts WHERE author_user_id = $1 AND held = FALSE AND hidden = FALSE";
+        if $is_staff || $hold.0 == 0 {
+            false
+        } else {
+            let published: i64 = sqlx::query_scalar(PUBLISHED).bind($author).fetch_one(&mut *$tx).await?;
+            published < i64::from($hold.0)
+        }
+    }};
+}
+
+/// Opens a thread with its first post; returns the thread's id and where the post went (a
+/// held first post holds its thread too).
+pub async fn create_thread(
+    db: &Db,
+    new: &NewThreadPost<'_>,
+    hold: HoldFirstPosts,
+) -> Result<(i64, Posted), DataError> {
+    const THREAD: &str = "INSERT INTO forum_threads (category_id, author_user_id, title, kind, state, pinned, post_count, created_at, last_post_at, held) \
+         VALUES ($1, $2, $3, $4, 'open', FALSE, 1, $5, $5, $6) RETURNING id";
     let _turn = db.write_turn().await;
     on_pool!(db, pool => {
         let mut tx = pool.begin_write().await?;
+        let held = must_hold!(tx, new.author_user_id, new.is_staff, hold);
         let thread_id: i64 = sqlx::query_scalar(THREAD)
-            .bind(new.category_id).bind(new.author_user_id).bind(new.title).bind(new.kind).bind(new.at)
+            .bind(new.category_id).bind(new.author_user_id).bind(new.title).bind(new.kind).bind(new.at).bind(held)
             .fetch_one(&mut *tx).await?;
-        let post_id: i64 = sqlx::query_scalar(POST).bind(thread_id).bind(new.author_user_id).bind(new.body_markdown)
-            .bind(new.is_staff).bind(new.at).fetch_one(&mut *tx).await?;
+        let post_id: i64 = sqlx::query_scalar(INSERT_POST).bind(thread_id).bind(new.author_user_id).bind(new.body_markdown)
+            .bind(new.is_staff).bind(new.at).bind(held).fetch_one(&mut *tx).await?;
         tx.commit().await?;
-        Ok((thread_id, post_id))
+        Ok((thread_id, Posted { post_id, held }))
     })
 }
 
-/// Adds a reply; returns its id. `Conflict` when the thread is locked, `NotFound` when it
-/// does not exist.
+/// Counts a published reply on its thread.
+const BUMP: &str = "UPDATE forum_threads SET post_count = post_count + 1, \
+     last_post_at = CASE WHEN last_post_at < $2 THEN $2 ELSE last_post_at END WHERE id = $1";
+
+/// Adds a reply. `Conflict` when the thread is locked, `NotFound` when it does not exist
+/// (or is held and the author is not its own author). A held reply is not counted on the
+/// thread until it is approved.
 pub async fn add_post(
     db: &Db,
     thread_id: i64,
@@ -43,25 +83,69 @@ pub async fn add_post(
     body_markdown: &str,
     is_staff: bool,
     at: DateTime<Utc>,
-) -> Result<i64, DataError> {
-    const STATE: &str = "SELECT state FROM forum_threads WHERE id = $1";
-    const POST: &str = "INSERT INTO forum_posts (thread_id, author_user_id, body_markdown, is_staff, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id";
-    const BUMP: &str =
-        "UPDATE forum_threads SET post_count = post_count + 1, last_post_at = $2 WHERE id = $1";
+    hold: HoldFirstPosts,
+) -> Result<Posted, DataError> {
+    const STATE: &str = "SELECT state, held, author_user_id FROM forum_threads WHERE id = $1";
     let _turn = db.write_turn().await;
     on_pool!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        let state: String = sqlx::query_scalar(STATE).bind(thread_id).fetch_optional(&mut *tx).await?
-            .ok_or(DataError::NotFound)?;
+        let (state, thread_held, thread_author): (String, bool, Option<i64>) = sqlx::query_as(STATE)
+            .bind(thread_id).fetch_optional(&mut *tx).await?.ok_or(DataError::NotFound)?;
+        if thread_held && !is_staff && thread_author != Some(author_user_id) {
+            return Err(DataError::NotFound);
+        }
         if state == "locked" {
             return Err(DataError::Conflict("This thread is locked; it takes no new replies.".into()));
         }
-        let post_id: i64 = sqlx::query_scalar(POST).bind(thread_id).bind(author_user_id).bind(body_markdown)
-            .bind(is_staff).bind(at).fetch_one(&mut *tx).await?;
-        sqlx::query(BUMP).bind(thread_id).bind(at).execute(&mut *tx).await?;
+        let held = must_hold!(tx, author_user_id, is_staff, hold);
+        let post_id: i64 = sqlx::query_scalar(INSERT_POST).bind(thread_id).bind(author_user_id).bind(body_markdown)
+            .bind(is_staff).bind(at).bind(held).fetch_one(&mut *tx).await?;
+        if !held {
+            sqlx::query(BUMP).bind(thread_id).bind(at).execute(&mut *tx).await?;
+        }
         tx.commit().await?;
-        Ok(post_id)
+        Ok(Posted { post_id, held })
     })
+}
+
+/// A moderator publishes a held post (and the thread it opened). Returns its thread.
+/// `NotFound` when the post is not waiting for approval.
+pub async fn approve_post(db: &Db, post_id: i64) -> Result<i64, DataError> {
+    const PUBLISH: &str = "UPDATE forum_posts SET held = FALSE, hidden = FALSE WHERE id = $1 AND held = TRUE \
+         RETURNING thread_id, created_at";
+    const OPENS: &str = "UPDATE forum_threads SET held = FALSE WHERE id = $1 AND held = TRUE";
+    let _turn = db.write_turn().await;
+    on_pool!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let (thread_id, created_at): (i64, DateTime<Utc>) = sqlx::query_as(PUBLISH).bind(post_id)
+            .fetch_optional(&mut *tx).await?.ok_or(DataError::NotFound)?;
+        let opened = sqlx::query(OPENS).bind(thread_id).execute(&mut *tx).await?.rows_affected() > 0;
+        if !opened {
+            sqlx::query(BUMP).bind(thread_id).bind(created_at).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(thread_id)
+    })
+}
+
+/// A moderator turns a held post down: it stays hidden (a thread it opened stays invisible)
+/// and leaves the queue. Returns its thread. `NotFound` when it is not waiting.
+pub async fn reject_post(db: &Db, post_id: i64) -> Result<i64, DataError> {
+    const SQL: &str = "UPDATE forum_posts SET held = FALSE WHERE id = $1 AND held = TRUE RETURNING thread_id";
+    let _turn = db.write_turn().await;
+    Ok(on_pool!(db, pool => sqlx::query_scalar::<_, i64>(SQL).bind(post_id).fetch_optional(pool).await)?
+        .ok_or(DataError::NotFound)?)
+}
+
+/// A moderator finds a post's flags unfounded: they are resolved and the post stays.
+pub async fn dismiss_flags(db: &Db, post_id: i64, at: DateTime<Utc>) -> Result<(), DataError> {
+    const SQL: &str = "UPDATE forum_flags SET resolved_at = $2 WHERE post_id = $1 AND resolved_at IS NULL";
+    let _turn = db.write_turn().await;
+    let resolved = on_pool!(db, pool => sqlx::query(SQL).bind(post_id).bind(at).execute(pool).await.map(|done| done.rows_affected()))?;
+    if resolved == 0 {
+        return Err(DataError::NotFound);
+    }
+    Ok(())
 }
 
 /// Adds the reaction, or takes it back when the user had already given it. Returns whether
@@ -165,7 +249,8 @@ pub async fn set_post_hidden(
     hidden: bool,
     at: DateTime<Utc>,
 ) -> Result<i64, DataError> {
-    const HIDE: &str = "UPDATE forum_posts SET hidden = $2 WHERE id = $1 RETURNING thread_id";
+    // Held posts are decided in the moderation queue (approve / reject), not here.
+    const HIDE: &str = "UPDATE forum_posts SET hidden = $2 WHERE id = $1 AND held = FALSE RETURNING thread_id";
     const RESOLVE: &str =
         "UPDATE forum_flags SET resolved_at = $2 WHERE post_id = $1 AND resolved_at IS NULL";
     let _turn = db.write_turn().await;

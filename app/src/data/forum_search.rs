@@ -37,7 +37,7 @@ pub async fn search_posts(
         return Ok(Vec::new());
     }
     const JOINS: &str = "JOIN forum_threads t ON t.id = p.thread_id JOIN forum_categories c ON c.id = t.category_id";
-    const FILTERS: &str = "($2 = '' OR c.slug = $2) AND ($3 = FALSE OR t.state = 'solved')";
+    const FILTERS: &str = "t.held = FALSE AND ($2 = '' OR c.slug = $2) AND ($3 = FALSE OR t.state = 'solved')";
     let category = filter.category_slug.unwrap_or("");
     let rows: Vec<Row> = match db {
         Db::Sqlite(pool) => {

@@ -11,6 +11,7 @@ pub mod community;
 pub mod conversations;
 pub mod customers;
 pub mod error;
+pub mod forum_moderation;
 pub mod forum_posting;
 pub mod forum_search;
 pub mod fulltext;

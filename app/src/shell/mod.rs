@@ -107,6 +107,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/forum/c/:slug") view=CategoryPage/>
                         <Route path=path!("/forum/t/:id") view=ThreadPage/>
                         <Route path=path!("/forum/new") view=NewThreadPage/>
+                        <Route path=path!("/forum/moderation") view=crate::community::moderation::ModerationQueuePage ssr=SsrMode::Async/>
                         <Route path=path!("/u/:id") view=ProfilePage/>
                         <Route path=path!("/stories") view=StoriesPage/>
                         <Route path=path!("/wall") view=WallPage/>
@@ -177,6 +178,7 @@ fn ViewerLinks(viewer: Viewer) -> impl IntoView {
     view! {
         {workspace.then(|| view! { <A href="/workspace">"Workspace"</A> })}
         {studio.then(|| view! { <A href="/studio">"Studio"</A> })}
+        {viewer.role.is_staff().then(|| view! { <A href="/forum/moderation">"Moderation"</A> })}
         {admin.then(|| view! { <A href="/workspace/webhooks">"Webhooks"</A> })}
         <A href="/account" attr:class="viewer-name">{viewer.display_name.clone()}</A>
         <ActionForm action=session.sign_out attr:class="inline-form">

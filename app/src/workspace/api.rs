@@ -351,6 +351,7 @@ pub async fn send_reply(conversation_id: i64, body: String) -> Result<(), AppErr
                 body,
                 true,
                 chrono::Utc::now(),
+                crate::data::forum_posting::HoldFirstPosts::default(),
             )
             .await
             .map_err(|error| match error {
