@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use sqlx::QueryBuilder;
 
-use super::{on_pool, BeginWrite, DataError, Db};
+use super::{on_pool, Backend, BeginWrite, DataError, Db};
 
 /// Conversations per statement; far below both backends' bind limits.
 const IDS_PER_STATEMENT: usize = 250;
@@ -69,17 +69,12 @@ async fn risk_facts_of_chunk(
         }
         let customers: Vec<i64> = conversations.iter().map(|c| c.1).collect::<HashSet<_>>().into_iter().collect();
 
-        let mut select = QueryBuilder::new(
-            "SELECT conversation_id, analysis FROM (SELECT conversation_id, analysis, \
-             ROW_NUMBER() OVER (PARTITION BY conversation_id ORDER BY created_at DESC, id DESC) AS newest \
-             FROM messages WHERE direction = 'inbound' AND analysis IS NOT NULL AND conversation_id IN (",
-        );
-        let mut list = select.separated(", ");
+        let sql = latest_messages_per_key(db.backend(), "analysis", "conversation_id", conversations.len(), RECENT_ANALYSES);
+        let mut select = sqlx::query_as(&sql);
         for conversation in &conversations {
-            list.push_bind(conversation.0);
+            select = select.bind(conversation.0);
         }
-        select.push(")) ranked WHERE newest <= ").push_bind(RECENT_ANALYSES).push(" ORDER BY conversation_id, newest");
-        let analyses: Vec<(i64, String)> = select.build_query_as().fetch_all(pool).await?;
+        let analyses: Vec<(i64, String)> = select.fetch_all(pool).await?;
 
         let mut select = QueryBuilder::new(
             "SELECT customer_id, COUNT(*) FROM customer_events WHERE kind = 'cancellation' AND occurred_at >= ",
@@ -105,25 +100,20 @@ async fn risk_facts_of_chunk(
         select.push(")) ranked WHERE newest = 1");
         let csat: HashMap<i64, Option<f64>> = select.build_query_as().fetch_all(pool).await?.into_iter().collect();
 
-        let mut select = QueryBuilder::new(
-            "SELECT customer_id, created_at, sentiment FROM (SELECT c.customer_id, m.created_at, m.sentiment, \
-             ROW_NUMBER() OVER (PARTITION BY c.customer_id ORDER BY m.created_at DESC, m.id DESC) AS newest \
-             FROM messages m JOIN conversations c ON c.id = m.conversation_id \
-             WHERE m.direction = 'inbound' AND m.sentiment IS NOT NULL AND c.customer_id IN (",
-        );
-        let mut list = select.separated(", ");
+        // A customer's inbound messages carry them as author (messages_by_customer).
+        let sql = latest_messages_per_key(db.backend(), "sentiment", "author_customer_id", customers.len(), CUSTOMER_SENTIMENTS);
+        let mut select = sqlx::query_as(&sql);
         for customer in &customers {
-            list.push_bind(*customer);
+            select = select.bind(*customer);
         }
-        select.push(")) ranked WHERE newest <= ").push_bind(CUSTOMER_SENTIMENTS).push(" ORDER BY customer_id, newest");
-        let sentiments: Vec<(i64, DateTime<Utc>, f64)> = select.build_query_as().fetch_all(pool).await?;
+        let sentiments: Vec<(i64, f64, DateTime<Utc>)> = select.fetch_all(pool).await?;
 
         let mut analyses_of: HashMap<i64, Vec<String>> = HashMap::new();
         for (conversation_id, analysis) in analyses {
             analyses_of.entry(conversation_id).or_default().push(analysis);
         }
         let mut sentiments_of: HashMap<i64, Vec<(DateTime<Utc>, f64)>> = HashMap::new();
-        for (customer_id, at, sentiment) in sentiments {
+        for (customer_id, sentiment, at) in sentiments {
             sentiments_of.entry(customer_id).or_default().push((at, sentiment));
         }
         Ok(conversations
@@ -140,6 +130,28 @@ async fn risk_facts_of_chunk(
             })
             .collect())
     })
+}
+
+/// The latest `limit` inbound messages per key (`key_column` = `$1`, `$2`, …) that have
+/// `column`: key, `column` and time, newest first within each key. Each key's read walks an
+/// index backwards and stops after `limit` rows, so its cost does not grow with a long
+/// conversation or a long customer history (a window function over all rows would). SQLite
+/// has no LATERAL join, but runs a correlated `rowid IN (… LIMIT n)` per key just as well.
+fn latest_messages_per_key(backend: Backend, column: &str, key_column: &str, keys: usize, limit: i64) -> String {
+    let wanted: Vec<String> = (1..=keys).map(|n| format!("(${n})")).collect();
+    let wanted = wanted.join(", ");
+    let latest = format!(
+        "FROM messages x WHERE x.{key_column} = wanted.column1 AND x.direction = 'inbound' \
+         AND x.{column} IS NOT NULL ORDER BY x.created_at DESC, x.id DESC LIMIT {limit}"
+    );
+    let join = match backend {
+        Backend::Sqlite => format!("JOIN messages m ON m.id IN (SELECT x.id {latest})"),
+        Backend::Postgres => format!("CROSS JOIN LATERAL (SELECT x.id, x.created_at, x.{column} {latest}) m"),
+    };
+    format!(
+        "SELECT wanted.column1 AS key_id, m.{column}, m.created_at FROM (VALUES {wanted}) AS wanted {join} \
+         ORDER BY key_id, m.created_at DESC, m.id DESC"
+    )
 }
 
 /// A conversation's freshly assessed risk, ready to store.
