@@ -17,6 +17,8 @@ pub struct AppState {
     pub engine: Arc<EngineSettings>,
     /// Live inbox events for open browsers.
     pub realtime: Arc<crate::realtime::Hub>,
+    /// Community-wide counts, reused for a few seconds.
+    pub community_counts: Arc<crate::community::counts_cache::CountsCache>,
 }
 
 /// How the emotion engine judges customers (from the `[risk]` and `[emotional_state]` config).

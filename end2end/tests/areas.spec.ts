@@ -8,6 +8,10 @@ test("the portal shows real community content", async ({ page }) => {
   const threads = page.locator(".thread-list .thread-row");
   expect(await threads.count()).toBeGreaterThan(0);
   await expect(page.getByRole("link", { name: "Share your experience" })).toBeVisible();
+  // The happiness strip shows measured numbers (the demo data has CSAT answers this week).
+  const strip = page.getByRole("region", { name: "Community at a glance" });
+  await expect(strip).toContainText("questions solved");
+  await expect(strip).toContainText(/\d\.\d \/ 5 satisfaction this week \(\d+ ratings?\)/);
   await page.screenshot({ path: `${ARTIFACTS}/portal-home.png`, fullPage: true });
 
   await page.getByRole("link", { name: "Billing & payments" }).click();

@@ -73,6 +73,17 @@ test("members ask, answer, react and accept; hostile Markdown stays inert; searc
   await expect(answerForAsker.getByText("✓ Accepted answer")).toBeVisible();
   await asker.screenshot({ path: `${ARTIFACTS}/forum-thread.png`, fullPage: true });
 
+  // What search engines and link previews read: a description, Open Graph tags, QAPage data.
+  const html = await (await asker.request.get(threadUrl)).text();
+  const head = html.slice(0, html.indexOf("</head>"));
+  expect(head).toMatch(new RegExp(`<meta name="description" content="My ${word} invoice is wrong\\. `));
+  expect(head).toContain(`<meta property="og:title" content="Invoice ${word} shows the wrong plan"`);
+  expect(head.match(/<meta name="description"/g)).toHaveLength(1);
+  const structured = JSON.parse((await asker.locator('script[type="application/ld+json"]').textContent()) ?? "{}");
+  expect(structured["@type"]).toBe("QAPage");
+  expect(structured.mainEntity.name).toBe(`Invoice ${word} shows the wrong plan`);
+  expect(structured.mainEntity.acceptedAnswer.text).toContain("Correct invoice");
+
   await asker.getByRole("link", { name: "Quote" }).nth(1).click();
   await expect(asker.getByLabel(/^Reply/)).toHaveValue(/^> \*\*Hugo Helper\*\* wrote:/);
 

@@ -72,6 +72,7 @@ pub fn app_state(config: &Config, db: Db) -> Result<AppState> {
             state: config.emotional_state.clone(),
         }),
         realtime: Arc::new(app::realtime::Hub::default()),
+        community_counts: Arc::default(),
     })
 }
 

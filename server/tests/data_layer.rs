@@ -405,7 +405,7 @@ async fn new_members_first_posts_wait_for_a_moderator() {
         let hold = HoldFirstPosts(1);
         let now = Utc::now();
         let category: i64 = on_pool!(&db, pool => sqlx::query_scalar("SELECT MIN(id) FROM forum_categories").fetch_one(pool).await).unwrap();
-        let threads_before = forum::stats(&db).await.unwrap().threads;
+        let threads_before = forum::stats(&db, now).await.unwrap().threads;
         let (thread, first) = forum_posting::create_thread(&db, &NewThreadPost {
             category_id: category, author_user_id: newcomer, title: "Platypus invoices are doubled",
             kind: "question", body_markdown: "Every platypus invoice arrives twice.", is_staff: false, at: now,
@@ -417,7 +417,7 @@ async fn new_members_first_posts_wait_for_a_moderator() {
         assert!(forum::thread(&db, thread, &as_stranger).await.unwrap().is_none());
         let as_author = forum::thread(&db, thread, &ThreadReader { user_id: Some(newcomer), moderator: false }).await.unwrap().unwrap();
         assert!(as_author.posts[0].held);
-        assert_eq!(forum::stats(&db).await.unwrap().threads, threads_before);
+        assert_eq!(forum::stats(&db, now).await.unwrap().threads, threads_before);
         assert!(forum::latest_threads(&db, 1000).await.unwrap().iter().all(|t| t.id != thread));
         assert!(search_posts(&db, &SearchTerms::parse("platypus"), &SearchFilter::default(), 10).await.unwrap().is_empty());
         assert!(matches!(forum_posting::add_post(&db, thread, other, "me too", false, now, hold).await, Err(DataError::NotFound)));
@@ -431,7 +431,7 @@ async fn new_members_first_posts_wait_for_a_moderator() {
         assert_eq!(forum_posting::approve_post(&db, first.post_id).await.unwrap(), thread);
         assert!(matches!(forum_posting::approve_post(&db, first.post_id).await, Err(DataError::NotFound)), "decided once");
         assert!(forum::thread(&db, thread, &as_stranger).await.unwrap().is_some());
-        assert_eq!(forum::stats(&db).await.unwrap().threads, threads_before + 1);
+        assert_eq!(forum::stats(&db, now).await.unwrap().threads, threads_before + 1);
         assert_eq!(search_posts(&db, &SearchTerms::parse("platypus"), &SearchFilter::default(), 10).await.unwrap().len(), 1);
 
         // One published post is enough here: the newcomer's next reply goes straight out,
@@ -455,6 +455,45 @@ async fn new_members_first_posts_wait_for_a_moderator() {
         forum_posting::dismiss_flags(&db, first.post_id, now).await.unwrap();
         assert!(forum_moderation::queue(&db).await.unwrap().flagged.is_empty());
         assert!(matches!(forum_posting::dismiss_flags(&db, first.post_id, now).await, Err(DataError::NotFound)));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_happiness_strip_counts_only_what_happened_in_its_window() {
+    use app::data::ingestion::{ingest_messages, IngestMessage};
+    each_backend(|db| async move {
+        let now = Utc::now();
+        let (customer, _) = customers::upsert_by_ref(&db, "happy-1", "Hana Happy", None, None, now).await.unwrap();
+        let message = |key: &'static str, conversation_id: Option<i64>, inbound: bool, sent_at| IngestMessage {
+            idempotency_key: key, customer_id: customer, conversation_id, subject: Some("Help"),
+            channel: "email", inbound, body: key, sentiment: None, analysis_json: None,
+            situation: None, guidance: None, excerpt: key, sent_at,
+        };
+        // Customers wrote 3 h, 2 h and 1 h ago (the last one is still waiting), 30 h ago
+        // (outside the day), and the team opened one conversation itself (no first reply to time).
+        let opened = ingest_messages(&db, &[
+            message("a", None, true, now - Duration::hours(3)),
+            message("b", None, true, now - Duration::hours(2)),
+            message("c", None, true, now - Duration::hours(1)),
+            message("d", None, true, now - Duration::hours(30)),
+            message("e", None, false, now - Duration::minutes(50)),
+        ]).await.unwrap();
+        ingest_messages(&db, &[
+            message("a-reply", Some(opened[0].conversation_id), false, now - Duration::hours(3) + Duration::minutes(10)),
+            message("b-reply", Some(opened[1].conversation_id), false, now - Duration::hours(2) + Duration::minutes(30)),
+            message("d-reply", Some(opened[3].conversation_id), false, now - Duration::hours(30) + Duration::minutes(5)),
+        ]).await.unwrap();
+        for (key, rating, days_ago) in [("csat-1", 5.0, 1), ("csat-2", 3.0, 2), ("csat-old", 1.0, 10)] {
+            customers::record_event(&db, key, customer, None, "csat", Some(rating), None, now - Duration::days(days_ago)).await.unwrap();
+        }
+
+        let happiness = community::stats(&db, now).await.unwrap().happiness;
+        assert_eq!((happiness.answered, happiness.unanswered), (2, 1));
+        assert_eq!(happiness.median_first_response_secs, Some(20 * 60), "median of 10 and 30 minutes");
+        assert_eq!(happiness.csat_answers, 2);
+        assert_eq!(happiness.csat_average, Some(4.0));
+        assert_eq!(happiness.stories_shared, 0);
     })
     .await;
 }

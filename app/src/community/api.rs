@@ -16,12 +16,16 @@ pub async fn load_portal_home() -> Result<PortalHome, AppError> {
     use crate::auth::guard::{authorize, Access};
     use crate::data::community;
     authorize(Access::Public).await?;
-    let db = crate::state::app_state()?.db;
+    let state = crate::state::app_state()?;
+    let db = &state.db;
+    let now = chrono::Utc::now();
+    let counts = &state.community_counts;
     Ok(PortalHome {
-        categories: community::categories(&db).await?,
-        latest_threads: community::latest_threads(&db, 8).await?,
-        recently_solved: community::recently_solved(&db, 5).await?,
-        stats: community::stats(&db).await?,
+        categories: counts.categories(|| community::categories(db)).await?,
+        latest_threads: community::latest_threads(db, 8).await?,
+        popular_threads: community::popular_threads(db, now - chrono::Duration::days(30), 5).await?,
+        recently_solved: community::recently_solved(db, 5).await?,
+        stats: counts.stats(|| community::stats(db, now)).await?,
     })
 }
 
@@ -29,8 +33,8 @@ pub async fn load_portal_home() -> Result<PortalHome, AppError> {
 pub async fn forum_categories() -> Result<Vec<super::model::CategorySummary>, AppError> {
     use crate::auth::guard::{authorize, Access};
     authorize(Access::Public).await?;
-    let db = crate::state::app_state()?.db;
-    Ok(crate::data::community::categories(&db).await?)
+    let state = crate::state::app_state()?;
+    Ok(state.community_counts.categories(|| crate::data::community::categories(&state.db)).await?)
 }
 
 #[server(prefix = "/api", endpoint = "community/category")]

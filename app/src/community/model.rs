@@ -120,13 +120,15 @@ pub struct PortalStats {
     pub threads: i64,
     pub posts: i64,
     pub solved_threads: i64,
-    pub published_stories: i64,
+    pub happiness: super::happiness::Happiness,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PortalHome {
     pub categories: Vec<CategorySummary>,
     pub latest_threads: Vec<ThreadSummary>,
+    /// Most replied-to threads active in the last 30 days.
+    pub popular_threads: Vec<ThreadSummary>,
     pub recently_solved: Vec<ThreadSummary>,
     pub stats: PortalStats,
 }

@@ -9,17 +9,19 @@ use super::api::{
     forum_categories, forum_category, load_portal_home, published_quotes, published_stories,
     search_forum,
 };
-use super::model::{CategorySummary, SearchHit, ThreadSummary, THREAD_SORTS};
+use super::model::{CategorySummary, PortalStats, SearchHit, ThreadSummary, THREAD_SORTS};
 use super::thread_page::StateBadge;
-use crate::shell::format::{count, day, when};
+use crate::shell::format::{count, day, duration, when};
 use crate::shell::notice::loaded;
 use crate::shell::paging::{page_query, Pager};
+use crate::shell::seo::PageMeta;
 
 #[component]
 pub fn PortalHomePage() -> impl IntoView {
     let home = Resource::new(|| (), |_| load_portal_home());
     view! {
         <Title text=""/>
+        <PageMeta title="Rapport community" description="Ask other customers, share how your problem was solved, and see people being helped well: questions, answers and resolved stories."/>
         <section class="hero">
             <h1>"Help from people who've been there"</h1>
             <p class="lede">"Ask the community, share how your problem was solved, and see others being helped."</p>
@@ -30,18 +32,15 @@ pub fn PortalHomePage() -> impl IntoView {
             </Form>
         </section>
         {loaded(home, move |home| view! {
-                        <section class="happiness-strip" aria-label="Community at a glance">
-                            <p><strong>{home.stats.threads}</strong>" threads"</p>
-                            <p><strong>{home.stats.posts}</strong>" posts"</p>
-                            <p><strong>{home.stats.solved_threads}</strong>" solved"</p>
-                            {(home.stats.published_stories > 0).then(|| view! {
-                                <p><strong>{home.stats.published_stories}</strong>" stories shared"</p>
-                            })}
-                        </section>
+                        <HappinessStrip stats=home.stats/>
                         <div class="columns">
                             <section aria-labelledby="latest-title">
                                 <h2 id="latest-title">"Latest discussions"</h2>
                                 <ThreadList threads=home.latest_threads empty="No discussions yet. Start the first one!"/>
+                                {(!home.popular_threads.is_empty()).then(|| view! {
+                                    <h2 id="popular-title">"Popular this month"</h2>
+                                    <ThreadList threads=home.popular_threads empty=""/>
+                                })}
                             </section>
                             <aside aria-labelledby="categories-title">
                                 <h2 id="categories-title">"Categories"</h2>
@@ -56,11 +55,47 @@ pub fn PortalHomePage() -> impl IntoView {
     }
 }
 
+/// Real numbers only: a figure with no data behind it is left out, not shown as zero.
+#[component]
+fn HappinessStrip(stats: PortalStats) -> impl IntoView {
+    let happiness = stats.happiness;
+    let first_reply = match (happiness.median_first_response_secs, happiness.unanswered) {
+        (Some(median), _) => Some(view! {
+            <p>
+                <strong>{duration(median)}</strong>" median first reply today"
+                <span class="happiness-strip__detail">{format!(" ({} answered", happiness.answered)}
+                {(happiness.unanswered > 0).then(|| format!(", {} waiting", happiness.unanswered))}")"</span>
+            </p>
+        }.into_any()),
+        (None, waiting) if waiting > 0 => Some(view! {
+            <p><strong>{waiting}</strong>" new conversations today, waiting for a first reply"</p>
+        }.into_any()),
+        _ => None,
+    };
+    view! {
+        <section class="happiness-strip" aria-label="Community at a glance">
+            {first_reply}
+            {happiness.csat_average.map(|average| view! {
+                <p>
+                    <strong>{format!("{average:.1} / 5")}</strong>" satisfaction this week"
+                    <span class="happiness-strip__detail">{format!(" ({})", count(happiness.csat_answers, "rating", "ratings"))}</span>
+                </p>
+            })}
+            {(happiness.stories_shared > 0).then(|| view! {
+                <p><strong>{happiness.stories_shared}</strong>" stories shared"</p>
+            })}
+            <p><strong>{stats.solved_threads}</strong>" questions solved"</p>
+            <p><strong>{stats.threads}</strong>" threads, "<strong>{stats.posts}</strong>" posts"</p>
+        </section>
+    }
+}
+
 #[component]
 pub fn ForumIndexPage() -> impl IntoView {
     let categories = Resource::new(|| (), |_| forum_categories());
     view! {
         <Title text="Forum"/>
+        <PageMeta title="Forum" description="Questions and answers from customers helping each other, by category."/>
         <section class="page">
             <h1>"Forum"</h1>
             {loaded(categories, move |categories| view! { <CategoryList categories/> }.into_any())}
@@ -98,6 +133,7 @@ pub fn CategoryPage() -> impl IntoView {
                             let slug = page.category.slug.clone();
                             view! {
                                 <Title text=page.category.name.clone()/>
+                                <PageMeta title=page.category.name.clone() description=page.category.description.clone()/>
                                 <nav class="breadcrumbs" aria-label="Breadcrumb"><A href="/forum">"Forum"</A></nav>
                                 <h1>{page.category.name.clone()}</h1>
                                 <p class="lede">{page.category.description.clone()}</p>
@@ -137,6 +173,7 @@ pub fn SearchPage() -> impl IntoView {
     let categories = Resource::new(|| (), |_| forum_categories());
     view! {
         <Title text="Search"/>
+        <PageMeta title="Search the community" description="Search questions, answers and shared experiences of the Rapport community."/>
         <section class="page">
             <h1>"Search the community"</h1>
             <Form method="GET" action="/search" attr:class="search-form" attr:role="search">
@@ -202,6 +239,7 @@ pub fn StoriesPage() -> impl IntoView {
     let stories = Resource::new(|| (), |_| published_stories());
     view! {
             <Title text="Resolved stories"/>
+            <PageMeta title="Resolved stories" description="How customers' problems were solved well, told with their consent."/>
             <section class="page">
                 <h1>"Resolved stories"</h1>
                 <p class="lede">"How customers' problems were solved, shared by the customers themselves."</p>
@@ -230,6 +268,7 @@ pub fn WallPage() -> impl IntoView {
     let quotes = Resource::new(|| (), |_| published_quotes());
     view! {
             <Title text="Gratitude wall"/>
+            <PageMeta title="Gratitude wall" description="Thank-you messages from customers, shown with their consent."/>
             <section class="page">
                 <h1>"Gratitude wall"</h1>
                 <p class="lede">"Thank-you notes from customers, shown with their consent and never edited."</p>

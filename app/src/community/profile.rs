@@ -7,6 +7,7 @@ use super::api::member_profile;
 use crate::shell::format::{count, day, when};
 use crate::shell::notice::loaded;
 use crate::shell::paging::id_param;
+use crate::shell::seo::PageMeta;
 
 #[component]
 pub fn ProfilePage() -> impl IntoView {
@@ -16,6 +17,11 @@ pub fn ProfilePage() -> impl IntoView {
         <section class="page profile">
             {loaded(data, move |profile| view! {
                 <Title text=profile.display_name.clone()/>
+                <PageMeta
+                    title=profile.display_name.clone()
+                    description=format!("{} in the Rapport community: {} posts, {} accepted answers.", profile.display_name, profile.posts, profile.accepted_answers)
+                    kind="profile"
+                />
                 <h1>{profile.display_name.clone()}
                     {profile.is_staff.then(|| view! { " " <span class="badge badge--staff">"Staff"</span> })}
                 </h1>

@@ -15,6 +15,8 @@ use super::posting::{
 use crate::shell::format::{count, when};
 use crate::shell::notice::{form_error, loaded, FormError};
 use crate::shell::paging::id_param;
+use crate::shell::seo::PageMeta;
+use super::seo::{qa_page_json_ld, thread_description};
 
 /// The actions of a thread page; the page reloads its data after each.
 #[derive(Clone, Copy)]
@@ -90,6 +92,8 @@ fn Thread(
     let accepted = page.accepted_post_id;
     view! {
         <Title text=thread.title.clone()/>
+        <PageMeta title=thread.title.clone() description=thread_description(&page) kind="article"/>
+        {qa_page_json_ld(&page).map(|json| view! { <script type="application/ld+json" inner_html=json></script> })}
         <nav class="breadcrumbs" aria-label="Breadcrumb">
             <A href="/forum">"Forum"</A>" › "
             <a href=format!("/forum/c/{}", thread.category_slug)>{thread.category_name.clone()}</a>

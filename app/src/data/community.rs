@@ -5,6 +5,7 @@ use sqlx::QueryBuilder;
 
 use super::customers::BATCH_ROWS;
 use super::{on_pool, BeginWrite, DataError, Db};
+use crate::community::happiness;
 use crate::community::model::{CategorySummary, PortalStats, PostView, ProfilePost, ThreadSummary};
 
 pub struct NewCategory<'a> {
@@ -275,18 +276,58 @@ pub async fn thread_activity(db: &Db, limit: i64) -> Result<Vec<(i64, DateTime<U
     )
 }
 
-pub async fn stats(db: &Db) -> Result<PortalStats, DataError> {
-    const SQL: &str = "SELECT \
+/// Counts of the community and the happiness strip as of `now`.
+pub async fn stats(db: &Db, now: DateTime<Utc>) -> Result<PortalStats, DataError> {
+    const COUNTS: &str = "SELECT \
          (SELECT COUNT(*) FROM forum_threads WHERE held = FALSE) AS threads, \
          (SELECT COUNT(*) FROM forum_posts WHERE hidden = FALSE) AS posts, \
          (SELECT COUNT(*) FROM forum_threads WHERE state = 'solved' AND held = FALSE) AS solved_threads, \
          (SELECT COUNT(*) FROM stories WHERE status = 'published') AS published_stories";
-    let (threads, posts, solved_threads, published_stories) = on_pool!(db, pool =>
-        sqlx::query_as::<_, (i64, i64, i64, i64)>(SQL).fetch_one(pool).await)?;
+    // Each customer-opened conversation of the window: when the customer first wrote, and
+    // the team's first answer after that (if any).
+    const FIRST_RESPONSES: &str = "SELECT first_in, \
+         (SELECT MIN(o.created_at) FROM messages o WHERE o.conversation_id = x.id \
+            AND o.direction = 'outbound' AND o.created_at >= x.first_in) AS first_out \
+         FROM (SELECT c.id, (SELECT MIN(i.created_at) FROM messages i \
+                WHERE i.conversation_id = c.id AND i.direction = 'inbound') AS first_in \
+               FROM conversations c WHERE c.created_at >= $1) x \
+         WHERE first_in IS NOT NULL";
+    const CSAT: &str = "SELECT COUNT(*), AVG(value) FROM customer_events \
+         WHERE kind = 'csat' AND value IS NOT NULL AND occurred_at >= $1";
+    let response_window = now - chrono::Duration::hours(happiness::FIRST_RESPONSE_WINDOW_HOURS);
+    let csat_window = now - chrono::Duration::days(happiness::CSAT_WINDOW_DAYS);
+    let (counts, first_responses, (csat_answers, csat_average)) = on_pool!(db, pool => {
+        let counts = sqlx::query_as::<_, (i64, i64, i64, i64)>(COUNTS).fetch_one(pool).await?;
+        let first_responses = sqlx::query_as::<_, (DateTime<Utc>, Option<DateTime<Utc>>)>(FIRST_RESPONSES)
+            .bind(response_window).fetch_all(pool).await?;
+        let csat = sqlx::query_as::<_, (i64, Option<f64>)>(CSAT).bind(csat_window).fetch_one(pool).await?;
+        (counts, first_responses, csat)
+    });
+    let (threads, posts, solved_threads, published_stories) = counts;
+    let first_responses = first_responses
+        .into_iter()
+        .map(|(first_in, first_out)| first_out.map(|out| (out - first_in).num_seconds()))
+        .collect();
     Ok(PortalStats {
         threads,
         posts,
         solved_threads,
-        published_stories,
+        happiness: happiness::happiness(first_responses, csat_answers, csat_average, published_stories),
     })
+}
+
+/// Recently active threads ranked for "popular": the most replied-to among this many.
+const POPULAR_CANDIDATES: i64 = 200;
+
+/// The most replied-to of the most recently active threads (with activity since `since`).
+/// Ranking only recent candidates keeps this an index walk on a forum of any size.
+pub async fn popular_threads(db: &Db, since: DateTime<Utc>, limit: i64) -> Result<Vec<ThreadSummary>, DataError> {
+    let sql = format!(
+        "SELECT {THREAD_COLUMNS} WHERE t.id IN (SELECT id FROM forum_threads WHERE held = FALSE \
+           AND last_post_at >= $1 ORDER BY last_post_at DESC, id DESC LIMIT {POPULAR_CANDIDATES}) \
+         AND t.post_count > 1 ORDER BY t.post_count DESC, t.last_post_at DESC, t.id DESC LIMIT $2"
+    );
+    Ok(
+        on_pool!(db, pool => sqlx::query_as::<_, ThreadSummary>(&sql).bind(since).bind(limit).fetch_all(pool).await)?,
+    )
 }

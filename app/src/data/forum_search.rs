@@ -4,6 +4,7 @@
 use super::fulltext::SearchTerms;
 use super::{DataError, Db};
 use crate::community::model::{SearchHit, SnippetPart};
+use crate::community::plain_text::plain_text;
 
 /// Marks around matched words in snippets; control characters never typed into a post.
 const MATCH_START: char = '\u{2}';
@@ -87,16 +88,15 @@ pub async fn search_posts(
         .collect())
 }
 
-/// Splits a marked snippet into plain and matched parts (rendered as text, never as HTML).
+/// Splits a marked snippet (cut from the Markdown source) into plain and matched parts,
+/// without Markdown marks; rendered as text, never as HTML.
 fn snippet_parts(marked: &str) -> Vec<SnippetPart> {
     let mut parts = Vec::new();
     let mut matched = false;
     for piece in marked.split([MATCH_START, MATCH_END]) {
-        if !piece.is_empty() {
-            parts.push(SnippetPart {
-                text: piece.to_string(),
-                matched,
-            });
+        let text = plain_text(piece);
+        if !text.is_empty() {
+            parts.push(SnippetPart { text, matched });
         }
         matched = !matched;
     }
@@ -109,7 +109,7 @@ mod tests {
 
     #[test]
     fn snippets_split_into_plain_and_matched_text() {
-        let parts = snippet_parts("my \u{2}refund\u{3} for <script>\u{2}card\u{3}…");
+        let parts = snippet_parts("my \u{2}refund\u{3} for **<script>\u{2}card\u{3}**…");
         let texts: Vec<(&str, bool)> = parts.iter().map(|p| (p.text.as_str(), p.matched)).collect();
         assert_eq!(
             texts,

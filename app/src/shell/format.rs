@@ -15,7 +15,12 @@ pub fn day(at: DateTime<Utc>) -> String {
 
 /// A compact duration: "45s", "12m", "3h 5m", "2d 4h".
 pub fn duration_between(from: DateTime<Utc>, to: DateTime<Utc>) -> String {
-    let seconds = (to - from).num_seconds().max(0);
+    duration((to - from).num_seconds())
+}
+
+/// A compact duration of so many seconds (negative counts as none).
+pub fn duration(seconds: i64) -> String {
+    let seconds = seconds.max(0);
     let (days, hours, minutes) = (
         seconds / 86_400,
         (seconds % 86_400) / 3_600,

@@ -3,9 +3,10 @@
 pub mod format;
 pub mod notice;
 pub mod paging;
+pub mod seo;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::{path, SsrMode};
 
@@ -89,12 +90,13 @@ pub fn use_session() -> Session {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    #[cfg(feature = "ssr")]
+    provide_context(seo::PageMetaSent::default());
     Session::provide();
 
     view! {
         <Stylesheet id="leptos" href="/pkg/rapport.css"/>
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
-        <Meta name="description" content="Rapport: a community where customers help each other and see problems solved well."/>
         <Title formatter=|text: String| if text.is_empty() { "Rapport".to_string() } else { format!("{text} · Rapport") }/>
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
@@ -104,11 +106,11 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=|| view! { <NotFound/> }>
                         <Route path=path!("/") view=PortalHomePage/>
                         <Route path=path!("/forum") view=ForumIndexPage/>
-                        <Route path=path!("/forum/c/:slug") view=CategoryPage/>
-                        <Route path=path!("/forum/t/:id") view=ThreadPage/>
+                        <Route path=path!("/forum/c/:slug") view=CategoryPage ssr=SsrMode::Async/>
+                        <Route path=path!("/forum/t/:id") view=ThreadPage ssr=SsrMode::Async/>
                         <Route path=path!("/forum/new") view=NewThreadPage/>
                         <Route path=path!("/forum/moderation") view=crate::community::moderation::ModerationQueuePage ssr=SsrMode::Async/>
-                        <Route path=path!("/u/:id") view=ProfilePage/>
+                        <Route path=path!("/u/:id") view=ProfilePage ssr=SsrMode::Async/>
                         <Route path=path!("/stories") view=StoriesPage/>
                         <Route path=path!("/wall") view=WallPage/>
                         <Route path=path!("/search") view=SearchPage/>
