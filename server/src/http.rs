@@ -112,7 +112,7 @@ pub async fn serve(config: &Config) -> Result<()> {
         .with_context(|| format!("cannot listen on {}", config.bind))?;
     tracing::info!(address = %listener.local_addr()?, backend = ?db.backend(), "Rapport is listening");
     axum::serve(
-        listener,
+        without_nagle(listener),
         router(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())
@@ -120,6 +120,21 @@ pub async fn serve(config: &Config) -> Result<()> {
     tracing::info!("shutting down: closing the database");
     db.close().await;
     Ok(())
+}
+
+/// Streamed pages go out in several small writes (the shell, then each resolved part);
+/// with Nagle's algorithm a write waits for the peer's delayed ACK, which added 40 ms to
+/// every streamed page.
+pub fn without_nagle(
+    listener: tokio::net::TcpListener,
+) -> axum::serve::TapIo<tokio::net::TcpListener, fn(&mut tokio::net::TcpStream)> {
+    use axum::serve::ListenerExt;
+    fn set_nodelay(stream: &mut tokio::net::TcpStream) {
+        if let Err(error) = stream.set_nodelay(true) {
+            tracing::debug!(%error, "could not turn off Nagle's algorithm for a connection");
+        }
+    }
+    listener.tap_io(set_nodelay as fn(&mut tokio::net::TcpStream))
 }
 
 async fn shutdown_signal() {

@@ -21,11 +21,11 @@ pub async fn load_portal_home() -> Result<PortalHome, AppError> {
     let now = chrono::Utc::now();
     let counts = &state.community_counts;
     Ok(PortalHome {
-        categories: counts.categories(|| community::categories(db)).await?,
+        categories: counts.categories(|| { let db = db.clone(); async move { community::categories(&db).await } }).await?,
         latest_threads: community::latest_threads(db, 8).await?,
         popular_threads: community::popular_threads(db, now - chrono::Duration::days(30), 5).await?,
         recently_solved: community::recently_solved(db, 5).await?,
-        stats: counts.stats(|| community::stats(db, now)).await?,
+        stats: counts.stats(|| { let db = db.clone(); async move { community::stats(&db, now).await } }).await?,
     })
 }
 
@@ -34,7 +34,8 @@ pub async fn forum_categories() -> Result<Vec<super::model::CategorySummary>, Ap
     use crate::auth::guard::{authorize, Access};
     authorize(Access::Public).await?;
     let state = crate::state::app_state()?;
-    Ok(state.community_counts.categories(|| crate::data::community::categories(&state.db)).await?)
+    let db = state.db.clone();
+    Ok(state.community_counts.categories(|| async move { crate::data::community::categories(&db).await }).await?)
 }
 
 #[server(prefix = "/api", endpoint = "community/category")]

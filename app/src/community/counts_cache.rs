@@ -6,6 +6,8 @@
 use std::future::Future;
 use std::time::{Duration, Instant};
 
+use std::sync::{Arc, RwLock};
+
 use tokio::sync::Mutex;
 
 use super::model::{CategorySummary, PortalStats};
@@ -15,51 +17,83 @@ pub const COUNTS_TTL: Duration = Duration::from_secs(10);
 
 #[derive(Default)]
 pub struct CountsCache {
-    categories: Memo<Vec<CategorySummary>>,
-    stats: Memo<PortalStats>,
+    categories: Arc<Memo<Vec<CategorySummary>>>,
+    stats: Arc<Memo<PortalStats>>,
 }
 
 impl CountsCache {
     pub async fn categories<E, Fut>(&self, load: impl FnOnce() -> Fut) -> Result<Vec<CategorySummary>, E>
     where
-        Fut: Future<Output = Result<Vec<CategorySummary>, E>>,
+        E: std::fmt::Display + Send + 'static,
+        Fut: Future<Output = Result<Vec<CategorySummary>, E>> + Send + 'static,
     {
         self.categories.get_or_load(load).await
     }
 
     pub async fn stats<E, Fut>(&self, load: impl FnOnce() -> Fut) -> Result<PortalStats, E>
     where
-        Fut: Future<Output = Result<PortalStats, E>>,
+        E: std::fmt::Display + Send + 'static,
+        Fut: Future<Output = Result<PortalStats, E>> + Send + 'static,
     {
         self.stats.get_or_load(load).await
     }
 }
 
-/// One value, reloaded when older than [`COUNTS_TTL`]. Concurrent callers wait for a single
-/// load instead of all scanning at once when it has expired.
+/// One value, reloaded when older than [`COUNTS_TTL`]. Only the very first callers wait for
+/// a load; once the value has expired, a background task reloads it while every request
+/// keeps getting the previous value (a reload scans 100k threads and 1M posts: hundreds of
+/// milliseconds under load, which no visitor should wait for).
 struct Memo<T> {
-    slot: Mutex<Option<(Instant, T)>>,
+    value: RwLock<Option<(Instant, T)>>,
+    loading: Arc<Mutex<()>>,
 }
 
 impl<T> Default for Memo<T> {
     fn default() -> Self {
-        Memo { slot: Mutex::new(None) }
+        Memo { value: RwLock::new(None), loading: Arc::default() }
     }
 }
 
-impl<T: Clone> Memo<T> {
-    async fn get_or_load<E, Fut>(&self, load: impl FnOnce() -> Fut) -> Result<T, E>
+impl<T: Clone + Send + Sync + 'static> Memo<T> {
+    fn current(&self) -> Option<(bool, T)> {
+        let value = self.value.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        value.as_ref().map(|(loaded_at, value)| (loaded_at.elapsed() < COUNTS_TTL, value.clone()))
+    }
+
+    fn store(&self, value: T) {
+        let mut slot = self.value.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        *slot = Some((Instant::now(), value));
+    }
+
+    async fn get_or_load<E, Fut>(self: &Arc<Self>, load: impl FnOnce() -> Fut) -> Result<T, E>
     where
-        Fut: Future<Output = Result<T, E>>,
+        E: std::fmt::Display + Send + 'static,
+        Fut: Future<Output = Result<T, E>> + Send + 'static,
     {
-        let mut slot = self.slot.lock().await;
-        if let Some((loaded_at, value)) = slot.as_ref() {
-            if loaded_at.elapsed() < COUNTS_TTL {
-                return Ok(value.clone());
+        match self.current() {
+            Some((true, value)) => return Ok(value),
+            Some((false, stale)) => {
+                if let Ok(loading) = self.loading.clone().try_lock_owned() {
+                    let memo = Arc::clone(self);
+                    let reload = load();
+                    tokio::spawn(async move {
+                        let _loading = loading;
+                        match reload.await {
+                            Ok(value) => memo.store(value),
+                            Err(error) => tracing::warn!(%error, "community counts could not be reloaded; showing the previous ones"),
+                        }
+                    });
+                }
+                return Ok(stale);
             }
+            None => {}
+        }
+        let _loading = self.loading.lock().await;
+        if let Some((_, value)) = self.current() {
+            return Ok(value);
         }
         let value = load().await?;
-        *slot = Some((Instant::now(), value.clone()));
+        self.store(value.clone());
         Ok(value)
     }
 }
@@ -69,10 +103,22 @@ mod tests {
     use super::*;
 
     #[tokio::test]
-    async fn a_fresh_value_is_reused_and_a_failed_load_is_not_kept() {
-        let memo: Memo<u32> = Memo::default();
+    async fn a_fresh_value_is_reused_and_a_failed_first_load_is_not_kept() {
+        let memo: Arc<Memo<u32>> = Arc::default();
         assert_eq!(memo.get_or_load(|| async { Err::<u32, &str>("down") }).await, Err("down"));
         assert_eq!(memo.get_or_load(|| async { Ok::<u32, &str>(1) }).await, Ok(1));
         assert_eq!(memo.get_or_load(|| async { Ok::<u32, &str>(2) }).await, Ok(1), "reused while fresh");
+    }
+
+    #[tokio::test]
+    async fn an_expired_value_is_served_while_it_reloads_in_the_background() {
+        let memo: Arc<Memo<u32>> = Arc::default();
+        *memo.value.write().unwrap() = Some((Instant::now() - COUNTS_TTL, 1));
+        assert_eq!(memo.get_or_load(|| async { Err::<u32, &str>("down") }).await, Ok(1));
+        let _ = memo.loading.lock().await;
+        assert_eq!(memo.current().map(|(fresh, v)| (fresh, v)), Some((false, 1)), "a failed reload keeps the old value");
+        assert_eq!(memo.get_or_load(|| async { Ok::<u32, &str>(2) }).await, Ok(1), "still the old one while reloading");
+        let _ = memo.loading.lock().await;
+        assert_eq!(memo.get_or_load(|| async { Ok::<u32, &str>(3) }).await, Ok(2), "the reloaded value, fresh");
     }
 }

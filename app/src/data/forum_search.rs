@@ -28,6 +28,9 @@ pub struct SearchFilter<'a> {
     pub solved_only: bool,
 }
 
+/// How many of the most recent matching posts an unfiltered search ranks (SQLite).
+pub const RANKED_MATCHES: usize = 5_000;
+
 pub async fn search_posts(
     db: &Db,
     terms: &SearchTerms,
@@ -42,11 +45,24 @@ pub async fn search_posts(
     let category = filter.category_slug.unwrap_or("");
     let rows: Vec<Row> = match db {
         Db::Sqlite(pool) => {
+            // bm25 scores every match: for a word in 30,000 posts that alone took 30–45 ms.
+            // An unfiltered search ranks only the most recent matches (found by walking the
+            // index's rowids, ~1 ms), which keeps it near 10 ms; a filtered one ranks all.
+            let unfiltered = category.is_empty() && !filter.solved_only;
+            let recent_only = if unfiltered {
+                format!(
+                    "AND forum_search.rowid >= COALESCE((SELECT rowid FROM forum_search WHERE forum_search MATCH $1 \
+                     ORDER BY rowid DESC LIMIT 1 OFFSET {}), 0)",
+                    RANKED_MATCHES - 1
+                )
+            } else {
+                String::new()
+            };
             let sql = format!(
                 "SELECT p.id AS post_id, t.id AS thread_id, t.title, c.slug AS category_slug, c.name AS category_name, t.state, \
                  snippet(forum_search, 1, char(2), char(3), '…', 24) AS snippet \
                  FROM forum_search JOIN forum_posts p ON p.id = forum_search.rowid {JOINS} \
-                 WHERE forum_search MATCH $1 AND {FILTERS} ORDER BY forum_search.rank LIMIT $4"
+                 WHERE forum_search MATCH $1 {recent_only} AND {FILTERS} ORDER BY forum_search.rank LIMIT $4"
             );
             sqlx::query_as(&sql)
                 .bind(terms.fts5())

@@ -154,7 +154,7 @@ impl TestApp {
         let router = server::http::router(state);
         tokio::spawn(async move {
             axum::serve(
-                listener,
+                server::http::without_nagle(listener),
                 router.into_make_service_with_connect_info::<SocketAddr>(),
             )
             .await
