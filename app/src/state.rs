@@ -17,6 +17,8 @@ pub struct AppState {
     pub engine: Arc<EngineSettings>,
     /// Live inbox events for open browsers.
     pub realtime: Arc<crate::realtime::Hub>,
+    /// One-message API requests, stored together in batches.
+    pub ingest_queue: crate::workspace::ingest_queue::IngestQueue,
     /// Community-wide counts, reused for a few seconds.
     pub community_counts: Arc<crate::community::counts_cache::CountsCache>,
 }

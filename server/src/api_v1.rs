@@ -151,10 +151,7 @@ async fn post_message(
     State(state): State<AppState>,
     StrictJson(request): StrictJson<MessageIn>,
 ) -> Result<Response, ApiError> {
-    let ingested =
-        ingest::ingest_message(&state.db, &state.engine.risk, &state.engine.state, request)
-            .await
-            .map_err(ingest_error)?;
+    let ingested = state.ingest_queue.ingest(request).await.map_err(ingest_error)?;
     if ingested.created {
         announce_messages(&state, [&ingested]).await;
     }

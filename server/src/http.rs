@@ -52,8 +52,14 @@ pub fn leptos_options(config: &Config) -> Result<LeptosOptions> {
     Ok(options)
 }
 
+/// Call inside the tokio runtime: it starts the ingestion queue's worker.
 pub fn app_state(config: &Config, db: Db) -> Result<AppState> {
+    let engine = Arc::new(EngineSettings {
+        risk: config.risk.clone(),
+        state: config.emotional_state.clone(),
+    });
     Ok(AppState {
+        ingest_queue: app::workspace::ingest_queue::IngestQueue::start(db.clone(), engine.clone()),
         leptos_options: leptos_options(config)?,
         db,
         security: Arc::new(Security {
@@ -67,10 +73,7 @@ pub fn app_state(config: &Config, db: Db) -> Result<AppState> {
             posting_limit: app::auth::rate_limit::PerMinute::new(config.posts_per_minute),
             hold_first_posts: config.hold_first_posts,
         }),
-        engine: Arc::new(EngineSettings {
-            risk: config.risk.clone(),
-            state: config.emotional_state.clone(),
-        }),
+        engine,
         realtime: Arc::new(app::realtime::Hub::default()),
         community_counts: Arc::default(),
     })

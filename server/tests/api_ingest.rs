@@ -476,7 +476,9 @@ async fn a_conversation_of_another_customer_is_refused() {
     );
 }
 
-/// Many integrations post at once, some retrying the same key: nothing fails, nothing doubles.
+/// Many integrations post at once, some retrying the same key, some naming a customer that
+/// does not exist: one-message requests are stored together (group commit), yet each bad
+/// message gets its own error, the good ones are stored once, nothing doubles.
 async fn concurrent_ingestion(database: TestDb) {
     let api = std::sync::Arc::new(Api::start(database).await);
     api.post(
@@ -499,6 +501,24 @@ async fn concurrent_ingestion(database: TestDb) {
             })
         })
         .collect();
+    let strangers: Vec<_> = (0..10)
+        .map(|n| {
+            let api = api.clone();
+            tokio::spawn(async move {
+                api.post(
+                    "/messages",
+                    json!({"idempotency_key": format!("stranger-{n}"), "customer_ref": "nobody", "subject": "Hi",
+                           "channel": "chat", "direction": "inbound", "body": "Who am I?"}),
+                )
+                .await
+            })
+        })
+        .collect();
+    for stranger in strangers {
+        let (status, body) = stranger.await.unwrap();
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(body["fields"]["customer_ref"], "no customer has this reference; upsert the customer first");
+    }
     let mut created = 0;
     for task in tasks {
         let (status, body) = task.await.unwrap();

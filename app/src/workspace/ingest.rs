@@ -186,14 +186,11 @@ pub struct MessageIngested {
     pub risk: RiskAssessment,
 }
 
-pub async fn ingest_message(
-    db: &Db,
-    risk: &RiskConfig,
-    state: &StateConfig,
-    request: MessageIn,
-) -> Result<MessageIngested, IngestError> {
-    let mut ingested = ingest(db, risk, state, vec![request], None, |_| String::new()).await?;
-    Ok(ingested.remove(0))
+/// A message's own field problems, before it is queued with others (see `ingest_queue`).
+pub(super) fn validate_message(request: &MessageIn) -> Result<(), IngestError> {
+    let mut problems = Problems::default();
+    check_message(&mut problems, request, Utc::now());
+    problems.finish()
 }
 
 /// Ingests a message written by a signed-up customer in our own portal (the forum bridge):
@@ -205,7 +202,7 @@ pub async fn ingest_from_portal(
     customer_id: i64,
     request: MessageIn,
 ) -> Result<MessageIngested, IngestError> {
-    let mut ingested = ingest(db, risk, state, vec![request], Some(customer_id), |_| {
+    let mut ingested = ingest_many(db, risk, state, vec![request], Some(customer_id), |_| {
         String::new()
     })
     .await?;
@@ -244,7 +241,7 @@ pub async fn ingest_message_batch(
             format!("must hold 1 to {MAX_BATCH_MESSAGES} messages (got {count})"),
         ));
     }
-    let messages = ingest(db, risk, state, request.messages, None, |index| {
+    let messages = ingest_many(db, risk, state, request.messages, None, |index| {
         format!("messages[{index}].")
     })
     .await?;
@@ -272,7 +269,7 @@ fn check_message(problems: &mut Problems, request: &MessageIn, now: DateTime<Utc
 
 /// Validates, scores and stores messages (one transaction), then reassesses the risk of
 /// every conversation they touched. `field_prefix(i)` names message `i` in error fields.
-async fn ingest(
+pub(super) async fn ingest_many(
     db: &Db,
     risk: &RiskConfig,
     state: &StateConfig,

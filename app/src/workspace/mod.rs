@@ -7,6 +7,8 @@ mod conversation;
 mod inbox;
 #[cfg(feature = "ssr")]
 pub mod ingest;
+#[cfg(feature = "ssr")]
+pub mod ingest_queue;
 mod keyboard;
 pub mod model;
 
