@@ -11,7 +11,7 @@ use super::api::{
 };
 use super::model::{CategorySummary, PortalStats, SearchHit, ThreadSummary, THREAD_SORTS};
 use super::thread_page::StateBadge;
-use crate::shell::format::{count, day, duration, when};
+use crate::shell::format::{count, day, duration, thousands, when};
 use crate::shell::notice::loaded;
 use crate::shell::paging::{page_query, Pager};
 use crate::shell::seo::PageMeta;
@@ -63,12 +63,12 @@ fn HappinessStrip(stats: PortalStats) -> impl IntoView {
         (Some(median), _) => Some(view! {
             <p>
                 <strong>{duration(median)}</strong>" median first reply today"
-                <span class="happiness-strip__detail">{format!(" ({} answered", happiness.answered)}
-                {(happiness.unanswered > 0).then(|| format!(", {} waiting", happiness.unanswered))}")"</span>
+                <span class="happiness-strip__detail">{format!(" ({} answered", thousands(happiness.answered))}
+                {(happiness.unanswered > 0).then(|| format!(", {} waiting", thousands(happiness.unanswered)))}")"</span>
             </p>
         }.into_any()),
         (None, waiting) if waiting > 0 => Some(view! {
-            <p><strong>{waiting}</strong>" new conversations today, waiting for a first reply"</p>
+            <p><strong>{thousands(waiting)}</strong>" new conversations today, waiting for a first reply"</p>
         }.into_any()),
         _ => None,
     };
@@ -82,10 +82,10 @@ fn HappinessStrip(stats: PortalStats) -> impl IntoView {
                 </p>
             })}
             {(happiness.stories_shared > 0).then(|| view! {
-                <p><strong>{happiness.stories_shared}</strong>" stories shared"</p>
+                <p><strong>{thousands(happiness.stories_shared)}</strong>" stories shared"</p>
             })}
-            <p><strong>{stats.solved_threads}</strong>" questions solved"</p>
-            <p><strong>{stats.threads}</strong>" threads, "<strong>{stats.posts}</strong>" posts"</p>
+            <p><strong>{thousands(stats.solved_threads)}</strong>" questions solved"</p>
+            <p><strong>{thousands(stats.threads)}</strong>" threads, "<strong>{thousands(stats.posts)}</strong>" posts"</p>
         </section>
     }
 }

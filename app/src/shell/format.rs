@@ -34,19 +34,45 @@ pub fn duration(seconds: i64) -> String {
     }
 }
 
-/// "1 reply", "3 replies"
+/// "1 reply", "3 replies", "4,397 ratings"
 pub fn count(n: i64, one: &str, many: &str) -> String {
     if n == 1 {
         format!("1 {one}")
     } else {
-        format!("{n} {many}")
+        format!("{} {many}", thousands(n))
     }
+}
+
+/// "1,000,050": digits grouped by three.
+pub fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        grouped.push('-');
+    }
+    for (position, digit) in digits.chars().enumerate() {
+        if position > 0 && (digits.len() - position) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    grouped
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn large_numbers_are_grouped_by_three() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(4_397), "4,397");
+        assert_eq!(thousands(1_000_050), "1,000,050");
+        assert_eq!(thousands(-12_345), "-12,345");
+        assert_eq!(count(100_000, "thread", "threads"), "100,000 threads");
+    }
 
     #[test]
     fn durations_are_compact() {
