@@ -8,6 +8,7 @@ pub mod auth;
 pub mod community;
 pub mod emotion;
 pub mod error;
+pub mod journeys;
 pub mod realtime;
 pub mod shell;
 pub mod studio;

@@ -109,6 +109,11 @@ pub async fn serve(config: &Config) -> Result<()> {
     let db = open_database(config).await?;
     let state = app_state(config, db.clone())?;
     crate::webhook_worker::spawn(db.clone());
+    app::journeys::scheduler::spawn(
+        db.clone(),
+        std::sync::Arc::new(app::journeys::scheduler::SystemClock),
+        std::time::Duration::from_secs(5),
+    );
     spawn_session_sweeper(db.clone());
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await

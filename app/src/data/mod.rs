@@ -16,6 +16,7 @@ pub mod forum_posting;
 pub mod forum_search;
 pub mod fulltext;
 pub mod ingestion;
+pub mod journeys;
 pub mod risk_facts;
 pub mod sessions;
 pub mod stories;

@@ -1,0 +1,149 @@
+//! The journey scheduler on real databases, with a test clock: each step reaches the outbox
+//! once and at its time, a restart loses nothing, a paused journey waits, one active journey
+//! per issue, and two workers on one Postgres never send a step twice.
+
+mod support;
+
+use std::sync::{Arc, Mutex};
+
+use app::data::journeys::{self, NewJourney, StartError};
+use app::data::{customers, Db, DbOptions};
+use app::journeys::scheduler::{run_due, Clock, NO_TRANSPORT};
+use app::journeys::{default_template, plan, Personalization};
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use support::TestDb;
+
+struct TestClock(Mutex<DateTime<Utc>>);
+
+impl TestClock {
+    fn at(start: DateTime<Utc>) -> TestClock {
+        TestClock(Mutex::new(start))
+    }
+    fn advance(&self, by: Duration) {
+        *self.0.lock().unwrap() += by;
+    }
+}
+
+impl Clock for TestClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().unwrap()
+    }
+}
+
+fn start_time() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap()
+}
+
+fn values(name: &str) -> Personalization {
+    Personalization {
+        customer_name: name.into(),
+        issue_summary: "the double charge".into(),
+        what_changed: "the refund went out today.".into(),
+        agent_name: "Sam".into(),
+    }
+}
+
+async fn customer(db: &Db, reference: &str) -> i64 {
+    customers::upsert_by_ref(db, reference, reference, None, None, start_time()).await.unwrap().0
+}
+
+async fn start(db: &Db, customer_id: i64, issue: &str) -> Result<i64, StartError> {
+    let steps = plan(&default_template(), &values("Dana"), start_time()).unwrap();
+    journeys::start(
+        db,
+        &NewJourney { customer_id, conversation_id: None, template_id: None, issue_key: issue, started_at: start_time() },
+        &steps,
+    )
+    .await
+}
+
+async fn steps_fire_once_at_their_time_and_survive_a_restart(database: TestDb) {
+    let clock = TestClock::at(start_time());
+    let dana = customer(&database.db, "dana").await;
+    start(&database.db, dana, "conversation:1").await.unwrap();
+    assert!(
+        matches!(start(&database.db, dana, "conversation:1").await, Err(StartError::AlreadyActive)),
+        "one active journey per customer and issue"
+    );
+
+    assert_eq!(run_due(&database.db, &clock).await.unwrap(), 1, "the acknowledgement goes now");
+    assert_eq!(run_due(&database.db, &clock).await.unwrap(), 0, "and only once");
+    clock.advance(Duration::days(3) - Duration::minutes(1));
+    assert_eq!(run_due(&database.db, &clock).await.unwrap(), 0, "not before its time");
+
+    // A restart: a new pool on the same database, nothing kept in memory.
+    database.db.close().await;
+    let db = Db::connect(&DbOptions { url: database.url.clone(), max_connections: 4 }).await.unwrap();
+    clock.advance(Duration::minutes(1));
+    assert_eq!(run_due(&db, &clock).await.unwrap(), 1, "the update goes after three days");
+    clock.advance(Duration::days(10));
+    assert_eq!(run_due(&db, &clock).await.unwrap(), 1, "the check-in after seven");
+    assert_eq!(run_due(&db, &clock).await.unwrap(), 0);
+
+    let outbox = journeys::outbox_of_customer(&db, dana).await.unwrap();
+    assert_eq!(outbox.len(), 3);
+    assert!(outbox[0].body.starts_with("Hi Dana, I'm sorry about the double charge."));
+    assert!(outbox[1].body.contains("the refund went out today."));
+    assert!(outbox.iter().all(|m| m.delivery == "not_sent" && m.delivery_note.as_deref() == Some(NO_TRANSPORT)));
+}
+
+#[tokio::test]
+async fn steps_fire_once_on_sqlite() {
+    steps_fire_once_at_their_time_and_survive_a_restart(TestDb::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn steps_fire_once_on_postgres() {
+    if let Some(database) = TestDb::postgres().await {
+        steps_fire_once_at_their_time_and_survive_a_restart(database).await;
+    }
+}
+
+#[tokio::test]
+async fn a_paused_journey_waits_until_it_is_resumed() {
+    let database = TestDb::sqlite().await;
+    let clock = TestClock::at(start_time());
+    let eve = customer(&database.db, "eve").await;
+    let journey = start(&database.db, eve, "conversation:2").await.unwrap();
+    journeys::set_paused(&database.db, journey, true).await.unwrap();
+    assert!(matches!(start(&database.db, eve, "conversation:2").await, Err(StartError::AlreadyActive)), "paused still counts as active");
+    assert_eq!(run_due(&database.db, &clock).await.unwrap(), 0);
+    journeys::set_paused(&database.db, journey, false).await.unwrap();
+    assert_eq!(run_due(&database.db, &clock).await.unwrap(), 1);
+}
+
+/// Two workers (as in two server instances) poll the same Postgres at the same moment:
+/// every due step reaches the outbox exactly once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_workers_never_send_a_step_twice() {
+    let Some(database) = TestDb::postgres().await else { return };
+    let clock = Arc::new(TestClock::at(start_time()));
+    let mut customers_started = Vec::new();
+    for n in 0..150 {
+        let id = customer(&database.db, &format!("busy-{n}")).await;
+        start(&database.db, id, "conversation:9").await.unwrap();
+        customers_started.push(id);
+    }
+    let other = Db::connect(&DbOptions { url: database.url.clone(), max_connections: 4 }).await.unwrap();
+    let workers: Vec<_> = [database.db.clone(), other]
+        .into_iter()
+        .map(|db| {
+            let clock = clock.clone();
+            tokio::spawn(async move {
+                let mut moved = 0;
+                for _ in 0..5 {
+                    moved += run_due(&db, clock.as_ref()).await.unwrap();
+                }
+                moved
+            })
+        })
+        .collect();
+    let mut moved = 0;
+    for worker in workers {
+        moved += worker.await.unwrap();
+    }
+    assert_eq!(moved, 150, "each acknowledgement moved by exactly one worker");
+    for id in customers_started {
+        assert_eq!(journeys::outbox_of_customer(&database.db, id).await.unwrap().len(), 1);
+    }
+}
