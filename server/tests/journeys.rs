@@ -66,19 +66,27 @@ async fn steps_fire_once_at_their_time_and_survive_a_restart(database: TestDb) {
         "one active journey per customer and issue"
     );
 
-    assert_eq!(run_due(&database.db, &clock).await.unwrap(), 1, "the acknowledgement goes now");
-    assert_eq!(run_due(&database.db, &clock).await.unwrap(), 0, "and only once");
+    assert_eq!(run_due(&database.db, &clock).await.unwrap().sent, 1, "the acknowledgement goes now");
+    assert_eq!(run_due(&database.db, &clock).await.unwrap().sent, 0, "and only once");
     clock.advance(Duration::days(3) - Duration::minutes(1));
-    assert_eq!(run_due(&database.db, &clock).await.unwrap(), 0, "not before its time");
+    assert_eq!(run_due(&database.db, &clock).await.unwrap().sent, 0, "not before its time");
 
     // A restart: a new pool on the same database, nothing kept in memory.
     database.db.close().await;
     let db = Db::connect(&DbOptions { url: database.url.clone(), max_connections: 4 }).await.unwrap();
     clock.advance(Duration::minutes(1));
-    assert_eq!(run_due(&db, &clock).await.unwrap(), 1, "the update goes after three days");
-    clock.advance(Duration::days(10));
-    assert_eq!(run_due(&db, &clock).await.unwrap(), 1, "the check-in after seven");
-    assert_eq!(run_due(&db, &clock).await.unwrap(), 0);
+    assert_eq!(run_due(&db, &clock).await.unwrap().sent, 1, "the update goes after three days");
+    clock.advance(Duration::days(4));
+    assert_eq!(run_due(&db, &clock).await.unwrap().sent, 1, "the check-in after seven");
+    assert_eq!(run_due(&db, &clock).await.unwrap().sent, 0);
+    let journey: i64 = app::data::on_pool!(&db, pool => sqlx::query_scalar("SELECT id FROM journeys").fetch_one(pool).await).unwrap();
+    clock.advance(Duration::days(3));
+    let pass = run_due(&db, &clock).await.unwrap();
+    assert_eq!(pass.ended, 1, "no sign of recovery within 3 days of the last step");
+    assert_eq!(
+        journeys::state_of(&db, journey).await.unwrap(),
+        ("stalled".to_string(), Some("all steps sent, no sign of recovery within 3 days of the last".to_string()))
+    );
 
     let outbox = journeys::outbox_of_customer(&db, dana).await.unwrap();
     assert_eq!(outbox.len(), 3);
@@ -99,6 +107,57 @@ async fn steps_fire_once_on_postgres() {
     }
 }
 
+async fn reply(db: &Db, customer_id: i64, key: &'static str, sentiment: f64, at: DateTime<Utc>) {
+    use app::data::ingestion::{ingest_messages, IngestMessage};
+    ingest_messages(db, &[IngestMessage {
+        idempotency_key: key, customer_id, conversation_id: None, subject: Some("Re: the double charge"),
+        channel: "email", inbound: true, body: key, sentiment: Some(sentiment), analysis_json: None,
+        situation: None, guidance: None, excerpt: key, sent_at: at,
+    }])
+    .await
+    .unwrap();
+}
+
+/// A happy reply heals the journey: it ends with that evidence and sends nothing more;
+/// a cancellation ends another as churned, even after a kind word.
+async fn journeys_end_when_the_customer_recovers_or_leaves(database: TestDb) {
+    let db = &database.db;
+    let clock = TestClock::at(start_time());
+    let (dana, omar) = (customer(db, "dana").await, customer(db, "omar").await);
+    let healing = start(db, dana, "conversation:1").await.unwrap();
+    let leaving = start(db, omar, "conversation:2").await.unwrap();
+    assert_eq!(run_due(db, &clock).await.unwrap(), app::journeys::scheduler::Pass { sent: 2, ended: 0 });
+
+    clock.advance(Duration::days(2));
+    reply(db, dana, "thanks-a-lot", 0.71, clock.now()).await;
+    reply(db, omar, "kind-word", 0.6, clock.now()).await;
+    customers::record_event(db, "omar-cancels", omar, None, "cancellation", None, None, clock.now()).await.unwrap();
+    clock.advance(Duration::days(1));
+    let pass = run_due(db, &clock).await.unwrap();
+    assert_eq!((pass.ended, pass.sent), (2, 0), "both ended before their next step was due");
+    assert_eq!(
+        journeys::state_of(db, healing).await.unwrap(),
+        ("healed".to_string(), Some("a positive reply (+0.71) on 4 Nov 2026".to_string()))
+    );
+    assert_eq!(journeys::state_of(db, leaving).await.unwrap().0, "churned");
+    clock.advance(Duration::days(10));
+    assert_eq!(run_due(db, &clock).await.unwrap().sent, 0, "no steps after the end");
+    assert_eq!(journeys::outbox_of_customer(db, dana).await.unwrap().len(), 1);
+    start(db, dana, "conversation:1").await.expect("a new journey may start once the last one ended");
+}
+
+#[tokio::test]
+async fn journeys_end_on_sqlite() {
+    journeys_end_when_the_customer_recovers_or_leaves(TestDb::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn journeys_end_on_postgres() {
+    if let Some(database) = TestDb::postgres().await {
+        journeys_end_when_the_customer_recovers_or_leaves(database).await;
+    }
+}
+
 #[tokio::test]
 async fn a_paused_journey_waits_until_it_is_resumed() {
     let database = TestDb::sqlite().await;
@@ -107,9 +166,9 @@ async fn a_paused_journey_waits_until_it_is_resumed() {
     let journey = start(&database.db, eve, "conversation:2").await.unwrap();
     journeys::set_paused(&database.db, journey, true).await.unwrap();
     assert!(matches!(start(&database.db, eve, "conversation:2").await, Err(StartError::AlreadyActive)), "paused still counts as active");
-    assert_eq!(run_due(&database.db, &clock).await.unwrap(), 0);
+    assert_eq!(run_due(&database.db, &clock).await.unwrap().sent, 0);
     journeys::set_paused(&database.db, journey, false).await.unwrap();
-    assert_eq!(run_due(&database.db, &clock).await.unwrap(), 1);
+    assert_eq!(run_due(&database.db, &clock).await.unwrap().sent, 1);
 }
 
 /// Two workers (as in two server instances) poll the same Postgres at the same moment:
@@ -132,7 +191,7 @@ async fn two_workers_never_send_a_step_twice() {
             tokio::spawn(async move {
                 let mut moved = 0;
                 for _ in 0..5 {
-                    moved += run_due(&db, clock.as_ref()).await.unwrap();
+                    moved += run_due(&db, clock.as_ref()).await.unwrap().sent;
                 }
                 moved
             })

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use sqlx::QueryBuilder;
 
 use super::{on_pool, BeginWrite, DataError, Db};
+use crate::journeys::healing::{Ending, HealingFacts};
 use crate::journeys::PlannedStep;
 
 /// Steps moved to the outbox per transaction.
@@ -165,4 +166,68 @@ pub async fn set_paused(db: &Db, journey_id: i64, paused: bool) -> Result<(), Da
         return Err(DataError::NotFound);
     }
     Ok(())
+}
+
+/// Active and paused journeys with what happened since each started, for judging whether
+/// it has ended (see `journeys::healing`).
+pub async fn healing_facts(db: &Db) -> Result<Vec<(i64, HealingFacts)>, DataError> {
+    const OPEN: &str = "SELECT id, customer_id, started_at FROM journeys WHERE state IN ('active', 'paused') ORDER BY id";
+    // Before the incident: the customer's latest messages older than a day before the start.
+    const BASELINE: &str = "SELECT AVG(sentiment) FROM (SELECT sentiment FROM messages WHERE author_customer_id = $1 \
+         AND direction = 'inbound' AND sentiment IS NOT NULL AND created_at < $2 ORDER BY created_at DESC LIMIT 20) AS before_incident";
+    const REPLIES: &str = "SELECT created_at, sentiment FROM messages WHERE author_customer_id = $1 AND direction = 'inbound' \
+         AND sentiment IS NOT NULL AND created_at >= $2 ORDER BY created_at, id";
+    const EVENTS: &str = "SELECT occurred_at, kind, value FROM customer_events WHERE customer_id = $1 AND occurred_at >= $2 \
+         AND kind IN ('csat', 'purchase', 'return_visit', 'cancellation') ORDER BY occurred_at, id";
+    const STEPS: &str = "SELECT COUNT(*) FILTER (WHERE status IN ('scheduled', 'paused')), MAX(due_at) FROM journey_steps WHERE journey_id = $1";
+    let open: Vec<(i64, i64, DateTime<Utc>)> = on_pool!(db, pool => sqlx::query_as(OPEN).fetch_all(pool).await)?;
+    let mut all = Vec::with_capacity(open.len());
+    for (journey_id, customer_id, started_at) in open {
+        let (baseline, replies, events, (steps_left, last_step_due)) = on_pool!(db, pool => {
+            let baseline: Option<f64> = sqlx::query_scalar(BASELINE).bind(customer_id).bind(started_at - chrono::Duration::days(1)).fetch_one(pool).await?;
+            let replies: Vec<(DateTime<Utc>, f64)> = sqlx::query_as(REPLIES).bind(customer_id).bind(started_at).fetch_all(pool).await?;
+            let events: Vec<(DateTime<Utc>, String, Option<f64>)> = sqlx::query_as(EVENTS).bind(customer_id).bind(started_at).fetch_all(pool).await?;
+            let steps: (i64, Option<DateTime<Utc>>) = sqlx::query_as(STEPS).bind(journey_id).fetch_one(pool).await?;
+            (baseline, replies, events, steps)
+        });
+        let mut facts = HealingFacts {
+            baseline,
+            replies,
+            steps_left: steps_left as usize,
+            last_step_due: last_step_due.unwrap_or(started_at),
+            ..HealingFacts::default()
+        };
+        for (at, kind, value) in events {
+            match kind.as_str() {
+                "csat" => facts.csat.extend(value.map(|score| (at, score))),
+                "cancellation" => facts.cancelled_at = facts.cancelled_at.or(Some(at)),
+                _ => facts.reengagements.push((at, kind)),
+            }
+        }
+        all.push((journey_id, facts));
+    }
+    Ok(all)
+}
+
+/// Ends an active or paused journey with its evidence; its unsent steps are skipped.
+/// Returns false when it had already ended.
+pub async fn end(db: &Db, journey_id: i64, ending: &Ending, evidence: &str, at: DateTime<Utc>) -> Result<bool, DataError> {
+    const END: &str = "UPDATE journeys SET state = $2, ended_at = $3, end_evidence = $4 WHERE id = $1 AND state IN ('active', 'paused')";
+    const SKIP: &str = "UPDATE journey_steps SET status = 'skipped' WHERE journey_id = $1 AND status IN ('scheduled', 'paused')";
+    let _turn = db.write_turn().await;
+    on_pool!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let ended = sqlx::query(END).bind(journey_id).bind(ending.key()).bind(at).bind(evidence).execute(&mut *tx).await?.rows_affected() == 1;
+        if ended {
+            sqlx::query(SKIP).bind(journey_id).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(ended)
+    })
+}
+
+/// A journey's state and, once ended, its evidence.
+pub async fn state_of(db: &Db, journey_id: i64) -> Result<(String, Option<String>), DataError> {
+    const SQL: &str = "SELECT state, end_evidence FROM journeys WHERE id = $1";
+    Ok(on_pool!(db, pool => sqlx::query_as(SQL).bind(journey_id).fetch_one(pool).await)?)
 }

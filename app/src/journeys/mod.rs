@@ -3,6 +3,7 @@
 //! module is the pure part (templates, personalization, the plan of dated steps), shared
 //! with the browser; storage is `data::journeys`, timing is `scheduler`.
 
+pub mod healing;
 #[cfg(feature = "ssr")]
 pub mod scheduler;
 

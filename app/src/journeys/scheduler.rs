@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
+use super::healing::{judge, HealingConfig};
 use crate::data::{journeys, DataError, Db};
 
 /// Why queued messages are not delivered: no mail transport exists yet.
@@ -25,9 +26,30 @@ impl Clock for SystemClock {
     }
 }
 
-/// One pass: every step due now goes to the outbox. Returns how many did.
-pub async fn run_due(db: &Db, clock: &dyn Clock) -> Result<usize, DataError> {
-    journeys::queue_due_steps(db, clock.now(), Some(NO_TRANSPORT)).await
+/// What one pass did.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Pass {
+    /// Steps moved to the outbox.
+    pub sent: usize,
+    /// Journeys that ended (healed, stalled or churned).
+    pub ended: usize,
+}
+
+/// One pass: journeys whose customer recovered (or left) end first, so that they get no
+/// further steps; then every step due now goes to the outbox.
+pub async fn run_due(db: &Db, clock: &dyn Clock) -> Result<Pass, DataError> {
+    let now = clock.now();
+    let config = HealingConfig::default();
+    let mut ended = 0;
+    for (journey_id, facts) in journeys::healing_facts(db).await? {
+        if let Some((ending, evidence)) = judge(&facts, now, &config) {
+            if journeys::end(db, journey_id, &ending, &evidence, now).await? {
+                ended += 1;
+            }
+        }
+    }
+    let sent = journeys::queue_due_steps(db, now, Some(NO_TRANSPORT)).await?;
+    Ok(Pass { sent, ended })
 }
 
 /// Runs [`run_due`] every `every` until the runtime stops; failures are logged and retried.
@@ -38,8 +60,8 @@ pub fn spawn(db: Db, clock: Arc<dyn Clock>, every: Duration) -> tokio::task::Joi
         loop {
             ticker.tick().await;
             match run_due(&db, clock.as_ref()).await {
-                Ok(0) => {}
-                Ok(moved) => tracing::info!(moved, "journey steps moved to the outbox"),
+                Ok(Pass { sent: 0, ended: 0 }) => {}
+                Ok(Pass { sent, ended }) => tracing::info!(sent, ended, "journeys: steps moved to the outbox, journeys ended"),
                 Err(error) => tracing::warn!(%error, "journey steps could not be moved to the outbox; retrying"),
             }
         }
