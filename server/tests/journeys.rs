@@ -48,10 +48,11 @@ async fn customer(db: &Db, reference: &str) -> i64 {
 }
 
 async fn start(db: &Db, customer_id: i64, issue: &str) -> Result<i64, StartError> {
-    let steps = plan(&default_template(), &values("Dana"), start_time()).unwrap();
+    let steps = plan(&default_template(), start_time()).unwrap();
+    let values = values("Dana");
     journeys::start(
         db,
-        &NewJourney { customer_id, conversation_id: None, template_id: None, issue_key: issue, started_at: start_time() },
+        &NewJourney { customer_id, conversation_id: None, template_id: None, issue_key: issue, personalization: &values, started_at: start_time() },
         &steps,
     )
     .await
@@ -90,7 +91,7 @@ async fn steps_fire_once_at_their_time_and_survive_a_restart(database: TestDb) {
 
     let outbox = journeys::outbox_of_customer(&db, dana).await.unwrap();
     assert_eq!(outbox.len(), 3);
-    assert!(outbox[0].body.starts_with("Hi Dana, I'm sorry about the double charge."));
+    assert!(outbox[0].body.starts_with("Hi Dana, I'm sorry about “the double charge”."), "{}", outbox[0].body);
     assert!(outbox[1].body.contains("the refund went out today."));
     assert!(outbox.iter().all(|m| m.delivery == "not_sent" && m.delivery_note.as_deref() == Some(NO_TRANSPORT)));
 }
@@ -204,5 +205,45 @@ async fn two_workers_never_send_a_step_twice() {
     assert_eq!(moved, 150, "each acknowledgement moved by exactly one worker");
     for id in customers_started {
         assert_eq!(journeys::outbox_of_customer(&database.db, id).await.unwrap().len(), 1);
+    }
+}
+
+/// What changed is often known only later: a step that needs it waits, held with the
+/// reason, until an agent gives it; then it goes on the next pass, filled in.
+async fn a_step_waits_for_a_value_nobody_gave_yet(database: TestDb) {
+    let db = &database.db;
+    let clock = TestClock::at(start_time());
+    let fay = customer(db, "fay").await;
+    let mut known = values("Fay");
+    known.what_changed = String::new();
+    let journey = journeys::start(
+        db,
+        &NewJourney { customer_id: fay, conversation_id: None, template_id: None, issue_key: "conversation:3", personalization: &known, started_at: start_time() },
+        &plan(&default_template(), start_time()).unwrap(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(run_due(db, &clock).await.unwrap().sent, 1, "the acknowledgement needs no update");
+    clock.advance(Duration::days(3));
+    assert_eq!(run_due(db, &clock).await.unwrap().sent, 0);
+    let held = &journeys::steps_of(db, journey).await.unwrap()[1];
+    assert_eq!((held.status.as_str(), held.held_reason.as_deref()), ("paused", Some("step 2: {what_changed} has no value for this customer")));
+
+    known.what_changed = "We fixed the billing rule that charged you twice.".into();
+    journeys::personalize(db, journey, &known).await.unwrap();
+    assert_eq!(run_due(db, &clock).await.unwrap().sent, 1);
+    let outbox = journeys::outbox_of_customer(db, fay).await.unwrap();
+    assert!(outbox[1].body.contains("“the double charge”: We fixed the billing rule that charged you twice."), "{}", outbox[1].body);
+}
+
+#[tokio::test]
+async fn held_steps_on_sqlite() {
+    a_step_waits_for_a_value_nobody_gave_yet(TestDb::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn held_steps_on_postgres() {
+    if let Some(database) = TestDb::postgres().await {
+        a_step_waits_for_a_value_nobody_gave_yet(database).await;
     }
 }

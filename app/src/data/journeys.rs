@@ -8,7 +8,7 @@ use sqlx::QueryBuilder;
 
 use super::{on_pool, BeginWrite, DataError, Db};
 use crate::journeys::healing::{Ending, HealingFacts};
-use crate::journeys::PlannedStep;
+use crate::journeys::{render, Personalization, PlannedStep};
 
 /// Steps moved to the outbox per transaction.
 const STEPS_PER_BATCH: i64 = 100;
@@ -19,6 +19,8 @@ pub struct NewJourney<'a> {
     pub template_id: Option<i64>,
     /// What went wrong, as a stable key (e.g. "conversation:42"): one active journey each.
     pub issue_key: &'a str,
+    /// The values the steps' placeholders are filled with when they are sent.
+    pub personalization: &'a Personalization,
     pub started_at: DateTime<Utc>,
 }
 
@@ -32,8 +34,9 @@ pub enum StartError {
 
 /// Starts a journey with its planned steps (all or nothing).
 pub async fn start(db: &Db, journey: &NewJourney<'_>, steps: &[PlannedStep]) -> Result<i64, StartError> {
-    const JOURNEY: &str = "INSERT INTO journeys (customer_id, conversation_id, template_id, issue_key, state, started_at) \
-         VALUES ($1, $2, $3, $4, 'active', $5) RETURNING id";
+    const JOURNEY: &str = "INSERT INTO journeys (customer_id, conversation_id, template_id, issue_key, state, started_at, personalization) \
+         VALUES ($1, $2, $3, $4, 'active', $5, $6) RETURNING id";
+    let personalization = serde_json::to_string(journey.personalization).map_err(|e| DataError::Config(e.to_string()))?;
     let _turn = db.write_turn().await;
     let inserted: Result<i64, DataError> = async { on_pool!(db, pool => {
         let mut tx = pool.begin_write().await?;
@@ -43,6 +46,7 @@ pub async fn start(db: &Db, journey: &NewJourney<'_>, steps: &[PlannedStep]) -> 
             .bind(journey.template_id)
             .bind(journey.issue_key)
             .bind(journey.started_at)
+            .bind(personalization.as_str())
             .fetch_one(&mut *tx)
             .await?;
         let mut insert = QueryBuilder::new("INSERT INTO journey_steps (journey_id, position, channel, body, due_at, status) ");
@@ -73,27 +77,31 @@ pub async fn start(db: &Db, journey: &NewJourney<'_>, steps: &[PlannedStep]) -> 
 pub async fn queue_due_steps(db: &Db, now: DateTime<Utc>, undeliverable: Option<&str>) -> Result<usize, DataError> {
     let mut moved = 0;
     loop {
-        let batch = queue_due_batch(db, now, undeliverable).await?;
-        moved += batch;
-        if (batch as i64) < STEPS_PER_BATCH {
+        let (examined, sent) = queue_due_batch(db, now, undeliverable).await?;
+        moved += sent;
+        if (examined as i64) < STEPS_PER_BATCH {
             return Ok(moved);
         }
     }
 }
 
-async fn queue_due_batch(db: &Db, now: DateTime<Utc>, undeliverable: Option<&str>) -> Result<usize, DataError> {
+/// One batch of due steps: (steps examined, steps sent); the others were held.
+async fn queue_due_batch(db: &Db, now: DateTime<Utc>, undeliverable: Option<&str>) -> Result<(usize, usize), DataError> {
     const ANY_DUE: &str = "SELECT COUNT(*) FROM (SELECT 1 FROM journey_steps s JOIN journeys j ON j.id = s.journey_id \
          WHERE s.status = 'scheduled' AND s.due_at <= $1 AND j.state = 'active' LIMIT 1) AS due";
-    const DUE: &str = "SELECT s.id FROM journey_steps s JOIN journeys j ON j.id = s.journey_id \
+    const DUE: &str = "SELECT s.id, s.position, j.id, j.customer_id, s.channel, s.body, j.personalization \
+         FROM journey_steps s JOIN journeys j ON j.id = s.journey_id \
          WHERE s.status = 'scheduled' AND s.due_at <= $1 AND j.state = 'active' ORDER BY s.due_at, s.id LIMIT $2";
-    const DUE_SKIP_LOCKED: &str = "SELECT s.id FROM journey_steps s JOIN journeys j ON j.id = s.journey_id \
+    const DUE_SKIP_LOCKED: &str = "SELECT s.id, s.position, j.id, j.customer_id, s.channel, s.body, j.personalization \
+         FROM journey_steps s JOIN journeys j ON j.id = s.journey_id \
          WHERE s.status = 'scheduled' AND s.due_at <= $1 AND j.state = 'active' ORDER BY s.due_at, s.id LIMIT $2 \
          FOR UPDATE OF s SKIP LOCKED";
+    const HOLD: &str = "UPDATE journey_steps SET status = 'paused', held_reason = $2 WHERE id = $1";
     // Polled every few seconds: only a read when nothing is due, so the poll never waits for
     // (or holds) SQLite's write lock.
     let any_due: i64 = on_pool!(db, pool => sqlx::query_scalar(ANY_DUE).bind(now).fetch_one(pool).await)?;
     if any_due == 0 {
-        return Ok(0);
+        return Ok((0, 0));
     }
     let (delivery, note) = match undeliverable {
         Some(reason) => ("not_sent", Some(reason)),
@@ -106,34 +114,86 @@ async fn queue_due_batch(db: &Db, now: DateTime<Utc>, undeliverable: Option<&str
     };
     on_pool!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        let ids: Vec<i64> = sqlx::query_scalar(due_sql).bind(now).bind(STEPS_PER_BATCH).fetch_all(&mut *tx).await?;
-        if ids.is_empty() {
+        let due: Vec<(i64, i64, i64, i64, String, String, String)> =
+            sqlx::query_as(due_sql).bind(now).bind(STEPS_PER_BATCH).fetch_all(&mut *tx).await?;
+        let mut ready = Vec::with_capacity(due.len());
+        for (step_id, position, journey_id, customer_id, channel, body, values) in &due {
+            let values: Personalization = serde_json::from_str(values).unwrap_or_default();
+            match render(*position as usize, body, &values) {
+                Ok(text) => ready.push((*step_id, *journey_id, *customer_id, channel.as_str(), text)),
+                // Held for an agent to give the missing value (or edit the text).
+                Err(problem) => {
+                    sqlx::query(HOLD).bind(step_id).bind(problem.to_string()).execute(&mut *tx).await?;
+                }
+            }
+        }
+        if ready.is_empty() {
             tx.commit().await?;
-            return Ok(0);
+            return Ok((due.len(), 0));
         }
         let mut insert = QueryBuilder::new(
-            "INSERT INTO outbox_messages (dedupe_key, customer_id, journey_id, channel, body, created_at, delivery, delivery_note) \
-             SELECT 'journey-step:' || CAST(s.id AS TEXT), j.customer_id, j.id, s.channel, s.body, ",
+            "INSERT INTO outbox_messages (dedupe_key, customer_id, journey_id, channel, body, created_at, delivery, delivery_note) ",
         );
-        insert.push_bind(now).push(", ").push_bind(delivery).push(", ").push_bind(note)
-            .push(" FROM journey_steps s JOIN journeys j ON j.id = s.journey_id WHERE s.id IN (");
-        let mut list = insert.separated(", ");
-        for id in &ids {
-            list.push_bind(*id);
-        }
-        insert.push(") ON CONFLICT (dedupe_key) DO NOTHING");
+        insert.push_values(&ready, |mut row, (step_id, journey_id, customer_id, channel, text)| {
+            row.push_bind(format!("journey-step:{step_id}"))
+                .push_bind(*customer_id)
+                .push_bind(*journey_id)
+                .push_bind(*channel)
+                .push_bind(text.as_str())
+                .push_bind(now)
+                .push_bind(delivery)
+                .push_bind(note);
+        });
+        insert.push(" ON CONFLICT (dedupe_key) DO NOTHING");
         insert.build().execute(&mut *tx).await?;
         let mut update = QueryBuilder::new("UPDATE journey_steps SET status = 'sent', sent_at = ");
         update.push_bind(now).push(" WHERE status = 'scheduled' AND id IN (");
         let mut list = update.separated(", ");
-        for id in &ids {
-            list.push_bind(*id);
+        for (step_id, ..) in &ready {
+            list.push_bind(*step_id);
         }
         update.push(")");
         let moved = update.build().execute(&mut *tx).await?.rows_affected();
         tx.commit().await?;
-        Ok(moved as usize)
+        Ok((due.len(), moved as usize))
     })
+}
+
+/// Gives what changed (or who looks after it) to a journey; steps that were held for a
+/// missing value are scheduled again (a due one goes on the next pass).
+pub async fn personalize(db: &Db, journey_id: i64, values: &Personalization) -> Result<(), DataError> {
+    const SET: &str = "UPDATE journeys SET personalization = $2 WHERE id = $1 AND state IN ('active', 'paused')";
+    const RELEASE: &str = "UPDATE journey_steps SET status = 'scheduled', held_reason = NULL \
+         WHERE journey_id = $1 AND status = 'paused' AND held_reason IS NOT NULL";
+    let json = serde_json::to_string(values).map_err(|e| DataError::Config(e.to_string()))?;
+    let _turn = db.write_turn().await;
+    on_pool!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        if sqlx::query(SET).bind(journey_id).bind(json.as_str()).execute(&mut *tx).await?.rows_affected() == 0 {
+            return Err(DataError::NotFound);
+        }
+        sqlx::query(RELEASE).bind(journey_id).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
+    })
+}
+
+/// A journey's step as agents see it.
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct StepView {
+    pub id: i64,
+    pub position: i64,
+    pub channel: String,
+    pub body: String,
+    pub due_at: DateTime<Utc>,
+    pub status: String,
+    pub held_reason: Option<String>,
+}
+
+pub async fn steps_of(db: &Db, journey_id: i64) -> Result<Vec<StepView>, DataError> {
+    const SQL: &str = "SELECT id, CAST(position AS BIGINT) AS position, channel, body, due_at, status, held_reason \
+         FROM journey_steps WHERE journey_id = $1 ORDER BY position";
+    Ok(on_pool!(db, pool => sqlx::query_as(SQL).bind(journey_id).fetch_all(pool).await)?)
 }
 
 /// A message in the outbox, as agents see it.

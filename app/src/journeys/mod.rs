@@ -38,21 +38,21 @@ pub fn default_template() -> Vec<TemplateStep> {
         TemplateStep {
             delay_hours: 0,
             channel: "email".into(),
-            body_template: "Hi {customer_name}, I'm sorry about {issue_summary}. That should not have happened, \
+            body_template: "Hi {customer_name}, I'm sorry about “{issue_summary}”. That should not have happened, \
                             and I'm personally looking after it. — {agent_name}"
                 .into(),
         },
         TemplateStep {
             delay_hours: 72,
             channel: "email".into(),
-            body_template: "Hi {customer_name}, an update on {issue_summary}: {what_changed} \
+            body_template: "Hi {customer_name}, an update on “{issue_summary}”: {what_changed} \
                             I'll keep an eye on it. — {agent_name}"
                 .into(),
         },
         TemplateStep {
             delay_hours: 168,
             channel: "email".into(),
-            body_template: "Hi {customer_name}, it's been a week since {issue_summary}. How do things feel now? \
+            body_template: "Hi {customer_name}, it's been a week since “{issue_summary}”. How do things feel now? \
                             Just reply to this message; I read every answer. — {agent_name}"
                 .into(),
         },
@@ -131,7 +131,8 @@ pub fn render(step: usize, text: &str, values: &Personalization) -> Result<Strin
     Ok(rendered)
 }
 
-/// A step ready to store: its text rendered, its time fixed.
+/// A step ready to store: its time fixed, its text still with placeholders (they are filled
+/// in when it is sent, with what is known then).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PlannedStep {
     pub position: i64,
@@ -140,25 +141,19 @@ pub struct PlannedStep {
     pub due_at: DateTime<Utc>,
 }
 
-/// The dated, personalized steps of a journey starting at `started_at`.
-pub fn plan(
-    steps: &[TemplateStep],
-    values: &Personalization,
-    started_at: DateTime<Utc>,
-) -> Result<Vec<PlannedStep>, TemplateError> {
+/// The dated steps of a journey starting at `started_at`.
+pub fn plan(steps: &[TemplateStep], started_at: DateTime<Utc>) -> Result<Vec<PlannedStep>, TemplateError> {
     check_template(steps)?;
-    steps
+    Ok(steps
         .iter()
         .enumerate()
-        .map(|(index, step)| {
-            Ok(PlannedStep {
-                position: index as i64 + 1,
-                channel: step.channel.clone(),
-                body: render(index + 1, &step.body_template, values)?,
-                due_at: started_at + Duration::hours(i64::from(step.delay_hours)),
-            })
+        .map(|(index, step)| PlannedStep {
+            position: index as i64 + 1,
+            channel: step.channel.clone(),
+            body: step.body_template.clone(),
+            due_at: started_at + Duration::hours(i64::from(step.delay_hours)),
         })
-        .collect()
+        .collect())
 }
 
 #[cfg(test)]
@@ -178,10 +173,13 @@ mod tests {
     #[test]
     fn the_default_journey_acknowledges_now_explains_after_three_days_checks_in_after_seven() {
         let start = Utc.with_ymd_and_hms(2026, 11, 24, 9, 0, 0).unwrap();
-        let steps = plan(&default_template(), &values(), start).unwrap();
+        let steps = plan(&default_template(), start).unwrap();
         assert_eq!(steps.iter().map(|s| s.due_at - start).collect::<Vec<_>>(), [Duration::zero(), Duration::days(3), Duration::days(7)]);
-        assert_eq!(steps[0].body, "Hi Dana, I'm sorry about the double charge. That should not have happened, and I'm personally looking after it. — Sam");
-        assert!(steps[1].body.contains("the refund went out today."));
+        assert_eq!(
+            render(1, &steps[0].body, &values()).unwrap(),
+            "Hi Dana, I'm sorry about “the double charge”. That should not have happened, and I'm personally looking after it. — Sam"
+        );
+        assert!(render(2, &steps[1].body, &values()).unwrap().contains("the refund went out today."));
         assert_eq!(steps.iter().map(|s| s.position).collect::<Vec<_>>(), [1, 2, 3]);
     }
 
