@@ -143,6 +143,15 @@ async fn ingestion_flow(database: TestDb) {
         "a bad rating reopens the conversation"
     );
     assert!(reopened.conversation.waiting_since.is_some());
+    // The disappointment starts one recovery journey for the conversation (a high risk or the
+    // bad rating, whichever came first), with the default three steps; a second trigger adds none.
+    let db = &api.app.database.db;
+    let journeys: Vec<(i64, String)> = app::data::on_pool!(db, pool =>
+        sqlx::query_as("SELECT id, state FROM journeys WHERE conversation_id = $1").bind(conversation_id).fetch_all(pool).await).unwrap();
+    assert_eq!(journeys.len(), 1, "{journeys:?}");
+    assert_eq!(journeys[0].1, "active");
+    let steps = app::data::journeys::steps_of(db, journeys[0].0).await.unwrap();
+    assert_eq!(steps.len(), 3);
     let (status, _) = api
         .post("/csat", json!({"idempotency_key": "csat-1", "customer_ref": "c-42", "conversation_id": conversation_id, "score": 1}))
         .await;

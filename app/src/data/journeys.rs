@@ -291,3 +291,80 @@ pub async fn state_of(db: &Db, journey_id: i64) -> Result<(String, Option<String
     const SQL: &str = "SELECT state, end_evidence FROM journeys WHERE id = $1";
     Ok(on_pool!(db, pool => sqlx::query_as(SQL).bind(journey_id).fetch_one(pool).await)?)
 }
+
+/// Who a journey about a conversation is for and from: (conversation, customer, customer's
+/// name, subject, assigned agent's name).
+pub async fn conversation_people(
+    db: &Db,
+    conversation_ids: &[i64],
+) -> Result<Vec<(i64, i64, String, String, Option<String>)>, DataError> {
+    if conversation_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(on_pool!(db, pool => {
+        let mut select = QueryBuilder::new(
+            "SELECT c.id, c.customer_id, cu.name, c.subject, u.display_name FROM conversations c \
+             JOIN customers cu ON cu.id = c.customer_id LEFT JOIN users u ON u.id = c.assignee_id WHERE c.id IN (",
+        );
+        let mut list = select.separated(", ");
+        for id in conversation_ids {
+            list.push_bind(*id);
+        }
+        select.push(")");
+        select.build_query_as().fetch_all(pool).await
+    })?)
+}
+
+/// Starts many journeys with the same steps in one transaction; those whose customer already
+/// has one running for the issue are left out. Returns (journey, issue key) of those started.
+pub async fn start_many(
+    db: &Db,
+    new_journeys: &[NewJourney<'_>],
+    steps: &[PlannedStep],
+) -> Result<Vec<(i64, String)>, DataError> {
+    if new_journeys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let values: Vec<String> = new_journeys
+        .iter()
+        .map(|journey| serde_json::to_string(journey.personalization).map_err(|e| DataError::Config(e.to_string())))
+        .collect::<Result<_, _>>()?;
+    let _turn = db.write_turn().await;
+    on_pool!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let mut started: Vec<(i64, String)> = Vec::new();
+        for (chunk, values) in new_journeys.chunks(STEPS_PER_BATCH as usize).zip(values.chunks(STEPS_PER_BATCH as usize)) {
+            let mut insert = QueryBuilder::new(
+                "INSERT INTO journeys (customer_id, conversation_id, template_id, issue_key, state, started_at, personalization) ",
+            );
+            insert.push_values(chunk.iter().zip(values), |mut row, (journey, values)| {
+                row.push_bind(journey.customer_id)
+                    .push_bind(journey.conversation_id)
+                    .push_bind(journey.template_id)
+                    .push_bind(journey.issue_key)
+                    .push_bind("active")
+                    .push_bind(journey.started_at)
+                    .push_bind(values.as_str());
+            });
+            insert.push(
+                " ON CONFLICT (customer_id, issue_key) WHERE state IN ('active', 'paused') DO NOTHING RETURNING id, issue_key",
+            );
+            started.extend(insert.build_query_as::<(i64, String)>().fetch_all(&mut *tx).await?);
+        }
+        let rows: Vec<(i64, &PlannedStep)> = started.iter().flat_map(|(id, _)| steps.iter().map(move |step| (*id, step))).collect();
+        for chunk in rows.chunks(STEPS_PER_BATCH as usize) {
+            let mut insert = QueryBuilder::new("INSERT INTO journey_steps (journey_id, position, channel, body, due_at, status) ");
+            insert.push_values(chunk, |mut row, (id, step)| {
+                row.push_bind(*id)
+                    .push_bind(step.position)
+                    .push_bind(step.channel.as_str())
+                    .push_bind(step.body.as_str())
+                    .push_bind(step.due_at)
+                    .push_bind("scheduled");
+            });
+            insert.build().execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(started)
+    })
+}

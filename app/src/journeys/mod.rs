@@ -6,6 +6,8 @@
 pub mod healing;
 #[cfg(feature = "ssr")]
 pub mod scheduler;
+#[cfg(feature = "ssr")]
+pub mod starts;
 
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};

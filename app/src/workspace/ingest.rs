@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::data::ingestion::{self, IngestBatchError, IngestMessage};
 use crate::data::risk_facts::{self, RiskFacts, RiskUpdate};
 use crate::data::{conversations, customers, DataError, Db};
-use crate::emotion::risk::{assess_customer, CustomerFacts, RiskAssessment, RiskConfig};
+use crate::emotion::risk::{assess_customer, CustomerFacts, RiskAssessment, RiskConfig, RiskLevel};
 use crate::emotion::state::StateConfig;
 use crate::emotion::{analyze, Analysis};
 
@@ -376,6 +376,18 @@ pub(super) async fn ingest_many(
     touched.sort_unstable();
     touched.dedup();
     let risks = reassess_risks(db, risk, state, &touched, now).await?;
+    // A conversation that reached high risk with a new customer message gets a recovery
+    // journey (unless one is running).
+    let mut risky: Vec<i64> = stored
+        .iter()
+        .zip(&requests)
+        .filter(|(stored, request)| stored.created && request.direction == "inbound")
+        .map(|(stored, _)| stored.conversation_id)
+        .filter(|id| risks.get(id).is_some_and(|risk| risk.level >= RiskLevel::High))
+        .collect();
+    risky.sort_unstable();
+    risky.dedup();
+    crate::journeys::starts::start_for_conversations(db, &risky, now).await?;
     // A conversation deleted between the write and the risk read has no risk to report.
     stored
         .into_iter()
@@ -627,6 +639,8 @@ async fn save_event(
     .map_err(not_this_customers_conversation)?;
     if let (true, true, Some(id)) = (created, reopen_when_new, conversation_id) {
         conversations::reopen(db, id, customer_id, occurred_at).await?;
+        // A bad rating is a disappointment to repair, not just a number.
+        crate::journeys::starts::start_for_conversations(db, &[id], now).await?;
     }
     let risk = match conversation_id {
         Some(id) => Some(refresh_risk(db, risk, state, id, now).await?),
