@@ -247,3 +247,41 @@ async fn held_steps_on_postgres() {
         a_step_waits_for_a_value_nobody_gave_yet(database).await;
     }
 }
+
+/// A customer whose new message brings a conversation to high risk gets a recovery journey
+/// for it, once, whatever the API path (batch or one by one).
+#[tokio::test]
+async fn a_conversation_reaching_high_risk_starts_a_journey() {
+    use app::emotion::risk::RiskConfig;
+    use app::emotion::state::StateConfig;
+    use app::workspace::ingest::{ingest_message_batch, MessageBatchIn, MessageIn};
+    let database = TestDb::sqlite().await;
+    let db = &database.db;
+    let gil = customer(db, "gil").await;
+    let furious = |key: &str, conversation_id: Option<i64>| MessageIn {
+        idempotency_key: key.into(),
+        customer_ref: "gil".into(),
+        conversation_id,
+        subject: conversation_id.is_none().then(|| "Charged twice".to_string()),
+        channel: "email".into(),
+        direction: "inbound".into(),
+        body: "This is outrageous! You charged me twice AGAIN, the third time I'm asking. Refund me now or I cancel and tell everyone.".into(),
+        sent_at: None,
+    };
+    let (risk, state) = (RiskConfig::default(), StateConfig::default());
+    let mut high = None;
+    for n in 0..4 {
+        let batch = ingest_message_batch(db, &risk, &state, MessageBatchIn { messages: vec![furious(&format!("gil-{n}"), None)] }).await.unwrap();
+        let ingested = &batch.messages[0];
+        if ingested.risk.level >= app::emotion::risk::RiskLevel::High {
+            high = Some(ingested.conversation_id);
+            break;
+        }
+    }
+    let conversation = high.expect("repeated furious messages reach high risk");
+    let again = ingest_message_batch(db, &risk, &state, MessageBatchIn { messages: vec![furious("gil-again", Some(conversation))] }).await.unwrap();
+    assert!(again.messages[0].risk.level >= app::emotion::risk::RiskLevel::High);
+    let journeys: Vec<(i64, String)> = app::data::on_pool!(db, pool =>
+        sqlx::query_as("SELECT customer_id, issue_key FROM journeys WHERE state = 'active'").fetch_all(pool).await).unwrap();
+    assert_eq!(journeys, [(gil, format!("conversation:{conversation}"))]);
+}
