@@ -125,6 +125,7 @@ async fn journeys_end_when_the_customer_recovers_or_leaves(database: TestDb) {
     let db = &database.db;
     let clock = TestClock::at(start_time());
     let (dana, omar) = (customer(db, "dana").await, customer(db, "omar").await);
+    app::data::webhooks::create(db, "https://crm.example/hooks", "s3cret", "journey.healed", start_time()).await.unwrap();
     let healing = start(db, dana, "conversation:1").await.unwrap();
     let leaving = start(db, omar, "conversation:2").await.unwrap();
     assert_eq!(run_due(db, &clock).await.unwrap(), app::journeys::scheduler::Pass { sent: 2, ended: 0 });
@@ -141,6 +142,11 @@ async fn journeys_end_when_the_customer_recovers_or_leaves(database: TestDb) {
         ("healed".to_string(), Some("a positive reply (+0.71) on 4 Nov 2026".to_string()))
     );
     assert_eq!(journeys::state_of(db, leaving).await.unwrap().0, "churned");
+    let deliveries: Vec<(String, String)> = app::data::on_pool!(db, pool =>
+        sqlx::query_as("SELECT event, payload FROM webhook_deliveries").fetch_all(pool).await).unwrap();
+    assert_eq!(deliveries.len(), 1, "only the healed journey is announced: {deliveries:?}");
+    assert_eq!(deliveries[0].0, "journey.healed");
+    assert!(deliveries[0].1.contains(&format!("\"journey_id\":{healing}")), "{}", deliveries[0].1);
     clock.advance(Duration::days(10));
     assert_eq!(run_due(db, &clock).await.unwrap().sent, 0, "no steps after the end");
     assert_eq!(journeys::outbox_of_customer(db, dana).await.unwrap().len(), 1);

@@ -285,7 +285,7 @@ pub async fn page(db: &Db, id: i64) -> Result<Option<ConversationPage>, DataErro
                     sqlx::query_as(DETAILS).bind(id).fetch_one(pool).await?;
                 Some(ConversationPage {
                     conversation, customer_email, messages, tone_context: Default::default(), guidance: None,
-                    customer: None, assignees: Vec::new(), assignee_id, resolution_summary,
+                    customer: None, assignees: Vec::new(), assignee_id, resolution_summary, journey: None,
                 })
             }
         }

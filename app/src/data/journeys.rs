@@ -8,6 +8,7 @@ use sqlx::QueryBuilder;
 
 use super::{on_pool, BeginWrite, DataError, Db};
 use crate::journeys::healing::{Ending, HealingFacts};
+use crate::journeys::model::{JourneyStepView, JourneyView};
 use crate::journeys::{render, Personalization, PlannedStep};
 
 /// Steps moved to the outbox per transaction.
@@ -178,20 +179,9 @@ pub async fn personalize(db: &Db, journey_id: i64, values: &Personalization) -> 
     })
 }
 
-/// A journey's step as agents see it.
-#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
-pub struct StepView {
-    pub id: i64,
-    pub position: i64,
-    pub channel: String,
-    pub body: String,
-    pub due_at: DateTime<Utc>,
-    pub status: String,
-    pub held_reason: Option<String>,
-}
-
-pub async fn steps_of(db: &Db, journey_id: i64) -> Result<Vec<StepView>, DataError> {
-    const SQL: &str = "SELECT id, CAST(position AS BIGINT) AS position, channel, body, due_at, status, held_reason \
+/// A journey's steps in order.
+pub async fn steps_of(db: &Db, journey_id: i64) -> Result<Vec<JourneyStepView>, DataError> {
+    const SQL: &str = "SELECT CAST(position AS BIGINT) AS position, channel, body, due_at, status, held_reason, sent_at \
          FROM journey_steps WHERE journey_id = $1 ORDER BY position";
     Ok(on_pool!(db, pool => sqlx::query_as(SQL).bind(journey_id).fetch_all(pool).await)?)
 }
@@ -367,4 +357,32 @@ pub async fn start_many(
         tx.commit().await?;
         Ok(started)
     })
+}
+
+/// The newest journey about a conversation, with its steps.
+pub async fn of_conversation(db: &Db, conversation_id: i64) -> Result<Option<JourneyView>, DataError> {
+    const JOURNEY: &str = "SELECT id, state, started_at, ended_at, end_evidence, personalization FROM journeys \
+         WHERE conversation_id = $1 ORDER BY started_at DESC, id DESC LIMIT 1";
+    type Row = (i64, String, DateTime<Utc>, Option<DateTime<Utc>>, Option<String>, String);
+    let found: Option<Row> = on_pool!(db, pool => sqlx::query_as(JOURNEY).bind(conversation_id).fetch_optional(pool).await)?;
+    let Some((id, state, started_at, ended_at, end_evidence, values)) = found else {
+        return Ok(None);
+    };
+    let steps = steps_of(db, id).await?;
+    Ok(Some(JourneyView {
+        id,
+        state,
+        started_at,
+        ended_at,
+        end_evidence,
+        values: serde_json::from_str(&values).unwrap_or_default(),
+        steps,
+    }))
+}
+
+/// The conversation a journey is about (for checking that a form names the right one).
+pub async fn conversation_of(db: &Db, journey_id: i64) -> Result<Option<i64>, DataError> {
+    const SQL: &str = "SELECT conversation_id FROM journeys WHERE id = $1";
+    let found: Option<Option<i64>> = on_pool!(db, pool => sqlx::query_scalar(SQL).bind(journey_id).fetch_optional(pool).await)?;
+    Ok(found.flatten())
 }

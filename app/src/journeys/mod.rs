@@ -3,7 +3,12 @@
 //! module is the pure part (templates, personalization, the plan of dated steps), shared
 //! with the browser; storage is `data::journeys`, timing is `scheduler`.
 
+pub mod api;
 pub mod healing;
+pub mod model;
+mod panel;
+
+pub use panel::JourneyPanel;
 #[cfg(feature = "ssr")]
 pub mod scheduler;
 #[cfg(feature = "ssr")]
@@ -133,6 +138,23 @@ pub fn render(step: usize, text: &str, values: &Personalization) -> Result<Strin
     Ok(rendered)
 }
 
+/// The text with the values known so far filled in; placeholders without a value stay as
+/// they are, so an agent sees what is still missing.
+pub fn preview(text: &str, values: &Personalization) -> String {
+    let mut shown = text.to_string();
+    for (name, value) in [
+        ("customer_name", &values.customer_name),
+        ("issue_summary", &values.issue_summary),
+        ("what_changed", &values.what_changed),
+        ("agent_name", &values.agent_name),
+    ] {
+        if !value.trim().is_empty() {
+            shown = shown.replace(&format!("{{{name}}}"), value.trim());
+        }
+    }
+    shown
+}
+
 /// A step ready to store: its time fixed, its text still with placeholders (they are filled
 /// in when it is sent, with what is known then).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -196,6 +218,13 @@ mod tests {
         assert_eq!(check_template(&[step(5, "a"), step(2, "b")]), Err(TemplateError::OutOfOrder { step: 2 }));
         assert_eq!(check_template(&[step(0, "  ")]), Err(TemplateError::EmptyBody { step: 1 }));
         assert_eq!(check_template(&[step(0, "Prices in {EUR} and {} stay as written")]), Ok(()));
+    }
+
+    #[test]
+    fn a_preview_shows_what_is_still_missing() {
+        let mut values = values();
+        values.what_changed.clear();
+        assert_eq!(preview("{customer_name}: {what_changed}", &values), "Dana: {what_changed}");
     }
 
     #[test]

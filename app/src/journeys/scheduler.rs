@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use super::healing::{judge, HealingConfig};
+use super::healing::{judge, Ending, HealingConfig};
 use crate::data::{journeys, DataError, Db};
 
 /// Why queued messages are not delivered: no mail transport exists yet.
@@ -41,13 +41,18 @@ pub async fn run_due(db: &Db, clock: &dyn Clock) -> Result<Pass, DataError> {
     let now = clock.now();
     let config = HealingConfig::default();
     let mut ended = 0;
+    let mut healed = Vec::new();
     for (journey_id, facts) in journeys::healing_facts(db).await? {
         if let Some((ending, evidence)) = judge(&facts, now, &config) {
             if journeys::end(db, journey_id, &ending, &evidence, now).await? {
                 ended += 1;
+                if ending == Ending::Healed {
+                    healed.push(serde_json::json!({"journey_id": journey_id, "evidence": evidence, "ended_at": now}));
+                }
             }
         }
     }
+    crate::webhooks::emit_all(db, "journey.healed", healed).await;
     let sent = journeys::queue_due_steps(db, now, Some(NO_TRANSPORT)).await?;
     Ok(Pass { sent, ended })
 }

@@ -25,6 +25,7 @@ pub async fn add_webhook(
     url: String,
     risk_raised: Option<String>,
     resolved: Option<String>,
+    healed: Option<String>,
 ) -> Result<(), AppError> {
     use crate::auth::guard::{require, Access};
     use crate::auth::respond::finish_form;
@@ -44,6 +45,9 @@ pub async fn add_webhook(
         }
         if resolved.is_some() {
             events.push("conversation.resolved");
+        }
+        if healed.is_some() {
+            events.push("journey.healed");
         }
         if events.is_empty() {
             return Err(AppError::invalid("events", "Choose at least one event to send."));

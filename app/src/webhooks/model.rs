@@ -10,6 +10,7 @@ pub const EVENTS: &[(&str, &str)] = &[
         "a conversation reached high or critical emotional risk",
     ),
     ("conversation.resolved", "an agent resolved a conversation"),
+    ("journey.healed", "a recovery journey ended with the customer's trust restored"),
 ];
 
 /// A delivery is tried this many times before it is marked failed.

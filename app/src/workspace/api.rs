@@ -105,6 +105,7 @@ pub async fn conversation(id: i64) -> Result<ConversationPage, AppError> {
     page.guidance = latest.last().map(|a| a.guidance.clone());
     page.customer = customer_panel(&db, &state.engine.state, id).await?;
     page.assignees = crate::data::users::assignable(&db).await?;
+    page.journey = crate::data::journeys::of_conversation(&db, id).await?;
     Ok(page)
 }
 
@@ -169,7 +170,7 @@ async fn customer_panel(
 
 /// Runs a conversation action for staff and sends the browser back to the conversation.
 #[cfg(feature = "ssr")]
-async fn conversation_action<F, Fut>(conversation_id: i64, action: F) -> Result<(), AppError>
+pub(crate) async fn conversation_action<F, Fut>(conversation_id: i64, action: F) -> Result<(), AppError>
 where
     F: FnOnce(crate::data::Db, crate::auth::model::Viewer) -> Fut,
     Fut: std::future::Future<Output = Result<bool, AppError>>,

@@ -11,6 +11,8 @@ use super::chart::SentimentChart;
 use super::composer::ReplyComposer;
 use super::model::{Assignee, CustomerPanel, EventView, MessageView, PRIORITIES};
 use crate::emotion::text::highlight;
+use crate::journeys::api::{PauseJourney, PersonalizeJourney};
+use crate::journeys::JourneyPanel;
 use crate::emotion::Analysis;
 use crate::shell::format::when;
 use crate::shell::notice::{form_error, loaded, FormError};
@@ -24,6 +26,8 @@ pub fn ConversationPage() -> impl IntoView {
     let assign = ServerAction::<AssignConversation>::new();
     let priority = ServerAction::<SetPriority>::new();
     let resolve = ServerAction::<ResolveConversation>::new();
+    let personalize = ServerAction::<PersonalizeJourney>::new();
+    let pause = ServerAction::<PauseJourney>::new();
     let data = Resource::new(
         move || {
             (
@@ -33,6 +37,8 @@ pub fn ConversationPage() -> impl IntoView {
                 assign.version().get(),
                 priority.version().get(),
                 resolve.version().get(),
+                personalize.version().get(),
+                pause.version().get(),
             )
         },
         |(id, ..)| api::conversation(id),
@@ -81,6 +87,9 @@ pub fn ConversationPage() -> impl IntoView {
                                 resolved=resolved
                                 assign=assign priority=priority note=note resolve=resolve
                             />
+                            {page.journey.map(|journey| view! {
+                                <JourneyPanel conversation_id=conversation.id journey personalize pause/>
+                            })}
                             {page.customer.map(|customer| view! { <Customer panel=customer/> })}
                         </aside>
                     </div>

@@ -213,6 +213,8 @@ pub struct ConversationPage {
     pub assignees: Vec<Assignee>,
     pub assignee_id: Option<i64>,
     pub resolution_summary: Option<String>,
+    /// The newest recovery journey about this conversation.
+    pub journey: Option<crate::journeys::model::JourneyView>,
 }
 
 /// The largest reply an agent can send, in characters.

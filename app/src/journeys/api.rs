@@ -1,0 +1,59 @@
+//! Server functions for journeys on the conversation page: give the values a step needs
+//! (what changed, who signs), pause and resume. Staff only; the journey must be the
+//! conversation's.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+/// Longest "what changed" text, in characters.
+pub const MAX_WHAT_CHANGED_CHARS: usize = 500;
+const MAX_AGENT_NAME_CHARS: usize = 100;
+
+#[cfg(feature = "ssr")]
+async fn journey_of(db: &crate::data::Db, journey_id: i64, conversation_id: i64) -> Result<crate::journeys::model::JourneyView, AppError> {
+    let journey = crate::data::journeys::of_conversation(db, conversation_id)
+        .await?
+        .filter(|journey| journey.id == journey_id)
+        .ok_or_else(|| AppError::NotFound("This conversation has no such journey.".into()))?;
+    if !journey.is_open() {
+        return Err(AppError::invalid("journey", "This journey has ended; it can no longer change."));
+    }
+    Ok(journey)
+}
+
+/// Sets what changed and who signs the journey's messages; held steps go out on the next pass.
+#[server(prefix = "/api", endpoint = "journeys/personalize")]
+pub async fn personalize_journey(
+    conversation_id: i64,
+    journey_id: i64,
+    what_changed: String,
+    agent_name: String,
+) -> Result<(), AppError> {
+    crate::workspace::api::conversation_action(conversation_id, |db, _| async move {
+        let (what_changed, agent_name) = (what_changed.trim(), agent_name.trim());
+        if what_changed.chars().count() > MAX_WHAT_CHANGED_CHARS {
+            return Err(AppError::invalid("what_changed", format!("Keep it under {MAX_WHAT_CHANGED_CHARS} characters.")));
+        }
+        if agent_name.chars().count() > MAX_AGENT_NAME_CHARS {
+            return Err(AppError::invalid("agent_name", format!("Keep the name under {MAX_AGENT_NAME_CHARS} characters.")));
+        }
+        let mut values = journey_of(&db, journey_id, conversation_id).await?.values;
+        values.what_changed = what_changed.to_string();
+        values.agent_name = agent_name.to_string();
+        crate::data::journeys::personalize(&db, journey_id, &values).await?;
+        Ok(true)
+    })
+    .await
+}
+
+/// Pauses (`paused` = "yes") or resumes a journey.
+#[server(prefix = "/api", endpoint = "journeys/pause")]
+pub async fn pause_journey(conversation_id: i64, journey_id: i64, paused: String) -> Result<(), AppError> {
+    crate::workspace::api::conversation_action(conversation_id, |db, _| async move {
+        journey_of(&db, journey_id, conversation_id).await?;
+        crate::data::journeys::set_paused(&db, journey_id, paused == "yes").await?;
+        Ok(true)
+    })
+    .await
+}

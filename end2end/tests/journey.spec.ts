@@ -1,0 +1,71 @@
+import { expect, test, type Page } from "@playwright/test";
+import { execFileSync } from "node:child_process";
+import { ARTIFACTS, hydrated, signIn } from "./helpers";
+
+/** An API token made with the real CLI against the test server's database. */
+function apiToken(): string {
+  const dataDir = process.env.RAPPORT_E2E_DATA!;
+  const output = execFileSync("../target/debug/rapport", ["create-token", "--name", `e2e-journey-${Date.now()}`], {
+    env: { ...process.env, RAPPORT_DATA_DIR: dataDir, RAPPORT_DATABASE_URL: `sqlite://${dataDir}/rapport.db`, RAPPORT_LOG: "warn" },
+    encoding: "utf8",
+  });
+  return output.trim().split("\n").pop()!.trim();
+}
+
+/** The scheduler runs every 5 seconds in the server: reload until the panel shows `text`. */
+async function untilJourneyShows(page: Page, text: string | RegExp) {
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByRole("region", { name: "Recovery journey" })).toContainText(text, { timeout: 1_000 });
+  }).toPass({ timeout: 20_000, intervals: [1_000] });
+}
+
+test("an angry message starts a journey; the agent signs it, the apology goes out, a happy reply heals it", async ({ page, request }) => {
+  test.setTimeout(90_000);
+  const headers = { Authorization: `Bearer ${apiToken()}` };
+  const stamp = Date.now();
+  const customer = await request.post("/api/v1/customers", { headers, data: { external_ref: `journey-${stamp}`, name: "Jo Journey" } });
+  expect(customer.status()).toBe(201);
+  const angry = await request.post("/api/v1/messages", {
+    headers,
+    data: {
+      idempotency_key: `journey-angry-${stamp}`, customer_ref: `journey-${stamp}`, subject: `Charged twice ${stamp}`,
+      channel: "email", direction: "inbound",
+      body: "This is unacceptable! I am furious. This is the third time I'm asking. Cancel my subscription or I'll post this everywhere.",
+    },
+  });
+  expect(angry.status()).toBe(201);
+  const conversationId = (await angry.json()).conversation_id;
+
+  await signIn(page, "agent@rapport.demo", undefined, `/workspace/c/${conversationId}`);
+  await expect(page).toHaveURL(new RegExp(`/workspace/c/${conversationId}$`));
+  const journey = page.getByRole("region", { name: "Recovery journey" });
+  await expect(journey).toContainText("active");
+  // Nobody signs an apology for us: the first step waits for an agent's name.
+  await untilJourneyShows(page, "{agent_name} has no value");
+  await expect(journey.locator(".journey__step").first()).toContainText("waiting for you");
+
+  await hydrated(page);
+  await page.getByLabel("What changed").fill("We refunded the duplicate charge and fixed the billing rule behind it.");
+  await page.getByLabel("Signed by").fill("Sam Agent");
+  await journey.getByRole("button", { name: "Save" }).click();
+  await untilJourneyShows(page, /Step 1 · email · sent/);
+  await expect(journey.locator(".journey__step").first()).toContainText("I'm sorry about “Charged twice");
+  await expect(journey.locator(".journey__step").first()).toContainText("— Sam Agent");
+  await expect(journey.locator(".journey__step").nth(1)).toContainText("due ");
+  await page.screenshot({ path: `${ARTIFACTS}/journey.png`, fullPage: true });
+
+  const happy = await request.post("/api/v1/messages", {
+    headers,
+    data: {
+      idempotency_key: `journey-happy-${stamp}`, customer_ref: `journey-${stamp}`, conversation_id: conversationId,
+      channel: "email", direction: "inbound",
+      body: "Thank you so much, that's wonderful! The refund arrived and I really appreciate how kindly you handled it.",
+    },
+  });
+  expect(happy.status()).toBe(201);
+  await untilJourneyShows(page, "healed");
+  await expect(journey).toContainText("a positive reply");
+  await expect(journey.locator(".journey__step").nth(1)).toContainText("skipped");
+  await expect(journey.getByRole("button", { name: "Save" })).toHaveCount(0);
+});
