@@ -68,4 +68,17 @@ test("an angry message starts a journey; the agent signs it, the apology goes ou
   await expect(journey).toContainText("a positive reply");
   await expect(journey.locator(".journey__step").nth(1)).toContainText("skipped");
   await expect(journey.getByRole("button", { name: "Save" })).toHaveCount(0);
+
+  // The KPI page counts it: a healed journey with a time to heal, also in the CSV.
+  await page.getByRole("link", { name: "KPIs" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Recovery journey KPIs" })).toBeVisible();
+  await page.getByRole("link", { name: "Last 7 days" }).click();
+  await expect(page).toHaveURL(/days=7$/);
+  const healedCell = page.getByRole("row", { name: /^Healed/ }).getByRole("cell");
+  expect(Number(await healedCell.textContent())).toBeGreaterThanOrEqual(1);
+  await expect(page.getByRole("row", { name: /Time to heal, median/ })).not.toContainText("no data yet");
+  await expect(page.getByRole("img", { name: "Journey outcomes" })).toBeVisible();
+  const csv = decodeURIComponent((await page.getByRole("link", { name: "Download as CSV" }).getAttribute("href"))!.split(",").slice(1).join(","));
+  expect(csv.split("\n")[0]).toContain("trust_restoration_rate");
+  await page.screenshot({ path: `${ARTIFACTS}/journey-kpis.png`, fullPage: true });
 });

@@ -8,6 +8,7 @@ use sqlx::QueryBuilder;
 
 use super::{on_pool, BeginWrite, DataError, Db};
 use crate::journeys::healing::{Ending, HealingFacts};
+use crate::journeys::kpis::JourneyRecord;
 use crate::journeys::model::{JourneyStepView, JourneyView};
 use crate::journeys::{render, Personalization, PlannedStep};
 
@@ -385,4 +386,10 @@ pub async fn conversation_of(db: &Db, journey_id: i64) -> Result<Option<i64>, Da
     const SQL: &str = "SELECT conversation_id FROM journeys WHERE id = $1";
     let found: Option<Option<i64>> = on_pool!(db, pool => sqlx::query_scalar(SQL).bind(journey_id).fetch_optional(pool).await)?;
     Ok(found.flatten())
+}
+
+/// Journeys started in `[from, to)`, for the KPIs.
+pub async fn records(db: &Db, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<JourneyRecord>, DataError> {
+    const SQL: &str = "SELECT started_at, ended_at, state FROM journeys WHERE started_at >= $1 AND started_at < $2 ORDER BY started_at";
+    Ok(on_pool!(db, pool => sqlx::query_as(SQL).bind(from).bind(to).fetch_all(pool).await)?)
 }

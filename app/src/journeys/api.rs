@@ -57,3 +57,22 @@ pub async fn pause_journey(conversation_id: i64, journey_id: i64, paused: String
     })
     .await
 }
+
+/// The ranges the KPI page offers, in days.
+pub const KPI_RANGES: [i64; 4] = [7, 30, 90, 365];
+
+/// Journey KPIs over the last `days` days (journeys started in that range).
+#[server(prefix = "/api", endpoint = "journeys/kpis")]
+pub async fn journey_kpis(days: i64) -> Result<super::kpis::JourneyKpis, AppError> {
+    use crate::auth::guard::{require, Access};
+    use crate::auth::model::Role;
+    const KPI_ROLES: &[Role] = &[Role::Agent, Role::Marketing, Role::Admin];
+    require(Access::Roles(KPI_ROLES)).await?;
+    if !KPI_RANGES.contains(&days) {
+        return Err(AppError::invalid("days", "Choose a range of 7, 30, 90 or 365 days."));
+    }
+    let db = crate::state::app_state()?.db;
+    let now = chrono::Utc::now();
+    let records = crate::data::journeys::records(&db, now - chrono::Duration::days(days), now).await?;
+    Ok(super::kpis::kpis(&records, now))
+}

@@ -5,9 +5,12 @@
 
 pub mod api;
 pub mod healing;
+pub mod kpis;
+mod kpis_page;
 pub mod model;
 mod panel;
 
+pub use kpis_page::KpisPage;
 pub use panel::JourneyPanel;
 #[cfg(feature = "ssr")]
 pub mod scheduler;

@@ -120,6 +120,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/workspace") view=InboxPage ssr=SsrMode::Async/>
                         <Route path=path!("/workspace/c/:id") view=ConversationPage ssr=SsrMode::Async/>
                         <Route path=path!("/workspace/webhooks") view=WebhooksPage ssr=SsrMode::Async/>
+                        <Route path=path!("/workspace/kpis") view=crate::journeys::KpisPage ssr=SsrMode::Async/>
                         <Route path=path!("/studio") view=StudioPage ssr=SsrMode::Async/>
                     </Routes>
                 </ErrorBoundary>
@@ -180,6 +181,7 @@ fn ViewerLinks(viewer: Viewer) -> impl IntoView {
     view! {
         {workspace.then(|| view! { <A href="/workspace">"Workspace"</A> })}
         {studio.then(|| view! { <A href="/studio">"Studio"</A> })}
+        {(workspace || studio).then(|| view! { <A href="/workspace/kpis">"KPIs"</A> })}
         {viewer.role.is_staff().then(|| view! { <A href="/forum/moderation">"Moderation"</A> })}
         {admin.then(|| view! { <A href="/workspace/webhooks">"Webhooks"</A> })}
         <A href="/account" attr:class="viewer-name">{viewer.display_name.clone()}</A>

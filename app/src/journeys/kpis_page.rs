@@ -1,0 +1,87 @@
+//! `/workspace/kpis`: how recovery journeys turn out, over a chosen range — outcomes (with a
+//! server-rendered bar chart), time to heal, trust restoration — and the same as CSV.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use super::api::{journey_kpis, KPI_RANGES};
+use super::kpis::{csv, JourneyKpis, RESTORED_WITHIN_DAYS};
+use crate::shell::format::{duration, thousands};
+use crate::shell::notice::loaded;
+
+#[component]
+pub fn KpisPage() -> impl IntoView {
+    let query = use_query_map();
+    let days = move || query.read().get("days").and_then(|d| d.parse::<i64>().ok()).unwrap_or(30);
+    let data = Resource::new(days, journey_kpis);
+    view! {
+        <Title text="Journey KPIs"/>
+        <section class="workspace kpis">
+            <h1>"Recovery journey KPIs"</h1>
+            <nav class="sort-tabs" aria-label="Range">
+                {KPI_RANGES.iter().map(|range| {
+                    let current = move || days() == *range;
+                    view! {
+                        <a href=format!("/workspace/kpis?days={range}") aria-current=move || current().then_some("page")>
+                            {format!("Last {range} days")}
+                        </a>
+                    }
+                }).collect_view()}
+            </nav>
+            {loaded(data, move |kpis| view! { <KpiTable kpis days=days()/> }.into_any())}
+        </section>
+    }
+}
+
+#[component]
+fn KpiTable(kpis: JourneyKpis, days: i64) -> impl IntoView {
+    let csv_link = format!("data:text/csv;charset=utf-8,{}", csv(&kpis, days).replace('\n', "%0A"));
+    let rate = kpis.trust_restoration_rate.map(|rate| format!("{:.0}%", rate * 100.0));
+    let none = || "no data yet".to_string();
+    view! {
+        <table class="kpis__table">
+            <caption>{format!("Journeys started in the last {days} days")}</caption>
+            <tbody>
+                <tr><th scope="row">"Started"</th><td>{thousands(kpis.started as i64)}</td></tr>
+                <tr><th scope="row">"Healed"</th><td>{thousands(kpis.healed as i64)}</td></tr>
+                <tr><th scope="row">"Stalled"</th><td>{thousands(kpis.stalled as i64)}</td></tr>
+                <tr><th scope="row">"Churned"</th><td>{thousands(kpis.churned as i64)}</td></tr>
+                <tr><th scope="row">"Still running"</th><td>{thousands(kpis.open as i64)}</td></tr>
+                <tr><th scope="row">"Time to heal, median"</th><td>{kpis.median_time_to_heal_secs.map(duration).unwrap_or_else(none)}</td></tr>
+                <tr><th scope="row">"Time to heal, 90th percentile"</th><td>{kpis.p90_time_to_heal_secs.map(duration).unwrap_or_else(none)}</td></tr>
+                <tr>
+                    <th scope="row">{format!("Trust restored within {RESTORED_WITHIN_DAYS} days")}</th>
+                    <td>{rate.unwrap_or_else(none)}<span class="meta">{format!(" of {} judged", kpis.judged)}</span></td>
+                </tr>
+            </tbody>
+        </table>
+        <OutcomeChart kpis=kpis.clone()/>
+        <p><a href=csv_link download=format!("journey-kpis-{days}-days.csv")>"Download as CSV"</a></p>
+    }
+}
+
+/// Outcomes as horizontal bars, server-rendered SVG with text labels (readable without JS).
+#[component]
+fn OutcomeChart(kpis: JourneyKpis) -> impl IntoView {
+    let rows = [
+        ("Healed", kpis.healed, "#1f6f43"),
+        ("Stalled", kpis.stalled, "#b45309"),
+        ("Churned", kpis.churned, "#8a3b12"),
+        ("Still running", kpis.open, "#6b7280"),
+    ];
+    let largest = rows.iter().map(|row| row.1).max().unwrap_or(0).max(1) as f64;
+    view! {
+        <svg class="kpis__chart" viewBox="0 0 420 130" role="img" aria-label="Journey outcomes">
+            {rows.into_iter().enumerate().map(|(index, (label, count, color))| {
+                let y = 10 + index * 30;
+                let width = 260.0 * count as f64 / largest;
+                view! {
+                    <text x="0" y=y + 15 font-size="13">{label}</text>
+                    <rect x="110" y=y width=format!("{width:.1}") height="20" fill=color/>
+                    <text x=format!("{:.1}", 116.0 + width) y=y + 15 font-size="13">{count}</text>
+                }
+            }).collect_view()}
+        </svg>
+    }
+}
