@@ -16,7 +16,7 @@ function apiToken(): string {
 async function untilJourneyShows(page: Page, text: string | RegExp) {
   await expect(async () => {
     await page.reload();
-    await expect(page.getByRole("region", { name: "Recovery journey" })).toContainText(text, { timeout: 1_000 });
+    await expect(page.getByRole("region", { name: "Recovery journey", exact: true })).toContainText(text, { timeout: 1_000 });
   }).toPass({ timeout: 20_000, intervals: [1_000] });
 }
 
@@ -39,7 +39,7 @@ test("an angry message starts a journey; the agent signs it, the apology goes ou
 
   await signIn(page, "agent@rapport.demo", undefined, `/workspace/c/${conversationId}`);
   await expect(page).toHaveURL(new RegExp(`/workspace/c/${conversationId}$`));
-  const journey = page.getByRole("region", { name: "Recovery journey" });
+  const journey = page.getByRole("region", { name: "Recovery journey", exact: true });
   await expect(journey).toContainText("active");
   // Nobody signs an apology for us: the first step waits for an agent's name.
   await untilJourneyShows(page, "{agent_name} has no value");
@@ -68,6 +68,7 @@ test("an angry message starts a journey; the agent signs it, the apology goes ou
   await expect(journey).toContainText("a positive reply");
   await expect(journey.locator(".journey__step").nth(1)).toContainText("skipped");
   await expect(journey.getByRole("button", { name: "Save" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Start recovery journey" })).toBeVisible();
 
   // The KPI page counts it: a healed journey with a time to heal, also in the CSV.
   await page.getByRole("link", { name: "KPIs" }).click();
@@ -81,4 +82,28 @@ test("an angry message starts a journey; the agent signs it, the apology goes ou
   const csv = decodeURIComponent((await page.getByRole("link", { name: "Download as CSV" }).getAttribute("href"))!.split(",").slice(1).join(","));
   expect(csv.split("\n")[0]).toContain("trust_restoration_rate");
   await page.screenshot({ path: `${ARTIFACTS}/journey-kpis.png`, fullPage: true });
+});
+
+test("an agent starts a journey by hand when the score missed a disappointment", async ({ page, request }) => {
+  const headers = { Authorization: `Bearer ${apiToken()}` };
+  const stamp = Date.now();
+  await request.post("/api/v1/customers", { headers, data: { external_ref: `quiet-${stamp}`, name: "Quinn Quiet" } });
+  const quiet = await request.post("/api/v1/messages", {
+    headers,
+    data: {
+      idempotency_key: `quiet-${stamp}`, customer_ref: `quiet-${stamp}`, subject: `Order arrived late ${stamp}`,
+      channel: "email", direction: "inbound", body: "The order came a week late. It's fine I guess.",
+    },
+  });
+  expect(quiet.status()).toBe(201);
+  const conversationId = (await quiet.json()).conversation_id;
+  await signIn(page, "agent@rapport.demo", undefined, `/workspace/c/${conversationId}`);
+  await expect(page).toHaveURL(new RegExp(`/workspace/c/${conversationId}$`));
+  const panel = page.getByRole("region", { name: "Recovery journey", exact: true });
+  await expect(panel).toContainText("Apology now, an update after 3 days");
+  await hydrated(page);
+  await panel.getByRole("button", { name: "Start recovery journey" }).click();
+  await expect(panel.locator(".journey__step")).toHaveCount(3);
+  await expect(panel).toContainText("active");
+  await expect(panel.getByRole("button", { name: "Start recovery journey" })).toHaveCount(0);
 });

@@ -76,3 +76,20 @@ pub async fn journey_kpis(days: i64) -> Result<super::kpis::JourneyKpis, AppErro
     let records = crate::data::journeys::records(&db, now - chrono::Duration::days(days), now).await?;
     Ok(super::kpis::kpis(&records, now))
 }
+
+/// Starts the default journey for the conversation by hand (an agent saw a disappointment
+/// the risk score missed).
+#[server(prefix = "/api", endpoint = "journeys/start")]
+pub async fn start_journey(conversation_id: i64) -> Result<(), AppError> {
+    crate::workspace::api::conversation_action(conversation_id, |db, _| async move {
+        if crate::data::conversations::customer_of(&db, conversation_id).await?.is_none() {
+            return Ok(false);
+        }
+        let started = super::starts::start_for_conversations(&db, &[conversation_id], chrono::Utc::now()).await?;
+        if started.is_empty() {
+            return Err(AppError::invalid("journey", "A recovery journey is already running for this conversation."));
+        }
+        Ok(true)
+    })
+    .await
+}

@@ -11,7 +11,7 @@ pub mod model;
 mod panel;
 
 pub use kpis_page::KpisPage;
-pub use panel::JourneyPanel;
+pub use panel::{JourneyPanel, StartJourney};
 #[cfg(feature = "ssr")]
 pub mod scheduler;
 #[cfg(feature = "ssr")]

@@ -70,3 +70,20 @@ pub fn JourneyPanel(
         </section>
     }
 }
+
+/// Shown when no journey runs for the conversation: the agent may start one by hand.
+#[component]
+pub fn StartJourney(conversation_id: i64, start: ServerAction<super::api::StartJourney>, ended: bool) -> impl IntoView {
+    let error = form_error(start.value(), "journeys/start");
+    view! {
+        <section class="panel journey" aria-labelledby="journey-start-title">
+            <h2 id="journey-start-title">{if ended { "Start another recovery journey" } else { "Recovery journey" }}</h2>
+            <p class="meta">"Apology now, an update after 3 days, a check-in after 7 — until the customer's trust is back."</p>
+            <ActionForm action=start attr:class="inline-form">
+                <input type="hidden" name="conversation_id" value=conversation_id/>
+                <FormError message=error/>
+                <button type="submit" class="button button--small button--secondary">"Start recovery journey"</button>
+            </ActionForm>
+        </section>
+    }
+}

@@ -11,8 +11,8 @@ use super::chart::SentimentChart;
 use super::composer::ReplyComposer;
 use super::model::{Assignee, CustomerPanel, EventView, MessageView, PRIORITIES};
 use crate::emotion::text::highlight;
-use crate::journeys::api::{PauseJourney, PersonalizeJourney};
-use crate::journeys::JourneyPanel;
+use crate::journeys::api::{PauseJourney, PersonalizeJourney, StartJourney as StartJourneyAction};
+use crate::journeys::{JourneyPanel, StartJourney};
 use crate::emotion::Analysis;
 use crate::shell::format::when;
 use crate::shell::notice::{form_error, loaded, FormError};
@@ -28,6 +28,7 @@ pub fn ConversationPage() -> impl IntoView {
     let resolve = ServerAction::<ResolveConversation>::new();
     let personalize = ServerAction::<PersonalizeJourney>::new();
     let pause = ServerAction::<PauseJourney>::new();
+    let start = ServerAction::<StartJourneyAction>::new();
     let data = Resource::new(
         move || {
             (
@@ -39,6 +40,7 @@ pub fn ConversationPage() -> impl IntoView {
                 resolve.version().get(),
                 personalize.version().get(),
                 pause.version().get(),
+                start.version().get(),
             )
         },
         |(id, ..)| api::conversation(id),
@@ -87,9 +89,16 @@ pub fn ConversationPage() -> impl IntoView {
                                 resolved=resolved
                                 assign=assign priority=priority note=note resolve=resolve
                             />
-                            {page.journey.map(|journey| view! {
-                                <JourneyPanel conversation_id=conversation.id journey personalize pause/>
-                            })}
+                            {match page.journey {
+                                Some(journey) if journey.is_open() => view! {
+                                    <JourneyPanel conversation_id=conversation.id journey personalize pause/>
+                                }.into_any(),
+                                Some(journey) => view! {
+                                    <JourneyPanel conversation_id=conversation.id journey personalize pause/>
+                                    <StartJourney conversation_id=conversation.id start ended=true/>
+                                }.into_any(),
+                                None => view! { <StartJourney conversation_id=conversation.id start ended=false/> }.into_any(),
+                            }}
                             {page.customer.map(|customer| view! { <Customer panel=customer/> })}
                         </aside>
                     </div>
