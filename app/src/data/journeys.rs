@@ -34,42 +34,11 @@ pub enum StartError {
     Data(#[from] DataError),
 }
 
-/// Starts a journey with its planned steps (all or nothing).
+/// Starts a journey with its planned steps (all or nothing); refused when the customer
+/// already has one running for the issue.
 pub async fn start(db: &Db, journey: &NewJourney<'_>, steps: &[PlannedStep]) -> Result<i64, StartError> {
-    const JOURNEY: &str = "INSERT INTO journeys (customer_id, conversation_id, template_id, issue_key, state, started_at, personalization) \
-         VALUES ($1, $2, $3, $4, 'active', $5, $6) RETURNING id";
-    let personalization = serde_json::to_string(journey.personalization).map_err(|e| DataError::Config(e.to_string()))?;
-    let _turn = db.write_turn().await;
-    let inserted: Result<i64, DataError> = async { on_pool!(db, pool => {
-        let mut tx = pool.begin_write().await?;
-        let id: i64 = sqlx::query_scalar(JOURNEY)
-            .bind(journey.customer_id)
-            .bind(journey.conversation_id)
-            .bind(journey.template_id)
-            .bind(journey.issue_key)
-            .bind(journey.started_at)
-            .bind(personalization.as_str())
-            .fetch_one(&mut *tx)
-            .await?;
-        let mut insert = QueryBuilder::new("INSERT INTO journey_steps (journey_id, position, channel, body, due_at, status) ");
-        insert.push_values(steps, |mut row, step| {
-            row.push_bind(id)
-                .push_bind(step.position)
-                .push_bind(step.channel.as_str())
-                .push_bind(step.body.as_str())
-                .push_bind(step.due_at)
-                .push_bind("scheduled");
-        });
-        insert.build().execute(&mut *tx).await?;
-        tx.commit().await?;
-        Ok(id)
-    }) }
-    .await;
-    // The only unique rule a new journey can break is "one active journey per issue".
-    inserted.map_err(|error| match error {
-        DataError::Conflict(_) => StartError::AlreadyActive,
-        other => StartError::Data(other),
-    })
+    let started = start_many(db, std::slice::from_ref(journey), steps).await?;
+    started.first().map(|(id, _)| *id).ok_or(StartError::AlreadyActive)
 }
 
 /// Moves every step due at `now` of an active journey to the outbox, in batches; returns how
