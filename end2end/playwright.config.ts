@@ -59,6 +59,8 @@ export default defineConfig({
       RAPPORT_DATABASE_URL: `sqlite://${dataDir}/rapport.db`,
       LEPTOS_SITE_ROOT: "../target/site",
       RAPPORT_LOG: "warn",
+      // The journey test moves the scheduler's clock forward by writing seconds into this file.
+      RAPPORT_TEST_CLOCK_FILE: `${dataDir}/clock-offset-seconds`,
     },
   },
 });

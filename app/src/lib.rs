@@ -5,10 +5,12 @@
 
 pub mod account;
 pub mod auth;
+pub mod coaching;
 pub mod community;
 pub mod emotion;
 pub mod error;
 pub mod journeys;
+pub mod outbox;
 pub mod realtime;
 pub mod shell;
 pub mod studio;

@@ -19,6 +19,8 @@ pub struct AppState {
     pub realtime: Arc<crate::realtime::Hub>,
     /// One-message API requests, stored together in batches.
     pub ingest_queue: crate::workspace::ingest_queue::IngestQueue,
+    /// Whether outbox messages are delivered by mail (an SMTP transport is configured).
+    pub mail_transport: bool,
     /// Community-wide counts, reused for a few seconds.
     pub community_counts: Arc<crate::community::counts_cache::CountsCache>,
 }

@@ -25,6 +25,12 @@ struct FileConfig {
     /// Forum posts (threads and replies) one account may write per minute.
     posts_per_minute: Option<u32>,
     hold_first_posts: Option<u32>,
+    /// Add the newest consented gratitude quote under journey messages (off by default).
+    journey_gratitude_quote: Option<bool>,
+    /// Where mail goes: `smtp://host:25`, `smtp://user:pass@host:587?tls=required`, `smtps://host`.
+    smtp_url: Option<String>,
+    /// The sender of customer mail, e.g. `Rapport Care <care@example.com>`.
+    mail_from: Option<String>,
     /// Emotional risk weights and level thresholds (`[risk]` table; file only).
     risk: Option<RiskConfig>,
     /// How a customer's emotional state is computed (`[emotional_state]` table; file only).
@@ -47,8 +53,42 @@ pub struct Config {
     pub posts_per_minute: u32,
     /// How many of a new member's first forum posts wait for a moderator (0: none).
     pub hold_first_posts: u32,
+    pub journey_gratitude_quote: bool,
+    /// End-to-end tests only (`RAPPORT_TEST_CLOCK_FILE`, no file key): the journey scheduler's
+    /// clock runs ahead by the seconds written in this file.
+    pub test_clock_file: Option<PathBuf>,
+    /// Mail delivery; `None` keeps messages in the outbox as "not sent: no mail transport".
+    pub mail: Option<MailConfig>,
     pub risk: RiskConfig,
     pub emotional_state: StateConfig,
+}
+
+/// A configured mail transport.
+#[derive(Clone, Debug)]
+pub struct MailConfig {
+    pub smtp_url: String,
+    pub from: lettre::message::Mailbox,
+}
+
+impl MailConfig {
+    fn from_parts(smtp_url: Option<String>, mail_from: Option<String>) -> Result<Option<MailConfig>> {
+        let Some(smtp_url) = smtp_url.filter(|url| !url.trim().is_empty()) else {
+            if mail_from.is_some() {
+                bail!("RAPPORT_MAIL_FROM / mail_from is set but RAPPORT_SMTP_URL / smtp_url is not: say where mail goes");
+            }
+            return Ok(None);
+        };
+        if !(smtp_url.starts_with("smtp://") || smtp_url.starts_with("smtps://")) {
+            bail!("RAPPORT_SMTP_URL / smtp_url must start with smtp:// or smtps:// (e.g. smtp://user:pass@mail.example.com:587?tls=required)");
+        }
+        let Some(from) = mail_from else {
+            bail!("RAPPORT_SMTP_URL is set, so RAPPORT_MAIL_FROM / mail_from is needed too (e.g. \"Care <care@example.com>\")");
+        };
+        let from = from.parse().map_err(|error| {
+            anyhow::anyhow!("RAPPORT_MAIL_FROM / mail_from: `{from}` is not a mail address like \"Care <care@example.com>\" ({error})")
+        })?;
+        Ok(Some(MailConfig { smtp_url, from }))
+    }
 }
 
 pub const DEFAULT_CONFIG_FILE: &str = "rapport.toml";
@@ -104,7 +144,13 @@ impl Config {
                 "[emotional_state]: half_life_days must be above 0 and recent_messages at least 2"
             );
         }
+        let mail = MailConfig::from_parts(env("RAPPORT_SMTP_URL").or(file.smtp_url), env("RAPPORT_MAIL_FROM").or(file.mail_from))?;
         Ok(Config {
+            test_clock_file: env("RAPPORT_TEST_CLOCK_FILE").filter(|path| !path.is_empty()).map(PathBuf::from),
+            mail,
+            journey_gratitude_quote: parse_env(&env, "RAPPORT_JOURNEY_GRATITUDE_QUOTE")?
+                .or(file.journey_gratitude_quote)
+                .unwrap_or(false),
             risk,
             emotional_state,
             database_url,
@@ -250,6 +296,23 @@ mod tests {
             Config::from_sources(file, with_env(&[("RAPPORT_BIND", "0.0.0.0:5000")])).unwrap();
         assert_eq!(config.bind.to_string(), "0.0.0.0:5000");
         assert_eq!(config.db_pool_size, 3);
+    }
+
+    #[test]
+    fn mail_needs_a_url_and_a_sender() {
+        let config = Config::from_sources(FileConfig::default(), with_env(&[])).unwrap();
+        assert!(config.mail.is_none());
+        let config = Config::from_sources(
+            FileConfig::default(),
+            with_env(&[("RAPPORT_SMTP_URL", "smtp://127.0.0.1:2525"), ("RAPPORT_MAIL_FROM", "Care <care@example.com>")]),
+        )
+        .unwrap();
+        assert_eq!(config.mail.unwrap().from.email.to_string(), "care@example.com");
+        let error = |pairs: &[(&str, &str)]| Config::from_sources(FileConfig::default(), with_env(pairs)).unwrap_err().to_string();
+        assert!(error(&[("RAPPORT_SMTP_URL", "smtp://127.0.0.1:2525")]).contains("RAPPORT_MAIL_FROM"));
+        assert!(error(&[("RAPPORT_SMTP_URL", "http://mail"), ("RAPPORT_MAIL_FROM", "a@b.c")]).contains("smtp://"));
+        assert!(error(&[("RAPPORT_SMTP_URL", "smtp://mail"), ("RAPPORT_MAIL_FROM", "not an address")]).contains("not a mail address"));
+        assert!(error(&[("RAPPORT_MAIL_FROM", "a@b.c")]).contains("RAPPORT_SMTP_URL"));
     }
 
     #[test]

@@ -75,6 +75,7 @@ pub fn app_state(config: &Config, db: Db) -> Result<AppState> {
         }),
         engine,
         realtime: Arc::new(app::realtime::Hub::default()),
+        mail_transport: config.mail.is_some(),
         community_counts: Arc::default(),
     })
 }
@@ -109,9 +110,24 @@ pub async fn serve(config: &Config) -> Result<()> {
     let db = open_database(config).await?;
     let state = app_state(config, db.clone())?;
     crate::webhook_worker::spawn(db.clone());
+    let delivery = match &config.mail {
+        Some(mail) => {
+            crate::mail_worker::spawn(db.clone(), crate::mail_worker::Mailer::new(mail)?);
+            app::journeys::scheduler::Delivery::Mail
+        }
+        None => app::journeys::scheduler::Delivery::NoTransport,
+    };
+    let clock: std::sync::Arc<dyn app::journeys::scheduler::Clock> = match &config.test_clock_file {
+        Some(path) => {
+            tracing::warn!(path = %path.display(), "journey scheduler runs on a test clock (RAPPORT_TEST_CLOCK_FILE)");
+            std::sync::Arc::new(app::journeys::scheduler::FileOffsetClock { path: path.clone() })
+        }
+        None => std::sync::Arc::new(app::journeys::scheduler::SystemClock),
+    };
     app::journeys::scheduler::spawn(
         db.clone(),
-        std::sync::Arc::new(app::journeys::scheduler::SystemClock),
+        clock,
+        app::journeys::scheduler::PassSettings { delivery, gratitude_quote: config.journey_gratitude_quote },
         std::time::Duration::from_secs(5),
     );
     spawn_session_sweeper(db.clone());

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod api_v1;
 pub mod config;
 pub mod http;
+pub mod mail_worker;
 pub mod score;
 pub mod seed;
 pub mod webhook_worker;

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use app::data::journeys::{self, NewJourney, StartError};
 use app::data::{customers, Db, DbOptions};
-use app::journeys::scheduler::{run_due, Clock, NO_TRANSPORT};
+use app::journeys::scheduler::{run_due, Clock, Delivery, NO_TRANSPORT};
 use app::journeys::{default_template, plan, Personalization};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use support::TestDb;
@@ -67,29 +67,29 @@ async fn steps_fire_once_at_their_time_and_survive_a_restart(database: TestDb) {
         "one active journey per customer and issue"
     );
 
-    assert_eq!(run_due(&database.db, &clock).await.unwrap().sent, 1, "the acknowledgement goes now");
-    assert_eq!(run_due(&database.db, &clock).await.unwrap().sent, 0, "and only once");
+    assert_eq!(run_due(&database.db, &clock, Delivery::NoTransport).await.unwrap().sent, 1, "the acknowledgement goes now");
+    assert_eq!(run_due(&database.db, &clock, Delivery::NoTransport).await.unwrap().sent, 0, "and only once");
     clock.advance(Duration::days(3) - Duration::minutes(1));
-    assert_eq!(run_due(&database.db, &clock).await.unwrap().sent, 0, "not before its time");
+    assert_eq!(run_due(&database.db, &clock, Delivery::NoTransport).await.unwrap().sent, 0, "not before its time");
 
     // A restart: a new pool on the same database, nothing kept in memory.
     database.db.close().await;
     let db = Db::connect(&DbOptions { url: database.url.clone(), max_connections: 4 }).await.unwrap();
     clock.advance(Duration::minutes(1));
-    assert_eq!(run_due(&db, &clock).await.unwrap().sent, 1, "the update goes after three days");
+    assert_eq!(run_due(&db, &clock, Delivery::NoTransport).await.unwrap().sent, 1, "the update goes after three days");
     clock.advance(Duration::days(4));
-    assert_eq!(run_due(&db, &clock).await.unwrap().sent, 1, "the check-in after seven");
-    assert_eq!(run_due(&db, &clock).await.unwrap().sent, 0);
+    assert_eq!(run_due(&db, &clock, Delivery::NoTransport).await.unwrap().sent, 1, "the check-in after seven");
+    assert_eq!(run_due(&db, &clock, Delivery::NoTransport).await.unwrap().sent, 0);
     let journey: i64 = app::data::on_pool!(&db, pool => sqlx::query_scalar("SELECT id FROM journeys").fetch_one(pool).await).unwrap();
     clock.advance(Duration::days(3));
-    let pass = run_due(&db, &clock).await.unwrap();
+    let pass = run_due(&db, &clock, Delivery::NoTransport).await.unwrap();
     assert_eq!(pass.ended, 1, "no sign of recovery within 3 days of the last step");
     assert_eq!(
         journeys::state_of(&db, journey).await.unwrap(),
         ("stalled".to_string(), Some("all steps sent, no sign of recovery within 3 days of the last".to_string()))
     );
 
-    let outbox = journeys::outbox_of_customer(&db, dana).await.unwrap();
+    let outbox = app::data::outbox::of_customer(&db, dana).await.unwrap();
     assert_eq!(outbox.len(), 3);
     assert!(outbox[0].body.starts_with("Hi Dana, I'm sorry about “the double charge”."), "{}", outbox[0].body);
     assert!(outbox[1].body.contains("the refund went out today."));
@@ -128,14 +128,14 @@ async fn journeys_end_when_the_customer_recovers_or_leaves(database: TestDb) {
     app::data::webhooks::create(db, "https://crm.example/hooks", "s3cret", "journey.healed", start_time()).await.unwrap();
     let healing = start(db, dana, "conversation:1").await.unwrap();
     let leaving = start(db, omar, "conversation:2").await.unwrap();
-    assert_eq!(run_due(db, &clock).await.unwrap(), app::journeys::scheduler::Pass { sent: 2, ended: 0 });
+    assert_eq!(run_due(db, &clock, Delivery::NoTransport).await.unwrap(), app::journeys::scheduler::Pass { sent: 2, ended: 0 });
 
     clock.advance(Duration::days(2));
     reply(db, dana, "thanks-a-lot", 0.71, clock.now()).await;
     reply(db, omar, "kind-word", 0.6, clock.now()).await;
     customers::record_event(db, "omar-cancels", omar, None, "cancellation", None, None, clock.now()).await.unwrap();
     clock.advance(Duration::days(1));
-    let pass = run_due(db, &clock).await.unwrap();
+    let pass = run_due(db, &clock, Delivery::NoTransport).await.unwrap();
     assert_eq!((pass.ended, pass.sent), (2, 0), "both ended before their next step was due");
     assert_eq!(
         journeys::state_of(db, healing).await.unwrap(),
@@ -148,8 +148,8 @@ async fn journeys_end_when_the_customer_recovers_or_leaves(database: TestDb) {
     assert_eq!(deliveries[0].0, "journey.healed");
     assert!(deliveries[0].1.contains(&format!("\"journey_id\":{healing}")), "{}", deliveries[0].1);
     clock.advance(Duration::days(10));
-    assert_eq!(run_due(db, &clock).await.unwrap().sent, 0, "no steps after the end");
-    assert_eq!(journeys::outbox_of_customer(db, dana).await.unwrap().len(), 1);
+    assert_eq!(run_due(db, &clock, Delivery::NoTransport).await.unwrap().sent, 0, "no steps after the end");
+    assert_eq!(app::data::outbox::of_customer(db, dana).await.unwrap().len(), 1);
     start(db, dana, "conversation:1").await.expect("a new journey may start once the last one ended");
 }
 
@@ -173,9 +173,9 @@ async fn a_paused_journey_waits_until_it_is_resumed() {
     let journey = start(&database.db, eve, "conversation:2").await.unwrap();
     journeys::set_paused(&database.db, journey, true).await.unwrap();
     assert!(matches!(start(&database.db, eve, "conversation:2").await, Err(StartError::AlreadyActive)), "paused still counts as active");
-    assert_eq!(run_due(&database.db, &clock).await.unwrap().sent, 0);
+    assert_eq!(run_due(&database.db, &clock, Delivery::NoTransport).await.unwrap().sent, 0);
     journeys::set_paused(&database.db, journey, false).await.unwrap();
-    assert_eq!(run_due(&database.db, &clock).await.unwrap().sent, 1);
+    assert_eq!(run_due(&database.db, &clock, Delivery::NoTransport).await.unwrap().sent, 1);
 }
 
 /// Two workers (as in two server instances) poll the same Postgres at the same moment:
@@ -198,7 +198,7 @@ async fn two_workers_never_send_a_step_twice() {
             tokio::spawn(async move {
                 let mut moved = 0;
                 for _ in 0..5 {
-                    moved += run_due(&db, clock.as_ref()).await.unwrap().sent;
+                    moved += run_due(&db, clock.as_ref(), Delivery::NoTransport).await.unwrap().sent;
                 }
                 moved
             })
@@ -210,7 +210,7 @@ async fn two_workers_never_send_a_step_twice() {
     }
     assert_eq!(moved, 150, "each acknowledgement moved by exactly one worker");
     for id in customers_started {
-        assert_eq!(journeys::outbox_of_customer(&database.db, id).await.unwrap().len(), 1);
+        assert_eq!(app::data::outbox::of_customer(&database.db, id).await.unwrap().len(), 1);
     }
 }
 
@@ -229,16 +229,16 @@ async fn a_step_waits_for_a_value_nobody_gave_yet(database: TestDb) {
     )
     .await
     .unwrap();
-    assert_eq!(run_due(db, &clock).await.unwrap().sent, 1, "the acknowledgement needs no update");
+    assert_eq!(run_due(db, &clock, Delivery::NoTransport).await.unwrap().sent, 1, "the acknowledgement needs no update");
     clock.advance(Duration::days(3));
-    assert_eq!(run_due(db, &clock).await.unwrap().sent, 0);
+    assert_eq!(run_due(db, &clock, Delivery::NoTransport).await.unwrap().sent, 0);
     let held = &journeys::steps_of(db, journey).await.unwrap()[1];
     assert_eq!((held.status.as_str(), held.held_reason.as_deref()), ("paused", Some("step 2: {what_changed} has no value for this customer")));
 
     known.what_changed = "We fixed the billing rule that charged you twice.".into();
     journeys::personalize(db, journey, &known).await.unwrap();
-    assert_eq!(run_due(db, &clock).await.unwrap().sent, 1);
-    let outbox = journeys::outbox_of_customer(db, fay).await.unwrap();
+    assert_eq!(run_due(db, &clock, Delivery::NoTransport).await.unwrap().sent, 1);
+    let outbox = app::data::outbox::of_customer(db, fay).await.unwrap();
     assert!(outbox[1].body.contains("“the double charge”: We fixed the billing rule that charged you twice."), "{}", outbox[1].body);
 }
 
@@ -290,4 +290,56 @@ async fn a_conversation_reaching_high_risk_starts_a_journey() {
     let journeys: Vec<(i64, String)> = app::data::on_pool!(db, pool =>
         sqlx::query_as("SELECT customer_id, issue_key FROM journeys WHERE state = 'active'").fetch_all(pool).await).unwrap();
     assert_eq!(journeys, [(gil, format!("conversation:{conversation}"))]);
+}
+
+/// With `journey_gratitude_quote` on, messages close with the newest published quote — only
+/// while its latest consent record for the published version is a grant.
+async fn a_quote_closes_messages_only_with_consent(database: TestDb) {
+    use app::journeys::scheduler::{run_due_with, PassSettings};
+    let db = &database.db;
+    let clock = TestClock::at(start_time());
+    let quoter = customer(db, "Quinn Adams").await;
+    let with_quote = PassSettings { delivery: Delivery::NoTransport, gratitude_quote: true };
+    app::data::on_pool!(db, pool => {
+        sqlx::query("INSERT INTO gratitude_quotes (id, customer_id, quote, naming, version, status, created_at, published_at) \
+                     VALUES (7, $1, 'They fixed it within the hour!', 'first_name_initial', 2, 'published', $2, $2)")
+            .bind(quoter).bind(start_time()).execute(pool).await.unwrap();
+        // Consent to an older version does not count.
+        sqlx::query("INSERT INTO consent_records (customer_id, subject_kind, subject_id, subject_version, decision, channel, text_shown, recorded_at) \
+                     VALUES ($1, 'quote', 7, 1, 'granted', 'account', 'v1', $2)")
+            .bind(quoter).bind(start_time()).execute(pool).await.unwrap();
+    });
+    let dana = customer(db, "dana").await;
+    start(db, dana, "conversation:1").await.unwrap();
+    run_due_with(db, &clock, with_quote).await.unwrap();
+    let outbox = app::data::outbox::of_customer(db, dana).await.unwrap();
+    assert!(!outbox[0].body.contains("fixed it within the hour"), "no consent to version 2: {}", outbox[0].body);
+
+    app::data::on_pool!(db, pool => sqlx::query("INSERT INTO consent_records (customer_id, subject_kind, subject_id, subject_version, decision, channel, text_shown, recorded_at) \
+                 VALUES ($1, 'quote', 7, 2, 'granted', 'account', 'v2', $2)")
+        .bind(quoter).bind(start_time() + Duration::hours(1)).execute(pool).await.map(|_| ()).unwrap());
+    clock.advance(Duration::days(3));
+    run_due_with(db, &clock, with_quote).await.unwrap();
+    let outbox = app::data::outbox::of_customer(db, dana).await.unwrap();
+    assert!(outbox[1].body.ends_with("From our community, shared with permission: “They fixed it within the hour!” — Quinn A."), "{}", outbox[1].body);
+
+    app::data::on_pool!(db, pool => sqlx::query("INSERT INTO consent_records (customer_id, subject_kind, subject_id, subject_version, decision, channel, text_shown, recorded_at) \
+                 VALUES ($1, 'quote', 7, 2, 'withdrawn', 'account', 'v2', $2)")
+        .bind(quoter).bind(start_time() + Duration::days(4)).execute(pool).await.map(|_| ()).unwrap());
+    clock.advance(Duration::days(4));
+    run_due_with(db, &clock, with_quote).await.unwrap();
+    let outbox = app::data::outbox::of_customer(db, dana).await.unwrap();
+    assert!(!outbox[2].body.contains("From our community"), "withdrawn: {}", outbox[2].body);
+}
+
+#[tokio::test]
+async fn consented_quotes_on_sqlite() {
+    a_quote_closes_messages_only_with_consent(TestDb::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn consented_quotes_on_postgres() {
+    if let Some(database) = TestDb::postgres().await {
+        a_quote_closes_messages_only_with_consent(database).await;
+    }
 }

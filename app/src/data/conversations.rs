@@ -285,7 +285,7 @@ pub async fn page(db: &Db, id: i64) -> Result<Option<ConversationPage>, DataErro
                     sqlx::query_as(DETAILS).bind(id).fetch_one(pool).await?;
                 Some(ConversationPage {
                     conversation, customer_email, messages, tone_context: Default::default(), guidance: None,
-                    customer: None, assignees: Vec::new(), assignee_id, resolution_summary, journey: None,
+                    customer: None, assignees: Vec::new(), assignee_id, resolution_summary, journey: None, journey_templates: Vec::new(),
                 })
             }
         }
@@ -301,16 +301,23 @@ pub async fn count_messages(db: &Db) -> Result<i64, DataError> {
 
 /// Records an agent's reply: the message, and the conversation now waits for the customer.
 /// `None` when the conversation does not exist.
+/// What the tone check said about a reply: the flags seen while writing and those sent.
+pub struct ReplyTone<'a> {
+    pub seen: &'a str,
+    pub sent: &'a str,
+}
+
 pub async fn add_reply(
     db: &Db,
     conversation_id: i64,
     author_user_id: i64,
     body: &str,
+    tone: ReplyTone<'_>,
     now: DateTime<Utc>,
 ) -> Result<Option<i64>, DataError> {
     const INSERT: &str =
-        "INSERT INTO messages (conversation_id, direction, author_user_id, body, created_at) \
-         VALUES ($1, 'outbound', $2, $3, $4) RETURNING id";
+        "INSERT INTO messages (conversation_id, direction, author_user_id, body, created_at, tone_flags_seen, tone_flags_sent) \
+         VALUES ($1, 'outbound', $2, $3, $4, $5, $6) RETURNING id";
     const UPDATE: &str = "UPDATE conversations SET status = CASE WHEN status IN ('open', 'pending') THEN 'pending' ELSE status END, \
          waiting_since = NULL, last_message_at = $2 WHERE id = $1";
     let id = on_pool!(db, pool => {
@@ -327,6 +334,8 @@ pub async fn add_reply(
             .bind(author_user_id)
             .bind(body)
             .bind(now)
+            .bind(tone.seen)
+            .bind(tone.sent)
             .fetch_one(&mut *tx)
             .await?;
         sqlx::query(UPDATE).bind(conversation_id).bind(now).execute(&mut *tx).await?;
@@ -334,6 +343,15 @@ pub async fn add_reply(
         id
     });
     Ok(Some(id))
+}
+
+/// The stored analyses (JSON) of the conversation's latest inbound messages, oldest first.
+pub async fn latest_inbound_analyses(db: &Db, conversation_id: i64, limit: i64) -> Result<Vec<String>, DataError> {
+    const SQL: &str = "SELECT analysis FROM messages WHERE conversation_id = $1 AND direction = 'inbound' \
+         AND analysis IS NOT NULL ORDER BY created_at DESC, id DESC LIMIT $2";
+    let mut latest: Vec<String> = on_pool!(db, pool => sqlx::query_scalar(SQL).bind(conversation_id).bind(limit).fetch_all(pool).await)?;
+    latest.reverse();
+    Ok(latest)
 }
 
 pub async fn customer_of(db: &Db, conversation_id: i64) -> Result<Option<i64>, DataError> {

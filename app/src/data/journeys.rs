@@ -8,9 +8,10 @@ use sqlx::QueryBuilder;
 
 use super::{on_pool, BeginWrite, DataError, Db};
 use crate::journeys::healing::{Ending, HealingFacts};
-use crate::journeys::kpis::JourneyRecord;
+use crate::journeys::kpis::{ComparisonGroup, JourneyRecord};
 use crate::journeys::model::{JourneyStepView, JourneyView};
 use crate::journeys::{render, Personalization, PlannedStep};
+use crate::outbox::journey_subject;
 
 /// Steps moved to the outbox per transaction.
 const STEPS_PER_BATCH: i64 = 100;
@@ -44,11 +45,12 @@ pub async fn start(db: &Db, journey: &NewJourney<'_>, steps: &[PlannedStep]) -> 
 /// Moves every step due at `now` of an active journey to the outbox, in batches; returns how
 /// many were moved. Several workers may run at once: on Postgres each skips the steps another
 /// has locked; on SQLite writers take turns. `undeliverable` marks the new outbox rows as not
-/// sent, with that reason (no mail transport is configured).
-pub async fn queue_due_steps(db: &Db, now: DateTime<Utc>, undeliverable: Option<&str>) -> Result<usize, DataError> {
+/// sent, with that reason (no mail transport is configured); `footer` is added under every
+/// text (a consented gratitude quote).
+pub async fn queue_due_steps(db: &Db, now: DateTime<Utc>, undeliverable: Option<&str>, footer: Option<&str>) -> Result<usize, DataError> {
     let mut moved = 0;
     loop {
-        let (examined, sent) = queue_due_batch(db, now, undeliverable).await?;
+        let (examined, sent) = queue_due_batch(db, now, undeliverable, footer).await?;
         moved += sent;
         if (examined as i64) < STEPS_PER_BATCH {
             return Ok(moved);
@@ -57,7 +59,7 @@ pub async fn queue_due_steps(db: &Db, now: DateTime<Utc>, undeliverable: Option<
 }
 
 /// One batch of due steps: (steps examined, steps sent); the others were held.
-async fn queue_due_batch(db: &Db, now: DateTime<Utc>, undeliverable: Option<&str>) -> Result<(usize, usize), DataError> {
+async fn queue_due_batch(db: &Db, now: DateTime<Utc>, undeliverable: Option<&str>, footer: Option<&str>) -> Result<(usize, usize), DataError> {
     const ANY_DUE: &str = "SELECT COUNT(*) FROM (SELECT 1 FROM journey_steps s JOIN journeys j ON j.id = s.journey_id \
          WHERE s.status = 'scheduled' AND s.due_at <= $1 AND j.state = 'active' LIMIT 1) AS due";
     const DUE: &str = "SELECT s.id, s.position, j.id, j.customer_id, s.channel, s.body, j.personalization \
@@ -91,7 +93,13 @@ async fn queue_due_batch(db: &Db, now: DateTime<Utc>, undeliverable: Option<&str
         for (step_id, position, journey_id, customer_id, channel, body, values) in &due {
             let values: Personalization = serde_json::from_str(values).unwrap_or_default();
             match render(*position as usize, body, &values) {
-                Ok(text) => ready.push((*step_id, *journey_id, *customer_id, channel.as_str(), text)),
+                Ok(text) => {
+                    let text = match footer {
+                        Some(footer) => format!("{text}\n\n{footer}"),
+                        None => text,
+                    };
+                    ready.push((*step_id, *journey_id, *customer_id, channel.as_str(), text, journey_subject(&values.issue_summary)))
+                }
                 // Held for an agent to give the missing value (or edit the text).
                 Err(problem) => {
                     sqlx::query(HOLD).bind(step_id).bind(problem.to_string()).execute(&mut *tx).await?;
@@ -103,17 +111,19 @@ async fn queue_due_batch(db: &Db, now: DateTime<Utc>, undeliverable: Option<&str
             return Ok((due.len(), 0));
         }
         let mut insert = QueryBuilder::new(
-            "INSERT INTO outbox_messages (dedupe_key, customer_id, journey_id, channel, body, created_at, delivery, delivery_note) ",
+            "INSERT INTO outbox_messages (dedupe_key, customer_id, journey_id, channel, body, subject, created_at, delivery, delivery_note, next_attempt_at) ",
         );
-        insert.push_values(&ready, |mut row, (step_id, journey_id, customer_id, channel, text)| {
+        insert.push_values(&ready, |mut row, (step_id, journey_id, customer_id, channel, text, subject)| {
             row.push_bind(format!("journey-step:{step_id}"))
                 .push_bind(*customer_id)
                 .push_bind(*journey_id)
                 .push_bind(*channel)
                 .push_bind(text.as_str())
+                .push_bind(subject.as_str())
                 .push_bind(now)
                 .push_bind(delivery)
-                .push_bind(note);
+                .push_bind(note)
+                .push_bind(now);
         });
         insert.push(" ON CONFLICT (dedupe_key) DO NOTHING");
         insert.build().execute(&mut *tx).await?;
@@ -154,27 +164,6 @@ pub async fn steps_of(db: &Db, journey_id: i64) -> Result<Vec<JourneyStepView>, 
     const SQL: &str = "SELECT CAST(position AS BIGINT) AS position, channel, body, due_at, status, held_reason, sent_at \
          FROM journey_steps WHERE journey_id = $1 ORDER BY position";
     Ok(on_pool!(db, pool => sqlx::query_as(SQL).bind(journey_id).fetch_all(pool).await)?)
-}
-
-/// A message in the outbox, as agents see it.
-#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
-pub struct OutboxMessage {
-    pub id: i64,
-    pub dedupe_key: String,
-    pub customer_id: i64,
-    pub journey_id: Option<i64>,
-    pub channel: String,
-    pub body: String,
-    pub created_at: DateTime<Utc>,
-    pub delivery: String,
-    pub delivery_note: Option<String>,
-}
-
-/// A customer's outbox, oldest first.
-pub async fn outbox_of_customer(db: &Db, customer_id: i64) -> Result<Vec<OutboxMessage>, DataError> {
-    const SQL: &str = "SELECT id, dedupe_key, customer_id, journey_id, channel, body, created_at, delivery, delivery_note \
-         FROM outbox_messages WHERE customer_id = $1 ORDER BY created_at, id";
-    Ok(on_pool!(db, pool => sqlx::query_as(SQL).bind(customer_id).fetch_all(pool).await)?)
 }
 
 /// Pauses or resumes a journey; a paused journey's due steps wait until it is resumed.
@@ -357,8 +346,87 @@ pub async fn conversation_of(db: &Db, journey_id: i64) -> Result<Option<i64>, Da
     Ok(found.flatten())
 }
 
-/// Journeys started in `[from, to)`, for the KPIs.
+/// Journeys started in `[from, to)` with what their customers did before and since, for
+/// the KPIs (one statement; the correlated reads walk the customers' indexes).
 pub async fn records(db: &Db, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<JourneyRecord>, DataError> {
-    const SQL: &str = "SELECT started_at, ended_at, state FROM journeys WHERE started_at >= $1 AND started_at < $2 ORDER BY started_at";
+    const SQL: &str = "SELECT j.started_at, j.ended_at, j.state, \
+         COALESCE(c.channel, '') AS channel, COALESCE(c.situation, '') AS situation, COALESCE(u.display_name, '') AS agent, \
+         (SELECT AVG(e.value) FROM customer_events e WHERE e.customer_id = j.customer_id AND e.kind = 'csat' AND e.occurred_at < j.started_at) AS csat_before, \
+         (SELECT AVG(e.value) FROM customer_events e WHERE e.customer_id = j.customer_id AND e.kind = 'csat' AND e.occurred_at >= j.started_at) AS csat_after, \
+         (SELECT AVG(m.sentiment) FROM messages m WHERE m.author_customer_id = j.customer_id AND m.direction = 'inbound' \
+            AND m.sentiment IS NOT NULL AND m.created_at <= j.started_at) AS sentiment_before, \
+         (SELECT AVG(m.sentiment) FROM messages m WHERE m.author_customer_id = j.customer_id AND m.direction = 'inbound' \
+            AND m.sentiment IS NOT NULL AND m.created_at > j.started_at) AS sentiment_after, \
+         (SELECT COUNT(*) FROM messages m WHERE m.author_customer_id = j.customer_id AND m.direction = 'inbound' \
+            AND m.created_at > j.started_at) AS replies_since, \
+         (SELECT COUNT(*) FROM conversations o WHERE o.customer_id = j.customer_id AND o.created_at > j.started_at \
+            AND (j.ended_at IS NULL OR o.created_at <= j.ended_at) AND o.id <> COALESCE(j.conversation_id, 0)) AS repeat_contacts, \
+         (j.ended_at IS NOT NULL AND EXISTS (SELECT 1 FROM customer_events e WHERE e.customer_id = j.customer_id \
+            AND e.kind = 'cancellation' AND e.occurred_at > j.ended_at)) AS cancelled_after_end \
+         FROM journeys j LEFT JOIN conversations c ON c.id = j.conversation_id LEFT JOIN users u ON u.id = c.assignee_id \
+         WHERE j.started_at >= $1 AND j.started_at < $2 ORDER BY j.started_at";
     Ok(on_pool!(db, pool => sqlx::query_as(SQL).bind(from).bind(to).fetch_all(pool).await)?)
+}
+
+/// The recovery paradox's comparison group: customers with a conversation in `[from, to)`
+/// who were never at risk (no journey, no conversation at high or critical risk), and how
+/// many of them cancelled since `from`.
+pub async fn never_at_risk(db: &Db, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<ComparisonGroup, DataError> {
+    const SQL: &str = "SELECT COUNT(*), COALESCE(SUM(CASE WHEN EXISTS (SELECT 1 FROM customer_events e WHERE e.customer_id = cu.id \
+            AND e.kind = 'cancellation' AND e.occurred_at >= $1) THEN 1 ELSE 0 END), 0) \
+         FROM customers cu WHERE EXISTS (SELECT 1 FROM conversations c WHERE c.customer_id = cu.id AND c.created_at >= $1 AND c.created_at < $2) \
+         AND NOT EXISTS (SELECT 1 FROM journeys j WHERE j.customer_id = cu.id) \
+         AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.customer_id = cu.id AND c.risk_level IN ('high', 'critical'))";
+    let (customers, cancelled): (i64, i64) = on_pool!(db, pool => sqlx::query_as(SQL).bind(from).bind(to).fetch_one(pool).await)?;
+    Ok(ComparisonGroup { customers, cancelled })
+}
+
+/// Replaces the text of a step that has not gone out yet (its placeholders checked by the
+/// caller); a step that was held for a missing value is scheduled again, since the new text
+/// may not need it.
+pub async fn edit_step(db: &Db, journey_id: i64, position: i64, body: &str) -> Result<(), DataError> {
+    const SQL: &str = "UPDATE journey_steps SET body = $3, status = 'scheduled', held_reason = NULL \
+         WHERE journey_id = $1 AND position = $2 AND status IN ('scheduled', 'paused') \
+         AND journey_id IN (SELECT id FROM journeys WHERE state IN ('active', 'paused'))";
+    change_unsent_step(db, SQL, journey_id, position, Some(body)).await
+}
+
+/// Skips a step that has not gone out yet; it will never be sent.
+pub async fn skip_step(db: &Db, journey_id: i64, position: i64) -> Result<(), DataError> {
+    const SQL: &str = "UPDATE journey_steps SET status = 'skipped', held_reason = NULL \
+         WHERE journey_id = $1 AND position = $2 AND status IN ('scheduled', 'paused') \
+         AND journey_id IN (SELECT id FROM journeys WHERE state IN ('active', 'paused'))";
+    change_unsent_step(db, SQL, journey_id, position, None).await
+}
+
+/// Runs one of the unsent-step changes; `NotFound` when the step went out, was skipped or
+/// does not exist (the step row is the lock: the scheduler's claim and this update exclude
+/// each other, so a step is never both edited and sent with the old text).
+async fn change_unsent_step(db: &Db, sql: &str, journey_id: i64, position: i64, body: Option<&str>) -> Result<(), DataError> {
+    let _turn = db.write_turn().await;
+    let changed = on_pool!(db, pool => {
+        let mut query = sqlx::query(sql).bind(journey_id).bind(position);
+        if let Some(body) = body {
+            query = query.bind(body);
+        }
+        query.execute(pool).await.map(|done| done.rows_affected())
+    })?;
+    if changed == 0 {
+        return Err(DataError::NotFound);
+    }
+    Ok(())
+}
+
+/// The latest healed journeys with the customer's mood before and since, for story
+/// candidates (`journeys::candidates` picks the strong rebounds).
+pub async fn recently_healed(db: &Db, limit: i64) -> Result<Vec<crate::journeys::candidates::HealedJourney>, DataError> {
+    const SQL: &str = "SELECT j.id AS journey_id, j.conversation_id, cu.name AS customer_name, COALESCE(c.subject, '') AS subject, \
+         j.ended_at, COALESCE(j.end_evidence, '') AS evidence, \
+         (SELECT AVG(m.sentiment) FROM messages m WHERE m.author_customer_id = j.customer_id AND m.direction = 'inbound' \
+            AND m.sentiment IS NOT NULL AND m.created_at <= j.started_at) AS sentiment_before, \
+         (SELECT AVG(m.sentiment) FROM messages m WHERE m.author_customer_id = j.customer_id AND m.direction = 'inbound' \
+            AND m.sentiment IS NOT NULL AND m.created_at > j.started_at) AS sentiment_after \
+         FROM journeys j JOIN customers cu ON cu.id = j.customer_id LEFT JOIN conversations c ON c.id = j.conversation_id \
+         WHERE j.state = 'healed' AND j.ended_at IS NOT NULL ORDER BY j.ended_at DESC LIMIT $1";
+    Ok(on_pool!(db, pool => sqlx::query_as(SQL).bind(limit).fetch_all(pool).await)?)
 }

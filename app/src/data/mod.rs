@@ -7,6 +7,7 @@
 
 pub mod api_tokens;
 pub mod audit;
+pub mod coaching;
 pub mod community;
 pub mod conversations;
 pub mod customers;
@@ -16,7 +17,9 @@ pub mod forum_posting;
 pub mod forum_search;
 pub mod fulltext;
 pub mod ingestion;
+pub mod journey_templates;
 pub mod journeys;
+pub mod outbox;
 pub mod risk_facts;
 pub mod sessions;
 pub mod stories;

@@ -96,3 +96,14 @@ pub async fn recent_stories(db: &Db, limit: i64) -> Result<Vec<StoryRow>, DataEr
          FROM stories s JOIN customers c ON c.id = s.customer_id ORDER BY s.updated_at DESC LIMIT $1";
     Ok(on_pool!(db, pool => sqlx::query_as::<_, StoryRow>(SQL).bind(limit).fetch_all(pool).await)?)
 }
+
+/// The newest published gratitude quote whose latest consent record for its current version
+/// is a grant, as (quote, who said it as consented); for including in customer messages.
+pub async fn consented_quote(db: &Db) -> Result<Option<(String, String)>, DataError> {
+    const SQL: &str = "SELECT q.quote, q.naming, c.name FROM gratitude_quotes q JOIN customers c ON c.id = q.customer_id \
+         WHERE q.status = 'published' AND (SELECT r.decision FROM consent_records r WHERE r.subject_kind = 'quote' \
+            AND r.subject_id = q.id AND r.subject_version = q.version ORDER BY r.recorded_at DESC, r.id DESC LIMIT 1) = 'granted' \
+         ORDER BY q.published_at DESC, q.id DESC LIMIT 1";
+    let found: Option<(String, String, String)> = on_pool!(db, pool => sqlx::query_as(SQL).fetch_optional(pool).await)?;
+    Ok(found.map(|(quote, naming, name)| (quote, told_by(&naming, &name))))
+}

@@ -24,6 +24,29 @@ pub enum ToneIssue {
 }
 
 impl ToneIssue {
+    pub const ALL: [ToneIssue; 5] = [
+        ToneIssue::Dismissive,
+        ToneIssue::Blaming,
+        ToneIssue::OverPromising,
+        ToneIssue::ColdBoilerplate,
+        ToneIssue::MissingAcknowledgement,
+    ];
+
+    /// A stable key, as stored with a sent reply.
+    pub fn key(self) -> &'static str {
+        match self {
+            ToneIssue::Dismissive => "dismissive",
+            ToneIssue::Blaming => "blaming",
+            ToneIssue::OverPromising => "over_promising",
+            ToneIssue::ColdBoilerplate => "cold_boilerplate",
+            ToneIssue::MissingAcknowledgement => "missing_acknowledgement",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<ToneIssue> {
+        ToneIssue::ALL.into_iter().find(|issue| issue.key() == key)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             ToneIssue::Dismissive => "Dismissive",

@@ -73,23 +73,76 @@ pub async fn journey_kpis(days: i64) -> Result<super::kpis::JourneyKpis, AppErro
     }
     let db = crate::state::app_state()?.db;
     let now = chrono::Utc::now();
-    let records = crate::data::journeys::records(&db, now - chrono::Duration::days(days), now).await?;
-    Ok(super::kpis::kpis(&records, now))
+    let from = now - chrono::Duration::days(days);
+    let records = crate::data::journeys::records(&db, from, now).await?;
+    let comparison = crate::data::journeys::never_at_risk(&db, from, now).await?;
+    Ok(super::kpis::kpis(&records, comparison, now))
 }
 
-/// Starts the default journey for the conversation by hand (an agent saw a disappointment
-/// the risk score missed).
+/// Starts a journey for the conversation by hand (an agent saw a disappointment the risk
+/// score missed), from the chosen template (`template_id` empty: the default one).
 #[server(prefix = "/api", endpoint = "journeys/start")]
-pub async fn start_journey(conversation_id: i64) -> Result<(), AppError> {
+pub async fn start_journey(conversation_id: i64, #[server(default)] template_id: String) -> Result<(), AppError> {
     crate::workspace::api::conversation_action(conversation_id, |db, _| async move {
         if crate::data::conversations::customer_of(&db, conversation_id).await?.is_none() {
             return Ok(false);
         }
-        let started = super::starts::start_for_conversations(&db, &[conversation_id], chrono::Utc::now()).await?;
+        let template_id = match template_id.trim() {
+            "" => None,
+            id => Some(id.parse::<i64>().map_err(|_| AppError::invalid("template_id", "Choose one of the listed templates."))?),
+        };
+        let started = super::starts::start_for_conversations(&db, &[conversation_id], template_id, chrono::Utc::now())
+            .await
+            .map_err(|error| match error {
+                crate::data::DataError::NotFound => AppError::invalid("template_id", "That template no longer exists; choose another."),
+                other => other.into(),
+            })?;
         if started.is_empty() {
             return Err(AppError::invalid("journey", "A recovery journey is already running for this conversation."));
         }
         Ok(true)
     })
     .await
+}
+
+/// Replaces the text of a step that has not gone out yet.
+#[server(prefix = "/api", endpoint = "journeys/edit_step")]
+pub async fn edit_journey_step(conversation_id: i64, journey_id: i64, position: i64, body: String) -> Result<(), AppError> {
+    crate::workspace::api::conversation_action(conversation_id, |db, _| async move {
+        use super::templates::MAX_BODY_CHARS;
+        let body = body.trim();
+        if body.chars().count() > MAX_BODY_CHARS {
+            return Err(AppError::invalid("body", format!("Keep the text under {MAX_BODY_CHARS} characters.")));
+        }
+        super::check_step_text(position.max(1) as usize, body).map_err(|problem| AppError::invalid("body", capitalized(&problem.to_string())))?;
+        journey_of(&db, journey_id, conversation_id).await?;
+        crate::data::journeys::edit_step(&db, journey_id, position, body).await.map_err(step_gone)?;
+        Ok(true)
+    })
+    .await
+}
+
+/// Skips a step that has not gone out yet.
+#[server(prefix = "/api", endpoint = "journeys/skip_step")]
+pub async fn skip_journey_step(conversation_id: i64, journey_id: i64, position: i64) -> Result<(), AppError> {
+    crate::workspace::api::conversation_action(conversation_id, |db, _| async move {
+        journey_of(&db, journey_id, conversation_id).await?;
+        crate::data::journeys::skip_step(&db, journey_id, position).await.map_err(step_gone)?;
+        Ok(true)
+    })
+    .await
+}
+
+#[cfg(feature = "ssr")]
+fn step_gone(error: crate::data::DataError) -> AppError {
+    match error {
+        crate::data::DataError::NotFound => AppError::Conflict("This step has already gone out or was skipped; it can no longer change.".into()),
+        other => other.into(),
+    }
+}
+
+/// "step 2: the text is empty" → "Step 2: the text is empty".
+pub fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }

@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{journey_kpis, KPI_RANGES};
-use super::kpis::{csv, JourneyKpis, RESTORED_WITHIN_DAYS};
+use super::kpis::{csv, Breakdown, JourneyKpis, Paradox, Rebound, PARADOX_MIN_GROUP, RESTORED_WITHIN_DAYS};
 use crate::shell::format::{duration, thousands};
 use crate::shell::notice::loaded;
 
@@ -54,9 +54,24 @@ fn KpiTable(kpis: JourneyKpis, days: i64) -> impl IntoView {
                     <th scope="row">{format!("Trust restored within {RESTORED_WITHIN_DAYS} days")}</th>
                     <td>{rate.unwrap_or_else(none)}<span class="meta">{format!(" of {} judged", kpis.judged)}</span></td>
                 </tr>
+                <tr><th scope="row">"CSAT rebound"</th><td>{rebound(kpis.csat_rebound, |v| format!("{v:.1}"))}</td></tr>
+                <tr><th scope="row">"Sentiment rebound"</th><td>{rebound(kpis.sentiment_rebound, |v| format!("{v:+.2}"))}</td></tr>
+                <tr>
+                    <th scope="row">"Silent churn"</th>
+                    <td>
+                        {kpis.silent_churn_rate.map(|r| format!("{:.0}%", r * 100.0)).unwrap_or_else(none)}
+                        <span class="meta">{format!(" ({} not healed and never wrote again, of {} judged)", kpis.silent_churn, kpis.judged)}</span>
+                    </td>
+                </tr>
+                <tr>
+                    <th scope="row">"Repeat contacts per incident"</th>
+                    <td>{kpis.repeat_contacts_per_incident.map(|v| format!("{v:.2}")).unwrap_or_else(none)}<span class="meta">" new conversations while a journey ran"</span></td>
+                </tr>
             </tbody>
         </table>
         <OutcomeChart kpis=kpis.clone()/>
+        <ParadoxCheck paradox=kpis.paradox/>
+        <Breakdowns rows=kpis.breakdowns.clone()/>
         <p><a href=csv_link download=format!("journey-kpis-{days}-days.csv")>"Download as CSV"</a></p>
     }
 }
@@ -84,4 +99,69 @@ fn OutcomeChart(kpis: JourneyKpis) -> impl IntoView {
             }).collect_view()}
         </svg>
     }
+}
+
+fn rebound(value: Option<Rebound>, show: fn(f64) -> String) -> String {
+    match value {
+        Some(r) => format!("{} before → {} after ({} journeys with both)", show(r.before), show(r.after), r.journeys),
+        None => "no data yet".to_string(),
+    }
+}
+
+/// Do healed customers stay longer than those never at risk?
+#[component]
+fn ParadoxCheck(paradox: Option<Paradox>) -> impl IntoView {
+    view! {
+        <section class="kpis__paradox" aria-labelledby="paradox-title">
+            <h2 id="paradox-title">"Recovery paradox"</h2>
+            {match paradox {
+                None => view! {
+                    <p class="meta">{format!("Too few customers to tell: it needs at least {PARADOX_MIN_GROUP} healed customers and {PARADOX_MIN_GROUP} never at risk in the range.")}</p>
+                }.into_any(),
+                Some(p) => {
+                    let verdict = if p.healed_stayed > p.never_at_risk_stayed {
+                        "Healed customers stayed more often than customers who were never at risk: the paradox holds here."
+                    } else {
+                        "Healed customers did not stay more often than customers who were never at risk."
+                    };
+                    view! {
+                        <p>{verdict}</p>
+                        <p class="meta">{format!(
+                            "Stayed (no cancellation since): {:.0}% of {} healed customers · {:.0}% of {} never at risk.",
+                            p.healed_stayed * 100.0, p.healed, p.never_at_risk_stayed * 100.0, p.never_at_risk
+                        )}</p>
+                    }.into_any()
+                }
+            }}
+        </section>
+    }
+}
+
+/// The journeys per channel, situation and agent.
+#[component]
+fn Breakdowns(rows: Vec<Breakdown>) -> impl IntoView {
+    if rows.is_empty() {
+        return ().into_any();
+    }
+    view! {
+        <table class="kpis__table kpis__breakdown">
+            <caption>"By channel, situation and agent"</caption>
+            <thead><tr>
+                <th scope="col">"Group"</th><th scope="col">"Started"</th><th scope="col">"Healed"</th>
+                <th scope="col">"Trust restored"</th><th scope="col">"Time to heal, median"</th>
+            </tr></thead>
+            <tbody>
+                {rows.into_iter().map(|row| view! {
+                    <tr>
+                        <th scope="row">{format!("{}: {}", row.dimension, row.group)}</th>
+                        <td>{thousands(row.started as i64)}</td>
+                        <td>{thousands(row.healed as i64)}</td>
+                        <td>{row.trust_restoration_rate.map(|r| format!("{:.0}%", r * 100.0)).unwrap_or_else(|| "—".into())}</td>
+                        <td>{row.median_time_to_heal_secs.map(duration).unwrap_or_else(|| "—".into())}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
 }

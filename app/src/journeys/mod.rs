@@ -4,14 +4,19 @@
 //! with the browser; storage is `data::journeys`, timing is `scheduler`.
 
 pub mod api;
+pub mod candidates;
 pub mod healing;
 pub mod kpis;
 mod kpis_page;
 pub mod model;
 mod panel;
+pub mod templates;
+pub mod templates_api;
+mod templates_page;
 
 pub use kpis_page::KpisPage;
-pub use panel::{JourneyPanel, StartJourney};
+pub use panel::{JourneyActions, JourneyPanel, StartJourney};
+pub use templates_page::TemplatesPage;
 #[cfg(feature = "ssr")]
 pub mod scheduler;
 #[cfg(feature = "ssr")]
@@ -81,6 +86,12 @@ pub enum TemplateError {
     EmptyBody { step: usize },
     #[error("step {step}: steps must not come before the previous one")]
     OutOfOrder { step: usize },
+    #[error("step {step}: give the delay as a whole number of hours or days, at most 90 days")]
+    BadDelay { step: usize },
+    #[error("step {step}: keep the text under {max} characters")]
+    TooLong { step: usize, max: usize },
+    #[error("a journey can have at most {max} steps")]
+    TooManySteps { max: usize },
 }
 
 /// The placeholders a text uses, in order (`{name}` with a lowercase name).
@@ -108,15 +119,22 @@ pub fn check_template(steps: &[TemplateStep]) -> Result<(), TemplateError> {
     }
     for (index, step) in steps.iter().enumerate() {
         let number = index + 1;
-        if step.body_template.trim().is_empty() {
-            return Err(TemplateError::EmptyBody { step: number });
-        }
+        check_step_text(number, &step.body_template)?;
         if index > 0 && step.delay_hours < steps[index - 1].delay_hours {
             return Err(TemplateError::OutOfOrder { step: number });
         }
-        if let Some(name) = placeholders(&step.body_template).into_iter().find(|name| !PLACEHOLDERS.contains(name)) {
-            return Err(TemplateError::UnknownPlaceholder { step: number, name: name.into() });
-        }
+    }
+    Ok(())
+}
+
+/// Checks one step's text (as saved in a template, or edited on a running journey): not
+/// empty, only known placeholders.
+pub fn check_step_text(step: usize, text: &str) -> Result<(), TemplateError> {
+    if text.trim().is_empty() {
+        return Err(TemplateError::EmptyBody { step });
+    }
+    if let Some(name) = placeholders(text).into_iter().find(|name| !PLACEHOLDERS.contains(name)) {
+        return Err(TemplateError::UnknownPlaceholder { step, name: name.into() });
     }
     Ok(())
 }

@@ -4,23 +4,30 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{default_template, plan, Personalization};
+use super::{plan, Personalization};
 use crate::data::journeys::{self, NewJourney};
-use crate::data::{DataError, Db};
+use crate::data::{journey_templates, DataError, Db};
 
 /// The issue a conversation's journey is about.
 pub fn issue_key(conversation_id: i64) -> String {
     format!("conversation:{conversation_id}")
 }
 
-/// Starts the default journey for each conversation that has none running (all in one
-/// transaction). The steps are signed by the assigned agent; without one, they wait until an
-/// agent gives a name. Returns the journeys started.
-pub async fn start_for_conversations(db: &Db, conversation_ids: &[i64], now: DateTime<Utc>) -> Result<Vec<i64>, DataError> {
+/// Starts a journey from `template_id` (the default template when `None`) for each
+/// conversation that has none running (all in one transaction). The steps are signed by the
+/// assigned agent; without one, they wait until an agent gives a name. Returns the journeys
+/// started.
+pub async fn start_for_conversations(
+    db: &Db,
+    conversation_ids: &[i64],
+    template_id: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>, DataError> {
     if conversation_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let steps = plan(&default_template(), now).map_err(|problem| DataError::Config(problem.to_string()))?;
+    let (template_id, template) = journey_templates::for_start(db, template_id).await?;
+    let steps = plan(&template, now).map_err(|problem| DataError::Config(problem.to_string()))?;
     let people = journeys::conversation_people(db, conversation_ids).await?;
     let prepared: Vec<(i64, i64, String, Personalization)> = people
         .into_iter()
@@ -39,7 +46,7 @@ pub async fn start_for_conversations(db: &Db, conversation_ids: &[i64], now: Dat
         .map(|(conversation_id, customer_id, key, values)| NewJourney {
             customer_id: *customer_id,
             conversation_id: Some(*conversation_id),
-            template_id: None,
+            template_id,
             issue_key: key,
             personalization: values,
             started_at: now,

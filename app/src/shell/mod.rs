@@ -120,8 +120,11 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/workspace") view=InboxPage ssr=SsrMode::Async/>
                         <Route path=path!("/workspace/c/:id") view=ConversationPage ssr=SsrMode::Async/>
                         <Route path=path!("/workspace/webhooks") view=WebhooksPage ssr=SsrMode::Async/>
+                        <Route path=path!("/workspace/outbox") view=crate::outbox::OutboxPage ssr=SsrMode::Async/>
+                        <Route path=path!("/workspace/coaching") view=crate::coaching::CoachingPage ssr=SsrMode::Async/>
                         <Route path=path!("/workspace/kpis") view=crate::journeys::KpisPage ssr=SsrMode::Async/>
                         <Route path=path!("/studio") view=StudioPage ssr=SsrMode::Async/>
+                        <Route path=path!("/studio/journeys") view=crate::journeys::TemplatesPage ssr=SsrMode::Async/>
                     </Routes>
                 </ErrorBoundary>
             </main>
@@ -180,7 +183,10 @@ fn ViewerLinks(viewer: Viewer) -> impl IntoView {
     let admin = viewer.role == crate::auth::model::Role::Admin;
     view! {
         {workspace.then(|| view! { <A href="/workspace">"Workspace"</A> })}
+        {workspace.then(|| view! { <A href="/workspace/outbox">"Outbox"</A> })}
+        {workspace.then(|| view! { <A href="/workspace/coaching">"Coaching"</A> })}
         {studio.then(|| view! { <A href="/studio">"Studio"</A> })}
+        {studio.then(|| view! { <A href="/studio/journeys">"Journeys"</A> })}
         {(workspace || studio).then(|| view! { <A href="/workspace/kpis">"KPIs"</A> })}
         {viewer.role.is_staff().then(|| view! { <A href="/forum/moderation">"Moderation"</A> })}
         {admin.then(|| view! { <A href="/workspace/webhooks">"Webhooks"</A> })}

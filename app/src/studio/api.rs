@@ -18,5 +18,6 @@ pub async fn load_studio_overview() -> Result<StudioOverview, AppError> {
         consents_granted: stories::consent_count(&db, "granted").await?,
         consents_withdrawn: stories::consent_count(&db, "withdrawn").await?,
         recent_stories: stories::recent_stories(&db, 20).await?,
+        story_candidates: crate::journeys::candidates::story_candidates(crate::data::journeys::recently_healed(&db, 200).await?),
     })
 }

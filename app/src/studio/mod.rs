@@ -26,6 +26,33 @@ pub fn StudioPage() -> impl IntoView {
                                     <p>{format!("{} granted · {} withdrawn", overview.consents_granted, overview.consents_withdrawn)}</p>
                                 </section>
                             </div>
+                            <h2>"Story candidates from healed journeys"</h2>
+                            <p class="meta">{format!(
+                                "Customers who were upset and whose mood rose by at least {:+.1} after a recovery journey. A story needs their consent before it is published.",
+                                crate::journeys::candidates::STRONG_REBOUND
+                            )}</p>
+                            {if overview.story_candidates.is_empty() {
+                                view! { <p class="empty">"No healed journey with a strong rebound yet."</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ul class="plain-list story-candidates">
+                                        {overview.story_candidates.into_iter().map(|candidate| {
+                                            let rebound = candidate.rebound().unwrap_or_default();
+                                            view! {
+                                                <li>
+                                                    <strong>{candidate.subject.clone()}</strong>
+                                                    {format!(" · {} · mood {:+.2} → {:+.2} ({rebound:+.2}) · healed {}",
+                                                        candidate.customer_name,
+                                                        candidate.sentiment_before.unwrap_or_default(),
+                                                        candidate.sentiment_after.unwrap_or_default(),
+                                                        when(candidate.ended_at))}
+                                                    <br/><span class="meta">{candidate.evidence.clone()}</span>
+                                                </li>
+                                            }
+                                        }).collect_view()}
+                                    </ul>
+                                }.into_any()
+                            }}
                             <h2>"Recent stories"</h2>
                             {if overview.recent_stories.is_empty() {
                                 view! { <p class="empty">"No stories drafted yet."</p> }.into_any()

@@ -28,4 +28,7 @@ pub struct StudioOverview {
     pub consents_granted: i64,
     pub consents_withdrawn: i64,
     pub recent_stories: Vec<StoryRow>,
+    /// Healed journeys with a strong rebound, strongest first.
+    #[serde(default)]
+    pub story_candidates: Vec<crate::journeys::candidates::HealedJourney>,
 }

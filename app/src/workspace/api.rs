@@ -106,7 +106,23 @@ pub async fn conversation(id: i64) -> Result<ConversationPage, AppError> {
     page.customer = customer_panel(&db, &state.engine.state, id).await?;
     page.assignees = crate::data::users::assignable(&db).await?;
     page.journey = crate::data::journeys::of_conversation(&db, id).await?;
+    page.journey_templates = crate::data::journey_templates::list(&db).await?;
     Ok(page)
+}
+
+/// The tone-check flags of a reply as it is sent, in the conversation's context (the
+/// customer's latest analysed messages), as stored keys.
+#[cfg(feature = "ssr")]
+async fn sent_tone_flags(db: &crate::data::Db, conversation_id: i64, body: &str) -> Result<String, AppError> {
+    use crate::emotion::tone::{check, ToneContext};
+    let latest: Vec<crate::emotion::Analysis> = crate::data::conversations::latest_inbound_analyses(db, conversation_id, 5)
+        .await?
+        .iter()
+        .filter_map(|json| serde_json::from_str(json).ok())
+        .collect();
+    let report = check(body, &ToneContext::from_latest(&latest));
+    let keys: Vec<&str> = report.flags.iter().map(|flag| flag.issue.key()).collect();
+    crate::coaching::stored_flags(&keys.join(" ")).map_err(|_| AppError::Internal)
 }
 
 #[cfg(feature = "ssr")]
@@ -311,8 +327,10 @@ pub async fn resolve_conversation(
 }
 
 /// Sends an agent's reply in a conversation. Works as a plain form post too.
+/// `tone_flags_seen` names the tone-check flags the agent saw while writing (the browser's
+/// check); the flags still in the sent text are checked here, and both are kept for coaching.
 #[server(prefix = "/api", endpoint = "workspace/send_reply")]
-pub async fn send_reply(conversation_id: i64, body: String) -> Result<(), AppError> {
+pub async fn send_reply(conversation_id: i64, body: String, #[server(default)] tone_flags_seen: String) -> Result<(), AppError> {
     use crate::auth::guard::{require, Access};
     use crate::auth::model::WORKSPACE_ROLES;
     use crate::auth::respond::finish_form;
@@ -331,12 +349,15 @@ pub async fn send_reply(conversation_id: i64, body: String) -> Result<(), AppErr
                 ),
             ));
         }
+        let seen = crate::coaching::stored_flags(&tone_flags_seen).map_err(|message| AppError::invalid("tone_flags_seen", message))?;
         let state = crate::state::app_state()?;
+        let sent = sent_tone_flags(&state.db, conversation_id, body).await?;
         crate::data::conversations::add_reply(
             &state.db,
             conversation_id,
             viewer.user_id,
             body,
+            crate::data::conversations::ReplyTone { seen: &seen, sent: &sent },
             chrono::Utc::now(),
         )
         .await?

@@ -42,11 +42,25 @@ pub fn ReplyComposer(
         }
         report
     });
+    // Every flag the agent saw while writing this reply, sent along for coaching (taken up
+    // when it is gone from the text that is sent).
+    let seen_flags = RwSignal::new(Vec::<&'static str>::new());
+    Effect::new(move |_| {
+        let keys: Vec<&'static str> = report.with(|r| r.flags.iter().map(|flag| flag.issue.key()).collect());
+        seen_flags.update(|seen| {
+            for key in keys {
+                if !seen.contains(&key) {
+                    seen.push(key);
+                }
+            }
+        });
+    });
     let error = form_error(send.value(), "workspace/send_reply");
     // A sent reply clears the draft.
     Effect::new(move |_| {
         if let Some(Ok(())) = send.value().get() {
             draft.set(String::new());
+            seen_flags.set(Vec::new());
         }
     });
     let length = move || draft.with(|d| d.chars().count());
@@ -55,6 +69,7 @@ pub fn ReplyComposer(
             <h2 id="composer-title">"Reply"</h2>
             <ActionForm action=send attr:class="composer__form">
                 <input type="hidden" name="conversation_id" value=conversation_id/>
+                <input type="hidden" name="tone_flags_seen" prop:value=move || seen_flags.with(|seen| seen.join(" "))/>
                 <FormError message=error/>
                 <label for="reply-body" class="visually-hidden">"Your reply"</label>
                 <textarea

@@ -11,8 +11,7 @@ use super::chart::SentimentChart;
 use super::composer::ReplyComposer;
 use super::model::{Assignee, CustomerPanel, EventView, MessageView, PRIORITIES};
 use crate::emotion::text::highlight;
-use crate::journeys::api::{PauseJourney, PersonalizeJourney, StartJourney as StartJourneyAction};
-use crate::journeys::{JourneyPanel, StartJourney};
+use crate::journeys::{JourneyActions, JourneyPanel, StartJourney};
 use crate::emotion::Analysis;
 use crate::shell::format::when;
 use crate::shell::notice::{form_error, loaded, FormError};
@@ -26,9 +25,7 @@ pub fn ConversationPage() -> impl IntoView {
     let assign = ServerAction::<AssignConversation>::new();
     let priority = ServerAction::<SetPriority>::new();
     let resolve = ServerAction::<ResolveConversation>::new();
-    let personalize = ServerAction::<PersonalizeJourney>::new();
-    let pause = ServerAction::<PauseJourney>::new();
-    let start = ServerAction::<StartJourneyAction>::new();
+    let journey_actions = JourneyActions::new();
     let data = Resource::new(
         move || {
             (
@@ -38,9 +35,7 @@ pub fn ConversationPage() -> impl IntoView {
                 assign.version().get(),
                 priority.version().get(),
                 resolve.version().get(),
-                personalize.version().get(),
-                pause.version().get(),
-                start.version().get(),
+                journey_actions.version(),
             )
         },
         |(id, ..)| api::conversation(id),
@@ -91,13 +86,15 @@ pub fn ConversationPage() -> impl IntoView {
                             />
                             {match page.journey {
                                 Some(journey) if journey.is_open() => view! {
-                                    <JourneyPanel conversation_id=conversation.id journey personalize pause/>
+                                    <JourneyPanel conversation_id=conversation.id journey actions=journey_actions/>
                                 }.into_any(),
                                 Some(journey) => view! {
-                                    <JourneyPanel conversation_id=conversation.id journey personalize pause/>
-                                    <StartJourney conversation_id=conversation.id start ended=true/>
+                                    <JourneyPanel conversation_id=conversation.id journey actions=journey_actions/>
+                                    <StartJourney conversation_id=conversation.id actions=journey_actions templates=page.journey_templates ended=true/>
                                 }.into_any(),
-                                None => view! { <StartJourney conversation_id=conversation.id start ended=false/> }.into_any(),
+                                None => view! {
+                                    <StartJourney conversation_id=conversation.id actions=journey_actions templates=page.journey_templates ended=false/>
+                                }.into_any(),
                             }}
                             {page.customer.map(|customer| view! { <Customer panel=customer/> })}
                         </aside>

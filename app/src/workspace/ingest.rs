@@ -387,7 +387,7 @@ pub(super) async fn ingest_many(
         .collect();
     risky.sort_unstable();
     risky.dedup();
-    crate::journeys::starts::start_for_conversations(db, &risky, now).await?;
+    crate::journeys::starts::start_for_conversations(db, &risky, None, now).await?;
     // A conversation deleted between the write and the risk read has no risk to report.
     stored
         .into_iter()
@@ -640,7 +640,7 @@ async fn save_event(
     if let (true, true, Some(id)) = (created, reopen_when_new, conversation_id) {
         conversations::reopen(db, id, customer_id, occurred_at).await?;
         // A bad rating is a disappointment to repair, not just a number.
-        crate::journeys::starts::start_for_conversations(db, &[id], now).await?;
+        crate::journeys::starts::start_for_conversations(db, &[id], None, now).await?;
     }
     let risk = match conversation_id {
         Some(id) => Some(refresh_risk(db, risk, state, id, now).await?),

@@ -215,6 +215,9 @@ pub struct ConversationPage {
     pub resolution_summary: Option<String>,
     /// The newest recovery journey about this conversation.
     pub journey: Option<crate::journeys::model::JourneyView>,
+    /// What an agent may start a journey from.
+    #[serde(default)]
+    pub journey_templates: Vec<crate::journeys::templates::TemplateView>,
 }
 
 /// The largest reply an agent can send, in characters.

@@ -8,6 +8,8 @@ use std::net::SocketAddr;
 use app::data::{Db, DbOptions};
 use server::Config;
 
+pub mod smtp;
+
 pub const POSTGRES_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
 
 fn postgres_admin_url() -> String {

@@ -1,0 +1,5 @@
+-- Journey templates edited in the UI: one of them is the default (used when a journey starts
+-- by itself); while none is, the built-in template applies.
+-- Lock-step with ../sqlite/0014_journey_template_default.sql.
+ALTER TABLE journey_templates ADD COLUMN is_default BOOLEAN NOT NULL DEFAULT FALSE;
+CREATE UNIQUE INDEX journey_templates_one_default ON journey_templates(is_default) WHERE is_default;

@@ -1,0 +1,7 @@
+-- What the tone check said about an agent's reply, for coaching: the flags the agent saw
+-- while writing (from the browser) and those still in the text when it was sent (from the
+-- server's own check). Space-separated keys; NULL on replies from before this migration.
+-- Lock-step with ../postgres/0015_reply_tone.sql.
+ALTER TABLE messages ADD COLUMN tone_flags_seen TEXT;
+ALTER TABLE messages ADD COLUMN tone_flags_sent TEXT;
+CREATE INDEX messages_by_author_user ON messages(author_user_id, created_at) WHERE author_user_id IS NOT NULL;
