@@ -290,6 +290,15 @@ async fn a_conversation_reaching_high_risk_starts_a_journey() {
     let journeys: Vec<(i64, String)> = app::data::on_pool!(db, pool =>
         sqlx::query_as("SELECT customer_id, issue_key FROM journeys WHERE state = 'active'").fetch_all(pool).await).unwrap();
     assert_eq!(journeys, [(gil, format!("conversation:{conversation}"))]);
+    // The journey keeps the situation it started for, whatever the conversation turns into.
+    let (started_for, now_about): (Option<String>, Option<String>) = app::data::on_pool!(db, pool =>
+        sqlx::query_as("SELECT j.situation, c.situation FROM journeys j JOIN conversations c ON c.id = j.conversation_id").fetch_one(pool).await).unwrap();
+    assert!(started_for.is_some(), "the situation is remembered");
+    assert_eq!(started_for, now_about);
+    let thanks = MessageIn { body: "Thank you so much, you are wonderful, I love this service!".into(), ..furious("gil-thanks", Some(conversation)) };
+    ingest_message_batch(db, &risk, &state, MessageBatchIn { messages: vec![thanks] }).await.unwrap();
+    let records = app::data::journeys::records(db, chrono::Utc::now() - Duration::days(1), chrono::Utc::now() + Duration::days(1)).await.unwrap();
+    assert_eq!(Some(records[0].situation.clone()), started_for);
 }
 
 /// With `journey_gratitude_quote` on, messages close with the newest published quote — only

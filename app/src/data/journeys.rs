@@ -300,6 +300,17 @@ pub async fn start_many(
             );
             started.extend(insert.build_query_as::<(i64, String)>().fetch_all(&mut *tx).await?);
         }
+        let mut remember = QueryBuilder::new(
+            "UPDATE journeys SET situation = (SELECT c.situation FROM conversations c WHERE c.id = journeys.conversation_id) WHERE id IN (",
+        );
+        let mut ids = remember.separated(", ");
+        for (id, _) in &started {
+            ids.push_bind(*id);
+        }
+        remember.push(")");
+        if !started.is_empty() {
+            remember.build().execute(&mut *tx).await?;
+        }
         let rows: Vec<(i64, &PlannedStep)> = started.iter().flat_map(|(id, _)| steps.iter().map(move |step| (*id, step))).collect();
         for chunk in rows.chunks(STEPS_PER_BATCH as usize) {
             let mut insert = QueryBuilder::new("INSERT INTO journey_steps (journey_id, position, channel, body, due_at, status) ");
@@ -350,7 +361,7 @@ pub async fn conversation_of(db: &Db, journey_id: i64) -> Result<Option<i64>, Da
 /// the KPIs (one statement; the correlated reads walk the customers' indexes).
 pub async fn records(db: &Db, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<JourneyRecord>, DataError> {
     const SQL: &str = "SELECT j.started_at, j.ended_at, j.state, \
-         COALESCE(c.channel, '') AS channel, COALESCE(c.situation, '') AS situation, COALESCE(u.display_name, '') AS agent, \
+         COALESCE(c.channel, '') AS channel, COALESCE(j.situation, c.situation, '') AS situation, COALESCE(u.display_name, '') AS agent, \
          (SELECT AVG(e.value) FROM customer_events e WHERE e.customer_id = j.customer_id AND e.kind = 'csat' AND e.occurred_at < j.started_at) AS csat_before, \
          (SELECT AVG(e.value) FROM customer_events e WHERE e.customer_id = j.customer_id AND e.kind = 'csat' AND e.occurred_at >= j.started_at) AS csat_after, \
          (SELECT AVG(m.sentiment) FROM messages m WHERE m.author_customer_id = j.customer_id AND m.direction = 'inbound' \

@@ -46,7 +46,11 @@ pub fn steps_from_form(rows: &[StepForm]) -> Result<Vec<TemplateStep>, TemplateE
     let mut steps = Vec::with_capacity(kept.len());
     for (index, row) in kept.into_iter().enumerate() {
         let step = index + 1;
-        let amount: u32 = row.delay.trim().parse().map_err(|_| TemplateError::BadDelay { step })?;
+        // No delay typed: at the start.
+        let amount: u32 = match row.delay.trim() {
+            "" => 0,
+            typed => typed.parse().map_err(|_| TemplateError::BadDelay { step })?,
+        };
         let hours = match row.unit.as_str() {
             "hours" => Some(amount),
             "days" => amount.checked_mul(24),
@@ -97,11 +101,12 @@ mod tests {
         let steps = steps_from_form(&[
             row("0", "hours", "Sorry, {customer_name}."),
             row("", "days", "   "),
+            row("", "hours", "Right away, {agent_name}."),
             row("3", "days", "Update: {what_changed}"),
         ])
         .unwrap();
-        assert_eq!(steps.iter().map(|s| s.delay_hours).collect::<Vec<_>>(), [0, 72]);
-        assert_eq!(steps[1].body_template, "Update: {what_changed}");
+        assert_eq!(steps.iter().map(|s| s.delay_hours).collect::<Vec<_>>(), [0, 0, 72]);
+        assert_eq!(steps[2].body_template, "Update: {what_changed}");
         assert_eq!(delay_for_form(72), ("3".to_string(), "days"));
         assert_eq!(delay_for_form(5), ("5".to_string(), "hours"));
         assert_eq!(delay_for_form(0), ("0".to_string(), "hours"));

@@ -72,6 +72,15 @@ fn TemplateEditor(
         template.name.clone()
     };
     let built_in = template.id.is_none() && !new;
+    // The "new template" form starts blank again once a template was created from it.
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    if new {
+        Effect::new(move |_| {
+            if let (Some(Ok(())), Some(form)) = (save.value().get(), form_ref.get()) {
+                form.reset();
+            }
+        });
+    }
     let mut rows: Vec<(String, &'static str, String)> = template
         .steps
         .iter()
@@ -118,7 +127,7 @@ fn TemplateEditor(
                 <p class="meta">"Built in, used while no saved template is the default. Save it to change it."</p>
             })}
             {(!new).then(|| view! { <TemplatePreview steps=steps_for_preview/> })}
-            <ActionForm action=save attr:class="stack-form template__form">
+            <ActionForm action=save node_ref=form_ref attr:class="stack-form template__form">
                 <input type="hidden" name="id" value=template.id.map(|id| id.to_string()).unwrap_or_default()/>
                 <label for=name_for>"Name"</label>
                 <input id=name_id name="name" value=name maxlength=MAX_NAME_CHARS required=true/>

@@ -100,7 +100,11 @@ fn OutboxLine(row: OutboxRow, transport: bool, send_again: ServerAction<SendAgai
             </td>
             <td>
                 <span class=format!("delivery-state delivery-state--{}", row.delivery)>{state}</span>
-                {row.delivery_note.clone().map(|note| view! { <p class="meta outbox__note">{note}</p> })}
+                {row.delivery_note.clone().map(|note| {
+                    // "not sent: no mail transport" under "not sent" needs only the reason.
+                    let reason = note.strip_prefix("not sent: ").map(str::to_string).unwrap_or(note);
+                    view! { <p class="meta outbox__note">{reason}</p> }
+                })}
             </td>
             <td>
                 {retry.then(|| view! {
