@@ -13,7 +13,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use server::config::MailConfig;
 use server::mail_worker::{deliver_due, Mailer};
 use support::smtp::SmtpSink;
-use support::TestDb;
+use support::each_backend;
 
 struct At(DateTime<Utc>);
 
@@ -79,16 +79,8 @@ async fn one_mail_per_message_with_its_key(db: Db) {
 }
 
 #[tokio::test]
-async fn mail_on_sqlite() {
-    let database = TestDb::sqlite().await;
-    one_mail_per_message_with_its_key(database.db.clone()).await;
-}
-
-#[tokio::test]
-async fn mail_on_postgres() {
-    if let Some(database) = TestDb::postgres().await {
-        one_mail_per_message_with_its_key(database.db.clone()).await;
-    }
+async fn mail_on_both_backends() {
+    each_backend(one_mail_per_message_with_its_key).await;
 }
 
 async fn failures_are_retried_or_given_up(db: Db) {
@@ -129,16 +121,8 @@ async fn failures_are_retried_or_given_up(db: Db) {
 }
 
 #[tokio::test]
-async fn failures_on_sqlite() {
-    let database = TestDb::sqlite().await;
-    failures_are_retried_or_given_up(database.db.clone()).await;
-}
-
-#[tokio::test]
-async fn failures_on_postgres() {
-    if let Some(database) = TestDb::postgres().await {
-        failures_are_retried_or_given_up(database.db.clone()).await;
-    }
+async fn failures_on_both_backends() {
+    each_backend(failures_are_retried_or_given_up).await;
 }
 
 /// Two workers (as in two server instances) drain one outbox together: every message is
@@ -171,14 +155,6 @@ async fn two_workers_never_send_twice(db: Db) {
 }
 
 #[tokio::test]
-async fn two_workers_on_sqlite() {
-    let database = TestDb::sqlite().await;
-    two_workers_never_send_twice(database.db.clone()).await;
-}
-
-#[tokio::test]
-async fn two_workers_on_postgres() {
-    if let Some(database) = TestDb::postgres().await {
-        two_workers_never_send_twice(database.db.clone()).await;
-    }
+async fn two_workers_on_both_backends() {
+    each_backend(two_workers_never_send_twice).await;
 }
