@@ -26,6 +26,10 @@ pub struct ReplyRecord {
     pub tone_flags_sent: Option<String>,
 }
 
+/// Coaching reads at most this many of an agent's latest replies in a range (each costs two
+/// index probes); the page says so when the range holds more.
+pub const MAX_REPLIES: i64 = 5_000;
+
 /// A mood change at most this small counts as "no change".
 pub const STEADY: f64 = 0.05;
 

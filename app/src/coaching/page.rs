@@ -54,7 +54,15 @@ fn AgentNumbers(numbers: CoachingNumbers) -> impl IntoView {
         <table class="kpis__table coaching__numbers">
             <caption>"Your replies"</caption>
             <tbody>
-                <tr><th scope="row">"Replies sent"</th><td>{numbers.replies}</td></tr>
+                <tr>
+                    <th scope="row">"Replies sent"</th>
+                    <td>
+                        {numbers.replies}
+                        {(numbers.replies as i64 >= super::MAX_REPLIES).then(|| view! {
+                            <span class="meta">{format!(" (the numbers below are from the latest {} replies)", super::MAX_REPLIES)}</span>
+                        })}
+                    </td>
+                </tr>
                 <tr><th scope="row">"Answered by the customer"</th><td>{numbers.answered}</td></tr>
                 <tr><th scope="row">"Customer's mood after a reply, on average"</th><td>{mood}<span class="meta">" (sentiment, −1 to +1, their next message vs their last before)"</span></td></tr>
                 <tr><th scope="row">"Recovery journeys on your conversations"</th><td>{format!("{} started · {} healed", numbers.journeys_started, numbers.journeys_healed)}</td></tr>

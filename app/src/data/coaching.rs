@@ -4,10 +4,10 @@
 use chrono::{DateTime, Utc};
 
 use super::{on_pool, DataError, Db};
-use crate::coaching::ReplyRecord;
+use crate::coaching::{ReplyRecord, MAX_REPLIES};
 
-/// The agent's replies sent in `[from, to)`, each with the customer's last sentiment before
-/// it and first after it in the same conversation.
+/// The agent's latest replies sent in `[from, to)` (at most [`MAX_REPLIES`]), each with the
+/// customer's last sentiment before it and first after it in the same conversation.
 pub async fn replies(db: &Db, agent_id: i64, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<ReplyRecord>, DataError> {
     const SQL: &str = "SELECT \
          (SELECT m.sentiment FROM messages m WHERE m.conversation_id = r.conversation_id AND m.direction = 'inbound' \
@@ -16,8 +16,8 @@ pub async fn replies(db: &Db, agent_id: i64, from: DateTime<Utc>, to: DateTime<U
             AND m.sentiment IS NOT NULL AND m.created_at > r.created_at ORDER BY m.created_at, m.id LIMIT 1) AS sentiment_after, \
          r.tone_flags_seen, r.tone_flags_sent \
          FROM messages r WHERE r.author_user_id = $1 AND r.direction = 'outbound' AND r.created_at >= $2 AND r.created_at < $3 \
-         ORDER BY r.created_at";
-    Ok(on_pool!(db, pool => sqlx::query_as(SQL).bind(agent_id).bind(from).bind(to).fetch_all(pool).await)?)
+         ORDER BY r.created_at DESC LIMIT $4";
+    Ok(on_pool!(db, pool => sqlx::query_as(SQL).bind(agent_id).bind(from).bind(to).bind(MAX_REPLIES).fetch_all(pool).await)?)
 }
 
 /// Journeys started in `[from, to)` on conversations assigned to the agent: (started, healed).
