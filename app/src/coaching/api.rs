@@ -27,7 +27,8 @@ pub async fn coaching(days: i64, #[server(default)] agent: String) -> Result<Coa
         return Err(AppError::Forbidden("Coaching numbers are private: you can see your own, and your lead can see the team's.".into()));
     }
     let db = crate::state::app_state()?.db;
-    let (to, from) = (chrono::Utc::now(), chrono::Utc::now() - chrono::Duration::days(days));
+    let to = chrono::Utc::now();
+    let from = to - chrono::Duration::days(days);
     let people = crate::data::users::assignable(&db).await?;
     let numbers_of = |agent_id: i64, agent_name: String| {
         let db = db.clone();

@@ -106,7 +106,10 @@ pub async fn conversation(id: i64) -> Result<ConversationPage, AppError> {
     page.customer = customer_panel(&db, &state.engine.state, id).await?;
     page.assignees = crate::data::users::assignable(&db).await?;
     page.journey = crate::data::journeys::of_conversation(&db, id).await?;
-    page.journey_templates = crate::data::journey_templates::list(&db).await?;
+    // The template choice is only shown when a journey can be started.
+    if !page.journey.as_ref().is_some_and(|journey| journey.is_open()) {
+        page.journey_templates = crate::data::journey_templates::list(&db).await?;
+    }
     Ok(page)
 }
 
