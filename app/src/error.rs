@@ -69,6 +69,7 @@ impl From<crate::data::DataError> for AppError {
             crate::data::DataError::NotFound => {
                 AppError::NotFound("That item does not exist.".into())
             }
+            crate::data::DataError::Refused(why) => AppError::Conflict(why),
             crate::data::DataError::Conflict(what) => {
                 AppError::Conflict(format!("That conflicts with existing data ({what})."))
             }

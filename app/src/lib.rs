@@ -13,6 +13,7 @@ pub mod journeys;
 pub mod outbox;
 pub mod realtime;
 pub mod shell;
+pub mod stories;
 pub mod studio;
 pub mod webhooks;
 pub mod workspace;

@@ -21,6 +21,10 @@ pub struct AppState {
     pub ingest_queue: crate::workspace::ingest_queue::IngestQueue,
     /// Whether outbox messages are delivered by mail (an SMTP transport is configured).
     pub mail_transport: bool,
+    /// Live resolved stories for open portal pages (across instances on Postgres).
+    pub story_feed: Arc<crate::realtime::StoryFeed>,
+    /// The address people reach Rapport at, for links in emails (no trailing slash).
+    pub public_url: String,
     /// Community-wide counts, reused for a few seconds.
     pub community_counts: Arc<crate::community::counts_cache::CountsCache>,
 }

@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "@playwright/test";
-import { hydrated } from "./helpers";
+import { pageReady } from "./helpers";
 
 // Every portal page passes an automated accessibility check (axe-core, WCAG 2.1 A/AA rules):
 // the test fails on serious or critical violations and lists them.
@@ -9,7 +9,7 @@ const PAGES = ["/", "/forum", "/forum/c/billing", "/forum/c/billing?sort=unanswe
 for (const path of PAGES) {
   test(`accessibility: ${path}`, async ({ page }) => {
     await page.goto(path);
-    await hydrated(page);
+    await pageReady(page);
     await expectAccessible(page);
   });
 }
@@ -17,7 +17,7 @@ for (const path of PAGES) {
 test("accessibility: a thread and a member profile", async ({ page }) => {
   await page.goto("/forum/c/billing");
   await page.locator(".thread-row__title").first().click();
-  await hydrated(page);
+  await pageReady(page);
   await expectAccessible(page);
   await page.locator(".post__author").first().click();
   await expect(page.getByRole("heading", { name: "Recognition" })).toBeVisible();

@@ -1,9 +1,9 @@
 import { expect, test } from "@playwright/test";
-import { ARTIFACTS, hydrated, signIn, uniqueEmail } from "./helpers";
+import { ARTIFACTS, pageReady, signIn, uniqueEmail } from "./helpers";
 
 test("the portal shows real community content", async ({ page }) => {
   await page.goto("/");
-  await hydrated(page);
+  await pageReady(page);
   await expect(page.getByRole("heading", { name: "Latest discussions" })).toBeVisible();
   const threads = page.locator(".thread-list .thread-row");
   expect(await threads.count()).toBeGreaterThan(0);
@@ -59,7 +59,7 @@ test("an admin reaches both staff areas", async ({ page }) => {
 
 test("a customer is refused the staff areas", async ({ page }) => {
   await page.goto("/signup");
-  await hydrated(page);
+  await pageReady(page);
   await page.getByLabel("Your name").fill("Curious Customer");
   await page.getByLabel("Email").fill(uniqueEmail("curious"));
   await page.getByLabel("Password").fill("a long enough password");
@@ -79,7 +79,7 @@ test("signed-out visitors are asked to sign in and come back", async ({ page }) 
   expect(response?.status()).toBe(401);
   await page.getByRole("link", { name: "Sign in" }).last().click();
   await expect(page).toHaveURL(/\/signin\?next=\/workspace$/);
-  await hydrated(page);
+  await pageReady(page);
   await page.getByLabel("Email").fill("agent@rapport.demo");
   await page.getByLabel("Password", { exact: true }).fill("rapport-demo-password");
   await page.getByRole("button", { name: "Sign in" }).click();

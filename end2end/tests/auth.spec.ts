@@ -1,10 +1,10 @@
 import { expect, test } from "@playwright/test";
-import { ARTIFACTS, hydrated, signIn, uniqueEmail } from "./helpers";
+import { ARTIFACTS, pageReady, signIn, uniqueEmail } from "./helpers";
 
 test("a customer signs up, signs out and signs in again", async ({ page }) => {
   const email = uniqueEmail("ana");
   await page.goto("/signup");
-  await hydrated(page);
+  await pageReady(page);
   await page.getByLabel("Your name").fill("Ana Playwright");
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill("a long enough password");
@@ -30,7 +30,7 @@ test("a wrong password shows one clear message", async ({ page }) => {
 
 test("sign-up errors name the problem", async ({ page }) => {
   await page.goto("/signup");
-  await hydrated(page);
+  await pageReady(page);
   await page.getByLabel("Your name").fill("Bo");
   await page.getByLabel("Email").fill(uniqueEmail("bo"));
   await page.getByLabel("Password").fill("short");
@@ -40,7 +40,7 @@ test("sign-up errors name the problem", async ({ page }) => {
 
 test("the WASM client hydrates: a click is handled in the browser", async ({ page }) => {
   await page.goto("/signin");
-  await hydrated(page);
+  await pageReady(page);
   const password = page.getByLabel("Password", { exact: true });
   await expect(password).toHaveAttribute("type", "password");
   await page.getByRole("button", { name: "Show password" }).click();

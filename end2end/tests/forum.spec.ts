@@ -1,10 +1,10 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { ARTIFACTS, hydrated, signIn, uniqueEmail } from "./helpers";
+import { ARTIFACTS, pageReady, signIn, uniqueEmail } from "./helpers";
 
 async function signUp(page: Page, name: string) {
   const email = uniqueEmail(name.split(" ")[0].toLowerCase());
   await page.goto("/signup");
-  await hydrated(page);
+  await pageReady(page);
   await page.getByLabel("Your name").fill(name);
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill("a long enough password");
@@ -27,10 +27,10 @@ test("members ask, answer, react and accept; hostile Markdown stays inert; searc
   asker.on("dialog", async (dialog) => { alerted = true; await dialog.dismiss(); });
 
   await asker.goto("/forum/c/billing");
-  await hydrated(asker);
+  await pageReady(asker);
   await asker.getByRole("link", { name: "New thread" }).click();
   await expect(asker.getByRole("heading", { name: "Start a thread" })).toBeVisible();
-  await hydrated(asker);
+  await pageReady(asker);
   await expect(asker.getByLabel("Category")).toHaveValue("billing");
   // Long enough for the browser's own check (minlength), too short once trimmed: the server says why.
   await asker.getByLabel("Title").fill("   Hi      ");
@@ -54,7 +54,7 @@ test("members ask, answer, react and accept; hostile Markdown stays inert; searc
 
   const helper = await newMember(browser, "Hugo Helper");
   await helper.goto(threadUrl);
-  await hydrated(helper);
+  await pageReady(helper);
   await helper.getByLabel(/^Reply/).fill(`Open **Billing → Plan** and press *Correct invoice*; see [the guide](https://example.com/guide) for ${word}.`);
   await helper.getByRole("button", { name: "Post reply" }).click();
   const answer = helper.locator("ol.posts > li").nth(1);
@@ -63,7 +63,7 @@ test("members ask, answer, react and accept; hostile Markdown stays inert; searc
   await expect(helper.getByRole("button", { name: "Accept as answer" })).toHaveCount(0);
 
   await asker.reload();
-  await hydrated(asker);
+  await pageReady(asker);
   const answerForAsker = asker.locator("ol.posts > li").nth(1);
   await answerForAsker.getByRole("button", { name: /Helped me/ }).click();
   await expect(answerForAsker.getByRole("button", { name: /Helped me/ })).toHaveAttribute("aria-pressed", "true");
@@ -93,7 +93,7 @@ test("members ask, answer, react and accept; hostile Markdown stays inert; searc
   await expect(asker.getByText("Problem solver")).toBeVisible();
 
   await asker.goto(`/search?q=${word}&solved=1`);
-  await hydrated(asker);
+  await pageReady(asker);
   const hits = asker.locator(".search-hit");
   await expect(hits.first()).toBeVisible();
   await expect(hits.first().locator("mark").first()).toHaveText(word);
@@ -105,7 +105,7 @@ test("a forum question reaches the inbox; the agent's reply is posted publicly a
   const word = `team${Date.now().toString(36)}`;
   const member = await newMember(browser, "Mia Member");
   await member.goto("/forum/new?category=getting-started");
-  await hydrated(member);
+  await pageReady(member);
   await member.getByLabel("Title").fill(`How do I invite my ${word}?`);
   await member.getByLabel(/^Details/).fill("I can't find the invite button and I'm getting frustrated.");
   await member.getByRole("button", { name: "Post thread" }).click();
@@ -122,14 +122,14 @@ test("a forum question reaches the inbox; the agent's reply is posted publicly a
   await expect(row.locator(".inbox__subject")).toHaveText(`How do I invite my ${word}?`);
   await expect(row).toContainText("forum");
   await row.locator(".inbox__subject").click();
-  await hydrated(agent);
+  await pageReady(agent);
   await agent.getByLabel("Your reply").fill("Settings → Team → Invite. Sorry it was hard to find!");
   await expect(agent.getByRole("region", { name: "How this reads in public" })).toContainText("Settings → Team → Invite");
   await agent.getByRole("button", { name: "Send reply" }).click();
   await expect(agent.locator("ol.messages li").last()).toContainText("Settings → Team → Invite");
 
   await agent.goto(threadUrl);
-  await hydrated(agent);
+  await pageReady(agent);
   const staffPost = agent.locator("ol.posts > li").nth(1);
   await expect(staffPost).toContainText("Settings → Team → Invite");
   await expect(staffPost.locator(".badge--staff")).toHaveText("Staff");

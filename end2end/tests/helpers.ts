@@ -10,7 +10,7 @@ export async function hydrated(page: Page) {
 
 export async function signIn(page: Page, email: string, password = DEMO_PASSWORD, next = "") {
   await page.goto(next ? `/signin?next=${encodeURIComponent(next)}` : "/signin");
-  await hydrated(page);
+  await pageReady(page);
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password", { exact: true }).fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();

@@ -1,7 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { ARTIFACTS, hydrated, signIn } from "./helpers";
+import { ARTIFACTS, pageReady, signIn } from "./helpers";
 
 /** An API token made with the real CLI against the test server's database. */
 function apiToken(): string {
@@ -46,7 +46,7 @@ test("an angry message starts a journey; the agent signs it, the apology goes ou
   await untilJourneyShows(page, "{agent_name} has no value");
   await expect(journey.locator(".journey__step").first()).toContainText("waiting for you");
 
-  await hydrated(page);
+  await pageReady(page);
   await page.getByLabel("What changed").fill("We refunded the duplicate charge and fixed the billing rule behind it.");
   await page.getByLabel("Signed by").fill("Sam Agent");
   await journey.getByRole("button", { name: "Save" }).click();
@@ -128,7 +128,7 @@ test("an agent starts a journey by hand when the score missed a disappointment",
   await expect(page).toHaveURL(new RegExp(`/workspace/c/${conversationId}$`));
   const panel = page.getByRole("region", { name: "Recovery journey", exact: true });
   await expect(panel).toContainText("Apology now, an update after 3 days");
-  await hydrated(page);
+  await pageReady(page);
   await panel.getByRole("button", { name: "Start recovery journey" }).click();
   await expect(panel.locator(".journey__step")).toHaveCount(3);
   await expect(panel).toContainText("active");
@@ -143,7 +143,7 @@ test("marketing writes a template; an agent starts a journey from it, rewrites o
   await signIn(studio, "marketing@rapport.demo", undefined, "/studio/journeys");
   await expect(studio.getByRole("heading", { level: 1, name: "Recovery journey templates" })).toBeVisible();
   const editor = studio.getByRole("region", { name: "New template" });
-  await hydrated(studio);
+  await pageReady(studio);
   await editor.getByLabel("Name").fill(name);
   await editor.getByLabel("Step 1 text").fill("Hi {customer}, your payment failed.");
   await editor.getByRole("button", { name: "Create template" }).click();
@@ -173,7 +173,7 @@ test("marketing writes a template; an agent starts a journey from it, rewrites o
   const page = await browser.newPage();
   await signIn(page, "agent@rapport.demo", undefined, `/workspace/c/${conversationId}`);
   const panel = page.getByRole("region", { name: "Recovery journey", exact: true });
-  await hydrated(page);
+  await pageReady(page);
   await panel.getByLabel("Template").selectOption({ label: name });
   await panel.getByRole("button", { name: "Start recovery journey" }).click();
   await expect(panel.locator(".journey__step")).toHaveCount(2);
@@ -210,7 +210,7 @@ test("coaching shows an agent the tone flags they sent and the mood after their 
   const conversationId = (await upset.json()).conversation_id;
   const page = await browser.newPage();
   await signIn(page, "agent@rapport.demo", undefined, `/workspace/c/${conversationId}`);
-  await hydrated(page);
+  await pageReady(page);
   const reply = page.getByLabel("Your reply");
   await reply.pressSequentially("Please calm down, it is not a big deal.");
   await expect(page.getByRole("complementary", { name: "Tone check" })).toContainText("Dismissive");

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { execFileSync } from "node:child_process";
-import { ARTIFACTS, hydrated, signIn } from "./helpers";
+import { ARTIFACTS, pageReady, signIn } from "./helpers";
 
 /** An API token made with the real CLI against the test server's database. */
 function apiToken(): string {
@@ -20,7 +20,7 @@ test("an angry message from the API tops the open inbox live; the agent answers 
 
   await signIn(page, "agent@rapport.demo");
   await expect(page).toHaveURL(/\/workspace$/);
-  await hydrated(page);
+  await pageReady(page);
   await page.evaluate(() => ((window as any).__sameDocument = true));
 
   const customer = await request.post("/api/v1/customers", { headers, data: { external_ref: `e2e-${stamp}`, name: "Erin Example" } });
@@ -48,7 +48,7 @@ test("an angry message from the API tops the open inbox live; the agent answers 
 
   await firstRow.locator(".inbox__subject").click();
   await expect(page.getByRole("heading", { level: 1, name: subject })).toBeVisible();
-  await hydrated(page);
+  await pageReady(page);
   const evidence = page.locator("ol.messages mark.evidence");
   await expect(evidence.filter({ hasText: "unacceptable" })).toHaveCount(1);
   await expect(page.locator("ol.messages mark.evidence--intent").filter({ hasText: "Cancel my subscription" })).toHaveCount(1);
@@ -74,7 +74,7 @@ test("an angry message from the API tops the open inbox live; the agent answers 
 test("inbox filters narrow the list and keep their URL", async ({ page }) => {
   await signIn(page, "agent@rapport.demo");
   await expect(page).toHaveURL(/\/workspace$/);
-  await hydrated(page);
+  await pageReady(page);
   await page.getByLabel("Risk").selectOption("medium");
   await page.getByRole("button", { name: "Apply" }).click();
   await expect(page).toHaveURL(/risk=medium/);
@@ -87,7 +87,7 @@ test("inbox filters narrow the list and keep their URL", async ({ page }) => {
 test("the workspace works from the keyboard, with a shortcut overlay", async ({ page }) => {
   await signIn(page, "agent@rapport.demo");
   await expect(page).toHaveURL(/\/workspace$/);
-  await hydrated(page);
+  await pageReady(page);
   await page.keyboard.press("?");
   const help = page.getByRole("dialog", { name: "Keyboard shortcuts" });
   await expect(help).toBeVisible();
@@ -105,7 +105,7 @@ test("the workspace works from the keyboard, with a shortcut overlay", async ({ 
   const subject = (await rows.nth(0).locator(".inbox__subject").textContent())!.trim();
   await page.keyboard.press("o");
   await expect(page.getByRole("heading", { level: 1, name: subject })).toBeVisible();
-  await hydrated(page);
+  await pageReady(page);
   await page.keyboard.press("r");
   await expect(page.getByLabel("Your reply")).toBeFocused();
   await page.keyboard.press("Escape");
@@ -121,7 +121,7 @@ test("an admin registers a webhook endpoint and sees its signing secret", async 
   await expect(page).toHaveURL(/\/workspace$/);
   await page.getByRole("link", { name: "Webhooks" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Webhooks" })).toBeVisible();
-  await hydrated(page);
+  await pageReady(page);
   await page.getByRole("button", { name: "Add endpoint" }).click();
   await expect(page.getByRole("alert")).toContainText("https://");
   const url = `https://example.com/hooks/${Date.now()}`;

@@ -1,10 +1,10 @@
 import { expect, test, type Browser } from "@playwright/test";
-import { ARTIFACTS, hydrated, signIn, uniqueEmail } from "./helpers";
+import { ARTIFACTS, pageReady, signIn, uniqueEmail } from "./helpers";
 
 async function newMember(browser: Browser, name: string) {
   const page = await (await browser.newContext()).newPage();
   await page.goto("/signup");
-  await hydrated(page);
+  await pageReady(page);
   await page.getByLabel("Your name").fill(name);
   await page.getByLabel("Email").fill(uniqueEmail(name.split(" ")[0].toLowerCase()));
   await page.getByLabel("Password").fill("a long enough password");
@@ -17,7 +17,7 @@ test("a member flags a reply; a moderator sees the reason in the queue and hides
   const word = `spam${Date.now().toString(36)}`;
   const asker = await newMember(browser, "Olga Owner");
   await asker.goto("/forum/new?category=getting-started");
-  await hydrated(asker);
+  await pageReady(asker);
   await asker.getByLabel("Title").fill(`Where are the ${word} settings?`);
   await asker.getByLabel(/^Details/).fill("I looked everywhere in the app.");
   await asker.getByRole("button", { name: "Post thread" }).click();
@@ -26,13 +26,13 @@ test("a member flags a reply; a moderator sees the reason in the queue and hides
 
   const spammer = await newMember(browser, "Sam Spammer");
   await spammer.goto(threadPath);
-  await hydrated(spammer);
+  await pageReady(spammer);
   await spammer.getByLabel(/^Reply/).fill(`Buy cheap ${word} followers at example.net!!!`);
   await spammer.getByRole("button", { name: "Post reply" }).click();
   await expect(spammer).toHaveURL(/#post-\d+$/);
   const reply = asker.locator("ol.posts > li").nth(1);
   await asker.reload();
-  await hydrated(asker);
+  await pageReady(asker);
   await expect(reply).toContainText("cheap");
 
   await reply.locator("summary", { hasText: "Flag" }).click();
@@ -44,7 +44,7 @@ test("a member flags a reply; a moderator sees the reason in the queue and hides
   await signIn(agent, "agent@rapport.demo", undefined, "/forum/moderation");
   await expect(agent).toHaveURL(/\/forum\/moderation$/);
   await expect(agent.getByRole("heading", { name: "Moderation queue" })).toBeVisible();
-  await hydrated(agent);
+  await pageReady(agent);
   const item = agent.locator(".queue__item", { hasText: `cheap ${word}` });
   await expect(item).toContainText("Advertising, not an answer");
   await expect(item).toContainText("Olga Owner");

@@ -1,13 +1,13 @@
 import { expect, test } from "@playwright/test";
 import { writeFileSync } from "node:fs";
-import { ARTIFACTS, hydrated, signIn } from "./helpers";
+import { ARTIFACTS, pageReady, signIn } from "./helpers";
 
 async function openFirstConversation(page: import("@playwright/test").Page) {
   await signIn(page, "agent@rapport.demo");
   await expect(page).toHaveURL(/\/workspace$/);
   await page.locator("table.inbox tbody tr").first().getByRole("link").click();
   await expect(page.locator("ol.messages li").first()).toBeVisible();
-  await hydrated(page);
+  await pageReady(page);
 }
 
 test("the tone check flags a draft as the agent types, in under 5 ms", async ({ page }) => {

@@ -31,6 +31,8 @@ struct FileConfig {
     smtp_url: Option<String>,
     /// The sender of customer mail, e.g. `Rapport Care <care@example.com>`.
     mail_from: Option<String>,
+    /// Where people reach Rapport, for links in emails, e.g. `https://care.example.com`.
+    public_url: Option<String>,
     /// Emotional risk weights and level thresholds (`[risk]` table; file only).
     risk: Option<RiskConfig>,
     /// How a customer's emotional state is computed (`[emotional_state]` table; file only).
@@ -54,6 +56,8 @@ pub struct Config {
     /// How many of a new member's first forum posts wait for a moderator (0: none).
     pub hold_first_posts: u32,
     pub journey_gratitude_quote: bool,
+    /// Set explicitly; otherwise `http://<bind>` (see [`Config::public_url`]).
+    pub public_url: Option<String>,
     /// End-to-end tests only (`RAPPORT_TEST_CLOCK_FILE`, no file key): the journey scheduler's
     /// clock runs ahead by the seconds written in this file.
     pub test_clock_file: Option<PathBuf>,
@@ -144,8 +148,15 @@ impl Config {
                 "[emotional_state]: half_life_days must be above 0 and recent_messages at least 2"
             );
         }
+        let public_url = env("RAPPORT_PUBLIC_URL").or(file.public_url).filter(|url| !url.trim().is_empty());
+        if let Some(url) = &public_url {
+            if !(url.starts_with("http://") || url.starts_with("https://")) || url.contains(char::is_whitespace) {
+                bail!("RAPPORT_PUBLIC_URL / public_url must be an address like https://care.example.com (it was `{url}`)");
+            }
+        }
         let mail = MailConfig::from_parts(env("RAPPORT_SMTP_URL").or(file.smtp_url), env("RAPPORT_MAIL_FROM").or(file.mail_from))?;
         Ok(Config {
+            public_url,
             test_clock_file: env("RAPPORT_TEST_CLOCK_FILE").filter(|path| !path.is_empty()).map(PathBuf::from),
             mail,
             journey_gratitude_quote: parse_env(&env, "RAPPORT_JOURNEY_GRATITUDE_QUOTE")?
@@ -185,6 +196,14 @@ impl Config {
                 .or(file.hold_first_posts)
                 .unwrap_or(0),
         })
+    }
+
+    /// The address in emailed links: configured, or this server's own bind address.
+    pub fn public_url(&self) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_string(),
+            None => format!("http://{}", self.bind),
+        }
     }
 
     /// The session secret: configured, or stored in the data folder (created on first run).
@@ -313,6 +332,16 @@ mod tests {
         assert!(error(&[("RAPPORT_SMTP_URL", "http://mail"), ("RAPPORT_MAIL_FROM", "a@b.c")]).contains("smtp://"));
         assert!(error(&[("RAPPORT_SMTP_URL", "smtp://mail"), ("RAPPORT_MAIL_FROM", "not an address")]).contains("not a mail address"));
         assert!(error(&[("RAPPORT_MAIL_FROM", "a@b.c")]).contains("RAPPORT_SMTP_URL"));
+    }
+
+    #[test]
+    fn links_in_mail_use_the_public_url() {
+        let config = Config::from_sources(FileConfig::default(), with_env(&[])).unwrap();
+        assert_eq!(config.public_url(), "http://127.0.0.1:3000");
+        let config = Config::from_sources(FileConfig::default(), with_env(&[("RAPPORT_PUBLIC_URL", "https://care.example.com/")])).unwrap();
+        assert_eq!(config.public_url(), "https://care.example.com");
+        let error = Config::from_sources(FileConfig::default(), with_env(&[("RAPPORT_PUBLIC_URL", "care.example.com")])).unwrap_err();
+        assert!(error.to_string().contains("RAPPORT_PUBLIC_URL"));
     }
 
     #[test]

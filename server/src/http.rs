@@ -61,7 +61,7 @@ pub fn app_state(config: &Config, db: Db) -> Result<AppState> {
     Ok(AppState {
         ingest_queue: app::workspace::ingest_queue::IngestQueue::start(db.clone(), engine.clone()),
         leptos_options: leptos_options(config)?,
-        db,
+        db: db.clone(),
         security: Arc::new(Security {
             secret: config.resolve_session_secret()?,
             secure_cookies: config.secure_cookies,
@@ -75,6 +75,8 @@ pub fn app_state(config: &Config, db: Db) -> Result<AppState> {
         }),
         engine,
         realtime: Arc::new(app::realtime::Hub::default()),
+        story_feed: app::realtime::StoryFeed::start(db.clone()),
+        public_url: config.public_url(),
         mail_transport: config.mail.is_some(),
         community_counts: Arc::default(),
     })
@@ -93,6 +95,8 @@ pub fn router(state: AppState) -> Router {
             app::realtime::EVENTS_PATH,
             get(app::realtime::stream::inbox_events),
         )
+        .route(app::stories::LIVE_PATH, get(app::realtime::story_stream::story_events))
+        .route("/embed/stories", get(app::stories::embed::stories_embed))
         .leptos_routes(&state, routes, move || shell(shell_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(refuse_cross_site_mutations))

@@ -27,6 +27,7 @@ pub fn AccountPage() -> impl IntoView {
                                 <dt>"Account type"</dt><dd>{account.viewer.role.label()}</dd>
                                 <dt>"Member since"</dt><dd>{day(account.member_since)}</dd>
                             </dl>
+                            <crate::stories::customer_pages::MyStories/>
                             <h2>"Where you're signed in"</h2>
                             <ul class="plain-list">
                                 {account.sessions.into_iter().map(|s| view! {

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::model::{
-    CategoryPage, PortalHome, ProfilePage, PublishedQuote, PublishedStory, SearchResults,
+    CategoryPage, PortalHome, ProfilePage, PublishedQuote, SearchResults,
     ThreadPage,
 };
 use crate::error::AppError;
@@ -147,7 +147,13 @@ pub async fn search_forum(
         solved_only: solved,
     };
     let hits = search_posts(&db, &SearchTerms::parse(&query), &filter, 30).await?;
+    let stories = if category.is_empty() && !solved {
+        crate::data::stories::search_published(&db, &query, 3).await?
+    } else {
+        Vec::new()
+    };
     Ok(SearchResults {
+        stories,
         query,
         category,
         solved_only: solved,
@@ -174,14 +180,6 @@ pub async fn member_profile(id: i64) -> Result<ProfilePage, AppError> {
         helped_reactions: activity.helped_reactions,
         recent_posts: activity.recent_posts,
     })
-}
-
-#[server(prefix = "/api", endpoint = "community/stories")]
-pub async fn published_stories() -> Result<Vec<PublishedStory>, AppError> {
-    use crate::auth::guard::{authorize, Access};
-    authorize(Access::Public).await?;
-    let db = crate::state::app_state()?.db;
-    Ok(crate::data::stories::published_stories(&db, 50).await?)
 }
 
 #[server(prefix = "/api", endpoint = "community/quotes")]

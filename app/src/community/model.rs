@@ -133,16 +133,6 @@ pub struct PortalHome {
     pub stats: PortalStats,
 }
 
-/// A story as the public sees it: the naming the customer consented to is already applied.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct PublishedStory {
-    pub id: i64,
-    pub title: String,
-    pub narrative: String,
-    pub told_by: String,
-    pub published_at: DateTime<Utc>,
-}
-
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PublishedQuote {
     pub id: i64,
@@ -157,6 +147,8 @@ pub struct SearchResults {
     pub category: String,
     pub solved_only: bool,
     pub hits: Vec<SearchHit>,
+    /// Published stories that match (unfiltered searches only).
+    pub stories: Vec<crate::stories::model::StoryCard>,
 }
 
 /// Part of a search snippet: the words that matched are marked.

@@ -6,12 +6,12 @@ use leptos_router::components::{Form, A};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{
-    forum_categories, forum_category, load_portal_home, published_quotes, published_stories,
+    forum_categories, forum_category, load_portal_home, published_quotes,
     search_forum,
 };
 use super::model::{CategorySummary, PortalStats, SearchHit, ThreadSummary, THREAD_SORTS};
 use super::thread_page::StateBadge;
-use crate::shell::format::{count, day, duration, thousands, when};
+use crate::shell::format::{count, duration, thousands, when};
 use crate::shell::notice::loaded;
 use crate::shell::paging::{page_query, Pager};
 use crate::shell::seo::PageMeta;
@@ -33,6 +33,7 @@ pub fn PortalHomePage() -> impl IntoView {
         </section>
         {loaded(home, move |home| view! {
                         <HappinessStrip stats=home.stats/>
+                        <crate::stories::public_pages::StoryTicker/>
                         <div class="columns">
                             <section aria-labelledby="latest-title">
                                 <h2 id="latest-title">"Latest discussions"</h2>
@@ -201,6 +202,14 @@ pub fn SearchPage() -> impl IntoView {
                 }.into_any(),
                 results => view! {
                     <p class="muted" role="status">{format!("{} for “{}”", count(results.hits.len() as i64, "result", "results"), results.query)}</p>
+                    {(!results.stories.is_empty()).then(|| view! {
+                        <section aria-labelledby="story-hits-title" class="story-hits">
+                            <h2 id="story-hits-title">"Resolved stories"</h2>
+                            <ul class="story-list">
+                                {results.stories.into_iter().map(|card| view! { <crate::stories::public_pages::StoryCardItem card/> }).collect_view()}
+                            </ul>
+                        </section>
+                    })}
                     <SearchHits hits=results.hits/>
                 }.into_any(),
             })}
@@ -232,35 +241,6 @@ fn SearchHits(hits: Vec<SearchHit>) -> impl IntoView {
         </ol>
     }
     .into_any()
-}
-
-#[component]
-pub fn StoriesPage() -> impl IntoView {
-    let stories = Resource::new(|| (), |_| published_stories());
-    view! {
-            <Title text="Resolved stories"/>
-            <PageMeta title="Resolved stories" description="How customers' problems were solved well, told with their consent."/>
-            <section class="page">
-                <h1>"Resolved stories"</h1>
-                <p class="lede">"How customers' problems were solved, shared by the customers themselves."</p>
-                {loaded(stories, move |data| match data {
-    stories if stories.is_empty() => view! {
-                                <p class="empty">"No stories have been shared yet. Stories appear here only when a customer agrees to share theirs."</p>
-                            }.into_any(),
-                            stories => view! {
-                                <ul class="story-list">
-                                    {stories.into_iter().map(|story| view! {
-                                        <li class="story">
-                                            <h2>{story.title}</h2>
-                                            <p>{story.narrative}</p>
-                                            <p class="meta">{format!("Shared by {} · {}", story.told_by, day(story.published_at))}</p>
-                                        </li>
-                                    }).collect_view()}
-                                </ul>
-                            }.into_any(),
-    })}
-            </section>
-        }
 }
 
 #[component]

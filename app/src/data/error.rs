@@ -8,6 +8,9 @@ pub enum DataError {
     /// A uniqueness or check constraint refused the change; nothing was written.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// A rule of the domain refused the change (the message says which); nothing was written.
+    #[error("refused: {0}")]
+    Refused(String),
     #[error("configuration: {0}")]
     Config(String),
     #[error("database: {0}")]

@@ -8,6 +8,7 @@
 pub mod api_tokens;
 pub mod audit;
 pub mod coaching;
+pub mod consents;
 pub mod community;
 pub mod conversations;
 pub mod customers;
@@ -23,6 +24,7 @@ pub mod outbox;
 pub mod risk_facts;
 pub mod sessions;
 pub mod stories;
+pub mod story_editing;
 pub mod users;
 pub mod webhooks;
 

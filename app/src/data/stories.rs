@@ -3,19 +3,10 @@
 use chrono::{DateTime, Utc};
 
 use super::{on_pool, DataError, Db};
-use crate::community::model::{PublishedQuote, PublishedStory};
+use crate::community::model::PublishedQuote;
+use crate::stories::model::{excerpt, PublicStory, StoryCard};
 use crate::community::naming::Naming;
 use crate::studio::model::{StatusCount, StoryRow};
-
-#[derive(sqlx::FromRow)]
-struct PublishedStoryRecord {
-    id: i64,
-    title: String,
-    narrative: String,
-    naming: String,
-    customer_name: String,
-    published_at: DateTime<Utc>,
-}
 
 #[derive(sqlx::FromRow)]
 struct PublishedQuoteRecord {
@@ -32,21 +23,78 @@ fn told_by(naming: &str, customer_name: &str) -> String {
         .apply(customer_name)
 }
 
-pub async fn published_stories(db: &Db, limit: i64) -> Result<Vec<PublishedStory>, DataError> {
-    const SQL: &str = "SELECT s.id, s.title, s.narrative, s.naming, c.name AS customer_name, s.published_at \
-         FROM stories s JOIN customers c ON c.id = s.customer_id \
-         WHERE s.status = 'published' AND s.published_at IS NOT NULL ORDER BY s.published_at DESC LIMIT $1";
-    let records = on_pool!(db, pool => sqlx::query_as::<_, PublishedStoryRecord>(SQL).bind(limit).fetch_all(pool).await)?;
-    Ok(records
-        .into_iter()
-        .map(|r| PublishedStory {
-            id: r.id,
-            told_by: told_by(&r.naming, &r.customer_name),
-            title: r.title,
-            narrative: r.narrative,
-            published_at: r.published_at,
-        })
-        .collect())
+#[derive(sqlx::FromRow)]
+struct PublicStoryRecord {
+    id: i64,
+    title: String,
+    narrative: String,
+    resolution: String,
+    quotes: String,
+    naming: String,
+    featured: bool,
+    customer_name: String,
+    published_at: DateTime<Utc>,
+}
+
+impl PublicStoryRecord {
+    fn card(&self) -> StoryCard {
+        StoryCard {
+            id: self.id,
+            title: self.title.clone(),
+            excerpt: excerpt(&self.narrative),
+            told_by: told_by(&self.naming, &self.customer_name),
+            featured: self.featured,
+            published_at: self.published_at,
+        }
+    }
+}
+
+const PUBLIC_STORY: &str = "SELECT s.id, s.title, s.narrative, s.resolution, s.quotes, s.naming, s.featured, c.name AS customer_name, s.published_at \
+     FROM stories s JOIN customers c ON c.id = s.customer_id WHERE s.status = 'published' AND s.published_at IS NOT NULL ";
+
+/// Published stories, featured first, then newest.
+pub async fn published_cards(db: &Db, limit: i64) -> Result<Vec<StoryCard>, DataError> {
+    let sql = format!("{PUBLIC_STORY} ORDER BY s.featured DESC, s.published_at DESC, s.id DESC LIMIT $1");
+    let records = on_pool!(db, pool => sqlx::query_as::<_, PublicStoryRecord>(&sql).bind(limit).fetch_all(pool).await)?;
+    Ok(records.iter().map(PublicStoryRecord::card).collect())
+}
+
+/// One published story in full; `None` when it is not (or no longer) public.
+pub async fn public_story(db: &Db, id: i64) -> Result<Option<PublicStory>, DataError> {
+    let sql = format!("{PUBLIC_STORY} AND s.id = $1");
+    let record = on_pool!(db, pool => sqlx::query_as::<_, PublicStoryRecord>(&sql).bind(id).fetch_optional(pool).await)?;
+    Ok(record.map(|r| PublicStory {
+        card: r.card(),
+        quotes: serde_json::from_str(&r.quotes).unwrap_or_default(),
+        narrative: r.narrative,
+        resolution: r.resolution,
+    }))
+}
+
+/// Published stories whose title, narrative or resolution contains every typed word.
+pub async fn search_published(db: &Db, query: &str, limit: i64) -> Result<Vec<StoryCard>, DataError> {
+    let words: Vec<String> = query
+        .split_whitespace()
+        .take(8)
+        .map(|w| format!("%{}%", w.to_lowercase().replace(['%', '_', '\\'], "")))
+        .filter(|w| w.len() > 2)
+        .collect();
+    if words.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = PUBLIC_STORY.to_string();
+    for n in 0..words.len() {
+        sql.push_str(&format!(" AND LOWER(s.title || ' ' || s.narrative || ' ' || s.resolution) LIKE ${}", n + 1));
+    }
+    sql.push_str(&format!(" ORDER BY s.published_at DESC LIMIT ${}", words.len() + 1));
+    let records = on_pool!(db, pool => {
+        let mut query = sqlx::query_as::<_, PublicStoryRecord>(&sql);
+        for word in &words {
+            query = query.bind(word);
+        }
+        query.bind(limit).fetch_all(pool).await
+    })?;
+    Ok(records.iter().map(PublicStoryRecord::card).collect())
 }
 
 pub async fn published_quotes(db: &Db, limit: i64) -> Result<Vec<PublishedQuote>, DataError> {
@@ -106,4 +154,10 @@ pub async fn consented_quote(db: &Db) -> Result<Option<(String, String)>, DataEr
          ORDER BY q.published_at DESC, q.id DESC LIMIT 1";
     let found: Option<(String, String, String)> = on_pool!(db, pool => sqlx::query_as(SQL).fetch_optional(pool).await)?;
     Ok(found.map(|(quote, naming, name)| (quote, told_by(&naming, &name))))
+}
+
+/// Ids of published stories, newest first (what a reconnecting page keeps).
+pub async fn published_ids(db: &Db, limit: i64) -> Result<Vec<i64>, DataError> {
+    const SQL: &str = "SELECT id FROM stories WHERE status = 'published' AND published_at IS NOT NULL ORDER BY published_at DESC, id DESC LIMIT $1";
+    Ok(on_pool!(db, pool => sqlx::query_scalar(SQL).bind(limit).fetch_all(pool).await)?)
 }

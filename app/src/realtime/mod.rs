@@ -14,6 +14,13 @@ pub use hub::{Hub, InboxEvent};
 #[cfg(feature = "ssr")]
 pub mod stream;
 
+#[cfg(feature = "ssr")]
+mod story_feed;
+#[cfg(feature = "ssr")]
+pub use story_feed::{StoryChange, StoryFeed};
+#[cfg(feature = "ssr")]
+pub mod story_stream;
+
 mod client;
 pub use client::use_live_updates;
 

@@ -1,6 +1,7 @@
 //! The frame around every page: document shell, routes, header, footer and error views.
 
 pub mod format;
+pub mod hydration;
 pub mod notice;
 pub mod paging;
 pub mod seo;
@@ -16,7 +17,7 @@ use crate::auth::model::{Viewer, STUDIO_ROLES, WORKSPACE_ROLES};
 use crate::auth::pages::{SignInPage, SignUpPage};
 use crate::community::new_thread::NewThreadPage;
 use crate::community::pages::{
-    CategoryPage, ForumIndexPage, PortalHomePage, SearchPage, StoriesPage, WallPage,
+    CategoryPage, ForumIndexPage, PortalHomePage, SearchPage, WallPage,
 };
 use crate::community::profile::ProfilePage;
 use crate::community::thread_page::ThreadPage;
@@ -27,6 +28,12 @@ use crate::workspace::{ConversationPage, InboxPage};
 
 /// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let hydrates = request_path().is_none_or(|path| hydration::page_hydrates(&path));
+    let client = if hydrates {
+        view! { <HydrationScripts options=options.clone()/> }.into_any()
+    } else {
+        view! { <script type="module" src="/portal.js"></script> }.into_any()
+    };
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -34,7 +41,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                {client}
                 <MetaTags/>
             </head>
             <body>
@@ -42,6 +49,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+fn request_path() -> Option<String> {
+    #[cfg(feature = "ssr")]
+    return use_context::<http::request::Parts>().map(|parts| parts.uri.path().to_string());
+    #[cfg(not(feature = "ssr"))]
+    None
 }
 
 /// Account actions and the signed-in viewer, shared by the header and the pages.
@@ -111,7 +125,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/forum/new") view=NewThreadPage/>
                         <Route path=path!("/forum/moderation") view=crate::community::moderation::ModerationQueuePage ssr=SsrMode::Async/>
                         <Route path=path!("/u/:id") view=ProfilePage ssr=SsrMode::Async/>
-                        <Route path=path!("/stories") view=StoriesPage/>
+                        <Route path=path!("/stories") view=crate::stories::public_pages::StoriesPage/>
+                        <Route path=path!("/stories/:id") view=crate::stories::public_pages::StoryPage ssr=SsrMode::Async/>
+                        <Route path=path!("/consent/:token") view=crate::stories::customer_pages::ConsentLinkPage ssr=SsrMode::Async/>
                         <Route path=path!("/wall") view=WallPage/>
                         <Route path=path!("/search") view=SearchPage/>
                         <Route path=path!("/signin") view=SignInPage/>
@@ -124,6 +140,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/workspace/coaching") view=crate::coaching::CoachingPage ssr=SsrMode::Async/>
                         <Route path=path!("/workspace/kpis") view=crate::journeys::KpisPage ssr=SsrMode::Async/>
                         <Route path=path!("/studio") view=StudioPage ssr=SsrMode::Async/>
+                        <Route path=path!("/studio/stories") view=crate::stories::studio_pages::StudioStoriesPage ssr=SsrMode::Async/>
+                        <Route path=path!("/studio/stories/new") view=crate::stories::studio_pages::StoryEditorPage ssr=SsrMode::Async/>
+                        <Route path=path!("/studio/stories/:id") view=crate::stories::studio_pages::StoryEditorPage ssr=SsrMode::Async/>
                         <Route path=path!("/studio/journeys") view=crate::journeys::TemplatesPage ssr=SsrMode::Async/>
                     </Routes>
                 </ErrorBoundary>
@@ -186,6 +205,7 @@ fn ViewerLinks(viewer: Viewer) -> impl IntoView {
         {workspace.then(|| view! { <A href="/workspace/outbox">"Outbox"</A> })}
         {workspace.then(|| view! { <A href="/workspace/coaching">"Coaching"</A> })}
         {studio.then(|| view! { <A href="/studio">"Studio"</A> })}
+        {studio.then(|| view! { <A href="/studio/stories">"Stories"</A> })}
         {studio.then(|| view! { <A href="/studio/journeys">"Journeys"</A> })}
         {(workspace || studio).then(|| view! { <A href="/workspace/kpis">"KPIs"</A> })}
         {viewer.role.is_staff().then(|| view! { <A href="/forum/moderation">"Moderation"</A> })}

@@ -47,6 +47,9 @@ pub fn StudioPage() -> impl IntoView {
                                                         candidate.sentiment_after.unwrap_or_default(),
                                                         when(candidate.ended_at))}
                                                     <br/><span class="meta">{candidate.evidence.clone()}</span>
+                                                    {candidate.conversation_id.map(|id| view! {
+                                                        " " <a class="button button--small" href=format!("/studio/stories/new?conversation={id}")>"Draft a story"</a>
+                                                    })}
                                                 </li>
                                             }
                                         }).collect_view()}
@@ -54,6 +57,7 @@ pub fn StudioPage() -> impl IntoView {
                                 }.into_any()
                             }}
                             <h2>"Recent stories"</h2>
+                            <p><a href="/studio/stories">"All stories and their consent"</a></p>
                             {if overview.recent_stories.is_empty() {
                                 view! { <p class="empty">"No stories drafted yet."</p> }.into_any()
                             } else {
@@ -61,7 +65,7 @@ pub fn StudioPage() -> impl IntoView {
                                     <ul class="plain-list">
                                         {overview.recent_stories.into_iter().map(|story| view! {
                                             <li>
-                                                <strong>{story.title}</strong>
+                                                <a href=format!("/studio/stories/{}", story.id)><strong>{story.title}</strong></a>
                                                 {format!(" · {} · {} (v{}) · {}", story.customer_name, story.status, story.version, when(story.updated_at))}
                                             </li>
                                         }).collect_view()}

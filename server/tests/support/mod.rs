@@ -87,6 +87,17 @@ impl TestDb {
     }
 }
 
+impl TestDb {
+    /// A second pool on the same database (another server instance); it does not drop the
+    /// database when it goes.
+    pub async fn same_database(&self) -> TestDb {
+        let db = Db::connect(&DbOptions { url: self.url.clone(), max_connections: 4 })
+            .await
+            .expect("open the same database");
+        TestDb { db, url: self.url.clone(), _dir: None, postgres_name: None }
+    }
+}
+
 impl Drop for TestDb {
     fn drop(&mut self) {
         let Some(name) = self.postgres_name.take() else {

@@ -1,0 +1,26 @@
+-- Stories drafted in the studio and the consent flow behind them.
+-- A story's version goes up whenever its public text changes after consent was asked for;
+-- consent counts only for the version (and exact text) the customer saw.
+-- Lock-step with ../sqlite/0016_story_consent.sql.
+ALTER TABLE stories ADD COLUMN resolution TEXT NOT NULL DEFAULT '';
+ALTER TABLE stories ADD COLUMN quotes TEXT NOT NULL DEFAULT '[]';   -- JSON list of the customer's own sentences
+ALTER TABLE stories ADD COLUMN withdrawn_at TIMESTAMPTZ;
+-- The link in a consent email: only its hash is stored.
+ALTER TABLE consent_records ADD COLUMN token_hash TEXT;
+CREATE UNIQUE INDEX consent_by_token ON consent_records(token_hash) WHERE token_hash IS NOT NULL;
+CREATE INDEX consent_by_customer ON consent_records(customer_id, id);
+CREATE INDEX stories_by_customer ON stories(customer_id, updated_at);
+-- The last line of defence: whatever writes the row, a story is published only while the
+-- newest ledger record for its current version is a grant. (The data layer also checks that
+-- the granted text is exactly the current text.)
+CREATE FUNCTION stories_publish_needs_consent() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.status = 'published' AND (SELECT r.decision FROM consent_records r
+        WHERE r.subject_kind = 'story' AND r.subject_id = NEW.id AND r.subject_version = NEW.version
+        ORDER BY r.id DESC LIMIT 1) IS DISTINCT FROM 'granted' THEN
+        RAISE EXCEPTION 'a story needs consent to its current version before it is published';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER stories_publish_needs_consent BEFORE INSERT OR UPDATE ON stories
+    FOR EACH ROW EXECUTE FUNCTION stories_publish_needs_consent();

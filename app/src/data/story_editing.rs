@@ -1,0 +1,221 @@
+//! Stories in the studio: drafting, editing, publishing, featuring. Publishing checks the
+//! consent ledger here, in the same transaction, so no caller can publish without consent.
+
+use chrono::{DateTime, Utc};
+
+use super::audit::INSERT_AUDIT;
+use super::consents::LATEST_CONSENT_JOIN;
+use super::{on_pool, BeginWrite, DataError, Db};
+use crate::stories::consent::{may_publish, Decision, LatestConsent};
+use crate::stories::draft::StoryDraft;
+use crate::stories::model::{ConsentEntry, StoryDetail};
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct StoryRecord {
+    id: i64,
+    customer_id: i64,
+    customer_name: String,
+    conversation_id: Option<i64>,
+    title: String,
+    narrative: String,
+    resolution: String,
+    quotes: String,
+    naming: String,
+    version: i64,
+    status: String,
+    featured: bool,
+    published_at: Option<DateTime<Utc>>,
+    updated_at: DateTime<Utc>,
+    consent_decision: Option<String>,
+    consent_channel: Option<String>,
+    consent_text: Option<String>,
+    consent_at: Option<DateTime<Utc>>,
+}
+
+/// Stories with their customer and the newest ledger record for their current version.
+pub(crate) const SELECT_STORY: &str = "SELECT s.id, s.customer_id, c.name AS customer_name, s.conversation_id, s.title, s.narrative, \
+     s.resolution, s.quotes, s.naming, s.version, s.status, s.featured, s.published_at, s.updated_at, \
+     r.decision AS consent_decision, r.channel AS consent_channel, r.text_shown AS consent_text, r.recorded_at AS consent_at \
+     FROM stories s JOIN customers c ON c.id = s.customer_id ";
+
+impl StoryRecord {
+    pub(crate) fn into_detail(self) -> StoryDetail {
+        let consent = match (self.consent_decision.as_deref().and_then(Decision::parse), self.consent_at) {
+            (Some(decision), Some(recorded_at)) => Some(ConsentEntry {
+                decision,
+                version: self.version,
+                channel: self.consent_channel.unwrap_or_default(),
+                text_shown: self.consent_text.unwrap_or_default(),
+                recorded_at,
+            }),
+            _ => None,
+        };
+        StoryDetail {
+            id: self.id,
+            customer_id: self.customer_id,
+            customer_name: self.customer_name,
+            conversation_id: self.conversation_id,
+            draft: StoryDraft {
+                title: self.title,
+                narrative: self.narrative,
+                resolution: self.resolution,
+                quotes: serde_json::from_str(&self.quotes).unwrap_or_default(),
+                naming: self.naming,
+            },
+            version: self.version,
+            status: self.status,
+            featured: self.featured,
+            published_at: self.published_at,
+            updated_at: self.updated_at,
+            consent,
+        }
+    }
+}
+
+fn quotes_json(draft: &StoryDraft) -> String {
+    serde_json::to_string(&draft.quotes).unwrap_or_else(|_| "[]".into())
+}
+
+pub async fn story(db: &Db, id: i64) -> Result<StoryDetail, DataError> {
+    let sql = format!("{SELECT_STORY}{LATEST_CONSENT_JOIN} WHERE s.id = $1");
+    let record = on_pool!(db, pool => sqlx::query_as::<_, StoryRecord>(&sql).bind(id).fetch_optional(pool).await)?;
+    record.map(StoryRecord::into_detail).ok_or(DataError::NotFound)
+}
+
+/// All stories, most recently changed first.
+pub async fn list(db: &Db, limit: i64) -> Result<Vec<StoryDetail>, DataError> {
+    let sql = format!("{SELECT_STORY}{LATEST_CONSENT_JOIN} ORDER BY s.updated_at DESC, s.id DESC LIMIT $1");
+    let records = on_pool!(db, pool => sqlx::query_as::<_, StoryRecord>(&sql).bind(limit).fetch_all(pool).await)?;
+    Ok(records.into_iter().map(StoryRecord::into_detail).collect())
+}
+
+pub struct Actor<'a> {
+    pub user_id: i64,
+    pub label: &'a str,
+}
+
+/// Creates a draft about `customer_id` (from `conversation_id`, when known). `draft` is checked.
+pub async fn create(db: &Db, customer_id: i64, conversation_id: Option<i64>, draft: &StoryDraft, actor: &Actor<'_>, now: DateTime<Utc>) -> Result<i64, DataError> {
+    const SQL: &str = "INSERT INTO stories (customer_id, conversation_id, title, narrative, resolution, quotes, naming, version, status, featured, created_by, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, 'draft', FALSE, $8, $9, $9) RETURNING id";
+    let _turn = db.write_turn().await;
+    let id = on_pool!(db, pool => sqlx::query_scalar::<_, i64>(SQL)
+        .bind(customer_id).bind(conversation_id).bind(&draft.title).bind(&draft.narrative).bind(&draft.resolution)
+        .bind(quotes_json(draft)).bind(&draft.naming).bind(actor.user_id).bind(now)
+        .fetch_one(pool).await)?;
+    Ok(id)
+}
+
+/// What an edit did to a story that was public.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Edited {
+    pub version: i64,
+    /// It was published and is not any more: the new text needs new consent.
+    pub unpublished: bool,
+}
+
+/// Saves an edit. Once consent was asked for a version, any change makes a new version (which
+/// needs its own consent) and takes a published story off the portal.
+pub async fn update(db: &Db, id: i64, draft: &StoryDraft, actor: &Actor<'_>, now: DateTime<Utc>) -> Result<Edited, DataError> {
+    const CURRENT: &str = "SELECT status, version FROM stories WHERE id = $1";
+    const ASKED: &str = "SELECT COUNT(*) FROM consent_records WHERE subject_kind = 'story' AND subject_id = $1 AND subject_version = $2";
+    const UPDATE: &str = "UPDATE stories SET title = $2, narrative = $3, resolution = $4, quotes = $5, naming = $6, version = $7, \
+         status = $8, featured = CASE WHEN $8 = 'published' THEN featured ELSE FALSE END, \
+         published_at = CASE WHEN $8 = 'published' THEN published_at ELSE NULL END, updated_at = $9 WHERE id = $1";
+    let _turn = db.write_turn().await;
+    on_pool!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let (status, version): (String, i64) = sqlx::query_as(CURRENT).bind(id).fetch_optional(&mut *tx).await?.ok_or(DataError::NotFound)?;
+        if status == "withdrawn" {
+            return Err(DataError::Refused("The customer withdrew their consent; this story can no longer be edited or shared.".into()));
+        }
+        let asked: i64 = sqlx::query_scalar(ASKED).bind(id).bind(version).fetch_one(&mut *tx).await?;
+        let was_published = status == "published";
+        let (version, status) = if asked > 0 { (version + 1, "draft") } else { (version, status.as_str()) };
+        let unpublished = was_published && status != "published";
+        sqlx::query(UPDATE).bind(id).bind(&draft.title).bind(&draft.narrative).bind(&draft.resolution)
+            .bind(quotes_json(draft)).bind(&draft.naming).bind(version).bind(status).bind(now)
+            .execute(&mut *tx).await?;
+        if unpublished {
+            sqlx::query(INSERT_AUDIT).bind(now).bind(actor.user_id).bind(actor.label).bind("story.unpublished")
+                .bind(format!("story:{id}")).bind(format!("edited to version {version}; needs new consent"))
+                .execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(Edited { version, unpublished })
+    })
+}
+
+/// Publishes the story's current version: only with a grant of exactly its current text.
+pub async fn publish(db: &Db, id: i64, actor: &Actor<'_>, now: DateTime<Utc>) -> Result<(), DataError> {
+    let select = format!("{SELECT_STORY}{LATEST_CONSENT_JOIN} WHERE s.id = $1");
+    const PUBLISH: &str = "UPDATE stories SET status = 'published', published_at = $2, updated_at = $2 \
+         WHERE id = $1 AND version = $3 AND status IN ('draft', 'awaiting_consent')";
+    let _turn = db.write_turn().await;
+    on_pool!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let story = sqlx::query_as::<_, StoryRecord>(&select).bind(id).fetch_optional(&mut *tx).await?.ok_or(DataError::NotFound)?.into_detail();
+        match story.status.as_str() {
+            "published" => return Err(DataError::Refused("This story is already published.".into())),
+            "withdrawn" => return Err(DataError::Refused("The customer withdrew their consent; this story cannot be published again.".into())),
+            _ => {}
+        }
+        let latest = story.consent.as_ref().map(|entry| LatestConsent { decision: entry.decision, text_shown: entry.text_shown.clone() });
+        may_publish(latest.as_ref(), &story.consent_text()).map_err(|refusal| DataError::Refused(refusal.message().into()))?;
+        // The version and status guard the race with an edit or a withdrawal committed meanwhile.
+        let changed = sqlx::query(PUBLISH).bind(id).bind(now).bind(story.version).execute(&mut *tx).await?.rows_affected();
+        if changed == 0 {
+            return Err(DataError::Refused("The story changed meanwhile; reload it and try again.".into()));
+        }
+        sqlx::query(INSERT_AUDIT).bind(now).bind(actor.user_id).bind(actor.label).bind("story.published")
+            .bind(format!("story:{id}")).bind(format!("version {}", story.version))
+            .execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
+    })
+}
+
+/// Takes a published story off the portal (consent stays as it is: it can be published again).
+pub async fn unpublish(db: &Db, id: i64, actor: &Actor<'_>, now: DateTime<Utc>) -> Result<(), DataError> {
+    const SQL: &str = "UPDATE stories SET status = 'awaiting_consent', featured = FALSE, published_at = NULL, updated_at = $2 WHERE id = $1 AND status = 'published'";
+    let _turn = db.write_turn().await;
+    on_pool!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let changed = sqlx::query(SQL).bind(id).bind(now).execute(&mut *tx).await?.rows_affected();
+        if changed == 0 {
+            return Err(DataError::Refused("This story is not published.".into()));
+        }
+        sqlx::query(INSERT_AUDIT).bind(now).bind(actor.user_id).bind(actor.label).bind("story.unpublished")
+            .bind(format!("story:{id}")).bind("by marketing").execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
+    })
+}
+
+/// Features or unfeatures a published story (featured stories lead the live ticker).
+pub async fn set_featured(db: &Db, id: i64, featured: bool, now: DateTime<Utc>) -> Result<(), DataError> {
+    const SQL: &str = "UPDATE stories SET featured = $2, updated_at = $3 WHERE id = $1 AND status = 'published'";
+    let _turn = db.write_turn().await;
+    let changed = on_pool!(db, pool => sqlx::query(SQL).bind(id).bind(featured).bind(now).execute(pool).await.map(|done| done.rows_affected()))?;
+    if changed == 0 {
+        return Err(DataError::Refused("Only a published story can be featured.".into()));
+    }
+    Ok(())
+}
+
+/// What a story can be drafted from: the conversation's customer and their own messages.
+pub struct StorySource {
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub subject: String,
+    pub customer_messages: Vec<String>,
+}
+
+pub async fn source(db: &Db, conversation_id: i64) -> Result<StorySource, DataError> {
+    const CONVERSATION: &str = "SELECT c.customer_id, cu.name, c.subject FROM conversations c JOIN customers cu ON cu.id = c.customer_id WHERE c.id = $1";
+    const MESSAGES: &str = "SELECT body FROM messages WHERE conversation_id = $1 AND direction = 'inbound' ORDER BY created_at, id LIMIT 200";
+    let (customer_id, customer_name, subject): (i64, String, String) =
+        on_pool!(db, pool => sqlx::query_as(CONVERSATION).bind(conversation_id).fetch_optional(pool).await)?.ok_or(DataError::NotFound)?;
+    let customer_messages = on_pool!(db, pool => sqlx::query_scalar(MESSAGES).bind(conversation_id).fetch_all(pool).await)?;
+    Ok(StorySource { customer_id, customer_name, subject, customer_messages })
+}

@@ -1,0 +1,199 @@
+//! Live resolved stories for every open portal page, on one instance or many.
+//!
+//! A change ("story 7 is shown", "story 7 is gone") is announced once. On SQLite it goes
+//! straight to this process's listeners; on Postgres it goes out as `NOTIFY` and every
+//! instance — this one included — hears it through `LISTEN`, so a browser connected to any
+//! instance sees a change made on any other. Each instance turns a change into the event
+//! browsers get once (loading the story card once), then fans the same bytes out.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::Serialize;
+use tokio::sync::broadcast;
+
+use crate::data::Db;
+
+const CHANNEL: &str = "rapport_stories";
+/// Events a slow browser may fall behind before it is sent a fresh snapshot.
+const BACKLOG: usize = 256;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StoryChange {
+    /// Published, featured or unfeatured: show its current card.
+    Shown(i64),
+    /// Unpublished, edited after consent or withdrawn: remove it everywhere.
+    Removed(i64),
+}
+
+impl StoryChange {
+    fn encode(self) -> String {
+        match self {
+            StoryChange::Shown(id) => format!("shown:{id}"),
+            StoryChange::Removed(id) => format!("removed:{id}"),
+        }
+    }
+
+    fn decode(payload: &str) -> Option<StoryChange> {
+        let (kind, id) = payload.split_once(':')?;
+        let id = id.parse().ok()?;
+        match kind {
+            "shown" => Some(StoryChange::Shown(id)),
+            "removed" => Some(StoryChange::Removed(id)),
+            _ => None,
+        }
+    }
+}
+
+/// What browsers receive: an SSE event name and its JSON data.
+#[derive(Clone, Debug)]
+pub struct LiveEvent {
+    pub name: &'static str,
+    pub data: Arc<str>,
+}
+
+#[derive(Serialize)]
+struct Removed {
+    id: i64,
+}
+
+pub struct StoryFeed {
+    db: Db,
+    changes: broadcast::Sender<StoryChange>,
+    events: broadcast::Sender<LiveEvent>,
+}
+
+impl StoryFeed {
+    /// Starts the feed's tasks (call inside the tokio runtime).
+    pub fn start(db: Db) -> Arc<StoryFeed> {
+        let feed = Arc::new(StoryFeed {
+            db: db.clone(),
+            changes: broadcast::channel(BACKLOG).0,
+            events: broadcast::channel(BACKLOG).0,
+        });
+        tokio::spawn(resolve_changes(feed.clone(), feed.changes.subscribe()));
+        if let Db::Postgres(pool) = db {
+            tokio::spawn(listen_postgres(feed.clone(), pool));
+        }
+        feed
+    }
+
+    /// Announces a change to every instance. Call after the change is committed.
+    pub async fn announce(&self, change: StoryChange) {
+        match &self.db {
+            Db::Sqlite(_) => {
+                let _ = self.changes.send(change);
+            }
+            Db::Postgres(pool) => {
+                let sent = sqlx::query("SELECT pg_notify($1, $2)").bind(CHANNEL).bind(change.encode()).execute(pool).await;
+                if let Err(error) = sent {
+                    // This instance's own browsers still hear it; others catch up on reconnect.
+                    tracing::warn!(%error, "could not NOTIFY a story change; announcing it locally only");
+                    let _ = self.changes.send(change);
+                }
+            }
+        }
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<LiveEvent> {
+        self.events.subscribe()
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// How many browsers listen on this instance.
+    pub fn listeners(&self) -> usize {
+        self.events.receiver_count()
+    }
+}
+
+async fn resolve_changes(feed: Arc<StoryFeed>, mut changes: broadcast::Receiver<StoryChange>) {
+    loop {
+        let change = match changes.recv().await {
+            Ok(change) => change,
+            Err(broadcast::error::RecvError::Lagged(_)) => {
+                let _ = feed.events.send(LiveEvent { name: "resync", data: Arc::from("{}") });
+                continue;
+            }
+            Err(broadcast::error::RecvError::Closed) => return,
+        };
+        let event = match change {
+            StoryChange::Removed(id) => Some(removed_event(id)),
+            StoryChange::Shown(id) => match crate::data::stories::public_story(&feed.db, id).await {
+                Ok(Some(story)) => serde_json::to_string(&story.card).ok().map(|data| LiveEvent { name: "story", data: Arc::from(data) }),
+                // Withdrawn again meanwhile: the newest state wins.
+                Ok(None) => Some(removed_event(id)),
+                Err(error) => {
+                    tracing::warn!(%error, story = id, "could not load a story for the live feed; asking browsers to resync");
+                    Some(LiveEvent { name: "resync", data: Arc::from("{}") })
+                }
+            },
+        };
+        if let Some(event) = event {
+            let _ = feed.events.send(event);
+        }
+    }
+}
+
+fn removed_event(id: i64) -> LiveEvent {
+    let data = serde_json::to_string(&Removed { id }).unwrap_or_else(|_| "{}".into());
+    LiveEvent { name: "removed", data: Arc::from(data) }
+}
+
+async fn listen_postgres(feed: Arc<StoryFeed>, pool: sqlx::PgPool) {
+    let mut first = true;
+    loop {
+        match sqlx::postgres::PgListener::connect_with(&pool).await {
+            Ok(mut listener) => match listener.listen(CHANNEL).await {
+                Ok(()) => {
+                    if !first {
+                        // Changes may have been missed while the connection was down.
+                        let _ = feed.events.send(LiveEvent { name: "resync", data: Arc::from("{}") });
+                    }
+                    first = false;
+                    loop {
+                        match listener.try_recv().await {
+                            Ok(Some(notification)) => {
+                                if let Some(change) = StoryChange::decode(notification.payload()) {
+                                    let _ = feed.changes.send(change);
+                                }
+                            }
+                            // The connection dropped; the next call reconnects. Anything sent
+                            // meanwhile was missed, so browsers take a fresh snapshot.
+                            Ok(None) => {
+                                tracing::warn!("story LISTEN connection lost; reconnecting");
+                                let _ = feed.events.send(LiveEvent { name: "resync", data: Arc::from("{}") });
+                            }
+                            Err(error) => {
+                                tracing::warn!(%error, "story LISTEN failed; reconnecting");
+                                break;
+                            }
+                        }
+                    }
+                }
+                Err(error) => tracing::warn!(%error, "cannot LISTEN for story changes; retrying"),
+            },
+            Err(error) => tracing::warn!(%error, "cannot connect to LISTEN for story changes; retrying"),
+        }
+        if pool.is_closed() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::StoryChange;
+
+    #[test]
+    fn changes_survive_the_notify_payload() {
+        for change in [StoryChange::Shown(7), StoryChange::Removed(12)] {
+            assert_eq!(StoryChange::decode(&change.encode()), Some(change));
+        }
+        assert_eq!(StoryChange::decode("shown:x"), None);
+        assert_eq!(StoryChange::decode("other:1"), None);
+    }
+}

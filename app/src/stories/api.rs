@@ -1,0 +1,207 @@
+//! Server functions for stories: public reading, and the studio's drafting and publishing.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::model::{PublicStory, StoryCard, StoryDetail};
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+const EDITORS: &[crate::auth::model::Role] = &[crate::auth::model::Role::Marketing, crate::auth::model::Role::Admin];
+
+/// Published stories for the portal, featured first (`limit` 1–50).
+#[server(prefix = "/api", endpoint = "stories/published")]
+pub async fn published_stories(limit: u32) -> Result<Vec<StoryCard>, AppError> {
+    use crate::auth::guard::{authorize, Access};
+    authorize(Access::Public).await?;
+    let db = crate::state::app_state()?.db;
+    Ok(crate::data::stories::published_cards(&db, i64::from(limit.clamp(1, 50))).await?)
+}
+
+#[server(prefix = "/api", endpoint = "stories/story")]
+pub async fn load_public_story(id: i64) -> Result<PublicStory, AppError> {
+    use crate::auth::guard::{authorize, Access};
+    authorize(Access::Public).await?;
+    let db = crate::state::app_state()?.db;
+    match crate::data::stories::public_story(&db, id).await? {
+        Some(story) => Ok(story),
+        None => {
+            let error = AppError::NotFound("This story is not shared (any more). Stories stay public only while the customer agrees.".into());
+            crate::auth::respond::set_error_status(&error);
+            Err(error)
+        }
+    }
+}
+
+#[server(prefix = "/api", endpoint = "stories/studio_list")]
+pub async fn studio_stories() -> Result<Vec<StoryDetail>, AppError> {
+    use crate::auth::guard::{require, Access};
+    require(Access::Roles(EDITORS)).await?;
+    let db = crate::state::app_state()?.db;
+    Ok(crate::data::story_editing::list(&db, 200).await?)
+}
+
+/// What the editor needs: the story (when it exists), and the customer's sentences to quote.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StoryEditor {
+    pub story: Option<StoryDetail>,
+    pub conversation_id: Option<i64>,
+    pub conversation_subject: String,
+    pub customer_name: String,
+    pub sentences: Vec<String>,
+}
+
+/// Loads a story for editing (`id`), or a new draft from a conversation (`conversation`).
+#[server(prefix = "/api", endpoint = "stories/editor")]
+pub async fn load_story_editor(id: Option<i64>, conversation: Option<i64>) -> Result<StoryEditor, AppError> {
+    use crate::auth::guard::{require, Access};
+    use crate::data::story_editing;
+    require(Access::Roles(EDITORS)).await?;
+    let db = crate::state::app_state()?.db;
+    let story = match id {
+        Some(id) => Some(story_editing::story(&db, id).await.map_err(|e| not_found(e, "This story does not exist."))?),
+        None => None,
+    };
+    let conversation_id = story.as_ref().map_or(conversation, |s| s.conversation_id);
+    let (subject, sentences) = match conversation_id {
+        Some(conversation_id) => {
+            let source = story_editing::source(&db, conversation_id).await.map_err(|e| not_found(e, "This conversation does not exist."))?;
+            (source.subject, source.customer_messages.iter().flat_map(|m| super::draft::sentences(m)).collect())
+        }
+        None => (String::new(), story.as_ref().map(|s| s.draft.quotes.clone()).unwrap_or_default()),
+    };
+    let customer_name = match (&story, conversation_id) {
+        (Some(story), _) => story.customer_name.clone(),
+        (None, Some(conversation_id)) => story_editing::source(&db, conversation_id).await?.customer_name,
+        (None, None) => return Err(AppError::invalid("conversation", "Draft a story from a conversation: open one from the story candidates.")),
+    };
+    Ok(StoryEditor { story, conversation_id, conversation_subject: subject, customer_name, sentences })
+}
+
+#[cfg(feature = "ssr")]
+fn not_found(error: crate::data::DataError, message: &str) -> AppError {
+    match error {
+        crate::data::DataError::NotFound => AppError::NotFound(message.into()),
+        other => other.into(),
+    }
+}
+
+/// Saves a draft (new when `id` is empty). An edit after consent was asked makes a new
+/// version; a published story goes off the portal until the customer agrees again.
+#[server(prefix = "/api", endpoint = "stories/save")]
+pub async fn save_story(
+    #[server(default)] id: String,
+    #[server(default)] conversation_id: String,
+    title: String,
+    narrative: String,
+    resolution: String,
+    #[server(default)] quotes: Vec<String>,
+    naming: String,
+) -> Result<(), AppError> {
+    use crate::auth::guard::{require, Access};
+    use crate::auth::respond::finish_form;
+    use crate::data::story_editing::{self, Actor};
+    use super::draft::{sentences, StoryDraft};
+    let outcome: Result<String, AppError> = async {
+        let viewer = require(Access::Roles(EDITORS)).await?;
+        let state = crate::state::app_state()?;
+        let db = state.db.clone();
+        let id = parse_id(&id, "This story does not exist.")?;
+        let existing = match id {
+            Some(id) => Some(story_editing::story(&db, id).await.map_err(|e| not_found(e, "This story does not exist."))?),
+            None => None,
+        };
+        let conversation_id = match &existing {
+            Some(story) => story.conversation_id,
+            None => Some(parse_id(&conversation_id, "This conversation does not exist.")?
+                .ok_or_else(|| AppError::invalid("conversation", "Draft a story from a conversation: open one from the story candidates."))?),
+        };
+        let source = match conversation_id {
+            Some(conversation_id) => Some(story_editing::source(&db, conversation_id).await.map_err(|e| not_found(e, "This conversation does not exist."))?),
+            None => None,
+        };
+        let said: Vec<String> = match (&source, &existing) {
+            (Some(source), _) => source.customer_messages.iter().flat_map(|m| sentences(m)).collect(),
+            (None, Some(story)) => story.draft.quotes.clone(),
+            (None, None) => Vec::new(),
+        };
+        let draft = StoryDraft { title, narrative, resolution, quotes, naming }
+            .checked(&said)
+            .map_err(|problem| AppError::invalid(problem.field, problem.message))?;
+        let actor = Actor { user_id: viewer.user_id, label: &viewer.display_name };
+        let now = chrono::Utc::now();
+        let saved = match (id, source) {
+            (Some(id), _) => {
+                let edited = story_editing::update(&db, id, &draft, &actor, now).await?;
+                if edited.unpublished {
+                    state.story_feed.announce(crate::realtime::StoryChange::Removed(id)).await;
+                }
+                id
+            }
+            (None, Some(source)) => story_editing::create(&db, source.customer_id, conversation_id, &draft, &actor, now).await?,
+            (None, None) => return Err(AppError::invalid("conversation", "Draft a story from a conversation.")),
+        };
+        Ok(format!("/studio/stories/{saved}"))
+    }
+    .await;
+    finish_form(outcome)
+}
+
+#[cfg(feature = "ssr")]
+fn parse_id(value: &str, missing: &str) -> Result<Option<i64>, AppError> {
+    match value.trim() {
+        "" => Ok(None),
+        id => id.parse::<i64>().map(Some).map_err(|_| AppError::NotFound(missing.into())),
+    }
+}
+
+/// Sends the customer the exact text to approve (in their account, and by email).
+#[server(prefix = "/api", endpoint = "stories/ask_consent")]
+pub async fn ask_story_consent(id: i64) -> Result<(), AppError> {
+    use crate::auth::guard::{require, Access};
+    use crate::auth::respond::finish_form;
+    use crate::data::{consents, story_editing};
+    let outcome: Result<String, AppError> = async {
+        let viewer = require(Access::Roles(EDITORS)).await?;
+        let state = crate::state::app_state()?;
+        let story = story_editing::story(&state.db, id).await.map_err(|e| not_found(e, "This story does not exist."))?;
+        let text = story.consent_text();
+        let token = crate::auth::session::new_token();
+        let token_hash = crate::auth::session::token_hash(&state.security.secret, &token);
+        let link = format!("{}/consent/{token}", state.public_url.trim_end_matches('/'));
+        let body = super::consent_api::consent_email(&story.customer_name, &text, &link, &state.public_url);
+        let mail = consents::ConsentMail { subject: "May we share how we solved your problem?", body: &body };
+        consents::request_story_consent(&state.db, id, &text, &token_hash, &mail, viewer.user_id, chrono::Utc::now()).await?;
+        Ok(format!("/studio/stories/{id}"))
+    }
+    .await;
+    finish_form(outcome)
+}
+
+/// `action`: publish, unpublish, feature or unfeature. Publishing is refused by the data
+/// layer unless the customer agreed to exactly this version.
+#[server(prefix = "/api", endpoint = "stories/publishing")]
+pub async fn change_publishing(id: i64, action: String) -> Result<(), AppError> {
+    use crate::auth::guard::{require, Access};
+    use crate::auth::respond::finish_form;
+    use crate::data::story_editing::{self, Actor};
+    use crate::realtime::StoryChange;
+    let outcome: Result<String, AppError> = async {
+        let viewer = require(Access::Roles(EDITORS)).await?;
+        let state = crate::state::app_state()?;
+        let actor = Actor { user_id: viewer.user_id, label: &viewer.display_name };
+        let now = chrono::Utc::now();
+        let change = match action.as_str() {
+            "publish" => story_editing::publish(&state.db, id, &actor, now).await.map(|_| StoryChange::Shown(id)),
+            "unpublish" => story_editing::unpublish(&state.db, id, &actor, now).await.map(|_| StoryChange::Removed(id)),
+            "feature" => story_editing::set_featured(&state.db, id, true, now).await.map(|_| StoryChange::Shown(id)),
+            "unfeature" => story_editing::set_featured(&state.db, id, false, now).await.map(|_| StoryChange::Shown(id)),
+            other => return Err(AppError::invalid("action", format!("Unknown action “{other}”: use publish, unpublish, feature or unfeature."))),
+        }
+        .map_err(|e| not_found(e, "This story does not exist."))?;
+        state.story_feed.announce(change).await;
+        Ok(format!("/studio/stories/{id}"))
+    }
+    .await;
+    finish_form(outcome)
+}

@@ -1,0 +1,19 @@
+//! Resolved stories: drafted by marketing from real conversations, published only with the
+//! customer's consent (which they can take back at any time), shown live on the portal.
+//!
+//! `draft` and `consent` are the pure rules; the data layer enforces them in its
+//! transactions (`data::story_editing`, `data::consents`).
+
+pub mod api;
+pub mod consent;
+pub mod consent_api;
+pub mod customer_pages;
+pub mod draft;
+#[cfg(feature = "ssr")]
+pub mod embed;
+pub mod model;
+pub mod public_pages;
+pub mod studio_pages;
+
+/// Where portal pages listen for stories being published and withdrawn.
+pub const LIVE_PATH: &str = "/api/live/stories";

@@ -1,0 +1,116 @@
+// Progressive enhancement for the public portal, which ships no WASM.
+// Without JavaScript every portal page still reads and every form still posts; with it, the
+// small-screen menu opens and resolved stories appear and disappear live.
+
+const menuToggle = document.querySelector(".menu-toggle");
+const siteNav = document.getElementById("site-nav");
+if (menuToggle && siteNav) {
+  menuToggle.addEventListener("click", () => {
+    const open = siteNav.classList.toggle("site-nav--open");
+    menuToggle.setAttribute("aria-expanded", open ? "true" : "false");
+    menuToggle.textContent = open ? "Close menu" : "Menu";
+  });
+}
+
+// Live stories: containers marked data-live-stories="ticker" (the newest few) or "list".
+const containers = [...document.querySelectorAll("[data-live-stories]")];
+const watched = document.querySelectorAll("[data-story-id]");
+
+function cardElement(card, site) {
+  const item = document.createElement("li");
+  item.className = card.featured ? "story-card story-card--featured" : "story-card";
+  item.dataset.storyId = String(card.id);
+  const link = document.createElement("a");
+  link.href = `${site}/stories/${card.id}`;
+  link.textContent = card.title;
+  if (site) { link.target = "_blank"; link.rel = "noopener"; }
+  const heading = document.createElement("h3");
+  heading.append(link);
+  if (card.featured) {
+    const badge = document.createElement("span");
+    badge.className = "badge badge--featured";
+    badge.textContent = "Featured";
+    heading.append(" ", badge);
+  }
+  const excerpt = document.createElement("p");
+  excerpt.textContent = card.excerpt;
+  const meta = document.createElement("p");
+  meta.className = "meta";
+  meta.textContent = `Shared by ${card.told_by}`;
+  item.append(heading, excerpt, meta);
+  return item;
+}
+
+function refreshEmptiness(container) {
+  const empty = container.children.length === 0;
+  const section = container.closest("[data-live-section]");
+  if (section) section.hidden = empty;
+  const note = container.parentElement?.querySelector("[data-live-empty]");
+  if (note) note.hidden = !empty;
+}
+
+function limitOf(container) {
+  return container.dataset.liveStories === "ticker" ? Number(container.dataset.limit || 5) : Infinity;
+}
+
+function showCard(card, { update = true } = {}) {
+  for (const container of containers) {
+    const element = cardElement(card, container.dataset.site || "");
+    const existing = container.querySelector(`[data-story-id="${card.id}"]`);
+    if (existing) {
+      if (update) existing.replaceWith(element);
+    } else {
+      container.prepend(element);
+      while (container.children.length > limitOf(container)) container.lastElementChild.remove();
+    }
+    refreshEmptiness(container);
+  }
+  document.body.dataset.liveStory = String(card.id);
+}
+
+function removeStory(id) {
+  for (const element of document.querySelectorAll(`[data-story-id="${id}"]`)) {
+    if (element.matches("[data-story-page]")) {
+      element.replaceChildren();
+      const notice = document.createElement("p");
+      notice.className = "notice notice--info";
+      notice.setAttribute("role", "status");
+      notice.textContent = "This story is no longer shared: its author withdrew it.";
+      element.append(notice);
+      element.removeAttribute("data-story-id");
+    } else {
+      element.remove();
+    }
+  }
+  containers.forEach(refreshEmptiness);
+}
+
+function applySnapshot({ ids, cards }) {
+  const live = new Set(ids);
+  for (const element of document.querySelectorAll("[data-story-id]")) {
+    const id = Number(element.dataset.storyId);
+    if (!live.has(id)) removeStory(id);
+  }
+  for (const container of containers) {
+    if (container.dataset.liveStories === "ticker") {
+      const site = container.dataset.site || "";
+      container.replaceChildren(...cards.slice(0, limitOf(container)).map((card) => cardElement(card, site)));
+      refreshEmptiness(container);
+    }
+  }
+  for (const card of [...cards].reverse()) showCard(card, { update: false });
+}
+
+if ((containers.length || watched.length) && "EventSource" in window) {
+  const source = new EventSource("/api/live/stories");
+  source.addEventListener("snapshot", (event) => {
+    applySnapshot(JSON.parse(event.data));
+    document.body.dataset.liveStories = "connected";
+  });
+  source.addEventListener("story", (event) => showCard(JSON.parse(event.data)));
+  source.addEventListener("removed", (event) => removeStory(JSON.parse(event.data).id));
+  // EventSource reconnects by itself; the new connection starts with a fresh snapshot.
+  source.addEventListener("error", () => { document.body.dataset.liveStories = "reconnecting"; });
+}
+
+document.body.dataset.enhanced = "true";

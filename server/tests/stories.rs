@@ -1,0 +1,255 @@
+//! Stories and consent on real databases: the ledger's rules hold in the data layer (and in
+//! the schema, whatever writes the row), and the live feed reaches browsers connected to
+//! another instance on the same Postgres within a second.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use app::auth::model::Role;
+use app::data::consents::{self, Answerer, ConsentMail};
+use app::data::conversations::{self, NewConversation, NewMessage};
+use app::data::story_editing::{self, Actor};
+use app::data::{customers, stories, users, DataError, Db};
+use app::stories::consent::Decision;
+use app::stories::draft::StoryDraft;
+use chrono::Utc;
+use support::{each_backend, TestApp, TestDb};
+
+const PASSWORD: &str = "a long enough password";
+
+async fn conversation_with(db: &Db, reference: &str, name: &str) -> (i64, i64) {
+    let now = Utc::now();
+    let (customer_id, _) = customers::upsert_by_ref(db, reference, name, Some(&format!("{reference}@example.com")), None, now).await.unwrap();
+    let ids = conversations::insert_many(db, &[NewConversation {
+        customer_id,
+        subject: "Charged twice".into(),
+        channel: "email",
+        status: "resolved",
+        priority: "normal",
+        situation: None,
+        waiting_since: None,
+        last_message_at: now,
+        created_at: now,
+        resolved_at: Some(now),
+        risk_score: 0,
+        risk_level: "low",
+        risk_factors: None,
+        guidance: None,
+        last_excerpt: None,
+    }])
+    .await
+    .unwrap();
+    conversations::insert_messages(db, &[NewMessage {
+        conversation_id: ids[0],
+        direction: "inbound",
+        author_user_id: None,
+        author_customer_id: Some(customer_id),
+        body: "I was charged twice for one order. Thank you so much, that was quick!".into(),
+        created_at: now,
+        sentiment: Some(0.6),
+        analysis: None,
+    }])
+    .await
+    .unwrap();
+    (customer_id, ids[0])
+}
+
+fn draft(title: &str) -> StoryDraft {
+    StoryDraft {
+        title: title.into(),
+        narrative: "Dana was charged twice for one order and wrote to us, understandably upset about it.".into(),
+        resolution: "We refunded the second charge the same day.".into(),
+        quotes: vec!["Thank you so much, that was quick!".into()],
+        naming: "first_name_initial".into(),
+    }
+}
+
+async fn marketing_user(db: &Db) -> i64 {
+    users::create(db, users::NewUser { email: "mia@example.com", display_name: "Mia", password_hash: "x", role: Role::Marketing }, "test").await.unwrap()
+}
+
+async fn ask(db: &Db, story_id: i64, token_hash: &str, marketing: i64) -> Result<(), DataError> {
+    let story = story_editing::story(db, story_id).await.unwrap();
+    let mail = ConsentMail { subject: "May we?", body: "the text" };
+    consents::request_story_consent(db, story_id, &story.consent_text(), token_hash, &mail, marketing, Utc::now()).await
+}
+
+fn refused(result: Result<(), DataError>, containing: &str) {
+    match result {
+        Err(DataError::Refused(why)) => assert!(why.contains(containing), "{why}"),
+        other => panic!("expected a refusal mentioning “{containing}”, got {other:?}"),
+    }
+}
+
+async fn consent_rules_hold_in_the_data_layer(db: Db) {
+    let marketing = marketing_user(&db).await;
+    let actor = Actor { user_id: marketing, label: "Mia" };
+    let (dana, conversation) = conversation_with(&db, "dana", "Dana Smith").await;
+    let (other, _) = conversation_with(&db, "olav", "Olav Other").await;
+    let id = story_editing::create(&db, dana, Some(conversation), &draft("Charged twice, fixed in a day"), &actor, Utc::now()).await.unwrap();
+
+    refused(story_editing::publish(&db, id, &actor, Utc::now()).await, "no consent yet");
+    ask(&db, id, "hash-v1", marketing).await.unwrap();
+    refused(story_editing::publish(&db, id, &actor, Utc::now()).await, "not answered");
+    let outbox: i64 = app::on_pool!(&db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM outbox_messages WHERE customer_id = $1").bind(dana).fetch_one(pool).await).unwrap();
+    assert_eq!(outbox, 1, "the request is emailed through the outbox");
+
+    // Another customer cannot answer for Dana, whatever id they send.
+    assert!(matches!(
+        consents::answer_story(&db, Answerer::Customer { customer_id: other, story_id: id }, Decision::Granted, "account", Utc::now()).await,
+        Err(DataError::NotFound)
+    ));
+    consents::answer_story(&db, Answerer::Link { token_hash: "hash-v1" }, Decision::Granted, "email link", Utc::now()).await.unwrap();
+    story_editing::publish(&db, id, &actor, Utc::now()).await.unwrap();
+    assert_eq!(stories::published_cards(&db, 10).await.unwrap()[0].told_by, "Dana S.");
+
+    // An edit after consent: a new version, off the portal, needing its own consent.
+    let edited = story_editing::update(&db, id, &draft("Charged twice, refunded the same day"), &actor, Utc::now()).await.unwrap();
+    assert_eq!((edited.version, edited.unpublished), (2, true));
+    assert!(stories::published_cards(&db, 10).await.unwrap().is_empty());
+    refused(story_editing::publish(&db, id, &actor, Utc::now()).await, "no consent yet");
+    ask(&db, id, "hash-v2", marketing).await.unwrap();
+    refused(
+        consents::answer_story(&db, Answerer::Link { token_hash: "hash-v1" }, Decision::Granted, "email link", Utc::now()).await.map(|_| ()),
+        "earlier version",
+    );
+    consents::answer_story(&db, Answerer::Customer { customer_id: dana, story_id: id }, Decision::Granted, "account", Utc::now()).await.unwrap();
+    story_editing::publish(&db, id, &actor, Utc::now()).await.unwrap();
+    story_editing::set_featured(&db, id, true, Utc::now()).await.unwrap();
+    assert_eq!(stories::search_published(&db, "refunded", 3).await.unwrap().len(), 1);
+
+    // Withdrawal: gone from every read, recorded, and final.
+    let answered = consents::answer_story(&db, Answerer::Customer { customer_id: dana, story_id: id }, Decision::Withdrawn, "account", Utc::now()).await.unwrap();
+    assert!(answered.was_published);
+    assert!(stories::published_cards(&db, 10).await.unwrap().is_empty());
+    assert!(stories::public_story(&db, id).await.unwrap().is_none());
+    assert!(stories::search_published(&db, "refunded", 3).await.unwrap().is_empty());
+    refused(story_editing::publish(&db, id, &actor, Utc::now()).await, "withdrew");
+    refused(story_editing::update(&db, id, &draft("Trying to bring it back"), &actor, Utc::now()).await.map(|_| ()), "withdrew");
+    let audited: i64 = app::on_pool!(&db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'consent.withdrawn' AND subject = $1").bind(format!("story:{id}")).fetch_one(pool).await).unwrap();
+    assert_eq!(audited, 1);
+    let ledger: Vec<String> = app::on_pool!(&db, pool => sqlx::query_scalar("SELECT decision FROM consent_records WHERE subject_id = $1 ORDER BY id").bind(id).fetch_all(pool).await).unwrap();
+    assert_eq!(ledger, ["requested", "granted", "requested", "granted", "withdrawn"]);
+
+    // Whatever writes the row: the schema refuses publishing without a grant for the version.
+    let second = story_editing::create(&db, dana, Some(conversation), &draft("Another story about the charge"), &actor, Utc::now()).await.unwrap();
+    let raw = app::on_pool!(&db, pool => sqlx::query("UPDATE stories SET status = 'published', published_at = $2 WHERE id = $1").bind(second).bind(Utc::now()).execute(pool).await.map(|_| ()));
+    let error = raw.expect_err("a raw UPDATE to published is refused");
+    assert!(error.to_string().contains("needs consent"), "{error}");
+}
+
+#[tokio::test]
+async fn consent_rules_on_sqlite_and_postgres() {
+    each_backend(consent_rules_hold_in_the_data_layer).await;
+}
+
+/// Reads server-sent events from `path` until one named `name` whose data contains `needle`.
+struct EventReader {
+    response: reqwest::Response,
+    buffer: String,
+}
+
+impl EventReader {
+    async fn open(app: &TestApp) -> EventReader {
+        let response = reqwest::Client::new().get(app.url(app::stories::LIVE_PATH)).send().await.expect("connect to the live feed");
+        assert_eq!(response.status(), 200);
+        EventReader { response, buffer: String::new() }
+    }
+
+    async fn next_named(&mut self, name: &str, needle: &str, within: Duration) -> String {
+        let deadline = Instant::now() + within;
+        loop {
+            while let Some(end) = self.buffer.find("\n\n") {
+                let block: String = self.buffer.drain(..end + 2).collect();
+                let event = block.lines().find_map(|l| l.strip_prefix("event:")).map(str::trim).unwrap_or("message");
+                let data: String = block.lines().filter_map(|l| l.strip_prefix("data:")).map(str::trim).collect();
+                if event == name && data.contains(needle) {
+                    return data;
+                }
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            match tokio::time::timeout(left, self.response.chunk()).await {
+                Ok(Ok(Some(chunk))) => self.buffer.push_str(&String::from_utf8_lossy(&chunk)),
+                Ok(other) => panic!("the live feed ended: {other:?}"),
+                Err(_) => panic!("no `{name}` event with {needle} within {within:?}"),
+            }
+        }
+    }
+}
+
+fn succeeded(response: &reqwest::Response) -> bool {
+    response.status().is_success() || response.status().is_redirection()
+}
+
+async fn signed_in(app: &TestApp, role: Role, email: &str) -> reqwest::Client {
+    app.create_staff(role, email, PASSWORD).await;
+    let client = app.client();
+    let response = app.call(&client, "auth/sign_in", &[("email", email), ("password", PASSWORD), ("next", "")]).await;
+    assert!(response.status().is_success() || response.status().is_redirection(), "sign in: {}", response.status());
+    client
+}
+
+/// Marketing on `writer` drafts, asks, publishes; the customer answers by the emailed link;
+/// a browser on `reader` sees each change live.
+async fn publish_and_withdraw_reach_the_other_instance(writer: &TestApp, reader: &TestApp) {
+    let db = &writer.database.db;
+    let (_, conversation) = conversation_with(db, "dana", "Dana Smith").await;
+    let marketing = signed_in(writer, Role::Marketing, "mia@example.com").await;
+    let conversation_field = conversation.to_string();
+    let saved = writer.call(&marketing, "stories/save", &[
+        ("conversation_id", conversation_field.as_str()),
+        ("title", "Charged twice, fixed in a day"),
+        ("narrative", "Dana was charged twice for one order and wrote to us, understandably upset about it."),
+        ("resolution", "We refunded the second charge the same day."),
+        ("quotes[0]", "Thank you so much, that was quick!"),
+        ("naming", "first_name_initial"),
+    ]).await;
+    assert!(succeeded(&saved), "save: {}", saved.status());
+    let id: i64 = app::on_pool!(db, pool => sqlx::query_scalar("SELECT MAX(id) FROM stories").fetch_one(pool).await).unwrap();
+    let id_field = id.to_string();
+    let refused = writer.call(&marketing, "stories/publishing", &[("id", id_field.as_str()), ("action", "publish")]).await;
+    assert_eq!(refused.status(), 409, "no consent, no publishing");
+    let asked = writer.call(&marketing, "stories/ask_consent", &[("id", id_field.as_str())]).await;
+    assert!(succeeded(&asked), "ask: {}", asked.status());
+    let body: String = app::on_pool!(db, pool => sqlx::query_scalar("SELECT body FROM outbox_messages ORDER BY id DESC LIMIT 1").fetch_one(pool).await).unwrap();
+    assert!(body.contains("> Charged twice, fixed in a day"), "the email shows the exact text: {body}");
+    let token = body.split("/consent/").nth(1).expect("a consent link").chars().take(64).collect::<String>();
+    let customer = writer.client();
+    let granted = writer.call(&customer, "stories/answer_link", &[("token", token.as_str()), ("answer", "grant")]).await;
+    assert!(succeeded(&granted), "grant: {}", granted.status());
+
+    let mut browser = EventReader::open(reader).await;
+    browser.next_named("snapshot", "\"ids\":[]", Duration::from_secs(5)).await;
+    let published_at = Instant::now();
+    let published = writer.call(&marketing, "stories/publishing", &[("id", id_field.as_str()), ("action", "publish")]).await;
+    assert!(succeeded(&published), "publish: {}", published.status());
+    let card = browser.next_named("story", &format!("\"id\":{id}"), Duration::from_secs(1)).await;
+    println!("publish → delivery on the other instance: {:?}", published_at.elapsed());
+    assert!(card.contains("\"told_by\":\"Dana S.\""), "{card}");
+
+    let withdrawn_at = Instant::now();
+    let withdrawn = writer.call(&customer, "stories/answer_link", &[("token", token.as_str()), ("answer", "withdraw")]).await;
+    assert!(succeeded(&withdrawn), "withdraw: {}", withdrawn.status());
+    browser.next_named("removed", &format!("\"id\":{id}"), Duration::from_secs(1)).await;
+    println!("withdraw → removal on the other instance: {:?}", withdrawn_at.elapsed());
+    let reader_client = reader.client();
+    assert_eq!(reader.page_status(&reader_client, &format!("/stories/{id}")).await, 404);
+    let embed = reader_client.get(reader.url("/embed/stories")).send().await.unwrap().text().await.unwrap();
+    assert!(!embed.contains(&format!("data-story-id=\"{id}\"")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn live_stories_on_one_sqlite_instance() {
+    let app = TestApp::spawn(TestDb::sqlite().await).await;
+    publish_and_withdraw_reach_the_other_instance(&app, &app).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn live_stories_across_two_instances_on_postgres() {
+    let Some(database) = TestDb::postgres().await else { return };
+    let second = database.same_database().await;
+    let writer = TestApp::spawn(database).await;
+    let reader = TestApp::spawn(second).await;
+    publish_and_withdraw_reach_the_other_instance(&writer, &reader).await;
+}
