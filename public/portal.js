@@ -14,7 +14,7 @@ if (menuToggle && siteNav) {
 
 // Live stories: containers marked data-live-stories="ticker" (the newest few) or "list".
 const containers = [...document.querySelectorAll("[data-live-stories]")];
-const watched = document.querySelectorAll("[data-story-id]");
+const watched = document.querySelectorAll("[data-story-id], [data-quote-id]");
 
 function cardElement(card, site) {
   const item = document.createElement("li");
@@ -85,7 +85,15 @@ function removeStory(id) {
   containers.forEach(refreshEmptiness);
 }
 
-function applySnapshot({ ids, cards }) {
+function removeQuote(id) {
+  for (const element of document.querySelectorAll(`[data-quote-id="${id}"]`)) element.remove();
+}
+
+function applySnapshot({ ids, quote_ids: quoteIds = [], cards }) {
+  const onWall = new Set(quoteIds);
+  for (const element of document.querySelectorAll("[data-quote-id]")) {
+    if (!onWall.has(Number(element.dataset.quoteId))) element.remove();
+  }
   const live = new Set(ids);
   for (const element of document.querySelectorAll("[data-story-id]")) {
     const id = Number(element.dataset.storyId);
@@ -109,6 +117,7 @@ if ((containers.length || watched.length) && "EventSource" in window) {
   });
   source.addEventListener("story", (event) => showCard(JSON.parse(event.data)));
   source.addEventListener("removed", (event) => removeStory(JSON.parse(event.data).id));
+  source.addEventListener("quote-removed", (event) => removeQuote(JSON.parse(event.data).id));
   // EventSource reconnects by itself; the new connection starts with a fresh snapshot.
   source.addEventListener("error", () => { document.body.dataset.liveStories = "reconnecting"; });
 }

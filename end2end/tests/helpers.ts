@@ -3,6 +3,16 @@ import { expect, type Page } from "@playwright/test";
 export const DEMO_PASSWORD = "rapport-demo-password";
 export const ARTIFACTS = "artifacts";
 
+/**
+ * Waits until the page is interactive: hydrated by the WASM client, or, on public reading
+ * pages (which ship no WASM), enhanced by /portal.js. Both mark <body>.
+ */
+export async function pageReady(page: Page) {
+  await expect(page.locator("body[data-hydrated=true], body[data-enhanced=true]")).toHaveCount(1, {
+    timeout: 15_000,
+  });
+}
+
 /** Waits until the WASM client has hydrated the page (the frontend marks <body>). */
 export async function hydrated(page: Page) {
   await expect(page.locator("body[data-hydrated=true]")).toHaveCount(1, { timeout: 15_000 });

@@ -1,12 +1,14 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Browser } from "@playwright/test";
 import * as fs from "node:fs";
 import { ARTIFACTS, hydrated, pageReady } from "./helpers";
 
 const PUBLIC_PAGES = ["/", "/forum", "/forum/c/billing", "/stories", "/wall", "/search?q=invoice"];
 const BUDGET_BYTES = 60_000;
 
-/** Loads `path` and returns what it fetched: WASM files and compressed script bytes. */
-async function weigh(page: Page, path: string) {
+/** Loads `path` in a fresh browser (empty cache) and returns what it fetched: WASM files and
+ * compressed script bytes. */
+async function weigh(browser: Browser, path: string) {
+  const page = await (await browser.newContext()).newPage();
   const wasm: string[] = [];
   const scripts: Promise<number>[] = [];
   page.on("requestfinished", (request) => {
@@ -20,29 +22,29 @@ async function weigh(page: Page, path: string) {
   await pageReady(page);
   await page.waitForLoadState("networkidle");
   const bytes = (await Promise.all(scripts)).reduce((sum, size) => sum + size, 0);
-  page.removeAllListeners("requestfinished");
-  return { wasm, bytes };
+  return { wasm, bytes, page };
 }
 
-test("public reading pages ship no WASM and stay under the script budget; interactive pages hydrate", async ({ page }) => {
+test("public reading pages ship no WASM and stay under the script budget; interactive pages hydrate", async ({ browser }) => {
   const report: Record<string, number> = {};
   for (const path of PUBLIC_PAGES) {
-    const { wasm, bytes } = await weigh(page, path);
+    const { wasm, bytes, page } = await weigh(browser, path);
     expect(wasm, `${path} loads no WASM`).toEqual([]);
+    expect(bytes, `${path} loads portal.js`).toBeGreaterThan(0);
     expect(bytes, `${path} script bytes`).toBeLessThan(BUDGET_BYTES);
     await expect(page.locator("body[data-hydrated]")).toHaveCount(0);
     report[path] = bytes;
   }
   // The first thread on the forum index, too.
-  await page.goto("/forum/c/billing");
-  const threadHref = await page.locator("a[href^='/forum/t/']").first().getAttribute("href");
+  const index = (await weigh(browser, "/forum/c/billing")).page;
+  const threadHref = await index.locator("a[href^='/forum/t/']").first().getAttribute("href");
   expect(threadHref).toBeTruthy();
-  const thread = await weigh(page, threadHref!);
+  const thread = await weigh(browser, threadHref!);
   expect(thread.wasm).toEqual([]);
   report["/forum/t/:id"] = thread.bytes;
 
-  const signin = await weigh(page, "/signin");
-  await hydrated(page);
+  const signin = await weigh(browser, "/signin");
+  await hydrated(signin.page);
   expect(signin.wasm.length, "the sign-in page hydrates").toBe(1);
   report["/signin (hydrated)"] = signin.bytes;
   fs.mkdirSync(ARTIFACTS, { recursive: true });

@@ -311,7 +311,7 @@ async fn a_quote_closes_messages_only_with_consent(database: TestDb) {
     let with_quote = PassSettings { delivery: Delivery::NoTransport, gratitude_quote: true };
     app::data::on_pool!(db, pool => {
         sqlx::query("INSERT INTO gratitude_quotes (id, customer_id, quote, naming, version, status, created_at, published_at) \
-                     VALUES (7, $1, 'They fixed it within the hour!', 'first_name_initial', 2, 'published', $2, $2)")
+                     VALUES (7, $1, 'They fixed it within the hour!', 'first_name_initial', 2, 'awaiting_consent', $2, $2)")
             .bind(quoter).bind(start_time()).execute(pool).await.unwrap();
         // Consent to an older version does not count.
         sqlx::query("INSERT INTO consent_records (customer_id, subject_kind, subject_id, subject_version, decision, channel, text_shown, recorded_at) \
@@ -327,6 +327,8 @@ async fn a_quote_closes_messages_only_with_consent(database: TestDb) {
     app::data::on_pool!(db, pool => sqlx::query("INSERT INTO consent_records (customer_id, subject_kind, subject_id, subject_version, decision, channel, text_shown, recorded_at) \
                  VALUES ($1, 'quote', 7, 2, 'granted', 'account', 'v2', $2)")
         .bind(quoter).bind(start_time() + Duration::hours(1)).execute(pool).await.map(|_| ()).unwrap());
+    // The schema lets it be published now that version 2 has a grant.
+    app::data::on_pool!(db, pool => sqlx::query("UPDATE gratitude_quotes SET status = 'published' WHERE id = 7").execute(pool).await.map(|_| ()).unwrap());
     clock.advance(Duration::days(3));
     run_due_with(db, &clock, with_quote).await.unwrap();
     let outbox = app::data::outbox::of_customer(db, dana).await.unwrap();

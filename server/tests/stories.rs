@@ -7,7 +7,7 @@ mod support;
 use std::time::{Duration, Instant};
 
 use app::auth::model::Role;
-use app::data::consents::{self, Answerer, ConsentMail};
+use app::data::consents::{self, Answerer, ConsentMail, Subject};
 use app::data::conversations::{self, NewConversation, NewMessage};
 use app::data::story_editing::{self, Actor};
 use app::data::{customers, stories, users, DataError, Db};
@@ -97,10 +97,10 @@ async fn consent_rules_hold_in_the_data_layer(db: Db) {
 
     // Another customer cannot answer for Dana, whatever id they send.
     assert!(matches!(
-        consents::answer_story(&db, Answerer::Customer { customer_id: other, story_id: id }, Decision::Granted, "account", Utc::now()).await,
+        consents::answer(&db, Answerer::Customer { customer_id: other, subject: Subject::Story, id }, Decision::Granted, "account", Utc::now()).await,
         Err(DataError::NotFound)
     ));
-    consents::answer_story(&db, Answerer::Link { token_hash: "hash-v1" }, Decision::Granted, "email link", Utc::now()).await.unwrap();
+    consents::answer(&db, Answerer::Link { token_hash: "hash-v1" }, Decision::Granted, "email link", Utc::now()).await.unwrap();
     story_editing::publish(&db, id, &actor, Utc::now()).await.unwrap();
     assert_eq!(stories::published_cards(&db, 10).await.unwrap()[0].told_by, "Dana S.");
 
@@ -111,16 +111,16 @@ async fn consent_rules_hold_in_the_data_layer(db: Db) {
     refused(story_editing::publish(&db, id, &actor, Utc::now()).await, "no consent yet");
     ask(&db, id, "hash-v2", marketing).await.unwrap();
     refused(
-        consents::answer_story(&db, Answerer::Link { token_hash: "hash-v1" }, Decision::Granted, "email link", Utc::now()).await.map(|_| ()),
+        consents::answer(&db, Answerer::Link { token_hash: "hash-v1" }, Decision::Granted, "email link", Utc::now()).await.map(|_| ()),
         "earlier version",
     );
-    consents::answer_story(&db, Answerer::Customer { customer_id: dana, story_id: id }, Decision::Granted, "account", Utc::now()).await.unwrap();
+    consents::answer(&db, Answerer::Customer { customer_id: dana, subject: Subject::Story, id }, Decision::Granted, "account", Utc::now()).await.unwrap();
     story_editing::publish(&db, id, &actor, Utc::now()).await.unwrap();
     story_editing::set_featured(&db, id, true, Utc::now()).await.unwrap();
     assert_eq!(stories::search_published(&db, "refunded", 3).await.unwrap().len(), 1);
 
     // Withdrawal: gone from every read, recorded, and final.
-    let answered = consents::answer_story(&db, Answerer::Customer { customer_id: dana, story_id: id }, Decision::Withdrawn, "account", Utc::now()).await.unwrap();
+    let answered = consents::answer(&db, Answerer::Customer { customer_id: dana, subject: Subject::Story, id }, Decision::Withdrawn, "account", Utc::now()).await.unwrap();
     assert!(answered.was_published);
     assert!(stories::published_cards(&db, 10).await.unwrap().is_empty());
     assert!(stories::public_story(&db, id).await.unwrap().is_none());
@@ -252,4 +252,53 @@ async fn live_stories_across_two_instances_on_postgres() {
     let writer = TestApp::spawn(database).await;
     let reader = TestApp::spawn(second).await;
     publish_and_withdraw_reach_the_other_instance(&writer, &reader).await;
+}
+
+async fn quotes_need_consent_to_their_exact_words(db: Db) {
+    use app::community::naming::Naming;
+    let marketing = marketing_user(&db).await;
+    let (quinn, conversation) = conversation_with(&db, "quinn", "Quinn Adams").await;
+    let now = Utc::now();
+    conversations::insert_messages(&db, &[NewMessage {
+        conversation_id: conversation,
+        direction: "inbound",
+        author_user_id: None,
+        author_customer_id: Some(quinn),
+        body: "Wow. You fixed it within the hour! Thank you all so much.".into(),
+        created_at: now,
+        sentiment: Some(0.9),
+        analysis: Some(r#"{"emotions":[{"emotion":"gratitude","intensity":0.8,"evidence":[]}]}"#.into()),
+    }])
+    .await
+    .unwrap();
+    let candidates = app::data::quotes::candidates(&db, now - chrono::Duration::days(30), 10).await.unwrap();
+    assert_eq!(candidates.len(), 1, "only the message the engine read as gratitude");
+    let message_id = candidates[0].message_id;
+    let mail = ConsentMail { subject: "May we?", body: "the words" };
+    let id = app::data::quotes::propose(&db, message_id, "You fixed it within the hour!", Naming::FirstNameInitial, "quote-hash", &mail, marketing, now).await.unwrap();
+    refused(app::data::quotes::publish(&db, id, marketing, now).await, "not answered");
+    refused(
+        app::data::quotes::propose(&db, message_id, "Thank you all so much.", Naming::Anonymous, "other-hash", &mail, marketing, now).await.map(|_| ()),
+        "proposed already",
+    );
+    let shown = consents::subject_by_token(&db, "quote-hash").await.unwrap();
+    assert_eq!(shown.text_shown, "“You fixed it within the hour!”\n\nShown as: Quinn A.");
+    consents::answer(&db, Answerer::Link { token_hash: "quote-hash" }, Decision::Granted, "email link", now).await.unwrap();
+    app::data::quotes::publish(&db, id, marketing, now).await.unwrap();
+    let wall = app::data::quotes::wall(&db, None, Some("email"), 10).await.unwrap();
+    assert_eq!((wall[0].quote.as_str(), wall[0].said_by.as_str()), ("You fixed it within the hour!", "Quinn A."));
+    assert!(app::data::quotes::wall(&db, None, Some("chat"), 10).await.unwrap().is_empty(), "the channel filter");
+    assert_eq!(app::data::quotes::selection(&db, now - chrono::Duration::days(30)).await.unwrap(), (1, 1));
+    assert!(consents::customer_stories(&db, quinn).await.unwrap().iter().any(|s| s.kind == "quote" && s.id == id));
+
+    let answered = consents::answer(&db, Answerer::Customer { customer_id: quinn, subject: Subject::Quote, id }, Decision::Withdrawn, "account", now).await.unwrap();
+    assert!(answered.was_published);
+    assert!(app::data::quotes::wall(&db, None, None, 10).await.unwrap().is_empty());
+    let raw = app::on_pool!(&db, pool => sqlx::query("UPDATE gratitude_quotes SET status = 'published' WHERE id = $1").bind(id).execute(pool).await.map(|_| ()));
+    assert!(raw.expect_err("the schema refuses").to_string().contains("needs consent"));
+}
+
+#[tokio::test]
+async fn quote_consent_on_sqlite_and_postgres() {
+    each_backend(quotes_need_consent_to_their_exact_words).await;
 }

@@ -10,6 +10,10 @@ ALTER TABLE consent_records ADD COLUMN token_hash TEXT;
 CREATE UNIQUE INDEX consent_by_token ON consent_records(token_hash) WHERE token_hash IS NOT NULL;
 CREATE INDEX consent_by_customer ON consent_records(customer_id, id);
 CREATE INDEX stories_by_customer ON stories(customer_id, updated_at);
+-- Gratitude quotes go through the same ledger; one proposal per thank-you message.
+ALTER TABLE gratitude_quotes ADD COLUMN withdrawn_at TIMESTAMPTZ;
+CREATE UNIQUE INDEX quotes_by_message ON gratitude_quotes(message_id) WHERE message_id IS NOT NULL;
+CREATE INDEX quotes_by_customer ON gratitude_quotes(customer_id, created_at);
 -- The last line of defence: whatever writes the row, a story is published only while the
 -- newest ledger record for its current version is a grant. (The data layer also checks that
 -- the granted text is exactly the current text.)
@@ -24,3 +28,14 @@ BEGIN
 END $$;
 CREATE TRIGGER stories_publish_needs_consent BEFORE INSERT OR UPDATE ON stories
     FOR EACH ROW EXECUTE FUNCTION stories_publish_needs_consent();
+CREATE FUNCTION quotes_publish_needs_consent() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.status = 'published' AND (SELECT r.decision FROM consent_records r
+        WHERE r.subject_kind = 'quote' AND r.subject_id = NEW.id AND r.subject_version = NEW.version
+        ORDER BY r.id DESC LIMIT 1) IS DISTINCT FROM 'granted' THEN
+        RAISE EXCEPTION 'a quote needs consent to its current version before it is published';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER quotes_publish_needs_consent BEFORE INSERT OR UPDATE ON gratitude_quotes
+    FOR EACH ROW EXECUTE FUNCTION quotes_publish_needs_consent();

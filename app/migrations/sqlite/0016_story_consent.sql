@@ -10,6 +10,10 @@ ALTER TABLE consent_records ADD COLUMN token_hash TEXT;
 CREATE UNIQUE INDEX consent_by_token ON consent_records(token_hash) WHERE token_hash IS NOT NULL;
 CREATE INDEX consent_by_customer ON consent_records(customer_id, id);
 CREATE INDEX stories_by_customer ON stories(customer_id, updated_at);
+-- Gratitude quotes go through the same ledger; one proposal per thank-you message.
+ALTER TABLE gratitude_quotes ADD COLUMN withdrawn_at TEXT;
+CREATE UNIQUE INDEX quotes_by_message ON gratitude_quotes(message_id) WHERE message_id IS NOT NULL;
+CREATE INDEX quotes_by_customer ON gratitude_quotes(customer_id, created_at);
 -- The last line of defence: whatever writes the row, a story is published only while the
 -- newest ledger record for its current version is a grant. (The data layer also checks that
 -- the granted text is exactly the current text.)
@@ -21,3 +25,11 @@ BEGIN SELECT RAISE(ABORT, 'a story needs consent to its current version before i
 CREATE TRIGGER stories_insert_unpublished BEFORE INSERT ON stories
 WHEN NEW.status = 'published'
 BEGIN SELECT RAISE(ABORT, 'a story needs consent to its current version before it is published'); END;
+CREATE TRIGGER quotes_publish_needs_consent BEFORE UPDATE OF status, version ON gratitude_quotes
+WHEN NEW.status = 'published' AND (SELECT r.decision FROM consent_records r
+    WHERE r.subject_kind = 'quote' AND r.subject_id = NEW.id AND r.subject_version = NEW.version
+    ORDER BY r.id DESC LIMIT 1) IS NOT 'granted'
+BEGIN SELECT RAISE(ABORT, 'a quote needs consent to its current version before it is published'); END;
+CREATE TRIGGER quotes_insert_unpublished BEFORE INSERT ON gratitude_quotes
+WHEN NEW.status = 'published'
+BEGIN SELECT RAISE(ABORT, 'a quote needs consent to its current version before it is published'); END;

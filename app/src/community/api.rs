@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::model::{
-    CategoryPage, PortalHome, ProfilePage, PublishedQuote, SearchResults,
+    CategoryPage, PortalHome, ProfilePage, SearchResults,
     ThreadPage,
 };
 use crate::error::AppError;
@@ -180,12 +180,4 @@ pub async fn member_profile(id: i64) -> Result<ProfilePage, AppError> {
         helped_reactions: activity.helped_reactions,
         recent_posts: activity.recent_posts,
     })
-}
-
-#[server(prefix = "/api", endpoint = "community/quotes")]
-pub async fn published_quotes() -> Result<Vec<PublishedQuote>, AppError> {
-    use crate::auth::guard::{authorize, Access};
-    authorize(Access::Public).await?;
-    let db = crate::state::app_state()?.db;
-    Ok(crate::data::stories::published_quotes(&db, 100).await?)
 }

@@ -18,6 +18,14 @@ impl Naming {
         }
     }
 
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Naming::FullName => "full_name",
+            Naming::FirstNameInitial => "first_name_initial",
+            Naming::Anonymous => "anonymous",
+        }
+    }
+
     /// Applies the naming to a customer's name. Unknown or empty names fall back to anonymous,
     /// so a data problem can never reveal more than was consented.
     pub fn apply(self, name: &str) -> String {

@@ -6,7 +6,7 @@ use leptos_router::components::{Form, A};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{
-    forum_categories, forum_category, load_portal_home, published_quotes,
+    forum_categories, forum_category, load_portal_home,
     search_forum,
 };
 use super::model::{CategorySummary, PortalStats, SearchHit, ThreadSummary, THREAD_SORTS};
@@ -241,31 +241,6 @@ fn SearchHits(hits: Vec<SearchHit>) -> impl IntoView {
         </ol>
     }
     .into_any()
-}
-
-#[component]
-pub fn WallPage() -> impl IntoView {
-    let quotes = Resource::new(|| (), |_| published_quotes());
-    view! {
-            <Title text="Gratitude wall"/>
-            <PageMeta title="Gratitude wall" description="Thank-you messages from customers, shown with their consent."/>
-            <section class="page">
-                <h1>"Gratitude wall"</h1>
-                <p class="lede">"Thank-you notes from customers, shown with their consent and never edited."</p>
-                {loaded(quotes, move |data| match data {
-    quotes if quotes.is_empty() => view! {
-                                <p class="empty">"No thank-you notes have been shared yet."</p>
-                            }.into_any(),
-                            quotes => view! {
-                                <ul class="wall">
-                                    {quotes.into_iter().map(|quote| view! {
-                                        <li><blockquote><p>{quote.quote}</p><footer>{quote.said_by}</footer></blockquote></li>
-                                    }).collect_view()}
-                                </ul>
-                            }.into_any(),
-    })}
-            </section>
-        }
 }
 
 #[component]

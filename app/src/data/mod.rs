@@ -21,6 +21,7 @@ pub mod ingestion;
 pub mod journey_templates;
 pub mod journeys;
 pub mod outbox;
+pub mod quotes;
 pub mod risk_facts;
 pub mod sessions;
 pub mod stories;

@@ -3,24 +3,12 @@
 use chrono::{DateTime, Utc};
 
 use super::{on_pool, DataError, Db};
-use crate::community::model::PublishedQuote;
 use crate::stories::model::{excerpt, PublicStory, StoryCard};
 use crate::community::naming::Naming;
 use crate::studio::model::{StatusCount, StoryRow};
 
-#[derive(sqlx::FromRow)]
-struct PublishedQuoteRecord {
-    id: i64,
-    quote: String,
-    naming: String,
-    customer_name: String,
-    published_at: DateTime<Utc>,
-}
-
 fn told_by(naming: &str, customer_name: &str) -> String {
-    Naming::parse(naming)
-        .unwrap_or(Naming::Anonymous)
-        .apply(customer_name)
+    Naming::parse(naming).unwrap_or(Naming::Anonymous).apply(customer_name)
 }
 
 #[derive(sqlx::FromRow)]
@@ -95,22 +83,6 @@ pub async fn search_published(db: &Db, query: &str, limit: i64) -> Result<Vec<St
         query.bind(limit).fetch_all(pool).await
     })?;
     Ok(records.iter().map(PublicStoryRecord::card).collect())
-}
-
-pub async fn published_quotes(db: &Db, limit: i64) -> Result<Vec<PublishedQuote>, DataError> {
-    const SQL: &str = "SELECT q.id, q.quote, q.naming, c.name AS customer_name, q.published_at \
-         FROM gratitude_quotes q JOIN customers c ON c.id = q.customer_id \
-         WHERE q.status = 'published' AND q.published_at IS NOT NULL ORDER BY q.published_at DESC LIMIT $1";
-    let records = on_pool!(db, pool => sqlx::query_as::<_, PublishedQuoteRecord>(SQL).bind(limit).fetch_all(pool).await)?;
-    Ok(records
-        .into_iter()
-        .map(|r| PublishedQuote {
-            id: r.id,
-            said_by: told_by(&r.naming, &r.customer_name),
-            quote: r.quote,
-            published_at: r.published_at,
-        })
-        .collect())
 }
 
 pub async fn stories_by_status(db: &Db) -> Result<Vec<StatusCount>, DataError> {

@@ -24,6 +24,8 @@ pub enum StoryChange {
     Shown(i64),
     /// Unpublished, edited after consent or withdrawn: remove it everywhere.
     Removed(i64),
+    /// A gratitude quote left the wall (withdrawn or unpublished).
+    QuoteRemoved(i64),
 }
 
 impl StoryChange {
@@ -31,6 +33,7 @@ impl StoryChange {
         match self {
             StoryChange::Shown(id) => format!("shown:{id}"),
             StoryChange::Removed(id) => format!("removed:{id}"),
+            StoryChange::QuoteRemoved(id) => format!("quote-removed:{id}"),
         }
     }
 
@@ -40,6 +43,7 @@ impl StoryChange {
         match kind {
             "shown" => Some(StoryChange::Shown(id)),
             "removed" => Some(StoryChange::Removed(id)),
+            "quote-removed" => Some(StoryChange::QuoteRemoved(id)),
             _ => None,
         }
     }
@@ -121,6 +125,10 @@ async fn resolve_changes(feed: Arc<StoryFeed>, mut changes: broadcast::Receiver<
         };
         let event = match change {
             StoryChange::Removed(id) => Some(removed_event(id)),
+            StoryChange::QuoteRemoved(id) => {
+                let data = serde_json::to_string(&Removed { id }).unwrap_or_else(|_| "{}".into());
+                Some(LiveEvent { name: "quote-removed", data: Arc::from(data) })
+            }
             StoryChange::Shown(id) => match crate::data::stories::public_story(&feed.db, id).await {
                 Ok(Some(story)) => serde_json::to_string(&story.card).ok().map(|data| LiveEvent { name: "story", data: Arc::from(data) }),
                 // Withdrawn again meanwhile: the newest state wins.
@@ -190,7 +198,7 @@ mod tests {
 
     #[test]
     fn changes_survive_the_notify_payload() {
-        for change in [StoryChange::Shown(7), StoryChange::Removed(12)] {
+        for change in [StoryChange::Shown(7), StoryChange::Removed(12), StoryChange::QuoteRemoved(3)] {
             assert_eq!(StoryChange::decode(&change.encode()), Some(change));
         }
         assert_eq!(StoryChange::decode("shown:x"), None);

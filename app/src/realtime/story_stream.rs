@@ -29,6 +29,8 @@ const SNAPSHOT_IDS: i64 = 500;
 #[derive(Serialize)]
 struct Snapshot {
     ids: Vec<i64>,
+    /// Gratitude quotes on the wall.
+    quote_ids: Vec<i64>,
     cards: Vec<StoryCard>,
 }
 
@@ -37,6 +39,7 @@ async fn snapshot(feed: &StoryFeed) -> Event {
     let loaded = async {
         Ok::<_, crate::data::DataError>(Snapshot {
             ids: crate::data::stories::published_ids(db, SNAPSHOT_IDS).await?,
+            quote_ids: crate::data::quotes::wall(db, None, None, SNAPSHOT_IDS).await?.into_iter().map(|q| q.id).collect(),
             cards: crate::data::stories::published_cards(db, SNAPSHOT_CARDS).await?,
         })
     }

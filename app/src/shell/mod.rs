@@ -17,7 +17,7 @@ use crate::auth::model::{Viewer, STUDIO_ROLES, WORKSPACE_ROLES};
 use crate::auth::pages::{SignInPage, SignUpPage};
 use crate::community::new_thread::NewThreadPage;
 use crate::community::pages::{
-    CategoryPage, ForumIndexPage, PortalHomePage, SearchPage, WallPage,
+    CategoryPage, ForumIndexPage, PortalHomePage, SearchPage,
 };
 use crate::community::profile::ProfilePage;
 use crate::community::thread_page::ThreadPage;
@@ -128,7 +128,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/stories") view=crate::stories::public_pages::StoriesPage/>
                         <Route path=path!("/stories/:id") view=crate::stories::public_pages::StoryPage ssr=SsrMode::Async/>
                         <Route path=path!("/consent/:token") view=crate::stories::customer_pages::ConsentLinkPage ssr=SsrMode::Async/>
-                        <Route path=path!("/wall") view=WallPage/>
+                        <Route path=path!("/wall") view=crate::stories::wall::WallPage/>
                         <Route path=path!("/search") view=SearchPage/>
                         <Route path=path!("/signin") view=SignInPage/>
                         <Route path=path!("/signup") view=SignUpPage/>
@@ -143,6 +143,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/studio/stories") view=crate::stories::studio_pages::StudioStoriesPage ssr=SsrMode::Async/>
                         <Route path=path!("/studio/stories/new") view=crate::stories::studio_pages::StoryEditorPage ssr=SsrMode::Async/>
                         <Route path=path!("/studio/stories/:id") view=crate::stories::studio_pages::StoryEditorPage ssr=SsrMode::Async/>
+                        <Route path=path!("/studio/quotes") view=crate::stories::wall::StudioQuotesPage ssr=SsrMode::Async/>
                         <Route path=path!("/studio/journeys") view=crate::journeys::TemplatesPage ssr=SsrMode::Async/>
                     </Routes>
                 </ErrorBoundary>
@@ -206,6 +207,7 @@ fn ViewerLinks(viewer: Viewer) -> impl IntoView {
         {workspace.then(|| view! { <A href="/workspace/coaching">"Coaching"</A> })}
         {studio.then(|| view! { <A href="/studio">"Studio"</A> })}
         {studio.then(|| view! { <A href="/studio/stories">"Stories"</A> })}
+        {studio.then(|| view! { <A href="/studio/quotes">"Quotes"</A> })}
         {studio.then(|| view! { <A href="/studio/journeys">"Journeys"</A> })}
         {(workspace || studio).then(|| view! { <A href="/workspace/kpis">"KPIs"</A> })}
         {viewer.role.is_staff().then(|| view! { <A href="/forum/moderation">"Moderation"</A> })}

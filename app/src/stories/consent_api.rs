@@ -31,15 +31,21 @@ fn parse_answer(answer: &str) -> Result<super::consent::Decision, AppError> {
 
 #[cfg(feature = "ssr")]
 async fn announce_answer(state: &crate::state::AppState, answered: crate::data::consents::Answered) {
+    use crate::data::consents::Subject;
+    use crate::realtime::StoryChange;
     if answered.was_published {
-        state.story_feed.announce(crate::realtime::StoryChange::Removed(answered.story_id)).await;
+        let change = match answered.subject {
+            Subject::Story => StoryChange::Removed(answered.id),
+            Subject::Quote => StoryChange::QuoteRemoved(answered.id),
+        };
+        state.story_feed.announce(change).await;
     }
 }
 
 #[cfg(feature = "ssr")]
 fn map_answer_error(error: crate::data::DataError) -> AppError {
     match error {
-        crate::data::DataError::NotFound => AppError::NotFound("There is no such story for your account.".into()),
+        crate::data::DataError::NotFound => AppError::NotFound("There is no such story or quote for your account.".into()),
         other => other.into(),
     }
 }
@@ -56,24 +62,29 @@ pub async fn my_stories() -> Result<Vec<CustomerStory>, AppError> {
     }
 }
 
-/// `answer`: grant, decline or withdraw — about one of the signed-in customer's stories.
+/// `answer`: grant, decline or withdraw — about one of the signed-in customer's stories
+/// (`kind` "story", the default) or quotes (`kind` "quote").
 #[server(prefix = "/api", endpoint = "stories/answer")]
-pub async fn answer_my_story(story_id: i64, answer: String) -> Result<(), AppError> {
+pub async fn answer_my_story(story_id: i64, answer: String, #[server(default)] kind: String) -> Result<(), AppError> {
     use crate::auth::guard::{require, Access};
     use crate::auth::respond::finish_form;
-    use crate::data::consents::{answer_story, Answerer};
+    use crate::data::consents::{self, Answerer, Subject};
     let outcome: Result<String, AppError> = async {
         let viewer = require(Access::SignedIn).await?;
         let answer = parse_answer(&answer)?;
         let state = crate::state::app_state()?;
         let customer_id = crate::data::customers::id_by_user(&state.db, viewer.user_id)
             .await?
-            .ok_or_else(|| AppError::NotFound("There is no such story for your account.".into()))?;
-        let answered = answer_story(&state.db, Answerer::Customer { customer_id, story_id }, answer, "account", chrono::Utc::now())
+            .ok_or_else(|| AppError::NotFound("There is no such story or quote for your account.".into()))?;
+        let subject = match kind.as_str() {
+            "" => Subject::Story,
+            other => Subject::parse(other).ok_or_else(|| AppError::invalid("kind", format!("Unknown kind “{other}”: use story or quote.")))?,
+        };
+        let answered = consents::answer(&state.db, Answerer::Customer { customer_id, subject, id: story_id }, answer, "account", chrono::Utc::now())
             .await
             .map_err(map_answer_error)?;
         announce_answer(&state, answered).await;
-        Ok(format!("/account#story-{story_id}"))
+        Ok(format!("/account#{}-{story_id}", subject.kind()))
     }
     .await;
     finish_form(outcome)
@@ -89,14 +100,14 @@ fn link_hash(token: &str) -> Result<String, AppError> {
     Ok(crate::auth::session::token_hash(&state.security.secret, token))
 }
 
-/// The story a consent link asks about.
+/// The story or quote a consent link asks about.
 #[server(prefix = "/api", endpoint = "stories/by_link")]
 pub async fn story_by_link(token: String) -> Result<CustomerStory, AppError> {
     use crate::auth::guard::{authorize, Access};
     authorize(Access::Public).await?;
     let hash = link_hash(&token)?;
     let db = crate::state::app_state()?.db;
-    crate::data::consents::story_by_token(&db, &hash).await.map_err(|error| match error {
+    crate::data::consents::subject_by_token(&db, &hash).await.map_err(|error| match error {
         crate::data::DataError::NotFound => AppError::NotFound("This consent link is not valid. Open the newest email, or answer in your account.".into()),
         other => other.into(),
     })
@@ -107,13 +118,13 @@ pub async fn story_by_link(token: String) -> Result<CustomerStory, AppError> {
 pub async fn answer_by_link(token: String, answer: String) -> Result<(), AppError> {
     use crate::auth::guard::{authorize, Access};
     use crate::auth::respond::finish_form;
-    use crate::data::consents::{answer_story, Answerer};
+    use crate::data::consents::{answer as record_answer, Answerer};
     let outcome: Result<String, AppError> = async {
         authorize(Access::Public).await?;
-        let answer = parse_answer(&answer)?;
+        let decision = parse_answer(&answer)?;
         let hash = link_hash(&token)?;
         let state = crate::state::app_state()?;
-        let answered = answer_story(&state.db, Answerer::Link { token_hash: &hash }, answer, "email link", chrono::Utc::now())
+        let answered = record_answer(&state.db, Answerer::Link { token_hash: &hash }, decision, "email link", chrono::Utc::now())
             .await
             .map_err(map_answer_error)?;
         announce_answer(&state, answered).await;

@@ -43,13 +43,15 @@ pub fn MyStories() -> impl IntoView {
             }
             view! {
                 <section aria-labelledby="my-stories-title" class="my-stories">
-                    <h2 id="my-stories-title">"Your stories"</h2>
+                    <h2 id="my-stories-title">"Your stories and quotes"</h2>
+                    <p class="meta">"Nothing is shared without your agreement, and you can take it back at any time."</p>
                     <FormError message=error/>
                     {stories.into_iter().map(|story| {
                         let buttons = answers(&story);
                         let id = story.id;
+                        let kind = story.kind.clone();
                         view! {
-                            <article class="card" id=format!("story-{id}")>
+                            <article class="card" id=format!("{kind}-{id}")>
                                 <h3>{story.title.clone()}</h3>
                                 <p>{standing(&story)}</p>
                                 <details open=story.decision == Some(Decision::Requested)>
@@ -61,6 +63,7 @@ pub fn MyStories() -> impl IntoView {
                                     {buttons.into_iter().map(|(value, label)| view! {
                                         <ActionForm action=answer attr:class="inline-form">
                                             <input type="hidden" name="story_id" value=id.to_string()/>
+                                            <input type="hidden" name="kind" value=kind.clone()/>
                                             <input type="hidden" name="answer" value=value/>
                                             <button type="submit" class=if value == "grant" { "button" } else { "button button--secondary" }>{label}</button>
                                         </ActionForm>

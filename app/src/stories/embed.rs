@@ -37,15 +37,22 @@ pub fn page_html(cards: &[StoryCard], site: &str) -> String {
     )
 }
 
-pub async fn stories_embed(State(state): State<AppState>) -> Response {
-    let cards = match crate::data::stories::published_cards(&state.db, EMBED_CARDS).await {
-        Ok(cards) => cards,
-        Err(error) => {
-            tracing::warn!(%error, "could not load stories for the embed");
-            return (axum::http::StatusCode::SERVICE_UNAVAILABLE, "Stories are unavailable for a moment.").into_response();
-        }
-    };
-    let html = page_html(&cards, &state.public_url);
+/// The wall for other websites: the newest quotes, live (withdrawn ones disappear).
+pub fn wall_html(quotes: &[crate::community::model::PublishedQuote], site: &str) -> String {
+    let items: String = quotes
+        .iter()
+        .map(|q| format!("<li data-quote-id=\"{}\"><blockquote><p>“{}”</p><footer>{}</footer></blockquote></li>", q.id, ammonia::clean_text(&q.quote), ammonia::clean_text(&q.said_by)))
+        .collect();
+    format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>Gratitude wall · Rapport</title><link rel=\"stylesheet\" href=\"/pkg/rapport.css\"></head>\
+         <body class=\"embed\"><main><h1 class=\"embed__title\">Thank-you notes from customers</h1><ul class=\"wall\">{items}</ul>\
+         <p class=\"meta\">Shown with consent, never edited · <a href=\"{site}/wall\" target=\"_blank\" rel=\"noopener\">Rapport community</a></p>\
+         </main><script type=\"module\" src=\"/portal.js\"></script></body></html>"
+    )
+}
+
+fn embed_response(html: String) -> Response {
     (
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
@@ -60,6 +67,27 @@ pub async fn stories_embed(State(state): State<AppState>) -> Response {
         html,
     )
         .into_response()
+}
+
+pub async fn wall_embed(State(state): State<AppState>) -> Response {
+    match crate::data::quotes::wall(&state.db, None, None, 12).await {
+        Ok(quotes) => embed_response(wall_html(&quotes, &state.public_url)),
+        Err(error) => {
+            tracing::warn!(%error, "could not load quotes for the embed");
+            (axum::http::StatusCode::SERVICE_UNAVAILABLE, "The wall is unavailable for a moment.").into_response()
+        }
+    }
+}
+
+pub async fn stories_embed(State(state): State<AppState>) -> Response {
+    let cards = match crate::data::stories::published_cards(&state.db, EMBED_CARDS).await {
+        Ok(cards) => cards,
+        Err(error) => {
+            tracing::warn!(%error, "could not load stories for the embed");
+            return (axum::http::StatusCode::SERVICE_UNAVAILABLE, "Stories are unavailable for a moment.").into_response();
+        }
+    };
+    embed_response(page_html(&cards, &state.public_url))
 }
 
 #[cfg(test)]

@@ -13,7 +13,9 @@ pub mod draft;
 pub mod embed;
 pub mod model;
 pub mod public_pages;
+pub mod quotes;
 pub mod studio_pages;
+pub mod wall;
 
 /// Where portal pages listen for stories being published and withdrawn.
 pub const LIVE_PATH: &str = "/api/live/stories";

@@ -78,6 +78,8 @@ pub struct PublicStory {
 /// What a customer sees in their account: their stories and where consent stands.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomerStory {
+    /// "story" or "quote".
+    pub kind: String,
     pub id: i64,
     pub version: i64,
     pub status: String,

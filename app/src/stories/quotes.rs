@@ -1,0 +1,85 @@
+//! Gratitude quotes: a customer's own thank-you words, shown on the wall only with consent
+//! to exactly the words and the naming shown.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::community::naming::Naming;
+
+pub const MAX_QUOTE_CHARS: usize = 400;
+
+/// The exact text a customer approves for a quote.
+pub fn quote_consent_text(quote: &str, naming: &str, customer_name: &str) -> String {
+    let told_by = Naming::parse(naming).unwrap_or(Naming::Anonymous).apply(customer_name);
+    format!("“{quote}”\n\nShown as: {told_by}")
+}
+
+/// A quote must be the whole message or one of its sentences, word for word.
+pub fn checked_quote(quote: &str, message: &str) -> Result<String, String> {
+    let quote = quote.trim();
+    if quote.is_empty() {
+        return Err("Choose the words to quote.".into());
+    }
+    if quote.chars().count() > MAX_QUOTE_CHARS {
+        return Err(format!("A quote is at most {MAX_QUOTE_CHARS} characters; choose one sentence."));
+    }
+    let whole = message.trim() == quote;
+    if whole || super::draft::sentences(message).iter().any(|s| s == quote) {
+        Ok(quote.to_string())
+    } else {
+        Err("Quotes are the customer's words, unchanged: choose the whole message or one of its sentences.".into())
+    }
+}
+
+/// The wall's honesty line: how many thank-you messages there were, and how many are shown.
+pub fn selection_note(shown: i64, thank_yous: i64) -> String {
+    match thank_yous {
+        0 => "No thank-you messages in the last 30 days yet.".to_string(),
+        1 => format!("{shown} of 1 thank-you message in the last 30 days is shown, with consent. Quotes are never edited."),
+        n => format!("{shown} of {n} thank-you messages in the last 30 days are shown, with consent. Quotes are never edited."),
+    }
+}
+
+/// A thank-you message marketing may propose for the wall.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct GratitudeCandidate {
+    pub message_id: i64,
+    pub customer_name: String,
+    pub body: String,
+    pub channel: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A quote as the studio sees it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
+pub struct StudioQuote {
+    pub id: i64,
+    pub quote: String,
+    pub customer_name: String,
+    pub naming: String,
+    pub status: String,
+    pub consent: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_are_the_customers_words() {
+        let message = "Wow. Thank you for sorting this out so fast! You are great.";
+        assert_eq!(checked_quote(" Thank you for sorting this out so fast! ", message).unwrap(), "Thank you for sorting this out so fast!");
+        assert_eq!(checked_quote(message, message).unwrap(), message);
+        assert!(checked_quote("Thank you for sorting this out!", message).is_err());
+        assert!(checked_quote("", message).is_err());
+    }
+
+    #[test]
+    fn the_consent_text_shows_the_naming() {
+        assert_eq!(quote_consent_text("So fast!", "first_name_initial", "Quinn Adams"), "“So fast!”\n\nShown as: Quinn A.");
+        assert_eq!(selection_note(2, 9), "2 of 9 thank-you messages in the last 30 days are shown, with consent. Quotes are never edited.");
+        assert_eq!(selection_note(0, 0), "No thank-you messages in the last 30 days yet.");
+    }
+}

@@ -1,0 +1,256 @@
+//! The gratitude wall (`/wall`) and its studio side (`/studio/quotes`): thank-you messages the
+//! engine detected are proposed, the customer consents to the exact words and naming, and only
+//! then does marketing put them on the wall. The wall says how quotes were selected.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
+use serde::{Deserialize, Serialize};
+
+use super::quotes::{GratitudeCandidate, StudioQuote};
+use crate::community::model::PublishedQuote;
+use crate::error::AppError;
+use crate::shell::format::when;
+use crate::shell::notice::{form_error, loaded, FormError};
+use crate::shell::seo::PageMeta;
+
+#[cfg(feature = "ssr")]
+const EDITORS: &[crate::auth::model::Role] = &[crate::auth::model::Role::Marketing, crate::auth::model::Role::Admin];
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WallView {
+    pub quotes: Vec<PublishedQuote>,
+    pub plans: Vec<String>,
+    pub channels: Vec<String>,
+    pub note: String,
+}
+
+#[server(prefix = "/api", endpoint = "wall/quotes")]
+pub async fn load_wall(#[server(default)] plan: String, #[server(default)] channel: String) -> Result<WallView, AppError> {
+    use crate::auth::guard::{authorize, Access};
+    use crate::data::quotes;
+    authorize(Access::Public).await?;
+    let db = crate::state::app_state()?.db;
+    let (plans, channels) = quotes::wall_facets(&db).await?;
+    let (shown, thank_yous) = quotes::selection(&db, chrono::Utc::now() - chrono::Duration::days(30)).await?;
+    let quotes = quotes::wall(&db, Some(plan.trim()), Some(channel.trim()), 200).await?;
+    Ok(WallView { quotes, plans, channels, note: super::quotes::selection_note(shown, thank_yous) })
+}
+
+#[component]
+pub fn WallPage() -> impl IntoView {
+    let query = use_query_map();
+    let filters = move || (query.read().get("plan").unwrap_or_default(), query.read().get("channel").unwrap_or_default());
+    let wall = Resource::new(filters, |(plan, channel)| load_wall(plan, channel));
+    view! {
+        <Title text="Gratitude wall"/>
+        <PageMeta title="Gratitude wall" description="Thank-you messages from customers, shown with their consent and never edited."/>
+        <section class="page">
+            <h1>"Gratitude wall"</h1>
+            <p class="lede">"Thank-you notes from customers, shown with their consent and never edited."</p>
+            {loaded(wall, move |wall| {
+                let (plan, channel) = filters();
+                view! {
+                    <p class="meta wall__note">{wall.note.clone()}</p>
+                    {(!wall.plans.is_empty() || !wall.channels.is_empty()).then(|| view! {
+                        <Form method="GET" action="/wall" attr:class="filters" attr:aria-label="Filter the wall">
+                            <label for="wall-plan">"Product"</label>
+                            <select id="wall-plan" name="plan">
+                                <option value="">"All"</option>
+                                {wall.plans.iter().map(|p| view! { <option value=p.clone() selected=*p == plan>{p.clone()}</option> }).collect_view()}
+                            </select>
+                            <label for="wall-channel">"Channel"</label>
+                            <select id="wall-channel" name="channel">
+                                <option value="">"All"</option>
+                                {wall.channels.iter().map(|c| view! { <option value=c.clone() selected=*c == channel>{c.clone()}</option> }).collect_view()}
+                            </select>
+                            <button type="submit" class="button button--small">"Filter"</button>
+                        </Form>
+                    })}
+                    {if wall.quotes.is_empty() {
+                        view! { <p class="empty">"No thank-you notes are shown here yet."</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="wall">
+                                {wall.quotes.into_iter().map(|quote| view! {
+                                    <li data-quote-id=quote.id.to_string()><blockquote><p>{format!("“{}”", quote.quote)}</p><footer>{quote.said_by}</footer></blockquote></li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }}
+                    <details class="embed-help">
+                        <summary>"Show this wall on your own site"</summary>
+                        <p>"Paste this where the wall should appear (no cookies, no trackers; quotes disappear from it when a customer withdraws):"</p>
+                        <pre>{"<iframe src=\"/embed/wall\" title=\"Gratitude wall\" sandbox=\"allow-scripts allow-popups\" loading=\"lazy\" style=\"border:0;width:100%;height:420px\"></iframe>"}</pre>
+                    </details>
+                }.into_any()
+            })}
+        </section>
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QuoteStudio {
+    pub candidates: Vec<GratitudeCandidate>,
+    pub quotes: Vec<StudioQuote>,
+}
+
+#[server(prefix = "/api", endpoint = "wall/studio")]
+pub async fn load_quote_studio() -> Result<QuoteStudio, AppError> {
+    use crate::auth::guard::{require, Access};
+    require(Access::Roles(EDITORS)).await?;
+    let db = crate::state::app_state()?.db;
+    Ok(QuoteStudio {
+        candidates: crate::data::quotes::candidates(&db, chrono::Utc::now() - chrono::Duration::days(30), 30).await?,
+        quotes: crate::data::quotes::studio_list(&db, 100).await?,
+    })
+}
+
+/// Proposes the chosen words of a thank-you message and asks the customer for consent.
+#[server(prefix = "/api", endpoint = "wall/propose")]
+pub async fn propose_quote(message_id: i64, #[server(default)] quote: String, naming: String) -> Result<(), AppError> {
+    use crate::auth::guard::{require, Access};
+    use crate::auth::respond::finish_form;
+    use crate::community::naming::Naming;
+    use crate::data::{consents::ConsentMail, quotes, DataError};
+    let outcome: Result<String, AppError> = async {
+        let viewer = require(Access::Roles(EDITORS)).await?;
+        let state = crate::state::app_state()?;
+        let naming = Naming::parse(&naming).ok_or_else(|| AppError::invalid("naming", "Choose how the customer is named: full name, first name and initial, or anonymous."))?;
+        let (_, customer_name, body) = quotes::source_message(&state.db, message_id).await.map_err(|error| match error {
+            DataError::NotFound => AppError::NotFound("That thank-you message does not exist.".into()),
+            other => other.into(),
+        })?;
+        let quote = super::quotes::checked_quote(&quote, &body).map_err(|why| AppError::invalid("quote", why))?;
+        let text = super::quotes::quote_consent_text(&quote, naming.as_str(), &customer_name);
+        let token = crate::auth::session::new_token();
+        let token_hash = crate::auth::session::token_hash(&state.security.secret, &token);
+        let link = format!("{}/consent/{token}", state.public_url);
+        let mail_body = super::consent_api::consent_email(&customer_name, &text, &link, &state.public_url);
+        let mail = ConsentMail { subject: "May we show your thank-you on our gratitude wall?", body: &mail_body };
+        quotes::propose(&state.db, message_id, &quote, naming, &token_hash, &mail, viewer.user_id, chrono::Utc::now()).await?;
+        Ok("/studio/quotes".to_string())
+    }
+    .await;
+    finish_form(outcome)
+}
+
+/// `action`: publish (only with consent to the exact words and naming) or unpublish.
+#[server(prefix = "/api", endpoint = "wall/change")]
+pub async fn change_quote(id: i64, action: String) -> Result<(), AppError> {
+    use crate::auth::guard::{require, Access};
+    use crate::auth::respond::finish_form;
+    use crate::data::quotes;
+    let outcome: Result<String, AppError> = async {
+        let viewer = require(Access::Roles(EDITORS)).await?;
+        let state = crate::state::app_state()?;
+        let now = chrono::Utc::now();
+        match action.as_str() {
+            "publish" => quotes::publish(&state.db, id, viewer.user_id, now).await?,
+            "unpublish" => {
+                quotes::unpublish(&state.db, id, now).await?;
+                state.story_feed.announce(crate::realtime::StoryChange::QuoteRemoved(id)).await;
+            }
+            other => return Err(AppError::invalid("action", format!("Unknown action “{other}”: use publish or unpublish."))),
+        }
+        Ok("/studio/quotes".to_string())
+    }
+    .await;
+    finish_form(outcome)
+}
+
+#[component]
+pub fn StudioQuotesPage() -> impl IntoView {
+    let propose = ServerAction::<ProposeQuote>::new();
+    let change = ServerAction::<ChangeQuote>::new();
+    let studio = Resource::new(move || (propose.version().get(), change.version().get()), |_| load_quote_studio());
+    let propose_error = form_error(propose.value(), "wall/propose");
+    let change_error = form_error(change.value(), "wall/change");
+    view! {
+        <Title text="Gratitude quotes"/>
+        <section class="workspace">
+            <h1>"Gratitude quotes"</h1>
+            <p class="meta">"Thank-you messages the emotion engine detected in the last 30 days. Choose the customer's own words — never edited — and ask them; a quote goes on the wall only once they agree, and leaves it the moment they withdraw."</p>
+            <FormError message=propose_error/>
+            <FormError message=change_error/>
+            {loaded(studio, move |studio| view! {
+                <h2>"On the wall and waiting"</h2>
+                {if studio.quotes.is_empty() {
+                    view! { <p class="empty">"No quotes proposed yet."</p> }.into_any()
+                } else {
+                    view! {
+                        <table class="dense">
+                            <thead><tr><th scope="col">"Quote"</th><th scope="col">"Customer"</th><th scope="col">"State"</th><th scope="col">"Consent"</th><th scope="col">"Action"</th></tr></thead>
+                            <tbody>
+                                {studio.quotes.into_iter().map(|quote| {
+                                    let action = match (quote.status.as_str(), quote.consent.as_deref()) {
+                                        ("published", _) => Some(("unpublish", "Take off the wall")),
+                                        ("withdrawn", _) => None,
+                                        (_, Some("granted")) => Some(("publish", "Put on the wall")),
+                                        _ => None,
+                                    };
+                                    view! {
+                                        <tr data-studio-quote=quote.id.to_string()>
+                                            <td>{format!("“{}”", quote.quote)}</td>
+                                            <td>{quote.customer_name.clone()}</td>
+                                            <td>{quote.status.replace('_', " ")}</td>
+                                            <td>{quote.consent.clone().unwrap_or_else(|| "—".into())}</td>
+                                            <td>{action.map(|(value, label)| view! {
+                                                <ActionForm action=change attr:class="inline-form">
+                                                    <input type="hidden" name="id" value=quote.id.to_string()/>
+                                                    <input type="hidden" name="action" value=value/>
+                                                    <button type="submit" class="button button--small">{label}</button>
+                                                </ActionForm>
+                                            })}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any()
+                }}
+                <h2>"Thank-you messages to propose"</h2>
+                {if studio.candidates.is_empty() {
+                    view! { <p class="empty">"No new thank-you messages in the last 30 days."</p> }.into_any()
+                } else {
+                    studio.candidates.into_iter().map(|candidate| view! { <Candidate candidate propose/> }).collect_view().into_any()
+                }}
+            }.into_any())}
+        </section>
+    }
+}
+
+#[component]
+fn Candidate(candidate: GratitudeCandidate, propose: ServerAction<ProposeQuote>) -> impl IntoView {
+    let mut choices = super::draft::sentences(&candidate.body);
+    if choices.len() != 1 || choices[0] != candidate.body.trim() {
+        choices.insert(0, candidate.body.trim().to_string());
+    }
+    view! {
+        <article class="card quote-candidate">
+            <p class="meta">{format!("{} · {} · {}", candidate.customer_name, candidate.channel, when(candidate.created_at))}</p>
+            <ActionForm action=propose>
+                <input type="hidden" name="message_id" value=candidate.message_id.to_string()/>
+                <fieldset>
+                    <legend>"Words to quote"</legend>
+                    {choices.into_iter().enumerate().map(|(index, choice)| view! {
+                        <label class="checkbox quote-choice">
+                            <input type="radio" name="quote" value=choice.clone() checked=index == 0/>
+                            {format!(" “{choice}”")}
+                        </label>
+                    }).collect_view()}
+                </fieldset>
+                <label>"Name them as "
+                    <select name="naming">
+                        <option value="first_name_initial">"First name and initial"</option>
+                        <option value="full_name">"Full name"</option>
+                        <option value="anonymous">"Anonymous"</option>
+                    </select>
+                </label>
+                " "
+                <button type="submit" class="button button--small">"Ask for consent"</button>
+            </ActionForm>
+        </article>
+    }
+}
