@@ -50,8 +50,9 @@ pub fn MyStories() -> impl IntoView {
                         let buttons = answers(&story);
                         let id = story.id;
                         let kind = story.kind.clone();
+                        let anchor = format!("{kind}-{id}");
                         view! {
-                            <article class="card" id=format!("{kind}-{id}")>
+                            <article class="card" id=anchor>
                                 <h3>{story.title.clone()}</h3>
                                 <p>{standing(&story)}</p>
                                 <details open=story.decision == Some(Decision::Requested)>
@@ -60,14 +61,14 @@ pub fn MyStories() -> impl IntoView {
                                 </details>
                                 {story.decided_at.map(|at| view! { <p class="meta">{format!("Last change: {}", when(at))}</p> })}
                                 <div class="actions">
-                                    {buttons.into_iter().map(|(value, label)| view! {
+                                    {buttons.into_iter().map(|(value, label)| { let kind = kind.clone(); view! {
                                         <ActionForm action=answer attr:class="inline-form">
                                             <input type="hidden" name="story_id" value=id.to_string()/>
-                                            <input type="hidden" name="kind" value=kind.clone()/>
+                                            <input type="hidden" name="kind" value=kind/>
                                             <input type="hidden" name="answer" value=value/>
                                             <button type="submit" class=if value == "grant" { "button" } else { "button button--secondary" }>{label}</button>
                                         </ActionForm>
-                                    }).collect_view()}
+                                    }}).collect_view()}
                                 </div>
                             </article>
                         }
