@@ -169,13 +169,15 @@ async fn run(command: Command, config: &Config) -> Result<()> {
                 println!("demo data is already present; nothing to do");
             } else {
                 println!(
-                    "seeded {} customers, {} conversations, {} messages, {} events, {} forum threads, {} posts in {:.1}s",
+                    "seeded {} customers, {} conversations, {} messages, {} events, {} forum threads, {} posts, {} stories and {} quotes (consent marked \"demo data\") in {:.1}s",
                     report.customers,
                     report.conversations,
                     report.messages,
                     report.events,
                     report.threads,
                     report.posts,
+                    report.stories,
+                    report.quotes,
                     started.elapsed().as_secs_f64()
                 );
                 println!("demo accounts (password: {}):", options.demo_password);

@@ -10,6 +10,22 @@ use crate::shell::format::{day, when};
 use crate::shell::notice::loaded;
 use crate::shell::use_session;
 
+/// New members see how others were helped for their first days.
+const WELCOME_DAYS: i64 = 14;
+
+#[component]
+fn Welcome() -> impl IntoView {
+    let home = Resource::new(|| (), |_| crate::community::api::load_portal_home());
+    view! {
+        <section class="welcome" aria-labelledby="welcome-title">
+            <h2 id="welcome-title">"Welcome to the community"</h2>
+            <p>"Ask a question in the " <a href="/forum">"forum"</a> ", or see how others were helped:"</p>
+            {loaded(home, |home| view! { <crate::community::pages::HappinessStrip stats=home.stats/> }.into_any())}
+            <crate::stories::public_pages::StoryTicker/>
+        </section>
+    }
+}
+
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let session = use_session();
@@ -22,6 +38,9 @@ pub fn AccountPage() -> impl IntoView {
         <section class="page narrow">
             {loaded(overview, move |account| view! {
                             <h1>{format!("Hello, {}", account.viewer.display_name)}</h1>
+                            {(account.viewer.role == crate::auth::model::Role::Customer
+                                && chrono::Utc::now() - account.member_since < chrono::Duration::days(WELCOME_DAYS))
+                                .then(|| view! { <Welcome/> })}
                             <dl class="facts">
                                 <dt>"Email"</dt><dd>{account.viewer.email.clone()}</dd>
                                 <dt>"Account type"</dt><dd>{account.viewer.role.label()}</dd>

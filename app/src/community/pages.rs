@@ -58,7 +58,7 @@ pub fn PortalHomePage() -> impl IntoView {
 
 /// Real numbers only: a figure with no data behind it is left out, not shown as zero.
 #[component]
-fn HappinessStrip(stats: PortalStats) -> impl IntoView {
+pub fn HappinessStrip(stats: PortalStats) -> impl IntoView {
     let happiness = stats.happiness;
     let first_reply = match (happiness.median_first_response_secs, happiness.unanswered) {
         (Some(median), _) => Some(view! {

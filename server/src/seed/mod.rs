@@ -17,6 +17,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 mod scoring;
+mod stories;
 
 use scoring::{analyze_script, score_conversation, CustomerHistory};
 use text::{
@@ -68,6 +69,9 @@ pub struct SeedReport {
     pub messages: u64,
     pub threads: u64,
     pub posts: u64,
+    /// Published with consent records marked "demo data".
+    pub stories: u64,
+    pub quotes: u64,
     pub events: u64,
     pub already_present: bool,
 }
@@ -94,6 +98,7 @@ pub async fn seed_demo(db: &Db, options: &SeedOptions) -> Result<SeedReport> {
         .map_err(|e| anyhow::anyhow!("{e}"))?;
 
     let mut staff_ids = Vec::new();
+    let mut marketing_id = None;
     for (email, name, role) in DEMO_ACCOUNTS {
         let user = users::NewUser {
             email,
@@ -102,6 +107,9 @@ pub async fn seed_demo(db: &Db, options: &SeedOptions) -> Result<SeedReport> {
             role: *role,
         };
         let id = users::create(db, user, "seed-demo").await?;
+        if *role == Role::Marketing {
+            marketing_id = Some(id);
+        }
         if matches!(role, Role::Agent | Role::Admin) {
             staff_ids.push((id, name.to_string()));
         }
@@ -161,6 +169,10 @@ pub async fn seed_demo(db: &Db, options: &SeedOptions) -> Result<SeedReport> {
         &mut report,
     )
     .await?;
+    if let Some(marketing_id) = marketing_id {
+        progress.set_message("stories");
+        (report.stories, report.quotes) = stories::seed_stories(db, marketing_id, now).await?;
+    }
     progress.finish_and_clear();
     Ok(report)
 }
