@@ -122,4 +122,61 @@ if ((containers.length || watched.length) && "EventSource" in window) {
   source.addEventListener("error", () => { document.body.dataset.liveStories = "reconnecting"; });
 }
 
+// Ripple measurement: first-party, and nothing at all when the browser asks not to be tracked.
+const doNotTrack = navigator.doNotTrack === "1" || window.doNotTrack === "1" || navigator.globalPrivacyControl === true;
+
+function beacon(payload, onUnload = false) {
+  const body = JSON.stringify(payload);
+  if (onUnload && navigator.sendBeacon) {
+    navigator.sendBeacon("/api/ripple", new Blob([body], { type: "text/plain" }));
+  } else {
+    fetch("/api/ripple", { method: "POST", body, keepalive: true, headers: { "content-type": "application/json" } }).catch(() => {});
+  }
+}
+
+if (!doNotTrack && "IntersectionObserver" in window) {
+  const seen = new Set();
+  const pending = new Set();
+  let flushTimer = 0;
+  const flush = () => {
+    flushTimer = 0;
+    if (pending.size) beacon({ story_ids: [...pending].slice(0, 20), kind: "impression" });
+    pending.clear();
+  };
+  const observer = new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      const id = Number(entry.target.dataset.storyId);
+      if (entry.isIntersecting && id && !seen.has(id)) {
+        seen.add(id);
+        pending.add(id);
+        flushTimer ||= setTimeout(flush, 1000);
+      }
+    }
+  }, { threshold: 0.5 });
+  const observeAll = () => document.querySelectorAll("[data-story-id]").forEach((element) => observer.observe(element));
+  observeAll();
+  new MutationObserver(observeAll).observe(document.body, { childList: true, subtree: true });
+
+  document.addEventListener("click", (event) => {
+    const card = event.target.closest?.("[data-story-id] a");
+    const id = Number(card?.closest("[data-story-id]")?.dataset.storyId);
+    if (id) beacon({ story_ids: [id], kind: "click" }, true);
+  });
+
+  const storyPage = document.querySelector("[data-story-page][data-story-id]");
+  if (storyPage) {
+    let visibleSince = document.visibilityState === "visible" ? Date.now() : 0;
+    let dwell = 0;
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "visible") visibleSince = Date.now();
+      else if (visibleSince) { dwell += Date.now() - visibleSince; visibleSince = 0; }
+    });
+    window.addEventListener("pagehide", () => {
+      if (visibleSince) dwell += Date.now() - visibleSince;
+      const id = Number(storyPage.dataset.storyId);
+      if (id && dwell > 0) beacon({ story_ids: [id], kind: "dwell", dwell_ms: Math.min(dwell, 3_600_000) }, true);
+    });
+  }
+}
+
 document.body.dataset.enhanced = "true";

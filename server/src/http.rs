@@ -98,6 +98,8 @@ pub fn router(state: AppState) -> Router {
         .route(app::stories::LIVE_PATH, get(app::realtime::story_stream::story_events))
         .route("/embed/stories", get(app::stories::embed::stories_embed))
         .route("/embed/wall", get(app::stories::embed::wall_embed))
+        .route("/api/ripple", axum::routing::post(app::stories::ripple_api::record_views))
+        .route("/studio/ripple.csv", get(app::stories::ripple_api::ripple_csv))
         .leptos_routes(&state, routes, move || shell(shell_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(refuse_cross_site_mutations))

@@ -64,6 +64,8 @@ async fn viewer_of_request(state: &AppState) -> Result<Option<Viewer>, AppError>
     viewer_from_parts(state, &parts).await
 }
 
+/// (`viewer_from_parts` serves plain axum handlers that only want to know who is asking.)
+///
 /// The same check for a plain axum handler (outside server functions): a signed-in agent or
 /// admin, else 401/403.
 pub async fn workspace_viewer(state: &AppState, parts: &Parts) -> Result<Viewer, AppError> {
@@ -76,7 +78,7 @@ pub async fn workspace_viewer(state: &AppState, parts: &Parts) -> Result<Viewer,
     }
 }
 
-async fn viewer_from_parts(state: &AppState, parts: &Parts) -> Result<Option<Viewer>, AppError> {
+pub async fn viewer_from_parts(state: &AppState, parts: &Parts) -> Result<Option<Viewer>, AppError> {
     let Some(token) = session_token_from(parts) else {
         return Ok(None);
     };

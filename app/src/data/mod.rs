@@ -22,6 +22,7 @@ pub mod journey_templates;
 pub mod journeys;
 pub mod outbox;
 pub mod quotes;
+pub mod ripple;
 pub mod risk_facts;
 pub mod sessions;
 pub mod stories;

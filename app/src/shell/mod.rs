@@ -143,6 +143,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/studio/stories") view=crate::stories::studio_pages::StudioStoriesPage ssr=SsrMode::Async/>
                         <Route path=path!("/studio/stories/new") view=crate::stories::studio_pages::StoryEditorPage ssr=SsrMode::Async/>
                         <Route path=path!("/studio/stories/:id") view=crate::stories::studio_pages::StoryEditorPage ssr=SsrMode::Async/>
+                        <Route path=path!("/studio/ripple") view=crate::stories::ripple_page::RipplePage ssr=SsrMode::Async/>
                         <Route path=path!("/studio/quotes") view=crate::stories::wall::StudioQuotesPage ssr=SsrMode::Async/>
                         <Route path=path!("/studio/journeys") view=crate::journeys::TemplatesPage ssr=SsrMode::Async/>
                     </Routes>
@@ -208,6 +209,7 @@ fn ViewerLinks(viewer: Viewer) -> impl IntoView {
         {studio.then(|| view! { <A href="/studio">"Studio"</A> })}
         {studio.then(|| view! { <A href="/studio/stories">"Stories"</A> })}
         {studio.then(|| view! { <A href="/studio/quotes">"Quotes"</A> })}
+        {studio.then(|| view! { <A href="/studio/ripple">"Ripple"</A> })}
         {studio.then(|| view! { <A href="/studio/journeys">"Journeys"</A> })}
         {(workspace || studio).then(|| view! { <A href="/workspace/kpis">"KPIs"</A> })}
         {viewer.role.is_staff().then(|| view! { <A href="/forum/moderation">"Moderation"</A> })}

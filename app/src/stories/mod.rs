@@ -14,6 +14,9 @@ pub mod embed;
 pub mod model;
 pub mod public_pages;
 pub mod quotes;
+pub mod ripple;
+pub mod ripple_api;
+pub mod ripple_page;
 pub mod studio_pages;
 pub mod wall;
 

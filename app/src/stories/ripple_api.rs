@@ -1,0 +1,110 @@
+//! Ripple measurement endpoints: the portal's view beacon (`POST /api/ripple`), the studio
+//! dashboard's data, and its CSV export (`GET /studio/ripple.csv`).
+
+use leptos::prelude::*;
+
+use super::ripple::StoryRipple;
+use crate::error::AppError;
+
+/// The dashboard: every story that was ever published, with its views and lift.
+#[server(prefix = "/api", endpoint = "stories/ripple")]
+pub async fn load_ripple() -> Result<Vec<StoryRipple>, AppError> {
+    use crate::auth::guard::{require, Access};
+    require(Access::Roles(crate::auth::model::STUDIO_ROLES)).await?;
+    let db = crate::state::app_state()?.db;
+    Ok(crate::data::ripple::dashboard(&db, chrono::Utc::now(), 100).await?)
+}
+
+#[cfg(feature = "ssr")]
+pub use handlers::{record_views, ripple_csv};
+
+#[cfg(feature = "ssr")]
+mod handlers {
+    use axum::body::Bytes;
+    use axum::extract::State;
+    use axum::http::request::Parts;
+    use axum::http::{header, StatusCode};
+    use axum::response::{IntoResponse, Response};
+    use serde::Deserialize;
+
+    use crate::auth::model::{Role, STUDIO_ROLES};
+    use crate::error::AppError;
+    use crate::state::AppState;
+
+    const MAX_IDS: usize = 20;
+    const MAX_DWELL_MS: i64 = 3_600_000;
+
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Beacon {
+        story_ids: Vec<i64>,
+        kind: String,
+        #[serde(default)]
+        dwell_ms: Option<i64>,
+    }
+
+    fn refuse(status: StatusCode, message: &str) -> Response {
+        (status, [(header::CONTENT_TYPE, "application/json")], serde_json::json!({ "error": message }).to_string()).into_response()
+    }
+
+    /// Do-Not-Track and Global Privacy Control are honoured here too, not only in the browser.
+    fn opted_out(parts: &Parts) -> bool {
+        ["dnt", "sec-gpc"].iter().any(|name| parts.headers.get(*name).and_then(|v| v.to_str().ok()) == Some("1"))
+    }
+
+    pub async fn record_views(State(state): State<AppState>, parts: Parts, body: Bytes) -> Response {
+        if opted_out(&parts) {
+            return StatusCode::NO_CONTENT.into_response();
+        }
+        let beacon: Beacon = match serde_json::from_slice(&body) {
+            Ok(beacon) => beacon,
+            Err(error) => return refuse(StatusCode::BAD_REQUEST, &format!("Expected {{\"story_ids\": [..], \"kind\": \"impression\"|\"dwell\"|\"click\", \"dwell_ms\"?: n}}: {error}")),
+        };
+        if !matches!(beacon.kind.as_str(), "impression" | "dwell" | "click") {
+            return refuse(StatusCode::UNPROCESSABLE_ENTITY, "kind must be impression, dwell or click");
+        }
+        if beacon.story_ids.is_empty() || beacon.story_ids.len() > MAX_IDS {
+            return refuse(StatusCode::UNPROCESSABLE_ENTITY, &format!("send 1 to {MAX_IDS} story ids"));
+        }
+        let dwell_ms = match (beacon.kind.as_str(), beacon.dwell_ms) {
+            ("dwell", Some(ms)) if (0..=MAX_DWELL_MS).contains(&ms) => Some(ms),
+            ("dwell", _) => return refuse(StatusCode::UNPROCESSABLE_ENTITY, &format!("a dwell needs dwell_ms between 0 and {MAX_DWELL_MS}")),
+            _ => None,
+        };
+        // Only signed-in customers are linked to what they do next; anyone else counts anonymously.
+        let customer_id = match crate::auth::guard::viewer_from_parts(&state, &parts).await {
+            Ok(Some(viewer)) if viewer.role == Role::Customer => crate::data::customers::id_by_user(&state.db, viewer.user_id).await.ok().flatten(),
+            _ => None,
+        };
+        match crate::data::ripple::record(&state.db, &beacon.story_ids, &beacon.kind, customer_id, dwell_ms, chrono::Utc::now()).await {
+            Ok(_) => StatusCode::NO_CONTENT.into_response(),
+            Err(error) => {
+                tracing::warn!(%error, "could not record story views");
+                refuse(StatusCode::SERVICE_UNAVAILABLE, "Views could not be recorded just now.")
+            }
+        }
+    }
+
+    pub async fn ripple_csv(State(state): State<AppState>, parts: Parts) -> Response {
+        let allowed = match crate::auth::guard::viewer_from_parts(&state, &parts).await {
+            Ok(Some(viewer)) if viewer.may_enter(STUDIO_ROLES) => Ok(()),
+            Ok(Some(_)) => Err(AppError::Forbidden("The ripple report is for marketing and admin accounts.".into())),
+            Ok(None) => Err(AppError::Unauthorized),
+            Err(error) => Err(error),
+        };
+        if let Err(error) = allowed {
+            return refuse(StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::FORBIDDEN), &error.to_string());
+        }
+        match crate::data::ripple::dashboard(&state.db, chrono::Utc::now(), 1_000).await {
+            Ok(rows) => (
+                [(header::CONTENT_TYPE, "text/csv; charset=utf-8"), (header::CONTENT_DISPOSITION, "attachment; filename=\"ripple.csv\"")],
+                super::super::ripple::to_csv(&rows),
+            )
+                .into_response(),
+            Err(error) => {
+                tracing::warn!(%error, "could not build the ripple report");
+                refuse(StatusCode::SERVICE_UNAVAILABLE, "The report is unavailable just now.")
+            }
+        }
+    }
+}
