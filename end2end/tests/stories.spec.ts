@@ -121,4 +121,32 @@ test("a story is published with consent, appears live on open portal pages, and 
   await studio.reload();
   await expect(studio.getByText(/State: consent withdrawn/)).toBeVisible();
   await expect(studio.getByRole("button", { name: "Publish" })).toHaveCount(0);
+
+  // The ripple dashboard counted the views (first-party beacons from the open pages).
+  await studio.goto("/studio/ripple");
+  const rippleRow = studio.locator("table tbody tr", { hasText: `A broken ${word}, replaced by Friday` });
+  await expect(rippleRow).toBeVisible();
+  const impressions = Number(await rippleRow.locator("td").nth(1).textContent());
+  expect(impressions).toBeGreaterThan(0);
+  await studio.screenshot({ path: `${ARTIFACTS}/ripple.png`, fullPage: true });
+  const csv = await studio.request.get("/studio/ripple.csv");
+  expect(csv.status()).toBe(200);
+  expect(await csv.text()).toContain(`A broken ${word}, replaced by Friday`);
+});
+
+test("the gratitude wall says how quotes were chosen and marketing sees thank-you messages to propose", async ({ browser }) => {
+  const reader = await newContextPage(browser);
+  await reader.goto("/wall");
+  await pageReady(reader);
+  await expect(reader.locator(".wall__note")).toContainText(/of \d+ thank-you messages? in the last 30 days (is|are) shown, with consent/);
+  await expect(reader.locator(".wall li[data-quote-id]").first()).toBeVisible();
+  await reader.screenshot({ path: `${ARTIFACTS}/wall.png`, fullPage: true });
+  const embed = await reader.request.get("/embed/wall");
+  expect(embed.headers()["content-security-policy"]).toContain("frame-ancestors *");
+
+  const studio = await newContextPage(browser);
+  await signIn(studio, "marketing@rapport.demo", undefined, "/studio/quotes");
+  await expect(studio.getByRole("heading", { name: "Gratitude quotes" })).toBeVisible();
+  await expect(studio.locator("tr[data-studio-quote]").first()).toContainText("published");
+  await studio.screenshot({ path: `${ARTIFACTS}/studio-quotes.png`, fullPage: true });
 });

@@ -302,3 +302,64 @@ async fn quotes_need_consent_to_their_exact_words(db: Db) {
 async fn quote_consent_on_sqlite_and_postgres() {
     each_backend(quotes_need_consent_to_their_exact_words).await;
 }
+
+/// Ten customers with a message before and after a story went out; five of them saw it.
+async fn ripple_compares_viewers_with_non_viewers(db: Db) {
+    let marketing = marketing_user(&db).await;
+    let actor = Actor { user_id: marketing, label: "Mia" };
+    let (dana, conversation) = conversation_with(&db, "dana", "Dana Smith").await;
+    let id = story_editing::create(&db, dana, Some(conversation), &draft("Charged twice, fixed in a day"), &actor, Utc::now()).await.unwrap();
+    ask(&db, id, "ripple-hash", marketing).await.unwrap();
+    consents::answer(&db, Answerer::Link { token_hash: "ripple-hash" }, Decision::Granted, "email link", Utc::now()).await.unwrap();
+    let published = Utc::now() - chrono::Duration::days(10);
+    story_editing::publish(&db, id, &actor, published).await.unwrap();
+    for n in 0..10 {
+        let (customer, conversation) = conversation_with(&db, &format!("reader{n}"), &format!("Reader {n}")).await;
+        let viewer = n < 5;
+        let (before, after) = if viewer { (-0.4, 0.4) } else { (-0.1, 0.0) };
+        conversations::insert_messages(&db, &[
+            NewMessage { conversation_id: conversation, direction: "inbound", author_user_id: None, author_customer_id: Some(customer), body: "Before.".into(), created_at: published - chrono::Duration::days(5), sentiment: Some(before), analysis: None },
+            NewMessage { conversation_id: conversation, direction: "inbound", author_user_id: None, author_customer_id: Some(customer), body: "After.".into(), created_at: published + chrono::Duration::days(5), sentiment: Some(after), analysis: None },
+        ]).await.unwrap();
+        if viewer {
+            app::data::ripple::record(&db, &[id], "impression", Some(customer), None, published + chrono::Duration::days(1)).await.unwrap();
+        }
+    }
+    // conversation_with also wrote a message "now" (+0.6) for every customer: an "after"
+    // message for viewers and non-viewers alike, so it does not bias the comparison.
+    assert_eq!(app::data::ripple::record(&db, &[id, 999_999], "click", None, None, Utc::now()).await.unwrap(), 1, "unknown stories are ignored");
+    app::data::ripple::record(&db, &[id], "dwell", None, Some(42_000), Utc::now()).await.unwrap();
+    let rows = app::data::ripple::dashboard(&db, Utc::now(), 10).await.unwrap();
+    let row = rows.iter().find(|r| r.story_id == id).expect("the story is on the dashboard");
+    assert_eq!((row.impressions, row.clicks, row.mean_dwell_secs), (5, 1, Some(42.0)));
+    assert_eq!((row.lift.viewers, row.lift.comparison), (5, 6), "Dana (the story's customer) is among the non-viewers");
+    let lift = row.lift.sentiment_lift.expect("enough people on both sides");
+    assert!(lift > 0.3, "viewers' mood rose more: {lift}");
+}
+
+#[tokio::test]
+async fn ripple_on_sqlite_and_postgres() {
+    each_backend(ripple_compares_viewers_with_non_viewers).await;
+}
+
+#[tokio::test]
+async fn the_view_beacon_checks_its_input_and_honours_do_not_track() {
+    let app = TestApp::spawn(TestDb::sqlite().await).await;
+    let client = app.client();
+    let post = |body: &'static str, dnt: bool| {
+        let mut request = client.post(app.url("/api/ripple")).body(body);
+        if dnt {
+            request = request.header("DNT", "1");
+        }
+        request.send()
+    };
+    assert_eq!(post("not json", false).await.unwrap().status(), 400);
+    assert_eq!(post(r#"{"story_ids":[1],"kind":"stare"}"#, false).await.unwrap().status(), 422);
+    assert_eq!(post(r#"{"story_ids":[],"kind":"impression"}"#, false).await.unwrap().status(), 422);
+    assert_eq!(post(r#"{"story_ids":[1],"kind":"dwell","dwell_ms":-5}"#, false).await.unwrap().status(), 422);
+    assert_eq!(post(r#"{"story_ids":[1],"kind":"impression"}"#, false).await.unwrap().status(), 204);
+    assert_eq!(post("not json", true).await.unwrap().status(), 204, "Do-Not-Track: nothing is read or stored");
+    let other_site = reqwest::Client::new().post(app.url("/api/ripple")).header("Origin", "https://evil.example").body(r#"{"story_ids":[1],"kind":"click"}"#).send().await.unwrap();
+    assert_eq!(other_site.status(), 403);
+    assert_eq!(client.get(app.url("/studio/ripple.csv")).send().await.unwrap().status(), 401);
+}

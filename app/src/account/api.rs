@@ -18,7 +18,19 @@ pub struct AccountOverview {
     pub viewer: Viewer,
     pub member_since: DateTime<Utc>,
     pub sessions: Vec<ActiveSession>,
+    /// A customer in their first days: their page welcomes them with stories and the
+    /// happiness strip (decided on the server: the WASM client has no clock of its own).
+    pub welcome: Option<Welcome>,
 }
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Welcome {
+    pub stats: crate::community::model::PortalStats,
+    pub stories: Vec<crate::stories::model::StoryCard>,
+}
+
+/// New members see how others were helped for their first days.
+pub const WELCOME_DAYS: i64 = 14;
 
 #[server(prefix = "/api", endpoint = "account/overview")]
 pub async fn load_account_overview() -> Result<AccountOverview, AppError> {
@@ -41,7 +53,17 @@ pub async fn load_account_overview() -> Result<AccountOverview, AppError> {
                 .unwrap_or_else(|| "Unknown device".to_string()),
         })
         .collect();
+    let state = crate::state::app_state()?;
+    let welcome = if viewer.role == crate::auth::model::Role::Customer && Utc::now() - user.created_at < chrono::Duration::days(WELCOME_DAYS) {
+        Some(Welcome {
+            stats: crate::community::api::portal_stats(&state).await?,
+            stories: crate::data::stories::published_cards(&db, i64::from(crate::stories::public_pages::TICKER_STORIES)).await?,
+        })
+    } else {
+        None
+    };
     Ok(AccountOverview {
+        welcome,
         viewer,
         member_since: user.created_at,
         sessions,

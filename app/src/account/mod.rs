@@ -10,18 +10,14 @@ use crate::shell::format::{day, when};
 use crate::shell::notice::loaded;
 use crate::shell::use_session;
 
-/// New members see how others were helped for their first days.
-const WELCOME_DAYS: i64 = 14;
-
 #[component]
-fn Welcome() -> impl IntoView {
-    let home = Resource::new(|| (), |_| crate::community::api::load_portal_home());
+fn Welcome(welcome: api::Welcome) -> impl IntoView {
     view! {
         <section class="welcome" aria-labelledby="welcome-title">
             <h2 id="welcome-title">"Welcome to the community"</h2>
             <p>"Ask a question in the " <a href="/forum">"forum"</a> ", or see how others were helped:"</p>
-            {loaded(home, |home| view! { <crate::community::pages::HappinessStrip stats=home.stats/> }.into_any())}
-            <crate::stories::public_pages::StoryTicker/>
+            <crate::community::pages::HappinessStrip stats=welcome.stats/>
+            <crate::stories::public_pages::StoryTickerList cards=welcome.stories/>
         </section>
     }
 }
@@ -38,9 +34,7 @@ pub fn AccountPage() -> impl IntoView {
         <section class="page narrow">
             {loaded(overview, move |account| view! {
                             <h1>{format!("Hello, {}", account.viewer.display_name)}</h1>
-                            {(account.viewer.role == crate::auth::model::Role::Customer
-                                && chrono::Utc::now() - account.member_since < chrono::Duration::days(WELCOME_DAYS))
-                                .then(|| view! { <Welcome/> })}
+                            {account.welcome.map(|welcome| view! { <Welcome welcome/> })}
                             <dl class="facts">
                                 <dt>"Email"</dt><dd>{account.viewer.email.clone()}</dd>
                                 <dt>"Account type"</dt><dd>{account.viewer.role.label()}</dd>

@@ -25,8 +25,16 @@ pub async fn load_portal_home() -> Result<PortalHome, AppError> {
         latest_threads: community::latest_threads(db, 8).await?,
         popular_threads: community::popular_threads(db, now - chrono::Duration::days(30), 5).await?,
         recently_solved: community::recently_solved(db, 5).await?,
-        stats: counts.stats(|| { let db = db.clone(); async move { community::stats(&db, now).await } }).await?,
+        stats: portal_stats(&state).await?,
     })
+}
+
+/// The community-wide numbers of the happiness strip (cached for a few seconds).
+#[cfg(feature = "ssr")]
+pub async fn portal_stats(state: &crate::state::AppState) -> Result<super::model::PortalStats, AppError> {
+    let now = chrono::Utc::now();
+    let db = state.db.clone();
+    Ok(state.community_counts.stats(|| async move { crate::data::community::stats(&db, now).await }).await?)
 }
 
 #[server(prefix = "/api", endpoint = "community/categories")]

@@ -34,10 +34,14 @@ pub fn StoryCardItem(card: StoryCard) -> impl IntoView {
 #[component]
 pub fn StoryTicker() -> impl IntoView {
     let stories = Resource::new(|| (), |_| published_stories(TICKER_STORIES));
+    view! { {loaded(stories, move |cards| view! { <StoryTickerList cards/> }.into_any())} }
+}
+
+/// The ticker's markup for cards already loaded.
+#[component]
+pub fn StoryTickerList(cards: Vec<StoryCard>) -> impl IntoView {
+    let hidden = cards.is_empty();
     view! {
-        {loaded(stories, move |cards| {
-            let hidden = cards.is_empty();
-            view! {
                 <section class="story-ticker-section" aria-labelledby="ticker-title" data-live-section="" hidden=hidden>
                     <h2 id="ticker-title">"Resolved just now"</h2>
                     <p class="meta">"Real problems, solved well — shared by the customers themselves, with their consent."</p>
@@ -46,8 +50,6 @@ pub fn StoryTicker() -> impl IntoView {
                     </ul>
                     <p><a href="/stories">"All resolved stories"</a></p>
                 </section>
-            }.into_any()
-        })}
     }
 }
 
