@@ -138,6 +138,7 @@ pub async fn serve(config: &Config) -> Result<()> {
         std::time::Duration::from_secs(5),
     );
     spawn_session_sweeper(db.clone());
+    spawn_digest_sender(state.clone());
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
         .with_context(|| format!("cannot listen on {}", config.bind))?;
@@ -191,6 +192,21 @@ async fn shutdown_signal() {
         _ = terminate => {},
     }
     tracing::info!("shutdown signal received; finishing in-flight requests");
+}
+
+/// Story digests: checks hourly who is due (a week after their last digest).
+fn spawn_digest_sender(state: AppState) {
+    tokio::spawn(async move {
+        let mut interval = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            interval.tick().await;
+            match app::stories::digest_api::send_due_digests(&state).await {
+                Ok(0) => {}
+                Ok(sent) => tracing::info!(sent, "story digests queued"),
+                Err(error) => tracing::warn!(%error, "could not send story digests"),
+            }
+        }
+    });
 }
 
 fn spawn_session_sweeper(db: Db) {

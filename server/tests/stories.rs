@@ -363,3 +363,58 @@ async fn the_view_beacon_checks_its_input_and_honours_do_not_track() {
     assert_eq!(other_site.status(), 403);
     assert_eq!(client.get(app.url("/studio/ripple.csv")).send().await.unwrap().status(), 401);
 }
+
+async fn digests_go_to_subscribers_once_and_stop_on_unsubscribe(db: Db) {
+    use app::data::digests;
+    let marketing = marketing_user(&db).await;
+    let actor = Actor { user_id: marketing, label: "Mia" };
+    let (dana, conversation) = conversation_with(&db, "dana", "Dana Smith").await;
+    let (reader, _) = conversation_with(&db, "rita", "Rita Reader").await;
+    let now = Utc::now();
+    assert!(digests::set_subscribed(&db, reader, true, "account", now).await.unwrap());
+    assert!(!digests::set_subscribed(&db, reader, true, "account", now).await.unwrap(), "already subscribed");
+    let link = |customer: i64| format!("https://x.example/digest/unsubscribe/{customer}/token");
+    assert_eq!(digests::send_due(&db, now, "https://x.example", link).await.unwrap(), 0, "no story yet: no empty digest");
+
+    let id = story_editing::create(&db, dana, Some(conversation), &draft("Charged twice, fixed in a day"), &actor, now).await.unwrap();
+    ask(&db, id, "digest-hash", marketing).await.unwrap();
+    consents::answer(&db, Answerer::Link { token_hash: "digest-hash" }, Decision::Granted, "email link", now).await.unwrap();
+    story_editing::publish(&db, id, &actor, now).await.unwrap();
+    assert_eq!(digests::send_due(&db, now, "https://x.example", link).await.unwrap(), 1);
+    assert_eq!(digests::send_due(&db, now, "https://x.example", link).await.unwrap(), 0, "once a week at most");
+    let body: String = app::on_pool!(&db, pool => sqlx::query_scalar("SELECT body FROM outbox_messages WHERE customer_id = $1 AND dedupe_key LIKE 'digest-%'").bind(reader).fetch_one(pool).await).unwrap();
+    assert!(body.contains("Charged twice, fixed in a day") && body.contains(&format!("https://x.example/stories/{id}")), "{body}");
+    assert!(body.contains(&format!("https://x.example/digest/unsubscribe/{reader}/token")));
+    let digest_views: i64 = app::on_pool!(&db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM story_views WHERE kind = 'digest' AND customer_id = $1").bind(reader).fetch_one(pool).await).unwrap();
+    assert_eq!(digest_views, 1, "a digest counts as a view for the ripple numbers");
+
+    assert!(digests::set_subscribed(&db, reader, false, "unsubscribe link", now).await.unwrap());
+    assert!(!digests::is_subscribed(&db, reader).await.unwrap());
+    assert_eq!(digests::send_due(&db, now + chrono::Duration::days(8), "https://x.example", link).await.unwrap(), 0);
+    let ledger: Vec<(String, String)> = app::on_pool!(&db, pool => sqlx::query_as("SELECT decision, channel FROM consent_records WHERE subject_kind = 'digest' AND customer_id = $1 ORDER BY id").bind(reader).fetch_all(pool).await).unwrap();
+    assert_eq!(ledger, [("granted".to_string(), "account".to_string()), ("withdrawn".to_string(), "unsubscribe link".to_string())]);
+}
+
+#[tokio::test]
+async fn digests_on_sqlite_and_postgres() {
+    each_backend(digests_go_to_subscribers_once_and_stop_on_unsubscribe).await;
+}
+
+#[tokio::test]
+async fn the_unsubscribe_link_needs_its_token() {
+    let app = TestApp::spawn(TestDb::sqlite().await).await;
+    let db = &app.database.db;
+    let (rita, _) = conversation_with(db, "rita", "Rita Reader").await;
+    app::data::digests::set_subscribed(db, rita, true, "account", Utc::now()).await.unwrap();
+    let anyone = app.client();
+    let rita_field = rita.to_string();
+    let wrong = app.call(&anyone, "digest/unsubscribe", &[("customer_id", rita_field.as_str()), ("token", "0".repeat(64).as_str())]).await;
+    assert_eq!(wrong.status(), 404);
+    assert!(app::data::digests::is_subscribed(db, rita).await.unwrap());
+    let secret = app.config.resolve_session_secret().unwrap();
+    let token = app::stories::digest_api::unsubscribe_token(&secret, rita);
+    let right = app.call(&anyone, "digest/unsubscribe", &[("customer_id", rita_field.as_str()), ("token", token.as_str())]).await;
+    assert!(succeeded(&right), "{}", right.status());
+    assert!(!app::data::digests::is_subscribed(db, rita).await.unwrap());
+    assert_eq!(app.page_status(&anyone, &format!("/digest/unsubscribe/{rita}/{token}")).await, 200);
+}

@@ -6,9 +6,18 @@ CREATE TABLE story_views (
     id          INTEGER PRIMARY KEY,
     story_id    INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
     customer_id INTEGER REFERENCES customers(id) ON DELETE SET NULL,
-    kind        TEXT    NOT NULL CHECK (kind IN ('impression', 'dwell', 'click')),
+    kind        TEXT    NOT NULL CHECK (kind IN ('impression', 'dwell', 'click', 'digest')),
     dwell_ms    INTEGER,
     at          TEXT    NOT NULL
 );
 CREATE INDEX story_views_by_story ON story_views(story_id, kind);
 CREATE INDEX story_views_by_customer ON story_views(customer_id, at) WHERE customer_id IS NOT NULL;
+
+-- Story digests: customers who opted in (consent recorded in the ledger as kind 'digest')
+-- get the featured stories by email, with a one-click unsubscribe link in each.
+CREATE TABLE digest_subscriptions (
+    customer_id     INTEGER PRIMARY KEY REFERENCES customers(id) ON DELETE CASCADE,
+    subscribed_at   TEXT    NOT NULL,
+    unsubscribed_at TEXT,
+    last_sent_at    TEXT
+);

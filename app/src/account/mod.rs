@@ -41,6 +41,7 @@ pub fn AccountPage() -> impl IntoView {
                                 <dt>"Member since"</dt><dd>{day(account.member_since)}</dd>
                             </dl>
                             <crate::stories::customer_pages::MyStories/>
+                            <crate::stories::digest_api::DigestSettings/>
                             <h2>"Where you're signed in"</h2>
                             <ul class="plain-list">
                                 {account.sessions.into_iter().map(|s| view! {

@@ -12,6 +12,7 @@ pub mod consents;
 pub mod community;
 pub mod conversations;
 pub mod customers;
+pub mod digests;
 pub mod error;
 pub mod forum_moderation;
 pub mod forum_posting;

@@ -127,6 +127,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/u/:id") view=ProfilePage ssr=SsrMode::Async/>
                         <Route path=path!("/stories") view=crate::stories::public_pages::StoriesPage/>
                         <Route path=path!("/stories/:id") view=crate::stories::public_pages::StoryPage ssr=SsrMode::Async/>
+                        <Route path=path!("/digest/unsubscribe/:customer/:token") view=crate::stories::digest_api::DigestUnsubscribePage/>
                         <Route path=path!("/consent/:token") view=crate::stories::customer_pages::ConsentLinkPage ssr=SsrMode::Async/>
                         <Route path=path!("/wall") view=crate::stories::wall::WallPage/>
                         <Route path=path!("/search") view=SearchPage/>

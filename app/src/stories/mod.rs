@@ -8,6 +8,8 @@ pub mod api;
 pub mod consent;
 pub mod consent_api;
 pub mod customer_pages;
+pub mod digest;
+pub mod digest_api;
 pub mod draft;
 #[cfg(feature = "ssr")]
 pub mod embed;
