@@ -36,6 +36,9 @@ test("a story is published with consent, appears live on open portal pages, and 
   const subject = studio.locator("table.inbox tbody tr .inbox__subject").first();
   await expect(subject).toHaveText(`My ${word} arrived broken`);
   const conversationId = (await subject.getAttribute("href"))!.match(/\/workspace\/c\/(\d+)/)![1];
+  await studio.goto("/studio");
+  await expect(studio.getByRole("heading", { name: "Resolved conversations that turned around" })).toBeVisible();
+  await studio.screenshot({ path: `${ARTIFACTS}/studio-overview.png`, fullPage: true });
   await studio.goto(`/studio/stories/new?conversation=${conversationId}`);
   await pageReady(studio);
   await studio.getByLabel("Title").fill(`A broken ${word}, replaced by Friday`);

@@ -418,3 +418,24 @@ async fn the_unsubscribe_link_needs_its_token() {
     assert!(!app::data::digests::is_subscribed(db, rita).await.unwrap());
     assert_eq!(app.page_status(&anyone, &format!("/digest/unsubscribe/{rita}/{token}")).await, 200);
 }
+
+async fn resolved_turnarounds_are_story_candidates_until_drafted(db: Db) {
+    let marketing = marketing_user(&db).await;
+    let actor = Actor { user_id: marketing, label: "Mia" };
+    let (dana, conversation) = conversation_with(&db, "dana", "Dana Smith").await;
+    conversations::insert_messages(&db, &[NewMessage {
+        conversation_id: conversation, direction: "inbound", author_user_id: None, author_customer_id: Some(dana),
+        body: "This is unacceptable, I was charged twice!".into(), created_at: Utc::now() - chrono::Duration::hours(2), sentiment: Some(-0.7), analysis: None,
+    }]).await.unwrap();
+    let since = Utc::now() - chrono::Duration::days(90);
+    let found = app::stories::candidates::turnarounds(story_editing::resolved_timelines(&db, since, 300).await.unwrap(), 10);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].timeline, [-0.7, 0.6]);
+    story_editing::create(&db, dana, Some(conversation), &draft("Charged twice, fixed in a day"), &actor, Utc::now()).await.unwrap();
+    assert!(story_editing::resolved_timelines(&db, since, 300).await.unwrap().is_empty(), "a drafted conversation is no longer proposed");
+}
+
+#[tokio::test]
+async fn turnarounds_on_sqlite_and_postgres() {
+    each_backend(resolved_turnarounds_are_story_candidates_until_drafted).await;
+}

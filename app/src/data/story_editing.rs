@@ -219,3 +219,23 @@ pub async fn source(db: &Db, conversation_id: i64) -> Result<StorySource, DataEr
     let customer_messages = on_pool!(db, pool => sqlx::query_scalar(MESSAGES).bind(conversation_id).fetch_all(pool).await)?;
     Ok(StorySource { customer_id, customer_name, subject, customer_messages })
 }
+
+/// Resolved conversations since `since` that have no story yet, with the sentiment of each of
+/// the customer's messages in order (at most `limit` conversations).
+pub async fn resolved_timelines(db: &Db, since: DateTime<Utc>, limit: i64) -> Result<Vec<crate::stories::candidates::ResolvedTurnaround>, DataError> {
+    const SQL: &str = "SELECT c.id, c.subject, cu.name, c.resolved_at, m.sentiment FROM \
+         (SELECT c.id FROM conversations c LEFT JOIN stories s ON s.conversation_id = c.id \
+          WHERE c.status IN ('resolved', 'closed') AND c.resolved_at >= $1 AND s.id IS NULL ORDER BY c.resolved_at DESC, c.id DESC LIMIT $2) recent \
+         JOIN conversations c ON c.id = recent.id JOIN customers cu ON cu.id = c.customer_id \
+         JOIN messages m ON m.conversation_id = c.id AND m.direction = 'inbound' AND m.sentiment IS NOT NULL \
+         ORDER BY c.resolved_at DESC, c.id, m.created_at, m.id";
+    let rows: Vec<(i64, String, String, DateTime<Utc>, f64)> = on_pool!(db, pool => sqlx::query_as(SQL).bind(since).bind(limit).fetch_all(pool).await)?;
+    let mut found: Vec<crate::stories::candidates::ResolvedTurnaround> = Vec::new();
+    for (id, subject, customer_name, resolved_at, sentiment) in rows {
+        match found.last_mut() {
+            Some(last) if last.conversation_id == id => last.timeline.push(sentiment),
+            _ => found.push(crate::stories::candidates::ResolvedTurnaround { conversation_id: id, subject, customer_name, resolved_at, timeline: vec![sentiment] }),
+        }
+    }
+    Ok(found)
+}

@@ -5,6 +5,7 @@
 //! transactions (`data::story_editing`, `data::consents`).
 
 pub mod api;
+pub mod candidates;
 pub mod consent;
 pub mod consent_api;
 pub mod customer_pages;

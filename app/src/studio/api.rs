@@ -19,5 +19,9 @@ pub async fn load_studio_overview() -> Result<StudioOverview, AppError> {
         consents_withdrawn: stories::consent_count(&db, "withdrawn").await?,
         recent_stories: stories::recent_stories(&db, 20).await?,
         story_candidates: crate::journeys::candidates::story_candidates(crate::data::journeys::recently_healed(&db, 200).await?),
+        resolved_turnarounds: crate::stories::candidates::turnarounds(
+            crate::data::story_editing::resolved_timelines(&db, chrono::Utc::now() - chrono::Duration::days(90), 300).await?,
+            10,
+        ),
     })
 }

@@ -56,6 +56,35 @@ pub fn StudioPage() -> impl IntoView {
                                     </ul>
                                 }.into_any()
                             }}
+                            <h2>"Resolved conversations that turned around"</h2>
+                            <p class="meta">"The customer's first message was negative and their last one at least +0.5 better; the line is the mood of each of their messages."</p>
+                            {if overview.resolved_turnarounds.is_empty() {
+                                view! { <p class="empty">"No resolved conversation with such a turnaround in the last 90 days."</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ul class="plain-list story-candidates">
+                                        {overview.resolved_turnarounds.into_iter().map(|candidate| {
+                                            let rebound = candidate.rebound().unwrap_or_default();
+                                            let points = crate::stories::candidates::sparkline_points(&candidate.timeline, 120.0, 24.0);
+                                            let label = format!("Mood of {} messages, from {:+.2} to {:+.2}", candidate.timeline.len(),
+                                                candidate.timeline.first().copied().unwrap_or_default(), candidate.timeline.last().copied().unwrap_or_default());
+                                            let title = label.clone();
+                                            view! {
+                                                <li>
+                                                    <svg class="sparkline" viewBox="0 0 120 24" width="120" height="24" role="img" aria-label=label>
+                                                        <title>{title}</title>
+                                                        <line x1="0" x2="120" y1="12" y2="12" class="sparkline__zero"/>
+                                                        <polyline points=points class="sparkline__line"/>
+                                                    </svg>
+                                                    " " <strong>{candidate.subject.clone()}</strong>
+                                                    {format!(" · {} · {rebound:+.2} · resolved {}", candidate.customer_name, when(candidate.resolved_at))}
+                                                    " " <a class="button button--small" href=format!("/studio/stories/new?conversation={}", candidate.conversation_id)>"Draft a story"</a>
+                                                </li>
+                                            }
+                                        }).collect_view()}
+                                    </ul>
+                                }.into_any()
+                            }}
                             <h2>"Recent stories"</h2>
                             <p><a href="/studio/stories">"All stories and their consent"</a></p>
                             {if overview.recent_stories.is_empty() {

@@ -31,4 +31,7 @@ pub struct StudioOverview {
     /// Healed journeys with a strong rebound, strongest first.
     #[serde(default)]
     pub story_candidates: Vec<crate::journeys::candidates::HealedJourney>,
+    /// Resolved conversations whose customer's mood turned around, strongest first.
+    #[serde(default)]
+    pub resolved_turnarounds: Vec<crate::stories::candidates::ResolvedTurnaround>,
 }
