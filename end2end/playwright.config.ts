@@ -1,4 +1,5 @@
 import { defineConfig } from "@playwright/test";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,6 +11,53 @@ process.env.RAPPORT_E2E_DATA ??= mkdtempSync(join(tmpdir(), "rapport-e2e-"));
 const port = Number(process.env.RAPPORT_E2E_PORT);
 const dataDir = process.env.RAPPORT_E2E_DATA;
 const baseURL = `http://127.0.0.1:${port}`;
+
+// Two more servers on one fresh Postgres database, for the multi-instance test (live stories
+// published on one instance reach a browser on the other). Created once, in the main process.
+const postgresAdmin = process.env.RAPPORT_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+if (process.env.RAPPORT_E2E_PG_DB === undefined) {
+  const name = `rapport_e2e_${Date.now().toString(36)}`;
+  try {
+    execFileSync("psql", [postgresAdmin, "-q", "-c", `CREATE DATABASE ${name}`], { stdio: "pipe" });
+    process.env.RAPPORT_E2E_PG_DB = name;
+  } catch (error) {
+    if (process.env.RAPPORT_REQUIRE_POSTGRES === "1") throw new Error(`Postgres is required for the multi-instance browser test: ${error}`);
+    console.warn(`!!!! the multi-instance browser test will be skipped: cannot create a Postgres database (${error}) !!!!`);
+    process.env.RAPPORT_E2E_PG_DB = "";
+  }
+  process.env.RAPPORT_E2E_PG_PORT ??= String(Number(process.env.RAPPORT_E2E_PORT) + 500);
+  process.env.RAPPORT_E2E_PG_DATA ??= mkdtempSync(join(tmpdir(), "rapport-e2e-pg-"));
+}
+const postgresUrl = process.env.RAPPORT_E2E_PG_DB ? `${postgresAdmin.replace(/\/[^/]*$/, "")}/${process.env.RAPPORT_E2E_PG_DB}` : "";
+const pgPort = Number(process.env.RAPPORT_E2E_PG_PORT);
+const pgData = process.env.RAPPORT_E2E_PG_DATA!;
+function postgresInstance(offset: number, command: string) {
+  return {
+    command,
+    cwd: __dirname,
+    url: `http://127.0.0.1:${pgPort + offset}/readyz`,
+    timeout: 90_000,
+    reuseExistingServer: false,
+    stdout: "pipe" as const,
+    stderr: "pipe" as const,
+    env: {
+      RAPPORT_BIND: `127.0.0.1:${pgPort + offset}`,
+      RAPPORT_DATA_DIR: `${pgData}/instance-${offset}`,
+      RAPPORT_DATABASE_URL: postgresUrl,
+      // One secret for all instances, as in a real deployment.
+      RAPPORT_SESSION_SECRET: "e2e-multi-instance-secret-0123456789abcdef",
+      LEPTOS_SITE_ROOT: "../target/site",
+      RAPPORT_LOG: "warn",
+    },
+  };
+}
+const postgresServers = postgresUrl
+  ? [
+      postgresInstance(0, "../target/debug/rapport seed-demo --customers 30 --threads 5 && ../target/debug/rapport serve"),
+      // The second instance waits for the first (its migrations and demo data).
+      postgresInstance(1, `until curl -fs http://127.0.0.1:${pgPort}/readyz >/dev/null; do sleep 0.3; done; ../target/debug/rapport serve`),
+    ]
+  : [];
 
 const chromium = {
   executablePath: "/usr/bin/chromium",
@@ -26,6 +74,7 @@ const chromium = {
 
 export default defineConfig({
   testDir: "./tests",
+  globalTeardown: "./global-teardown.ts",
   outputDir: "./test-results",
   timeout: 30_000,
   workers: 2,
@@ -44,7 +93,7 @@ export default defineConfig({
     { name: "js", testIgnore: /\.nojs\.spec\.ts$/, use: { javaScriptEnabled: true } },
     { name: "no-js", testMatch: /\.nojs\.spec\.ts$/, use: { javaScriptEnabled: false } },
   ],
-  webServer: {
+  webServer: [{
     // The server binary from `cargo leptos build`, serving target/site; demo data is seeded first.
     command: `../target/debug/rapport seed-demo --customers 60 --threads 20 && ../target/debug/rapport serve`,
     cwd: __dirname,
@@ -62,5 +111,5 @@ export default defineConfig({
       // The journey test moves the scheduler's clock forward by writing seconds into this file.
       RAPPORT_TEST_CLOCK_FILE: `${dataDir}/clock-offset-seconds`,
     },
-  },
+  }, ...postgresServers],
 });
