@@ -103,8 +103,16 @@ test("a story is published with consent, appears live on open portal pages, and 
   await expect(storyPage.getByRole("heading", { level: 1 })).toHaveText(`A broken ${word}, replaced by Friday`);
   await expect(storyPage.locator("blockquote")).toContainText("Thank you for replacing it so quickly!");
 
+  // A signed-in reader reacts (a plain form: the story page ships no WASM).
+  await customer.goto(`/stories/${storyId}`);
+  await pageReady(customer);
+  await customer.getByRole("button", { name: /This gave me hope · 0/ }).click();
+  await expect(customer.getByRole("button", { name: /This gave me hope · 1/ })).toBeVisible();
+  await studio.goto("/studio/ripple");
+  await expect(studio.locator("table tbody tr", { hasText: `A broken ${word}, replaced by Friday` }).locator("td").nth(3)).toHaveText("1");
+
   // One click withdraws it: every open surface drops it without a reload.
-  await customer.reload();
+  await customer.goto("/account");
   await pageReady(customer);
   const withdrawnAt = Date.now();
   await customer.locator(`#story-${storyId}`).getByRole("button", { name: "Withdraw my consent" }).click();
@@ -121,7 +129,7 @@ test("a story is published with consent, appears live on open portal pages, and 
   await search.reload();
   await expect(search.locator(`[data-story-id="${storyId}"]`)).toHaveCount(0);
   expect(await (await reader.request.get("/embed/stories")).text()).not.toContain(`data-story-id="${storyId}"`);
-  await studio.reload();
+  await studio.goto(`/studio/stories/${storyId}`);
   await expect(studio.getByText(/State: consent withdrawn/)).toBeVisible();
   await expect(studio.getByRole("button", { name: "Publish" })).toHaveCount(0);
 

@@ -329,8 +329,12 @@ async fn ripple_compares_viewers_with_non_viewers(db: Db) {
     // message for viewers and non-viewers alike, so it does not bias the comparison.
     assert_eq!(app::data::ripple::record(&db, &[id, 999_999], "click", None, None, Utc::now()).await.unwrap(), 1, "unknown stories are ignored");
     app::data::ripple::record(&db, &[id], "dwell", None, Some(42_000), Utc::now()).await.unwrap();
+    assert!(app::data::ripple::toggle_reaction(&db, id, marketing, Utc::now()).await.unwrap());
+    assert!(!app::data::ripple::toggle_reaction(&db, id, marketing, Utc::now()).await.unwrap(), "a second click takes it back");
+    assert!(app::data::ripple::toggle_reaction(&db, id, marketing, Utc::now()).await.unwrap());
     let rows = app::data::ripple::dashboard(&db, Utc::now(), 10).await.unwrap();
     let row = rows.iter().find(|r| r.story_id == id).expect("the story is on the dashboard");
+    assert_eq!(row.reactions, 1);
     assert_eq!((row.impressions, row.clicks, row.mean_dwell_secs), (5, 1, Some(42.0)));
     assert_eq!((row.lift.viewers, row.lift.comparison), (5, 6), "Dana (the story's customer) is among the non-viewers");
     let lift = row.lift.sentiment_lift.expect("enough people on both sides");

@@ -21,3 +21,11 @@ CREATE TABLE digest_subscriptions (
     unsubscribed_at TIMESTAMPTZ,
     last_sent_at    TIMESTAMPTZ
 );
+
+-- "This gave me hope": one reaction per signed-in account and story.
+CREATE TABLE story_reactions (
+    story_id BIGINT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+    user_id  BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    at       TIMESTAMPTZ  NOT NULL,
+    PRIMARY KEY (story_id, user_id)
+);

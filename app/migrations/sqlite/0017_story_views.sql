@@ -21,3 +21,11 @@ CREATE TABLE digest_subscriptions (
     unsubscribed_at TEXT,
     last_sent_at    TEXT
 );
+
+-- "This gave me hope": one reaction per signed-in account and story.
+CREATE TABLE story_reactions (
+    story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+    user_id  INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    at       TEXT  NOT NULL,
+    PRIMARY KEY (story_id, user_id)
+);

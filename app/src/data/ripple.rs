@@ -52,7 +52,35 @@ pub async fn dashboard(db: &Db, now: DateTime<Utc>, limit: i64) -> Result<Vec<St
             .into_iter()
             .map(|(customer, viewed, before, after)| Outcome { viewed: viewed > 0, before, after, engaged: engaged.contains(&customer) })
             .collect();
-        rows.push(StoryRipple { story_id: id, title, impressions, clicks, mean_dwell_secs: dwell.map(|ms| ms / 1000.0), lift: lift(&outcomes) });
+        let reactions = reaction_count(db, id).await?;
+        rows.push(StoryRipple { story_id: id, title, impressions, clicks, reactions, mean_dwell_secs: dwell.map(|ms| ms / 1000.0), lift: lift(&outcomes) });
     }
     Ok(rows)
+}
+
+/// Adds the account's reaction to a published story, or takes it back; returns whether the
+/// account now reacts.
+pub async fn toggle_reaction(db: &Db, story_id: i64, user_id: i64, now: DateTime<Utc>) -> Result<bool, DataError> {
+    const PUBLISHED: &str = "SELECT COUNT(*) FROM stories WHERE id = $1 AND status = 'published'";
+    const REMOVE: &str = "DELETE FROM story_reactions WHERE story_id = $1 AND user_id = $2";
+    const ADD: &str = "INSERT INTO story_reactions (story_id, user_id, at) VALUES ($1, $2, $3)";
+    let _turn = db.write_turn().await;
+    on_pool!(db, pool => {
+        let mut tx = super::BeginWrite::begin_write(pool).await?;
+        let published: i64 = sqlx::query_scalar(PUBLISHED).bind(story_id).fetch_one(&mut *tx).await?;
+        if published == 0 {
+            return Err(DataError::NotFound);
+        }
+        let removed = sqlx::query(REMOVE).bind(story_id).bind(user_id).execute(&mut *tx).await?.rows_affected();
+        if removed == 0 {
+            sqlx::query(ADD).bind(story_id).bind(user_id).bind(now).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(removed == 0)
+    })
+}
+
+pub async fn reaction_count(db: &Db, story_id: i64) -> Result<i64, DataError> {
+    const SQL: &str = "SELECT COUNT(*) FROM story_reactions WHERE story_id = $1";
+    Ok(on_pool!(db, pool => sqlx::query_scalar(SQL).bind(story_id).fetch_one(pool).await)?)
 }

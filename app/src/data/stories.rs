@@ -51,7 +51,10 @@ pub async fn published_cards(db: &Db, limit: i64) -> Result<Vec<StoryCard>, Data
 pub async fn public_story(db: &Db, id: i64) -> Result<Option<PublicStory>, DataError> {
     let sql = format!("{PUBLIC_STORY} AND s.id = $1");
     let record = on_pool!(db, pool => sqlx::query_as::<_, PublicStoryRecord>(&sql).bind(id).fetch_optional(pool).await)?;
-    Ok(record.map(|r| PublicStory {
+    let Some(r) = record else { return Ok(None) };
+    let reactions = super::ripple::reaction_count(db, r.id).await?;
+    Ok(Some(PublicStory {
+        reactions,
         card: r.card(),
         quotes: serde_json::from_str(&r.quotes).unwrap_or_default(),
         narrative: r.narrative,

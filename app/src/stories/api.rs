@@ -205,3 +205,20 @@ pub async fn change_publishing(id: i64, action: String) -> Result<(), AppError> 
     .await;
     finish_form(outcome)
 }
+
+/// "This gave me hope": toggles the signed-in account's reaction to a published story.
+#[server(prefix = "/api", endpoint = "stories/react")]
+pub async fn react_to_story(story_id: i64) -> Result<(), AppError> {
+    use crate::auth::guard::{require, Access};
+    use crate::auth::respond::finish_form;
+    let outcome: Result<String, AppError> = async {
+        let viewer = require(Access::SignedIn).await?;
+        let db = crate::state::app_state()?.db;
+        crate::data::ripple::toggle_reaction(&db, story_id, viewer.user_id, chrono::Utc::now())
+            .await
+            .map_err(|e| not_found(e, "This story is not shared (any more)."))?;
+        Ok(format!("/stories/{story_id}"))
+    }
+    .await;
+    finish_form(outcome)
+}

@@ -73,6 +73,8 @@ pub struct PublicStory {
     pub narrative: String,
     pub resolution: String,
     pub quotes: Vec<String>,
+    /// "This gave me hope" reactions.
+    pub reactions: i64,
 }
 
 /// What a customer sees in their account: their stories and where consent stands.

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use super::api::{load_public_story, published_stories};
+use super::api::{load_public_story, published_stories, ReactToStory};
 use super::model::StoryCard;
 use crate::shell::format::day;
 use crate::shell::notice::loaded;
@@ -78,9 +78,11 @@ pub fn StoriesPage() -> impl IntoView {
 #[component]
 pub fn StoryPage() -> impl IntoView {
     let params = use_params_map();
+    let react = ServerAction::<ReactToStory>::new();
+    let react_error = crate::shell::notice::form_error(react.value(), "stories/react");
     let story = Resource::new(
-        move || params.read().get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0),
-        load_public_story,
+        move || (params.read().get("id").and_then(|id| id.parse::<i64>().ok()).unwrap_or(0), react.version().get()),
+        |(id, _)| load_public_story(id),
     );
     view! {
         {loaded(story, move |story| {
@@ -99,6 +101,11 @@ pub fn StoryPage() -> impl IntoView {
                     }).collect_view()}
                     <h2>"How it was resolved"</h2>
                     <p>{story.resolution}</p>
+                    <crate::shell::notice::FormError message=react_error/>
+                    <ActionForm action=react attr:class="inline-form story__reaction">
+                        <input type="hidden" name="story_id" value=card.id.to_string()/>
+                        <button type="submit" class="button button--secondary">{format!("♥ This gave me hope · {}", story.reactions)}</button>
+                    </ActionForm>
                 </article>
             }.into_any()
         })}

@@ -57,6 +57,8 @@ pub struct StoryRipple {
     pub title: String,
     pub impressions: i64,
     pub clicks: i64,
+    /// "This gave me hope" reactions.
+    pub reactions: i64,
     pub mean_dwell_secs: Option<f64>,
     pub lift: Lift,
 }
@@ -74,14 +76,15 @@ fn number(value: Option<f64>) -> String {
 }
 
 pub fn to_csv(rows: &[StoryRipple]) -> String {
-    let mut csv = String::from("story_id,title,impressions,clicks,mean_dwell_secs,viewers,comparison,sentiment_lift,engagement_lift\n");
+    let mut csv = String::from("story_id,title,impressions,clicks,reactions,mean_dwell_secs,viewers,comparison,sentiment_lift,engagement_lift\n");
     for row in rows {
         csv.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{}\n",
+            "{},{},{},{},{},{},{},{},{},{}\n",
             row.story_id,
             csv_field(&row.title),
             row.impressions,
             row.clicks,
+            row.reactions,
             number(row.mean_dwell_secs),
             row.lift.viewers,
             row.lift.comparison,
@@ -123,7 +126,7 @@ mod tests {
 
     #[test]
     fn csv_quotes_titles() {
-        let row = StoryRipple { story_id: 1, title: "Fixed, \"fast\"".into(), impressions: 3, clicks: 1, mean_dwell_secs: Some(12.0), lift: Lift::default() };
-        assert_eq!(to_csv(&[row]).lines().nth(1).unwrap(), "1,\"Fixed, \"\"fast\"\"\",3,1,12.000,0,0,,");
+        let row = StoryRipple { story_id: 1, title: "Fixed, \"fast\"".into(), impressions: 3, clicks: 1, reactions: 2, mean_dwell_secs: Some(12.0), lift: Lift::default() };
+        assert_eq!(to_csv(&[row]).lines().nth(1).unwrap(), "1,\"Fixed, \"\"fast\"\"\",3,1,2,12.000,0,0,,");
     }
 }

@@ -77,7 +77,7 @@ pub fn RipplePage() -> impl IntoView {
                     <LiftChart rows=rows.clone()/>
                     <table class="dense">
                         <thead><tr>
-                            <th scope="col">"Story"</th><th scope="col">"Impressions"</th><th scope="col">"Clicks"</th><th scope="col">"Mean reading time"</th>
+                            <th scope="col">"Story"</th><th scope="col">"Impressions"</th><th scope="col">"Clicks"</th><th scope="col">"Reactions"</th><th scope="col">"Mean reading time"</th>
                             <th scope="col">"Viewers / compared"</th><th scope="col">"Sentiment lift"</th><th scope="col">"Engagement lift"</th>
                         </tr></thead>
                         <tbody>
@@ -86,6 +86,7 @@ pub fn RipplePage() -> impl IntoView {
                                     <td><a href=format!("/studio/stories/{}", row.story_id)>{row.title.clone()}</a></td>
                                     <td>{row.impressions}</td>
                                     <td>{row.clicks}</td>
+                                    <td>{row.reactions}</td>
                                     <td>{row.mean_dwell_secs.map(|s| format!("{s:.0} s")).unwrap_or_else(|| "—".into())}</td>
                                     <td>{format!("{} / {}", row.lift.viewers, row.lift.comparison)}</td>
                                     <td>{signed(row.lift.sentiment_lift, 1.0, "")}</td>
