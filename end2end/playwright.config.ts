@@ -18,6 +18,12 @@ const postgresAdmin = process.env.RAPPORT_TEST_POSTGRES_URL ?? "postgres://postg
 if (process.env.RAPPORT_E2E_PG_DB === undefined) {
   const name = `rapport_e2e_${Date.now().toString(36)}`;
   try {
+    // Databases of earlier runs (their servers are gone) are dropped here rather than at the
+    // end, because Playwright stops the web servers only after a global teardown.
+    const stale = execFileSync("psql", [postgresAdmin, "-Atc", "SELECT datname FROM pg_database WHERE datname LIKE 'rapport_e2e_%'"], { encoding: "utf8" });
+    for (const old of stale.split("\n").filter(Boolean)) {
+      execFileSync("psql", [postgresAdmin, "-q", "-c", `DROP DATABASE IF EXISTS ${old} WITH (FORCE)`], { stdio: "pipe" });
+    }
     execFileSync("psql", [postgresAdmin, "-q", "-c", `CREATE DATABASE ${name}`], { stdio: "pipe" });
     process.env.RAPPORT_E2E_PG_DB = name;
   } catch (error) {
@@ -74,7 +80,6 @@ const chromium = {
 
 export default defineConfig({
   testDir: "./tests",
-  globalTeardown: "./global-teardown.ts",
   outputDir: "./test-results",
   timeout: 30_000,
   workers: 2,

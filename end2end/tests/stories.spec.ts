@@ -16,6 +16,7 @@ test("a story is published with consent, appears live on open portal pages, and 
 
   // A customer asks for help in the forum: that becomes a conversation in the inbox.
   const customer = await newContextPage(browser);
+  customer.on("console", (message) => { if (message.type() === "error") console.log(`customer page console: ${message.text().slice(0, 400)}`); });
   await customer.goto("/signup");
   await pageReady(customer);
   await customer.getByLabel("Your name").fill("Dana Storyteller");

@@ -40,8 +40,6 @@ pub fn AccountPage() -> impl IntoView {
                                 <dt>"Account type"</dt><dd>{account.viewer.role.label()}</dd>
                                 <dt>"Member since"</dt><dd>{day(account.member_since)}</dd>
                             </dl>
-                            <crate::stories::customer_pages::MyStories/>
-                            <crate::stories::digest_api::DigestSettings/>
                             <h2>"Where you're signed in"</h2>
                             <ul class="plain-list">
                                 {account.sessions.into_iter().map(|s| view! {
@@ -52,6 +50,10 @@ pub fn AccountPage() -> impl IntoView {
                                 <button type="submit" class="button button--secondary">"Sign out everywhere"</button>
                             </ActionForm>
                         }.into_any())}
+            // Siblings of the overview, not inside it: each loads on its own, and shows nothing
+            // for accounts it does not concern.
+            <crate::stories::customer_pages::MyStories/>
+            <crate::stories::digest_api::DigestSettings/>
         </section>
     }
 }

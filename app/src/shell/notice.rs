@@ -36,6 +36,31 @@ where
     }
 }
 
+/// Like [`loaded`], for optional parts of a page: an error shows nothing (the part does not
+/// concern this viewer, or the page's main content already explains the problem).
+pub fn loaded_quietly<T, V>(
+    resource: Resource<Result<T, AppError>>,
+    render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let render = render.clone();
+                Suspend::new(async move {
+                    match resource.await {
+                        Ok(data) => render(data).into_any(),
+                        Err(_) => ().into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
 /// Explains an error to the person who met it, with a way forward.
 #[component]
 pub fn ErrorNotice(error: AppError) -> impl IntoView {

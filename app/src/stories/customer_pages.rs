@@ -37,7 +37,7 @@ pub fn MyStories() -> impl IntoView {
     let stories = Resource::new(move || answer.version().get(), |_| my_stories());
     let error = form_error(answer.value(), "stories/answer");
     view! {
-        {loaded(stories, move |stories| {
+        {crate::shell::notice::loaded_quietly(stories, move |stories| {
             if stories.is_empty() {
                 return ().into_any();
             }

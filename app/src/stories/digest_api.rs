@@ -5,7 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::error::AppError;
-use crate::shell::notice::{form_error, loaded, FormError};
+use crate::shell::notice::{form_error, FormError};
 
 /// The link token for `customer_id`: keyed with the server secret, so it cannot be guessed,
 /// and stable, so every digest's link keeps working.
@@ -83,7 +83,7 @@ pub fn DigestSettings() -> impl IntoView {
     let status = Resource::new(move || set.version().get(), |_| digest_status());
     let error = form_error(set.value(), "digest/set");
     view! {
-        {loaded(status, move |status| match status {
+        {crate::shell::notice::loaded_quietly(status, move |status| match status {
             None => ().into_any(),
             Some(subscribed) => view! {
                 <section id="digest" aria-labelledby="digest-title">
