@@ -160,5 +160,7 @@ test("the gratitude wall says how quotes were chosen and marketing sees thank-yo
   await signIn(studio, "marketing@rapport.demo", undefined, "/studio/quotes");
   await expect(studio.getByRole("heading", { name: "Gratitude quotes" })).toBeVisible();
   await expect(studio.locator("tr[data-studio-quote]").first()).toContainText("published");
+  await studio.locator("tr[data-studio-quote]").first().getByText("HTML for recovery and transactional mail").click();
+  await expect(studio.locator("tr[data-studio-quote]").first().locator("pre")).toContainText("shared with permission");
   await studio.screenshot({ path: `${ARTIFACTS}/studio-quotes.png`, fullPage: true });
 });

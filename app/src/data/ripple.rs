@@ -19,7 +19,8 @@ pub async fn record(db: &Db, story_ids: &[i64], kind: &str, customer_id: Option<
     Ok(written)
 }
 
-/// Per story that was ever published (newest first): views, clicks, dwell and the lift.
+/// Per story that was ever published (the newest `limit`), top stories first: views, clicks,
+/// reactions, reading time and the lift.
 pub async fn dashboard(db: &Db, now: DateTime<Utc>, limit: i64) -> Result<Vec<StoryRipple>, DataError> {
     const STORIES: &str = "SELECT s.id, s.title, COALESCE(s.published_at, (SELECT MIN(v.at) FROM story_views v WHERE v.story_id = s.id)) AS since \
          FROM stories s WHERE s.published_at IS NOT NULL OR EXISTS (SELECT 1 FROM story_views v WHERE v.story_id = s.id) \
@@ -55,6 +56,7 @@ pub async fn dashboard(db: &Db, now: DateTime<Utc>, limit: i64) -> Result<Vec<St
         let reactions = reaction_count(db, id).await?;
         rows.push(StoryRipple { story_id: id, title, impressions, clicks, reactions, mean_dwell_secs: dwell.map(|ms| ms / 1000.0), lift: lift(&outcomes) });
     }
+    crate::stories::ripple::rank(&mut rows);
     Ok(rows)
 }
 

@@ -31,6 +31,32 @@ pub fn checked_quote(quote: &str, message: &str) -> Result<String, String> {
     }
 }
 
+fn escape_html(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '&' => "&amp;".to_string(),
+            '<' => "&lt;".to_string(),
+            '>' => "&gt;".to_string(),
+            '"' => "&quot;".to_string(),
+            '\'' => "&#39;".to_string(),
+            other => other.to_string(),
+        })
+        .collect()
+}
+
+/// An HTML snippet of a consented quote for recovery or transactional mail (inline styles,
+/// as mail clients ignore style sheets). Only for quotes on the wall: a withdrawn quote must
+/// not be pasted again.
+pub fn mail_snippet(quote: &str, said_by: &str, site: &str) -> String {
+    format!(
+        "<blockquote style=\"margin:16px 0;padding:8px 16px;border-left:4px solid #15803d;color:#222;font-style:italic\">\
+         “{}”<br><span style=\"font-style:normal;color:#555\">— {}, shared with permission · <a href=\"{}/wall\">more thank-you notes</a></span></blockquote>",
+        escape_html(quote),
+        escape_html(said_by),
+        escape_html(site.trim_end_matches('/'))
+    )
+}
+
 /// The wall's honesty line: how many thank-you messages there were, and how many are shown.
 pub fn selection_note(shown: i64, thank_yous: i64) -> String {
     match thank_yous {
@@ -74,6 +100,14 @@ mod tests {
         assert_eq!(checked_quote(message, message).unwrap(), message);
         assert!(checked_quote("Thank you for sorting this out!", message).is_err());
         assert!(checked_quote("", message).is_err());
+    }
+
+    #[test]
+    fn the_mail_snippet_is_escaped() {
+        let html = mail_snippet("<b>Thanks</b> & \"bye\"", "Quinn <A.>", "https://x.example/");
+        assert!(html.contains("“&lt;b&gt;Thanks&lt;/b&gt; &amp; &quot;bye&quot;”"));
+        assert!(html.contains("— Quinn &lt;A.&gt;, shared with permission"));
+        assert!(html.contains("href=\"https://x.example/wall\""));
     }
 
     #[test]

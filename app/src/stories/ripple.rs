@@ -63,6 +63,18 @@ pub struct StoryRipple {
     pub lift: Lift,
 }
 
+/// "Top stories": by engagement lift, then sentiment lift (measured ones first), then by how
+/// many saw them.
+pub fn rank(rows: &mut [StoryRipple]) {
+    let key = |value: Option<f64>| value.map_or(f64::NEG_INFINITY, |v| v);
+    rows.sort_by(|a, b| {
+        key(b.lift.engagement_lift)
+            .total_cmp(&key(a.lift.engagement_lift))
+            .then(key(b.lift.sentiment_lift).total_cmp(&key(a.lift.sentiment_lift)))
+            .then(b.impressions.cmp(&a.impressions))
+    });
+}
+
 fn csv_field(value: &str) -> String {
     if value.contains([',', '"', '\n']) {
         format!("\"{}\"", value.replace('"', "\"\""))
@@ -122,6 +134,17 @@ mod tests {
         missing.extend((0..6).map(|_| outcome(false, 0.0, 0.2, false)));
         assert_eq!(super::lift(&missing).sentiment_lift, None, "no before: no change to compare");
         assert_eq!(super::lift(&missing).engagement_lift, Some(0.0));
+    }
+
+    #[test]
+    fn top_stories_lead_with_measured_lift() {
+        let row = |id, engagement: Option<f64>, sentiment: Option<f64>, impressions| StoryRipple {
+            story_id: id, title: String::new(), impressions, clicks: 0, reactions: 0, mean_dwell_secs: None,
+            lift: Lift { viewers: 0, comparison: 0, sentiment_lift: sentiment, engagement_lift: engagement },
+        };
+        let mut rows = vec![row(1, None, None, 50), row(2, Some(0.1), Some(0.2), 5), row(3, Some(0.3), None, 1), row(4, None, None, 80)];
+        rank(&mut rows);
+        assert_eq!(rows.iter().map(|r| r.story_id).collect::<Vec<_>>(), [3, 2, 4, 1]);
     }
 
     #[test]

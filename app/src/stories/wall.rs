@@ -94,14 +94,18 @@ pub fn WallPage() -> impl IntoView {
 pub struct QuoteStudio {
     pub candidates: Vec<GratitudeCandidate>,
     pub quotes: Vec<StudioQuote>,
+    /// The public address, for links in mail snippets.
+    pub site: String,
 }
 
 #[server(prefix = "/api", endpoint = "wall/studio")]
 pub async fn load_quote_studio() -> Result<QuoteStudio, AppError> {
     use crate::auth::guard::{require, Access};
     require(Access::Roles(EDITORS)).await?;
-    let db = crate::state::app_state()?.db;
+    let state = crate::state::app_state()?;
+    let db = state.db;
     Ok(QuoteStudio {
+        site: state.public_url,
         candidates: crate::data::quotes::candidates(&db, chrono::Utc::now() - chrono::Duration::days(30), 30).await?,
         quotes: crate::data::quotes::studio_list(&db, 100).await?,
     })
@@ -174,7 +178,9 @@ pub fn StudioQuotesPage() -> impl IntoView {
             <p class="meta">"Thank-you messages the emotion engine detected in the last 30 days. Choose the customer's own words — never edited — and ask them; a quote goes on the wall only once they agree, and leaves it the moment they withdraw."</p>
             <FormError message=propose_error/>
             <FormError message=change_error/>
-            {loaded(studio, move |studio| view! {
+            {loaded(studio, move |studio| {
+                let site = studio.site.clone();
+                view! {
                 <h2>"On the wall and waiting"</h2>
                 {if studio.quotes.is_empty() {
                     view! { <p class="empty">"No quotes proposed yet."</p> }.into_any()
@@ -192,7 +198,20 @@ pub fn StudioQuotesPage() -> impl IntoView {
                                     };
                                     view! {
                                         <tr data-studio-quote=quote.id.to_string()>
-                                            <td>{format!("“{}”", quote.quote)}</td>
+                                            <td>
+                                                {format!("“{}”", quote.quote)}
+                                                {(quote.status == "published").then(|| {
+                                                    let said_by = crate::community::naming::Naming::parse(&quote.naming)
+                                                        .unwrap_or(crate::community::naming::Naming::Anonymous)
+                                                        .apply(&quote.customer_name);
+                                                    view! {
+                                                        <details class="mail-snippet">
+                                                            <summary>"HTML for recovery and transactional mail"</summary>
+                                                            <pre>{super::quotes::mail_snippet(&quote.quote, &said_by, &site)}</pre>
+                                                        </details>
+                                                    }
+                                                })}
+                                            </td>
                                             <td>{quote.customer_name.clone()}</td>
                                             <td>{quote.status.replace('_', " ")}</td>
                                             <td>{quote.consent.clone().unwrap_or_else(|| "—".into())}</td>
@@ -216,7 +235,7 @@ pub fn StudioQuotesPage() -> impl IntoView {
                 } else {
                     studio.candidates.into_iter().map(|candidate| view! { <Candidate candidate propose/> }).collect_view().into_any()
                 }}
-            }.into_any())}
+            }.into_any()})}
         </section>
     }
 }
