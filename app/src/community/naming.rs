@@ -44,6 +44,12 @@ impl Naming {
     }
 }
 
+/// How a customer appears in public under a stored naming choice; an unknown choice names
+/// nobody (anonymous), so a data problem never reveals more than was consented.
+pub fn public_name(naming: &str, customer_name: &str) -> String {
+    Naming::parse(naming).unwrap_or(Naming::Anonymous).apply(customer_name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -122,7 +122,8 @@ pub struct Answered {
     pub was_published: bool,
 }
 
-const LATEST: &str = "SELECT decision, text_shown FROM consent_records WHERE subject_kind = $1 AND subject_id = $2 AND subject_version = $3 ORDER BY id DESC LIMIT 1";
+/// The newest record for (kind, id, version): its decision and the text shown.
+pub(crate) const LATEST: &str = "SELECT decision, text_shown FROM consent_records WHERE subject_kind = $1 AND subject_id = $2 AND subject_version = $3 ORDER BY id DESC LIMIT 1";
 
 /// Records a customer's answer: grant or decline an open request, or withdraw a grant.
 pub async fn answer(db: &Db, answerer: Answerer<'_>, answer: Decision, channel: &str, now: DateTime<Utc>) -> Result<Answered, DataError> {
@@ -169,12 +170,14 @@ pub async fn customer_stories(db: &Db, customer_id: i64) -> Result<Vec<CustomerS
     let sql = format!("{SELECT_STORY}{LATEST_CONSENT_JOIN} WHERE s.customer_id = $1 AND r.id IS NOT NULL ORDER BY s.updated_at DESC, s.id DESC LIMIT 100");
     let records = on_pool!(db, pool => sqlx::query_as::<_, StoryRecord>(&sql).bind(customer_id).fetch_all(pool).await)?;
     let mut found: Vec<CustomerStory> = records.into_iter().map(StoryRecord::into_detail).map(customer_view).collect();
-    const QUOTES: &str = "SELECT q.id, q.version, q.status, q.quote, r.text_shown, r.decision, r.recorded_at FROM gratitude_quotes q \
-         JOIN consent_records r ON r.id = (SELECT MAX(x.id) FROM consent_records x WHERE x.subject_kind = 'quote' AND x.subject_id = q.id AND x.subject_version = q.version) \
-         WHERE q.customer_id = $1 ORDER BY q.created_at DESC, q.id DESC LIMIT 100";
-    found.extend(quote_views(on_pool!(db, pool => sqlx::query_as(QUOTES).bind(customer_id).fetch_all(pool).await)?));
+    let sql = format!("{QUOTE_CONSENTS} WHERE q.customer_id = $1 ORDER BY q.created_at DESC, q.id DESC LIMIT 100");
+    found.extend(quote_views(on_pool!(db, pool => sqlx::query_as(&sql).bind(customer_id).fetch_all(pool).await)?));
     Ok(found)
 }
+
+/// Quotes `q` with the newest ledger record `r` for their current version.
+const QUOTE_CONSENTS: &str = "SELECT q.id, q.version, q.status, q.quote, r.text_shown, r.decision, r.recorded_at FROM gratitude_quotes q \
+     JOIN consent_records r ON r.id = (SELECT MAX(x.id) FROM consent_records x WHERE x.subject_kind = 'quote' AND x.subject_id = q.id AND x.subject_version = q.version)";
 
 type QuoteConsentRow = (i64, i64, String, String, String, String, DateTime<Utc>);
 
@@ -207,15 +210,13 @@ fn customer_view(story: StoryDetail) -> CustomerStory {
 /// The story or quote a consent link points at, as its customer sees it now.
 pub async fn subject_by_token(db: &Db, token_hash: &str) -> Result<CustomerStory, DataError> {
     const BY_TOKEN: &str = "SELECT subject_kind, subject_id FROM consent_records WHERE token_hash = $1";
-    const QUOTE: &str = "SELECT q.id, q.version, q.status, q.quote, r.text_shown, r.decision, r.recorded_at FROM gratitude_quotes q \
-         JOIN consent_records r ON r.id = (SELECT MAX(x.id) FROM consent_records x WHERE x.subject_kind = 'quote' AND x.subject_id = q.id AND x.subject_version = q.version) \
-         WHERE q.id = $1";
     let (kind, id): (String, Option<i64>) = on_pool!(db, pool => sqlx::query_as(BY_TOKEN).bind(token_hash).fetch_optional(pool).await)?.ok_or(DataError::NotFound)?;
     let id = id.ok_or(DataError::NotFound)?;
     match Subject::parse(&kind).ok_or(DataError::NotFound)? {
         Subject::Story => Ok(customer_view(super::story_editing::story(db, id).await?)),
         Subject::Quote => {
-            let row: Option<QuoteConsentRow> = on_pool!(db, pool => sqlx::query_as(QUOTE).bind(id).fetch_optional(pool).await)?;
+            let sql = format!("{QUOTE_CONSENTS} WHERE q.id = $1");
+            let row: Option<QuoteConsentRow> = on_pool!(db, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)?;
             quote_views(row.into_iter().collect()).next().ok_or(DataError::NotFound)
         }
     }

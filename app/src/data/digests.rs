@@ -5,7 +5,6 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::consents::{INSERT_RECORD, QUEUE_MAIL};
 use super::{on_pool, BeginWrite, DataError, Db};
-use crate::community::naming::Naming;
 use crate::stories::digest::{pick_stories, DigestStory, DIGEST_CONSENT_TEXT, DIGEST_EVERY_DAYS};
 use crate::stories::model::{excerpt, StoryCard};
 
@@ -70,7 +69,7 @@ pub async fn send_due(db: &Db, now: DateTime<Utc>, site: &str, unsubscribe_link:
                 card: StoryCard {
                     id: r.id,
                     excerpt: excerpt(&r.narrative),
-                    told_by: Naming::parse(&r.naming).unwrap_or(Naming::Anonymous).apply(&r.customer_name),
+                    told_by: crate::community::naming::public_name(&r.naming, &r.customer_name),
                     title: r.title,
                     featured: r.featured,
                     published_at: r.published_at,

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::audit::INSERT_AUDIT;
-use super::consents::{ConsentMail, INSERT_RECORD, QUEUE_MAIL};
+use super::consents::{ConsentMail, INSERT_RECORD, LATEST, QUEUE_MAIL};
 use super::{on_pool, BeginWrite, DataError, Db};
 use crate::community::model::PublishedQuote;
 use crate::community::naming::Naming;
@@ -84,7 +84,6 @@ struct QuoteRow {
 /// Puts the quote on the wall: only with a grant of exactly its words and naming.
 pub async fn publish(db: &Db, id: i64, actor_user_id: i64, now: DateTime<Utc>) -> Result<(), DataError> {
     const SELECT: &str = "SELECT q.quote, q.naming, c.name AS customer_name, q.version, q.status FROM gratitude_quotes q JOIN customers c ON c.id = q.customer_id WHERE q.id = $1";
-    const LATEST: &str = "SELECT decision, text_shown FROM consent_records WHERE subject_kind = 'quote' AND subject_id = $1 AND subject_version = $2 ORDER BY id DESC LIMIT 1";
     const PUBLISH: &str = "UPDATE gratitude_quotes SET status = 'published', published_at = $2 WHERE id = $1 AND version = $3 AND status IN ('proposed', 'awaiting_consent')";
     let _turn = db.write_turn().await;
     on_pool!(db, pool => {
@@ -93,7 +92,7 @@ pub async fn publish(db: &Db, id: i64, actor_user_id: i64, now: DateTime<Utc>) -
         if row.status == "published" {
             return Err(DataError::Refused("This quote is on the wall already.".into()));
         }
-        let latest: Option<(String, String)> = sqlx::query_as(LATEST).bind(id).bind(row.version).fetch_optional(&mut *tx).await?;
+        let latest: Option<(String, String)> = sqlx::query_as(LATEST).bind("quote").bind(id).bind(row.version).fetch_optional(&mut *tx).await?;
         let latest = latest.and_then(|(decision, text_shown)| Decision::parse(&decision).map(|decision| LatestConsent { decision, text_shown }));
         may_publish(latest.as_ref(), &quote_consent_text(&row.quote, &row.naming, &row.customer_name))
             .map_err(|refusal| DataError::Refused(refusal.message().replace("story", "quote")))?;
@@ -146,7 +145,7 @@ pub async fn wall(db: &Db, plan: Option<&str>, channel: Option<&str>, limit: i64
         .into_iter()
         .map(|r| PublishedQuote {
             id: r.id,
-            said_by: Naming::parse(&r.naming).unwrap_or(Naming::Anonymous).apply(&r.customer_name),
+            said_by: crate::community::naming::public_name(&r.naming, &r.customer_name),
             quote: r.quote,
             published_at: r.published_at,
         })

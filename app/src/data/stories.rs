@@ -4,12 +4,8 @@ use chrono::{DateTime, Utc};
 
 use super::{on_pool, DataError, Db};
 use crate::stories::model::{excerpt, PublicStory, StoryCard};
-use crate::community::naming::Naming;
+use crate::community::naming::public_name;
 use crate::studio::model::{StatusCount, StoryRow};
-
-fn told_by(naming: &str, customer_name: &str) -> String {
-    Naming::parse(naming).unwrap_or(Naming::Anonymous).apply(customer_name)
-}
 
 #[derive(sqlx::FromRow)]
 struct PublicStoryRecord {
@@ -30,7 +26,7 @@ impl PublicStoryRecord {
             id: self.id,
             title: self.title.clone(),
             excerpt: excerpt(&self.narrative),
-            told_by: told_by(&self.naming, &self.customer_name),
+            told_by: public_name(&self.naming, &self.customer_name),
             featured: self.featured,
             published_at: self.published_at,
         }
@@ -128,7 +124,7 @@ pub async fn consented_quote(db: &Db) -> Result<Option<(String, String)>, DataEr
             AND r.subject_id = q.id AND r.subject_version = q.version ORDER BY r.recorded_at DESC, r.id DESC LIMIT 1) = 'granted' \
          ORDER BY q.published_at DESC, q.id DESC LIMIT 1";
     let found: Option<(String, String, String)> = on_pool!(db, pool => sqlx::query_as(SQL).fetch_optional(pool).await)?;
-    Ok(found.map(|(quote, naming, name)| (quote, told_by(&naming, &name))))
+    Ok(found.map(|(quote, naming, name)| (quote, public_name(&naming, &name))))
 }
 
 /// Ids of published stories, newest first (what a reconnecting page keeps).

@@ -213,7 +213,7 @@ pub fn csv(kpis: &JourneyKpis, days: i64) -> String {
         text.push_str(&format!(
             "{},{},{},{},{},{}\n",
             row.dimension,
-            csv_field(&row.group),
+            crate::shell::format::csv_field(&row.group),
             row.started,
             row.healed,
             rate(row.trust_restoration_rate),
@@ -225,15 +225,6 @@ pub fn csv(kpis: &JourneyKpis, days: i64) -> String {
 
 fn rate(value: Option<f64>) -> String {
     value.map(|rate| format!("{rate:.3}")).unwrap_or_default()
-}
-
-/// A CSV field, quoted when it holds a comma, quote or line break (agent names may).
-fn csv_field(value: &str) -> String {
-    if value.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value.to_string()
-    }
 }
 
 fn summary_csv(kpis: &JourneyKpis, days: i64) -> String {

@@ -124,15 +124,12 @@ async fn resolve_changes(feed: Arc<StoryFeed>, mut changes: broadcast::Receiver<
             Err(broadcast::error::RecvError::Closed) => return,
         };
         let event = match change {
-            StoryChange::Removed(id) => Some(removed_event(id)),
-            StoryChange::QuoteRemoved(id) => {
-                let data = serde_json::to_string(&Removed { id }).unwrap_or_else(|_| "{}".into());
-                Some(LiveEvent { name: "quote-removed", data: Arc::from(data) })
-            }
+            StoryChange::Removed(id) => Some(removed_event("removed", id)),
+            StoryChange::QuoteRemoved(id) => Some(removed_event("quote-removed", id)),
             StoryChange::Shown(id) => match crate::data::stories::public_story(&feed.db, id).await {
                 Ok(Some(story)) => serde_json::to_string(&story.card).ok().map(|data| LiveEvent { name: "story", data: Arc::from(data) }),
                 // Withdrawn again meanwhile: the newest state wins.
-                Ok(None) => Some(removed_event(id)),
+                Ok(None) => Some(removed_event("removed", id)),
                 Err(error) => {
                     tracing::warn!(%error, story = id, "could not load a story for the live feed; asking browsers to resync");
                     Some(LiveEvent { name: "resync", data: Arc::from("{}") })
@@ -145,9 +142,10 @@ async fn resolve_changes(feed: Arc<StoryFeed>, mut changes: broadcast::Receiver<
     }
 }
 
-fn removed_event(id: i64) -> LiveEvent {
+/// `name`: "removed" (a story) or "quote-removed".
+fn removed_event(name: &'static str, id: i64) -> LiveEvent {
     let data = serde_json::to_string(&Removed { id }).unwrap_or_else(|_| "{}".into());
-    LiveEvent { name: "removed", data: Arc::from(data) }
+    LiveEvent { name, data: Arc::from(data) }
 }
 
 async fn listen_postgres(feed: Arc<StoryFeed>, pool: sqlx::PgPool) {

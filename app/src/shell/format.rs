@@ -3,6 +3,15 @@
 
 use chrono::{DateTime, Utc};
 
+/// A CSV field, quoted when it holds a comma, quote or line break (names and titles may).
+pub fn csv_field(value: &str) -> String {
+    if value.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value.to_string()
+    }
+}
+
 /// "23 Nov 2026, 13:05 UTC"
 pub fn when(at: DateTime<Utc>) -> String {
     at.format("%-d %b %Y, %H:%M UTC").to_string()

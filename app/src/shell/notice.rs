@@ -21,19 +21,7 @@ where
     T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
     V: IntoView + 'static,
 {
-    view! {
-        <Suspense fallback=Loading>
-            {move || {
-                let render = render.clone();
-                Suspend::new(async move {
-                    match resource.await {
-                        Ok(data) => render(data).into_any(),
-                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
-    }
+    suspended(resource, render, |error| view! { <ErrorNotice error/> }.into_any(), || view! { <Loading/> }.into_any())
 }
 
 /// Like [`loaded`], for optional parts of a page: an error shows nothing (the part does not
@@ -46,14 +34,27 @@ where
     T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
     V: IntoView + 'static,
 {
+    suspended(resource, render, |_| ().into_any(), || ().into_any())
+}
+
+fn suspended<T, V>(
+    resource: Resource<Result<T, AppError>>,
+    render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
+    on_error: fn(AppError) -> AnyView,
+    fallback: fn() -> AnyView,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    V: IntoView + 'static,
+{
     view! {
-        <Suspense fallback=|| ()>
+        <Suspense fallback=fallback>
             {move || {
                 let render = render.clone();
                 Suspend::new(async move {
                     match resource.await {
                         Ok(data) => render(data).into_any(),
-                        Err(_) => ().into_any(),
+                        Err(error) => on_error(error),
                     }
                 })
             }}

@@ -63,16 +63,18 @@ pub async fn load_story_editor(id: Option<i64>, conversation: Option<i64>) -> Re
         None => None,
     };
     let conversation_id = story.as_ref().map_or(conversation, |s| s.conversation_id);
-    let (subject, sentences) = match conversation_id {
-        Some(conversation_id) => {
-            let source = story_editing::source(&db, conversation_id).await.map_err(|e| not_found(e, "This conversation does not exist."))?;
-            (source.subject, source.customer_messages.iter().flat_map(|m| super::draft::sentences(m)).collect())
-        }
-        None => (String::new(), story.as_ref().map(|s| s.draft.quotes.clone()).unwrap_or_default()),
+    let source = match conversation_id {
+        Some(conversation_id) => Some(story_editing::source(&db, conversation_id).await.map_err(|e| not_found(e, "This conversation does not exist."))?),
+        None => None,
     };
-    let customer_name = match (&story, conversation_id) {
-        (Some(story), _) => story.customer_name.clone(),
-        (None, Some(conversation_id)) => story_editing::source(&db, conversation_id).await?.customer_name,
+    let (subject, sentences, customer_name) = match (source, &story) {
+        (Some(source), _) => (
+            source.subject,
+            source.customer_messages.iter().flat_map(|m| super::draft::sentences(m)).collect(),
+            story.as_ref().map_or(source.customer_name, |s| s.customer_name.clone()),
+        ),
+        // The conversation is gone: the story keeps the quotes it had.
+        (None, Some(story)) => (String::new(), story.draft.quotes.clone(), story.customer_name.clone()),
         (None, None) => return Err(AppError::invalid("conversation", "Draft a story from a conversation: open one from the story candidates.")),
     };
     Ok(StoryEditor { story, conversation_id, conversation_subject: subject, customer_name, sentences })

@@ -79,7 +79,7 @@ impl StoryDraft {
 
     /// How the customer appears on the story.
     pub fn told_by(&self, customer_name: &str) -> String {
-        Naming::parse(&self.naming).unwrap_or(Naming::Anonymous).apply(customer_name)
+        crate::community::naming::public_name(&self.naming, customer_name)
     }
 
     /// The exact text the customer is asked to approve: everything that will be public,

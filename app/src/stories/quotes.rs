@@ -4,13 +4,12 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::community::naming::Naming;
 
 pub const MAX_QUOTE_CHARS: usize = 400;
 
 /// The exact text a customer approves for a quote.
 pub fn quote_consent_text(quote: &str, naming: &str, customer_name: &str) -> String {
-    let told_by = Naming::parse(naming).unwrap_or(Naming::Anonymous).apply(customer_name);
+    let told_by = crate::community::naming::public_name(naming, customer_name);
     format!("“{quote}”\n\nShown as: {told_by}")
 }
 

@@ -75,14 +75,6 @@ pub fn rank(rows: &mut [StoryRipple]) {
     });
 }
 
-fn csv_field(value: &str) -> String {
-    if value.contains([',', '"', '\n']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value.to_string()
-    }
-}
-
 fn number(value: Option<f64>) -> String {
     value.map(|v| format!("{v:.3}")).unwrap_or_default()
 }
@@ -93,7 +85,7 @@ pub fn to_csv(rows: &[StoryRipple]) -> String {
         csv.push_str(&format!(
             "{},{},{},{},{},{},{},{},{},{}\n",
             row.story_id,
-            csv_field(&row.title),
+            crate::shell::format::csv_field(&row.title),
             row.impressions,
             row.clicks,
             row.reactions,

@@ -201,9 +201,7 @@ pub fn StudioQuotesPage() -> impl IntoView {
                                             <td>
                                                 {format!("“{}”", quote.quote)}
                                                 {(quote.status == "published").then(|| {
-                                                    let said_by = crate::community::naming::Naming::parse(&quote.naming)
-                                                        .unwrap_or(crate::community::naming::Naming::Anonymous)
-                                                        .apply(&quote.customer_name);
+                                                    let said_by = crate::community::naming::public_name(&quote.naming, &quote.customer_name);
                                                     view! {
                                                         <details class="mail-snippet">
                                                             <summary>"HTML for recovery and transactional mail"</summary>
