@@ -35,6 +35,8 @@ if (process.env.RAPPORT_E2E_PG_DB === undefined) {
   process.env.RAPPORT_E2E_PG_DATA ??= mkdtempSync(join(tmpdir(), "rapport-e2e-pg-"));
 }
 const postgresUrl = process.env.RAPPORT_E2E_PG_DB ? `${postgresAdmin.replace(/\/[^/]*$/, "")}/${process.env.RAPPORT_E2E_PG_DB}` : "";
+// The reconnect test starts (and stops) one more instance on the same database itself.
+process.env.RAPPORT_E2E_PG_URL = postgresUrl;
 const pgPort = Number(process.env.RAPPORT_E2E_PG_PORT);
 const pgData = process.env.RAPPORT_E2E_PG_DATA!;
 function postgresInstance(offset: number, command: string) {

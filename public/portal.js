@@ -158,13 +158,18 @@ if (!doNotTrack && "IntersectionObserver" in window) {
   new MutationObserver(observeAll).observe(document.body, { childList: true, subtree: true });
 
   document.addEventListener("click", (event) => {
-    const card = event.target.closest?.("[data-story-id] a");
-    const id = Number(card?.closest("[data-story-id]")?.dataset.storyId);
-    if (id) beacon({ story_ids: [id], kind: "click" }, true);
+    // A card's link leads to the story; a link in a story's "What next" leads onward.
+    const card = event.target.closest?.("[data-story-id]:not([data-story-page]) a");
+    const onward = event.target.closest?.("[data-story-onward] a");
+    const id = Number((card || onward)?.closest("[data-story-id]")?.dataset.storyId);
+    if (id) beacon({ story_ids: [id], kind: card ? "click" : "onward" }, true);
   });
 
   const storyPage = document.querySelector("[data-story-page][data-story-id]");
   if (storyPage) {
+    // First-party, a day long, only the story's number: a sign-up right after is credited to it
+    // (see LAST_STORY_COOKIE in app/src/stories/ripple_api.rs).
+    document.cookie = `rapport_last_story=${Number(storyPage.dataset.storyId)}; path=/; max-age=86400; samesite=lax`;
     let visibleSince = document.visibilityState === "visible" ? Date.now() : 0;
     let dwell = 0;
     document.addEventListener("visibilitychange", () => {

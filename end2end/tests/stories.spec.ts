@@ -103,6 +103,12 @@ test("a story is published with consent, appears live on open portal pages, and 
   await liveConnected(storyPage);
   await expect(storyPage.getByRole("heading", { level: 1 })).toHaveText(`A broken ${word}, replaced by Friday`);
   await expect(storyPage.locator("blockquote")).toContainText("Thank you for replacing it so quickly!");
+  // The Atom feed the stories page links to carries it too.
+  const feedHref = await reader.locator('link[rel="alternate"][type="application/atom+xml"]').getAttribute("href");
+  expect(feedHref).toBe("/stories/feed.xml");
+  const feed = await reader.request.get(feedHref!);
+  expect(feed.headers()["content-type"]).toContain("application/atom+xml");
+  expect(await feed.text()).toContain(`/stories/${storyId}</id>`);
 
   // A signed-in reader reacts (a plain form: the story page ships no WASM).
   await customer.goto(`/stories/${storyId}`);
@@ -130,6 +136,7 @@ test("a story is published with consent, appears live on open portal pages, and 
   await search.reload();
   await expect(search.locator(`[data-story-id="${storyId}"]`)).toHaveCount(0);
   expect(await (await reader.request.get("/embed/stories")).text()).not.toContain(`data-story-id="${storyId}"`);
+  expect(await (await reader.request.get("/stories/feed.xml")).text()).not.toContain(`/stories/${storyId}</id>`);
   await studio.goto(`/studio/stories/${storyId}`);
   await expect(studio.getByText(/State: consent withdrawn/)).toBeVisible();
   await expect(studio.getByRole("button", { name: "Publish" })).toHaveCount(0);
@@ -150,7 +157,7 @@ test("the gratitude wall says how quotes were chosen and marketing sees thank-yo
   const reader = await newContextPage(browser);
   await reader.goto("/wall");
   await pageReady(reader);
-  await expect(reader.locator(".wall__note")).toContainText(/of \d+ thank-you messages? in the last 30 days (is|are) shown, with consent/);
+  await expect(reader.locator(".wall__note")).toContainText(/of \d+ thank-you messages? (and positive survey comments |or positive survey comment )?in the last 30 days (is|are) shown, with consent/);
   await expect(reader.locator(".wall li[data-quote-id]").first()).toBeVisible();
   await reader.screenshot({ path: `${ARTIFACTS}/wall.png`, fullPage: true });
   const embed = await reader.request.get("/embed/wall");
@@ -163,4 +170,43 @@ test("the gratitude wall says how quotes were chosen and marketing sees thank-yo
   await studio.locator("tr[data-studio-quote]").first().getByText("HTML for recovery and transactional mail").click();
   await expect(studio.locator("tr[data-studio-quote]").first().locator("pre")).toContainText("shared with permission");
   await studio.screenshot({ path: `${ARTIFACTS}/studio-quotes.png`, fullPage: true });
+});
+
+test("readers who go on from a story to the forum, and sign up after reading it, are counted for that story", async ({ browser }) => {
+  test.setTimeout(60_000);
+  const reader = await newContextPage(browser);
+  await reader.goto("/stories");
+  await pageReady(reader);
+  const card = reader.locator(".story-list [data-story-id]").first();
+  const storyId = await card.getAttribute("data-story-id");
+  const title = (await card.locator("h3 a").textContent())!.trim();
+
+  const studio = await newContextPage(browser);
+  await signIn(studio, "marketing@rapport.demo", undefined, "/studio/ripple");
+  const counts = async () => {
+    await studio.goto("/studio/ripple");
+    const row = studio.locator("table tbody tr", { hasText: title });
+    return { onward: Number(await row.locator("td").nth(5).textContent()), signups: Number(await row.locator("td").nth(6).textContent()) };
+  };
+  const before = await counts();
+
+  await reader.goto(`/stories/${storyId}`);
+  await pageReady(reader);
+  const next = reader.getByRole("navigation", { name: "What next?" });
+  await expect(next.getByRole("link")).toHaveCount(3);
+  const lastStory = (await reader.context().cookies()).find((cookie) => cookie.name === "rapport_last_story");
+  expect(lastStory?.value).toBe(storyId);
+  await reader.screenshot({ path: `${ARTIFACTS}/story-what-next.png`, fullPage: true });
+  await next.getByRole("link", { name: "Browse the forum: customers helping each other" }).click();
+  await expect(reader).toHaveURL(/\/forum$/);
+
+  await reader.goto("/signup");
+  await pageReady(reader);
+  await reader.getByLabel("Your name").fill("Robin Reader");
+  await reader.getByLabel("Email").fill(uniqueEmail("robin"));
+  await reader.getByLabel("Password").fill("a long enough password");
+  await reader.getByRole("button", { name: "Create account" }).click();
+  await expect(reader).toHaveURL(/\/account$/);
+
+  await expect.poll(counts, { timeout: 10_000 }).toEqual({ onward: before.onward + 1, signups: before.signups + 1 });
 });

@@ -4,12 +4,40 @@
 //!   story_fanout <base url> <server pid> <subscribers> <events> <story id>
 //! Used by `.dev/bench-fanout`, which starts a release server on seeded demo data.
 
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio::sync::{watch, Mutex};
+use tokio::sync::watch;
+
+/// Delivery latencies, written by every subscriber task: a plain mutex held for one push
+/// (an async mutex here made the measuring itself the bottleneck), and a counter the main
+/// task polls without taking the lock.
+#[derive(Default)]
+struct Deliveries {
+    latencies_ms: Mutex<Vec<f64>>,
+    count: AtomicUsize,
+}
+
+impl Deliveries {
+    fn record(&self, started: Instant) {
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        self.latencies_ms.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(ms);
+        self.count.fetch_add(1, Ordering::Release);
+    }
+
+    fn sorted(&self) -> Vec<f64> {
+        let mut all = self.latencies_ms.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone();
+        all.sort_by(|a, b| a.total_cmp(b));
+        all
+    }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|window| window == needle)
+}
 
 fn rss_kib(pid: u32) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
@@ -27,7 +55,7 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 
 /// One subscriber: reads the stream and, for every `event: story`, records how long after the
 /// current change's start it arrived.
-async fn subscriber(address: String, ready: Arc<tokio::sync::Semaphore>, start: watch::Receiver<Option<Instant>>, latencies: Arc<Mutex<Vec<f64>>>) -> std::io::Result<()> {
+async fn subscriber(address: String, ready: Arc<tokio::sync::Semaphore>, start: watch::Receiver<Option<Instant>>, deliveries: Arc<Deliveries>) -> std::io::Result<()> {
     let mut stream = TcpStream::connect(&address).await?;
     stream.write_all(format!("GET /api/live/stories HTTP/1.1\r\nHost: {address}\r\nAccept: text/event-stream\r\n\r\n").as_bytes()).await?;
     let mut buffer = vec![0u8; 16 * 1024];
@@ -37,15 +65,15 @@ async fn subscriber(address: String, ready: Arc<tokio::sync::Semaphore>, start: 
         if read == 0 {
             return Ok(());
         }
-        let text = String::from_utf8_lossy(&buffer[..read]);
-        if !seen_snapshot && text.contains("event: snapshot") {
+        let received = &buffer[..read];
+        if !seen_snapshot && contains(received, b"event: snapshot") {
             seen_snapshot = true;
             ready.add_permits(1);
         }
-        if seen_snapshot && text.contains("event: story") {
+        if seen_snapshot && contains(received, b"event: story") {
             let started = *start.borrow();
             if let Some(started) = started {
-                latencies.lock().await.push(started.elapsed().as_secs_f64() * 1000.0);
+                deliveries.record(started);
             }
         }
     }
@@ -65,10 +93,10 @@ async fn main() -> anyhow::Result<()> {
     let before = rss_kib(pid);
     let ready = Arc::new(tokio::sync::Semaphore::new(0));
     let (start_tx, start_rx) = watch::channel(None);
-    let latencies = Arc::new(Mutex::new(Vec::with_capacity(subscribers * events)));
+    let deliveries = Arc::new(Deliveries::default());
     let connecting = Instant::now();
     for n in 0..subscribers {
-        tokio::spawn(subscriber(address.clone(), ready.clone(), start_rx.clone(), latencies.clone()));
+        tokio::spawn(subscriber(address.clone(), ready.clone(), start_rx.clone(), deliveries.clone()));
         if n % 500 == 499 {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
@@ -94,13 +122,12 @@ async fn main() -> anyhow::Result<()> {
         let changed = client.post(format!("{base}/api/stories/publishing")).header("Origin", &base).form(&[("id", story.as_str()), ("action", action)]).send().await?;
         anyhow::ensure!(changed.status().as_u16() < 400, "{action} failed: {}", changed.status());
         let waiting = Instant::now();
-        while latencies.lock().await.len() < expected && waiting.elapsed() < Duration::from_secs(30) {
+        while deliveries.count.load(Ordering::Acquire) < expected && waiting.elapsed() < Duration::from_secs(30) {
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    let mut all: Vec<f64> = latencies.lock().await.clone();
-    all.sort_by(|a, b| a.total_cmp(b));
+    let all = deliveries.sorted();
     let delivered = all.len();
     println!("| subscribers | connected in | events | deliveries | p50 ms | p95 ms | p99 ms | max ms | server RSS before → after | per subscriber |");
     println!("|---|---|---|---|---|---|---|---|---|---|");

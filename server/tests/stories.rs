@@ -13,6 +13,7 @@ use app::data::story_editing::{self, Actor};
 use app::data::{customers, stories, users, DataError, Db};
 use app::stories::consent::Decision;
 use app::stories::draft::StoryDraft;
+use app::stories::quotes::QuoteSource;
 use chrono::Utc;
 use support::{each_backend, TestApp, TestDb};
 
@@ -273,7 +274,7 @@ async fn quotes_need_consent_to_their_exact_words(db: Db) {
     .unwrap();
     let candidates = app::data::quotes::candidates(&db, now - chrono::Duration::days(30), 10).await.unwrap();
     assert_eq!(candidates.len(), 1, "only the message the engine read as gratitude");
-    let message_id = candidates[0].message_id;
+    let message_id = candidates[0].source;
     let mail = ConsentMail { subject: "May we?", body: "the words" };
     let id = app::data::quotes::propose(&db, message_id, "You fixed it within the hour!", Naming::FirstNameInitial, "quote-hash", &mail, marketing, now).await.unwrap();
     refused(app::data::quotes::publish(&db, id, marketing, now).await, "not answered");
@@ -296,6 +297,43 @@ async fn quotes_need_consent_to_their_exact_words(db: Db) {
     assert!(app::data::quotes::wall(&db, None, None, 10).await.unwrap().is_empty());
     let raw = app::on_pool!(&db, pool => sqlx::query("UPDATE gratitude_quotes SET status = 'published' WHERE id = $1").bind(id).execute(pool).await.map(|_| ()));
     assert!(raw.expect_err("the schema refuses").to_string().contains("needs consent"));
+
+    // Survey comments: a warm comment with a high score is proposed; a high score with angry
+    // words, a warm comment with a middling score and a score without words are not.
+    let answer = |conversation_id: Option<i64>, value: f64, note: Option<&str>| customers::NewEvent {
+        customer_id: quinn,
+        conversation_id,
+        kind: "csat",
+        value: Some(value),
+        note: note.map(str::to_string),
+        occurred_at: now,
+    };
+    customers::insert_events(&db, &[
+        answer(Some(conversation), 5.0, Some("Thank you so much, Sam sorted it out in minutes!")),
+        answer(Some(conversation), 5.0, Some("The app still crashes and I am really frustrated.")),
+        answer(None, 3.0, Some("Thanks, that was quick.")),
+        answer(None, 4.0, None),
+    ])
+    .await
+    .unwrap();
+    let candidates = app::data::quotes::candidates(&db, now - chrono::Duration::days(30), 10).await.unwrap();
+    let surveys: Vec<_> = candidates.iter().filter(|c| matches!(c.source, QuoteSource::Csat(_))).collect();
+    assert_eq!(surveys.len(), 1, "only the warm, high-scoring comment: {candidates:?}");
+    assert_eq!((surveys[0].csat_score, surveys[0].channel.as_deref()), (Some(5.0), Some("email")));
+    assert_eq!(app::data::quotes::selection(&db, now - chrono::Duration::days(30)).await.unwrap(), (0, 2), "one thank-you message and one warm comment");
+    let csat = surveys[0].source;
+    let QuoteSource::Csat(csat_event) = csat else { unreachable!() };
+    assert!(matches!(app::data::quotes::source_text(&db, QuoteSource::Csat(csat_event + 1)).await, Err(DataError::NotFound)), "the angry comment cannot be proposed by id either");
+    let words = "Thank you so much, Sam sorted it out in minutes!";
+    let survey_quote = app::data::quotes::propose(&db, csat, words, Naming::FullName, "csat-hash", &mail, marketing, now).await.unwrap();
+    refused(app::data::quotes::propose(&db, csat, words, Naming::FullName, "csat-again", &mail, marketing, now).await.map(|_| ()), "survey comment was proposed already");
+    refused(app::data::quotes::publish(&db, survey_quote, marketing, now).await, "not answered");
+    consents::answer(&db, Answerer::Link { token_hash: "csat-hash" }, Decision::Granted, "email link", now).await.unwrap();
+    app::data::quotes::publish(&db, survey_quote, marketing, now).await.unwrap();
+    let wall = app::data::quotes::wall(&db, None, Some("email"), 10).await.unwrap();
+    assert_eq!((wall[0].quote.as_str(), wall[0].said_by.as_str()), (words, "Quinn Adams"), "the survey answer's conversation gives the channel");
+    assert_eq!(app::data::quotes::wall_facets(&db).await.unwrap().1, vec!["email".to_string()]);
+    assert_eq!(app::data::quotes::selection(&db, now - chrono::Duration::days(30)).await.unwrap(), (1, 2));
 }
 
 #[tokio::test]
@@ -316,15 +354,19 @@ async fn ripple_compares_viewers_with_non_viewers(db: Db) {
     for n in 0..10 {
         let (customer, conversation) = conversation_with(&db, &format!("reader{n}"), &format!("Reader {n}")).await;
         let viewer = n < 5;
-        let (before, after) = if viewer { (-0.4, 0.4) } else { (-0.1, 0.0) };
+        // Both groups were upset before (so they are "similar"); viewers recovered more.
+        let (before, after) = if viewer { (-0.4, 0.4) } else { (-0.3, -0.2) };
         conversations::insert_messages(&db, &[
             NewMessage { conversation_id: conversation, direction: "inbound", author_user_id: None, author_customer_id: Some(customer), body: "Before.".into(), created_at: published - chrono::Duration::days(5), sentiment: Some(before), analysis: None },
             NewMessage { conversation_id: conversation, direction: "inbound", author_user_id: None, author_customer_id: Some(customer), body: "After.".into(), created_at: published + chrono::Duration::days(5), sentiment: Some(after), analysis: None },
         ]).await.unwrap();
+        let survey = |days: i64, score: f64| customers::NewEvent { customer_id: customer, conversation_id: None, kind: "csat", value: Some(score), note: None, occurred_at: published + chrono::Duration::days(days) };
+        customers::insert_events(&db, &[survey(-4, 3.0), survey(6, if viewer { 5.0 } else { 4.0 })]).await.unwrap();
         if viewer {
             app::data::ripple::record(&db, &[id], "impression", Some(customer), None, published + chrono::Duration::days(1)).await.unwrap();
         }
     }
+    app::data::ripple::record(&db, &[id], "onward", None, None, Utc::now()).await.unwrap();
     // conversation_with also wrote a message "now" (+0.6) for every customer: an "after"
     // message for viewers and non-viewers alike, so it does not bias the comparison.
     assert_eq!(app::data::ripple::record(&db, &[id, 999_999], "click", None, None, Utc::now()).await.unwrap(), 1, "unknown stories are ignored");
@@ -337,8 +379,12 @@ async fn ripple_compares_viewers_with_non_viewers(db: Db) {
     assert_eq!(row.reactions, 1);
     assert_eq!((row.impressions, row.clicks, row.mean_dwell_secs), (5, 1, Some(42.0)));
     assert_eq!((row.lift.viewers, row.lift.comparison), (5, 6), "Dana (the story's customer) is among the non-viewers");
+    assert_eq!((row.lift.matched_viewers, row.lift.matched_comparison), (5, 5), "but she was not upset before, so she is not matched");
+    assert_eq!((row.onward, row.signups, row.digests), (1, 0, 0));
     let lift = row.lift.sentiment_lift.expect("enough people on both sides");
-    assert!(lift > 0.3, "viewers' mood rose more: {lift}");
+    assert!((lift - 0.4).abs() < 1e-9, "viewers' mood rose more: {lift}");
+    let csat = row.lift.csat_lift.expect("surveys before and after");
+    assert!((csat - 1.0).abs() < 1e-9, "viewers rated their later help higher: {csat}");
 }
 
 #[tokio::test]
@@ -384,13 +430,23 @@ async fn digests_go_to_subscribers_once_and_stop_on_unsubscribe(db: Db) {
     ask(&db, id, "digest-hash", marketing).await.unwrap();
     consents::answer(&db, Answerer::Link { token_hash: "digest-hash" }, Decision::Granted, "email link", now).await.unwrap();
     story_editing::publish(&db, id, &actor, now).await.unwrap();
+    // An older story about a delivery problem, like the one the reader had: it comes first.
+    let (eve, eve_conversation) = conversation_with(&db, "eve", "Eve Stone").await;
+    app::on_pool!(&db, pool => sqlx::query("UPDATE conversations SET situation = 'delivery' WHERE id = $1 OR customer_id = $2").bind(eve_conversation).bind(reader).execute(pool).await.map(|_| ())).unwrap();
+    let earlier = now - chrono::Duration::minutes(5);
+    let parcel = story_editing::create(&db, eve, Some(eve_conversation), &draft("A lost parcel, found"), &actor, earlier).await.unwrap();
+    ask(&db, parcel, "digest-hash-2", marketing).await.unwrap();
+    consents::answer(&db, Answerer::Link { token_hash: "digest-hash-2" }, Decision::Granted, "email link", earlier).await.unwrap();
+    story_editing::publish(&db, parcel, &actor, earlier).await.unwrap();
     assert_eq!(digests::send_due(&db, now, "https://x.example", link).await.unwrap(), 1);
     assert_eq!(digests::send_due(&db, now, "https://x.example", link).await.unwrap(), 0, "once a week at most");
     let body: String = app::on_pool!(&db, pool => sqlx::query_scalar("SELECT body FROM outbox_messages WHERE customer_id = $1 AND dedupe_key LIKE 'digest-%'").bind(reader).fetch_one(pool).await).unwrap();
     assert!(body.contains("Charged twice, fixed in a day") && body.contains(&format!("https://x.example/stories/{id}")), "{body}");
+    let position = |title: &str| body.find(title).unwrap_or_else(|| panic!("{title} is in the digest: {body}"));
+    assert!(position("A lost parcel, found") < position("Charged twice, fixed in a day"), "the reader's own situation first: {body}");
     assert!(body.contains(&format!("https://x.example/digest/unsubscribe/{reader}/token")));
     let digest_views: i64 = app::on_pool!(&db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM story_views WHERE kind = 'digest' AND customer_id = $1").bind(reader).fetch_one(pool).await).unwrap();
-    assert_eq!(digest_views, 1, "a digest counts as a view for the ripple numbers");
+    assert_eq!(digest_views, 2, "a digest counts as a view of each of its stories for the ripple numbers");
 
     assert!(digests::set_subscribed(&db, reader, false, "unsubscribe link", now).await.unwrap());
     assert!(!digests::is_subscribed(&db, reader).await.unwrap());

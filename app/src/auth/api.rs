@@ -167,6 +167,9 @@ pub async fn sign_up(
             .await
             .map_err(imp::map_signup_conflict)?;
         imp::start_session(&state, user_id).await?;
+        if let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() {
+            crate::stories::ripple_api::credit_signup(&state, &parts, user_id).await;
+        }
         Ok(safe_next(&next, "/account"))
     }
     .await;

@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::consents::{INSERT_RECORD, QUEUE_MAIL};
 use super::{on_pool, BeginWrite, DataError, Db};
-use crate::stories::digest::{pick_stories, DigestStory, DIGEST_CONSENT_TEXT, DIGEST_EVERY_DAYS};
+use crate::stories::digest::{pick_stories, DigestStory, Reader, DIGEST_CONSENT_TEXT, DIGEST_EVERY_DAYS};
 use crate::stories::model::{excerpt, StoryCard};
 
 pub async fn is_subscribed(db: &Db, customer_id: i64) -> Result<bool, DataError> {
@@ -43,18 +43,22 @@ struct DigestStoryRecord {
     featured: bool,
     customer_name: String,
     plan: Option<String>,
+    situation: Option<String>,
     published_at: DateTime<Utc>,
 }
 
 /// Sends the digests that are due: to each subscriber whose last digest is a week old (or who
-/// never had one), the stories published since, if there are any. Each digest is one outbox
+/// never had one), the stories published since, if there are any, matched to the situations
+/// of their own conversations and their plan. Each digest is one outbox
 /// mail (its key makes a second run the same day a no-op) and counts as a view of its stories.
 /// `unsubscribe_link(customer_id)` makes the link for the mail.
 pub async fn send_due(db: &Db, now: DateTime<Utc>, site: &str, unsubscribe_link: impl Fn(i64) -> String) -> Result<u64, DataError> {
     const DUE: &str = "SELECT d.customer_id, cu.name, cu.plan, d.last_sent_at, d.subscribed_at FROM digest_subscriptions d JOIN customers cu ON cu.id = d.customer_id \
          WHERE d.unsubscribed_at IS NULL AND (d.last_sent_at IS NULL OR d.last_sent_at <= $1) ORDER BY d.customer_id LIMIT 500";
-    const STORIES: &str = "SELECT s.id, s.title, s.narrative, s.naming, s.featured, cu.name AS customer_name, cu.plan, s.published_at \
-         FROM stories s JOIN customers cu ON cu.id = s.customer_id WHERE s.status = 'published' AND s.published_at >= $1 ORDER BY s.published_at DESC LIMIT 50";
+    const STORIES: &str = "SELECT s.id, s.title, s.narrative, s.naming, s.featured, cu.name AS customer_name, cu.plan, c.situation, s.published_at \
+         FROM stories s JOIN customers cu ON cu.id = s.customer_id LEFT JOIN conversations c ON c.id = s.conversation_id \
+         WHERE s.status = 'published' AND s.published_at >= $1 ORDER BY s.published_at DESC LIMIT 50";
+    const SITUATIONS: &str = "SELECT DISTINCT situation FROM conversations WHERE customer_id = $1 AND situation IS NOT NULL";
     const MARK: &str = "UPDATE digest_subscriptions SET last_sent_at = $2 WHERE customer_id = $1";
     const VIEW: &str = "INSERT INTO story_views (story_id, customer_id, kind, at) VALUES ($1, $2, 'digest', $3)";
     let due: Vec<(i64, String, Option<String>, Option<DateTime<Utc>>, DateTime<Utc>)> =
@@ -75,9 +79,14 @@ pub async fn send_due(db: &Db, now: DateTime<Utc>, site: &str, unsubscribe_link:
                     published_at: r.published_at,
                 },
                 plan: r.plan,
+                situation: r.situation,
             })
             .collect();
-        let picked = pick_stories(&stories, plan.as_deref());
+        if stories.is_empty() {
+            continue;
+        }
+        let situations: Vec<String> = on_pool!(db, pool => sqlx::query_scalar(SITUATIONS).bind(customer_id).fetch_all(pool).await)?;
+        let picked = pick_stories(&stories, &Reader { plan, situations });
         if picked.is_empty() {
             continue;
         }

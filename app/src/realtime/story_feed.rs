@@ -9,6 +9,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::body::Bytes;
 use serde::Serialize;
 use tokio::sync::broadcast;
 
@@ -49,11 +50,44 @@ impl StoryChange {
     }
 }
 
-/// What browsers receive: an SSE event name and its JSON data.
+/// What browsers receive: an SSE event, encoded once into the bytes every subscriber is sent
+/// (with 10k subscribers, formatting it per connection is measurable).
 #[derive(Clone, Debug)]
 pub struct LiveEvent {
     pub name: &'static str,
-    pub data: Arc<str>,
+    pub frame: Bytes,
+}
+
+impl LiveEvent {
+    pub fn new(name: &'static str, data: &str) -> LiveEvent {
+        LiveEvent { name, frame: sse_frame(name, data) }
+    }
+
+    /// Asks every connection to send a fresh snapshot instead (something may have been missed).
+    fn resync() -> LiveEvent {
+        LiveEvent { name: RESYNC, frame: Bytes::new() }
+    }
+
+    pub fn is_resync(&self) -> bool {
+        self.name == RESYNC
+    }
+}
+
+const RESYNC: &str = "resync";
+
+/// One server-sent event: `event: <name>` and the data, one `data:` line per line.
+pub fn sse_frame(name: &str, data: &str) -> Bytes {
+    let mut frame = String::with_capacity(data.len() + name.len() + 16);
+    frame.push_str("event: ");
+    frame.push_str(name);
+    frame.push('\n');
+    for line in data.split('\n') {
+        frame.push_str("data: ");
+        frame.push_str(line.trim_end_matches('\r'));
+        frame.push('\n');
+    }
+    frame.push('\n');
+    Bytes::from(frame)
 }
 
 #[derive(Serialize)]
@@ -118,7 +152,7 @@ async fn resolve_changes(feed: Arc<StoryFeed>, mut changes: broadcast::Receiver<
         let change = match changes.recv().await {
             Ok(change) => change,
             Err(broadcast::error::RecvError::Lagged(_)) => {
-                let _ = feed.events.send(LiveEvent { name: "resync", data: Arc::from("{}") });
+                let _ = feed.events.send(LiveEvent::resync());
                 continue;
             }
             Err(broadcast::error::RecvError::Closed) => return,
@@ -127,12 +161,12 @@ async fn resolve_changes(feed: Arc<StoryFeed>, mut changes: broadcast::Receiver<
             StoryChange::Removed(id) => Some(removed_event("removed", id)),
             StoryChange::QuoteRemoved(id) => Some(removed_event("quote-removed", id)),
             StoryChange::Shown(id) => match crate::data::stories::public_story(&feed.db, id).await {
-                Ok(Some(story)) => serde_json::to_string(&story.card).ok().map(|data| LiveEvent { name: "story", data: Arc::from(data) }),
+                Ok(Some(story)) => serde_json::to_string(&story.card).ok().map(|data| LiveEvent::new("story", &data)),
                 // Withdrawn again meanwhile: the newest state wins.
                 Ok(None) => Some(removed_event("removed", id)),
                 Err(error) => {
                     tracing::warn!(%error, story = id, "could not load a story for the live feed; asking browsers to resync");
-                    Some(LiveEvent { name: "resync", data: Arc::from("{}") })
+                    Some(LiveEvent::resync())
                 }
             },
         };
@@ -145,7 +179,7 @@ async fn resolve_changes(feed: Arc<StoryFeed>, mut changes: broadcast::Receiver<
 /// `name`: "removed" (a story) or "quote-removed".
 fn removed_event(name: &'static str, id: i64) -> LiveEvent {
     let data = serde_json::to_string(&Removed { id }).unwrap_or_else(|_| "{}".into());
-    LiveEvent { name, data: Arc::from(data) }
+    LiveEvent::new(name, &data)
 }
 
 async fn listen_postgres(feed: Arc<StoryFeed>, pool: sqlx::PgPool) {
@@ -156,7 +190,7 @@ async fn listen_postgres(feed: Arc<StoryFeed>, pool: sqlx::PgPool) {
                 Ok(()) => {
                     if !first {
                         // Changes may have been missed while the connection was down.
-                        let _ = feed.events.send(LiveEvent { name: "resync", data: Arc::from("{}") });
+                        let _ = feed.events.send(LiveEvent::resync());
                     }
                     first = false;
                     loop {
@@ -170,7 +204,7 @@ async fn listen_postgres(feed: Arc<StoryFeed>, pool: sqlx::PgPool) {
                             // meanwhile was missed, so browsers take a fresh snapshot.
                             Ok(None) => {
                                 tracing::warn!("story LISTEN connection lost; reconnecting");
-                                let _ = feed.events.send(LiveEvent { name: "resync", data: Arc::from("{}") });
+                                let _ = feed.events.send(LiveEvent::resync());
                             }
                             Err(error) => {
                                 tracing::warn!(%error, "story LISTEN failed; reconnecting");
@@ -193,6 +227,12 @@ async fn listen_postgres(feed: Arc<StoryFeed>, pool: sqlx::PgPool) {
 #[cfg(test)]
 mod tests {
     use super::StoryChange;
+
+    #[test]
+    fn events_are_encoded_as_server_sent_events() {
+        assert_eq!(&super::sse_frame("story", "{\"id\":3}")[..], b"event: story\ndata: {\"id\":3}\n\n");
+        assert_eq!(&super::sse_frame("x", "a\nb")[..], b"event: x\ndata: a\ndata: b\n\n", "a line break cannot end the event early");
+    }
 
     #[test]
     fn changes_survive_the_notify_payload() {

@@ -9,15 +9,16 @@ use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::body::{Body, Bytes};
 use axum::extract::State;
-use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 use tokio_stream::wrappers::BroadcastStream;
-use tokio_stream::{Stream, StreamExt};
+use tokio_stream::StreamExt;
 
-use super::story_feed::StoryFeed;
+use super::story_feed::{sse_frame, StoryFeed};
 use crate::state::AppState;
 use crate::stories::model::StoryCard;
 
@@ -25,6 +26,10 @@ use crate::stories::model::StoryCard;
 const SNAPSHOT_CARDS: i64 = 12;
 /// Ids in a snapshot: a page showing an older story than these keeps it until told otherwise.
 const SNAPSHOT_IDS: i64 = 500;
+/// A comment now and then keeps proxies from closing a quiet connection.
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
+/// How soon a browser reconnects after losing the stream (sent as the SSE `retry` field).
+const RETRY: &[u8] = b"retry: 1000\n\n";
 
 #[derive(Serialize)]
 struct Snapshot {
@@ -34,7 +39,7 @@ struct Snapshot {
     cards: Vec<StoryCard>,
 }
 
-async fn snapshot(feed: &StoryFeed) -> Event {
+async fn snapshot(feed: &StoryFeed) -> Bytes {
     let db = feed.db();
     let loaded = async {
         Ok::<_, crate::data::DataError>(Snapshot {
@@ -45,41 +50,50 @@ async fn snapshot(feed: &StoryFeed) -> Event {
     }
     .await;
     match loaded.map(|s| serde_json::to_string(&s)) {
-        Ok(Ok(json)) => Event::default().event("snapshot").data(json),
+        Ok(Ok(json)) => sse_frame("snapshot", &json),
         Ok(Err(error)) => {
             tracing::error!(%error, "could not encode a story snapshot");
-            Event::default().comment("snapshot unavailable")
+            Bytes::from_static(b": snapshot unavailable\n\n")
         }
         Err(error) => {
             tracing::warn!(%error, "could not load a story snapshot");
-            Event::default().comment("snapshot unavailable")
+            Bytes::from_static(b": snapshot unavailable\n\n")
         }
     }
 }
-
-type EventStream = std::pin::Pin<Box<dyn Stream<Item = Result<Event, Infallible>> + Send>>;
 
 pub async fn story_events(State(state): State<AppState>) -> Response {
     let feed = state.story_feed.clone();
     // Subscribe before the snapshot is read, so nothing published in between is missed.
     let receiver = feed.subscribe();
-    let first = snapshot(&feed).await;
+    let mut first = Vec::from(RETRY);
+    first.extend_from_slice(&snapshot(&feed).await);
     let live_feed: Arc<StoryFeed> = feed.clone();
+    // Every subscriber is sent the same pre-encoded bytes; only a resync costs a query.
     let live = BroadcastStream::new(receiver).then(move |item| {
         let feed = live_feed.clone();
         async move {
             match item {
-                Ok(event) if event.name == "resync" => Ok(snapshot(&feed).await),
-                Ok(event) => Ok(Event::default().event(event.name).data(&*event.data)),
+                Ok(event) if event.is_resync() => snapshot(&feed).await,
+                Ok(event) => event.frame,
                 // Fell behind: a fresh snapshot replaces what was missed.
-                Err(BroadcastStreamRecvError::Lagged(_)) => Ok(snapshot(&feed).await),
+                Err(BroadcastStreamRecvError::Lagged(_)) => snapshot(&feed).await,
             }
         }
     });
-    let stream: EventStream = Box::pin(tokio_stream::once(Ok(first)).chain(live));
+    let keep_alive = futures::stream::unfold((), |()| async {
+        tokio::time::sleep(KEEP_ALIVE).await;
+        Some((Bytes::from_static(b": keep-alive\n\n"), ()))
+    });
+    let stream = tokio_stream::once(Bytes::from(first)).chain(live).merge(keep_alive).map(Ok::<_, Infallible>);
     (
-        [(axum::http::header::CACHE_CONTROL, "no-store")],
-        Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))),
+        [
+            (header::CONTENT_TYPE, "text/event-stream"),
+            (header::CACHE_CONTROL, "no-store"),
+            // Tells nginx not to buffer the stream (see the scale-out notes).
+            (header::HeaderName::from_static("x-accel-buffering"), "no"),
+        ],
+        Body::from_stream(stream),
     )
         .into_response()
 }

@@ -1,5 +1,6 @@
 //! The frame around every page: document shell, routes, header, footer and error views.
 
+mod area_nav;
 pub mod format;
 pub mod hydration;
 pub mod notice;
@@ -193,6 +194,11 @@ fn SiteHeader() -> impl IntoView {
                     </Transition>
                 </nav>
             </div>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    session.viewer.await.ok().flatten().map(|viewer| view! { <area_nav::AreaNav viewer/> })
+                })}
+            </Transition>
         </header>
     }
 }
@@ -202,19 +208,11 @@ fn ViewerLinks(viewer: Viewer) -> impl IntoView {
     let session = use_session();
     let workspace = viewer.may_enter(WORKSPACE_ROLES);
     let studio = viewer.may_enter(STUDIO_ROLES);
-    let admin = viewer.role == crate::auth::model::Role::Admin;
     view! {
+        // One link per staff area; each area's own pages are in its bar (`area_nav`).
         {workspace.then(|| view! { <A href="/workspace">"Workspace"</A> })}
-        {workspace.then(|| view! { <A href="/workspace/outbox">"Outbox"</A> })}
-        {workspace.then(|| view! { <A href="/workspace/coaching">"Coaching"</A> })}
         {studio.then(|| view! { <A href="/studio">"Studio"</A> })}
-        {studio.then(|| view! { <A href="/studio/stories">"Stories"</A> })}
-        {studio.then(|| view! { <A href="/studio/quotes">"Quotes"</A> })}
-        {studio.then(|| view! { <A href="/studio/ripple">"Ripple"</A> })}
-        {studio.then(|| view! { <A href="/studio/journeys">"Journeys"</A> })}
-        {(workspace || studio).then(|| view! { <A href="/workspace/kpis">"KPIs"</A> })}
         {viewer.role.is_staff().then(|| view! { <A href="/forum/moderation">"Moderation"</A> })}
-        {admin.then(|| view! { <A href="/workspace/webhooks">"Webhooks"</A> })}
         <A href="/account" attr:class="viewer-name">{viewer.display_name.clone()}</A>
         <ActionForm action=session.sign_out attr:class="inline-form">
             <button type="submit" class="link-button">"Sign out"</button>

@@ -14,6 +14,8 @@ pub mod digest_api;
 pub mod draft;
 #[cfg(feature = "ssr")]
 pub mod embed;
+#[cfg(feature = "ssr")]
+pub mod feed;
 pub mod model;
 pub mod public_pages;
 pub mod quotes;
@@ -25,3 +27,6 @@ pub mod wall;
 
 /// Where portal pages listen for stories being published and withdrawn.
 pub const LIVE_PATH: &str = "/api/live/stories";
+
+/// The Atom feed of published stories.
+pub const FEED_PATH: &str = "/stories/feed.xml";

@@ -2,7 +2,7 @@
 //! the portal home. All server-rendered; `/portal.js` keeps them live (see `realtime`).
 
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Link, Title};
 use leptos_router::hooks::use_params_map;
 
 use super::api::{load_public_story, published_stories, ReactToStory};
@@ -59,9 +59,11 @@ pub fn StoriesPage() -> impl IntoView {
     view! {
         <Title text="Resolved stories"/>
         <PageMeta title="Resolved stories" description="How customers' problems were solved well, told with their consent."/>
+        <Link rel="alternate" type_="application/atom+xml" title="Resolved stories" href=super::FEED_PATH/>
         <section class="page">
             <h1>"Resolved stories"</h1>
             <p class="lede">"How customers' problems were solved, shared by the customers themselves. Each one is public only while its customer agrees."</p>
+            <p class="meta"><a href=super::FEED_PATH rel="alternate" type="application/atom+xml">"Follow in a feed reader (Atom)"</a></p>
             {loaded(stories, move |cards| {
                 let empty = cards.is_empty();
                 view! {
@@ -106,6 +108,14 @@ pub fn StoryPage() -> impl IntoView {
                         <input type="hidden" name="story_id" value=card.id.to_string()/>
                         <button type="submit" class="button button--secondary">{format!("♥ This gave me hope · {}", story.reactions)}</button>
                     </ActionForm>
+                    <nav class="story__next" aria-labelledby="story-next-title" data-story-onward="">
+                        <h2 id="story-next-title">"What next?"</h2>
+                        <ul>
+                            <li><a href="/forum/new">"Ask the community about your own problem"</a></li>
+                            <li><a href="/forum">"Browse the forum: customers helping each other"</a></li>
+                            <li><a href="/search">"Search answers and help"</a></li>
+                        </ul>
+                    </nav>
                 </article>
             }.into_any()
         })}

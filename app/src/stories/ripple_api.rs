@@ -16,7 +16,11 @@ pub async fn load_ripple() -> Result<Vec<StoryRipple>, AppError> {
 }
 
 #[cfg(feature = "ssr")]
-pub use handlers::{record_views, ripple_csv};
+pub use handlers::{credit_signup, record_views, ripple_csv};
+
+/// The first-party cookie `/portal.js` sets on a story's page (outside Do-Not-Track): the
+/// story last read, so a sign-up right after can be credited to it. It holds nothing else.
+pub const LAST_STORY_COOKIE: &str = "rapport_last_story";
 
 #[cfg(feature = "ssr")]
 mod handlers {
@@ -58,10 +62,11 @@ mod handlers {
         }
         let beacon: Beacon = match serde_json::from_slice(&body) {
             Ok(beacon) => beacon,
-            Err(error) => return refuse(StatusCode::BAD_REQUEST, &format!("Expected {{\"story_ids\": [..], \"kind\": \"impression\"|\"dwell\"|\"click\", \"dwell_ms\"?: n}}: {error}")),
+            Err(error) => return refuse(StatusCode::BAD_REQUEST, &format!("Expected {{\"story_ids\": [..], \"kind\": \"impression\"|\"dwell\"|\"click\"|\"onward\", \"dwell_ms\"?: n}}: {error}")),
         };
-        if !matches!(beacon.kind.as_str(), "impression" | "dwell" | "click") {
-            return refuse(StatusCode::UNPROCESSABLE_ENTITY, "kind must be impression, dwell or click");
+        // "signup" and "digest" are recorded by the server itself, never taken from a browser.
+        if !matches!(beacon.kind.as_str(), "impression" | "dwell" | "click" | "onward") {
+            return refuse(StatusCode::UNPROCESSABLE_ENTITY, "kind must be impression, dwell, click or onward");
         }
         if beacon.story_ids.is_empty() || beacon.story_ids.len() > MAX_IDS {
             return refuse(StatusCode::UNPROCESSABLE_ENTITY, &format!("send 1 to {MAX_IDS} story ids"));
@@ -82,6 +87,24 @@ mod handlers {
                 tracing::warn!(%error, "could not record story views");
                 refuse(StatusCode::SERVICE_UNAVAILABLE, "Views could not be recorded just now.")
             }
+        }
+    }
+
+    /// Credits a new customer account to the story its browser had just read, if any. A
+    /// failure here must not fail the sign-up, so it is only logged.
+    pub async fn credit_signup(state: &AppState, parts: &Parts, user_id: i64) {
+        if opted_out(parts) {
+            return;
+        }
+        let jar = axum_extra::extract::cookie::CookieJar::from_headers(&parts.headers);
+        let Some(story_id) = jar.get(super::LAST_STORY_COOKIE).and_then(|c| c.value().parse::<i64>().ok()).filter(|id| *id > 0) else { return };
+        let credited = match crate::data::customers::id_by_user(&state.db, user_id).await {
+            Ok(Some(customer_id)) => crate::data::ripple::record_signup(&state.db, story_id, customer_id, chrono::Utc::now()).await.map(|_| ()),
+            Ok(None) => Ok(()),
+            Err(error) => Err(error),
+        };
+        if let Err(error) = credited {
+            tracing::warn!(%error, story_id, "could not credit a sign-up to a story");
         }
     }
 

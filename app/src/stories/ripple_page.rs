@@ -66,8 +66,9 @@ pub fn RipplePage() -> impl IntoView {
             <h1>"Ripple effect of stories"</h1>
             <p class="meta">
                 "First-party only: no third-party trackers, nothing recorded for browsers that send Do-Not-Track or Global Privacy Control, and anonymous readers are counted without any identity. "
-                "For signed-in customers, the mood of their messages in the 30 days after they first saw a story is compared with before, against customers who did not see it (around its publication). "
-                "Engagement is a forum post or a purchase afterwards. Correlation, not proof: readers may differ from non-readers."
+                "For signed-in customers, what happened in the 30 days after they first saw a story (on the portal, in an embed or in a digest) is compared with before: the mood of their messages, their satisfaction-survey scores, and whether they engaged (a forum post or a purchase). "
+                "They are compared only with similar customers who did not see it — the same plan and the same mood before (upset, neutral, happy or no messages) — around its publication; viewers with nobody similar are left out. "
+                "Onward counts clicks from a story to the forum, a new question or search; sign-ups count new accounts made right after reading it. Correlation, not proof."
             </p>
             <p><a class="button button--small" href="/studio/ripple.csv" rel="external">"Download CSV"</a></p>
             {loaded(rows, |rows| if rows.is_empty() {
@@ -77,8 +78,10 @@ pub fn RipplePage() -> impl IntoView {
                     <LiftChart rows=rows.clone()/>
                     <table class="dense">
                         <thead><tr>
-                            <th scope="col">"Story"</th><th scope="col">"Impressions"</th><th scope="col">"Clicks"</th><th scope="col">"Reactions"</th><th scope="col">"Mean reading time"</th>
-                            <th scope="col">"Viewers / compared"</th><th scope="col">"Sentiment lift"</th><th scope="col">"Engagement lift"</th>
+                            <th scope="col">"Story"</th><th scope="col">"Impressions"</th><th scope="col">"Clicks"</th><th scope="col">"Reactions"</th>
+                            <th scope="col">"Digests"</th><th scope="col">"Onward"</th><th scope="col">"Sign-ups"</th><th scope="col">"Mean reading time"</th>
+                            <th scope="col"><abbr title="viewers and non-viewers, and how many of them had someone similar to compare with">"Viewers / compared (matched)"</abbr></th>
+                            <th scope="col">"Sentiment lift"</th><th scope="col">"Engagement lift"</th><th scope="col">"Survey lift"</th>
                         </tr></thead>
                         <tbody>
                             {rows.into_iter().map(|row| view! {
@@ -87,10 +90,14 @@ pub fn RipplePage() -> impl IntoView {
                                     <td>{row.impressions}</td>
                                     <td>{row.clicks}</td>
                                     <td>{row.reactions}</td>
+                                    <td>{row.digests}</td>
+                                    <td>{row.onward}</td>
+                                    <td>{row.signups}</td>
                                     <td>{row.mean_dwell_secs.map(|s| format!("{s:.0} s")).unwrap_or_else(|| "—".into())}</td>
-                                    <td>{format!("{} / {}", row.lift.viewers, row.lift.comparison)}</td>
+                                    <td>{format!("{} / {} ({} / {})", row.lift.viewers, row.lift.comparison, row.lift.matched_viewers, row.lift.matched_comparison)}</td>
                                     <td>{signed(row.lift.sentiment_lift, 1.0, "")}</td>
                                     <td>{signed(row.lift.engagement_lift, 100.0, " pts")}</td>
+                                    <td>{signed(row.lift.csat_lift, 1.0, " of 5")}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>

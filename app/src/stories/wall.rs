@@ -111,9 +111,10 @@ pub async fn load_quote_studio() -> Result<QuoteStudio, AppError> {
     })
 }
 
-/// Proposes the chosen words of a thank-you message and asks the customer for consent.
+/// Proposes the chosen words of a thank-you message or survey comment (`source`:
+/// `message:<id>` or `csat:<id>`) and asks the customer for consent.
 #[server(prefix = "/api", endpoint = "wall/propose")]
-pub async fn propose_quote(message_id: i64, #[server(default)] quote: String, naming: String) -> Result<(), AppError> {
+pub async fn propose_quote(source: String, #[server(default)] quote: String, naming: String) -> Result<(), AppError> {
     use crate::auth::guard::{require, Access};
     use crate::auth::respond::finish_form;
     use crate::community::naming::Naming;
@@ -122,8 +123,9 @@ pub async fn propose_quote(message_id: i64, #[server(default)] quote: String, na
         let viewer = require(Access::Roles(EDITORS)).await?;
         let state = crate::state::app_state()?;
         let naming = Naming::parse(&naming).ok_or_else(|| AppError::invalid("naming", "Choose how the customer is named: full name, first name and initial, or anonymous."))?;
-        let (_, customer_name, body) = quotes::source_message(&state.db, message_id).await.map_err(|error| match error {
-            DataError::NotFound => AppError::NotFound("That thank-you message does not exist.".into()),
+        let source = super::quotes::QuoteSource::parse(&source).map_err(|why| AppError::invalid("source", why))?;
+        let (_, customer_name, body) = quotes::source_text(&state.db, source).await.map_err(|error| match error {
+            DataError::NotFound => AppError::NotFound(format!("That {} does not exist, or the engine does not read it as a thank-you.", source.label())),
             other => other.into(),
         })?;
         let quote = super::quotes::checked_quote(&quote, &body).map_err(|why| AppError::invalid("quote", why))?;
@@ -133,7 +135,7 @@ pub async fn propose_quote(message_id: i64, #[server(default)] quote: String, na
         let link = format!("{}/consent/{token}", state.public_url);
         let mail_body = super::consent_api::consent_email(&customer_name, &text, &link, &state.public_url);
         let mail = ConsentMail { subject: "May we show your thank-you on our gratitude wall?", body: &mail_body };
-        quotes::propose(&state.db, message_id, &quote, naming, &token_hash, &mail, viewer.user_id, chrono::Utc::now()).await?;
+        quotes::propose(&state.db, source, &quote, naming, &token_hash, &mail, viewer.user_id, chrono::Utc::now()).await?;
         Ok("/studio/quotes".to_string())
     }
     .await;
@@ -175,7 +177,7 @@ pub fn StudioQuotesPage() -> impl IntoView {
         <Title text="Gratitude quotes"/>
         <section class="workspace">
             <h1>"Gratitude quotes"</h1>
-            <p class="meta">"Thank-you messages the emotion engine detected in the last 30 days. Choose the customer's own words — never edited — and ask them; a quote goes on the wall only once they agree, and leaves it the moment they withdraw."</p>
+            <p class="meta">"Thank-you messages and warm survey comments (score 4 or 5) the emotion engine detected in the last 30 days. Choose the customer's own words — never edited — and ask them; a quote goes on the wall only once they agree, and leaves it the moment they withdraw."</p>
             <FormError message=propose_error/>
             <FormError message=change_error/>
             {loaded(studio, move |studio| {
@@ -227,9 +229,9 @@ pub fn StudioQuotesPage() -> impl IntoView {
                         </table>
                     }.into_any()
                 }}
-                <h2>"Thank-you messages to propose"</h2>
+                <h2>"Thank-you messages and survey comments to propose"</h2>
                 {if studio.candidates.is_empty() {
-                    view! { <p class="empty">"No new thank-you messages in the last 30 days."</p> }.into_any()
+                    view! { <p class="empty">"No new thank-you messages or warm survey comments in the last 30 days."</p> }.into_any()
                 } else {
                     studio.candidates.into_iter().map(|candidate| view! { <Candidate candidate propose/> }).collect_view().into_any()
                 }}
@@ -244,11 +246,16 @@ fn Candidate(candidate: GratitudeCandidate, propose: ServerAction<ProposeQuote>)
     if choices.len() != 1 || choices[0] != candidate.body.trim() {
         choices.insert(0, candidate.body.trim().to_string());
     }
+    let origin = match candidate.csat_score {
+        Some(score) => format!("survey comment, rated {score:.0} of 5"),
+        None => candidate.source.label().to_string(),
+    };
+    let channel = candidate.channel.clone().unwrap_or_else(|| "no conversation".into());
     view! {
-        <article class="card quote-candidate">
-            <p class="meta">{format!("{} · {} · {}", candidate.customer_name, candidate.channel, when(candidate.created_at))}</p>
+        <article class="card quote-candidate" data-quote-source=candidate.source.key()>
+            <p class="meta">{format!("{} · {origin} · {channel} · {}", candidate.customer_name, when(candidate.created_at))}</p>
             <ActionForm action=propose>
-                <input type="hidden" name="message_id" value=candidate.message_id.to_string()/>
+                <input type="hidden" name="source" value=candidate.source.key()/>
                 <fieldset>
                     <legend>"Words to quote"</legend>
                     {choices.into_iter().enumerate().map(|(index, choice)| view! {

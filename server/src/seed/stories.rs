@@ -55,10 +55,10 @@ pub async fn seed_stories(db: &Db, marketing_id: i64, now: DateTime<Utc>) -> Res
     let mut published_quotes = 0;
     for candidate in quotes::candidates(db, now - chrono::Duration::days(30), QUOTES).await? {
         let Ok(words) = app::stories::quotes::checked_quote(&candidate.body, &candidate.body) else { continue };
-        let (customer_id, customer_name, _) = quotes::source_message(db, candidate.message_id).await?;
-        const INSERT: &str = "INSERT INTO gratitude_quotes (customer_id, message_id, quote, naming, version, status, created_at) VALUES ($1, $2, $3, $4, 1, 'awaiting_consent', $5) RETURNING id";
+        let (customer_id, customer_name, _) = quotes::source_text(db, candidate.source).await?;
+        let (message_id, csat_event_id) = candidate.source.columns();
         let naming = Naming::FirstNameInitial;
-        let id: i64 = on_pool!(db, pool => sqlx::query_scalar(INSERT).bind(customer_id).bind(candidate.message_id).bind(&words).bind(naming.as_str()).bind(now).fetch_one(pool).await)?;
+        let id: i64 = on_pool!(db, pool => sqlx::query_scalar(quotes::INSERT_AWAITING_CONSENT).bind(customer_id).bind(message_id).bind(csat_event_id).bind(&words).bind(naming.as_str()).bind(now).fetch_one(pool).await)?;
         record_consent(db, customer_id, "quote", id, &app::stories::quotes::quote_consent_text(&words, naming.as_str(), &customer_name), now).await?;
         quotes::publish(db, id, marketing_id, now).await?;
         published_quotes += 1;
