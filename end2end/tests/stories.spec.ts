@@ -169,6 +169,10 @@ test("the gratitude wall says how quotes were chosen and marketing sees thank-yo
   await expect(studio.locator("tr[data-studio-quote]").first()).toContainText("published");
   await studio.locator("tr[data-studio-quote]").first().getByText("HTML for recovery and transactional mail").click();
   await expect(studio.locator("tr[data-studio-quote]").first().locator("pre")).toContainText("shared with permission");
+  // Warm satisfaction-survey comments are proposed beside thank-you messages.
+  await expect(studio.locator('[data-quote-source^="csat:"]').first()).toContainText(/survey comment, rated [45] of 5/);
+  // The page stays as wide as the screen, however long a snippet is.
+  expect(await studio.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
   await studio.screenshot({ path: `${ARTIFACTS}/studio-quotes.png`, fullPage: true });
 });
 
@@ -183,6 +187,7 @@ test("readers who go on from a story to the forum, and sign up after reading it,
 
   const studio = await newContextPage(browser);
   await signIn(studio, "marketing@rapport.demo", undefined, "/studio/ripple");
+  await expect(studio).toHaveURL(/\/studio\/ripple$/);
   const counts = async () => {
     await studio.goto("/studio/ripple");
     const row = studio.locator("table tbody tr", { hasText: title });

@@ -86,6 +86,7 @@ pub fn app_state(config: &Config, db: Db) -> Result<AppState> {
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let shell_options = state.leptos_options.clone();
+    let https = crate::security_headers::Https(state.security.secure_cookies);
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
@@ -104,6 +105,7 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes(&state, routes, move || shell(shell_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(refuse_cross_site_mutations))
+        .layer(middleware::from_fn_with_state(https, crate::security_headers::add_security_headers))
         .layer(CompressionLayer::new())
         .layer(
             TraceLayer::new_for_http()

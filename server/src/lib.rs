@@ -7,6 +7,7 @@ pub mod config;
 pub mod http;
 pub mod mail_worker;
 pub mod score;
+pub mod security_headers;
 pub mod seed;
 pub mod webhook_worker;
 

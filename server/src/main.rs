@@ -77,6 +77,15 @@ enum Command {
         #[arg(long)]
         name: String,
     },
+    /// Write a consistent copy of the SQLite database to a new file, while the server runs
+    /// (on Postgres, use pg_dump; the error says how).
+    Backup {
+        /// The backup file to create (it must not exist).
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Check the database's integrity (SQLite: integrity and foreign keys; Postgres: indexes).
+    Check,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -133,6 +142,26 @@ fn main() -> ExitCode {
 async fn run(command: Command, config: &Config) -> Result<()> {
     match command {
         Command::Serve => http::serve(config).await,
+        Command::Backup { to } => {
+            let db = http::open_database(config).await?;
+            let done = app::data::backup::sqlite_backup(&db, &to).await;
+            db.close().await;
+            done?;
+            println!("backup written to {}", to.display());
+            Ok(())
+        }
+        Command::Check => {
+            let db = http::open_database(config).await?;
+            let problems = app::data::backup::integrity_problems(&db).await;
+            db.close().await;
+            match problems? {
+                None => {
+                    println!("integrity check passed: {}", app::data::redact_url(&config.database_url));
+                    Ok(())
+                }
+                Some(problems) => anyhow::bail!("integrity check failed: {problems}"),
+            }
+        }
         Command::Migrate => {
             let db = http::open_database(config).await?;
             db.close().await;

@@ -560,3 +560,50 @@ async fn concurrent_ingestion_on_postgres() {
         concurrent_ingestion(database).await;
     }
 }
+
+/// Every API route, sent every kind of malformed request: each gets a clear 4xx with a JSON
+/// error, never a 500, and nothing is stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_requests_are_refused_clearly_everywhere() {
+    let api = Api::start(TestDb::sqlite().await).await;
+    // Over the single-request limit, yet small enough to sit in the socket's buffer, so the
+    // client reads the 413 instead of a reset (batches have their own, larger limit).
+    let big = format!("{{\"body\": \"{}\"}}", "x".repeat(160 * 1024));
+    let bodies: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("empty", Vec::new(), "application/json"),
+        ("invalid UTF-8", vec![b'{', b'"', 0xff, 0xfe, b'"', b':', b'1', b'}'], "application/json"),
+        ("truncated", b"{\"idempotency_key\": ".to_vec(), "application/json"),
+        ("null", b"null".to_vec(), "application/json"),
+        ("an array", b"[1, 2, 3]".to_vec(), "application/json"),
+        ("wrong types", br#"{"idempotency_key": 5, "customer_ref": [], "score": "five", "messages": {}}"#.to_vec(), "application/json"),
+        ("a huge number", br#"{"conversation_id": 1e999, "score": 99999999999999999999999}"#.to_vec(), "application/json"),
+        ("not JSON", b"idempotency_key=k".to_vec(), "application/x-www-form-urlencoded"),
+        ("oversized", big.into_bytes(), "application/json"),
+    ];
+    for route in ["/customers", "/messages", "/messages/batch", "/events", "/csat"] {
+        for (what, body, content_type) in &bodies {
+            if *what == "oversized" && route == "/messages/batch" {
+                continue;
+            }
+            let response = api
+                .client
+                .post(api.app.url(&format!("/api/v1{route}")))
+                .bearer_auth(&api.token)
+                .header("content-type", *content_type)
+                .body(body.clone())
+                .send()
+                .await
+                .unwrap();
+            let status = response.status();
+            let json: Value = response.json().await.unwrap_or(Value::Null);
+            assert!(status.is_client_error(), "{route} with {what}: {status} {json}");
+            assert!(json["error"].is_string() && json["message"].as_str().is_some_and(|m| !m.is_empty()), "{route} with {what}: a JSON error: {json}");
+        }
+    }
+    for (path, expected) in [("/api/v1/nothing-here", StatusCode::NOT_FOUND), ("/api/v1/customers/%ff%fe", StatusCode::NOT_FOUND)] {
+        let response = api.client.get(api.app.url(path)).bearer_auth(&api.token).send().await.unwrap();
+        assert_eq!(response.status(), expected, "{path}");
+    }
+    let stored: i64 = app::on_pool!(&api.app.database.db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM customers").fetch_one(pool).await).unwrap();
+    assert_eq!(stored, 0, "nothing malformed was stored");
+}

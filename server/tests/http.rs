@@ -400,3 +400,37 @@ async fn the_api_requires_a_live_token() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+/// Security headers (ASVS 14.4) on pages, the API, the embeds and files.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_response_carries_security_headers() {
+    let app = TestApp::spawn(TestDb::sqlite().await).await;
+    let client = app.client();
+    let header = |response: &reqwest::Response, name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    for path in ["/", "/signin", "/stories", "/healthz", "/api/v1/customers", "/stories/feed.xml", "/embed/stories", "/no/such/page"] {
+        let response = client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(header(&response, "x-content-type-options"), "nosniff", "{path}");
+        assert!(!header(&response, "referrer-policy").is_empty(), "{path}");
+        let policy = header(&response, "content-security-policy");
+        assert!(policy.contains("default-src"), "{path}: {policy}");
+        assert!(!policy.contains("unsafe-inline"), "{path}: {policy}");
+        assert!(header(&response, "strict-transport-security").is_empty(), "{path}: no HSTS over plain http");
+        if path.starts_with("/embed/") {
+            assert!(policy.contains("frame-ancestors *") && header(&response, "x-frame-options").is_empty(), "{path}: embeds may be framed");
+        } else {
+            assert!(policy.contains("frame-ancestors 'none'") && header(&response, "x-frame-options") == "DENY", "{path}: {policy}");
+        }
+        let html = response.text().await.unwrap();
+        // A rendered page's inline scripts carry the nonce its policy allows, and no other.
+        if let Some(nonce) = policy.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()) {
+            for script in html.split("<script").skip(1) {
+                let tag = script.split('>').next().unwrap_or("");
+                assert!(tag.contains(" src=") || tag.contains(&format!("nonce=\"{nonce}\"")), "{path}: an inline script without the nonce: <script{tag}>");
+            }
+        }
+    }
+    let signin = client.get(app.url("/signin")).send().await.unwrap();
+    let first = header(&signin, "content-security-policy");
+    let again = header(&client.get(app.url("/signin")).send().await.unwrap(), "content-security-policy");
+    assert!(first.contains("'nonce-") && first != again, "a fresh nonce per page: {first}");
+}

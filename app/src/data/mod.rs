@@ -7,6 +7,7 @@
 
 pub mod api_tokens;
 pub mod audit;
+pub mod backup;
 pub mod coaching;
 pub mod consents;
 pub mod community;

@@ -1,6 +1,7 @@
 //! The frame around every page: document shell, routes, header, footer and error views.
 
 mod area_nav;
+pub mod content_policy;
 pub mod format;
 pub mod hydration;
 pub mod notice;
@@ -29,6 +30,8 @@ use crate::workspace::{ConversationPage, InboxPage};
 
 /// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    content_policy::apply_to_page();
     let hydrates = request_path().is_none_or(|path| hydration::page_hydrates(&path));
     let client = if hydrates {
         view! { <HydrationScripts options=options.clone()/> }.into_any()
