@@ -53,8 +53,16 @@ pub async fn seed_stories(db: &Db, marketing_id: i64, now: DateTime<Utc>) -> Res
         stories += 1;
     }
     let mut published_quotes = 0;
-    for candidate in quotes::candidates(db, now - chrono::Duration::days(30), QUOTES).await? {
+    // The wall should not show the same words twice, even when two customers wrote them.
+    let mut used = std::collections::HashSet::new();
+    for candidate in quotes::candidates(db, now - chrono::Duration::days(30), QUOTES * 4).await? {
+        if published_quotes >= QUOTES.unsigned_abs() {
+            break;
+        }
         let Ok(words) = app::stories::quotes::checked_quote(&candidate.body, &candidate.body) else { continue };
+        if !used.insert(words.to_lowercase()) {
+            continue;
+        }
         let (customer_id, customer_name, _) = quotes::source_text(db, candidate.source).await?;
         let (message_id, csat_event_id) = candidate.source.columns();
         let naming = Naming::FirstNameInitial;
