@@ -42,6 +42,8 @@ pub struct Security {
     /// Adds `Secure` to cookies; on when Rapport is served over https.
     pub secure_cookies: bool,
     pub session_days: i64,
+    /// Minutes without a request after which a session ends.
+    pub session_idle_minutes: i64,
     pub rate_limits: AuthRateLimits,
     /// Forum posts per account.
     pub posting_limit: crate::auth::rate_limit::PerMinute,

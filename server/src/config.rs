@@ -20,6 +20,7 @@ struct FileConfig {
     db_pool_size: Option<u32>,
     secure_cookies: Option<bool>,
     session_days: Option<i64>,
+    session_idle_minutes: Option<i64>,
     sign_in_per_ip_per_minute: Option<u32>,
     sign_in_per_account_per_minute: Option<u32>,
     /// Forum posts (threads and replies) one account may write per minute.
@@ -50,6 +51,8 @@ pub struct Config {
     pub db_pool_size: u32,
     pub secure_cookies: bool,
     pub session_days: i64,
+    /// A session unused this long ends, whatever its absolute expiry (ASVS 3.3.2).
+    pub session_idle_minutes: i64,
     pub sign_in_per_ip_per_minute: u32,
     pub sign_in_per_account_per_minute: u32,
     pub posts_per_minute: u32,
@@ -180,6 +183,10 @@ impl Config {
             session_days: parse_env(&env, "RAPPORT_SESSION_DAYS")?
                 .or(file.session_days)
                 .unwrap_or(30),
+            session_idle_minutes: match parse_env(&env, "RAPPORT_SESSION_IDLE_MINUTES")?.or(file.session_idle_minutes).unwrap_or(12 * 60) {
+                minutes if minutes >= 1 => minutes,
+                minutes => bail!("RAPPORT_SESSION_IDLE_MINUTES / session_idle_minutes must be at least 1 (it was {minutes})"),
+            },
             sign_in_per_ip_per_minute: parse_env(&env, "RAPPORT_SIGN_IN_PER_IP_PER_MINUTE")?
                 .or(file.sign_in_per_ip_per_minute)
                 .unwrap_or(30),

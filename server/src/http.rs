@@ -66,6 +66,7 @@ pub fn app_state(config: &Config, db: Db) -> Result<AppState> {
             secret: config.resolve_session_secret()?,
             secure_cookies: config.secure_cookies,
             session_days: config.session_days,
+            session_idle_minutes: config.session_idle_minutes,
             rate_limits: AuthRateLimits::new(
                 config.sign_in_per_ip_per_minute,
                 config.sign_in_per_account_per_minute,

@@ -80,25 +80,37 @@ async fn sessions_expire_and_can_be_ended_everywhere() {
         sessions::create(&db, "expired", user, now - Duration::minutes(1), None)
             .await
             .unwrap();
-        let viewer = sessions::find_user(&db, "live-1", now)
+        let idle = Duration::hours(12);
+        let viewer = sessions::find_user(&db, "live-1", now, idle)
             .await
             .unwrap()
             .unwrap();
         assert_eq!((viewer.user_id, viewer.role.as_str()), (user, "customer"));
-        assert!(sessions::find_user(&db, "expired", now)
+        assert!(sessions::find_user(&db, "expired", now, idle)
             .await
             .unwrap()
             .is_none());
-        assert!(sessions::find_user(&db, "unknown", now)
+        assert!(sessions::find_user(&db, "unknown", now, idle)
             .await
             .unwrap()
             .is_none());
+        // Used two hours later: still live, and its "last seen" moves on with it.
+        let later = |hours| now + Duration::hours(hours);
+        assert!(sessions::find_user(&db, "live-1", later(2), idle).await.unwrap().is_some());
+        assert!(
+            sessions::find_user(&db, "live-1", later(13), idle).await.unwrap().is_some(),
+            "13 h after sign-in, but only 11 h after it was last used"
+        );
+        assert!(
+            sessions::find_user(&db, "live-2", later(13), idle).await.unwrap().is_none(),
+            "unused for 13 h: the idle timeout ends it before its absolute expiry"
+        );
         assert_eq!(
             sessions::list_for_user(&db, user, now).await.unwrap().len(),
             2
         );
         assert_eq!(sessions::delete_all_for_user(&db, user).await.unwrap(), 3);
-        assert!(sessions::find_user(&db, "live-2", now)
+        assert!(sessions::find_user(&db, "live-2", now, idle)
             .await
             .unwrap()
             .is_none());

@@ -48,7 +48,7 @@ mod imp {
     /// (the session id is rotated on every sign-in).
     pub async fn start_session(state: &AppState, user_id: i64) -> Result<(), AppError> {
         let parts = use_context::<Parts>();
-        if let Some(old) = parts.as_ref().and_then(session_token_from) {
+        if let Some(old) = parts.as_ref().and_then(|parts| session_token_from(parts, state.security.secure_cookies)) {
             sessions::delete(&state.db, &token_hash(&state.security.secret, &old)).await?;
         }
         let user_agent = parts
@@ -75,7 +75,7 @@ mod imp {
     }
 
     pub async fn end_session(state: &AppState) -> Result<(), AppError> {
-        if let Some(token) = use_context::<Parts>().as_ref().and_then(session_token_from) {
+        if let Some(token) = use_context::<Parts>().as_ref().and_then(|parts| session_token_from(parts, state.security.secure_cookies)) {
             sessions::delete(&state.db, &token_hash(&state.security.secret, &token)).await?;
         }
         set_cookie(&clearing_cookie(state.security.secure_cookies));

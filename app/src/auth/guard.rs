@@ -79,13 +79,14 @@ pub async fn workspace_viewer(state: &AppState, parts: &Parts) -> Result<Viewer,
 }
 
 pub async fn viewer_from_parts(state: &AppState, parts: &Parts) -> Result<Option<Viewer>, AppError> {
-    let Some(token) = session_token_from(parts) else {
+    let Some(token) = session_token_from(parts, state.security.secure_cookies) else {
         return Ok(None);
     };
     let found = sessions::find_user(
         &state.db,
         &token_hash(&state.security.secret, &token),
         Utc::now(),
+        chrono::Duration::minutes(state.security.session_idle_minutes),
     )
     .await?;
     Ok(found.and_then(|s| {

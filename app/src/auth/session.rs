@@ -7,6 +7,13 @@ use rand::RngCore;
 use sha2::Sha256;
 
 pub const SESSION_COOKIE: &str = "rapport_session";
+/// Over https the cookie carries the `__Host-` prefix: the browser then accepts it only with
+/// `Secure`, `Path=/` and no `Domain`, so a sibling subdomain cannot plant one (ASVS 3.4.4).
+pub const SECURE_SESSION_COOKIE: &str = "__Host-rapport_session";
+
+fn cookie_name(secure: bool) -> &'static str {
+    if secure { SECURE_SESSION_COOKIE } else { SESSION_COOKIE }
+}
 
 /// A new random token (256 bits, hex).
 pub fn new_token() -> String {
@@ -23,15 +30,16 @@ pub fn token_hash(secret: &[u8], token: &str) -> String {
     hex::encode(mac.finalize().into_bytes())
 }
 
-pub fn session_token_from(parts: &Parts) -> Option<String> {
+/// The session token of a request; over https only the `__Host-` cookie counts.
+pub fn session_token_from(parts: &Parts, secure: bool) -> Option<String> {
     CookieJar::from_headers(&parts.headers)
-        .get(SESSION_COOKIE)
+        .get(cookie_name(secure))
         .map(|c| c.value().to_string())
         .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 pub fn session_cookie(token: &str, days: i64, secure: bool) -> String {
-    Cookie::build((SESSION_COOKIE, token.to_string()))
+    Cookie::build((cookie_name(secure), token.to_string()))
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
@@ -42,7 +50,7 @@ pub fn session_cookie(token: &str, days: i64, secure: bool) -> String {
 }
 
 pub fn clearing_cookie(secure: bool) -> String {
-    Cookie::build((SESSION_COOKIE, ""))
+    Cookie::build((cookie_name(secure), ""))
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
@@ -66,8 +74,21 @@ mod tests {
         assert!(cookie.contains("HttpOnly"));
         assert!(cookie.contains("SameSite=Lax"));
         assert!(!cookie.contains("Secure"));
-        assert!(session_cookie("t", 1, true).contains("Secure"));
+        let secure = session_cookie("t", 1, true);
+        assert!(secure.starts_with("__Host-rapport_session=t") && secure.contains("Secure") && secure.contains("Path=/") && !secure.contains("Domain"), "{secure}");
+        assert!(clearing_cookie(true).starts_with("__Host-rapport_session="));
         assert!(clearing_cookie(false).contains("Max-Age=0"));
+    }
+
+    #[test]
+    fn over_https_only_the_host_prefixed_cookie_counts() {
+        let token = new_token();
+        let request = |cookie: String| http::Request::builder().header("cookie", cookie).body(()).unwrap().into_parts().0;
+        let plain = request(format!("rapport_session={token}"));
+        let prefixed = request(format!("__Host-rapport_session={token}"));
+        assert_eq!(session_token_from(&plain, false).as_deref(), Some(token.as_str()));
+        assert_eq!(session_token_from(&plain, true), None, "a cookie planted without the prefix is ignored");
+        assert_eq!(session_token_from(&prefixed, true).as_deref(), Some(token.as_str()));
     }
 
     #[test]

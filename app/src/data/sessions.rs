@@ -12,6 +12,7 @@ pub struct SessionUser {
     pub display_name: String,
     pub role: String,
     pub expires_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -43,18 +44,30 @@ pub async fn create(
     Ok(())
 }
 
-/// The signed-in user of a live session, or `None` for unknown and expired sessions.
+/// How often a session's "last seen" is written: often enough for the idle timeout, rarely
+/// enough that reading pages does not become a stream of writes.
+const TOUCH_EVERY_SECS: i64 = 60;
+
+/// The signed-in user of a live session: not past its absolute expiry and used within
+/// `idle` (the idle timeout). `None` for unknown, expired and idle sessions.
 pub async fn find_user(
     db: &Db,
     id_hash: &str,
     now: DateTime<Utc>,
+    idle: chrono::Duration,
 ) -> Result<Option<SessionUser>, DataError> {
-    const SQL: &str = "SELECT u.id AS user_id, u.email, u.display_name, u.role, s.expires_at \
+    const SQL: &str = "SELECT u.id AS user_id, u.email, u.display_name, u.role, s.expires_at, s.last_seen_at \
          FROM sessions s JOIN users u ON u.id = s.user_id \
-         WHERE s.id_hash = $1 AND s.expires_at > $2";
-    Ok(
-        on_pool!(db, pool => sqlx::query_as::<_, SessionUser>(SQL).bind(id_hash).bind(now).fetch_optional(pool).await)?,
-    )
+         WHERE s.id_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3";
+    const TOUCH: &str = "UPDATE sessions SET last_seen_at = $2 WHERE id_hash = $1 AND last_seen_at < $2";
+    let found = on_pool!(db, pool => sqlx::query_as::<_, SessionUser>(SQL).bind(id_hash).bind(now).bind(now - idle).fetch_optional(pool).await)?;
+    if let Some(session) = &found {
+        if (now - session.last_seen_at).num_seconds() >= TOUCH_EVERY_SECS {
+            let _turn = db.write_turn().await;
+            on_pool!(db, pool => sqlx::query(TOUCH).bind(id_hash).bind(now).execute(pool).await.map(|_| ()))?;
+        }
+    }
+    Ok(found)
 }
 
 pub async fn delete(db: &Db, id_hash: &str) -> Result<(), DataError> {
