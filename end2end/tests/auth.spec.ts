@@ -47,3 +47,37 @@ test("the WASM client hydrates: a click is handled in the browser", async ({ pag
   await expect(password).toHaveAttribute("type", "text");
   await expect(page.getByRole("button", { name: "Hide password" })).toHaveAttribute("aria-pressed", "true");
 });
+
+test("a customer downloads their data, then erases their account", async ({ page }) => {
+  const email = uniqueEmail("erin");
+  await page.goto("/signup");
+  await pageReady(page);
+  await page.getByLabel("Your name").fill("Erin Leaving");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("a long enough password");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/account$/);
+  await pageReady(page);
+
+  const yourData = page.getByRole("region", { name: "Your data" });
+  const download = page.waitForEvent("download");
+  await yourData.getByRole("link", { name: "Download all your data" }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toBe("rapport-my-data.json");
+  const exported = JSON.parse(require("node:fs").readFileSync(await file.path(), "utf8"));
+  expect(exported.account_email).toBe(email);
+  expect(exported.profile.name).toBe("Erin Leaving");
+
+  await yourData.getByText("Delete my account", { exact: true }).click();
+  await yourData.getByLabel(/Type your email address/).fill("not-me@example.com");
+  await yourData.getByRole("button", { name: "Delete my account for good" }).click();
+  await expect(page.getByRole("alert")).toContainText("type your email address");
+  await yourData.getByLabel(/Type your email address/).fill(email);
+  await page.screenshot({ path: `${ARTIFACTS}/account-erase.png`, fullPage: true });
+  await yourData.getByRole("button", { name: "Delete my account for good" }).click();
+  await expect(page.getByText("Your account and your data were erased.")).toBeVisible();
+  await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
+
+  await signIn(page, email, "a long enough password");
+  await expect(page.getByRole("alert")).toHaveText("That email and password do not match an account.");
+});

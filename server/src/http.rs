@@ -101,6 +101,7 @@ pub fn router(state: AppState) -> Router {
         .route("/embed/stories", get(app::stories::embed::stories_embed))
         .route("/embed/wall", get(app::stories::embed::wall_embed))
         .route(app::stories::FEED_PATH, get(app::stories::feed::stories_feed))
+        .route(app::account::privacy::EXPORT_PATH, get(app::account::privacy::export_json))
         .route("/api/ripple", axum::routing::post(app::stories::ripple_api::record_views))
         .route("/studio/ripple.csv", get(app::stories::ripple_api::ripple_csv))
         .leptos_routes(&state, routes, move || shell(shell_options.clone()))

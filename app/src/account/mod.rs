@@ -1,7 +1,8 @@
-//! A person's own account: profile and sessions.
+//! A person's own account: profile, sessions, and their data (export and erasure).
 
 pub mod api;
 pub mod device;
+pub mod privacy;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -54,6 +55,7 @@ pub fn AccountPage() -> impl IntoView {
             // for accounts it does not concern.
             <crate::stories::customer_pages::MyStories/>
             <crate::stories::digest_api::DigestSettings/>
+            <privacy::PrivacySettings/>
         </section>
     }
 }

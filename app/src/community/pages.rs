@@ -19,8 +19,10 @@ use crate::shell::seo::PageMeta;
 #[component]
 pub fn PortalHomePage() -> impl IntoView {
     let home = Resource::new(|| (), |_| load_portal_home());
+    let erased = leptos_router::hooks::use_query_map().read_untracked().get("account").as_deref() == Some("erased");
     view! {
         <Title text=""/>
+        {erased.then(|| view! { <p class="notice notice--info" role="status">"Your account and your data were erased. Thank you for having been part of the community."</p> })}
         <PageMeta title="Rapport community" description="Ask other customers, share how your problem was solved, and see people being helped well: questions, answers and resolved stories."/>
         <section class="hero">
             <h1>"Help from people who've been there"</h1>

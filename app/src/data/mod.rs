@@ -23,6 +23,7 @@ pub mod ingestion;
 pub mod journey_templates;
 pub mod journeys;
 pub mod outbox;
+pub mod privacy;
 pub mod quotes;
 pub mod ripple;
 pub mod risk_facts;

@@ -26,7 +26,7 @@ pub async fn send_due_digests(state: &crate::state::AppState) -> Result<u64, cra
 }
 
 #[cfg(feature = "ssr")]
-async fn signed_in_customer() -> Result<Option<i64>, AppError> {
+pub(crate) async fn signed_in_customer() -> Result<Option<i64>, AppError> {
     use crate::auth::guard::{require, Access};
     let viewer = require(Access::SignedIn).await?;
     let db = crate::state::app_state()?.db;
