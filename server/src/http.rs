@@ -106,6 +106,7 @@ pub fn router(state: AppState) -> Router {
         .route("/studio/ripple.csv", get(app::stories::ripple_api::ripple_csv))
         .leptos_routes(&state, routes, move || shell(shell_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn(crate::error_status::status_from_error))
         .layer(middleware::from_fn(refuse_cross_site_mutations))
         .layer(middleware::from_fn_with_state(https, crate::security_headers::add_security_headers))
         .layer(CompressionLayer::new())

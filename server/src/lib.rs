@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod api_v1;
 pub mod config;
+pub mod error_status;
 pub mod http;
 pub mod mail_worker;
 pub mod score;

@@ -406,9 +406,25 @@ async fn the_api_requires_a_live_token() {
 async fn every_response_carries_security_headers() {
     let app = TestApp::spawn(TestDb::sqlite().await).await;
     let client = app.client();
-    let header = |response: &reqwest::Response, name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    struct Fetched(reqwest::header::HeaderMap);
+    impl Fetched {
+        fn headers(&self) -> &reqwest::header::HeaderMap {
+            &self.0
+        }
+    }
+    let header = |response: &Fetched, name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
     for path in ["/", "/signin", "/stories", "/healthz", "/api/v1/customers", "/stories/feed.xml", "/embed/stories", "/no/such/page"] {
-        let response = client.get(app.url(path)).send().await.unwrap();
+        // The known rare stall (README, "Known open problems"): retried once, loudly.
+        let fetch = || async { let response = client.get(app.url(path)).send().await?; let headers = response.headers().clone(); Ok::<_, reqwest::Error>((headers, response.text().await?)) };
+        let (headers, html) = match fetch().await {
+            Ok(fetched) => fetched,
+            Err(error) if error.is_timeout() => {
+                eprintln!("\n!!!! KNOWN BUG: {path} stalled for 15 s; retrying once !!!!\n");
+                fetch().await.unwrap()
+            }
+            Err(error) => panic!("{path}: {error}"),
+        };
+        let response = Fetched(headers);
         assert_eq!(header(&response, "x-content-type-options"), "nosniff", "{path}");
         assert!(!header(&response, "referrer-policy").is_empty(), "{path}");
         let policy = header(&response, "content-security-policy");
@@ -420,7 +436,6 @@ async fn every_response_carries_security_headers() {
         } else {
             assert!(policy.contains("frame-ancestors 'none'") && header(&response, "x-frame-options") == "DENY", "{path}: {policy}");
         }
-        let html = response.text().await.unwrap();
         // A rendered page's inline scripts carry the nonce its policy allows, and no other.
         if let Some(nonce) = policy.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()) {
             for script in html.split("<script").skip(1) {
@@ -429,8 +444,8 @@ async fn every_response_carries_security_headers() {
             }
         }
     }
-    let signin = client.get(app.url("/signin")).send().await.unwrap();
-    let first = header(&signin, "content-security-policy");
-    let again = header(&client.get(app.url("/signin")).send().await.unwrap(), "content-security-policy");
+    let policy_of = |response: reqwest::Response| Fetched(response.headers().clone());
+    let first = header(&policy_of(client.get(app.url("/signin")).send().await.unwrap()), "content-security-policy");
+    let again = header(&policy_of(client.get(app.url("/signin")).send().await.unwrap()), "content-security-policy");
     assert!(first.contains("'nonce-") && first != again, "a fresh nonce per page: {first}");
 }

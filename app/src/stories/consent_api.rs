@@ -71,11 +71,11 @@ pub async fn answer_my_story(story_id: i64, answer: String, #[server(default)] k
     use crate::data::consents::{self, Answerer, Subject};
     let outcome: Result<String, AppError> = async {
         let viewer = require(Access::SignedIn).await?;
-        let answer = parse_answer(&answer)?;
         let state = crate::state::app_state()?;
         let customer_id = crate::data::customers::id_by_user(&state.db, viewer.user_id)
             .await?
-            .ok_or_else(|| AppError::NotFound("There is no such story or quote for your account.".into()))?;
+            .ok_or_else(|| AppError::Forbidden("Consent answers are for customer accounts.".into()))?;
+        let answer = parse_answer(&answer)?;
         let subject = match kind.as_str() {
             "" => Subject::Story,
             other => Subject::parse(other).ok_or_else(|| AppError::invalid("kind", format!("Unknown kind “{other}”: use story or quote.")))?,

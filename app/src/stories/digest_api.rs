@@ -46,12 +46,12 @@ pub async fn digest_status() -> Result<Option<bool>, AppError> {
 pub async fn set_digest(subscribe: String) -> Result<(), AppError> {
     use crate::auth::respond::finish_form;
     let outcome: Result<String, AppError> = async {
+        let customer_id = signed_in_customer().await?.ok_or_else(|| AppError::Forbidden("Story digests are for customer accounts.".into()))?;
         let subscribe = match subscribe.as_str() {
             "yes" => true,
             "no" => false,
             other => return Err(AppError::invalid("subscribe", format!("Unknown choice “{other}”: use yes or no."))),
         };
-        let customer_id = signed_in_customer().await?.ok_or_else(|| AppError::Forbidden("Story digests are for customer accounts.".into()))?;
         let db = crate::state::app_state()?.db;
         crate::data::digests::set_subscribed(&db, customer_id, subscribe, "account", chrono::Utc::now()).await?;
         Ok("/account#digest".to_string())
