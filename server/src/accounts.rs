@@ -26,7 +26,7 @@ pub async fn create_user(
         Some(password) => password,
         None => app::auth::session::new_token()[..24].to_string(),
     };
-    let checked = NewPassword::parse(&password).map_err(|e| anyhow::anyhow!("password: {e}"))?;
+    let checked = NewPassword::parse_for(&password, &[email.as_str(), name.as_str()]).map_err(|e| anyhow::anyhow!("password: {e}"))?;
     let hash = app::auth::password::hash(checked.expose().to_string())
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -180,6 +180,8 @@ async fn sign_up_reports_each_bad_field() {
             "short",
             "Use at least 10 characters",
         ),
+        ("Ana", "a@example.com", "password1234", "too easy to guess"),
+        ("Ana Lovelace", "ana.lovelace@example.com", "ana.lovelace@example.com", "too easy to guess"),
     ] {
         let response = app
             .call(

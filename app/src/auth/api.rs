@@ -155,7 +155,7 @@ pub async fn sign_up(
             .check(&imp::client_address(), email.trim())?;
         let name = DisplayName::parse(&display_name)?;
         let email = Email::parse(&email)?;
-        let password = NewPassword::parse(&password)?;
+        let password = NewPassword::parse_for(&password, &[email.as_str(), name.as_str()])?;
         let password_hash = super::password::hash(password.expose().to_string()).await?;
         let new_user = users::NewUser {
             email: email.as_str(),

@@ -80,10 +80,32 @@ impl DisplayName {
     }
 }
 
-/// A new password; only its length is checked here (a common-password list comes with hardening).
+/// A new password: of a sensible length and, on the server, not one that is common or easy to
+/// guess (zxcvbn: its lists of common passwords, words, names and patterns, plus the account's
+/// own email and name). No composition rules (ASVS 2.1.9).
 pub struct NewPassword(String);
 
 impl NewPassword {
+    /// Checks a password for an account with these details (email, name).
+    pub fn parse_for(raw: &str, account: &[&str]) -> Result<NewPassword, AppError> {
+        let password = NewPassword::parse(raw)?;
+        #[cfg(feature = "ssr")]
+        {
+            // 10^8 guesses or fewer ("Two" and below): found quickly by an offline attack.
+            let estimate = zxcvbn::zxcvbn(raw, account);
+            if (estimate.score() as u8) < 3 {
+                return Err(AppError::invalid(
+                    "password",
+                    "This password is too easy to guess: it is common, or close to a common word, name or pattern (or to your email). A few unrelated words make a strong one.",
+                ));
+            }
+        }
+        #[cfg(not(feature = "ssr"))]
+        let _ = account;
+        Ok(password)
+    }
+
+    /// Checks the length only (the guessability check needs the server).
     pub fn parse(raw: &str) -> Result<NewPassword, AppError> {
         let length = raw.chars().count();
         if length < PASSWORD_MIN_CHARS {
@@ -143,6 +165,18 @@ mod tests {
         assert!(NewPassword::parse("short").is_err());
         assert!(NewPassword::parse(&"x".repeat(129)).is_err());
         assert!(NewPassword::parse("correct horse battery").is_ok());
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn common_and_personal_passwords_are_refused() {
+        for weak in ["password1234", "qwertyuiop123", "123456789012", "iloveyou2024!"] {
+            assert!(NewPassword::parse_for(weak, &[]).is_err(), "{weak}");
+        }
+        assert!(NewPassword::parse_for("dana.smith@example.com", &["dana.smith@example.com", "Dana Smith"]).is_err(), "the account's own email");
+        for strong in ["a long enough password", "violet tractor spoon harbour", "rapport-demo-password"] {
+            assert!(NewPassword::parse_for(strong, &["someone@example.com"]).is_ok(), "{strong}");
+        }
     }
 
     #[test]
