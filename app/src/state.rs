@@ -47,6 +47,8 @@ pub struct Security {
     pub rate_limits: AuthRateLimits,
     /// Forum posts per account.
     pub posting_limit: crate::auth::rate_limit::PerMinute,
+    /// Requests per API token; `None`: unlimited.
+    pub api_limit: Option<crate::auth::rate_limit::PerMinute>,
     /// How many of a new member's first forum posts wait for a moderator (0: none).
     pub hold_first_posts: u32,
 }

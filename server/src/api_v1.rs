@@ -333,6 +333,11 @@ impl FromRequestParts<AppState> for ApiCaller {
                 "This API token is unknown or was revoked.",
             )
         })?;
+        if let Some(limit) = &state.security.api_limit {
+            limit.check(record.id, "API requests").map_err(|refused| {
+                ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", &format!("{refused} Send many messages at once through /messages/batch."))
+            })?;
+        }
         Ok(ApiCaller {
             token_id: record.id,
             token_name: record.name,

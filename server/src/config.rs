@@ -25,6 +25,7 @@ struct FileConfig {
     sign_in_per_account_per_minute: Option<u32>,
     /// Forum posts (threads and replies) one account may write per minute.
     posts_per_minute: Option<u32>,
+    api_requests_per_minute: Option<u32>,
     hold_first_posts: Option<u32>,
     /// Add the newest consented gratitude quote under journey messages (off by default).
     journey_gratitude_quote: Option<bool>,
@@ -56,6 +57,8 @@ pub struct Config {
     pub sign_in_per_ip_per_minute: u32,
     pub sign_in_per_account_per_minute: u32,
     pub posts_per_minute: u32,
+    /// Requests per API token per minute (0: no limit); a batch counts once.
+    pub api_requests_per_minute: u32,
     /// How many of a new member's first forum posts wait for a moderator (0: none).
     pub hold_first_posts: u32,
     pub journey_gratitude_quote: bool,
@@ -196,6 +199,9 @@ impl Config {
             )?
             .or(file.sign_in_per_account_per_minute)
             .unwrap_or(10),
+            api_requests_per_minute: parse_env(&env, "RAPPORT_API_REQUESTS_PER_MINUTE")?
+                .or(file.api_requests_per_minute)
+                .unwrap_or(6_000),
             posts_per_minute: parse_env(&env, "RAPPORT_POSTS_PER_MINUTE")?
                 .or(file.posts_per_minute)
                 .unwrap_or(6),

@@ -72,6 +72,7 @@ pub fn app_state(config: &Config, db: Db) -> Result<AppState> {
                 config.sign_in_per_account_per_minute,
             ),
             posting_limit: app::auth::rate_limit::PerMinute::new(config.posts_per_minute),
+            api_limit: (config.api_requests_per_minute > 0).then(|| app::auth::rate_limit::PerMinute::new(config.api_requests_per_minute)),
             hold_first_posts: config.hold_first_posts,
         }),
         engine,

@@ -607,3 +607,24 @@ async fn malformed_requests_are_refused_clearly_everywhere() {
     let stored: i64 = app::on_pool!(&api.app.database.db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM customers").fetch_one(pool).await).unwrap();
     assert_eq!(stored, 0, "nothing malformed was stored");
 }
+
+/// Each API token has a request budget per minute; past it, a clear 429 that points at the
+/// batch endpoint, and other tokens are not affected.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn api_tokens_are_rate_limited() {
+    let app = TestApp::spawn_with(TestDb::sqlite().await, |config| config.api_requests_per_minute = 3).await;
+    let secret = app.config.resolve_session_secret().unwrap();
+    let busy = server::accounts::create_token(&app.database.db, &secret, "busy").await.unwrap();
+    let quiet = server::accounts::create_token(&app.database.db, &secret, "quiet").await.unwrap();
+    let client = reqwest::Client::new();
+    let me = |token: &str| client.get(app.url("/api/v1/me")).bearer_auth(token).send();
+    for _ in 0..3 {
+        assert_eq!(me(&busy).await.unwrap().status(), StatusCode::OK);
+    }
+    let limited = me(&busy).await.unwrap();
+    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+    let body: Value = limited.json().await.unwrap();
+    assert_eq!(body["error"], "rate_limited");
+    assert!(body["message"].as_str().unwrap().contains("/messages/batch"), "{body}");
+    assert_eq!(me(&quiet).await.unwrap().status(), StatusCode::OK, "the limit is per token");
+}
