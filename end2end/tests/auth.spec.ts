@@ -1,14 +1,9 @@
 import { expect, test } from "@playwright/test";
-import { ARTIFACTS, pageReady, signIn, uniqueEmail } from "./helpers";
+import { ARTIFACTS, pageReady, signIn, signUp, uniqueEmail } from "./helpers";
 
 test("a customer signs up, signs out and signs in again", async ({ page }) => {
   const email = uniqueEmail("ana");
-  await page.goto("/signup");
-  await pageReady(page);
-  await page.getByLabel("Your name").fill("Ana Playwright");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill("a long enough password");
-  await page.getByRole("button", { name: "Create account" }).click();
+  await signUp(page, "Ana Playwright", email);
   await expect(page).toHaveURL(/\/account$/);
   await expect(page.getByRole("heading", { name: "Hello, Ana Playwright" })).toBeVisible();
   await expect(page.getByRole("link", { name: "Ana Playwright" })).toBeVisible();
@@ -29,12 +24,7 @@ test("a wrong password shows one clear message", async ({ page }) => {
 });
 
 test("sign-up errors name the problem", async ({ page }) => {
-  await page.goto("/signup");
-  await pageReady(page);
-  await page.getByLabel("Your name").fill("Bo");
-  await page.getByLabel("Email").fill(uniqueEmail("bo"));
-  await page.getByLabel("Password").fill("short");
-  await page.getByRole("button", { name: "Create account" }).click();
+  await signUp(page, "Bo", uniqueEmail("bo"), "short");
   await expect(page.getByRole("alert")).toContainText("at least 10 characters");
 });
 
@@ -50,12 +40,7 @@ test("the WASM client hydrates: a click is handled in the browser", async ({ pag
 
 test("a customer downloads their data, then erases their account", async ({ page }) => {
   const email = uniqueEmail("erin");
-  await page.goto("/signup");
-  await pageReady(page);
-  await page.getByLabel("Your name").fill("Erin Leaving");
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill("a long enough password");
-  await page.getByRole("button", { name: "Create account" }).click();
+  await signUp(page, "Erin Leaving", email);
   await expect(page).toHaveURL(/\/account$/);
   await pageReady(page);
 

@@ -1,14 +1,9 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { ARTIFACTS, pageReady, signIn, uniqueEmail } from "./helpers";
+import { ARTIFACTS, pageReady, signIn, signUp, uniqueEmail } from "./helpers";
 
-async function signUp(page: Page, name: string) {
+async function signUpMember(page: Page, name: string) {
   const email = uniqueEmail(name.split(" ")[0].toLowerCase());
-  await page.goto("/signup");
-  await pageReady(page);
-  await page.getByLabel("Your name").fill(name);
-  await page.getByLabel("Email").fill(email);
-  await page.getByLabel("Password").fill("a long enough password");
-  await page.getByRole("button", { name: "Create account" }).click();
+  await signUp(page, name, email);
   await expect(page).toHaveURL(/\/account$/);
   return email;
 }
@@ -16,7 +11,7 @@ async function signUp(page: Page, name: string) {
 async function newMember(browser: Browser, name: string) {
   const context = await browser.newContext();
   const page = await context.newPage();
-  await signUp(page, name);
+  await signUpMember(page, name);
   return page;
 }
 

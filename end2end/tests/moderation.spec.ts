@@ -1,14 +1,9 @@
 import { expect, test, type Browser } from "@playwright/test";
-import { ARTIFACTS, pageReady, signIn, uniqueEmail } from "./helpers";
+import { ARTIFACTS, pageReady, signIn, signUp, uniqueEmail } from "./helpers";
 
 async function newMember(browser: Browser, name: string) {
   const page = await (await browser.newContext()).newPage();
-  await page.goto("/signup");
-  await pageReady(page);
-  await page.getByLabel("Your name").fill(name);
-  await page.getByLabel("Email").fill(uniqueEmail(name.split(" ")[0].toLowerCase()));
-  await page.getByLabel("Password").fill("a long enough password");
-  await page.getByRole("button", { name: "Create account" }).click();
+  await signUp(page, name, uniqueEmail(name.split(" ")[0].toLowerCase()));
   await expect(page).toHaveURL(/\/account$/);
   return page;
 }

@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { ARTIFACTS, pageReady, signIn, uniqueEmail } from "./helpers";
+import { ARTIFACTS, pageReady, signIn, signUp, uniqueEmail } from "./helpers";
 
 async function newContextPage(browser: Browser) {
   return (await browser.newContext()).newPage();
@@ -17,12 +17,7 @@ test("a story is published with consent, appears live on open portal pages, and 
   // A customer asks for help in the forum: that becomes a conversation in the inbox.
   const customer = await newContextPage(browser);
   customer.on("console", (message) => { if (message.type() === "error") console.log(`customer page console: ${message.text().slice(0, 400)}`); });
-  await customer.goto("/signup");
-  await pageReady(customer);
-  await customer.getByLabel("Your name").fill("Dana Storyteller");
-  await customer.getByLabel("Email").fill(uniqueEmail("dana"));
-  await customer.getByLabel("Password").fill("a long enough password");
-  await customer.getByRole("button", { name: "Create account" }).click();
+  await signUp(customer, "Dana Storyteller", uniqueEmail("dana"));
   await expect(customer).toHaveURL(/\/account$/);
   await customer.goto("/forum/new?category=getting-started");
   await pageReady(customer);
@@ -205,12 +200,7 @@ test("readers who go on from a story to the forum, and sign up after reading it,
   await next.getByRole("link", { name: "Browse the forum: customers helping each other" }).click();
   await expect(reader).toHaveURL(/\/forum$/);
 
-  await reader.goto("/signup");
-  await pageReady(reader);
-  await reader.getByLabel("Your name").fill("Robin Reader");
-  await reader.getByLabel("Email").fill(uniqueEmail("robin"));
-  await reader.getByLabel("Password").fill("a long enough password");
-  await reader.getByRole("button", { name: "Create account" }).click();
+  await signUp(reader, "Robin Reader", uniqueEmail("robin"));
   await expect(reader).toHaveURL(/\/account$/);
 
   await expect.poll(counts, { timeout: 10_000 }).toEqual({ onward: before.onward + 1, signups: before.signups + 1 });

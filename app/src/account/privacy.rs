@@ -23,7 +23,7 @@ pub async fn erase_my_account(#[server(default)] confirm: String) -> Result<(), 
     use crate::auth::respond::finish_form;
     let outcome: Result<String, AppError> = async {
         let viewer = require(Access::SignedIn).await?;
-        let customer_id = crate::stories::digest_api::signed_in_customer()
+        let customer_id = crate::auth::guard::signed_in_customer()
             .await?
             .ok_or_else(|| AppError::Forbidden("Only customer accounts can erase themselves here; staff accounts are removed by an admin.".into()))?;
         if !confirm.trim().eq_ignore_ascii_case(&viewer.email) {

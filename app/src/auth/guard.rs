@@ -57,6 +57,14 @@ pub async fn require(access: Access) -> Result<Viewer, AppError> {
     })
 }
 
+/// The customer record of the signed-in account: `None` for staff accounts (401 when nobody
+/// is signed in).
+pub async fn signed_in_customer() -> Result<Option<i64>, AppError> {
+    let viewer = require(Access::SignedIn).await?;
+    let db = app_state()?.db;
+    Ok(crate::data::customers::id_by_user(&db, viewer.user_id).await?)
+}
+
 async fn viewer_of_request(state: &AppState) -> Result<Option<Viewer>, AppError> {
     let Some(parts) = use_context::<Parts>() else {
         return Ok(None);

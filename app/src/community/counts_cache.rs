@@ -19,6 +19,9 @@ pub const COUNTS_TTL: Duration = Duration::from_secs(10);
 pub struct CountsCache {
     categories: Arc<Memo<Vec<CategorySummary>>>,
     stats: Arc<Memo<PortalStats>>,
+    /// The gratitude wall's (shown, thank-yous) line: counting the survey comments means the
+    /// engine reads each one, too much for every view of a public page.
+    wall_selection: Arc<Memo<(i64, i64)>>,
 }
 
 impl CountsCache {
@@ -36,6 +39,14 @@ impl CountsCache {
         Fut: Future<Output = Result<PortalStats, E>> + Send + 'static,
     {
         self.stats.get_or_load(load).await
+    }
+
+    pub async fn wall_selection<E, Fut>(&self, load: impl FnOnce() -> Fut) -> Result<(i64, i64), E>
+    where
+        E: std::fmt::Display + Send + 'static,
+        Fut: Future<Output = Result<(i64, i64), E>> + Send + 'static,
+    {
+        self.wall_selection.get_or_load(load).await
     }
 }
 

@@ -66,8 +66,7 @@ pub async fn story_events(State(state): State<AppState>) -> Response {
     let feed = state.story_feed.clone();
     // Subscribe before the snapshot is read, so nothing published in between is missed.
     let receiver = feed.subscribe();
-    let mut first = Vec::from(RETRY);
-    first.extend_from_slice(&snapshot(&feed).await);
+    let first = [Bytes::from_static(RETRY), snapshot(&feed).await];
     let live_feed: Arc<StoryFeed> = feed.clone();
     // Every subscriber is sent the same pre-encoded bytes; only a resync costs a query.
     let live = BroadcastStream::new(receiver).then(move |item| {
@@ -85,7 +84,7 @@ pub async fn story_events(State(state): State<AppState>) -> Response {
         tokio::time::sleep(KEEP_ALIVE).await;
         Some((Bytes::from_static(b": keep-alive\n\n"), ()))
     });
-    let stream = tokio_stream::once(Bytes::from(first)).chain(live).merge(keep_alive).map(Ok::<_, Infallible>);
+    let stream = tokio_stream::iter(first).chain(live).merge(keep_alive).map(Ok::<_, Infallible>);
     (
         [
             (header::CONTENT_TYPE, "text/event-stream"),

@@ -25,18 +25,10 @@ pub async fn send_due_digests(state: &crate::state::AppState) -> Result<u64, cra
     .await
 }
 
-#[cfg(feature = "ssr")]
-pub(crate) async fn signed_in_customer() -> Result<Option<i64>, AppError> {
-    use crate::auth::guard::{require, Access};
-    let viewer = require(Access::SignedIn).await?;
-    let db = crate::state::app_state()?.db;
-    Ok(crate::data::customers::id_by_user(&db, viewer.user_id).await?)
-}
-
 /// Whether the signed-in customer gets digests (`None`: not a customer account).
 #[server(prefix = "/api", endpoint = "digest/status")]
 pub async fn digest_status() -> Result<Option<bool>, AppError> {
-    let Some(customer_id) = signed_in_customer().await? else { return Ok(None) };
+    let Some(customer_id) = crate::auth::guard::signed_in_customer().await? else { return Ok(None) };
     let db = crate::state::app_state()?.db;
     Ok(Some(crate::data::digests::is_subscribed(&db, customer_id).await?))
 }
@@ -46,7 +38,7 @@ pub async fn digest_status() -> Result<Option<bool>, AppError> {
 pub async fn set_digest(subscribe: String) -> Result<(), AppError> {
     use crate::auth::respond::finish_form;
     let outcome: Result<String, AppError> = async {
-        let customer_id = signed_in_customer().await?.ok_or_else(|| AppError::Forbidden("Story digests are for customer accounts.".into()))?;
+        let customer_id = crate::auth::guard::signed_in_customer().await?.ok_or_else(|| AppError::Forbidden("Story digests are for customer accounts.".into()))?;
         let subscribe = match subscribe.as_str() {
             "yes" => true,
             "no" => false,

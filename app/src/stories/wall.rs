@@ -31,9 +31,14 @@ pub async fn load_wall(#[server(default)] plan: String, #[server(default)] chann
     use crate::auth::guard::{authorize, Access};
     use crate::data::quotes;
     authorize(Access::Public).await?;
-    let db = crate::state::app_state()?.db;
+    let state = crate::state::app_state()?;
+    let db = state.db.clone();
     let (plans, channels) = quotes::wall_facets(&db).await?;
-    let (shown, thank_yous) = quotes::selection(&db, chrono::Utc::now() - chrono::Duration::days(30)).await?;
+    let counted = db.clone();
+    let (shown, thank_yous) = state
+        .community_counts
+        .wall_selection(|| async move { quotes::selection(&counted, chrono::Utc::now() - chrono::Duration::days(30)).await })
+        .await?;
     let quotes = quotes::wall(&db, Some(plan.trim()), Some(channel.trim()), 200).await?;
     Ok(WallView { quotes, plans, channels, note: super::quotes::selection_note(shown, thank_yous) })
 }
