@@ -51,6 +51,8 @@ pub struct Security {
     pub api_limit: Option<crate::auth::rate_limit::PerMinute>,
     /// How many of a new member's first forum posts wait for a moderator (0: none).
     pub hold_first_posts: u32,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (see `auth::client_address`).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -105,9 +105,10 @@ async fn main() {
     latencies.sort_by(|a, b| a.total_cmp(b));
     let p = |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
     println!(
-        "{{\"messages\": {total}, \"batch\": {batch}, \"in_flight\": {in_flight}, \"seconds\": {seconds:.2}, \"per_second\": {:.0}, \"p50_ms\": {:.1}, \"p95_ms\": {:.1}}}",
+        "{{\"messages\": {total}, \"batch\": {batch}, \"in_flight\": {in_flight}, \"seconds\": {seconds:.2}, \"per_second\": {:.0}, \"p50_ms\": {:.1}, \"p95_ms\": {:.1}, \"p99_ms\": {:.1}}}",
         total as f64 / seconds,
         p(0.5),
-        p(0.95)
+        p(0.95),
+        p(0.99)
     );
 }

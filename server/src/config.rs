@@ -27,6 +27,8 @@ struct FileConfig {
     posts_per_minute: Option<u32>,
     api_requests_per_minute: Option<u32>,
     hold_first_posts: Option<u32>,
+    /// Reverse proxies (IP addresses) whose `X-Forwarded-For` header names the client.
+    trusted_proxies: Option<Vec<String>>,
     /// Add the newest consented gratitude quote under journey messages (off by default).
     journey_gratitude_quote: Option<bool>,
     /// Where mail goes: `smtp://host:25`, `smtp://user:pass@host:587?tls=required`, `smtps://host`.
@@ -61,6 +63,7 @@ pub struct Config {
     pub api_requests_per_minute: u32,
     /// How many of a new member's first forum posts wait for a moderator (0: none).
     pub hold_first_posts: u32,
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     pub journey_gratitude_quote: bool,
     /// Set explicitly; otherwise `http://<bind>` (see [`Config::public_url`]).
     pub public_url: Option<String>,
@@ -99,6 +102,18 @@ impl MailConfig {
         })?;
         Ok(Some(MailConfig { smtp_url, from }))
     }
+}
+
+fn parse_addresses(list: Vec<String>) -> Result<Vec<std::net::IpAddr>> {
+    list.iter()
+        .map(|entry| entry.trim())
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| {
+            entry.parse().with_context(|| {
+                format!("RAPPORT_TRUSTED_PROXIES / trusted_proxies: `{entry}` is not an IP address like 127.0.0.1")
+            })
+        })
+        .collect()
 }
 
 pub const DEFAULT_CONFIG_FILE: &str = "rapport.toml";
@@ -205,6 +220,12 @@ impl Config {
             posts_per_minute: parse_env(&env, "RAPPORT_POSTS_PER_MINUTE")?
                 .or(file.posts_per_minute)
                 .unwrap_or(6),
+            trusted_proxies: parse_addresses(
+                env("RAPPORT_TRUSTED_PROXIES")
+                    .map(|list| list.split(',').map(str::to_string).collect())
+                    .or(file.trusted_proxies)
+                    .unwrap_or_default(),
+            )?,
             hold_first_posts: parse_env(&env, "RAPPORT_HOLD_FIRST_POSTS")?
                 .or(file.hold_first_posts)
                 .unwrap_or(0),
@@ -289,6 +310,17 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         move |key| map.get(key).cloned()
+    }
+
+    #[test]
+    fn trusted_proxies_are_ip_addresses() {
+        let config = Config::from_sources(FileConfig::default(), with_env(&[("RAPPORT_TRUSTED_PROXIES", "127.0.0.1, ::1")])).unwrap();
+        assert_eq!(config.trusted_proxies, ["127.0.0.1".parse::<std::net::IpAddr>().unwrap(), "::1".parse().unwrap()]);
+        let refused = Config::from_sources(FileConfig::default(), with_env(&[("RAPPORT_TRUSTED_PROXIES", "127.0.0.1,proxy.local")])).unwrap_err();
+        assert!(format!("{refused:#}").contains("`proxy.local` is not an IP address"), "{refused:#}");
+        let file: FileConfig = toml::from_str("trusted_proxies = [\"10.0.0.2\"]").unwrap();
+        assert_eq!(Config::from_sources(file, with_env(&[])).unwrap().trusted_proxies.len(), 1);
+        assert!(Config::defaults().trusted_proxies.is_empty(), "no proxy is trusted unless named");
     }
 
     #[test]

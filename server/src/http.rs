@@ -58,6 +58,7 @@ pub fn app_state(config: &Config, db: Db) -> Result<AppState> {
         risk: config.risk.clone(),
         state: config.emotional_state.clone(),
     });
+    let (realtime, story_feed) = app::realtime::start(&db);
     Ok(AppState {
         ingest_queue: app::workspace::ingest_queue::IngestQueue::start(db.clone(), engine.clone()),
         leptos_options: leptos_options(config)?,
@@ -74,10 +75,11 @@ pub fn app_state(config: &Config, db: Db) -> Result<AppState> {
             posting_limit: app::auth::rate_limit::PerMinute::new(config.posts_per_minute),
             api_limit: (config.api_requests_per_minute > 0).then(|| app::auth::rate_limit::PerMinute::new(config.api_requests_per_minute)),
             hold_first_posts: config.hold_first_posts,
+            trusted_proxies: config.trusted_proxies.clone(),
         }),
         engine,
-        realtime: Arc::new(app::realtime::Hub::default()),
-        story_feed: app::realtime::StoryFeed::start(db.clone()),
+        realtime,
+        story_feed,
         public_url: config.public_url(),
         mail_transport: config.mail.is_some(),
         community_counts: Arc::default(),

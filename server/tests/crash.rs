@@ -1,59 +1,21 @@
-//! Crash test: the server is killed with SIGKILL in the middle of bulk ingestion, on SQLite
-//! and on Postgres. After a restart every acknowledged message is stored, retrying every batch
-//! (acknowledged or not) stores nothing twice, and the database passes its integrity check.
+//! Crash tests: the server is killed with SIGKILL in the middle of bulk ingestion and in the
+//! middle of journey sends, on SQLite and on Postgres. After a restart nothing acknowledged is
+//! lost, nothing is stored or sent twice, and the database passes its integrity check.
 
 mod support;
 
-use std::process::{Child, Command};
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use app::data::{Db, DbOptions};
+use chrono::Utc;
 use serde_json::{json, Value};
+use support::process::Instance;
+use support::smtp::SmtpSink;
 use support::TestDb;
 
 const PER_BATCH: usize = 50;
-
-struct Server {
-    url: String,
-    data_dir: std::path::PathBuf,
-    port: u16,
-}
-
-impl Server {
-    fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_rapport"));
-        command
-            .args(args)
-            .env_remove("RAPPORT_CONFIG")
-            .env("RAPPORT_DATABASE_URL", &self.url)
-            .env("RAPPORT_DATA_DIR", &self.data_dir)
-            .env("RAPPORT_BIND", format!("127.0.0.1:{}", self.port))
-            .env("RAPPORT_LOG", "error");
-        command
-    }
-
-    async fn start(&self) -> Child {
-        let child = self.command(&["serve"]).spawn().expect("start rapport serve");
-        let ready = format!("http://127.0.0.1:{}/readyz", self.port);
-        let started = Instant::now();
-        while started.elapsed() < Duration::from_secs(30) {
-            if reqwest::get(&ready).await.is_ok_and(|r| r.status().is_success()) {
-                return child;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("the server did not become ready");
-    }
-
-    fn base(&self) -> String {
-        format!("http://127.0.0.1:{}/api/v1", self.port)
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
 
 fn batch(keys: &[String]) -> Value {
     json!({"messages": keys.iter().map(|key| json!({
@@ -66,14 +28,26 @@ async fn stored_keys(db: &Db) -> Vec<String> {
     app::on_pool!(db, pool => sqlx::query_scalar("SELECT idempotency_key FROM messages WHERE idempotency_key LIKE 'crash-%'").fetch_all(pool).await).unwrap()
 }
 
+/// A second pool on the test's database, as an operator's tool would open it.
+async fn inspect(database: &TestDb) -> Db {
+    Db::connect(&DbOptions { url: database.url.clone(), max_connections: 2 }).await.unwrap()
+}
+
+async fn assert_intact(server: &Instance, db: &Db) {
+    assert_eq!(app::data::backup::integrity_problems(db).await.unwrap(), None);
+    let checked = server.command(&["check"]).output().unwrap();
+    assert!(checked.status.success(), "{}", String::from_utf8_lossy(&checked.stderr));
+}
+
 async fn killed_during_ingestion(database: TestDb) {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server { url: database.url.clone(), data_dir: dir.path().to_path_buf(), port: free_port() };
-    let mut process = server.start().await;
+    let mut server = Instance::new(&database.url, dir.path());
+    server.start().await;
+    let api = format!("{}/api/v1", server.base());
     let token = server.command(&["create-token", "--name", "crash"]).output().unwrap();
     let token = String::from_utf8(token.stdout).unwrap().trim().to_string();
     let client = reqwest::Client::new();
-    let created = client.post(format!("{}/customers", server.base())).bearer_auth(&token).json(&json!({"external_ref": "crash-customer", "name": "Casey Crash"})).send().await.unwrap();
+    let created = client.post(format!("{api}/customers")).bearer_auth(&token).json(&json!({"external_ref": "crash-customer", "name": "Casey Crash"})).send().await.unwrap();
     assert!(created.status().is_success());
 
     // Two senders, batches of 50, until the server dies under them.
@@ -81,12 +55,12 @@ async fn killed_during_ingestion(database: TestDb) {
     let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
     let mut senders = Vec::new();
     for sender in 0..2 {
-        let (client, token, base, attempted, acknowledged) = (client.clone(), token.clone(), server.base(), attempted.clone(), acknowledged.clone());
+        let (client, token, api, attempted, acknowledged) = (client.clone(), token.clone(), api.clone(), attempted.clone(), acknowledged.clone());
         senders.push(tokio::spawn(async move {
             for number in 0.. {
                 let keys: Vec<String> = (0..PER_BATCH).map(|i| format!("crash-{sender}-{number}-{i}")).collect();
                 attempted.lock().unwrap().push(keys.clone());
-                match client.post(format!("{base}/messages/batch")).bearer_auth(&token).json(&batch(&keys)).send().await {
+                match client.post(format!("{api}/messages/batch")).bearer_auth(&token).json(&batch(&keys)).send().await {
                     Ok(response) if response.status().is_success() => acknowledged.lock().unwrap().extend(keys),
                     _ => return,
                 }
@@ -96,8 +70,7 @@ async fn killed_during_ingestion(database: TestDb) {
     while acknowledged.lock().unwrap().len() < 10 * PER_BATCH {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    process.kill().unwrap(); // SIGKILL
-    process.wait().unwrap();
+    server.kill();
     for sender in senders {
         sender.await.unwrap();
     }
@@ -105,28 +78,24 @@ async fn killed_during_ingestion(database: TestDb) {
     let attempted = attempted.lock().unwrap().clone();
     assert!(attempted.len() * PER_BATCH > acknowledged.len(), "some batches were in flight when the server died");
 
-    let mut process = server.start().await;
-    let check = Db::connect(&DbOptions { url: database.url.clone(), max_connections: 2 }).await.unwrap();
+    server.start().await;
+    let check = inspect(&database).await;
     let stored = stored_keys(&check).await;
-    let stored_set: std::collections::HashSet<&String> = stored.iter().collect();
+    let stored_set: HashSet<&String> = stored.iter().collect();
     let lost: Vec<&String> = acknowledged.iter().filter(|key| !stored_set.contains(key)).collect();
     assert!(lost.is_empty(), "{} acknowledged messages were lost, e.g. {:?}", lost.len(), lost.first());
     assert_eq!(stored_set.len(), stored.len(), "nothing is stored twice");
 
     // The client retries everything it is not sure of (here: every batch): nothing doubles.
     for keys in &attempted {
-        let retried = client.post(format!("{}/messages/batch", server.base())).bearer_auth(&token).json(&batch(keys)).send().await.unwrap();
+        let retried = client.post(format!("{api}/messages/batch")).bearer_auth(&token).json(&batch(keys)).send().await.unwrap();
         assert!(retried.status().is_success(), "{}", retried.text().await.unwrap_or_default());
     }
     let after = stored_keys(&check).await;
     assert_eq!(after.len(), attempted.len() * PER_BATCH, "every batch once, none twice");
-    assert_eq!(app::data::backup::integrity_problems(&check).await.unwrap(), None);
-    let checked = server.command(&["check"]).output().unwrap();
-    assert!(checked.status.success(), "{}", String::from_utf8_lossy(&checked.stderr));
+    assert_intact(&server, &check).await;
     eprintln!("killed with {} of {} messages acknowledged; {} stored at restart", acknowledged.len(), attempted.len() * PER_BATCH, stored.len());
     check.close().await;
-    process.kill().unwrap();
-    process.wait().unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -138,5 +107,123 @@ async fn a_kill_during_ingestion_loses_and_doubles_nothing_on_sqlite() {
 async fn a_kill_during_ingestion_loses_and_doubles_nothing_on_postgres() {
     if let Some(database) = TestDb::postgres().await {
         killed_during_ingestion(database).await;
+    }
+}
+
+const JOURNEYS: usize = 120;
+
+/// Starts one journey per new customer; its acknowledgement is due at once.
+async fn start_journeys(db: &Db, count: usize) -> Vec<i64> {
+    let now = Utc::now();
+    let steps = app::journeys::plan(&app::journeys::default_template(), now).unwrap();
+    let values = app::journeys::Personalization {
+        customer_name: "Casey".into(),
+        issue_summary: "the late parcel".into(),
+        what_changed: "the courier was replaced.".into(),
+        agent_name: "Sam".into(),
+    };
+    let mut customers = Vec::new();
+    for n in 0..count {
+        let reference = format!("journey-crash-{n}");
+        let email = format!("{reference}@example.com");
+        let (customer_id, _) = app::data::customers::upsert_by_ref(db, &reference, "Casey", Some(&email), None, now).await.unwrap();
+        let journey = app::data::journeys::NewJourney {
+            customer_id,
+            conversation_id: None,
+            template_id: None,
+            issue_key: "crash:parcel",
+            personalization: &values,
+            started_at: now,
+        };
+        app::data::journeys::start(db, &journey, &steps).await.unwrap();
+        customers.push(customer_id);
+    }
+    customers
+}
+
+async fn outbox_rows(db: &Db) -> Vec<(i64, String, String)> {
+    app::on_pool!(db, pool => sqlx::query_as("SELECT customer_id, dedupe_key, delivery FROM outbox_messages ORDER BY id").fetch_all(pool).await).unwrap()
+}
+
+async fn killed_during_journey_sends(database: TestDb) {
+    let smtp = SmtpSink::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Instance::new(&database.url, dir.path())
+        .env("RAPPORT_SMTP_URL", smtp.url())
+        .env("RAPPORT_MAIL_FROM", "Rapport Care <care@rapport.test>");
+    let check = inspect(&database).await;
+    let customers = start_journeys(&check, JOURNEYS).await;
+    server.start().await;
+
+    // The scheduler moves the acknowledgements to the outbox, the mail worker sends them
+    // 20 at a time: kill it once some, not all, were handed to the mail server.
+    let started = Instant::now();
+    while smtp.messages().len() < 25 {
+        assert!(started.elapsed() < Duration::from_secs(60), "no journey mail within a minute");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    server.kill();
+    let at_kill = smtp.messages().len();
+    assert!(at_kill < JOURNEYS, "the kill came before every mail was sent ({at_kill})");
+
+    server.start().await;
+    // What was claimed but not confirmed waits for its lease (2 minutes) to be sent again;
+    // everything else must go now.
+    let settled = Instant::now();
+    let mut last = (usize::MAX, 0);
+    loop {
+        let rows = outbox_rows(&check).await;
+        let sent = rows.iter().filter(|(.., delivery)| delivery == "sent").count();
+        if (rows.len(), sent) == last && rows.len() == JOURNEYS {
+            break;
+        }
+        last = (rows.len(), sent);
+        assert!(settled.elapsed() < Duration::from_secs(90), "the outbox did not settle: {last:?}");
+        tokio::time::sleep(Duration::from_secs(3)).await;
+    }
+    server.kill();
+
+    let rows = outbox_rows(&check).await;
+    let mut per_customer: HashMap<i64, usize> = HashMap::new();
+    for (customer, ..) in &rows {
+        *per_customer.entry(*customer).or_default() += 1;
+    }
+    for customer in &customers {
+        assert_eq!(per_customer.get(customer), Some(&1), "customer {customer}: the acknowledgement reached the outbox exactly once");
+    }
+    let steps_sent: i64 = app::on_pool!(&check, pool => sqlx::query_scalar("SELECT COUNT(*) FROM journey_steps WHERE sent_at IS NOT NULL").fetch_one(pool).await).unwrap();
+    assert_eq!(steps_sent as usize, JOURNEYS, "every step marked sent has its outbox row and no other step was sent");
+    let unsent: Vec<_> = rows.iter().filter(|(.., delivery)| delivery != "sent" && delivery != "pending").collect();
+    assert!(unsent.is_empty(), "no mail gave up: {unsent:?}");
+
+    // Mail is at-least-once towards the mail server: a message it accepted just before the kill
+    // may go again, with the same Message-ID so that mail clients fold it.
+    let mut received: HashMap<String, usize> = HashMap::new();
+    for message in smtp.messages() {
+        *received.entry(message.message_id().expect("a Message-ID")).or_default() += 1;
+    }
+    let sent_rows = rows.iter().filter(|(.., delivery)| delivery == "sent").count();
+    assert!(received.len() >= sent_rows, "every row marked sent was received ({} < {sent_rows})", received.len());
+    let repeated = received.values().filter(|count| **count > 1).count();
+    assert!(repeated <= 20, "at most the one batch in flight is repeated ({repeated})");
+    assert!(received.values().all(|count| *count <= 2));
+    server.start().await;
+    assert_intact(&server, &check).await;
+    eprintln!(
+        "journey sends: killed after {at_kill} of {JOURNEYS} mails; after restart {sent_rows} marked sent, {} waiting for their lease, {repeated} received twice",
+        rows.len() - sent_rows
+    );
+    check.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kill_during_journey_sends_loses_and_doubles_nothing_on_sqlite() {
+    killed_during_journey_sends(TestDb::sqlite().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kill_during_journey_sends_loses_and_doubles_nothing_on_postgres() {
+    if let Some(database) = TestDb::postgres().await {
+        killed_during_journey_sends(database).await;
     }
 }

@@ -25,13 +25,12 @@ mod imp {
     use crate::error::AppError;
     use crate::state::AppState;
 
-    pub fn client_address() -> String {
+    pub fn client_address(state: &AppState) -> String {
         use_context::<Parts>()
             .and_then(|parts| {
-                parts
-                    .extensions
-                    .get::<ConnectInfo<SocketAddr>>()
-                    .map(|info| info.0.ip().to_string())
+                let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>()?.0.ip();
+                let forwarded = parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
+                Some(crate::auth::client_address::resolve(peer, forwarded, &state.security.trusted_proxies).to_string())
             })
             .unwrap_or_else(|| "unknown".to_string())
     }
@@ -152,7 +151,7 @@ pub async fn sign_up(
         state
             .security
             .rate_limits
-            .check(&imp::client_address(), email.trim())?;
+            .check(&imp::client_address(&state), email.trim())?;
         let name = DisplayName::parse(&display_name)?;
         let email = Email::parse(&email)?;
         let password = NewPassword::parse_for(&password, &[email.as_str(), name.as_str()])?;
@@ -191,7 +190,7 @@ pub async fn sign_in(email: String, password: String, next: String) -> Result<()
         state
             .security
             .rate_limits
-            .check(&imp::client_address(), email.trim())?;
+            .check(&imp::client_address(&state), email.trim())?;
         let email = Email::parse(&email).map_err(|_| AppError::BadCredentials)?;
         let user = users::find_by_email(&state.db, email.as_str()).await?;
         let verified =

@@ -6,6 +6,8 @@ pub mod pages;
 pub mod validate;
 
 #[cfg(feature = "ssr")]
+pub mod client_address;
+#[cfg(feature = "ssr")]
 pub mod guard;
 #[cfg(feature = "ssr")]
 pub mod password;

@@ -243,7 +243,7 @@ fn Reply(
                 <input type="hidden" name="thread_id" value=thread_id/>
                 <FormError message=reply_error/>
                 <label for="reply-body">"Reply (Markdown: **bold**, `code`, > quote, [link](https://…))"</label>
-                <textarea id="reply-body" name="body" rows="6" required maxlength="20000">{quoted}</textarea>
+                <textarea id="reply-body" name="body" rows="6" required maxlength="20000">{crate::shell::raw_text::escaped_on_server(quoted)}</textarea>
                 <button type="submit" class="button">"Post reply"</button>
             </ActionForm>
         </section>

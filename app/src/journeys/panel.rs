@@ -80,7 +80,7 @@ pub fn JourneyPanel(conversation_id: i64, journey: JourneyView, actions: Journey
                     <FormError message=personalize_error/>
                     <label for="journey-what-changed">"What changed"</label>
                     <textarea id="journey-what-changed" name="what_changed" rows="2" maxlength=MAX_WHAT_CHANGED_CHARS
-                        placeholder="What we fixed or are fixing, in a sentence the customer understands.">{values.what_changed.clone()}</textarea>
+                        placeholder="What we fixed or are fixing, in a sentence the customer understands.">{crate::shell::raw_text::escaped_on_server(values.what_changed.clone())}</textarea>
                     <label for="journey-agent-name">"Signed by"</label>
                     <input id="journey-agent-name" name="agent_name" value=values.agent_name.clone() placeholder="Your name"/>
                     <button type="submit" class="button button--small">"Save"</button>
@@ -130,7 +130,7 @@ fn JourneyStep(
                         <input type="hidden" name="journey_id" value=journey_id/>
                         <input type="hidden" name="position" value=position/>
                         <label for=field_id.clone()>{format!("Text of step {position}")}</label>
-                        <textarea id=field_id name="body" rows="4" maxlength=MAX_BODY_CHARS>{step.body.clone()}</textarea>
+                        <textarea id=field_id name="body" rows="4" maxlength=MAX_BODY_CHARS>{crate::shell::raw_text::escaped_on_server(step.body.clone())}</textarea>
                         <button type="submit" class="button button--small">"Save text"</button>
                     </ActionForm>
                 </details>

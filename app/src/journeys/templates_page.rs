@@ -115,7 +115,7 @@ fn TemplateEditor(
                 <td>"email"</td>
                 <td>
                     <label class="visually-hidden" for=format!("{id}-body")>{format!("Step {} text", index + 1)}</label>
-                    <textarea id=format!("{id}-body") name=field("body") rows="3" maxlength=MAX_BODY_CHARS>{body}</textarea>
+                    <textarea id=format!("{id}-body") name=field("body") rows="3" maxlength=MAX_BODY_CHARS>{crate::shell::raw_text::escaped_on_server(body)}</textarea>
                 </td>
             </tr>
         }

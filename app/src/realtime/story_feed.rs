@@ -7,7 +7,6 @@
 //! browsers get once (loading the story card once), then fans the same bytes out.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::body::Bytes;
 use serde::Serialize;
@@ -15,7 +14,7 @@ use tokio::sync::broadcast;
 
 use crate::data::Db;
 
-const CHANNEL: &str = "rapport_stories";
+pub(super) const CHANNEL: &str = "rapport_stories";
 /// Events a slow browser may fall behind before it is sent a fresh snapshot.
 const BACKLOG: usize = 256;
 
@@ -110,9 +109,6 @@ impl StoryFeed {
             events: broadcast::channel(BACKLOG).0,
         });
         tokio::spawn(resolve_changes(feed.clone(), feed.changes.subscribe()));
-        if let Db::Postgres(pool) = db {
-            tokio::spawn(listen_postgres(feed.clone(), pool));
-        }
         feed
     }
 
@@ -131,6 +127,18 @@ impl StoryFeed {
                 }
             }
         }
+    }
+
+    /// A change another instance (or this one) announced through `NOTIFY`.
+    pub(super) fn hear(&self, payload: &str) {
+        if let Some(change) = StoryChange::decode(payload) {
+            let _ = self.changes.send(change);
+        }
+    }
+
+    /// Changes may have been missed: browsers take a fresh snapshot.
+    pub(super) fn missed_some(&self) {
+        let _ = self.events.send(LiveEvent::resync());
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<LiveEvent> {
@@ -180,48 +188,6 @@ async fn resolve_changes(feed: Arc<StoryFeed>, mut changes: broadcast::Receiver<
 fn removed_event(name: &'static str, id: i64) -> LiveEvent {
     let data = serde_json::to_string(&Removed { id }).unwrap_or_else(|_| "{}".into());
     LiveEvent::new(name, &data)
-}
-
-async fn listen_postgres(feed: Arc<StoryFeed>, pool: sqlx::PgPool) {
-    let mut first = true;
-    loop {
-        match sqlx::postgres::PgListener::connect_with(&pool).await {
-            Ok(mut listener) => match listener.listen(CHANNEL).await {
-                Ok(()) => {
-                    if !first {
-                        // Changes may have been missed while the connection was down.
-                        let _ = feed.events.send(LiveEvent::resync());
-                    }
-                    first = false;
-                    loop {
-                        match listener.try_recv().await {
-                            Ok(Some(notification)) => {
-                                if let Some(change) = StoryChange::decode(notification.payload()) {
-                                    let _ = feed.changes.send(change);
-                                }
-                            }
-                            // The connection dropped; the next call reconnects. Anything sent
-                            // meanwhile was missed, so browsers take a fresh snapshot.
-                            Ok(None) => {
-                                tracing::warn!("story LISTEN connection lost; reconnecting");
-                                let _ = feed.events.send(LiveEvent::resync());
-                            }
-                            Err(error) => {
-                                tracing::warn!(%error, "story LISTEN failed; reconnecting");
-                                break;
-                            }
-                        }
-                    }
-                }
-                Err(error) => tracing::warn!(%error, "cannot LISTEN for story changes; retrying"),
-            },
-            Err(error) => tracing::warn!(%error, "cannot connect to LISTEN for story changes; retrying"),
-        }
-        if pool.is_closed() {
-            return;
-        }
-        tokio::time::sleep(Duration::from_secs(1)).await;
-    }
 }
 
 #[cfg(test)]

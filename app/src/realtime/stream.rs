@@ -12,12 +12,12 @@ use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::{Stream, StreamExt};
 
-use super::hub::{InboxEvent, Replay};
+use super::hub::{Hub, InboxEvent, Replay};
 use crate::state::AppState;
 
-fn to_sse(event: &InboxEvent) -> Event {
+fn to_sse(hub: &Hub, event: &InboxEvent) -> Event {
     Event::default()
-        .id(event.id.to_string())
+        .id(hub.event_id(event))
         .event("inbox")
         .data(serde_json::to_string(event).expect("plain data serializes"))
 }
@@ -32,21 +32,21 @@ pub async fn inbox_events(State(state): State<AppState>, parts: Parts) -> Respon
     let headers = &parts.headers;
     let last_seen = headers
         .get("last-event-id")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
-    let (replay, receiver) = state.realtime.subscribe(last_seen);
+        .and_then(|v| v.to_str().ok());
+    let hub = state.realtime.clone();
+    let (replay, receiver) = hub.subscribe(last_seen);
     let first: Vec<Result<Event, Infallible>> = match replay {
-        Replay::Events(events) => events.iter().map(|e| Ok(to_sse(e))).collect(),
+        Replay::Events(events) => events.iter().map(|e| Ok(to_sse(&hub, e))).collect(),
         Replay::Resync => vec![Ok(Event::default().event("resync").data("{}"))],
     };
-    let live = BroadcastStream::new(receiver).map(|item| match item {
-        Ok(event) => Ok(to_sse(&event)),
+    let live = BroadcastStream::new(receiver).map(move |item| match item {
+        Ok(event) => Ok(to_sse(&hub, &event)),
         // This listener fell behind the channel: ask it to reload rather than miss changes.
         Err(BroadcastStreamRecvError::Lagged(_)) => Ok(Event::default().event("resync").data("{}")),
     });
     let stream: std::pin::Pin<Box<dyn Stream<Item = Result<Event, Infallible>> + Send>> =
         Box::pin(tokio_stream::iter(first).chain(live));
-    Sse::new(stream)
-        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
-        .into_response()
+    let sse = Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)));
+    // Tells nginx not to buffer the stream (see the README's deployment section).
+    ([(axum::http::HeaderName::from_static("x-accel-buffering"), "no")], sse).into_response()
 }

@@ -6,6 +6,7 @@ pub mod format;
 pub mod hydration;
 pub mod notice;
 pub mod paging;
+pub mod raw_text;
 pub mod seo;
 
 use leptos::prelude::*;
@@ -115,7 +116,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Stylesheet id="leptos" href="/pkg/rapport.css"/>
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
-        <Title formatter=|text: String| if text.is_empty() { "Rapport".to_string() } else { format!("{text} · Rapport") }/>
+        <Title formatter=|text: String| raw_text::escaped_on_server(if text.is_empty() { "Rapport".to_string() } else { format!("{text} · Rapport") })/>
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
             <SiteHeader/>

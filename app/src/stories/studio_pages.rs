@@ -117,9 +117,9 @@ fn Editor(
             <label for="story-title">"Title"</label>
             <input id="story-title" name="title" required maxlength=MAX_TITLE_CHARS.to_string() value=draft.as_ref().map(|d| d.title.clone()).unwrap_or_default()/>
             <label for="story-narrative">"The story"</label>
-            <textarea id="story-narrative" name="narrative" rows="6" required maxlength=MAX_NARRATIVE_CHARS.to_string()>{draft.as_ref().map(|d| d.narrative.clone()).unwrap_or_default()}</textarea>
+            <textarea id="story-narrative" name="narrative" rows="6" required maxlength=MAX_NARRATIVE_CHARS.to_string()>{crate::shell::raw_text::escaped_on_server(draft.as_ref().map(|d| d.narrative.clone()).unwrap_or_default())}</textarea>
             <label for="story-resolution">"How it was resolved"</label>
-            <textarea id="story-resolution" name="resolution" rows="3" required maxlength=MAX_RESOLUTION_CHARS.to_string()>{draft.as_ref().map(|d| d.resolution.clone()).unwrap_or_default()}</textarea>
+            <textarea id="story-resolution" name="resolution" rows="3" required maxlength=MAX_RESOLUTION_CHARS.to_string()>{crate::shell::raw_text::escaped_on_server(draft.as_ref().map(|d| d.resolution.clone()).unwrap_or_default())}</textarea>
             <fieldset>
                 <legend>{format!("Quotes from the customer (up to {MAX_QUOTES}, word for word)")}</legend>
                 {if editor.sentences.is_empty() {

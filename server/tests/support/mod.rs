@@ -8,6 +8,7 @@ use std::net::SocketAddr;
 use app::data::{Db, DbOptions};
 use server::Config;
 
+pub mod process;
 pub mod smtp;
 
 pub const POSTGRES_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/test";

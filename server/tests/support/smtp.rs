@@ -12,6 +12,16 @@ pub struct Received {
     pub data: String,
 }
 
+impl Received {
+    /// The `Message-ID` header's value.
+    pub fn message_id(&self) -> Option<String> {
+        self.data
+            .lines()
+            .find_map(|line| line.strip_prefix("Message-ID:").or_else(|| line.strip_prefix("Message-Id:")))
+            .map(|value| value.trim().to_string())
+    }
+}
+
 pub struct SmtpSink {
     pub address: SocketAddr,
     pub received: Arc<Mutex<Vec<Received>>>,
