@@ -30,4 +30,33 @@ mod tests {
         );
         assert_eq!(escaped_on_server("Plain words, “quotes” and 'apostrophes'".into()), "Plain words, “quotes” and 'apostrophes'");
     }
+
+    /// Every `<textarea>` in the app that has content passes it through `escaped_on_server`.
+    #[test]
+    fn every_textarea_with_content_escapes_it() {
+        fn sources(dir: &std::path::Path, found: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    sources(&path, found);
+                } else if path.extension().is_some_and(|ext| ext == "rs") && !path.ends_with("shell/raw_text.rs") {
+                    found.push(path);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        sources(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+        let mut unescaped = Vec::new();
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap();
+            for (end, _) in text.match_indices("</textarea>") {
+                let Some(start) = text[..end].rfind("<textarea") else { continue };
+                let element = text[start..end].trim_end();
+                if !element.ends_with('>') && !element.contains("escaped_on_server(") {
+                    unescaped.push(format!("{}: {}", file.display(), element.lines().next().unwrap_or_default()));
+                }
+            }
+        }
+        assert!(unescaped.is_empty(), "textarea content written raw on the server:\n{}", unescaped.join("\n"));
+    }
 }
