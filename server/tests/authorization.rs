@@ -134,13 +134,6 @@ const FIELDS: &[(&str, &str)] = &[
     ("change", "bogus"), ("slug", "billing"), ("sort", "latest"), ("query", "refund"), ("solved", "false"), ("display_name", ""),
 ];
 
-async fn signed_in(app: &TestApp, email: &str) -> reqwest::Client {
-    let client = app.client();
-    let response = app.call(&client, "auth/sign_in", &[("email", email), ("password", PASSWORD), ("next", "")]).await;
-    assert!(response.status().is_success() || response.status().is_redirection(), "sign in {email}: {}", response.status());
-    client
-}
-
 fn refusal(status: StatusCode) -> bool {
     matches!(status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN)
 }
@@ -159,7 +152,7 @@ async fn every_endpoint_allows_exactly_its_callers() {
     }
     let mut clients = vec![("anonymous", app.client())];
     for (caller, email) in [("customer", "cara@example.com"), ("other customer", "otto@example.com"), ("agent", "agent@example.com"), ("marketing", "marketing@example.com"), ("admin", "admin@example.com")] {
-        clients.push((caller, signed_in(&app, email).await));
+        clients.push((caller, app.signed_in(email, PASSWORD).await));
     }
     assert_eq!(clients.iter().map(|(caller, _)| *caller).collect::<Vec<_>>(), CALLERS);
 

@@ -117,7 +117,8 @@ fn live_content(html: &str, nonce: Option<&str>) -> Vec<String> {
                 if url.starts_with("javascript:") || url.starts_with("vbscript:") || url.starts_with("data:") {
                     found.push(format!("<{tag} {name}=\"{value}\">"));
                 }
-                if matches!(name.as_str(), "action" | "formaction") && !url.starts_with('/') || url.starts_with("//") && name != "href" {
+                let form_target = matches!(name.as_str(), "action" | "formaction");
+                if (form_target && !url.starts_with('/')) || (url.starts_with("//") && name != "href") {
                     found.push(format!("<{tag} {name}=\"{value}\"> leaves the site"));
                 }
             }
@@ -130,13 +131,6 @@ fn nonce_of(headers: &reqwest::header::HeaderMap) -> Option<String> {
     let policy = headers.get("content-security-policy")?.to_str().ok()?;
     let start = policy.find("'nonce-")? + "'nonce-".len();
     Some(policy[start..].split('\'').next()?.to_string())
-}
-
-async fn signed_in(app: &TestApp, email: &str) -> reqwest::Client {
-    let client = app.client();
-    let response = app.call(&client, "auth/sign_in", &[("email", email), ("password", PASSWORD), ("next", "")]).await;
-    assert!(response.status().is_success(), "sign in {email}: {}", response.status());
-    client
 }
 
 /// Accepts a refusal (a 4xx with a reason) but never a server error.
@@ -227,7 +221,7 @@ async fn hostile_text_is_inert_on_every_page_and_in_mail() {
     assert!(!conversations.is_empty(), "hostile messages were stored: {refused:?}");
 
     // Agents: notes, replies (mailed) and journey values.
-    let agent = signed_in(&app, "agent@example.com").await;
+    let agent = app.signed_in("agent@example.com", PASSWORD).await;
     let replies = chunks(app::workspace::model::MAX_REPLY_CHARS);
     for (n, conversation) in conversations.iter().enumerate() {
         let id = conversation.to_string();
@@ -245,7 +239,7 @@ async fn hostile_text_is_inert_on_every_page_and_in_mail() {
 
     // Marketing: stories drafted from the hostile conversations, published with consent, and
     // quotes of the hostile messages on the wall.
-    let marketing = signed_in(&app, "marketing@example.com").await;
+    let marketing = app.signed_in("marketing@example.com", PASSWORD).await;
     let marketing_id = last_id(&app, "SELECT id FROM users WHERE email = 'marketing@example.com'").await;
     let actor = Actor { user_id: marketing_id, label: "Mia" };
     for (n, conversation) in conversations.iter().enumerate() {

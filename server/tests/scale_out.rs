@@ -8,7 +8,7 @@ mod support;
 use std::collections::HashMap;
 use std::path::Path;
 use std::process::{Child, Command};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use app::auth::model::Role;
@@ -116,26 +116,6 @@ async fn wait_for_event(stream: &mut reqwest::Response, needle: &str, seen: &mut
     true
 }
 
-async fn webhook_receiver() -> (String, Arc<Mutex<Vec<String>>>) {
-    let deliveries: Arc<Mutex<Vec<String>>> = Arc::default();
-    let store = deliveries.clone();
-    let app = axum::Router::new().route(
-        "/hook",
-        axum::routing::post(move |headers: axum::http::HeaderMap| {
-            let store = store.clone();
-            async move {
-                let id = headers.get("x-rapport-delivery").and_then(|v| v.to_str().ok()).unwrap_or("?").to_string();
-                store.lock().unwrap().push(id);
-                axum::http::StatusCode::OK
-            }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (format!("http://{address}/hook"), deliveries)
-}
-
 async fn count(db: &Db, sql: &'static str) -> i64 {
     app::on_pool!(db, pool => sqlx::query_scalar(sql).fetch_one(pool).await).unwrap()
 }
@@ -160,7 +140,7 @@ async fn two_instances_behind_nginx_share_sessions_events_journeys_and_webhooks(
     }
     let db = database.db.clone();
     let smtp = SmtpSink::start().await;
-    let (hook_url, deliveries) = webhook_receiver().await;
+    let (hook_url, deliveries) = support::webhook_sink::start(200).await;
     app::data::webhooks::create(&db, &hook_url, "scale-out-signing-key", "risk.raised", Utc::now()).await.unwrap();
 
     let dirs = tempfile::tempdir().unwrap();
@@ -247,7 +227,12 @@ async fn two_instances_behind_nginx_share_sessions_events_journeys_and_webhooks(
     .await;
     tokio::time::sleep(Duration::from_secs(5)).await; // two more polls of each worker
     let rows = count(&db, "SELECT COUNT(*) FROM webhook_deliveries").await as usize;
-    let received = deliveries.lock().unwrap().clone();
+    let received: Vec<String> = deliveries
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(headers, _)| headers.get("x-rapport-delivery").and_then(|v| v.to_str().ok()).unwrap_or("?").to_string())
+        .collect();
     let mut unique = received.clone();
     unique.sort();
     unique.dedup();

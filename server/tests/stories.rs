@@ -185,10 +185,7 @@ fn succeeded(response: &reqwest::Response) -> bool {
 
 async fn signed_in(app: &TestApp, role: Role, email: &str) -> reqwest::Client {
     app.create_staff(role, email, PASSWORD).await;
-    let client = app.client();
-    let response = app.call(&client, "auth/sign_in", &[("email", email), ("password", PASSWORD), ("next", "")]).await;
-    assert!(response.status().is_success() || response.status().is_redirection(), "sign in: {}", response.status());
-    client
+    app.signed_in(email, PASSWORD).await
 }
 
 /// Marketing on `writer` drafts, asks, publishes; the customer answers by the emailed link;

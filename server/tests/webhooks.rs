@@ -4,42 +4,17 @@
 
 mod support;
 
-use std::sync::{Arc, Mutex};
-
-use axum::http::HeaderMap;
 use chrono::{Duration, Utc};
 use support::{TestApp, TestDb};
-
-type Received = Arc<Mutex<Vec<(HeaderMap, String)>>>;
-
-/// A receiver on a free port answering `status` and recording what it got.
-async fn receiver(status: u16) -> (String, Received) {
-    let received: Received = Arc::default();
-    let store = received.clone();
-    let app = axum::Router::new().route(
-        "/hook",
-        axum::routing::post(move |headers: HeaderMap, body: String| {
-            let store = store.clone();
-            async move {
-                store.lock().unwrap().push((headers, body));
-                axum::http::StatusCode::from_u16(status).unwrap()
-            }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (format!("http://{address}/hook"), received)
-}
 
 async fn webhook_flow(database: TestDb) {
     let app = TestApp::spawn(database).await;
     let db = app.database.db.clone();
-    let (url, received) = receiver(200).await;
+    let (url, received) = support::webhook_sink::start(200).await;
     app::data::webhooks::create(&db, &url, "s3cret-signing-key", "risk.raised", Utc::now())
         .await
         .unwrap();
-    let (failing_url, failed_calls) = receiver(500).await;
+    let (failing_url, failed_calls) = support::webhook_sink::start(500).await;
     app::data::webhooks::create(
         &db,
         &failing_url,

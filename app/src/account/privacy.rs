@@ -23,13 +23,13 @@ pub async fn erase_my_account(#[server(default)] confirm: String) -> Result<(), 
     use crate::auth::respond::finish_form;
     let outcome: Result<String, AppError> = async {
         let viewer = require(Access::SignedIn).await?;
-        let customer_id = crate::auth::guard::signed_in_customer()
+        let state = crate::state::app_state()?;
+        let customer_id = crate::data::customers::id_by_user(&state.db, viewer.user_id)
             .await?
             .ok_or_else(|| AppError::Forbidden("Only customer accounts can erase themselves here; staff accounts are removed by an admin.".into()))?;
         if !confirm.trim().eq_ignore_ascii_case(&viewer.email) {
             return Err(AppError::invalid("confirm", format!("To confirm, type your email address ({}) exactly.", viewer.email)));
         }
-        let state = crate::state::app_state()?;
         let erased = crate::data::privacy::erase(&state.db, customer_id, "customer (self-service erasure)", chrono::Utc::now()).await?;
         for id in erased.published_stories {
             state.story_feed.announce(crate::realtime::StoryChange::Removed(id)).await;

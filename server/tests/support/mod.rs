@@ -10,6 +10,7 @@ use server::Config;
 
 pub mod process;
 pub mod smtp;
+pub mod webhook_sink;
 
 pub const POSTGRES_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
 
@@ -235,6 +236,14 @@ impl TestApp {
             .send()
             .await
             .expect("request")
+    }
+
+    /// A client signed in as `email` (sign-in answered with success or a redirect).
+    pub async fn signed_in(&self, email: &str, password: &str) -> reqwest::Client {
+        let client = self.client();
+        let response = self.call(&client, "auth/sign_in", &[("email", email), ("password", password), ("next", "")]).await;
+        assert!(response.status().is_success() || response.status().is_redirection(), "sign in {email}: {}", response.status());
+        client
     }
 
     pub async fn create_staff(&self, role: app::auth::model::Role, email: &str, password: &str) {
