@@ -85,9 +85,10 @@ export default defineConfig({
   outputDir: "./test-results",
   timeout: 30_000,
   workers: 2,
-  // The known rare stall (README, "Known open problems") also hits browser tests now and then
-  // (a page that never hydrates). One retry keeps CI usable; Playwright lists such a test as
-  // "flaky", so it stays visible.
+  // One retry remains for the one known flake (README, "Known open problems"): now and then a
+  // page arrives without its nonce Content-Security-Policy, so its inline hydration scripts are
+  // blocked and it never hydrates. The server logs "a page was sent without its content
+  // security policy" when that happens; Playwright lists a retried test as "flaky".
   retries: 1,
   reporter: [["list"]],
   use: {

@@ -15,6 +15,7 @@ pub mod realtime;
 pub mod shell;
 pub mod stories;
 pub mod studio;
+pub mod text_input;
 pub mod webhooks;
 pub mod workspace;
 

@@ -27,6 +27,8 @@ pub struct AppState {
     pub public_url: String,
     /// Community-wide counts, reused for a few seconds.
     pub community_counts: Arc<crate::community::counts_cache::CountsCache>,
+    /// Where webhooks may be sent (`webhooks_allow_private_targets`).
+    pub webhook_targets: crate::webhooks::targets::TargetPolicy,
 }
 
 /// How the emotion engine judges customers (from the `[risk]` and `[emotional_state]` config).
@@ -63,8 +65,16 @@ impl FromRef<AppState> for LeptosOptions {
 
 /// The server state inside a server function or SSR render.
 pub fn app_state() -> Result<AppState, AppError> {
-    leptos::prelude::use_context::<AppState>().ok_or_else(|| {
+    if let Some(state) = leptos::prelude::use_context::<AppState>() {
+        return Ok(state);
+    }
+    if leptos::prelude::use_context::<http::request::Parts>().is_none() {
+        // No request around at all: the page was cancelled (the browser went away, or its
+        // deadline passed) and its reactive owner torn down while one of its tasks was still
+        // on its last step; the page's tasks are being aborted (`server::page_tasks`).
+        tracing::debug!("a cancelled page's task asked for the server state");
+    } else {
         tracing::error!("AppState missing from the request context");
-        AppError::Internal
-    })
+    }
+    Err(AppError::Internal)
 }

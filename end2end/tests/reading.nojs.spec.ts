@@ -19,6 +19,7 @@ test("signing in works without JavaScript, and errors are shown", async ({ page 
   await page.getByLabel("Email").fill("agent@rapport.demo");
   await page.getByLabel("Password", { exact: true }).fill("wrong password here");
   await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/[?&]error=bad_credentials(&|$)/);
   await expect(page.getByRole("alert")).toHaveText("That email and password do not match an account.");
   await page.getByLabel("Email").fill("agent@rapport.demo");
   await page.getByLabel("Password", { exact: true }).fill("rapport-demo-password");

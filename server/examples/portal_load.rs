@@ -5,6 +5,8 @@
 //! the client (an upper bound of the server's time: it includes the local connection),
 //! after an untimed warm-up request per page.
 //!   RAPPORT_URL=http://127.0.0.1:3954 cargo run --release -p server --example portal_load -- [rate/s] [seconds]
+//! With `WITH_INBOX=1` every tenth request is the agent's inbox or one of its conversations,
+//! signed in as the demo agent (the soak test's mix, `.dev/soak`).
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -33,7 +35,24 @@ async fn main() {
     let rate: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(500);
     let seconds: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(20);
     let base = std::env::var("RAPPORT_URL").expect("RAPPORT_URL");
-    let client = reqwest::Client::builder().pool_max_idle_per_host(512).build().unwrap();
+    // A response not complete in 15 s counts as an error (a stall), never as a hang of the run.
+    let client = reqwest::Client::builder().pool_max_idle_per_host(512).timeout(Duration::from_secs(15)).build().unwrap();
+    let with_inbox = std::env::var("WITH_INBOX").is_ok_and(|value| value == "1");
+    let agent = reqwest::Client::builder().pool_max_idle_per_host(512).timeout(Duration::from_secs(15)).cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let mut conversations = Vec::new();
+    if with_inbox {
+        let signed_in = agent
+            .post(format!("{base}/api/auth/sign_in"))
+            .header("origin", &base)
+            .form(&[("email", "agent@rapport.demo"), ("password", "rapport-demo-password"), ("next", "")])
+            .send()
+            .await
+            .unwrap();
+        assert!(signed_in.status().is_success() || signed_in.status().is_redirection(), "agent sign-in: {}", signed_in.status());
+        let inbox = agent.get(format!("{base}/workspace")).send().await.unwrap().text().await.unwrap();
+        conversations = inbox.split("/workspace/c/").skip(1).filter_map(|rest| rest.split('"').next()).map(|id| format!("/workspace/c/{id}")).collect();
+        assert!(!conversations.is_empty(), "the inbox lists no conversations");
+    }
     let sitemap = client.get(format!("{base}/sitemap.xml")).send().await.unwrap().text().await.unwrap();
     let paths = locations(&sitemap);
     let threads: Vec<String> = paths.iter().filter(|p| p.starts_with("/forum/t/")).cloned().collect();
@@ -48,6 +67,8 @@ async fn main() {
             "wall" => "/wall".into(),
             "category" => categories[n % categories.len()].clone(),
             "search" => format!("/search?q={}", SEARCHES[n % SEARCHES.len()].replace(' ', "+")),
+            "inbox" => "/workspace".into(),
+            "conversation" => conversations[n % conversations.len()].clone(),
             // Spread over all threads, not the first few (a cache would flatter those).
             _ => threads[(n.wrapping_mul(7919)) % threads.len()].clone(),
         }
@@ -70,9 +91,13 @@ async fn main() {
     let mut requests = Vec::with_capacity(total);
     for n in 0..total {
         ticker.tick().await;
-        let kind = MIX[n % MIX.len()];
+        let kind = match MIX[n % MIX.len()] {
+            _ if with_inbox && n % 20 == 9 => "inbox",
+            _ if with_inbox && n % 20 == 19 => "conversation",
+            kind => kind,
+        };
         let url = format!("{base}{}", path_for(n, kind));
-        let client = client.clone();
+        let client = if matches!(kind, "inbox" | "conversation") { agent.clone() } else { client.clone() };
         requests.push(tokio::spawn(async move {
             let sent = Instant::now();
             let ok = match client.get(&url).send().await {

@@ -3,7 +3,7 @@
 
 use app::auth::session::token_hash;
 use app::state::AppState;
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequest, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -38,40 +38,90 @@ pub fn router() -> Router<AppState> {
 }
 
 /// A JSON body parsed strictly: malformed JSON, wrong types and unknown fields are 422 with
-/// the parser's explanation; a body over the size limit is 413.
+/// the parser's explanation; a body over the size limit is 413; one not sent as JSON is 415.
 pub struct StrictJson<T>(pub T);
 
-impl<T: serde::de::DeserializeOwned> axum::extract::FromRequest<AppState> for StrictJson<T> {
+impl<T: serde::de::DeserializeOwned> FromRequest<AppState> for StrictJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(
         request: axum::extract::Request,
         state: &AppState,
     ) -> Result<Self, ApiError> {
-        match Json::<T>::from_request(request, state).await {
-            Ok(Json(value)) => Ok(StrictJson(value)),
-            Err(rejection) => Err(match rejection {
-                JsonRejection::MissingJsonContentType(_) => ApiError::new(
-                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                    "unsupported_media_type",
-                    "Send the body as JSON with `Content-Type: application/json`.",
-                ),
-                JsonRejection::BytesRejection(_) => ApiError::new(
+        if !json_content_type(request.headers()) {
+            return Err(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "Send the body as JSON with `Content-Type: application/json`.",
+            ));
+        }
+        let bytes = axum::body::Bytes::from_request(request, state)
+            .await
+            .map_err(|_| {
+                ApiError::new(
                     StatusCode::PAYLOAD_TOO_LARGE,
                     "too_large",
                     format!(
                         "The request body is too large: at most {MAX_BODY_BYTES} bytes \
                          ({MAX_BATCH_BODY_BYTES} bytes for /messages/batch)."
                     ),
-                ),
-                other => ApiError::new(
+                )
+            })?;
+        match Json::<T>::from_bytes(&bytes) {
+            Ok(Json(value)) => Ok(StrictJson(value)),
+            Err(rejection) => {
+                if matches!(rejection, JsonRejection::JsonDataError(_)) {
+                    if let Some(value) = with_whole_numbers_as_integers(&bytes) {
+                        return Ok(StrictJson(value));
+                    }
+                }
+                Err(ApiError::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     "invalid",
-                    other.body_text(),
-                ),
-            }),
+                    rejection.body_text(),
+                ))
+            }
         }
     }
+}
+
+/// `application/json` or `application/<anything>+json`, parameters aside (as axum's `Json`).
+fn json_content_type(headers: &axum::http::HeaderMap) -> bool {
+    let Some(value) = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let essence = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    match essence.split_once('/') {
+        Some((kind, subtype)) => kind == "application" && (subtype == "json" || subtype.ends_with("+json")),
+        None => false,
+    }
+}
+
+/// A whole number written with a fraction or an exponent (`2.0`, `1e3`) is a whole number in
+/// JSON (and to JSON Schema's `integer`), though serde refuses it for an integer field: the body
+/// read again with such numbers as integers, when that reads.
+fn with_whole_numbers_as_integers<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Option<T> {
+    fn normalize(value: &mut serde_json::Value) -> bool {
+        match value {
+            serde_json::Value::Number(number) if number.is_f64() => {
+                let float = number.as_f64().unwrap_or(f64::NAN);
+                // Beyond ±2^63 the float is no i64; inside it, `as` is exact for whole numbers.
+                if float.fract() == 0.0 && float.abs() < 9.2e18 {
+                    *number = (float as i64).into();
+                    return true;
+                }
+                false
+            }
+            serde_json::Value::Array(items) => items.iter_mut().fold(false, |changed, item| normalize(item) || changed),
+            serde_json::Value::Object(fields) => fields.values_mut().fold(false, |changed, item| normalize(item) || changed),
+            _ => false,
+        }
+    }
+    let mut value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    if !normalize(&mut value) {
+        return None;
+    }
+    serde_json::from_value(value).ok()
 }
 
 fn ingest_error(error: IngestError) -> ApiError {
@@ -121,8 +171,12 @@ fn publish_risk(state: &AppState, recorded: &ingest::EventRecorded) {
     responses(
         (status = 201, description = "Customer created", body = ingest::CustomerUpserted),
         (status = 200, description = "Existing customer updated", body = ingest::CustomerUpserted),
-        (status = 401, description = "Missing or revoked token", body = ApiError),
+        (status = 401, description = "Missing, unknown or revoked token", body = ApiError,
+            headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 413, description = "Body larger than 128 KiB", body = ApiError),
+        (status = 415, description = "The body is not sent as `Content-Type: application/json`", body = ApiError),
         (status = 422, description = "Invalid fields, field by field", body = ApiError),
+        (status = 429, description = "This token's request budget for the minute is spent (`api_requests_per_minute`); wait, or send many messages at once through `/messages/batch`", body = ApiError),
     ),
     security(("bearer" = [])))]
 async fn upsert_customer(
@@ -130,6 +184,7 @@ async fn upsert_customer(
     State(state): State<AppState>,
     StrictJson(request): StrictJson<CustomerUpsert>,
 ) -> Result<Response, ApiError> {
+    within_documented_rules("CustomerUpsert", &request)?;
     let upserted = ingest::upsert_customer(&state.db, request)
         .await
         .map_err(ingest_error)?;
@@ -141,9 +196,12 @@ async fn upsert_customer(
     responses(
         (status = 201, description = "Stored and scored; the conversation's risk is recomputed", body = ingest::MessageIngested),
         (status = 200, description = "This idempotency key was seen before: nothing written", body = ingest::MessageIngested),
-        (status = 401, description = "Missing or revoked token", body = ApiError),
+        (status = 401, description = "Missing, unknown or revoked token", body = ApiError,
+            headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
         (status = 413, description = "Body larger than 128 KiB", body = ApiError),
+        (status = 415, description = "The body is not sent as `Content-Type: application/json`", body = ApiError),
         (status = 422, description = "Invalid fields, field by field", body = ApiError),
+        (status = 429, description = "This token's request budget for the minute is spent (`api_requests_per_minute`); wait, or send many messages at once through `/messages/batch`", body = ApiError),
     ),
     security(("bearer" = [])))]
 async fn post_message(
@@ -151,6 +209,7 @@ async fn post_message(
     State(state): State<AppState>,
     StrictJson(request): StrictJson<MessageIn>,
 ) -> Result<Response, ApiError> {
+    within_documented_rules("MessageIn", &request)?;
     let ingested = state.ingest_queue.ingest(request).await.map_err(ingest_error)?;
     if ingested.created {
         announce_messages(&state, [&ingested]).await;
@@ -179,9 +238,12 @@ async fn announce_messages<'a>(
     request_body = ingest::MessageBatchIn,
     responses(
         (status = 200, description = "All messages stored (or replayed, see each `created`), one result per message in order", body = ingest::MessageBatchIngested),
-        (status = 401, description = "Missing or revoked token", body = ApiError),
+        (status = 401, description = "Missing, unknown or revoked token", body = ApiError,
+            headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
         (status = 413, description = "Body larger than 4 MiB", body = ApiError),
+        (status = 415, description = "The body is not sent as `Content-Type: application/json`", body = ApiError),
         (status = 422, description = "Invalid fields as `messages[i].field`; nothing of the batch was stored", body = ApiError),
+        (status = 429, description = "This token's request budget for the minute is spent (`api_requests_per_minute`); wait, or send many messages at once through `/messages/batch`", body = ApiError),
     ),
     security(("bearer" = [])))]
 async fn post_message_batch(
@@ -189,6 +251,11 @@ async fn post_message_batch(
     State(state): State<AppState>,
     StrictJson(request): StrictJson<ingest::MessageBatchIn>,
 ) -> Result<Response, ApiError> {
+    let mut problems = BTreeMap::new();
+    for (index, message) in request.messages.iter().enumerate() {
+        check_documented("MessageIn", message, &format!("messages[{index}]."), &mut problems);
+    }
+    refuse_problems(problems)?;
     let batch =
         ingest::ingest_message_batch(&state.db, &state.engine.risk, &state.engine.state, request)
             .await
@@ -202,8 +269,12 @@ async fn post_message_batch(
     responses(
         (status = 201, description = "Event recorded", body = ingest::EventRecorded),
         (status = 200, description = "This idempotency key was seen before", body = ingest::EventRecorded),
-        (status = 401, description = "Missing or revoked token", body = ApiError),
+        (status = 401, description = "Missing, unknown or revoked token", body = ApiError,
+            headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 413, description = "Body larger than 128 KiB", body = ApiError),
+        (status = 415, description = "The body is not sent as `Content-Type: application/json`", body = ApiError),
         (status = 422, description = "Invalid fields, field by field", body = ApiError),
+        (status = 429, description = "This token's request budget for the minute is spent (`api_requests_per_minute`); wait, or send many messages at once through `/messages/batch`", body = ApiError),
     ),
     security(("bearer" = [])))]
 async fn post_event(
@@ -211,6 +282,7 @@ async fn post_event(
     State(state): State<AppState>,
     StrictJson(request): StrictJson<EventIn>,
 ) -> Result<Response, ApiError> {
+    within_documented_rules("EventIn", &request)?;
     let recorded =
         ingest::record_event(&state.db, &state.engine.risk, &state.engine.state, request)
             .await
@@ -224,8 +296,12 @@ async fn post_event(
     responses(
         (status = 201, description = "Rating recorded; a rating at or below the bad threshold reopens the conversation", body = ingest::EventRecorded),
         (status = 200, description = "This idempotency key was seen before", body = ingest::EventRecorded),
-        (status = 401, description = "Missing or revoked token", body = ApiError),
+        (status = 401, description = "Missing, unknown or revoked token", body = ApiError,
+            headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 413, description = "Body larger than 128 KiB", body = ApiError),
+        (status = 415, description = "The body is not sent as `Content-Type: application/json`", body = ApiError),
         (status = 422, description = "Invalid fields, field by field", body = ApiError),
+        (status = 429, description = "This token's request budget for the minute is spent (`api_requests_per_minute`); wait, or send many messages at once through `/messages/batch`", body = ApiError),
     ),
     security(("bearer" = [])))]
 async fn post_csat(
@@ -233,6 +309,7 @@ async fn post_csat(
     State(state): State<AppState>,
     StrictJson(request): StrictJson<CsatIn>,
 ) -> Result<Response, ApiError> {
+    within_documented_rules("CsatIn", &request)?;
     let recorded = ingest::record_csat(&state.db, &state.engine.risk, &state.engine.state, request)
         .await
         .map_err(ingest_error)?;
@@ -354,7 +431,9 @@ struct Me {
 #[utoipa::path(get, path = "/me", tag = "tokens",
     responses(
         (status = 200, description = "The token you are calling with", body = Me),
-        (status = 401, description = "Missing or revoked token", body = ApiError),
+        (status = 401, description = "Missing, unknown or revoked token", body = ApiError,
+            headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 429, description = "This token's request budget for the minute is spent (`api_requests_per_minute`); wait, or send many messages at once through `/messages/batch`", body = ApiError),
     ),
     security(("bearer" = [])))]
 async fn me(caller: ApiCaller) -> Json<Me> {
@@ -378,7 +457,7 @@ async fn unknown_route() -> ApiError {
     info(title = "Rapport ingestion API", description = "Customers, messages (scored by the emotion engine on the way in), events and CSAT. Every create takes an idempotency key."),
     servers((url = "/api/v1")),
     paths(me, upsert_customer, post_message, post_message_batch, post_event, post_csat),
-    modifiers(&BearerAuth)
+    modifiers(&BearerAuth, &ExactRequests)
 )]
 pub struct ApiDoc;
 
@@ -400,6 +479,239 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
-async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
-    Json(<ApiDoc as utoipa::OpenApi>::openapi())
+// What the ingestion accepts, said in the schema itself (so generated clients and
+// schema-driven fuzzers send valid requests). The request types live in `app`, which has no
+// HTTP contract; the rules are stated here once and applied to their generated schemas. Each
+// is checked by `tests/openapi.rs` and against the real validation by `tests/schema_fuzz.rs`.
+
+/// Text fields as (schema, field, most characters): not blank (a character other than
+/// whitespace), no control character but tab, line feed and carriage return (the control
+/// characters the server refuses everywhere), and at most that many characters as sent.
+const TEXT_FIELDS: &[(&str, &str, usize)] = &[
+    ("CustomerUpsert", "external_ref", 200),
+    ("CustomerUpsert", "name", 200),
+    ("CustomerUpsert", "plan", 100),
+    ("MessageIn", "idempotency_key", 200),
+    ("MessageIn", "customer_ref", 200),
+    ("MessageIn", "subject", 300),
+    ("MessageIn", "body", ingest::MAX_BODY_CHARS),
+    ("EventIn", "idempotency_key", 200),
+    ("EventIn", "customer_ref", 200),
+    ("EventIn", "note", 2_000),
+    ("CsatIn", "idempotency_key", 200),
+    ("CsatIn", "customer_ref", 200),
+    ("CsatIn", "comment", 2_000),
+];
+
+/// Fields with a fixed set of values, matched exactly.
+const ENUM_FIELDS: &[(&str, &str, &[&str])] = &[
+    ("MessageIn", "channel", &["email", "chat", "social", "phone", "forum"]),
+    ("MessageIn", "direction", &["inbound", "outbound"]),
+    ("EventIn", "kind", &["purchase", "cancellation", "return_visit"]),
+];
+
+/// Numbers with bounds, as (schema, field, minimum, maximum).
+const NUMBER_FIELDS: &[(&str, &str, Option<i64>, Option<i64>)] = &[
+    ("EventIn", "value", Some(0), None),
+    ("CsatIn", "score", Some(1), Some(5)),
+];
+
+/// Conversation ids (positive). A replayed idempotency key answers before the conversation is
+/// looked up, so the range is checked here: an impossible id is refused, never replayed.
+const ID_FIELDS: &[(&str, &str)] = &[
+    ("MessageIn", "conversation_id"),
+    ("EventIn", "conversation_id"),
+    ("CsatIn", "conversation_id"),
+];
+
+/// Times that may be at most a few minutes ahead of the server's clock (clock skew).
+const TIME_FIELDS: &[(&str, &str)] = &[
+    ("MessageIn", "sent_at"),
+    ("EventIn", "occurred_at"),
+    ("CsatIn", "answered_at"),
+];
+
+/// Whitespace other than the refused control characters (vertical tab, form feed, U+001C–U+001F
+/// and U+0085 are whitespace to some regex dialects, but the server refuses them).
+const SPACE: &str = r"[^\S\x0B\x0C\x1C-\x1F\x85]";
+/// A character of a text field that is neither whitespace nor a control character.
+const VISIBLE: &str = r"[^\s\x00-\x1F\x7F-\x9F]";
+/// Any character of a text field: all but the control characters other than tab, LF and CR.
+const ALLOWED: &str = r"[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F]";
+
+/// Text that is not blank and holds no refused control character.
+fn text_pattern() -> String {
+    format!("^{SPACE}*{VISIBLE}{ALLOWED}*$")
+}
+
+/// An email address as `app::auth::validate::Email` reads it: around the whitespace it trims,
+/// one `@` with something before it, and a domain holding a dot but not starting or ending with
+/// one; no whitespace or control character inside.
+fn email_pattern() -> String {
+    let part = r"[^@\s\x00-\x1F\x7F-\x9F]";
+    let edge = r"[^.@\s\x00-\x1F\x7F-\x9F]";
+    format!(r"^{SPACE}*{part}+@{edge}{part}*\.{part}*{edge}{SPACE}*$")
+}
+
+/// Every string field's documented maximum length, as (schema, field, most characters).
+fn max_lengths() -> impl Iterator<Item = (&'static str, &'static str, usize)> {
+    TEXT_FIELDS.iter().copied().chain([(
+        "CustomerUpsert",
+        "email",
+        app::auth::validate::EMAIL_MAX_CHARS,
+    )])
+}
+
+/// The document's rules that the ingestion does not apply itself: `maxLength` counted as sent
+/// (the ingestion counts after trimming, so it would take a longer string padded with
+/// whitespace), and positive conversation ids. Problems are named like the ingestion's,
+/// `messages[i].field` in a batch.
+fn check_documented<T: Serialize>(schema: &str, request: &T, prefix: &str, problems: &mut BTreeMap<String, String>) {
+    let Ok(value) = serde_json::to_value(request) else {
+        return;
+    };
+    for (_, field) in ID_FIELDS.iter().filter(|(name, _)| *name == schema) {
+        if value.get(field).and_then(|v| v.as_i64()).is_some_and(|id| id < 1) {
+            problems.insert(format!("{prefix}{field}"), "must be a positive id".into());
+        }
+    }
+    for (_, field, max) in max_lengths().filter(|(name, _, _)| *name == schema) {
+        if let Some(text) = value.get(field).and_then(|v| v.as_str()) {
+            let chars = text.chars().count();
+            if chars > max {
+                problems.insert(
+                    format!("{prefix}{field}"),
+                    format!("must be at most {max} characters (got {chars})"),
+                );
+            }
+        }
+    }
+}
+
+fn within_documented_rules<T: Serialize>(schema: &str, request: &T) -> Result<(), ApiError> {
+    let mut problems = BTreeMap::new();
+    check_documented(schema, request, "", &mut problems);
+    refuse_problems(problems)
+}
+
+fn refuse_problems(problems: BTreeMap<String, String>) -> Result<(), ApiError> {
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(ingest_error(IngestError::Invalid(problems)))
+    }
+}
+
+struct ExactRequests;
+
+impl utoipa::Modify for ExactRequests {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::schema::{AllOf, AnyOf, ArrayItems, Object, Schema, SchemaType, Type};
+        use utoipa::openapi::RefOr;
+        let Some(components) = openapi.components.as_mut() else {
+            return;
+        };
+        let schemas = &mut components.schemas;
+        // Changes the property `name` of the object schema `schema`.
+        let mut field = |schema: &str, name: &str, change: &mut dyn FnMut(&mut Object)| {
+            match schemas.get_mut(schema) {
+                Some(RefOr::T(Schema::Object(object))) => match object.properties.get_mut(name) {
+                    Some(RefOr::T(Schema::Object(property))) => change(property),
+                    _ => missing(schema, name),
+                },
+                _ => missing(schema, name),
+            }
+        };
+        let text_pattern = text_pattern();
+        for (schema, name, max) in TEXT_FIELDS {
+            field(schema, name, &mut |property| {
+                property.min_length = Some(1);
+                property.max_length = Some(*max);
+                property.pattern = Some(text_pattern.clone());
+                append_description(
+                    property,
+                    &format!("1 to {max} characters, not only whitespace; no control characters but tab, line feed and carriage return."),
+                );
+            });
+        }
+        field("CustomerUpsert", "email", &mut |property| {
+            property.max_length = Some(app::auth::validate::EMAIL_MAX_CHARS);
+            property.pattern = Some(email_pattern());
+            append_description(property, "An email address (`name@example.com`).");
+        });
+        for (schema, name, values) in ENUM_FIELDS {
+            field(schema, name, &mut |property| {
+                property.enum_values = Some(values.iter().map(|v| serde_json::json!(v)).collect());
+            });
+        }
+        for (schema, name) in ID_FIELDS {
+            field(schema, name, &mut |property| property.minimum = Some(1.into()));
+        }
+        for (schema, name, minimum, maximum) in NUMBER_FIELDS {
+            field(schema, name, &mut |property| {
+                property.minimum = minimum.map(|n| (n as isize).into());
+                property.maximum = maximum.map(|n| (n as isize).into());
+            });
+        }
+        for (schema, name) in TIME_FIELDS {
+            field(schema, name, &mut |property| {
+                append_description(property, "RFC 3339; at most 5 minutes in the future.");
+            });
+        }
+        match schemas.get_mut("MessageBatchIn") {
+            Some(RefOr::T(Schema::Object(object))) => match object.properties.get_mut("messages") {
+                Some(RefOr::T(Schema::Array(messages))) if matches!(messages.items, ArrayItems::RefOrSchema(_)) => {
+                    messages.min_items = Some(1);
+                    messages.max_items = Some(ingest::MAX_BATCH_MESSAGES);
+                }
+                _ => missing("MessageBatchIn", "messages"),
+            },
+            _ => missing("MessageBatchIn", "messages"),
+        }
+        // A message goes into an existing conversation or opens one with a subject.
+        match schemas.remove("MessageIn") {
+            Some(RefOr::T(Schema::Object(message))) => {
+                let given = |name: &str, kind: Type| {
+                    let mut only = Object::with_type(SchemaType::AnyValue);
+                    only.required = vec![name.to_string()];
+                    only.properties.insert(name.to_string(), Object::with_type(kind).into());
+                    RefOr::T(Schema::Object(only))
+                };
+                let mut either = AnyOf::new();
+                either.items = vec![given("conversation_id", Type::Integer), given("subject", Type::String)];
+                either.description = Some("`conversation_id` or `subject`: without a conversation, a new one is opened and needs a subject.".into());
+                let mut all = AllOf::new();
+                all.items = vec![RefOr::T(Schema::Object(message)), RefOr::T(Schema::AnyOf(either))];
+                schemas.insert("MessageIn".into(), RefOr::T(Schema::AllOf(all)));
+            }
+            other => {
+                if let Some(other) = other {
+                    schemas.insert("MessageIn".into(), other);
+                }
+                missing("MessageIn", "conversation_id");
+            }
+        }
+    }
+}
+
+fn append_description(property: &mut utoipa::openapi::schema::Object, sentence: &str) {
+    property.description = Some(match property.description.take() {
+        Some(text) if !text.is_empty() => format!("{text} {sentence}"),
+        _ => sentence.to_string(),
+    });
+}
+
+/// A rule names a schema or field the generated document lacks: the types changed.
+fn missing(schema: &str, field: &str) {
+    if cfg!(debug_assertions) {
+        panic!("the OpenAPI rules name {schema}.{field}, which the generated schema lacks");
+    }
+    tracing::error!(schema, field, "the OpenAPI document's rules name a field its types lack");
+}
+
+static OPENAPI: std::sync::LazyLock<utoipa::openapi::OpenApi> =
+    std::sync::LazyLock::new(<ApiDoc as utoipa::OpenApi>::openapi);
+
+async fn openapi_json() -> Json<&'static utoipa::openapi::OpenApi> {
+    Json(&OPENAPI)
 }

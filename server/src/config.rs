@@ -27,10 +27,14 @@ struct FileConfig {
     posts_per_minute: Option<u32>,
     api_requests_per_minute: Option<u32>,
     hold_first_posts: Option<u32>,
+    /// Seconds a server-rendered page may take before it is cut off (and logged).
+    page_deadline_seconds: Option<u64>,
     /// Reverse proxies (IP addresses) whose `X-Forwarded-For` header names the client.
     trusted_proxies: Option<Vec<String>>,
     /// Add the newest consented gratitude quote under journey messages (off by default).
     journey_gratitude_quote: Option<bool>,
+    /// Let webhooks go to loopback, link-local and private addresses (off by default).
+    webhooks_allow_private_targets: Option<bool>,
     /// Where mail goes: `smtp://host:25`, `smtp://user:pass@host:587?tls=required`, `smtps://host`.
     smtp_url: Option<String>,
     /// The sender of customer mail, e.g. `Rapport Care <care@example.com>`.
@@ -63,8 +67,13 @@ pub struct Config {
     pub api_requests_per_minute: u32,
     /// How many of a new member's first forum posts wait for a moderator (0: none).
     pub hold_first_posts: u32,
+    /// No page response may take longer; a page that does is cut off, logged and counted.
+    pub page_deadline: std::time::Duration,
     pub trusted_proxies: Vec<std::net::IpAddr>,
     pub journey_gratitude_quote: bool,
+    /// Webhooks may go to this machine and private networks (receivers you run yourself);
+    /// off, only public addresses are reached.
+    pub webhooks_allow_private_targets: bool,
     /// Set explicitly; otherwise `http://<bind>` (see [`Config::public_url`]).
     pub public_url: Option<String>,
     /// End-to-end tests only (`RAPPORT_TEST_CLOCK_FILE`, no file key): the journey scheduler's
@@ -183,6 +192,9 @@ impl Config {
             journey_gratitude_quote: parse_env(&env, "RAPPORT_JOURNEY_GRATITUDE_QUOTE")?
                 .or(file.journey_gratitude_quote)
                 .unwrap_or(false),
+            webhooks_allow_private_targets: parse_env(&env, "RAPPORT_WEBHOOKS_ALLOW_PRIVATE_TARGETS")?
+                .or(file.webhooks_allow_private_targets)
+                .unwrap_or(false),
             risk,
             emotional_state,
             database_url,
@@ -229,6 +241,10 @@ impl Config {
             hold_first_posts: parse_env(&env, "RAPPORT_HOLD_FIRST_POSTS")?
                 .or(file.hold_first_posts)
                 .unwrap_or(0),
+            page_deadline: match parse_env(&env, "RAPPORT_PAGE_DEADLINE_SECONDS")?.or(file.page_deadline_seconds).unwrap_or(15) {
+                seconds @ 1..=3600 => std::time::Duration::from_secs(seconds),
+                seconds => bail!("RAPPORT_PAGE_DEADLINE_SECONDS / page_deadline_seconds must be between 1 and 3600 (it was {seconds})"),
+            },
         })
     }
 

@@ -1,7 +1,7 @@
 //! The HTTP server: routes, middleware, health probes and graceful shutdown.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -9,20 +9,20 @@ use app::auth::rate_limit::AuthRateLimits;
 use app::data::{Db, DbOptions};
 use app::state::{AppState, EngineSettings, Security};
 use app::{shell, App};
-use axum::body::Body;
-use axum::extract::{Request, State};
-use axum::http::{header, Method, StatusCode};
-use axum::middleware::{self, Next};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::config::Config;
+use crate::page_deadline::PageDeadline;
 
 /// Opens the database and applies migrations.
 pub async fn open_database(config: &Config) -> Result<Db> {
@@ -83,16 +83,21 @@ pub fn app_state(config: &Config, db: Db) -> Result<AppState> {
         public_url: config.public_url(),
         mail_transport: config.mail.is_some(),
         community_counts: Arc::default(),
+        webhook_targets: app::webhooks::targets::TargetPolicy::allowing_private(config.webhooks_allow_private_targets),
     })
 }
 
-/// The whole application as one axum router.
-pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+/// The whole application as one axum router. Every page either completes within
+/// `page_deadline` or is cut off (see `page_deadline`).
+pub fn router(state: AppState, page_deadline: Duration) -> Router {
+    static SCOPED_TASKS: std::sync::Once = std::sync::Once::new();
+    SCOPED_TASKS.call_once(crate::page_tasks::install);
     let shell_options = state.leptos_options.clone();
     let https = crate::security_headers::Https(state.security.secure_cookies);
+    let deadline = PageDeadline::new(page_deadline);
+    let health = deadline.clone();
     Router::new()
-        .route("/healthz", get(healthz))
+        .route("/healthz", get(move || healthz(health.clone())))
         .route("/readyz", get(readyz))
         .route("/sitemap.xml", get(app::community::sitemap::sitemap_xml))
         .nest("/api/v1", crate::api_v1::router())
@@ -107,10 +112,12 @@ pub fn router(state: AppState) -> Router {
         .route(app::account::privacy::EXPORT_PATH, get(app::account::privacy::export_json))
         .route("/api/ripple", axum::routing::post(app::stories::ripple_api::record_views))
         .route("/studio/ripple.csv", get(app::stories::ripple_api::ripple_csv))
-        .leptos_routes(&state, routes, move || shell(shell_options.clone()))
+        .leptos_routes(&state, route_list(), move || shell(shell_options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn_with_state(deadline, crate::page_deadline::enforce))
         .layer(middleware::from_fn(crate::error_status::status_from_error))
-        .layer(middleware::from_fn(refuse_cross_site_mutations))
+        .layer(middleware::from_fn(crate::text_input_guard::refuse_control_characters))
+        .layer(middleware::from_fn_with_state(https, crate::cross_site::refuse_cross_site_mutations))
         .layer(middleware::from_fn_with_state(https, crate::security_headers::add_security_headers))
         .layer(CompressionLayer::new())
         .layer(
@@ -121,11 +128,22 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// The app's routes, generated once per process. Route generation renders the app with every
+/// Resource in the whole process suppressed: leptos_server's `SuppressResourceLoad` sets a
+/// process-global flag, and a Resource created on any thread while it is set waits forever
+/// (its first poll, made when it is created, sees the flag). Generating a second time while
+/// another router serves pages — as every integration test did when it started its own server —
+/// left pages that never answered. See the README, "Why a page could hang forever".
+pub fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// Serves until SIGTERM or Ctrl-C; in-flight requests finish, then the pool is closed cleanly.
 pub async fn serve(config: &Config) -> Result<()> {
     let db = open_database(config).await?;
     let state = app_state(config, db.clone())?;
-    crate::webhook_worker::spawn(db.clone());
+    crate::webhook_worker::spawn(db.clone(), state.webhook_targets);
     let delivery = match &config.mail {
         Some(mail) => {
             crate::mail_worker::spawn(db.clone(), crate::mail_worker::Mailer::new(mail)?);
@@ -154,7 +172,7 @@ pub async fn serve(config: &Config) -> Result<()> {
     tracing::info!(address = %listener.local_addr()?, backend = ?db.backend(), "Rapport is listening");
     axum::serve(
         without_nagle(listener),
-        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+        router(state, config.page_deadline).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())
     .await?;
@@ -232,8 +250,14 @@ fn spawn_session_sweeper(db: Db) {
     });
 }
 
-async fn healthz() -> impl IntoResponse {
-    Json(serde_json::json!({ "status": "ok" }))
+/// Liveness, with the pages cut off at their deadline since start (`page_deadline`) and the
+/// tasks of pages being rendered now (`page_tasks`).
+async fn healthz(deadline: PageDeadline) -> impl IntoResponse {
+    Json(serde_json::json!({
+        "status": "ok",
+        "pages_cut_off": deadline.pages_cut_off(),
+        "page_tasks_running": crate::page_tasks::running(),
+    }))
 }
 
 async fn readyz(State(state): State<AppState>) -> Response {
@@ -254,73 +278,5 @@ async fn readyz(State(state): State<AppState>) -> Response {
             Json(serde_json::json!({ "status": "unavailable", "database": "timeout" })),
         )
             .into_response(),
-    }
-}
-
-/// Leptos does no CSRF checking: a cookie-authenticated mutation must come from our own pages.
-/// The token-authenticated `/api/v1` is exempt (browsers never attach its credentials).
-async fn refuse_cross_site_mutations(request: Request, next: Next) -> Response {
-    let mutating = !matches!(
-        *request.method(),
-        Method::GET | Method::HEAD | Method::OPTIONS
-    );
-    if !mutating || request.uri().path().starts_with("/api/v1/") {
-        return next.run(request).await;
-    }
-    let headers = request.headers();
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-    let source = headers
-        .get(header::ORIGIN)
-        .or_else(|| headers.get(header::REFERER))
-        .and_then(|v| v.to_str().ok())
-        .filter(|v| *v != "null");
-    if same_origin(source, host) {
-        return next.run(request).await;
-    }
-    tracing::warn!(path = %request.uri().path(), ?source, ?host, "refused a cross-site mutation");
-    let body = serde_json::to_string(&app::error::AppError::CrossSite).unwrap_or_default();
-    Response::builder()
-        .status(StatusCode::FORBIDDEN)
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(body))
-        .unwrap_or_else(|_| StatusCode::FORBIDDEN.into_response())
-}
-
-/// True when `source` (an Origin or Referer URL) names the host the request was sent to.
-fn same_origin(source: Option<&str>, host: Option<&str>) -> bool {
-    let (Some(source), Some(host)) = (source, host) else {
-        return false;
-    };
-    let Some((_, rest)) = source.split_once("://") else {
-        return false;
-    };
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    authority.eq_ignore_ascii_case(host)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::same_origin;
-
-    #[test]
-    fn origin_must_match_host() {
-        assert!(same_origin(
-            Some("http://127.0.0.1:3000"),
-            Some("127.0.0.1:3000")
-        ));
-        assert!(same_origin(
-            Some("http://127.0.0.1:3000/signin?x"),
-            Some("127.0.0.1:3000")
-        ));
-        assert!(!same_origin(
-            Some("http://evil.example"),
-            Some("127.0.0.1:3000")
-        ));
-        assert!(!same_origin(
-            Some("http://127.0.0.1:3000.evil.example/"),
-            Some("127.0.0.1:3000")
-        ));
-        assert!(!same_origin(None, Some("127.0.0.1:3000")));
-        assert!(!same_origin(Some("http://127.0.0.1:3000"), None));
     }
 }

@@ -4,12 +4,16 @@
 pub mod accounts;
 pub mod api_v1;
 pub mod config;
+pub mod cross_site;
 pub mod error_status;
 pub mod http;
 pub mod mail_worker;
+pub mod page_deadline;
+pub mod page_tasks;
 pub mod score;
 pub mod security_headers;
 pub mod seed;
+pub mod text_input_guard;
 pub mod webhook_worker;
 
 pub use config::Config;

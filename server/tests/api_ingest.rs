@@ -628,3 +628,37 @@ async fn api_tokens_are_rate_limited() {
     assert!(body["message"].as_str().unwrap().contains("/messages/batch"), "{body}");
     assert_eq!(me(&quiet).await.unwrap().status(), StatusCode::OK, "the limit is per token");
 }
+
+/// Found by the schema fuzzer: replaying an event's idempotency key with another
+/// `conversation_id` answered with that conversation and its risk — another customer's, or a
+/// 500 for an id that does not exist. A replay answers with the stored event's own
+/// conversation; a key used for another customer's event is refused.
+async fn replayed_events_keep_their_own_conversation(database: TestDb) {
+    let api = Api::start(database).await;
+    let mut conversations = Vec::new();
+    for customer in ["a", "b"] {
+        let (status, _) = api.post("/customers", json!({ "external_ref": customer, "name": format!("Customer {customer}") })).await;
+        assert_eq!(status, StatusCode::CREATED);
+        let message = json!({ "idempotency_key": format!("m-{customer}"), "customer_ref": customer, "subject": "Order", "channel": "email", "direction": "inbound", "body": "Where is my order?" });
+        let (status, stored) = api.post("/messages", message).await;
+        assert_eq!(status, StatusCode::CREATED, "{stored}");
+        conversations.push(stored["conversation_id"].as_i64().unwrap());
+    }
+    let (status, first) = api.post("/csat", json!({ "idempotency_key": "k", "customer_ref": "a", "conversation_id": conversations[0], "score": 4 })).await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    let (status, replay) = api.post("/csat", json!({ "idempotency_key": "k", "customer_ref": "a", "conversation_id": 999_999, "score": 4 })).await;
+    assert_eq!(status, StatusCode::OK, "{replay}");
+    assert_eq!((replay["created"].clone(), replay["conversation_id"].clone()), (json!(false), json!(conversations[0])), "{replay}");
+    let (status, other) = api.post("/csat", json!({ "idempotency_key": "k", "customer_ref": "b", "conversation_id": conversations[1], "score": 4 })).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{other}");
+    assert!(other["fields"]["idempotency_key"].is_string(), "{other}");
+    assert!(!other.to_string().contains(&format!("\"conversation_id\":{}", conversations[1])), "nothing of b's conversation is told: {other}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replayed_events_keep_their_own_conversation_on_both_backends() {
+    replayed_events_keep_their_own_conversation(TestDb::sqlite().await).await;
+    if let Some(database) = TestDb::postgres().await {
+        replayed_events_keep_their_own_conversation(database).await;
+    }
+}

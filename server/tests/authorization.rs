@@ -79,7 +79,7 @@ const SERVER_FUNCTIONS: &[(&str, May)] = &[
     ("journeys/save_template", May::Studio),
     ("journeys/skip_step", May::Workspace),
     ("journeys/start", May::Workspace),
-    ("journeys/templates", May::Staff),
+    ("journeys/templates", May::Studio),
     ("outbox/list", May::Workspace),
     ("outbox/send_again", May::Workspace),
     ("stories/answer", May::Customers),

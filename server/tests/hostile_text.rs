@@ -158,7 +158,7 @@ async fn hostile_text_is_inert_on_every_page_and_in_mail() {
     .await;
     let db = app.database.db.clone();
     server::seed::seed_demo(&db, &server::seed::SeedOptions { customers: 6, threads: 2, ..Default::default() }).await.unwrap();
-    for (role, email) in [(Role::Agent, "agent@example.com"), (Role::Marketing, "marketing@example.com")] {
+    for (role, email) in [(Role::Agent, "agent@example.com"), (Role::Marketing, "marketing@example.com"), (Role::Admin, "admin@example.com")] {
         app.create_staff(role, email, PASSWORD).await;
     }
     let mut refused = Vec::new();
@@ -238,14 +238,16 @@ async fn hostile_text_is_inert_on_every_page_and_in_mail() {
     pages.extend([("/workspace".to_string(), "agent"), ("/workspace/outbox".to_string(), "agent"), ("/workspace/coaching".to_string(), "agent")]);
 
     // Marketing: stories drafted from the hostile conversations, published with consent, and
-    // quotes of the hostile messages on the wall.
+    // quotes of the hostile messages on the wall. An admin drafts the stories: marketing may
+    // draft only from story candidates, and these conversations are not.
     let marketing = app.signed_in("marketing@example.com", PASSWORD).await;
+    let admin = app.signed_in("admin@example.com", PASSWORD).await;
     let marketing_id = last_id(&app, "SELECT id FROM users WHERE email = 'marketing@example.com'").await;
     let actor = Actor { user_id: marketing_id, label: "Mia" };
     for (n, conversation) in conversations.iter().enumerate() {
         let clip = |text: &str, max: usize| at_least(&text.chars().take(max).collect::<String>(), 20);
         let chunk = &messages[n % messages.len()];
-        let saved = app.call(&marketing, "stories/save", &[
+        let saved = app.call(&admin, "stories/save", &[
             ("conversation_id", &conversation.to_string()),
             ("title", &clip(PAYLOADS[n % PAYLOADS.len()], app::stories::draft::MAX_TITLE_CHARS)),
             ("narrative", &clip(chunk, app::stories::draft::MAX_NARRATIVE_CHARS)),
@@ -339,5 +341,8 @@ async fn hostile_text_is_inert_on_every_page_and_in_mail() {
         "hostile text: {} strings; {} pages parsed, {} mails; {} posts stored; {} inputs refused with a reason: {:?}",
         corpus().len(), pages.len(), mails.len(), stored, refused.len(), refused
     );
-    assert!(refused.len() * 4 < pages.len(), "most hostile input is stored (and shown inert), not refused: {refused:?}");
+    // Text with control characters is refused by design (422 naming the field); the rest of
+    // the corpus must mostly be stored and shown inert.
+    let refused_otherwise: Vec<&String> = refused.iter().filter(|reason| !reason.contains("control characters")).collect();
+    assert!(refused_otherwise.len() * 4 < pages.len(), "most hostile input is stored (and shown inert), not refused: {refused_otherwise:?}");
 }

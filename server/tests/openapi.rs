@@ -25,6 +25,7 @@ async fn every_documented_route_answers_as_documented() {
         .unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+    states_the_rules(&doc);
 
     // A valid request per documented route, in an order where each can succeed.
     let examples: Vec<(&str, &str, Option<Value>)> = vec![
@@ -123,4 +124,136 @@ async fn every_documented_route_answers_as_documented() {
             );
         }
     }
+}
+
+/// The document states the rules in the schema, where generators and fuzzers read them, and
+/// names every refusal a client can meet. (`schema_fuzz.rs` checks them against the server.)
+fn states_the_rules(doc: &Value) {
+    let schemas = &doc["components"]["schemas"];
+    // A message schema is its fields plus "conversation_id or subject".
+    let message = &schemas["MessageIn"]["allOf"];
+    let fields = &message[0]["properties"];
+    assert_eq!(message[0]["additionalProperties"], false, "unknown fields are refused");
+    let either: Vec<&Value> = message[1]["anyOf"].as_array().unwrap().iter().map(|b| &b["required"][0]).collect();
+    assert_eq!(either, [&json!("conversation_id"), &json!("subject")]);
+
+    assert_eq!(fields["channel"]["enum"], json!(["email", "chat", "social", "phone", "forum"]));
+    assert_eq!(fields["direction"]["enum"], json!(["inbound", "outbound"]));
+    assert_eq!(schemas["EventIn"]["properties"]["kind"]["enum"], json!(["purchase", "cancellation", "return_visit"]));
+
+    let batch = &schemas["MessageBatchIn"]["properties"]["messages"];
+    assert_eq!((batch["minItems"].as_u64(), batch["maxItems"].as_u64()), (Some(1), Some(500)));
+    assert_eq!(batch["items"]["$ref"], "#/components/schemas/MessageIn");
+
+    let score = &schemas["CsatIn"]["properties"]["score"];
+    assert_eq!((score["minimum"].as_i64(), score["maximum"].as_i64()), (Some(1), Some(5)));
+    assert_eq!(schemas["EventIn"]["properties"]["value"]["minimum"], 0);
+
+    // Every text field: not empty, not blank, a maximum, no refused control character.
+    let text_fields = [
+        ("CustomerUpsert", "external_ref", 200),
+        ("CustomerUpsert", "name", 200),
+        ("CustomerUpsert", "plan", 100),
+        ("MessageIn", "idempotency_key", 200),
+        ("MessageIn", "customer_ref", 200),
+        ("MessageIn", "subject", 300),
+        ("MessageIn", "body", 20_000),
+        ("EventIn", "idempotency_key", 200),
+        ("EventIn", "customer_ref", 200),
+        ("EventIn", "note", 2_000),
+        ("CsatIn", "idempotency_key", 200),
+        ("CsatIn", "customer_ref", 200),
+        ("CsatIn", "comment", 2_000),
+    ];
+    for (schema, field, max) in text_fields {
+        let properties = if schema == "MessageIn" { fields } else { &schemas[schema]["properties"] };
+        let property = &properties[field];
+        assert_eq!(property["minLength"], 1, "{schema}.{field}: {property}");
+        assert_eq!(property["maxLength"], max, "{schema}.{field}: {property}");
+        assert!(property["pattern"].is_string(), "{schema}.{field}: {property}");
+    }
+    assert!(schemas["CustomerUpsert"]["properties"]["email"]["pattern"].as_str().unwrap().contains('@'));
+    for (schema, required) in [
+        ("CustomerUpsert", vec!["external_ref", "name"]),
+        ("EventIn", vec!["idempotency_key", "customer_ref", "kind"]),
+        ("CsatIn", vec!["idempotency_key", "customer_ref", "conversation_id", "score"]),
+    ] {
+        let mut listed: Vec<&str> = schemas[schema]["required"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+        listed.sort();
+        let mut required = required;
+        required.sort();
+        assert_eq!(listed, required, "{schema}");
+    }
+
+    // The refusals, where they occur: 401 and 429 everywhere (the rate limit is per token; on
+    // the message endpoint it points at the batch endpoint), 413, 415 and 422 wherever a body
+    // is read.
+    let operations = [
+        ("get", "/me", false),
+        ("post", "/customers", true),
+        ("post", "/messages", true),
+        ("post", "/messages/batch", true),
+        ("post", "/events", true),
+        ("post", "/csat", true),
+    ];
+    for (method, path, has_body) in operations {
+        let responses = &doc["paths"][path][method]["responses"];
+        let mut statuses = vec!["401", "429"];
+        if has_body {
+            statuses.extend(["413", "415", "422"]);
+        }
+        for status in statuses {
+            let response = &responses[status];
+            assert_eq!(
+                response["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/ApiError",
+                "{method} {path} documents {status}: {responses}"
+            );
+        }
+        assert!(responses["401"]["headers"]["WWW-Authenticate"].is_object(), "{method} {path}");
+    }
+    let too_many = doc["paths"]["/messages"]["post"]["responses"]["429"]["description"].as_str().unwrap();
+    assert!(too_many.contains("/messages/batch"), "{too_many}");
+    assert!(doc["paths"]["/messages/batch"]["post"]["responses"]["413"]["description"].as_str().unwrap().contains("4 MiB"));
+}
+
+/// The documented refusals are what the server answers: 415 for a body that is not JSON, 413
+/// for one over the limit, 429 past the token's budget (pointing at the batch endpoint).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn documented_refusals_happen() {
+    let app = TestApp::spawn_with(TestDb::sqlite().await, |config| config.api_requests_per_minute = 3).await;
+    let secret = app.config.resolve_session_secret().unwrap();
+    let token = server::accounts::create_token(&app.database.db, &secret, "openapi-refusals")
+        .await
+        .unwrap();
+    let client = reqwest::Client::new();
+    let doc: Value = client.get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let documented = |path: &str, status: u16| doc["paths"][path]["post"]["responses"][status.to_string()].is_object();
+    let mut refused = Vec::new();
+    for (what, content_type, body) in [
+        ("a form", "application/x-www-form-urlencoded", b"external_ref=x".to_vec()),
+        ("a large body", "application/json", format!("{{\"name\": \"{}\"}}", "x".repeat(140 * 1024)).into_bytes()),
+    ] {
+        let response = client
+            .post(app.url("/api/v1/customers"))
+            .bearer_auth(&token)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let answer: Value = response.json().await.unwrap();
+        assert!(answer["error"].is_string() && answer["message"].is_string(), "{what}: {answer}");
+        refused.push(status);
+    }
+    assert_eq!(refused, [415, 413]);
+    assert!(documented("/customers", 415) && documented("/customers", 413));
+    let me = client.get(app.url("/api/v1/me")).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(me.status().as_u16(), 200, "the 3rd request");
+    let message = json!({"idempotency_key": "r-1", "customer_ref": "nobody", "subject": "Hi", "channel": "chat", "direction": "inbound", "body": "Hi"});
+    let response = client.post(app.url("/api/v1/messages")).bearer_auth(&token).json(&message).send().await.unwrap();
+    assert_eq!(response.status().as_u16(), 429, "the 4th request of a 3-per-minute token");
+    let answer: Value = response.json().await.unwrap();
+    assert!(answer["message"].as_str().unwrap().contains("/messages/batch"), "{answer}");
+    assert!(documented("/messages", 429));
 }

@@ -150,6 +150,8 @@ async fn two_instances_behind_nginx_share_sessions_events_journeys_and_webhooks(
             .env("RAPPORT_TRUSTED_PROXIES", "127.0.0.1")
             .env("RAPPORT_SMTP_URL", smtp.url())
             .env("RAPPORT_MAIL_FROM", "Rapport Care <care@rapport.test>")
+            // The webhook receiver listens on 127.0.0.1.
+            .env("RAPPORT_WEBHOOKS_ALLOW_PRIVATE_TARGETS", "true")
     };
     let (mut a, mut b) = (instance("a"), instance("b"));
     tokio::join!(a.start(), b.start());

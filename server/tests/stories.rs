@@ -192,7 +192,20 @@ async fn signed_in(app: &TestApp, role: Role, email: &str) -> reqwest::Client {
 /// a browser on `reader` sees each change live.
 async fn publish_and_withdraw_reach_the_other_instance(writer: &TestApp, reader: &TestApp) {
     let db = &writer.database.db;
-    let (_, conversation) = conversation_with(db, "dana", "Dana Smith").await;
+    let (dana, conversation) = conversation_with(db, "dana", "Dana Smith").await;
+    // Marketing drafts from story candidates: Dana was upset before she thanked us.
+    conversations::insert_messages(db, &[NewMessage {
+        conversation_id: conversation,
+        direction: "inbound",
+        author_user_id: None,
+        author_customer_id: Some(dana),
+        body: "I was charged twice and nobody answers!".into(),
+        created_at: Utc::now() - chrono::Duration::hours(2),
+        sentiment: Some(-0.6),
+        analysis: None,
+    }])
+    .await
+    .unwrap();
     let marketing = signed_in(writer, Role::Marketing, "mia@example.com").await;
     let conversation_field = conversation.to_string();
     let saved = writer.call(&marketing, "stories/save", &[

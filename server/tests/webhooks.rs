@@ -52,8 +52,9 @@ async fn webhook_flow(database: TestDb) {
         201
     );
 
-    // Test servers run no background worker: the test drives it, at chosen times.
-    let worker = server::webhook_worker::client();
+    // Test servers run no background worker: the test drives it, at chosen times. The
+    // receivers listen on 127.0.0.1, which needs the private-targets setting.
+    let worker = server::webhook_worker::client(app::webhooks::targets::TargetPolicy::AnyAddress);
     server::webhook_worker::deliver_due(&db, &worker, Utc::now())
         .await
         .unwrap();

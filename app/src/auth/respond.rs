@@ -36,7 +36,8 @@ pub fn set_error_status(error: &AppError) {
 }
 
 /// Reports a failed form action. Without JavaScript the browser is sent back to the form page
-/// with the message in `?error=`, so the page can show it; with JavaScript the error is returned.
+/// with the error's code in `?error=` (the page shows our own message for it); with
+/// JavaScript the error is returned.
 pub fn form_failed(error: AppError) -> AppError {
     if is_plain_form_post() {
         let back = use_context::<Parts>()
@@ -45,7 +46,7 @@ pub fn form_failed(error: AppError) -> AppError {
                     .headers
                     .get(REFERER)
                     .and_then(|v| v.to_str().ok())
-                    .map(local_path)
+                    .and_then(local_path)
             })
             .unwrap_or_else(|| "/".to_string());
         let without_error = strip_query_param(&strip_query_param(&back, "error"), "error_for");
@@ -60,7 +61,7 @@ pub fn form_failed(error: AppError) -> AppError {
             .unwrap_or_default();
         leptos_axum::redirect(&format!(
             "{without_error}{separator}error={}&error_for={}",
-            crate::shell::notice::encode_component(&error.to_string()),
+            crate::shell::notice::encode_component(&error.code()),
             crate::shell::notice::encode_component(&endpoint)
         ));
     } else {
@@ -81,14 +82,23 @@ pub fn finish_form(outcome: Result<String, AppError>) -> Result<(), AppError> {
     }
 }
 
-/// The path and query of a URL, so a redirect never leaves the site.
-fn local_path(url: &str) -> String {
-    let after_scheme = url.split_once("://").map(|(_, rest)| rest).unwrap_or(url);
-    match after_scheme.find('/') {
-        Some(slash) if url.contains("://") => after_scheme[slash..].to_string(),
-        _ if url.starts_with('/') && !url.starts_with("//") => url.to_string(),
-        _ => "/".to_string(),
-    }
+/// The path and query of a URL (a `Referer`), when that is a path on this site: a redirect
+/// never leaves the site.
+fn local_path(url: &str) -> Option<String> {
+    let path = match url.split_once("://") {
+        Some((_, after_scheme)) => &after_scheme[after_scheme.find('/')?..],
+        None => url,
+    };
+    is_local_path(path).then(|| path.to_string())
+}
+
+/// A path on this site: one leading `/` (a browser reads `//host` and `/\host` as another
+/// site), no backslash, and visible ASCII only (it becomes a `Location` header).
+pub fn is_local_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains('\\')
+        && path.bytes().all(|b| b.is_ascii_graphic())
 }
 
 fn strip_query_param(path: &str, name: &str) -> String {
@@ -111,14 +121,7 @@ fn strip_query_param(path: &str, name: &str) -> String {
 /// Where to go after signing in: a local path the user asked for, else their home area.
 pub fn safe_next(next: &str, fallback: &str) -> String {
     let next = next.trim();
-    // Only visible ASCII: the path becomes a Location header, which must not carry anything else.
-    let header_safe = next.bytes().all(|b| b.is_ascii_graphic());
-    if header_safe
-        && next.starts_with('/')
-        && !next.starts_with("//")
-        && !next.contains('\\')
-        && !next.contains("://")
-    {
+    if is_local_path(next) && !next.contains("://") {
         next.to_string()
     } else {
         fallback.to_string()
@@ -151,10 +154,18 @@ mod tests {
     #[test]
     fn referer_is_reduced_to_a_local_path() {
         assert_eq!(
-            local_path("http://127.0.0.1:3000/signin?next=/studio"),
-            "/signin?next=/studio"
+            local_path("http://127.0.0.1:3000/signin?next=/studio").as_deref(),
+            Some("/signin?next=/studio")
         );
-        assert_eq!(local_path("http://127.0.0.1:3000"), "/");
+        assert_eq!(local_path("http://127.0.0.1:3000"), None);
+        for off_site in [
+            "http://127.0.0.1:3000//evil.example/signin",
+            "http://127.0.0.1:3000/\\evil.example/signin",
+            "//evil.example/signin",
+            "https:evil.example",
+        ] {
+            assert_eq!(local_path(off_site), None, "{off_site}");
+        }
         assert_eq!(
             strip_query_param("/signin?error=x&next=/a", "error"),
             "/signin?next=/a"

@@ -324,7 +324,11 @@ pub async fn flag_post(thread_id: i64, post_id: i64, reason: String) -> Result<(
                 chrono::Utc::now(),
             )
             .await
-            .map_err(|_| AppError::NotFound("This post is not available.".into()))?;
+            .map_err(|error| match error {
+                crate::data::DataError::Refused(why) => AppError::Conflict(why),
+                crate::data::DataError::NotFound => AppError::NotFound("This post is not available.".into()),
+                other => other.into(),
+            })?;
             Ok(format!(
                 "/forum/t/{thread_id}?flagged={post_id}#post-{post_id}"
             ))

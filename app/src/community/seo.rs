@@ -29,7 +29,8 @@ fn answer(post: &PostView, thread_path: &str) -> Value {
 }
 
 /// QAPage JSON-LD for a solved question (a question with an accepted answer), ready to go
-/// into a `<script type="application/ld+json">`: "</" is escaped so no text can close it.
+/// into a `<script type="application/ld+json">` (escaped for HTML: no post text can end the
+/// script or open a comment in it).
 pub fn qa_page_json_ld(page: &ThreadPage) -> Option<String> {
     if page.thread.kind != "question" {
         return None;
@@ -57,7 +58,7 @@ pub fn qa_page_json_ld(page: &ThreadPage) -> Option<String> {
             "suggestedAnswer": suggested,
         }
     });
-    Some(data.to_string().replace("</", "<\\/"))
+    Some(crate::shell::inline_json::json_for_html(&data))
 }
 
 #[cfg(test)]
@@ -121,11 +122,12 @@ mod tests {
     }
 
     #[test]
-    fn no_post_text_can_close_the_script_element() {
-        let posts = vec![post(1, "Why?"), post(2, "</script><script>alert(1)</script>")];
+    fn no_post_text_can_close_the_script_element_or_open_a_comment() {
+        let hostile = "<!--<script> </script><script>alert(1)</script> & -->";
+        let posts = vec![post(1, "Why?"), post(2, hostile)];
         let json = qa_page_json_ld(&page("question", Some(2), posts)).unwrap();
-        assert!(!json.contains("</"), "{json}");
+        assert!(!json.contains(['<', '>', '&']), "{json}");
         let data: Value = serde_json::from_str(&json).unwrap();
-        assert_eq!(data["mainEntity"]["acceptedAnswer"]["text"], "</script><script>alert(1)</script>");
+        assert_eq!(data["mainEntity"]["acceptedAnswer"]["text"], hostile);
     }
 }

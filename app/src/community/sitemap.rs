@@ -2,38 +2,17 @@
 //! (newest activity first, up to the protocol's 50,000 URLs per file).
 
 use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use crate::state::AppState;
 
 const MAX_URLS: i64 = 50_000;
 
-/// The site's origin as the request names it. Only host characters are accepted, so nothing
-/// from the header can break out of the XML.
-fn origin(headers: &HeaderMap) -> Option<String> {
-    let host = headers.get(header::HOST)?.to_str().ok()?;
-    if host.is_empty()
-        || !host
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
-    {
-        return None;
-    }
-    let scheme = match headers
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-    {
-        Some("https") => "https",
-        _ => "http",
-    };
-    Some(format!("{scheme}://{host}"))
-}
-
-pub async fn sitemap_xml(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let Some(origin) = origin(&headers) else {
-        return (StatusCode::BAD_REQUEST, "A Host header is required.").into_response();
-    };
+/// URLs name the configured public address, never the request's `Host` header (which anyone
+/// can set, and a cache in front might keep).
+pub async fn sitemap_xml(State(state): State<AppState>) -> Response {
+    let origin = html_escape::encode_text(state.public_url.trim_end_matches('/')).into_owned();
     let (categories, threads) = match (
         crate::data::community::categories(&state.db).await,
         crate::data::community::thread_activity(&state.db, MAX_URLS).await,

@@ -170,16 +170,16 @@ pub async fn record_event(
     value: Option<f64>,
     note: Option<&str>,
     occurred_at: DateTime<Utc>,
-) -> Result<(i64, bool), DataError> {
-    const EXISTING: &str = "SELECT id FROM customer_events WHERE idempotency_key = $1";
+) -> Result<RecordedEvent, DataError> {
+    const EXISTING: &str = "SELECT id, customer_id, conversation_id FROM customer_events WHERE idempotency_key = $1";
     const OWNED: &str = "SELECT id FROM conversations WHERE id = $1 AND customer_id = $2";
     const INSERT: &str = "INSERT INTO customer_events (customer_id, conversation_id, kind, value, note, idempotency_key, occurred_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id";
     let _turn = db.write_turn().await;
     on_pool!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        if let Some(id) = sqlx::query_scalar::<_, i64>(EXISTING).bind(idempotency_key).fetch_optional(&mut *tx).await? {
-            return Ok((id, false));
+        if let Some(stored) = sqlx::query_as::<_, (i64, i64, Option<i64>)>(EXISTING).bind(idempotency_key).fetch_optional(&mut *tx).await? {
+            return RecordedEvent::replayed(stored, customer_id);
         }
         if let Some(conversation_id) = conversation_id {
             let owned: Option<i64> = sqlx::query_scalar(OWNED).bind(conversation_id).bind(customer_id).fetch_optional(&mut *tx).await?;
@@ -193,13 +193,32 @@ pub async fn record_event(
             .fetch_optional(&mut *tx).await?;
         tx.commit().await?;
         match inserted {
-            Some(id) => Ok((id, true)),
+            Some(id) => Ok(RecordedEvent { id, created: true, conversation_id }),
             None => {
-                let id: i64 = sqlx::query_scalar(EXISTING).bind(idempotency_key).fetch_one(pool).await?;
-                Ok((id, false))
+                let stored = sqlx::query_as::<_, (i64, i64, Option<i64>)>(EXISTING).bind(idempotency_key).fetch_one(pool).await?;
+                RecordedEvent::replayed(stored, customer_id)
             }
         }
     })
+}
+
+/// An event as stored: on a replay of its idempotency key, the stored event's own
+/// conversation, never the one the replay names (which may not be the customer's).
+#[derive(Debug, PartialEq)]
+pub struct RecordedEvent {
+    pub id: i64,
+    pub created: bool,
+    pub conversation_id: Option<i64>,
+}
+
+impl RecordedEvent {
+    /// `stored`: id, customer and conversation of the event that has the key.
+    fn replayed((id, stored_customer, conversation_id): (i64, i64, Option<i64>), customer_id: i64) -> Result<RecordedEvent, DataError> {
+        if stored_customer != customer_id {
+            return Err(DataError::Refused("This idempotency key was already used for another customer's event.".into()));
+        }
+        Ok(RecordedEvent { id, created: false, conversation_id })
+    }
 }
 
 pub async fn profile(

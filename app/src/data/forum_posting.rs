@@ -217,7 +217,9 @@ pub async fn accept_answer(
     })
 }
 
-/// Records a member's flag on a post (once per member and post).
+/// Records a member's flag on a post (once per member and post). Only a post the forum shows
+/// can be flagged: `Refused` for a hidden one (hidden by a moderator, held for approval or
+/// turned down), `NotFound` when there is no such post.
 pub async fn flag_post(
     db: &Db,
     post_id: i64,
@@ -226,20 +228,25 @@ pub async fn flag_post(
     at: DateTime<Utc>,
 ) -> Result<(), DataError> {
     const SQL: &str = "INSERT INTO forum_flags (post_id, user_id, reason, created_at) \
-         SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM forum_posts WHERE id = $1) \
+         SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM forum_posts WHERE id = $1 AND hidden = FALSE) \
          ON CONFLICT (post_id, user_id) DO NOTHING";
     let inserted = on_pool!(db, pool => sqlx::query(SQL).bind(post_id).bind(user_id).bind(reason).bind(at)
         .execute(pool).await.map(|done| done.rows_affected()))?;
-    if inserted == 0 && !post_exists(db, post_id).await? {
-        return Err(DataError::NotFound);
+    if inserted == 0 {
+        match post_hidden(db, post_id).await? {
+            None => return Err(DataError::NotFound),
+            Some(true) => return Err(DataError::Refused("This post is not shown in the forum, so it cannot be flagged.".into())),
+            // Flagged by this member before: the flag stands once.
+            Some(false) => {}
+        }
     }
     Ok(())
 }
 
-async fn post_exists(db: &Db, post_id: i64) -> Result<bool, DataError> {
-    const SQL: &str = "SELECT COUNT(*) FROM forum_posts WHERE id = $1";
-    let n: i64 = on_pool!(db, pool => sqlx::query_scalar(SQL).bind(post_id).fetch_one(pool).await)?;
-    Ok(n > 0)
+/// Whether the post is hidden; `None` when it does not exist.
+async fn post_hidden(db: &Db, post_id: i64) -> Result<Option<bool>, DataError> {
+    const SQL: &str = "SELECT hidden FROM forum_posts WHERE id = $1";
+    Ok(on_pool!(db, pool => sqlx::query_scalar(SQL).bind(post_id).fetch_optional(pool).await)?)
 }
 
 /// Staff hide or restore a post; hiding resolves its open flags. Returns the post's thread.

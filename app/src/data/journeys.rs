@@ -428,16 +428,25 @@ async fn change_unsent_step(db: &Db, sql: &str, journey_id: i64, position: i64, 
     Ok(())
 }
 
+/// Healed journeys with the customer's mean sentiment before and after the start.
+const HEALED: &str = "SELECT j.id AS journey_id, j.conversation_id, cu.name AS customer_name, COALESCE(c.subject, '') AS subject, \
+     j.ended_at, COALESCE(j.end_evidence, '') AS evidence, \
+     (SELECT AVG(m.sentiment) FROM messages m WHERE m.author_customer_id = j.customer_id AND m.direction = 'inbound' \
+        AND m.sentiment IS NOT NULL AND m.created_at <= j.started_at) AS sentiment_before, \
+     (SELECT AVG(m.sentiment) FROM messages m WHERE m.author_customer_id = j.customer_id AND m.direction = 'inbound' \
+        AND m.sentiment IS NOT NULL AND m.created_at > j.started_at) AS sentiment_after \
+     FROM journeys j JOIN customers cu ON cu.id = j.customer_id LEFT JOIN conversations c ON c.id = j.conversation_id \
+     WHERE j.state = 'healed' AND j.ended_at IS NOT NULL";
+
 /// The latest healed journeys with the customer's mood before and since, for story
 /// candidates (`journeys::candidates` picks the strong rebounds).
 pub async fn recently_healed(db: &Db, limit: i64) -> Result<Vec<crate::journeys::candidates::HealedJourney>, DataError> {
-    const SQL: &str = "SELECT j.id AS journey_id, j.conversation_id, cu.name AS customer_name, COALESCE(c.subject, '') AS subject, \
-         j.ended_at, COALESCE(j.end_evidence, '') AS evidence, \
-         (SELECT AVG(m.sentiment) FROM messages m WHERE m.author_customer_id = j.customer_id AND m.direction = 'inbound' \
-            AND m.sentiment IS NOT NULL AND m.created_at <= j.started_at) AS sentiment_before, \
-         (SELECT AVG(m.sentiment) FROM messages m WHERE m.author_customer_id = j.customer_id AND m.direction = 'inbound' \
-            AND m.sentiment IS NOT NULL AND m.created_at > j.started_at) AS sentiment_after \
-         FROM journeys j JOIN customers cu ON cu.id = j.customer_id LEFT JOIN conversations c ON c.id = j.conversation_id \
-         WHERE j.state = 'healed' AND j.ended_at IS NOT NULL ORDER BY j.ended_at DESC LIMIT $1";
-    Ok(on_pool!(db, pool => sqlx::query_as(SQL).bind(limit).fetch_all(pool).await)?)
+    let sql = format!("{HEALED} ORDER BY j.ended_at DESC LIMIT $1");
+    Ok(on_pool!(db, pool => sqlx::query_as(&sql).bind(limit).fetch_all(pool).await)?)
+}
+
+/// The healed journeys of one conversation.
+pub async fn healed_of_conversation(db: &Db, conversation_id: i64) -> Result<Vec<crate::journeys::candidates::HealedJourney>, DataError> {
+    let sql = format!("{HEALED} AND j.conversation_id = $1");
+    Ok(on_pool!(db, pool => sqlx::query_as(&sql).bind(conversation_id).fetch_all(pool).await)?)
 }

@@ -211,13 +211,48 @@ pub struct StorySource {
     pub customer_messages: Vec<String>,
 }
 
-pub async fn source(db: &Db, conversation_id: i64) -> Result<StorySource, DataError> {
+/// Which conversations a story may be drafted from, and so be read in the studio.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DraftingReach {
+    /// Staff who read the workspace anyway (admins) may start from any conversation.
+    AnyConversation,
+    /// Marketing reads no inbox: only story candidates (a resolved conversation whose
+    /// customer's mood turned around, or a strongly healed journey's) and conversations that
+    /// already have a story.
+    StoryCandidates,
+}
+
+/// The conversation's customer and their messages. `NotFound` when the conversation does not
+/// exist or is out of `reach`, so that nothing tells the two apart.
+pub async fn source(db: &Db, conversation_id: i64, reach: DraftingReach) -> Result<StorySource, DataError> {
+    if reach == DraftingReach::StoryCandidates && !is_story_candidate(db, conversation_id).await? {
+        return Err(DataError::NotFound);
+    }
     const CONVERSATION: &str = "SELECT c.customer_id, cu.name, c.subject FROM conversations c JOIN customers cu ON cu.id = c.customer_id WHERE c.id = $1";
     const MESSAGES: &str = "SELECT body FROM messages WHERE conversation_id = $1 AND direction = 'inbound' ORDER BY created_at, id LIMIT 200";
     let (customer_id, customer_name, subject): (i64, String, String) =
         on_pool!(db, pool => sqlx::query_as(CONVERSATION).bind(conversation_id).fetch_optional(pool).await)?.ok_or(DataError::NotFound)?;
     let customer_messages = on_pool!(db, pool => sqlx::query_scalar(MESSAGES).bind(conversation_id).fetch_all(pool).await)?;
     Ok(StorySource { customer_id, customer_name, subject, customer_messages })
+}
+
+/// Whether marketing may draft a story from the conversation: it has a story already, or it
+/// is a candidate by the rules the studio overview shows candidates by (whatever its age).
+async fn is_story_candidate(db: &Db, conversation_id: i64) -> Result<bool, DataError> {
+    const STORIES: &str = "SELECT COUNT(*) FROM stories WHERE conversation_id = $1";
+    const TIMELINE: &str = "SELECT m.sentiment FROM conversations c \
+         JOIN messages m ON m.conversation_id = c.id AND m.direction = 'inbound' AND m.sentiment IS NOT NULL \
+         WHERE c.id = $1 AND c.status IN ('resolved', 'closed') ORDER BY m.created_at, m.id";
+    let stories: i64 = on_pool!(db, pool => sqlx::query_scalar(STORIES).bind(conversation_id).fetch_one(pool).await)?;
+    if stories > 0 {
+        return Ok(true);
+    }
+    let timeline: Vec<f64> = on_pool!(db, pool => sqlx::query_scalar(TIMELINE).bind(conversation_id).fetch_all(pool).await)?;
+    if crate::stories::candidates::is_turnaround(&timeline) {
+        return Ok(true);
+    }
+    let healed = super::journeys::healed_of_conversation(db, conversation_id).await?;
+    Ok(healed.iter().any(crate::journeys::candidates::is_story_candidate))
 }
 
 /// Resolved conversations since `since` that have no story yet, with the sentiment of each of

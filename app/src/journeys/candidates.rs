@@ -28,12 +28,15 @@ impl HealedJourney {
     }
 }
 
-/// The candidates among healed journeys: a rebound of at least [`STRONG_REBOUND`] from a
-/// negative start, strongest first.
+/// A healed journey is a story candidate with a rebound of at least [`STRONG_REBOUND`] from
+/// a negative start.
+pub fn is_story_candidate(journey: &HealedJourney) -> bool {
+    journey.sentiment_before.is_some_and(|before| before < 0.0) && journey.rebound().is_some_and(|rise| rise >= STRONG_REBOUND)
+}
+
+/// The candidates among healed journeys, strongest first.
 pub fn story_candidates(mut healed: Vec<HealedJourney>) -> Vec<HealedJourney> {
-    healed.retain(|journey| {
-        journey.sentiment_before.is_some_and(|before| before < 0.0) && journey.rebound().is_some_and(|rise| rise >= STRONG_REBOUND)
-    });
+    healed.retain(is_story_candidate);
     healed.sort_by(|a, b| b.rebound().partial_cmp(&a.rebound()).unwrap_or(std::cmp::Ordering::Equal));
     healed
 }

@@ -1,5 +1,5 @@
-//! Server functions of the journey template editor. Marketing and admins edit; agents read
-//! (they choose a template when they start a journey by hand).
+//! Server functions of the journey template editor (`/studio/journeys`): marketing and admins
+//! only. Agents choose a template on the conversation page, which brings its own list.
 
 use leptos::prelude::*;
 
@@ -12,8 +12,7 @@ const EDITORS: &[crate::auth::model::Role] = &[crate::auth::model::Role::Marketi
 #[server(prefix = "/api", endpoint = "journeys/templates")]
 pub async fn journey_templates() -> Result<Vec<TemplateView>, AppError> {
     use crate::auth::guard::{require, Access};
-    use crate::auth::model::Role;
-    require(Access::Roles(&[Role::Agent, Role::Marketing, Role::Admin])).await?;
+    require(Access::Roles(EDITORS)).await?;
     let db = crate::state::app_state()?.db;
     Ok(crate::data::journey_templates::list(&db).await?)
 }

@@ -4,8 +4,10 @@ mod area_nav;
 pub mod content_policy;
 pub mod format;
 pub mod hydration;
+pub mod inline_json;
 pub mod notice;
 pub mod paging;
+pub mod pending_parts;
 pub mod raw_text;
 pub mod seo;
 
@@ -163,6 +165,7 @@ pub fn App() -> impl IntoView {
 #[component]
 fn SiteHeader() -> impl IntoView {
     let session = use_session();
+    pending_parts::track(session.viewer);
     let menu_open = RwSignal::new(false);
     view! {
         <header class="site-header">

@@ -13,6 +13,7 @@ pub fn Loading() -> impl IntoView {
 
 /// Shows `render(data)` once `resource` has loaded, a friendly [`ErrorNotice`] if it failed,
 /// and [`Loading`] meanwhile. Every page that shows server data uses this.
+#[track_caller]
 pub fn loaded<T, V>(
     resource: Resource<Result<T, AppError>>,
     render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
@@ -26,6 +27,7 @@ where
 
 /// Like [`loaded`], for optional parts of a page: an error shows nothing (the part does not
 /// concern this viewer, or the page's main content already explains the problem).
+#[track_caller]
 pub fn loaded_quietly<T, V>(
     resource: Resource<Result<T, AppError>>,
     render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
@@ -37,6 +39,7 @@ where
     suspended(resource, render, |_| ().into_any(), || ().into_any())
 }
 
+#[track_caller]
 fn suspended<T, V>(
     resource: Resource<Result<T, AppError>>,
     render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
@@ -47,6 +50,8 @@ where
     T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
     V: IntoView + 'static,
 {
+    // Named by the page code that shows the data, for the server's page deadline.
+    super::pending_parts::track_at(std::panic::Location::caller(), resource);
     view! {
         <Suspense fallback=fallback>
             {move || {
@@ -124,7 +129,8 @@ pub fn ErrorList(errors: ArcRwSignal<Errors>) -> impl IntoView {
 }
 
 /// An inline message for a failed form submission.
-/// The error to show: from the last scripted submission, else from `?error=` (no-JS redirect).
+/// The error to show: from the last scripted submission, else our own message for the error
+/// code in `?error=` (no-JS redirect; never text from the address).
 /// `endpoint` is the server function's endpoint (`"workspace/send_reply"`): with several forms
 /// on a page, only the one that failed shows the error of a no-JS redirect (`?error_for=`).
 pub fn form_error(
@@ -139,7 +145,7 @@ pub fn form_error(
             let query = query.read();
             match query.get("error_for") {
                 Some(failed) if failed != endpoint => None,
-                _ => query.get("error"),
+                _ => query.get("error").map(|code| crate::error::message_for_code(&code)),
             }
         }
     })

@@ -56,7 +56,7 @@ pub struct StoryEditor {
 pub async fn load_story_editor(id: Option<i64>, conversation: Option<i64>) -> Result<StoryEditor, AppError> {
     use crate::auth::guard::{require, Access};
     use crate::data::story_editing;
-    require(Access::Roles(EDITORS)).await?;
+    let viewer = require(Access::Roles(EDITORS)).await?;
     let db = crate::state::app_state()?.db;
     let story = match id {
         Some(id) => Some(story_editing::story(&db, id).await.map_err(|e| not_found(e, "This story does not exist."))?),
@@ -64,7 +64,7 @@ pub async fn load_story_editor(id: Option<i64>, conversation: Option<i64>) -> Re
     };
     let conversation_id = story.as_ref().map_or(conversation, |s| s.conversation_id);
     let source = match conversation_id {
-        Some(conversation_id) => Some(story_editing::source(&db, conversation_id).await.map_err(|e| not_found(e, "This conversation does not exist."))?),
+        Some(conversation_id) => Some(story_source(&db, conversation_id, &viewer).await?),
         None => None,
     };
     let (subject, sentences, customer_name) = match (source, &story) {
@@ -78,6 +78,30 @@ pub async fn load_story_editor(id: Option<i64>, conversation: Option<i64>) -> Re
         (None, None) => return Err(AppError::invalid("conversation", "Draft a story from a conversation: open one from the story candidates.")),
     };
     Ok(StoryEditor { story, conversation_id, conversation_subject: subject, customer_name, sentences })
+}
+
+/// The conversation a story is drafted from, as far as the viewer's role reaches (see
+/// [`crate::data::story_editing::DraftingReach`]); a 404 otherwise, also for the page.
+#[cfg(feature = "ssr")]
+async fn story_source(
+    db: &crate::data::Db,
+    conversation_id: i64,
+    viewer: &crate::auth::model::Viewer,
+) -> Result<crate::data::story_editing::StorySource, AppError> {
+    use crate::data::story_editing::{self, DraftingReach};
+    let (reach, missing) = if viewer.may_enter(crate::auth::model::WORKSPACE_ROLES) {
+        (DraftingReach::AnyConversation, "This conversation does not exist.")
+    } else {
+        (
+            DraftingReach::StoryCandidates,
+            "This conversation is not a story candidate. Draft stories from the candidates in the studio overview.",
+        )
+    };
+    story_editing::source(db, conversation_id, reach).await.map_err(|error| {
+        let error = not_found(error, missing);
+        crate::auth::respond::set_error_status(&error);
+        error
+    })
 }
 
 #[cfg(feature = "ssr")]
@@ -119,7 +143,7 @@ pub async fn save_story(
                 .ok_or_else(|| AppError::invalid("conversation", "Draft a story from a conversation: open one from the story candidates."))?),
         };
         let source = match conversation_id {
-            Some(conversation_id) => Some(story_editing::source(&db, conversation_id).await.map_err(|e| not_found(e, "This conversation does not exist."))?),
+            Some(conversation_id) => Some(story_source(&db, conversation_id, &viewer).await?),
             None => None,
         };
         let said: Vec<String> = match (&source, &existing) {

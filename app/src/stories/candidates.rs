@@ -22,9 +22,18 @@ impl ResolvedTurnaround {
     }
 }
 
+/// Whether the customer's mood over a resolved conversation (the sentiment of each of their
+/// messages, in order) turned around: from negative, up by at least [`STRONG_REBOUND`].
+pub fn is_turnaround(timeline: &[f64]) -> bool {
+    match (timeline.first(), timeline.last()) {
+        (Some(first), Some(last)) => timeline.len() >= 2 && *first < 0.0 && last - first >= STRONG_REBOUND,
+        _ => false,
+    }
+}
+
 /// The strongest turnarounds first, at most `limit`.
 pub fn turnarounds(mut resolved: Vec<ResolvedTurnaround>, limit: usize) -> Vec<ResolvedTurnaround> {
-    resolved.retain(|c| c.timeline.len() >= 2 && c.timeline[0] < 0.0 && c.rebound().is_some_and(|rise| rise >= STRONG_REBOUND));
+    resolved.retain(|c| is_turnaround(&c.timeline));
     resolved.sort_by(|a, b| b.rebound().partial_cmp(&a.rebound()).unwrap_or(std::cmp::Ordering::Equal));
     resolved.truncate(limit);
     resolved

@@ -39,6 +39,8 @@ pub async fn add_webhook(
         if !valid {
             return Err(AppError::invalid("url", "Give the full address of your endpoint, starting with https:// (at most 500 characters)."));
         }
+        let targets = crate::state::app_state()?.webhook_targets;
+        super::targets::check_new_target(url, targets).await.map_err(|why| AppError::invalid("url", why))?;
         let mut events = Vec::new();
         if risk_raised.is_some() {
             events.push("risk.raised");

@@ -5,6 +5,8 @@
 pub mod api;
 pub mod model;
 mod pages;
+#[cfg(feature = "ssr")]
+pub mod targets;
 
 pub use pages::WebhooksPage;
 

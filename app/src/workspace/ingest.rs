@@ -58,7 +58,9 @@ struct Problems(BTreeMap<String, String>);
 impl Problems {
     fn text(&mut self, field: &str, value: &str, max_chars: usize) {
         let chars = value.trim().chars().count();
-        if chars == 0 {
+        if let Some(character) = crate::text_input::forbidden_control_character(value) {
+            self.0.insert(field.into(), crate::text_input::control_character_problem(character));
+        } else if chars == 0 {
             self.0.insert(field.into(), "must not be empty".into());
         } else if chars > max_chars {
             self.0.insert(
@@ -625,7 +627,7 @@ async fn save_event(
     reopen_when_new: bool,
 ) -> Result<EventRecorded, IngestError> {
     let customer_id = customer_id_of(db, customer_ref).await?;
-    let (event_id, created) = customers::record_event(
+    let recorded = customers::record_event(
         db,
         idempotency_key.trim(),
         customer_id,
@@ -636,7 +638,11 @@ async fn save_event(
         occurred_at,
     )
     .await
-    .map_err(not_this_customers_conversation)?;
+    .map_err(|error| match error {
+        DataError::Refused(why) => invalid("idempotency_key", why),
+        other => not_this_customers_conversation(other),
+    })?;
+    let (event_id, created, conversation_id) = (recorded.id, recorded.created, recorded.conversation_id);
     if let (true, true, Some(id)) = (created, reopen_when_new, conversation_id) {
         conversations::reopen(db, id, customer_id, occurred_at).await?;
         // A bad rating is a disappointment to repair, not just a number.

@@ -95,8 +95,15 @@ async fn store(db: &Db, engine: &EngineSettings, mut jobs: Vec<Job>) {
                 }
                 jobs = kept;
             }
+            Err(IngestError::Data(_)) if jobs.len() > 1 => {
+                // Nothing of the group was written, and the failure may be one message's own:
+                // each is tried alone, so a bad message fails alone, never its neighbours.
+                for job in jobs {
+                    Box::pin(store(db, engine, vec![job])).await;
+                }
+                return;
+            }
             Err(IngestError::Data(error)) => {
-                // Nothing of the batch was written; every caller learns it failed.
                 let message = error.to_string();
                 for job in jobs {
                     let _ = job.reply.send(Err(IngestError::Data(DataError::Config(message.clone()))));

@@ -32,7 +32,8 @@ pub async fn seed_stories(db: &Db, marketing_id: i64, now: DateTime<Utc>) -> Res
         if stories as usize == STORIES {
             break;
         }
-        let source = story_editing::source(db, conversation_id).await?;
+        // The demo's stories are written as an admin would: from any resolved conversation.
+        let source = story_editing::source(db, conversation_id, story_editing::DraftingReach::AnyConversation).await?;
         let said: Vec<String> = source.customer_messages.iter().flat_map(|m| sentences(m)).collect();
         let Some(first) = source.customer_name.split_whitespace().next() else { continue };
         let quote = said.iter().rev().find(|s| s.to_lowercase().contains("thank")).cloned();

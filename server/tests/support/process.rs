@@ -52,11 +52,18 @@ impl Instance {
     /// Starts `rapport serve` and waits until it is ready.
     pub async fn start(&mut self) {
         assert!(self.child.is_none(), "already running");
-        self.child = Some(self.command(&["serve"]).spawn().expect("start rapport serve"));
+        self.child = Some(
+            self.command(&["serve"])
+                .spawn()
+                .expect("start rapport serve"),
+        );
         let ready = format!("{}/readyz", self.base());
         let started = Instant::now();
         while started.elapsed() < Duration::from_secs(60) {
-            if reqwest::get(&ready).await.is_ok_and(|r| r.status().is_success()) {
+            if reqwest::get(&ready)
+                .await
+                .is_ok_and(|r| r.status().is_success())
+            {
                 return;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;

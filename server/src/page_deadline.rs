@@ -1,0 +1,161 @@
+//! No page may hang forever, whatever the cause: a server-rendered page either completes within
+//! its deadline or is cut off — a 503 when nothing was sent yet, else the connection ends
+//! mid-body so the browser cannot mistake the page for complete. Each cut-off is logged with
+//! the route and the parts still waiting for data (`app::shell::pending_parts`) and counted
+//! for operators (`pages_cut_off` in `/healthz`). A page's tasks end with its response
+//! (`page_tasks`).
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use app::shell::pending_parts::PendingParts;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use futures::StreamExt;
+use tokio::time::Instant;
+
+use crate::page_tasks::PageTasks;
+
+#[derive(Clone)]
+pub struct PageDeadline {
+    pub limit: Duration,
+    pub cut_off: Arc<AtomicU64>,
+}
+
+impl PageDeadline {
+    pub fn new(limit: Duration) -> PageDeadline {
+        PageDeadline { limit, cut_off: Arc::default() }
+    }
+
+    pub fn pages_cut_off(&self) -> u64 {
+        self.cut_off.load(Ordering::Relaxed)
+    }
+}
+
+pub async fn enforce(State(deadline): State<PageDeadline>, mut request: Request, next: Next) -> Response {
+    if !renders_a_page(&request) {
+        return next.run(request).await;
+    }
+    let parts = PendingParts::default();
+    request.extensions_mut().insert(parts.clone());
+    let route = request.uri().path().to_string();
+    let until = Instant::now() + deadline.limit;
+    let cut_off = CutOff { route, parts, counter: deadline.cut_off.clone(), limit: deadline.limit };
+    let tasks = PageTasks::new();
+
+    let render = tasks.scope(next.run(request));
+    tokio::pin!(render);
+    // Declared after the render, so dropped before it when the browser goes away mid-render.
+    let end = PageEnd(tasks.clone());
+    let response = tokio::select! {
+        response = &mut render => response,
+        _ = tokio::time::sleep_until(until) => {
+            // Reported while the render still exists, so its waiting parts can be named.
+            cut_off.report("before the first byte");
+            drop(end);
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(header::CONTENT_TYPE, "text/plain; charset=utf-8"), (header::RETRY_AFTER, "5")],
+                "This page took too long to prepare and was stopped. Please try again in a moment.",
+            )
+                .into_response();
+        }
+    };
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("text/html"));
+    let (parts, body) = response.into_parts();
+    let deadline = is_html.then(|| (Box::pin(tokio::time::sleep_until(until)), cut_off));
+    Response::from_parts(parts, Body::from_stream(PageBody { _end: end, chunks: body.into_data_stream(), deadline, tasks, ended: false }))
+}
+
+/// GET pages; the API, server functions and the event streams (all under `/api/`, the streams
+/// open by design) and the client's files are not pages.
+fn renders_a_page(request: &Request) -> bool {
+    let path = request.uri().path();
+    matches!(*request.method(), Method::GET | Method::HEAD) && !path.starts_with("/api/") && !path.starts_with("/pkg/")
+}
+
+struct CutOff {
+    route: String,
+    parts: PendingParts,
+    counter: Arc<AtomicU64>,
+    limit: Duration,
+}
+
+impl CutOff {
+    fn report(&self, when: &str) {
+        self.counter.fetch_add(1, Ordering::Relaxed);
+        let waiting = self.parts.waiting();
+        tracing::error!(
+            route = %self.route,
+            unresolved = ?waiting,
+            deadline_seconds = self.limit.as_secs_f64(),
+            "page cut off at its deadline {when}; the parts listed never received their data"
+        );
+    }
+}
+
+/// A page's body as it streams: polled as part of the page (what it spawns belongs to the
+/// page), ended with an error — so the connection closes rather than the page looking
+/// complete — when the deadline passes first, and ending the page's tasks when it ends or is
+/// dropped (the browser went away).
+struct PageBody {
+    // First, so the page's tasks end before the render (`chunks`) is dropped.
+    _end: PageEnd,
+    chunks: axum::body::BodyDataStream,
+    deadline: Option<(Pin<Box<tokio::time::Sleep>>, CutOff)>,
+    tasks: PageTasks,
+    ended: bool,
+}
+
+impl futures::Stream for PageBody {
+    type Item = Result<axum::body::Bytes, axum::Error>;
+
+    fn poll_next(mut self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        if this.ended {
+            return Poll::Ready(None);
+        }
+        let tasks = this.tasks.clone();
+        match tasks.enter(|| this.chunks.poll_next_unpin(context)) {
+            Poll::Ready(None) => {
+                this.ended = true;
+                this.tasks.end();
+                return Poll::Ready(None);
+            }
+            Poll::Ready(Some(chunk)) => return Poll::Ready(Some(chunk)),
+            Poll::Pending => {}
+        }
+        if let Some((sleep, cut_off)) = &mut this.deadline {
+            if sleep.as_mut().poll(context).is_ready() {
+                cut_off.report("while streaming");
+                this.ended = true;
+                this.tasks.end();
+                let error = std::io::Error::new(std::io::ErrorKind::TimedOut, "page deadline passed");
+                return Poll::Ready(Some(Err(axum::Error::new(error))));
+            }
+        }
+        Poll::Pending
+    }
+}
+
+/// Ends a page's tasks when dropped: when its body ends or is dropped, or when the browser
+/// goes away before the body exists.
+struct PageEnd(PageTasks);
+
+impl Drop for PageEnd {
+    fn drop(&mut self) {
+        self.0.end();
+    }
+}

@@ -1,0 +1,117 @@
+//! Every task a page's render spawns belongs to that page and ends with it.
+//!
+//! Leptos runs resources and suspenses as tasks on its global executor (any_spawner). When a
+//! page is cancelled — the browser went away, or the page deadline cut it off — its reactive
+//! owner is torn down, but those tasks ran on: in a torn-down owner they logged
+//! "AppState missing from the request context" and panicked with "use_resolved_path outside a
+//! <Router>", and a task waiting for something that never came stayed forever. Here the
+//! executor spawns onto tokio as before, and a task spawned while a page renders (or by such a
+//! task) is registered with the page; when the page's response ends, completed or cancelled,
+//! the page's tasks are aborted.
+
+use std::future::Future;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use any_spawner::{CustomExecutor, Executor, PinnedFuture, PinnedLocalFuture};
+use tokio::task::AbortHandle;
+
+tokio::task_local! {
+    static CURRENT_PAGE: PageTasks;
+}
+
+/// Tasks of pages still running, process-wide (a gauge for `/healthz` and the tests).
+static RUNNING: AtomicUsize = AtomicUsize::new(0);
+
+pub fn running() -> usize {
+    RUNNING.load(Ordering::Relaxed)
+}
+
+/// Makes page renders own their tasks. Call before the first router is built: Leptos installs
+/// a plain tokio executor on first use, and the first installed executor stays.
+pub fn install() {
+    if Executor::init_custom_executor(PageScopedTokio).is_err() {
+        tracing::debug!("an async executor was installed already; page tasks are not scoped");
+    }
+}
+
+/// The tasks of one page; `None` once the page has ended (a late spawn is aborted at once).
+#[derive(Clone, Default)]
+pub struct PageTasks(Arc<Mutex<Option<Vec<AbortHandle>>>>);
+
+impl PageTasks {
+    pub fn new() -> PageTasks {
+        PageTasks(Arc::new(Mutex::new(Some(Vec::new()))))
+    }
+
+    /// Runs `future` as part of this page: what it spawns belongs to the page.
+    pub fn scope<F: Future>(&self, future: F) -> impl Future<Output = F::Output> {
+        CURRENT_PAGE.scope(self.clone(), future)
+    }
+
+    /// Runs `poll` (one synchronous step of the page, e.g. polling its body) as part of it.
+    pub fn enter<R>(&self, poll: impl FnOnce() -> R) -> R {
+        CURRENT_PAGE.sync_scope(self.clone(), poll)
+    }
+
+    /// Ends the page: aborts every task it still has.
+    pub fn end(&self) {
+        let handles = self.0.lock().ok().and_then(|mut tasks| tasks.take()).unwrap_or_default();
+        for handle in handles {
+            handle.abort();
+        }
+    }
+
+    fn adopt(&self, handle: AbortHandle) {
+        let Ok(mut tasks) = self.0.lock() else { return };
+        match tasks.as_mut() {
+            Some(handles) => {
+                handles.retain(|handle| !handle.is_finished());
+                handles.push(handle);
+            }
+            None => handle.abort(),
+        }
+    }
+}
+
+/// Counts a page task as running until it finishes or is aborted.
+struct Running;
+
+impl Running {
+    fn start() -> Running {
+        RUNNING.fetch_add(1, Ordering::Relaxed);
+        Running
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        RUNNING.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+struct PageScopedTokio;
+
+impl CustomExecutor for PageScopedTokio {
+    fn spawn(&self, future: PinnedFuture<()>) {
+        match CURRENT_PAGE.try_with(PageTasks::clone) {
+            Ok(page) => {
+                let running = Running::start();
+                let task = page.scope(async move {
+                    let _running = running;
+                    future.await
+                });
+                page.adopt(tokio::spawn(task).abort_handle());
+            }
+            Err(_) => {
+                tokio::spawn(future);
+            }
+        }
+    }
+
+    fn spawn_local(&self, future: PinnedLocalFuture<()>) {
+        tokio::task::spawn_local(future);
+    }
+
+    fn poll_local(&self) {}
+}

@@ -1,0 +1,73 @@
+//! A browser that goes away mid-page (a closed tab, a load client dropping its requests) ends
+//! its page quietly: no error log, no panic, no task of the page left running. Before page
+//! tasks were scoped to their page (`server::page_tasks`), such cancellations logged
+//! "AppState missing from the request context" and once panicked with "use_resolved_path
+//! outside a <Router>".
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use support::{TestApp, TestDb};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_dropped_mid_flight_end_quietly_and_leave_nothing_running() {
+    support::logs::capture();
+    let app = TestApp::spawn(TestDb::sqlite().await).await;
+    let seed = server::seed::SeedOptions { customers: 40, threads: 6, ..Default::default() };
+    server::seed::seed_demo(&app.database.db, &seed).await.expect("seed");
+    let agent = app.signed_in("agent@rapport.demo", server::seed::DEMO_PASSWORD).await;
+    let inbox = agent.get(app.url("/workspace")).send().await.expect("inbox").text().await.expect("html");
+    let conversations: Vec<String> = inbox
+        .split("/workspace/c/")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(|id| format!("/workspace/c/{id}"))
+        .take(5)
+        .collect();
+    assert!(!conversations.is_empty(), "the inbox lists conversations");
+    let mut pages: Vec<String> = ["/workspace", "/workspace/kpis", "/workspace/coaching", "/account", "/", "/forum", "/stories", "/wall", "/search?q=refund"]
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    pages.extend(conversations);
+
+    // Each request is given up after a few milliseconds — before, during or after the render.
+    let mut given_up = Vec::new();
+    for n in 0..240u64 {
+        let path = pages[n as usize % pages.len()].clone();
+        let request = agent.get(app.url(&path)).timeout(Duration::from_millis(1 + n % 25)).send();
+        given_up.push(tokio::spawn(async move {
+            let _ = match request.await {
+                Ok(response) => response.bytes().await.is_ok(),
+                Err(_) => false,
+            };
+        }));
+    }
+    for request in given_up {
+        request.await.expect("client task");
+    }
+
+    // Every page's tasks end with its response (the gauge is process-wide: this binary runs
+    // no other test).
+    let health = || async {
+        let body: serde_json::Value = agent.get(app.url("/healthz")).send().await.expect("healthz").json().await.expect("json");
+        body["page_tasks_running"].as_u64().expect("gauge")
+    };
+    let until = Instant::now() + Duration::from_secs(10);
+    let mut running = health().await;
+    while running > 0 && Instant::now() < until {
+        tokio::task::yield_now().await;
+        running = health().await;
+    }
+    assert_eq!(running, 0, "tasks of cancelled pages are still running");
+
+    // The server still answers every page whole.
+    for path in &pages {
+        let response = agent.get(app.url(path)).send().await.expect("page");
+        assert!(response.status().is_success(), "{path}: {}", response.status());
+        response.text().await.expect("the whole page");
+    }
+    let logs = support::logs::text();
+    assert!(!logs.contains("ERROR") && !logs.contains("PANIC"), "cancelled pages must end quietly:\n{logs}");
+}
