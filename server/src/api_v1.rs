@@ -3,6 +3,7 @@
 
 use app::auth::session::token_hash;
 use app::state::AppState;
+use app::data::DataError;
 use axum::extract::{FromRequest, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
@@ -139,6 +140,7 @@ fn ingest_error(error: IngestError) -> ApiError {
                 fields: Some(fields),
             }
         }
+        IngestError::Data(DataError::Refused(why)) => ApiError::new(StatusCode::CONFLICT, "conflict", why),
         IngestError::Data(error) => {
             tracing::error!(%error, "ingestion failed");
             ApiError::new(
@@ -273,6 +275,7 @@ async fn post_message_batch(
             headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
         (status = 413, description = "Body larger than 128 KiB", body = ApiError),
         (status = 415, description = "The body is not sent as `Content-Type: application/json`", body = ApiError),
+        (status = 409, description = "The idempotency key was already used for another customer's event; nothing was stored", body = ApiError),
         (status = 422, description = "Invalid fields, field by field", body = ApiError),
         (status = 429, description = "This token's request budget for the minute is spent (`api_requests_per_minute`); wait, or send many messages at once through `/messages/batch`", body = ApiError),
     ),
@@ -300,6 +303,7 @@ async fn post_event(
             headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
         (status = 413, description = "Body larger than 128 KiB", body = ApiError),
         (status = 415, description = "The body is not sent as `Content-Type: application/json`", body = ApiError),
+        (status = 409, description = "The idempotency key was already used for another customer's event; nothing was stored", body = ApiError),
         (status = 422, description = "Invalid fields, field by field", body = ApiError),
         (status = 429, description = "This token's request budget for the minute is spent (`api_requests_per_minute`); wait, or send many messages at once through `/messages/batch`", body = ApiError),
     ),

@@ -638,10 +638,7 @@ async fn save_event(
         occurred_at,
     )
     .await
-    .map_err(|error| match error {
-        DataError::Refused(why) => invalid("idempotency_key", why),
-        other => not_this_customers_conversation(other),
-    })?;
+    .map_err(not_this_customers_conversation)?;
     let (event_id, created, conversation_id) = (recorded.id, recorded.created, recorded.conversation_id);
     if let (true, true, Some(id)) = (created, reopen_when_new, conversation_id) {
         conversations::reopen(db, id, customer_id, occurred_at).await?;
