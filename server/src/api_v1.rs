@@ -335,12 +335,22 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    fn new(status: StatusCode, error: &'static str, message: impl Into<String>) -> Self {
+    pub(crate) fn new(status: StatusCode, error: &'static str, message: impl Into<String>) -> Self {
         ApiError {
             status,
             error,
             message: message.into(),
             fields: None,
+        }
+    }
+
+    /// A 422 for one field, in the same shape as the ingestion rules' field errors.
+    pub(crate) fn invalid_field(field: &str, problem: String) -> Self {
+        ApiError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            error: "invalid",
+            message: format!("The request has invalid fields: {field} {problem}."),
+            fields: Some(BTreeMap::from([(field.to_string(), problem)])),
         }
     }
 }

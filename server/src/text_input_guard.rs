@@ -3,14 +3,14 @@
 //! the field, before any handler, transaction or group commit sees the text. Field-level checks
 //! in the data paths (ingestion) remain as a second line.
 
-use std::collections::BTreeMap;
-
 use app::text_input::{control_character_problem, forbidden_control_character};
 use axum::body::{to_bytes, Body};
 use axum::extract::Request;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+
+use crate::api_v1::ApiError;
 
 /// Larger bodies are refused by every route anyway (the largest limit is the API batch's).
 const MAX_CHECKED_BODY: usize = crate::api_v1::MAX_BATCH_BODY_BYTES;
@@ -103,12 +103,7 @@ fn refusal(path: &str, headers: &HeaderMap, field: &str, character: char) -> Res
     tracing::info!(%path, field, "refused input with a control character");
     let status = StatusCode::UNPROCESSABLE_ENTITY;
     if path.starts_with("/api/v1/") {
-        let body = serde_json::json!({
-            "error": "invalid",
-            "message": format!("The request has invalid fields: {field} {problem}."),
-            "fields": BTreeMap::from([(field.to_string(), problem)]),
-        });
-        return (status, axum::Json(body)).into_response();
+        return ApiError::invalid_field(field, problem).into_response();
     }
     let wants_html = headers.get(header::ACCEPT).and_then(|value| value.to_str().ok()).is_some_and(|accept| accept.contains("text/html"));
     if path.starts_with("/api/") && !wants_html {
@@ -125,8 +120,7 @@ fn refusal(path: &str, headers: &HeaderMap, field: &str, character: char) -> Res
 fn too_large(path: &str) -> Response {
     let message = format!("The request body is too large: at most {MAX_CHECKED_BODY} bytes.");
     if path.starts_with("/api/v1/") {
-        let body = serde_json::json!({ "error": "too_large", "message": message });
-        return (StatusCode::PAYLOAD_TOO_LARGE, axum::Json(body)).into_response();
+        return ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", message).into_response();
     }
     (StatusCode::PAYLOAD_TOO_LARGE, message).into_response()
 }
