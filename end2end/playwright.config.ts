@@ -85,11 +85,9 @@ export default defineConfig({
   outputDir: "./test-results",
   timeout: 30_000,
   workers: 2,
-  // One retry remains for the one known flake (README, "Known open problems"): now and then a
-  // page arrives without its nonce Content-Security-Policy, so its inline hydration scripts are
-  // blocked and it never hydrates. The server logs "a page was sent without its content
-  // security policy" when that happens; Playwright lists a retried test as "flaky".
-  retries: 1,
+  // No retries: a test that fails once is a bug to find (the last flake, a page that never
+  // hydrated, was a static file taking the page's Content-Security-Policy; see the README).
+  retries: 0,
   reporter: [["list"]],
   use: {
     baseURL,

@@ -17,7 +17,9 @@ use axum::routing::get;
 use axum::{Json, Router};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
+use axum::handler::Handler;
 use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -96,6 +98,21 @@ pub fn router(state: AppState, page_deadline: Duration) -> Router {
     let https = crate::security_headers::Https(state.security.secure_cookies);
     let deadline = PageDeadline::new(page_deadline);
     let health = deadline.clone();
+    // The client's files (`/pkg/…`, the favicon, robots.txt), and Leptos' 404 page for every
+    // other address. Leptos' own `file_and_error_handler` does not serve the files: it answers
+    // a file inside whatever page was last started on the same worker thread (its `Owner::new()`
+    // inherits the thread's current owner) and moves that page's response headers onto the file
+    // — the page's Content-Security-Policy (the page then went out with the default policy, its
+    // inline hydration scripts were blocked and it never hydrated: the browser tests' rare
+    // flake) and any cookie it set. An address reaches it only when no file matched, and then
+    // it renders the 404 page as a request of its own.
+    let not_found = leptos_axum::file_and_error_handler::<AppState, _>(shell).with_state(state.clone());
+    let files = ServeDir::new(&*state.leptos_options.site_root)
+        .precompressed_br()
+        .precompressed_gzip()
+        .append_index_html_on_directories(false)
+        .call_fallback_on_method_not_allowed(true)
+        .fallback(not_found);
     Router::new()
         .route("/healthz", get(move || healthz(health.clone())))
         .route("/readyz", get(readyz))
@@ -113,7 +130,7 @@ pub fn router(state: AppState, page_deadline: Duration) -> Router {
         .route("/api/ripple", axum::routing::post(app::stories::ripple_api::record_views))
         .route("/studio/ripple.csv", get(app::stories::ripple_api::ripple_csv))
         .leptos_routes(&state, route_list(), move || shell(shell_options.clone()))
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback_service(files)
         .layer(middleware::from_fn_with_state(deadline, crate::page_deadline::enforce))
         .layer(middleware::from_fn(crate::error_status::status_from_error))
         .layer(middleware::from_fn(crate::text_input_guard::refuse_control_characters))
@@ -250,13 +267,16 @@ fn spawn_session_sweeper(db: Db) {
     });
 }
 
-/// Liveness, with the pages cut off at their deadline since start (`page_deadline`) and the
-/// tasks of pages being rendered now (`page_tasks`).
+/// Liveness, with the pages cut off at their deadline since start (`page_deadline`), the
+/// tasks of pages being rendered now (`page_tasks`) and the renders of ended pages still in
+/// memory (`ended_pages`).
 async fn healthz(deadline: PageDeadline) -> impl IntoResponse {
     Json(serde_json::json!({
         "status": "ok",
         "pages_cut_off": deadline.pages_cut_off(),
         "page_tasks_running": crate::page_tasks::running(),
+        "pages_cancelled": crate::ended_pages::cancelled(),
+        "ended_pages_in_memory": crate::ended_pages::in_memory(),
     }))
 }
 

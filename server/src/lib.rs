@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod api_v1;
 pub mod config;
 pub mod cross_site;
+pub mod ended_pages;
 pub mod error_status;
 pub mod http;
 pub mod mail_worker;

@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use app::shell::page_render::PageRender;
 use app::shell::pending_parts::PendingParts;
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -46,6 +47,8 @@ pub async fn enforce(State(deadline): State<PageDeadline>, mut request: Request,
     }
     let parts = PendingParts::default();
     request.extensions_mut().insert(parts.clone());
+    let page_render = PageRender::default();
+    request.extensions_mut().insert(page_render.clone());
     let route = request.uri().path().to_string();
     let until = Instant::now() + deadline.limit;
     let cut_off = CutOff { route, parts, counter: deadline.cut_off.clone(), limit: deadline.limit };
@@ -54,13 +57,13 @@ pub async fn enforce(State(deadline): State<PageDeadline>, mut request: Request,
     let render = tasks.scope(next.run(request));
     tokio::pin!(render);
     // Declared after the render, so dropped before it when the browser goes away mid-render.
-    let end = PageEnd(tasks.clone());
+    let end = PageEnd { tasks: tasks.clone(), render: page_render, until, how: Ending::Cancelled };
     let response = tokio::select! {
         response = &mut render => response,
         _ = tokio::time::sleep_until(until) => {
             // Reported while the render still exists, so its waiting parts can be named.
             cut_off.report("before the first byte");
-            drop(end);
+            end.cut_off();
             return (
                 StatusCode::SERVICE_UNAVAILABLE,
                 [(header::CONTENT_TYPE, "text/plain; charset=utf-8"), (header::RETRY_AFTER, "5")],
@@ -76,7 +79,7 @@ pub async fn enforce(State(deadline): State<PageDeadline>, mut request: Request,
         .is_some_and(|value| value.starts_with("text/html"));
     let (parts, body) = response.into_parts();
     let deadline = is_html.then(|| (Box::pin(tokio::time::sleep_until(until)), cut_off));
-    Response::from_parts(parts, Body::from_stream(PageBody { _end: end, chunks: body.into_data_stream(), deadline, tasks, ended: false }))
+    Response::from_parts(parts, Body::from_stream(PageBody { end, chunks: body.into_data_stream(), deadline, tasks, ended: false }))
 }
 
 /// GET pages; the API, server functions and the event streams (all under `/api/`, the streams
@@ -112,7 +115,7 @@ impl CutOff {
 /// dropped (the browser went away).
 struct PageBody {
     // First, so the page's tasks end before the render (`chunks`) is dropped.
-    _end: PageEnd,
+    end: PageEnd,
     chunks: axum::body::BodyDataStream,
     deadline: Option<(Pin<Box<tokio::time::Sleep>>, CutOff)>,
     tasks: PageTasks,
@@ -131,6 +134,7 @@ impl futures::Stream for PageBody {
         match tasks.enter(|| this.chunks.poll_next_unpin(context)) {
             Poll::Ready(None) => {
                 this.ended = true;
+                this.end.how = Ending::Completed;
                 this.tasks.end();
                 return Poll::Ready(None);
             }
@@ -141,6 +145,7 @@ impl futures::Stream for PageBody {
             if sleep.as_mut().poll(context).is_ready() {
                 cut_off.report("while streaming");
                 this.ended = true;
+                this.end.how = Ending::CutOff;
                 this.tasks.end();
                 let error = std::io::Error::new(std::io::ErrorKind::TimedOut, "page deadline passed");
                 return Poll::Ready(Some(Err(axum::Error::new(error))));
@@ -151,11 +156,41 @@ impl futures::Stream for PageBody {
 }
 
 /// Ends a page's tasks when dropped: when its body ends or is dropped, or when the browser
-/// goes away before the body exists.
-struct PageEnd(PageTasks);
+/// goes away before the body exists. A page the browser left mid-render first has its pending
+/// data drained (its resources finish, within the page's deadline), because that data and the
+/// page's resources otherwise keep each other in memory for good (`app::shell::page_render`).
+struct PageEnd {
+    tasks: PageTasks,
+    render: PageRender,
+    until: Instant,
+    how: Ending,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Ending {
+    Completed,
+    CutOff,
+    Cancelled,
+}
+
+impl PageEnd {
+    fn cut_off(mut self) {
+        self.how = Ending::CutOff;
+    }
+}
 
 impl Drop for PageEnd {
     fn drop(&mut self) {
-        self.0.end();
+        if self.how == Ending::Cancelled {
+            // A completed page streamed all its data; a cut-off page's data never comes.
+            if let (Some(context), Ok(runtime)) = (self.render.context(), tokio::runtime::Handle::try_current()) {
+                runtime.spawn(crate::ended_pages::finish_cancelled(context, self.tasks.clone(), self.until));
+                return;
+            }
+        }
+        self.tasks.end();
+        if let Some(render) = self.render.weak() {
+            crate::ended_pages::remember(render);
+        }
     }
 }

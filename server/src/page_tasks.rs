@@ -35,35 +35,59 @@ pub fn install() {
     }
 }
 
-/// The tasks of one page; `None` once the page has ended (a late spawn is aborted at once).
+/// The tasks of one page.
 #[derive(Clone, Default)]
-pub struct PageTasks(Arc<Mutex<Option<Vec<AbortHandle>>>>);
+pub struct PageTasks(Arc<Tasks>);
+
+#[derive(Default)]
+struct Tasks {
+    /// `None` once the page has ended (a late spawn is aborted at once).
+    handles: Mutex<Option<Vec<AbortHandle>>>,
+    running: AtomicUsize,
+    idle: tokio::sync::Notify,
+}
 
 impl PageTasks {
     pub fn new() -> PageTasks {
-        PageTasks(Arc::new(Mutex::new(Some(Vec::new()))))
+        PageTasks(Arc::new(Tasks { handles: Mutex::new(Some(Vec::new())), ..Tasks::default() }))
     }
 
     /// Runs `future` as part of this page: what it spawns belongs to the page.
     pub fn scope<F: Future>(&self, future: F) -> impl Future<Output = F::Output> {
-        CURRENT_PAGE.scope(self.clone(), future)
+        let mut future = Box::pin(future);
+        CURRENT_PAGE.scope(self.clone(), std::future::poll_fn(move |context| keep_error_hook(|| future.as_mut().poll(context))))
     }
 
     /// Runs `poll` (one synchronous step of the page, e.g. polling its body) as part of it.
     pub fn enter<R>(&self, poll: impl FnOnce() -> R) -> R {
-        CURRENT_PAGE.sync_scope(self.clone(), poll)
+        CURRENT_PAGE.sync_scope(self.clone(), || keep_error_hook(poll))
+    }
+
+    pub fn is_idle(&self) -> bool {
+        self.0.running.load(Ordering::Acquire) == 0
+    }
+
+    /// Waits until none of the page's tasks is running (more may be spawned later).
+    pub async fn idle(&self) {
+        loop {
+            let idle = self.0.idle.notified();
+            if self.is_idle() {
+                return;
+            }
+            idle.await;
+        }
     }
 
     /// Ends the page: aborts every task it still has.
     pub fn end(&self) {
-        let handles = self.0.lock().ok().and_then(|mut tasks| tasks.take()).unwrap_or_default();
+        let handles = self.0.handles.lock().ok().and_then(|mut tasks| tasks.take()).unwrap_or_default();
         for handle in handles {
             handle.abort();
         }
     }
 
     fn adopt(&self, handle: AbortHandle) {
-        let Ok(mut tasks) = self.0.lock() else { return };
+        let Ok(mut tasks) = self.0.handles.lock() else { return };
         match tasks.as_mut() {
             Some(handles) => {
                 handles.retain(|handle| !handle.is_finished());
@@ -74,19 +98,45 @@ impl PageTasks {
     }
 }
 
-/// Counts a page task as running until it finishes or is aborted.
-struct Running;
+/// Runs one poll of page code and leaves the thread's error hook as it found it. Leptos sets a
+/// thread-local error hook while it renders an error boundary; a hook set in one poll and reset
+/// in a later one (often on another worker thread) stayed behind on the first thread, holding
+/// its page's render in memory until another page replaced it.
+fn keep_error_hook<R>(poll: impl FnOnce() -> R) -> R {
+    static NO_HOOK: std::sync::OnceLock<Arc<dyn throw_error::ErrorHook>> = std::sync::OnceLock::new();
+    let _as_before = throw_error::set_error_hook(NO_HOOK.get_or_init(|| Arc::new(NoErrorHook)).clone());
+    poll()
+}
+
+/// What an error thrown outside every error boundary meets: nothing, as with no hook at all.
+struct NoErrorHook;
+
+impl throw_error::ErrorHook for NoErrorHook {
+    fn throw(&self, _error: throw_error::Error) -> throw_error::ErrorId {
+        throw_error::ErrorId::default()
+    }
+
+    fn clear(&self, _id: &throw_error::ErrorId) {}
+}
+
+/// Counts a page task as running, for its page and process-wide, until it finishes or is
+/// aborted.
+struct Running(PageTasks);
 
 impl Running {
-    fn start() -> Running {
+    fn start(page: &PageTasks) -> Running {
         RUNNING.fetch_add(1, Ordering::Relaxed);
-        Running
+        page.0.running.fetch_add(1, Ordering::AcqRel);
+        Running(page.clone())
     }
 }
 
 impl Drop for Running {
     fn drop(&mut self) {
         RUNNING.fetch_sub(1, Ordering::Relaxed);
+        if self.0 .0.running.fetch_sub(1, Ordering::AcqRel) == 1 {
+            self.0 .0.idle.notify_waiters();
+        }
     }
 }
 
@@ -96,7 +146,7 @@ impl CustomExecutor for PageScopedTokio {
     fn spawn(&self, future: PinnedFuture<()>) {
         match CURRENT_PAGE.try_with(PageTasks::clone) {
             Ok(page) => {
-                let running = Running::start();
+                let running = Running::start(&page);
                 let task = page.scope(async move {
                     let _running = running;
                     future.await

@@ -2,7 +2,8 @@
 //! its page quietly: no error log, no panic, no task of the page left running. Before page
 //! tasks were scoped to their page (`server::page_tasks`), such cancellations logged
 //! "AppState missing from the request context" and once panicked with "use_resolved_path
-//! outside a <Router>".
+//! outside a <Router>"; before their pending data was drained (`server::ended_pages`), their
+//! renders stayed in memory for good.
 
 mod support;
 
@@ -50,17 +51,30 @@ async fn pages_dropped_mid_flight_end_quietly_and_leave_nothing_running() {
 
     // Every page's tasks end with its response (the gauge is process-wide: this binary runs
     // no other test).
-    let health = || async {
-        let body: serde_json::Value = agent.get(app.url("/healthz")).send().await.expect("healthz").json().await.expect("json");
-        body["page_tasks_running"].as_u64().expect("gauge")
+    let health = |gauge: &'static str| {
+        let request = agent.get(app.url("/healthz")).send();
+        async move {
+            let body: serde_json::Value = request.await.expect("healthz").json().await.expect("json");
+            body[gauge].as_u64().expect("gauge")
+        }
     };
     let until = Instant::now() + Duration::from_secs(10);
-    let mut running = health().await;
+    let mut running = health("page_tasks_running").await;
     while running > 0 && Instant::now() < until {
         tokio::task::yield_now().await;
-        running = health().await;
+        running = health("page_tasks_running").await;
     }
     assert_eq!(running, 0, "tasks of cancelled pages are still running");
+
+    // ...and their renders leave memory. Before a cancelled page's pending data was drained,
+    // its resources and its hydration context kept each other alive for good.
+    assert!(health("pages_cancelled").await > 0, "some pages were left mid-render");
+    let mut in_memory = health("ended_pages_in_memory").await;
+    while in_memory > 0 && Instant::now() < until {
+        tokio::task::yield_now().await;
+        in_memory = health("ended_pages_in_memory").await;
+    }
+    assert_eq!(in_memory, 0, "renders of cancelled pages are still in memory");
 
     // The server still answers every page whole.
     for path in &pages {

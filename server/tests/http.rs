@@ -419,6 +419,36 @@ async fn the_api_requires_a_live_token() {
     );
 }
 
+/// A file never carries a page's headers, and every page keeps its own. Leptos' file handler
+/// answered a file inside whatever page was last started on the same worker thread and moved
+/// that page's headers onto the file: its Content-Security-Policy (the page went out with the
+/// default policy and never hydrated — the browser tests' rare flake) and any cookie it set.
+/// One thread, pages and files interleaved, as a browser loads them; the pages are the inbox,
+/// which sends its first byte only once its data is loaded (the window in which a file could
+/// take its headers).
+#[tokio::test(flavor = "current_thread")]
+async fn files_never_take_a_page_s_headers() {
+    let app = TestApp::spawn(TestDb::sqlite().await).await;
+    let seed = server::seed::SeedOptions { customers: 20, threads: 2, ..Default::default() };
+    server::seed::seed_demo(&app.database.db, &seed).await.expect("seed");
+    let agent = app.signed_in("agent@rapport.demo", server::seed::DEMO_PASSWORD).await;
+    let requests = (0..80).map(|n| {
+        let path = if n % 2 == 0 { "/workspace" } else { "/favicon.svg" };
+        let request = agent.get(app.url(path)).send();
+        async move { (path, request.await.unwrap_or_else(|error| panic!("{path}: {error}"))) }
+    });
+    for (path, response) in futures::future::join_all(requests).await {
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        let policy = response.headers().get("content-security-policy").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        if path == "/favicon.svg" {
+            assert!(!policy.contains("'nonce-"), "a file took a page's policy: {policy}");
+            assert!(response.headers().get("set-cookie").is_none(), "a file took a page's cookie");
+        } else {
+            assert!(policy.contains("'nonce-"), "a page lost its policy: {policy}");
+        }
+    }
+}
+
 /// Security headers (ASVS 14.4) on pages, the API, the embeds and files.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_response_carries_security_headers() {
@@ -431,7 +461,7 @@ async fn every_response_carries_security_headers() {
         }
     }
     let header = |response: &Fetched, name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
-    for path in ["/", "/signin", "/stories", "/healthz", "/api/v1/customers", "/stories/feed.xml", "/embed/stories", "/no/such/page"] {
+    for path in ["/", "/signin", "/stories", "/healthz", "/api/v1/customers", "/stories/feed.xml", "/embed/stories", "/no/such/page", "/favicon.svg"] {
         let response = client.get(app.url(path)).send().await.unwrap_or_else(|error| panic!("{path}: {error}"));
         let headers = response.headers().clone();
         let html = response.text().await.unwrap_or_else(|error| panic!("{path}: {error}"));

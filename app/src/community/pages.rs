@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::{Link, Title};
-use leptos_router::components::{Form, A};
+use leptos_router::components::Form;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{
@@ -137,7 +137,7 @@ pub fn CategoryPage() -> impl IntoView {
                             view! {
                                 <Title text=page.category.name.clone()/>
                                 <PageMeta title=page.category.name.clone() description=page.category.description.clone()/>
-                                <nav class="breadcrumbs" aria-label="Breadcrumb"><A href="/forum">"Forum"</A></nav>
+                                <nav class="breadcrumbs" aria-label="Breadcrumb"><a href="/forum">"Forum"</a></nav>
                                 <h1>{page.category.name.clone()}</h1>
                                 <p class="lede">{page.category.description.clone()}</p>
                                 <div class="listing-bar">

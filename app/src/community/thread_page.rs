@@ -4,7 +4,6 @@
 
 use leptos::prelude::*;
 use leptos_meta::{Link, Title};
-use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{forum_categories, forum_thread};
@@ -95,7 +94,7 @@ fn Thread(
         <PageMeta title=thread.title.clone() description=thread_description(&page) kind="article"/>
         {qa_page_json_ld(&page).map(|json| view! { <script type="application/ld+json" inner_html=json></script> })}
         <nav class="breadcrumbs" aria-label="Breadcrumb">
-            <A href="/forum">"Forum"</A>" › "
+            <a href="/forum">"Forum"</a>" › "
             <a href=format!("/forum/c/{}", thread.category_slug)>{thread.category_name.clone()}</a>
         </nav>
         <h1>{thread.title.clone()}</h1>

@@ -6,6 +6,8 @@ pub mod format;
 pub mod hydration;
 pub mod inline_json;
 pub mod notice;
+#[cfg(feature = "ssr")]
+pub mod page_render;
 pub mod paging;
 pub mod pending_parts;
 pub mod raw_text;
@@ -34,7 +36,10 @@ use crate::workspace::{ConversationPage, InboxPage};
 /// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    content_policy::apply_to_page();
+    {
+        content_policy::apply_to_page();
+        page_render::PageRender::record_current();
+    }
     let hydrates = request_path().is_none_or(|path| hydration::page_hydrates(&path));
     let client = if hydrates {
         view! { <HydrationScripts options=options.clone()/> }.into_any()

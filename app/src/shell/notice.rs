@@ -1,8 +1,7 @@
 //! Friendly views for loading states and errors.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::{use_location, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use crate::error::AppError;
 
@@ -52,12 +51,19 @@ where
 {
     // Named by the page code that shows the data, for the server's page deadline.
     super::pending_parts::track_at(std::panic::Location::caller(), resource);
+    // Held, not borrowed from the page's arena: the await may end after the page is gone.
+    let resource = ArcResource::from(resource);
     view! {
         <Suspense fallback=fallback>
             {move || {
                 let render = render.clone();
+                let resource = resource.clone();
                 Suspend::new(async move {
-                    match resource.await {
+                    let result = resource.await;
+                    if !page_is_live() {
+                        return ().into_any();
+                    }
+                    match result {
                         Ok(data) => render(data).into_any(),
                         Err(error) => on_error(error),
                     }
@@ -67,18 +73,41 @@ where
     }
 }
 
+/// Whether the page being rendered is still being served. On the server, data can arrive after
+/// the browser went away and the page's view, router included, was torn down: what resumes
+/// after an await then renders nothing instead of reaching for contexts that are gone.
+fn page_is_live() -> bool {
+    #[cfg(feature = "ssr")]
+    return use_context::<http::request::Parts>().is_some();
+    #[cfg(not(feature = "ssr"))]
+    true
+}
+
+/// The address of the page being shown (path and query), without the router: an error notice
+/// renders after an await, when the router may be gone (see [`page_is_live`]).
+fn current_address() -> String {
+    #[cfg(feature = "ssr")]
+    return use_context::<http::request::Parts>()
+        .and_then(|parts| parts.uri.path_and_query().map(ToString::to_string))
+        .unwrap_or_else(|| "/".into());
+    #[cfg(not(feature = "ssr"))]
+    return window()
+        .location()
+        .href()
+        .ok()
+        .and_then(|href| {
+            let origin = window().location().origin().ok()?;
+            href.strip_prefix(&origin).map(str::to_string)
+        })
+        .unwrap_or_else(|| "/".into());
+}
+
 /// Explains an error to the person who met it, with a way forward.
 #[component]
 pub fn ErrorNotice(error: AppError) -> impl IntoView {
-    let location = use_location();
     match error {
         AppError::Unauthorized => {
-            let next = format!(
-                "{}{}",
-                location.pathname.get_untracked(),
-                location.search.get_untracked()
-            );
-            let href = format!("/signin?next={}", encode_component(&next));
+            let href = format!("/signin?next={}", encode_component(&current_address()));
             view! {
                 <section class="notice notice--info" aria-labelledby="notice-title">
                     <h1 id="notice-title">"Please sign in"</h1>
@@ -92,7 +121,7 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
             <section class="notice notice--warning" aria-labelledby="notice-title">
                 <h1 id="notice-title">"You don't have access here"</h1>
                 <p>{message}</p>
-                <p><A href="/">"Back to the community"</A></p>
+                <p><a href="/">"Back to the community"</a></p>
             </section>
         }
         .into_any(),
@@ -100,7 +129,7 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
             <section class="notice" aria-labelledby="notice-title">
                 <h1 id="notice-title">"Not found"</h1>
                 <p>{message}</p>
-                <p><A href="/">"Back to the community"</A></p>
+                <p><a href="/">"Back to the community"</a></p>
             </section>
         }
         .into_any(),

@@ -4,7 +4,6 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 
 use super::api::{self, AddNote, AssignConversation, ResolveConversation, SendReply, SetPriority};
 use super::chart::SentimentChart;
@@ -49,7 +48,7 @@ pub fn ConversationPage() -> impl IntoView {
                 let resolved = matches!(conversation.status.as_str(), "resolved" | "closed");
                 view! {
                     <Title text=conversation.subject.clone()/>
-                    <nav class="breadcrumbs" aria-label="Breadcrumb"><A href="/workspace">"Inbox"</A></nav>
+                    <nav class="breadcrumbs" aria-label="Breadcrumb"><a href="/workspace">"Inbox"</a></nav>
                     <div class="conversation__layout">
                         <div class="conversation__main">
                             <h1>{conversation.subject.clone()}</h1>

@@ -190,7 +190,12 @@ impl TestApp {
         config
             .public_url
             .get_or_insert_with(|| format!("http://{address}"));
-        let state = server::http::app_state(&config, database.db.clone()).expect("state");
+        let mut state = server::http::app_state(&config, database.db.clone()).expect("state");
+        // The client's files as the server finds them after a build (a favicon is enough).
+        let site = data_dir.path().join("site");
+        std::fs::create_dir_all(&site).expect("site root");
+        std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/../public/favicon.svg"), site.join("favicon.svg")).expect("favicon");
+        state.leptos_options.site_root = site.to_string_lossy().into();
         let router = server::http::router(state, config.page_deadline);
         tokio::spawn(async move {
             axum::serve(
