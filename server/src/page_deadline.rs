@@ -54,16 +54,19 @@ pub async fn enforce(State(deadline): State<PageDeadline>, mut request: Request,
     let cut_off = CutOff { route, parts, counter: deadline.cut_off.clone(), limit: deadline.limit };
     let tasks = PageTasks::new();
 
-    let render = tasks.scope(next.run(request));
-    tokio::pin!(render);
-    // Declared after the render, so dropped before it when the browser goes away mid-render.
-    let end = PageEnd { tasks: tasks.clone(), render: page_render, until, how: Ending::Cancelled };
+    let mut rendering = Rendering {
+        render: Box::pin(tasks.scope(next.run(request))),
+        end: Some(PageEnd { tasks: tasks.clone(), render: page_render, until, how: Ending::Cancelled, view: None }),
+    };
     let response = tokio::select! {
-        response = &mut render => response,
+        response = rendering.render.as_mut() => response,
         _ = tokio::time::sleep_until(until) => {
             // Reported while the render still exists, so its waiting parts can be named.
             cut_off.report("before the first byte");
-            end.cut_off();
+            if let Some(end) = rendering.end.as_mut() {
+                end.how = Ending::CutOff;
+            }
+            drop(rendering);
             return (
                 StatusCode::SERVICE_UNAVAILABLE,
                 [(header::CONTENT_TYPE, "text/plain; charset=utf-8"), (header::RETRY_AFTER, "5")],
@@ -72,6 +75,9 @@ pub async fn enforce(State(deadline): State<PageDeadline>, mut request: Request,
                 .into_response();
         }
     };
+    let Some(end) = rendering.end.take() else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
     let is_html = response
         .headers()
         .get(header::CONTENT_TYPE)
@@ -79,7 +85,7 @@ pub async fn enforce(State(deadline): State<PageDeadline>, mut request: Request,
         .is_some_and(|value| value.starts_with("text/html"));
     let (parts, body) = response.into_parts();
     let deadline = is_html.then(|| (Box::pin(tokio::time::sleep_until(until)), cut_off));
-    Response::from_parts(parts, Body::from_stream(PageBody { end, chunks: body.into_data_stream(), deadline, tasks, ended: false }))
+    Response::from_parts(parts, Body::from_stream(PageBody { end, chunks: Some(body.into_data_stream()), deadline, tasks, ended: false }))
 }
 
 /// GET pages; the API, server functions and the event streams (all under `/api/`, the streams
@@ -114,9 +120,9 @@ impl CutOff {
 /// complete — when the deadline passes first, and ending the page's tasks when it ends or is
 /// dropped (the browser went away).
 struct PageBody {
-    // First, so the page's tasks end before the render (`chunks`) is dropped.
     end: PageEnd,
-    chunks: axum::body::BodyDataStream,
+    /// The page's view as it streams; handed to `end` when the body is dropped.
+    chunks: Option<axum::body::BodyDataStream>,
     deadline: Option<(Pin<Box<tokio::time::Sleep>>, CutOff)>,
     tasks: PageTasks,
     ended: bool,
@@ -131,7 +137,8 @@ impl futures::Stream for PageBody {
             return Poll::Ready(None);
         }
         let tasks = this.tasks.clone();
-        match tasks.enter(|| this.chunks.poll_next_unpin(context)) {
+        let Some(chunks) = this.chunks.as_mut() else { return Poll::Ready(None) };
+        match tasks.enter(|| chunks.poll_next_unpin(context)) {
             Poll::Ready(None) => {
                 this.ended = true;
                 this.end.how = Ending::Completed;
@@ -164,6 +171,10 @@ struct PageEnd {
     render: PageRender,
     until: Instant,
     how: Ending,
+    /// The page's view (its render, or its body as it streams), dropped only after the page's
+    /// tasks have ended: page code running beside a teardown panicked ("use_resolved_path
+    /// outside a <Router>", "already been disposed") or deadlocked in Leptos' owner locks.
+    view: Option<Box<dyn Send>>,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -173,24 +184,56 @@ enum Ending {
     Cancelled,
 }
 
-impl PageEnd {
-    fn cut_off(mut self) {
-        self.how = Ending::CutOff;
+impl Drop for PageEnd {
+    fn drop(&mut self) {
+        let view = self.view.take();
+        let runtime = tokio::runtime::Handle::try_current();
+        match (self.how, view, runtime) {
+            (Ending::Completed, view, _) | (_, view, Err(_)) => {
+                self.tasks.end();
+                // As page code: a view's futures can hold Leptos' error-hook guards, whose drop
+                // sets the thread's hook (see `page_tasks::keep_error_hook`).
+                self.tasks.enter(|| drop(view));
+                if let Some(render) = self.render.weak() {
+                    crate::ended_pages::remember(render);
+                }
+            }
+            (how, view, Ok(runtime)) => {
+                // A cancelled page's data is drained first (a cut-off page's never comes); its
+                // effects stop, only its data has to arrive.
+                let drain = match how {
+                    Ending::Cancelled => self.render.context(),
+                    _ => None,
+                };
+                if drain.is_some() {
+                    self.render.pause();
+                }
+                runtime.spawn(crate::ended_pages::finish(self.tasks.clone(), self.render.clone(), drain, self.until, view));
+            }
+        }
     }
 }
 
-impl Drop for PageEnd {
+/// A page being rendered. Dropped before it is done (the browser went away), it hands the
+/// render to the page's end, which keeps it until the page's tasks have ended.
+struct Rendering {
+    render: Pin<Box<dyn Future<Output = Response> + Send>>,
+    end: Option<PageEnd>,
+}
+
+impl Drop for Rendering {
     fn drop(&mut self) {
-        if self.how == Ending::Cancelled {
-            // A completed page streamed all its data; a cut-off page's data never comes.
-            if let (Some(context), Ok(runtime)) = (self.render.context(), tokio::runtime::Handle::try_current()) {
-                runtime.spawn(crate::ended_pages::finish_cancelled(context, self.tasks.clone(), self.until));
-                return;
-            }
+        if let Some(mut end) = self.end.take() {
+            let render = std::mem::replace(&mut self.render, Box::pin(std::future::pending()));
+            end.view = Some(Box::new(render));
         }
-        self.tasks.end();
-        if let Some(render) = self.render.weak() {
-            crate::ended_pages::remember(render);
+    }
+}
+
+impl Drop for PageBody {
+    fn drop(&mut self) {
+        if let Some(chunks) = self.chunks.take() {
+            self.end.view = Some(Box::new(chunks));
         }
     }
 }

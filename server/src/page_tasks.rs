@@ -63,7 +63,7 @@ impl PageTasks {
         CURRENT_PAGE.sync_scope(self.clone(), || keep_error_hook(poll))
     }
 
-    pub fn is_idle(&self) -> bool {
+    fn is_idle(&self) -> bool {
         self.0.running.load(Ordering::Acquire) == 0
     }
 

@@ -3,7 +3,6 @@
 //! itself links each area once, so it stays one row however many roles an account has.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_location;
 
 use crate::auth::model::{Role, Viewer, STUDIO_ROLES, WORKSPACE_ROLES};
@@ -51,7 +50,8 @@ fn links(area: Area, viewer: &Viewer) -> Vec<(&'static str, &'static str)> {
 pub fn AreaNav(viewer: Viewer) -> impl IntoView {
     let location = use_location();
     move || {
-        let path = location.pathname.get();
+        // Read without panicking: on the server this can run once more as the page is torn down.
+        let path = location.pathname.try_get()?;
         area_of(&path, &viewer).map(|area| {
             let label = match area {
                 Area::Workspace => "Workspace",
@@ -60,7 +60,12 @@ pub fn AreaNav(viewer: Viewer) -> impl IntoView {
             view! {
                 <nav class="area-nav" aria-label=label>
                     <div class="area-nav__inner">
-                        {links(area, &viewer).into_iter().map(|(href, text)| view! { <A href=href exact=true>{text}</A> }).collect_view()}
+                        {links(area, &viewer).into_iter().map(|(href, text)| {
+                            // A plain link (the router still handles its clicks): `<A>` needs the
+                            // router's context, which a teardown may already have removed.
+                            let current = (href == path).then_some("page");
+                            view! { <a href=href aria-current=current>{text}</a> }
+                        }).collect_view()}
                     </div>
                 </nav>
             }

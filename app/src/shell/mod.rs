@@ -195,7 +195,11 @@ fn SiteHeader() -> impl IntoView {
                     <A href="/search">"Search"</A>
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move {
-                            match session.viewer.await {
+                            let viewer = session.viewer.await;
+                            if !notice::page_is_live() {
+                                return ().into_any();
+                            }
+                            match viewer {
                                 Ok(Some(viewer)) => view! { <ViewerLinks viewer/> }.into_any(),
                                 _ => view! {
                                     <A href="/signin">"Sign in"</A>
@@ -208,7 +212,8 @@ fn SiteHeader() -> impl IntoView {
             </div>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
-                    session.viewer.await.ok().flatten().map(|viewer| view! { <area_nav::AreaNav viewer/> })
+                    let viewer = session.viewer.await.ok().flatten();
+                    viewer.filter(|_| notice::page_is_live()).map(|viewer| view! { <area_nav::AreaNav viewer/> })
                 })}
             </Transition>
         </header>

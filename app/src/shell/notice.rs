@@ -76,7 +76,7 @@ where
 /// Whether the page being rendered is still being served. On the server, data can arrive after
 /// the browser went away and the page's view, router included, was torn down: what resumes
 /// after an await then renders nothing instead of reaching for contexts that are gone.
-fn page_is_live() -> bool {
+pub(crate) fn page_is_live() -> bool {
     #[cfg(feature = "ssr")]
     return use_context::<http::request::Parts>().is_some();
     #[cfg(not(feature = "ssr"))]
