@@ -46,11 +46,17 @@ test("an angry message from the API tops the open inbox live; the agent answers 
   await expect(firstRow).toHaveCount(1, { timeout: 10_000 });
   await expect(firstRow.locator(".risk")).toContainText("critical");
   await expect(firstRow.locator(".risk__reasons")).toContainText("cancelling or leaving");
-  const subjects = await rows.locator(".inbox__subject").allTextContents();
-  const risks = await rows.locator(".risk").allTextContents();
-  const position = subjects.indexOf(subject);
-  expect(position).toBeGreaterThanOrEqual(0);
-  expect(risks.slice(0, position).every((risk) => risk.includes("critical")), `above it: ${risks.slice(0, position)}`).toBe(true);
+  // Read as one snapshot: the list re-renders whenever another test's message arrives, and two
+  // separate reads (subjects, then risks) once straddled such a re-render.
+  await expect
+    .poll(async () => {
+      const list = await rows.evaluateAll((trs) =>
+        trs.map((tr) => [tr.querySelector(".inbox__subject")?.textContent ?? "", tr.querySelector(".risk")?.textContent ?? ""]),
+      );
+      const position = list.findIndex(([text]) => text === subject);
+      return position < 0 ? `not listed: ${subject}` : list.slice(0, position).filter(([, risk]) => !risk.includes("critical")).map(([text]) => `not critical above it: ${text}`).join("; ");
+    }, { timeout: 10_000 })
+    .toBe("");
   expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
   await page.screenshot({ path: `${ARTIFACTS}/inbox-live.png`, fullPage: false });
 
