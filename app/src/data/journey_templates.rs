@@ -15,10 +15,11 @@ async fn steps_of(db: &Db, template_id: i64) -> Result<Vec<TemplateStep>, DataEr
     const SQL: &str = "SELECT CAST(delay_hours AS BIGINT), channel, body_template FROM journey_template_steps \
          WHERE template_id = $1 ORDER BY position";
     let rows: Vec<(i64, String, String)> = on_pool!(db, pool => sqlx::query_as(SQL).bind(template_id).fetch_all(pool).await)?;
-    Ok(rows
-        .into_iter()
-        .map(|(hours, channel, body_template)| TemplateStep { delay_hours: hours.max(0) as u32, channel, body_template })
-        .collect())
+    Ok(rows.into_iter().map(|(hours, channel, body_template)| step(hours, channel, body_template)).collect())
+}
+
+fn step(hours: i64, channel: String, body_template: String) -> TemplateStep {
+    TemplateStep { delay_hours: hours.max(0) as u32, channel, body_template }
 }
 
 fn built_in() -> TemplateView {
@@ -29,13 +30,22 @@ fn built_in() -> TemplateView {
 /// while no stored template is the default.
 pub async fn list(db: &Db) -> Result<Vec<TemplateView>, DataError> {
     const SQL: &str = "SELECT id, name, is_default FROM journey_templates ORDER BY is_default DESC, name";
+    const STEPS: &str = "SELECT template_id, CAST(delay_hours AS BIGINT), channel, body_template FROM journey_template_steps \
+         ORDER BY template_id, position";
     let rows: Vec<(i64, String, bool)> = on_pool!(db, pool => sqlx::query_as(SQL).fetch_all(pool).await)?;
+    // One read for every template's steps: the conversation page lists them all.
+    let step_rows: Vec<(i64, i64, String, String)> = on_pool!(db, pool => sqlx::query_as(STEPS).fetch_all(pool).await)?;
+    let mut steps_by_template: std::collections::HashMap<i64, Vec<TemplateStep>> = std::collections::HashMap::new();
+    for (template_id, hours, channel, body_template) in step_rows {
+        steps_by_template.entry(template_id).or_default().push(step(hours, channel, body_template));
+    }
     let mut templates = Vec::with_capacity(rows.len() + 1);
     if !rows.iter().any(|(_, _, is_default)| *is_default) {
         templates.push(built_in());
     }
     for (id, name, is_default) in rows {
-        templates.push(TemplateView { id: Some(id), name, is_default, steps: steps_of(db, id).await? });
+        let steps = steps_by_template.remove(&id).unwrap_or_default();
+        templates.push(TemplateView { id: Some(id), name, is_default, steps });
     }
     Ok(templates)
 }
