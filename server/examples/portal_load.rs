@@ -80,6 +80,8 @@ async fn main() {
         for kind in ["home", "forum", "stories", "wall", "category", "search", "thread"] {
             let response = client.get(format!("{base}{}", path_for(n, kind))).send().await.unwrap();
             assert!(response.status().is_success(), "{kind}: {}", response.status());
+            // Read whole: a body left unread is a page given up on, not a page served.
+            response.bytes().await.unwrap();
         }
     }
 

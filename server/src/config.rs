@@ -29,6 +29,8 @@ struct FileConfig {
     hold_first_posts: Option<u32>,
     /// Seconds a server-rendered page may take before it is cut off (and logged).
     page_deadline_seconds: Option<u64>,
+    /// Pages in memory at once; one more is refused at once with a 503 (`page_admission`).
+    max_pages_in_flight: Option<usize>,
     /// Reverse proxies (IP addresses) whose `X-Forwarded-For` header names the client.
     trusted_proxies: Option<Vec<String>>,
     /// Add the newest consented gratitude quote under journey messages (off by default).
@@ -69,6 +71,8 @@ pub struct Config {
     pub hold_first_posts: u32,
     /// No page response may take longer; a page that does is cut off, logged and counted.
     pub page_deadline: std::time::Duration,
+    /// Pages rendering, streaming or ending at once; beyond it a page gets a 503 at once.
+    pub max_pages_in_flight: usize,
     pub trusted_proxies: Vec<std::net::IpAddr>,
     pub journey_gratitude_quote: bool,
     /// Webhooks may go to this machine and private networks (receivers you run yourself);
@@ -245,7 +249,16 @@ impl Config {
                 seconds @ 1..=3600 => std::time::Duration::from_secs(seconds),
                 seconds => bail!("RAPPORT_PAGE_DEADLINE_SECONDS / page_deadline_seconds must be between 1 and 3600 (it was {seconds})"),
             },
+            max_pages_in_flight: match parse_env(&env, "RAPPORT_MAX_PAGES_IN_FLIGHT")?.or(file.max_pages_in_flight).unwrap_or(128) {
+                pages @ 1..=100_000 => pages,
+                pages => bail!("RAPPORT_MAX_PAGES_IN_FLIGHT / max_pages_in_flight must be between 1 and 100000 (it was {pages})"),
+            },
         })
+    }
+
+    /// How long a page may take and how many may be in memory at once.
+    pub fn page_limits(&self) -> crate::page_deadline::PageLimits {
+        crate::page_deadline::PageLimits { deadline: self.page_deadline, max_in_flight: self.max_pages_in_flight }
     }
 
     /// The address in emailed links: configured, or this server's own bind address.
@@ -393,6 +406,16 @@ mod tests {
         assert!(error(&[("RAPPORT_SMTP_URL", "http://mail"), ("RAPPORT_MAIL_FROM", "a@b.c")]).contains("smtp://"));
         assert!(error(&[("RAPPORT_SMTP_URL", "smtp://mail"), ("RAPPORT_MAIL_FROM", "not an address")]).contains("not a mail address"));
         assert!(error(&[("RAPPORT_MAIL_FROM", "a@b.c")]).contains("RAPPORT_SMTP_URL"));
+    }
+
+    #[test]
+    fn pages_in_flight_are_bounded_and_checked() {
+        assert_eq!(Config::defaults().max_pages_in_flight, 128);
+        let config = Config::from_sources(FileConfig::default(), with_env(&[("RAPPORT_MAX_PAGES_IN_FLIGHT", "16")])).unwrap();
+        assert_eq!(config.page_limits().max_in_flight, 16);
+        let error = |value: &str| Config::from_sources(FileConfig::default(), with_env(&[("RAPPORT_MAX_PAGES_IN_FLIGHT", value)])).unwrap_err();
+        assert!(format!("{:#}", error("0")).contains("between 1 and 100000 (it was 0)"), "{:#}", error("0"));
+        assert!(format!("{:#}", error("many")).contains("RAPPORT_MAX_PAGES_IN_FLIGHT"), "{:#}", error("many"));
     }
 
     #[test]

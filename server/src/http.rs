@@ -24,7 +24,7 @@ use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::config::Config;
-use crate::page_deadline::PageDeadline;
+use crate::page_deadline::{PageDeadline, PageLimits};
 
 /// Opens the database and applies migrations.
 pub async fn open_database(config: &Config) -> Result<Db> {
@@ -89,14 +89,15 @@ pub fn app_state(config: &Config, db: Db) -> Result<AppState> {
     })
 }
 
-/// The whole application as one axum router. Every page either completes within
-/// `page_deadline` or is cut off (see `page_deadline`).
-pub fn router(state: AppState, page_deadline: Duration) -> Router {
+/// The whole application as one axum router. Every page either completes within its
+/// deadline or is cut off (see `page_deadline`); pages beyond the limit in flight are refused
+/// at once (`page_admission`).
+pub fn router(state: AppState, pages: PageLimits) -> Router {
     static SCOPED_TASKS: std::sync::Once = std::sync::Once::new();
     SCOPED_TASKS.call_once(crate::page_tasks::install);
     let shell_options = state.leptos_options.clone();
     let https = crate::security_headers::Https(state.security.secure_cookies);
-    let deadline = PageDeadline::new(page_deadline);
+    let deadline = PageDeadline::new(pages);
     let health = deadline.clone();
     // The client's files (`/pkg/…`, the favicon, robots.txt), and Leptos' 404 page for every
     // other address. Leptos' own `file_and_error_handler` does not serve the files: it answers
@@ -189,7 +190,7 @@ pub async fn serve(config: &Config) -> Result<()> {
     tracing::info!(address = %listener.local_addr()?, backend = ?db.backend(), "Rapport is listening");
     axum::serve(
         without_nagle(listener),
-        router(state, config.page_deadline).into_make_service_with_connect_info::<SocketAddr>(),
+        router(state, config.page_limits()).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown_signal())
     .await?;
@@ -274,6 +275,8 @@ async fn healthz(deadline: PageDeadline) -> impl IntoResponse {
     Json(serde_json::json!({
         "status": "ok",
         "pages_cut_off": deadline.pages_cut_off(),
+        "pages_in_flight": deadline.admission.in_flight(),
+        "pages_refused_busy": deadline.admission.refused(),
         "page_tasks_running": crate::page_tasks::running(),
         "pages_cancelled": crate::ended_pages::cancelled(),
         "ended_pages_in_memory": crate::ended_pages::in_memory(),

@@ -23,17 +23,26 @@ use std::task::{Context, Poll};
 use futures::StreamExt;
 use tokio::time::Instant;
 
+use crate::page_admission::{busy, Admitted, PageAdmission};
 use crate::page_tasks::PageTasks;
+
+/// How long a page may take, and how many may be in memory at once (`page_admission`).
+#[derive(Clone, Copy, Debug)]
+pub struct PageLimits {
+    pub deadline: Duration,
+    pub max_in_flight: usize,
+}
 
 #[derive(Clone)]
 pub struct PageDeadline {
     pub limit: Duration,
     pub cut_off: Arc<AtomicU64>,
+    pub admission: PageAdmission,
 }
 
 impl PageDeadline {
-    pub fn new(limit: Duration) -> PageDeadline {
-        PageDeadline { limit, cut_off: Arc::default() }
+    pub fn new(limits: PageLimits) -> PageDeadline {
+        PageDeadline { limit: limits.deadline, cut_off: Arc::default(), admission: PageAdmission::new(limits.max_in_flight) }
     }
 
     pub fn pages_cut_off(&self) -> u64 {
@@ -45,6 +54,9 @@ pub async fn enforce(State(deadline): State<PageDeadline>, mut request: Request,
     if !renders_a_page(&request) {
         return next.run(request).await;
     }
+    let Some(admitted) = deadline.admission.admit() else {
+        return busy();
+    };
     let parts = PendingParts::default();
     request.extensions_mut().insert(parts.clone());
     let page_render = PageRender::default();
@@ -56,7 +68,7 @@ pub async fn enforce(State(deadline): State<PageDeadline>, mut request: Request,
 
     let mut rendering = Rendering {
         render: Box::pin(tasks.scope(next.run(request))),
-        end: Some(PageEnd { tasks: tasks.clone(), render: page_render, until, how: Ending::Cancelled, view: None }),
+        end: Some(PageEnd { tasks: tasks.clone(), render: page_render, until, how: Ending::Cancelled, view: None, admitted: Some(admitted) }),
     };
     let response = tokio::select! {
         response = rendering.render.as_mut() => response,
@@ -75,7 +87,7 @@ pub async fn enforce(State(deadline): State<PageDeadline>, mut request: Request,
                 .into_response();
         }
     };
-    let Some(end) = rendering.end.take() else {
+    let Some(mut end) = rendering.end.take() else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     let is_html = response
@@ -83,16 +95,25 @@ pub async fn enforce(State(deadline): State<PageDeadline>, mut request: Request,
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| value.starts_with("text/html"));
+    if !is_html {
+        // A file, the sitemap, a feed or an export: ready once its headers are, and a slow
+        // reader of a large one must not hold a page's place.
+        end.admitted = None;
+    }
     let (parts, body) = response.into_parts();
     let deadline = is_html.then(|| (Box::pin(tokio::time::sleep_until(until)), cut_off));
     Response::from_parts(parts, Body::from_stream(PageBody { end, chunks: Some(body.into_data_stream()), deadline, tasks, ended: false }))
 }
 
 /// GET pages; the API, server functions and the event streams (all under `/api/`, the streams
-/// open by design) and the client's files are not pages.
+/// open by design), the client's files and the health probes (answered even when the server is
+/// at its limit of pages) are not pages.
 fn renders_a_page(request: &Request) -> bool {
     let path = request.uri().path();
-    matches!(*request.method(), Method::GET | Method::HEAD) && !path.starts_with("/api/") && !path.starts_with("/pkg/")
+    matches!(*request.method(), Method::GET | Method::HEAD)
+        && !path.starts_with("/api/")
+        && !path.starts_with("/pkg/")
+        && !matches!(path, "/healthz" | "/readyz")
 }
 
 struct CutOff {
@@ -175,6 +196,8 @@ struct PageEnd {
     /// tasks have ended: page code running beside a teardown panicked ("use_resolved_path
     /// outside a <Router>", "already been disposed") or deadlocked in Leptos' owner locks.
     view: Option<Box<dyn Send>>,
+    /// The page's place among those in memory, given back only once all of it has ended.
+    admitted: Option<Admitted>,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -208,9 +231,27 @@ impl Drop for PageEnd {
                 if drain.is_some() {
                     self.render.pause();
                 }
-                runtime.spawn(crate::ended_pages::finish(self.tasks.clone(), self.render.clone(), drain, self.until, view));
+                let finish = crate::ended_pages::finish(self.tasks.clone(), self.render.clone(), drain, self.until, view);
+                let place = Place { tasks: self.tasks.clone(), _admitted: self.admitted.take() };
+                runtime.spawn(async move {
+                    finish.await;
+                    drop(place);
+                });
             }
         }
+    }
+}
+
+/// An ending page's place among those in memory: given back after the page's tasks have
+/// ended, also when its ending panics.
+struct Place {
+    tasks: PageTasks,
+    _admitted: Option<Admitted>,
+}
+
+impl Drop for Place {
+    fn drop(&mut self) {
+        self.tasks.end();
     }
 }
 

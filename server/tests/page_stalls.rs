@@ -21,10 +21,10 @@ async fn pages_answer_while_more_servers_start_in_the_same_process() {
     let routers_built = Arc::new(AtomicUsize::new(0));
     let builder = {
         let (stop, routers_built) = (stop.clone(), routers_built.clone());
-        let deadline = app.config.page_deadline;
+        let limits = app.config.page_limits();
         tokio::task::spawn_blocking(move || {
             while !stop.load(Ordering::Relaxed) {
-                drop(server::http::router(state.clone(), deadline));
+                drop(server::http::router(state.clone(), limits));
                 routers_built.fetch_add(1, Ordering::Relaxed);
             }
         })

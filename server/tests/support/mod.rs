@@ -196,7 +196,7 @@ impl TestApp {
         std::fs::create_dir_all(&site).expect("site root");
         std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/../public/favicon.svg"), site.join("favicon.svg")).expect("favicon");
         state.leptos_options.site_root = site.to_string_lossy().into();
-        let router = server::http::router(state, config.page_deadline);
+        let router = server::http::router(state, config.page_limits());
         tokio::spawn(async move {
             axum::serve(
                 server::http::without_nagle(listener),
