@@ -284,9 +284,9 @@ async fn healthz(deadline: PageDeadline) -> impl IntoResponse {
     }))
 }
 
-/// Memory held by SQLite in this process, page caches included (each pooled connection keeps
-/// up to 16 MiB): it grows as the database is read and stays bounded, which a soak separates
-/// from a leak. Zero on Postgres.
+/// Memory held by SQLite in this process (its heap: page caches, statements, sorts; not the
+/// database file it maps in), so a soak can tell SQLite's share of the server's memory from
+/// the rest. Zero on Postgres.
 fn sqlite_memory_bytes() -> i64 {
     // SAFETY: sqlite3_memory_used takes no arguments and only reads SQLite's global counter.
     unsafe { libsqlite3_sys::sqlite3_memory_used() }
