@@ -23,6 +23,9 @@ enum Who {
 
 struct Outcome {
     route: String,
+    /// When the response ended, in whole minutes since the run began: throughput per minute
+    /// tells a server that slows down over a run from one that is slow throughout.
+    minute: usize,
     ms: f64,
     problem: Option<String>,
 }
@@ -92,7 +95,7 @@ async fn routes(base: &str, clients: &BTreeMap<Who, reqwest::Client>) -> Vec<(Wh
 }
 
 /// One request, read to its end chunk by chunk, with a stall reported with the bytes so far.
-async fn fetch(client: &reqwest::Client, base: &str, who: Who, path: &str, stalls: &std::path::Path, n: usize) -> Outcome {
+async fn fetch(client: &reqwest::Client, base: &str, who: Who, path: &str, stalls: &std::path::Path, n: usize, run_began: Instant) -> Outcome {
     let route = format!("{who:?} {path}");
     let started = Instant::now();
     let mut body = Vec::new();
@@ -118,7 +121,8 @@ async fn fetch(client: &reqwest::Client, base: &str, who: Who, path: &str, stall
             Some(format!("STALLED after {} bytes ({}); last bytes: {tail}", body.len(), file.display()))
         }
     };
-    Outcome { route, ms: started.elapsed().as_secs_f64() * 1000.0, problem }
+    let minute = (run_began.elapsed().as_secs() / 60) as usize;
+    Outcome { route, minute, ms: started.elapsed().as_secs_f64() * 1000.0, problem }
 }
 
 #[tokio::main]
@@ -137,7 +141,8 @@ async fn main() {
     let routes = std::sync::Arc::new(routes(&base, &clients).await);
     println!("{} routes, {concurrency} concurrent clients, {seconds} s", routes.len());
 
-    let until = Instant::now() + Duration::from_secs(seconds);
+    let run_began = Instant::now();
+    let until = run_began + Duration::from_secs(seconds);
     let mut workers = Vec::new();
     for worker in 0..concurrency {
         let (routes, clients, base, stalls) = (routes.clone(), clients.clone(), base.clone(), stalls.clone());
@@ -146,15 +151,17 @@ async fn main() {
             let mut n = worker;
             while Instant::now() < until {
                 let (who, path) = &routes[n.wrapping_mul(7919) % routes.len()];
-                outcomes.push(fetch(&clients[who], &base, *who, path, &stalls, n).await);
+                outcomes.push(fetch(&clients[who], &base, *who, path, &stalls, n, run_began).await);
                 n += concurrency;
             }
             outcomes
         }));
     }
     let mut by_route: BTreeMap<String, (Vec<f64>, Vec<String>)> = BTreeMap::new();
+    let mut per_minute: BTreeMap<usize, usize> = BTreeMap::new();
     for worker in workers {
         for outcome in worker.await.expect("worker") {
+            *per_minute.entry(outcome.minute).or_default() += 1;
             let entry = by_route.entry(outcome.route).or_default();
             entry.0.push(outcome.ms);
             entry.1.extend(outcome.problem);
@@ -173,6 +180,8 @@ async fn main() {
             println!("  {route}: {problem}");
         }
     }
+    let rates: Vec<String> = per_minute.iter().map(|(minute, count)| format!("{minute}: {:.0}/s", *count as f64 / 60.0)).collect();
+    println!("requests per second by minute of the run (the last minute may be partial): {}", rates.join(", "));
     println!("{total} requests, {problems} stalled or failed");
     if problems > 0 {
         std::process::exit(1);

@@ -193,6 +193,9 @@ async fn run(command: Command, config: &Config) -> Result<()> {
             };
             let started = std::time::Instant::now();
             let report = seed::seed_demo(&db, &options).await?;
+            if !report.already_present {
+                app::data::maintenance::after_bulk_load(&db).await?;
+            }
             db.close().await;
             if report.already_present {
                 println!("demo data is already present; nothing to do");

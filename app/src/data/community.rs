@@ -114,9 +114,19 @@ pub async fn category_by_slug(db: &Db, slug: &str) -> Result<Option<CategorySumm
     )
 }
 
-const THREAD_COLUMNS: &str = "t.id, t.title, c.slug AS category_slug, c.name AS category_name, t.kind, t.state, \
-     t.pinned, t.post_count, u.display_name AS author_name, t.last_post_at \
-     FROM forum_threads t JOIN forum_categories c ON c.id = t.category_id LEFT JOIN users u ON u.id = t.author_user_id";
+/// A thread summary's columns, read from `t` (forum_threads, or a subset of its rows).
+macro_rules! thread_fields {
+    () => {
+        "t.id, t.title, c.slug AS category_slug, c.name AS category_name, t.kind, t.state, \
+         t.pinned, t.post_count, u.display_name AS author_name, t.last_post_at"
+    };
+}
+macro_rules! thread_joins {
+    () => {
+        "JOIN forum_categories c ON c.id = t.category_id LEFT JOIN users u ON u.id = t.author_user_id"
+    };
+}
+const THREAD_COLUMNS: &str = concat!(thread_fields!(), " FROM forum_threads t ", thread_joins!());
 
 /// A category's threads in the chosen order (`latest`, `top`, `unanswered`); pinned first.
 pub async fn threads_in_category(
@@ -322,10 +332,16 @@ const POPULAR_CANDIDATES: i64 = 200;
 /// The most replied-to of the most recently active threads (with activity since `since`).
 /// Ranking only recent candidates keeps this an index walk on a forum of any size.
 pub async fn popular_threads(db: &Db, since: DateTime<Utc>, limit: i64) -> Result<Vec<ThreadSummary>, DataError> {
+    // The candidates' whole rows come from the index walk itself: joined back to
+    // forum_threads by id, Postgres scanned the whole table to hash-join 200 ids.
     let sql = format!(
-        "SELECT {THREAD_COLUMNS} WHERE t.id IN (SELECT id FROM forum_threads WHERE held = FALSE \
-           AND last_post_at >= $1 ORDER BY last_post_at DESC, id DESC LIMIT {POPULAR_CANDIDATES}) \
-         AND t.post_count > 1 ORDER BY t.post_count DESC, t.last_post_at DESC, t.id DESC LIMIT $2"
+        concat!(
+            "SELECT ", thread_fields!(), " FROM (SELECT * FROM forum_threads WHERE held = FALSE \
+               AND last_post_at >= $1 ORDER BY last_post_at DESC, id DESC LIMIT {candidates}) t ",
+            thread_joins!(),
+            " WHERE t.post_count > 1 ORDER BY t.post_count DESC, t.last_post_at DESC, t.id DESC LIMIT $2"
+        ),
+        candidates = POPULAR_CANDIDATES
     );
     Ok(
         on_pool!(db, pool => sqlx::query_as::<_, ThreadSummary>(&sql).bind(since).bind(limit).fetch_all(pool).await)?,

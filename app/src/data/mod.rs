@@ -22,6 +22,7 @@ pub mod fulltext;
 pub mod ingestion;
 pub mod journey_templates;
 pub mod journeys;
+pub mod maintenance;
 pub mod outbox;
 pub mod privacy;
 pub mod quotes;
