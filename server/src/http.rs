@@ -183,6 +183,7 @@ pub async fn serve(config: &Config) -> Result<()> {
         std::time::Duration::from_secs(5),
     );
     spawn_session_sweeper(db.clone());
+    crate::memory_trim::spawn_periodic_trim();
     spawn_digest_sender(state.clone());
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await

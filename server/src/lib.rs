@@ -9,6 +9,7 @@ pub mod ended_pages;
 pub mod error_status;
 pub mod http;
 pub mod mail_worker;
+pub mod memory_trim;
 pub mod page_admission;
 pub mod page_deadline;
 pub mod page_tasks;

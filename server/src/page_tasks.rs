@@ -10,8 +10,10 @@
 //! the page's tasks are aborted.
 
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 
 use any_spawner::{CustomExecutor, Executor, PinnedFuture, PinnedLocalFuture};
 use tokio::task::AbortHandle;
@@ -54,8 +56,7 @@ impl PageTasks {
 
     /// Runs `future` as part of this page: what it spawns belongs to the page.
     pub fn scope<F: Future>(&self, future: F) -> impl Future<Output = F::Output> {
-        let mut future = Box::pin(future);
-        CURRENT_PAGE.scope(self.clone(), std::future::poll_fn(move |context| keep_error_hook(|| future.as_mut().poll(context))))
+        CURRENT_PAGE.scope(self.clone(), PageCode(Some(Box::pin(future))))
     }
 
     /// Runs `poll` (one synchronous step of the page, e.g. polling its body) as part of it.
@@ -106,6 +107,31 @@ fn keep_error_hook<R>(poll: impl FnOnce() -> R) -> R {
     static NO_HOOK: std::sync::OnceLock<Arc<dyn throw_error::ErrorHook>> = std::sync::OnceLock::new();
     let _as_before = throw_error::set_error_hook(NO_HOOK.get_or_init(|| Arc::new(NoErrorHook)).clone());
     poll()
+}
+
+/// Page code, polled and dropped with the thread's error hook kept as it was. The drop matters
+/// as much as the polls: a page task aborted, or a drain cut off by the deadline, drops futures
+/// that hold error-boundary guards across an await. Dropped in the wrong order (an outer
+/// boundary's guard before an inner one's), the last guard puts the outer boundary's hook back
+/// on the thread, and that hook holds its page's whole render.
+struct PageCode<F: Future>(Option<Pin<Box<F>>>);
+
+impl<F: Future> Future for PageCode<F> {
+    type Output = F::Output;
+
+    fn poll(mut self: Pin<&mut Self>, context: &mut Context<'_>) -> Poll<F::Output> {
+        match self.0.as_mut() {
+            Some(future) => keep_error_hook(|| future.as_mut().poll(context)),
+            None => Poll::Pending,
+        }
+    }
+}
+
+impl<F: Future> Drop for PageCode<F> {
+    fn drop(&mut self) {
+        let future = self.0.take();
+        keep_error_hook(|| drop(future));
+    }
 }
 
 /// What an error thrown outside every error boundary meets: nothing, as with no hook at all.
@@ -164,4 +190,39 @@ impl CustomExecutor for PageScopedTokio {
     }
 
     fn poll_local(&self) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct BoundaryHook;
+
+    impl throw_error::ErrorHook for BoundaryHook {
+        fn throw(&self, _error: throw_error::Error) -> throw_error::ErrorId {
+            throw_error::ErrorId::default()
+        }
+
+        fn clear(&self, _id: &throw_error::ErrorId) {}
+    }
+
+    #[test]
+    fn page_code_dropped_unfinished_leaves_no_error_hook_behind() {
+        let outer: Arc<dyn throw_error::ErrorHook> = Arc::new(BoundaryHook);
+        let outer_render = Arc::downgrade(&outer);
+        let page = PageTasks::new();
+        let mut render = Box::pin(page.scope(async move {
+            let outer_guard = throw_error::set_error_hook(outer);
+            let inner_guard = throw_error::set_error_hook(Arc::new(BoundaryHook));
+            // A tuple drops its first field first: the outer boundary's guard (putting back no
+            // hook), then the inner one's, putting back the outer boundary's hook.
+            let _guards = (outer_guard, inner_guard);
+            std::future::pending::<()>().await;
+        }));
+        assert!(render.as_mut().poll(&mut Context::from_waker(std::task::Waker::noop())).is_pending());
+        // Dropped unfinished, as tokio drops an aborted task.
+        drop(render);
+        assert!(throw_error::get_error_hook().is_none(), "an ended page's error hook stayed on the thread");
+        assert_eq!(outer_render.strong_count(), 0, "the ended page's boundary is still held");
+    }
 }

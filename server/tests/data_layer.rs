@@ -509,3 +509,51 @@ async fn the_happiness_strip_counts_only_what_happened_in_its_window() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn popular_threads_are_the_most_replied_to_of_the_recently_active_visible_ones() {
+    use app::data::forum_posting::{self, HoldFirstPosts, NewThreadPost};
+    each_backend(|db| async move {
+        seed_small(&db).await;
+        let asker = users::create(&db, new_user("asker@example.com", Role::Customer), "test").await.unwrap();
+        let newcomer = users::create(&db, new_user("newcomer@example.com", Role::Customer), "test").await.unwrap();
+        let agent = users::create(&db, new_user("agent@example.com", Role::Agent), "test").await.unwrap();
+        let category: i64 = on_pool!(&db, pool => sqlx::query_scalar("SELECT MIN(id) FROM forum_categories").fetch_one(pool).await).unwrap();
+        // The seeded threads' activity is all before `since`; only these threads are recent.
+        let now = Utc::now();
+        let since = now + Duration::hours(12);
+        let later = now + Duration::days(1);
+        let thread = |author: i64, title: &'static str, at, hold| {
+            let db = db.clone();
+            async move {
+                let post = NewThreadPost { category_id: category, author_user_id: author, title, kind: "question", body_markdown: "Details inside.", is_staff: false, at };
+                forum_posting::create_thread(&db, &post, hold).await.unwrap().0
+            }
+        };
+        let reply = |thread: i64, author: i64, replies: usize, at| {
+            let db = db.clone();
+            async move {
+                for _ in 0..replies {
+                    forum_posting::add_post(&db, thread, author, "Same here.", author == agent, at, HoldFirstPosts::default()).await.unwrap();
+                }
+            }
+        };
+        let busy = thread(asker, "Busy thread", later, HoldFirstPosts::default()).await;
+        reply(busy, agent, 3, later).await;
+        let some = thread(asker, "Some replies", later, HoldFirstPosts::default()).await;
+        reply(some, agent, 1, later).await;
+        let _unanswered = thread(asker, "Nobody answered yet", later, HoldFirstPosts::default()).await;
+        let held = thread(newcomer, "Waiting for a moderator", later, HoldFirstPosts(1)).await;
+        reply(held, agent, 5, later).await;
+        let old = thread(asker, "Busy long ago", now, HoldFirstPosts::default()).await;
+        reply(old, agent, 9, now).await;
+
+        let ids = |threads: Vec<app::community::model::ThreadSummary>| threads.into_iter().map(|t| t.id).collect::<Vec<_>>();
+        assert_eq!(ids(community::popular_threads(&db, since, 5).await.unwrap()), [busy, some]);
+        assert_eq!(ids(community::popular_threads(&db, since, 1).await.unwrap()), [busy]);
+        let popular = community::popular_threads(&db, since, 5).await.unwrap();
+        assert_eq!((popular[0].title.as_str(), popular[0].post_count), ("Busy thread", 4));
+        assert!(popular[0].category_slug.len() > 1 && popular[0].author_name.as_deref() == Some("Ana Silva"), "{:?}", popular[0].author_name);
+    })
+    .await;
+}
