@@ -196,24 +196,14 @@ impl CustomExecutor for PageScopedTokio {
 mod tests {
     use super::*;
 
-    struct BoundaryHook;
-
-    impl throw_error::ErrorHook for BoundaryHook {
-        fn throw(&self, _error: throw_error::Error) -> throw_error::ErrorId {
-            throw_error::ErrorId::default()
-        }
-
-        fn clear(&self, _id: &throw_error::ErrorId) {}
-    }
-
     #[test]
     fn page_code_dropped_unfinished_leaves_no_error_hook_behind() {
-        let outer: Arc<dyn throw_error::ErrorHook> = Arc::new(BoundaryHook);
+        let outer: Arc<dyn throw_error::ErrorHook> = Arc::new(NoErrorHook);
         let outer_render = Arc::downgrade(&outer);
         let page = PageTasks::new();
         let mut render = Box::pin(page.scope(async move {
             let outer_guard = throw_error::set_error_hook(outer);
-            let inner_guard = throw_error::set_error_hook(Arc::new(BoundaryHook));
+            let inner_guard = throw_error::set_error_hook(Arc::new(NoErrorHook));
             // A tuple drops its first field first: the outer boundary's guard (putting back no
             // hook), then the inner one's, putting back the outer boundary's hook.
             let _guards = (outer_guard, inner_guard);
