@@ -8,7 +8,8 @@ use crate::error::AppError;
 
 /// Longest "what changed" text, in characters.
 pub const MAX_WHAT_CHANGED_CHARS: usize = 500;
-const MAX_AGENT_NAME_CHARS: usize = 100;
+/// Longest signature on a journey's messages, in characters.
+pub const MAX_AGENT_NAME_CHARS: usize = 100;
 
 #[cfg(feature = "ssr")]
 async fn journey_of(db: &crate::data::Db, journey_id: i64, conversation_id: i64) -> Result<crate::journeys::model::JourneyView, AppError> {

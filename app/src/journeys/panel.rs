@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::api::{EditJourneyStep, PauseJourney, PersonalizeJourney, SkipJourneyStep, StartJourney as StartJourneyAction, MAX_WHAT_CHANGED_CHARS};
+use super::api::{EditJourneyStep, PauseJourney, PersonalizeJourney, SkipJourneyStep, StartJourney as StartJourneyAction, MAX_AGENT_NAME_CHARS, MAX_WHAT_CHANGED_CHARS};
 use super::model::{JourneyStepView, JourneyView};
 use super::templates::{TemplateView, MAX_BODY_CHARS};
 use super::{preview, Personalization};
@@ -82,7 +82,7 @@ pub fn JourneyPanel(conversation_id: i64, journey: JourneyView, actions: Journey
                     <textarea id="journey-what-changed" name="what_changed" rows="2" maxlength=MAX_WHAT_CHANGED_CHARS
                         placeholder="What we fixed or are fixing, in a sentence the customer understands.">{crate::shell::raw_text::escaped_on_server(values.what_changed.clone())}</textarea>
                     <label for="journey-agent-name">"Signed by"</label>
-                    <input id="journey-agent-name" name="agent_name" value=values.agent_name.clone() placeholder="Your name"/>
+                    <input id="journey-agent-name" name="agent_name" maxlength=MAX_AGENT_NAME_CHARS value=values.agent_name.clone() placeholder="Your name"/>
                     <button type="submit" class="button button--small">"Save"</button>
                 </ActionForm>
                 <ActionForm action=actions.pause attr:class="inline-form">
