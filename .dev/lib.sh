@@ -22,8 +22,44 @@ wasm_route() {
   if rustup_has_wasm; then echo rustup; else echo debian; fi
 }
 
+# Crates of Leptos we build with a fix of ours (`[patch.crates-io]` in Cargo.toml): each is the
+# crate as published on crates.io, checked against its checksum, with
+# `.cargo/patches/<crate>-<version>.patch` applied, unpacked beside that file (ignored by git).
+# Rebuilt only when missing or when its .patch changed.
+PATCHED_CRATES=(
+  "reactive_graph 0.2.16 3bcec36a2d1b9a53a4129b3270b19e3df6f6b88c2e7c97ed9404dc9307f137d7"
+)
+patched_crates() {
+  local entry name version checksum base patch stamp want work cached
+  for entry in "${PATCHED_CRATES[@]}"; do
+    read -r name version checksum <<<"$entry"
+    base="$ROOT/.cargo/patches/$name-$version"
+    patch="$base.patch"
+    stamp="$base/.built-from-patch"
+    want="$(sha256sum "$patch" | cut -d' ' -f1)"
+    [ "$(cat "$stamp" 2>/dev/null)" = "$want" ] && continue
+    log "unpacking $name $version from crates.io with .cargo/patches/$name-$version.patch"
+    work="$(mktemp -d)"
+    cached="$(ls "$CARGO_HOME"/registry/cache/*/"$name-$version.crate" 2>/dev/null | head -1)"
+    if [ -n "$cached" ]; then
+      cp "$cached" "$work/crate.tar.gz"
+    else
+      curl -fsSL --retry 3 -o "$work/crate.tar.gz" "https://static.crates.io/crates/$name/$name-$version.crate" \
+        || die "cannot download $name $version from crates.io"
+    fi
+    [ "$(sha256sum "$work/crate.tar.gz" | cut -d' ' -f1)" = "$checksum" ] || die "$name $version: checksum mismatch"
+    tar -xzf "$work/crate.tar.gz" -C "$work"
+    patch -s -p1 -d "$work/$name-$version" < "$patch" || die "$patch does not apply to $name $version"
+    echo "$want" > "$work/$name-$version/.built-from-patch"
+    rm -rf "$base"
+    mv "$work/$name-$version" "$base"
+    rm -rf "$work"
+  done
+}
+
 # Exports PATH, cargo-leptos flags and build environment for the chosen route.
 toolchain_env() {
+  patched_crates
   ROUTE="$(wasm_route)"
   export PATH="$E2E_BIN:$CARGO_HOME/bin:$PATH"
   LEPTOS_ARGS=()

@@ -2,8 +2,8 @@
 //! a context. reactive_graph 0.2.16 deadlocked that worker for good: the lookup held its own
 //! owner's lock while it released the last handle to the page, and releasing it cleaned up the
 //! page's children, the lookup's own owner among them (README, "Architecture"). The workspace
-//! patches the crate (`.cargo/patches/`); without the patch each test here hangs and fails at
-//! its timeout.
+//! patches the crate (`.cargo/patches/reactive_graph-0.2.16.patch`); without the patch each
+//! test here hangs and fails at its timeout.
 
 use std::sync::mpsc;
 use std::sync::{Arc, Barrier};
