@@ -40,7 +40,8 @@ patched_crates() {
     [ "$(cat "$stamp" 2>/dev/null)" = "$want" ] && continue
     log "unpacking $name $version from crates.io with .cargo/patches/$name-$version.patch"
     work="$(mktemp -d)"
-    cached="$(ls "$CARGO_HOME"/registry/cache/*/"$name-$version.crate" 2>/dev/null | head -1)"
+    # No match on a fresh machine: `ls` fails, which must not end the script (pipefail).
+    cached="$(ls "$CARGO_HOME"/registry/cache/*/"$name-$version.crate" 2>/dev/null | head -1 || true)"
     if [ -n "$cached" ]; then
       cp "$cached" "$work/crate.tar.gz"
     else

@@ -115,7 +115,7 @@ pub fn router(state: AppState, pages: PageLimits) -> Router {
         .call_fallback_on_method_not_allowed(true)
         .fallback(not_found);
     Router::new()
-        .route("/healthz", get(move || healthz(health.clone())))
+        .route("/healthz", get(move |State(state): State<AppState>| healthz(health.clone(), state)))
         .route("/readyz", get(readyz))
         .route("/sitemap.xml", get(app::community::sitemap::sitemap_xml))
         .nest("/api/v1", crate::api_v1::router())
@@ -270,9 +270,10 @@ fn spawn_session_sweeper(db: Db) {
 }
 
 /// Liveness, with the pages cut off at their deadline since start (`page_deadline`), the
-/// tasks of pages being rendered now (`page_tasks`) and the renders of ended pages still in
-/// memory (`ended_pages`).
-async fn healthz(deadline: PageDeadline) -> impl IntoResponse {
+/// tasks of pages being rendered now (`page_tasks`), the renders of ended pages still in
+/// memory (`ended_pages`), the heap in use and the database connections open.
+async fn healthz(deadline: PageDeadline, state: AppState) -> impl IntoResponse {
+    let (db_connections, db_connections_idle) = state.db.connections();
     Json(serde_json::json!({
         "status": "ok",
         "pages_cut_off": deadline.pages_cut_off(),
@@ -282,6 +283,10 @@ async fn healthz(deadline: PageDeadline) -> impl IntoResponse {
         "pages_cancelled": crate::ended_pages::cancelled(),
         "ended_pages_in_memory": crate::ended_pages::in_memory(),
         "sqlite_memory_bytes": sqlite_memory_bytes(),
+        "heap_in_use_bytes": crate::allocator::heap_in_use_bytes(),
+        "heap_resident_bytes": crate::allocator::heap_resident_bytes(),
+        "db_connections": db_connections,
+        "db_connections_idle": db_connections_idle,
     }))
 }
 

@@ -2,6 +2,7 @@
 //! Integration tests use this library to start a real server on a free port.
 
 pub mod accounts;
+pub mod allocator;
 pub mod api_v1;
 pub mod config;
 pub mod cross_site;

@@ -1,11 +1,13 @@
-//! Hands memory that glibc's allocator keeps after a burst back to the system, once a minute.
+//! Hands memory that glibc's allocator keeps back to the system, once a minute.
 //!
-//! glibc gives each thread that allocates concurrently its own heap (arena) and returns an
-//! arena's free memory only from its top. After a burst of pages in flight the freed chunks
-//! below stay resident: in the Postgres soak (2026-12-07) the server's own memory stepped from
-//! 16.6 to 25.4 MiB during a 4-second burst and stayed there for the rest of the run, and
-//! `malloc_trim(0)`, called into the running server from gdb, brought it to 18.6 MiB at once.
-//! Trimming frees nothing in use, so a real leak still shows in resident memory.
+//! The server's Rust code allocates with jemalloc (`allocator`); glibc's allocator now serves
+//! the C libraries, SQLite above all (its page caches, statements and sorts). glibc gives
+//! each thread that allocates concurrently its own heap (arena) and returns an arena's free
+//! memory only from its top, so after a burst the freed chunks below stay resident: in the
+//! Postgres soak of 2026-12-07 (before jemalloc) the server's own memory stepped from 16.6 to
+//! 25.4 MiB during a 4-second burst and stayed, and `malloc_trim(0)`, called into the running
+//! server from gdb, brought it to 18.6 MiB at once. Trimming frees nothing in use, so a real
+//! leak still shows in resident memory.
 
 pub fn spawn_periodic_trim() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]

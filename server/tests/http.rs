@@ -39,6 +39,11 @@ async fn health_and_readiness() {
     let client = app.client();
     let health = client.get(app.url("/healthz")).send().await.unwrap();
     assert_eq!(health.status(), StatusCode::OK);
+    let health: serde_json::Value = health.json().await.unwrap();
+    // The test app has opened its pool and served requests: both figures are real readings.
+    assert!(health["db_connections"].as_u64().is_some_and(|open| open >= 1), "{health}");
+    assert!(health["db_connections_idle"].as_u64().is_some(), "{health}");
+    assert!(health["heap_in_use_bytes"].as_u64().is_some_and(|bytes| bytes > 0), "{health}");
     let ready: serde_json::Value = client
         .get(app.url("/readyz"))
         .send()

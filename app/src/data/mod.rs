@@ -247,6 +247,11 @@ impl Db {
         }
     }
 
+    /// Connections the pool holds open now, and how many of them are idle (for `/healthz`).
+    pub fn connections(&self) -> (u32, usize) {
+        on_pool!(self, pool => (pool.size(), pool.num_idle()))
+    }
+
     pub fn backend(&self) -> Backend {
         match self {
             Db::Sqlite(_) => Backend::Sqlite,
