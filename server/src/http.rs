@@ -274,6 +274,7 @@ fn spawn_session_sweeper(db: Db) {
 /// memory (`ended_pages`), the heap in use and the database connections open.
 async fn healthz(deadline: PageDeadline, state: AppState) -> impl IntoResponse {
     let (db_connections, db_connections_idle) = state.db.connections();
+    let heap = crate::allocator::heap_reading();
     Json(serde_json::json!({
         "status": "ok",
         "pages_cut_off": deadline.pages_cut_off(),
@@ -283,8 +284,8 @@ async fn healthz(deadline: PageDeadline, state: AppState) -> impl IntoResponse {
         "pages_cancelled": crate::ended_pages::cancelled(),
         "ended_pages_in_memory": crate::ended_pages::in_memory(),
         "sqlite_memory_bytes": sqlite_memory_bytes(),
-        "heap_in_use_bytes": crate::allocator::heap_in_use_bytes(),
-        "heap_resident_bytes": crate::allocator::heap_resident_bytes(),
+        "heap_in_use_bytes": heap.map(|reading| reading.in_use),
+        "heap_resident_bytes": heap.map(|reading| reading.resident),
         "db_connections": db_connections,
         "db_connections_idle": db_connections_idle,
     }))
