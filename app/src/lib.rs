@@ -22,6 +22,8 @@ pub mod workspace;
 #[cfg(feature = "ssr")]
 pub mod data;
 #[cfg(feature = "ssr")]
+pub mod ingestion;
+#[cfg(feature = "ssr")]
 pub mod state;
 
 pub use shell::{shell, App};

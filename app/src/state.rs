@@ -18,7 +18,7 @@ pub struct AppState {
     /// Live inbox events for open browsers.
     pub realtime: Arc<crate::realtime::Hub>,
     /// One-message API requests, stored together in batches.
-    pub ingest_queue: crate::workspace::ingest_queue::IngestQueue,
+    pub ingest_queue: crate::ingestion::queue::IngestQueue,
     /// Whether outbox messages are delivered by mail (an SMTP transport is configured).
     pub mail_transport: bool,
     /// Live resolved stories for open portal pages (across instances on Postgres).
@@ -55,6 +55,17 @@ pub struct Security {
     pub hold_first_posts: u32,
     /// Reverse proxies whose `X-Forwarded-For` names the client (see `auth::client_address`).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+}
+
+impl AppState {
+    /// The ingestion service on this state's database, engine settings and event hub.
+    pub fn ingestion(&self) -> crate::ingestion::Ingestion {
+        crate::ingestion::Ingestion {
+            db: self.db.clone(),
+            engine: self.engine.clone(),
+            realtime: self.realtime.clone(),
+        }
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -1,5 +1,5 @@
 //! The thin JSON API for integrations, authenticated with API tokens (`Authorization: Bearer ...`).
-//! Handlers authenticate, parse and map errors; the work is in `app::workspace::ingest`.
+//! Handlers authenticate, parse and map errors; the work is in `app::ingestion`.
 
 use app::auth::session::token_hash;
 use app::state::AppState;
@@ -10,7 +10,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::collections::BTreeMap;
 
-use app::workspace::ingest::{self, CsatIn, CustomerUpsert, EventIn, IngestError, MessageIn};
+use app::ingestion::{self as ingest, CsatIn, CustomerUpsert, EventIn, IngestError, MessageIn};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::routing::{get, post};
@@ -162,12 +162,6 @@ fn created_or_replayed<T: Serialize>(created: bool, body: T) -> Response {
     (status, Json(body)).into_response()
 }
 
-fn publish_risk(state: &AppState, recorded: &ingest::EventRecorded) {
-    if let (true, Some(conversation_id)) = (recorded.created, recorded.conversation_id) {
-        state.realtime.publish("risk", conversation_id);
-    }
-}
-
 #[utoipa::path(post, path = "/customers", tag = "customers",
     request_body = CustomerUpsert,
     responses(
@@ -213,27 +207,7 @@ async fn post_message(
 ) -> Result<Response, ApiError> {
     within_documented_rules("MessageIn", &request)?;
     let ingested = state.ingest_queue.ingest(request).await.map_err(ingest_error)?;
-    if ingested.created {
-        announce_messages(&state, [&ingested]).await;
-    }
     Ok(created_or_replayed(ingested.created, ingested))
-}
-
-/// Tells open inboxes about new messages, and webhooks about conversations at high risk.
-async fn announce_messages<'a>(
-    state: &AppState,
-    new_messages: impl IntoIterator<Item = &'a ingest::MessageIngested>,
-) {
-    let mut risk_raised = Vec::new();
-    for ingested in new_messages {
-        state.realtime.publish("message", ingested.conversation_id);
-        if ingested.risk.level >= app::emotion::risk::RiskLevel::High {
-            risk_raised.push(
-                serde_json::json!({"conversation_id": ingested.conversation_id, "risk": ingested.risk}),
-            );
-        }
-    }
-    app::webhooks::emit_all(&state.db, "risk.raised", risk_raised).await;
 }
 
 #[utoipa::path(post, path = "/messages/batch", tag = "messages",
@@ -258,11 +232,9 @@ async fn post_message_batch(
         check_documented("MessageIn", message, &format!("messages[{index}]."), &mut problems);
     }
     refuse_problems(problems)?;
-    let batch =
-        ingest::ingest_message_batch(&state.db, &state.engine.risk, &state.engine.state, request)
-            .await
-            .map_err(ingest_error)?;
-    announce_messages(&state, batch.messages.iter().filter(|m| m.created)).await;
+    let batch = ingest::ingest_message_batch(&state.ingestion(), request)
+        .await
+        .map_err(ingest_error)?;
     Ok((StatusCode::OK, Json(batch)).into_response())
 }
 
@@ -286,11 +258,9 @@ async fn post_event(
     StrictJson(request): StrictJson<EventIn>,
 ) -> Result<Response, ApiError> {
     within_documented_rules("EventIn", &request)?;
-    let recorded =
-        ingest::record_event(&state.db, &state.engine.risk, &state.engine.state, request)
-            .await
-            .map_err(ingest_error)?;
-    publish_risk(&state, &recorded);
+    let recorded = ingest::record_event(&state.ingestion(), request)
+        .await
+        .map_err(ingest_error)?;
     Ok(created_or_replayed(recorded.created, recorded))
 }
 
@@ -314,10 +284,9 @@ async fn post_csat(
     StrictJson(request): StrictJson<CsatIn>,
 ) -> Result<Response, ApiError> {
     within_documented_rules("CsatIn", &request)?;
-    let recorded = ingest::record_csat(&state.db, &state.engine.risk, &state.engine.state, request)
+    let recorded = ingest::record_csat(&state.ingestion(), request)
         .await
         .map_err(ingest_error)?;
-    publish_risk(&state, &recorded);
     Ok(created_or_replayed(recorded.created, recorded))
 }
 

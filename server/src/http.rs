@@ -61,8 +61,9 @@ pub fn app_state(config: &Config, db: Db) -> Result<AppState> {
         state: config.emotional_state.clone(),
     });
     let (realtime, story_feed) = app::realtime::start(&db);
+    let ingestion = app::ingestion::Ingestion { db: db.clone(), engine: engine.clone(), realtime: realtime.clone() };
     Ok(AppState {
-        ingest_queue: app::workspace::ingest_queue::IngestQueue::start(db.clone(), engine.clone()),
+        ingest_queue: app::ingestion::queue::IngestQueue::start(ingestion),
         leptos_options: leptos_options(config)?,
         db: db.clone(),
         security: Arc::new(Security {
@@ -162,6 +163,7 @@ pub async fn serve(config: &Config) -> Result<()> {
     let db = open_database(config).await?;
     let state = app_state(config, db.clone())?;
     crate::webhook_worker::spawn(db.clone(), state.webhook_targets);
+    app::ingestion::effects::spawn_worker(state.ingestion());
     let delivery = match &config.mail {
         Some(mail) => {
             crate::mail_worker::spawn(db.clone(), crate::mail_worker::Mailer::new(mail)?);

@@ -227,3 +227,97 @@ async fn a_kill_during_journey_sends_loses_and_doubles_nothing_on_postgres() {
         killed_during_journey_sends(database).await;
     }
 }
+
+async fn scalar(db: &Db, sql: &str) -> i64 {
+    app::on_pool!(db, pool => sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await).unwrap()
+}
+
+/// The server is killed right after a furious message is committed and before anything
+/// follows from it (the `ingest-after-commit` point). After a restart the conversation still
+/// gets its risk, its recovery journey and its `risk.raised` webhook, each once, and the
+/// client's retry is answered as a replay that changes nothing.
+async fn killed_between_a_message_and_its_effects(database: TestDb) {
+    let check = inspect(&database).await;
+    let (hook_url, received) = support::webhook_sink::start(200).await;
+    app::data::webhooks::create(&check, &hook_url, "crash-signing-key", "risk.raised", Utc::now()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Instance::new(&database.url, dir.path())
+        .env("FAILPOINTS", "ingest-after-commit=pause")
+        // The webhook receiver listens on 127.0.0.1.
+        .env("RAPPORT_WEBHOOKS_ALLOW_PRIVATE_TARGETS", "true");
+    server.start().await;
+    let api = format!("{}/api/v1", server.base());
+    let token = server.command(&["create-token", "--name", "crash"]).output().unwrap();
+    let token = String::from_utf8(token.stdout).unwrap().trim().to_string();
+    let client = reqwest::Client::new();
+    let created = client.post(format!("{api}/customers")).bearer_auth(&token).json(&json!({"external_ref": "crash-customer", "name": "Casey Crash"})).send().await.unwrap();
+    assert!(created.status().is_success());
+    let furious = json!({"messages": [{
+        "idempotency_key": "crash-furious", "customer_ref": "crash-customer", "subject": "Fraud on my card",
+        "channel": "email", "direction": "inbound",
+        "body": "This is outrageous and unacceptable! Cancel my account now or my lawyer will hear about it.",
+    }]});
+
+    let request = {
+        let (client, api, token, furious) = (client.clone(), api.clone(), token.clone(), furious.clone());
+        tokio::spawn(async move { client.post(format!("{api}/messages/batch")).bearer_auth(&token).json(&furious).send().await })
+    };
+    // Committed: the server now stands at the point and will not go past it.
+    let started = Instant::now();
+    while stored_keys(&check).await.is_empty() {
+        assert!(started.elapsed() < Duration::from_secs(30), "the message was not stored");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(scalar(&check, "SELECT COUNT(*) FROM ingest_effects").await, 1, "the effect is recorded with the message");
+    assert_eq!(scalar(&check, "SELECT COUNT(*) FROM journeys").await, 0);
+    server.kill();
+    assert!(request.await.unwrap().is_err(), "the client never got an answer");
+
+    let mut server = server.env("FAILPOINTS", "");
+    server.start().await;
+    let conversation = scalar(&check, "SELECT conversation_id FROM messages WHERE idempotency_key = 'crash-furious'").await;
+    // The restarted server takes the effect over when the dead one's lease (10 s) runs out.
+    let started = Instant::now();
+    while scalar(&check, "SELECT COUNT(*) FROM ingest_effects").await > 0 {
+        assert!(started.elapsed() < Duration::from_secs(30), "the effect left behind was not finished");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let level: String = app::on_pool!(&check, pool => sqlx::query_scalar("SELECT risk_level FROM conversations WHERE id = $1").bind(conversation).fetch_one(pool).await).unwrap();
+    assert!(level == "high" || level == "critical", "risk stored: {level}");
+    let journeys = |db: Db| async move {
+        app::on_pool!(&db, pool => sqlx::query_scalar::<_, String>("SELECT issue_key FROM journeys").fetch_all(pool).await).unwrap()
+    };
+    assert_eq!(journeys(check.clone()).await, [format!("conversation:{conversation}")]);
+    let started = Instant::now();
+    while received.lock().unwrap().is_empty() {
+        assert!(started.elapsed() < Duration::from_secs(30), "risk.raised was not delivered");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let payload: serde_json::Value = serde_json::from_str(&received.lock().unwrap()[0].1).unwrap();
+    assert_eq!(payload["event"], "risk.raised");
+    assert_eq!(payload["data"]["conversation_id"], conversation);
+
+    // The client retries what it never had an answer to: a replay, nothing new.
+    let retried = client.post(format!("{api}/messages/batch")).bearer_auth(&token).json(&furious).send().await.unwrap();
+    assert_eq!(retried.status(), 200);
+    let retried: serde_json::Value = retried.json().await.unwrap();
+    assert_eq!(retried["messages"][0]["created"], false);
+    assert_eq!(retried["messages"][0]["conversation_id"], conversation);
+    assert_eq!(journeys(check.clone()).await.len(), 1, "still one journey");
+    assert_eq!(scalar(&check, "SELECT COUNT(*) FROM webhook_deliveries WHERE event = 'risk.raised'").await, 1, "one webhook");
+    assert_eq!(scalar(&check, "SELECT COUNT(*) FROM ingest_effects").await, 0);
+    assert_intact(&server, &check).await;
+    check.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kill_between_a_message_and_its_effects_loses_none_of_them_on_sqlite() {
+    killed_between_a_message_and_its_effects(TestDb::sqlite().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kill_between_a_message_and_its_effects_loses_none_of_them_on_postgres() {
+    if let Some(database) = TestDb::postgres().await {
+        killed_between_a_message_and_its_effects(database).await;
+    }
+}

@@ -490,12 +490,12 @@ async fn the_happiness_strip_counts_only_what_happened_in_its_window() {
             message("c", None, true, now - Duration::hours(1)),
             message("d", None, true, now - Duration::hours(30)),
             message("e", None, false, now - Duration::minutes(50)),
-        ]).await.unwrap();
+        ], now, now).await.unwrap().messages;
         ingest_messages(&db, &[
             message("a-reply", Some(opened[0].conversation_id), false, now - Duration::hours(3) + Duration::minutes(10)),
             message("b-reply", Some(opened[1].conversation_id), false, now - Duration::hours(2) + Duration::minutes(30)),
             message("d-reply", Some(opened[3].conversation_id), false, now - Duration::hours(30) + Duration::minutes(5)),
-        ]).await.unwrap();
+        ], now, now).await.unwrap();
         for (key, rating, days_ago) in [("csat-1", 5.0, 1), ("csat-2", 3.0, 2), ("csat-old", 1.0, 10)] {
             customers::record_event(&db, key, customer, None, "csat", Some(rating), None, now - Duration::days(days_ago)).await.unwrap();
         }

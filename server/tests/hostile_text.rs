@@ -200,7 +200,7 @@ async fn hostile_text_is_inert_on_every_page_and_in_mail() {
     let secret = app.config.resolve_session_secret().unwrap();
     let token = server::accounts::create_token(&db, &secret, "hostile").await.unwrap();
     let api = reqwest::Client::new();
-    let messages = chunks(app::workspace::ingest::MAX_BODY_CHARS);
+    let messages = chunks(app::ingestion::MAX_BODY_CHARS);
     let mut conversations = Vec::new();
     for (n, name) in PAYLOADS.iter().enumerate().take(6) {
         let reference = format!("hostile-{n}");

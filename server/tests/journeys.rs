@@ -114,7 +114,7 @@ async fn reply(db: &Db, customer_id: i64, key: &'static str, sentiment: f64, at:
         idempotency_key: key, customer_id, conversation_id: None, subject: Some("Re: the double charge"),
         channel: "email", inbound: true, body: key, sentiment: Some(sentiment), analysis_json: None,
         situation: None, guidance: None, excerpt: key, sent_at: at,
-    }])
+    }], at, at)
     .await
     .unwrap();
 }
@@ -260,7 +260,7 @@ async fn held_steps_on_postgres() {
 async fn a_conversation_reaching_high_risk_starts_a_journey() {
     use app::emotion::risk::RiskConfig;
     use app::emotion::state::StateConfig;
-    use app::workspace::ingest::{ingest_message_batch, MessageBatchIn, MessageIn};
+    use app::ingestion::{ingest_message_batch, MessageBatchIn, MessageIn};
     let database = TestDb::sqlite().await;
     let db = &database.db;
     let gil = customer(db, "gil").await;
@@ -274,10 +274,10 @@ async fn a_conversation_reaching_high_risk_starts_a_journey() {
         body: "This is outrageous! You charged me twice AGAIN, the third time I'm asking. Refund me now or I cancel and tell everyone.".into(),
         sent_at: None,
     };
-    let (risk, state) = (RiskConfig::default(), StateConfig::default());
+    let ingestion = app::ingestion::Ingestion::local(db.clone(), app::state::EngineSettings { risk: RiskConfig::default(), state: StateConfig::default() });
     let mut high = None;
     for n in 0..4 {
-        let batch = ingest_message_batch(db, &risk, &state, MessageBatchIn { messages: vec![furious(&format!("gil-{n}"), None)] }).await.unwrap();
+        let batch = ingest_message_batch(&ingestion, MessageBatchIn { messages: vec![furious(&format!("gil-{n}"), None)] }).await.unwrap();
         let ingested = &batch.messages[0];
         if ingested.risk.level >= app::emotion::risk::RiskLevel::High {
             high = Some(ingested.conversation_id);
@@ -285,7 +285,7 @@ async fn a_conversation_reaching_high_risk_starts_a_journey() {
         }
     }
     let conversation = high.expect("repeated furious messages reach high risk");
-    let again = ingest_message_batch(db, &risk, &state, MessageBatchIn { messages: vec![furious("gil-again", Some(conversation))] }).await.unwrap();
+    let again = ingest_message_batch(&ingestion, MessageBatchIn { messages: vec![furious("gil-again", Some(conversation))] }).await.unwrap();
     assert!(again.messages[0].risk.level >= app::emotion::risk::RiskLevel::High);
     let journeys: Vec<(i64, String)> = app::data::on_pool!(db, pool =>
         sqlx::query_as("SELECT customer_id, issue_key FROM journeys WHERE state = 'active'").fetch_all(pool).await).unwrap();
@@ -296,7 +296,7 @@ async fn a_conversation_reaching_high_risk_starts_a_journey() {
     assert!(started_for.is_some(), "the situation is remembered");
     assert_eq!(started_for, now_about);
     let thanks = MessageIn { body: "Thank you so much, you are wonderful, I love this service!".into(), ..furious("gil-thanks", Some(conversation)) };
-    ingest_message_batch(db, &risk, &state, MessageBatchIn { messages: vec![thanks] }).await.unwrap();
+    ingest_message_batch(&ingestion, MessageBatchIn { messages: vec![thanks] }).await.unwrap();
     let records = app::data::journeys::records(db, chrono::Utc::now() - Duration::days(1), chrono::Utc::now() + Duration::days(1)).await.unwrap();
     assert_eq!(Some(records[0].situation.clone()), started_for);
 }

@@ -68,9 +68,9 @@ proptest! {
 
     #[test]
     fn api_bodies_never_panic_the_parser(bytes in prop::collection::vec(any::<u8>(), 0..400), text in hostile_text()) {
-        let _ = serde_json::from_slice::<app::workspace::ingest::MessageIn>(&bytes);
+        let _ = serde_json::from_slice::<app::ingestion::MessageIn>(&bytes);
         let json = format!("{{\"idempotency_key\":{k},\"customer_ref\":{k},\"channel\":\"chat\",\"direction\":\"inbound\",\"body\":{k}}}", k = serde_json::to_string(&text).unwrap());
-        let parsed = serde_json::from_str::<app::workspace::ingest::MessageIn>(&json);
+        let parsed = serde_json::from_str::<app::ingestion::MessageIn>(&json);
         prop_assert!(parsed.is_ok(), "any string is a valid JSON string field: {:?}", parsed.err());
     }
 

@@ -112,3 +112,46 @@ async fn webhooks_on_postgres() {
         webhook_flow(database).await;
     }
 }
+
+/// A furious question in the forum reaches the inbox through the same ingestion as the API:
+/// its conversation's risk is raised, a journey starts, and `risk.raised` is queued for it.
+async fn forum_question_raises_risk(database: TestDb) {
+    let app = TestApp::spawn(database).await;
+    let db = app.database.db.clone();
+    app::data::webhooks::create(&db, "https://crm.example/hooks", "forum-key", "risk.raised", Utc::now())
+        .await
+        .unwrap();
+    let billing = app::data::community::NewCategory { slug: "billing", name: "Billing", description: "Payments and invoices", position: 1 };
+    app::data::community::ensure_category(&db, &billing).await.unwrap();
+    let member = app.client();
+    let signed_up = app
+        .call(&member, "auth/sign_up", &[("display_name", "Fran Forum"), ("email", "fran@example.com"), ("password", "correct horse battery staple 42"), ("next", "")])
+        .await;
+    assert!(signed_up.status().is_success() || signed_up.status().is_redirection(), "{}", signed_up.status());
+    let started = app
+        .call(&member, "community/start_thread", &[("category", "billing"), ("title", "Charged twice, again"), ("kind", "question"),
+            ("body", "This is outrageous and unacceptable! Cancel my account now or my lawyer will hear about it.")])
+        .await;
+    assert!(started.status().is_success() || started.status().is_redirection(), "{}: {}", started.status(), started.text().await.unwrap_or_default());
+    let conversation: i64 = app::on_pool!(&db, pool => sqlx::query_scalar("SELECT id FROM conversations WHERE channel = 'forum'").fetch_one(pool).await).unwrap();
+    let payloads: Vec<String> = app::on_pool!(&db, pool => sqlx::query_scalar("SELECT payload FROM webhook_deliveries WHERE event = 'risk.raised'").fetch_all(pool).await).unwrap();
+    assert_eq!(payloads.len(), 1, "{payloads:?}");
+    let payload: serde_json::Value = serde_json::from_str(&payloads[0]).unwrap();
+    assert_eq!(payload["data"]["conversation_id"], conversation);
+    let journeys: Vec<String> = app::on_pool!(&db, pool => sqlx::query_scalar("SELECT issue_key FROM journeys").fetch_all(pool).await).unwrap();
+    assert_eq!(journeys, [format!("conversation:{conversation}")]);
+    let pending: i64 = app::data::ingest_effects::pending_count(&db).await.unwrap();
+    assert_eq!(pending, 0, "nothing left for the worker");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forum_questions_raise_risk_on_sqlite() {
+    forum_question_raises_risk(TestDb::sqlite().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forum_questions_raise_risk_on_postgres() {
+    if let Some(database) = TestDb::postgres().await {
+        forum_question_raises_risk(database).await;
+    }
+}

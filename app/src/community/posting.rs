@@ -206,7 +206,7 @@ async fn bridge_to_inbox(
     subject: &str,
     body: &str,
 ) {
-    use crate::workspace::ingest::{ingest_from_portal, MessageIn};
+    use crate::ingestion::{ingest_from_portal, MessageIn};
     let outcome = async {
         let Some(customer_id) =
             crate::data::customers::id_by_user(&state.db, viewer.user_id).await?
@@ -223,13 +223,7 @@ async fn bridge_to_inbox(
             body: body.to_string(),
             sent_at: None,
         };
-        let ingested = ingest_from_portal(
-            &state.db,
-            &state.engine.risk,
-            &state.engine.state,
-            customer_id,
-            request,
-        )
+        let ingested = ingest_from_portal(&state.ingestion(), customer_id, request)
         .await
         .map_err(|error| crate::data::DataError::Config(error.to_string()))?;
         if conversation_id.is_none() {
@@ -244,8 +238,7 @@ async fn bridge_to_inbox(
     }
     .await;
     match outcome {
-        Ok(Some(conversation_id)) => state.realtime.publish("message", conversation_id),
-        Ok(None) => {}
+        Ok(_) => {}
         Err(error) => {
             tracing::error!(%error, thread_id, "could not bring a forum question to the inbox")
         }

@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use sqlx::QueryBuilder;
 
+use super::ingest_effects::PendingEffect;
 use super::{on_pool, BeginWrite, DataError, Db, ReserveIds};
 
 /// Rows per multi-row statement; keeps every statement far below both backends' bind limits.
@@ -34,6 +35,13 @@ pub struct StoredMessage {
     pub message_id: i64,
     pub conversation_id: i64,
     pub created: bool,
+}
+
+/// A stored batch: one result per message, and the effects its new messages still need.
+#[derive(Debug)]
+pub struct StoredBatch {
+    pub messages: Vec<StoredMessage>,
+    pub effects: Vec<PendingEffect>,
 }
 
 /// Why a batch of ingested messages was not stored (nothing of it was written).
@@ -136,16 +144,48 @@ enum Plan {
     Fresh,
 }
 
+/// Writes the pending effects `$wanted` (conversation, new inbound) on `$tx`.
+macro_rules! record_effects_on {
+    ($tx:expr, $wanted:expr, $now:expr, $due:expr) => {{
+        let mut id_of: HashMap<i64, i64> = HashMap::with_capacity($wanted.len());
+        for chunk in $wanted.chunks(ROWS_PER_STATEMENT) {
+            let mut insert = QueryBuilder::new(
+                "INSERT INTO ingest_effects (conversation_id, new_inbound, recorded_at, due_at) ",
+            );
+            insert.push_values(chunk, |mut row, &(conversation_id, new_inbound): &(i64, bool)| {
+                row.push_bind(conversation_id).push_bind(i64::from(new_inbound)).push_bind($now).push_bind($due);
+            });
+            // RETURNING's order is unspecified on SQLite; a batch has one row per conversation.
+            insert.push(" RETURNING conversation_id, id");
+            let rows: Vec<(i64, i64)> = insert.build_query_as().fetch_all(&mut *$tx).await?;
+            id_of.extend(rows);
+        }
+        $wanted
+            .iter()
+            .map(|&(conversation_id, new_inbound)| {
+                let id = id_of.get(&conversation_id).copied().ok_or_else(|| DataError::Config("an effect row was not returned".into()))?;
+                Ok(PendingEffect { id, conversation_id, new_inbound })
+            })
+            .collect::<Result<Vec<PendingEffect>, DataError>>()
+    }};
+}
+
 /// Stores ingested messages, each exactly once per idempotency key, opening conversations
 /// where needed, all in one transaction (all or nothing). An inbound message reopens its
 /// conversation and starts the waiting clock; an outbound one stops it. A key seen before
 /// (also earlier in the same batch) writes nothing and reports the first result.
+///
+/// Each conversation that got new messages also gets a pending effect (see
+/// `ingest_effects`), written in the same transaction, leased to the caller until
+/// `effects_due`.
 pub async fn ingest_messages(
     db: &Db,
     messages: &[IngestMessage<'_>],
-) -> Result<Vec<StoredMessage>, IngestBatchError> {
+    now: DateTime<Utc>,
+    effects_due: DateTime<Utc>,
+) -> Result<StoredBatch, IngestBatchError> {
     if messages.is_empty() {
-        return Ok(Vec::new());
+        return Ok(StoredBatch { messages: Vec::new(), effects: Vec::new() });
     }
     let _turn = db.write_turn().await;
     on_pool!(db, pool => {
@@ -327,6 +367,8 @@ pub async fn ingest_messages(
             update.push(") AS v WHERE conversations.id = v.column1");
             update.build().execute(&mut *tx).await?;
         }
+        let wanted = effects_to_record(messages, &plans, &conversation_of);
+        let effects = record_effects_on!(tx, wanted, now, effects_due)?;
         tx.commit().await?;
 
         let mut stored: Vec<StoredMessage> = Vec::with_capacity(messages.len());
@@ -342,9 +384,31 @@ pub async fn ingest_messages(
             };
             stored.push(result);
         }
-        Ok(stored)
+        Ok(StoredBatch { messages: stored, effects })
     })
 }
+
+/// One pending effect per conversation with new messages, in order of first message.
+fn effects_to_record(messages: &[IngestMessage<'_>], plans: &[Plan], conversation_of: &HashMap<usize, i64>) -> Vec<(i64, bool)> {
+    let mut effects: Vec<(i64, bool)> = Vec::new();
+    let mut position: HashMap<i64, usize> = HashMap::new();
+    for (index, plan) in plans.iter().enumerate() {
+        if !matches!(plan, Plan::Fresh) {
+            continue;
+        }
+        let conversation_id = conversation_of[&index];
+        match position.get(&conversation_id) {
+            Some(&at) => effects[at].1 |= messages[index].inbound,
+            None => {
+                position.insert(conversation_id, effects.len());
+                effects.push((conversation_id, messages[index].inbound));
+            }
+        }
+    }
+    effects
+}
+
+
 
 #[cfg(test)]
 mod tests {

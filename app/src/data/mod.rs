@@ -19,6 +19,7 @@ pub mod forum_moderation;
 pub mod forum_posting;
 pub mod forum_search;
 pub mod fulltext;
+pub mod ingest_effects;
 pub mod ingestion;
 pub mod journey_templates;
 pub mod journeys;

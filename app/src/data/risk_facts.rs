@@ -10,7 +10,7 @@ use sqlx::QueryBuilder;
 use super::{on_pool, Backend, BeginWrite, DataError, Db};
 
 /// Conversations per statement; far below both backends' bind limits.
-const IDS_PER_STATEMENT: usize = 250;
+pub(crate) const IDS_PER_STATEMENT: usize = 250;
 
 /// What the database knows that bears on one conversation's emotional risk.
 #[derive(Debug, Default, PartialEq)]
@@ -162,6 +162,27 @@ pub struct RiskUpdate<'a> {
     pub factors_json: String,
 }
 
+/// Writes assessed risks on an open write transaction `$tx` (expanded per backend inside
+/// `on_pool!`), so that callers can store them together with other rows.
+macro_rules! write_risks {
+    ($tx:expr, $updates:expr) => {
+        for chunk in $updates.chunks($crate::data::risk_facts::IDS_PER_STATEMENT) {
+            let mut update = sqlx::QueryBuilder::new(
+                "UPDATE conversations SET risk_score = v.column2, risk_level = v.column3, risk_factors = v.column4 FROM (",
+            );
+            update.push_values(chunk, |mut row, risk: &$crate::data::risk_facts::RiskUpdate<'_>| {
+                row.push_bind(risk.conversation_id)
+                    .push_bind(i64::from(risk.score))
+                    .push_bind(risk.level)
+                    .push_bind(risk.factors_json.as_str());
+            });
+            update.push(") AS v WHERE conversations.id = v.column1");
+            update.build().execute(&mut *$tx).await?;
+        }
+    };
+}
+pub(crate) use write_risks;
+
 /// Stores assessed risks, all in one transaction.
 pub async fn store_risks(db: &Db, updates: &[RiskUpdate<'_>]) -> Result<(), DataError> {
     if updates.is_empty() {
@@ -170,19 +191,7 @@ pub async fn store_risks(db: &Db, updates: &[RiskUpdate<'_>]) -> Result<(), Data
     let _turn = db.write_turn().await;
     on_pool!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        for chunk in updates.chunks(IDS_PER_STATEMENT) {
-            let mut update = QueryBuilder::new(
-                "UPDATE conversations SET risk_score = v.column2, risk_level = v.column3, risk_factors = v.column4 FROM (",
-            );
-            update.push_values(chunk, |mut row, risk| {
-                row.push_bind(risk.conversation_id)
-                    .push_bind(i64::from(risk.score))
-                    .push_bind(risk.level)
-                    .push_bind(risk.factors_json.as_str());
-            });
-            update.push(") AS v WHERE conversations.id = v.column1");
-            update.build().execute(&mut *tx).await?;
-        }
+        write_risks!(tx, updates);
         tx.commit().await?;
     });
     Ok(())

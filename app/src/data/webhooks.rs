@@ -29,6 +29,10 @@ pub async fn list(db: &Db) -> Result<Vec<WebhookView>, DataError> {
     Ok(on_pool!(db, pool => sqlx::query_as(SQL).fetch_all(pool).await)?)
 }
 
+/// Queues event `$1` with payload `$2` at `$3` for every webhook subscribed to it.
+pub(super) const ENQUEUE: &str = "INSERT INTO webhook_deliveries (webhook_id, event, payload, state, attempts, next_attempt_at, created_at) \
+     SELECT id, $1, $2, 'pending', 0, $3, $3 FROM webhooks WHERE ' ' || events || ' ' LIKE '% ' || $1 || ' %'";
+
 /// Queues `event` for every webhook subscribed to it, in one statement.
 pub async fn enqueue(
     db: &Db,
@@ -38,8 +42,6 @@ pub async fn enqueue(
 ) -> Result<u64, DataError> {
     const SUBSCRIBED: &str =
         "SELECT COUNT(*) FROM webhooks WHERE ' ' || events || ' ' LIKE '% ' || $1 || ' %'";
-    const SQL: &str = "INSERT INTO webhook_deliveries (webhook_id, event, payload, state, attempts, next_attempt_at, created_at) \
-         SELECT id, $1, $2, 'pending', 0, $3, $3 FROM webhooks WHERE ' ' || events || ' ' LIKE '% ' || $1 || ' %'";
     on_pool!(db, pool => {
         // Most installations subscribe to few events: a read, and no write lock, for the rest.
         let subscribed: i64 = sqlx::query_scalar(SUBSCRIBED).bind(event).fetch_one(pool).await?;
@@ -50,7 +52,7 @@ pub async fn enqueue(
         let mut tx = pool.begin_write().await?;
         let mut queued = 0;
         for payload in payloads {
-            queued += sqlx::query(SQL).bind(event).bind(payload).bind(now).execute(&mut *tx).await?.rows_affected();
+            queued += sqlx::query(ENQUEUE).bind(event).bind(payload).bind(now).execute(&mut *tx).await?.rows_affected();
         }
         tx.commit().await?;
         Ok(queued)

@@ -10,6 +10,12 @@ pub mod targets;
 
 pub use pages::WebhooksPage;
 
+/// What a delivery of `event` sends: `{"event": …, "data": …}`.
+#[cfg(feature = "ssr")]
+pub fn delivery_body(event: &str, data: serde_json::Value) -> String {
+    serde_json::json!({"event": event, "data": data}).to_string()
+}
+
 /// Queues an event for every subscribed webhook; never fails the caller's request.
 #[cfg(feature = "ssr")]
 pub async fn emit(db: &crate::data::Db, event: &str, payload: serde_json::Value) {
@@ -22,10 +28,7 @@ pub async fn emit_all(db: &crate::data::Db, event: &str, payloads: Vec<serde_jso
     if payloads.is_empty() {
         return;
     }
-    let bodies: Vec<String> = payloads
-        .into_iter()
-        .map(|payload| serde_json::json!({"event": event, "data": payload}).to_string())
-        .collect();
+    let bodies: Vec<String> = payloads.into_iter().map(|payload| delivery_body(event, payload)).collect();
     if let Err(error) = crate::data::webhooks::enqueue(db, event, &bodies, chrono::Utc::now()).await
     {
         tracing::error!(%error, event, "could not queue webhook deliveries");

@@ -5,7 +5,7 @@
 use app::emotion::risk::{assess_customer, CustomerFacts, RiskAssessment, RiskConfig};
 use app::emotion::state::StateConfig;
 use app::emotion::{analyze, Analysis};
-use app::workspace::ingest::excerpt;
+use app::ingestion::excerpt;
 use chrono::{DateTime, Duration, Utc};
 
 /// One generated message: direction, body, time.

@@ -6,13 +6,11 @@
 //! fails another's — it is answered with its own error and the rest is stored without it.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
-
 use tokio::sync::{mpsc, oneshot};
 
-use super::ingest::{ingest_many, IngestError, MessageIn, MessageIngested, MAX_BATCH_MESSAGES};
-use crate::data::{DataError, Db};
-use crate::state::EngineSettings;
+use super::messages::{ingest_many, validate_message};
+use super::{IngestError, Ingestion, MessageIn, MessageIngested, MAX_BATCH_MESSAGES};
+use crate::data::DataError;
 
 /// Requests waiting beyond this make callers wait to enqueue (back-pressure).
 const QUEUE_CAPACITY: usize = 4_096;
@@ -32,15 +30,15 @@ pub struct IngestQueue {
 
 impl IngestQueue {
     /// Starts the worker on the current tokio runtime.
-    pub fn start(db: Db, engine: Arc<EngineSettings>) -> IngestQueue {
+    pub fn start(ingestion: Ingestion) -> IngestQueue {
         let (jobs, queued) = mpsc::channel(QUEUE_CAPACITY);
-        tokio::spawn(store_batches(db, engine, queued));
+        tokio::spawn(store_batches(ingestion, queued));
         IngestQueue { jobs }
     }
 
     /// Validates one message on its own, then stores it with whatever else is waiting.
     pub async fn ingest(&self, request: MessageIn) -> Result<MessageIngested, IngestError> {
-        super::ingest::validate_message(&request)?;
+        validate_message(&request)?;
         let (reply, answer) = oneshot::channel();
         let stopped = || IngestError::Data(DataError::Config("the ingestion queue has stopped".into()));
         self.jobs.send(Job { request, reply }).await.map_err(|_| stopped())?;
@@ -48,7 +46,7 @@ impl IngestQueue {
     }
 }
 
-async fn store_batches(db: Db, engine: Arc<EngineSettings>, mut queued: mpsc::Receiver<Job>) {
+async fn store_batches(ingestion: Ingestion, mut queued: mpsc::Receiver<Job>) {
     while let Some(first) = queued.recv().await {
         let mut jobs = vec![first];
         while jobs.len() < MAX_BATCH_MESSAGES {
@@ -57,16 +55,16 @@ async fn store_batches(db: Db, engine: Arc<EngineSettings>, mut queued: mpsc::Re
                 Err(_) => break,
             }
         }
-        store(&db, &engine, jobs).await;
+        store(&ingestion, jobs).await;
     }
 }
 
 /// Stores the jobs as one batch; a message refused for its own reason (unknown customer,
 /// someone else's conversation) is answered with that error and the rest is tried again.
-async fn store(db: &Db, engine: &EngineSettings, mut jobs: Vec<Job>) {
+async fn store(ingestion: &Ingestion, mut jobs: Vec<Job>) {
     while !jobs.is_empty() {
         let requests: Vec<MessageIn> = jobs.iter().map(|job| job.request.clone()).collect();
-        match ingest_many(db, &engine.risk, &engine.state, requests, None, |index| format!("{index}.")).await {
+        match ingest_many(ingestion, requests, None, |index| format!("{index}.")).await {
             Ok(results) => {
                 for (job, result) in jobs.into_iter().zip(results) {
                     let _ = job.reply.send(Ok(result));
@@ -99,7 +97,7 @@ async fn store(db: &Db, engine: &EngineSettings, mut jobs: Vec<Job>) {
                 // Nothing of the group was written, and the failure may be one message's own:
                 // each is tried alone, so a bad message fails alone, never its neighbours.
                 for job in jobs {
-                    Box::pin(store(db, engine, vec![job])).await;
+                    Box::pin(store(ingestion, vec![job])).await;
                 }
                 return;
             }

@@ -1,0 +1,111 @@
+//! Ingestion's pending side effects (migration 0020). Rows are written with the messages
+//! (`ingestion::ingest_messages`); the one who finishes an effect deletes its row in the same
+//! transaction as the risks it stores and the webhooks it raises, so each webhook is queued
+//! exactly once even when the owner and a worker race for the same row.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+use sqlx::QueryBuilder;
+
+use super::risk_facts::{write_risks, RiskUpdate, IDS_PER_STATEMENT};
+use super::{on_pool, BeginWrite, DataError, Db};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PendingEffect {
+    pub id: i64,
+    pub conversation_id: i64,
+    /// New customer messages arrived: a high risk starts a journey and raises `risk.raised`.
+    pub new_inbound: bool,
+}
+
+/// Takes up to `limit` effects whose owner's lease ran out (a crash, or a failure after the
+/// messages were stored), leasing them to the caller until `lease_until`. Postgres skips rows
+/// another instance is claiming; SQLite serialises writers anyway.
+pub async fn claim_due(
+    db: &Db,
+    now: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<PendingEffect>, DataError> {
+    const ANY_DUE: &str =
+        "SELECT COUNT(*) FROM (SELECT 1 FROM ingest_effects WHERE due_at <= $1 LIMIT 1) AS due";
+    const SQLITE: &str = "UPDATE ingest_effects SET due_at = $2 WHERE id IN \
+         (SELECT id FROM ingest_effects WHERE due_at <= $1 ORDER BY id LIMIT $3) \
+         RETURNING id, conversation_id, CAST(new_inbound AS BIGINT) AS new_inbound";
+    const POSTGRES: &str = "UPDATE ingest_effects SET due_at = $2 WHERE id IN \
+         (SELECT id FROM ingest_effects WHERE due_at <= $1 ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) \
+         RETURNING id, conversation_id, CAST(new_inbound AS BIGINT) AS new_inbound";
+    // Polled every second: a read when nothing is due, so the poll never waits for (or holds)
+    // SQLite's write lock while ingestion writes.
+    let any_due: i64 =
+        on_pool!(db, pool => sqlx::query_scalar(ANY_DUE).bind(now).fetch_one(pool).await)?;
+    if any_due == 0 {
+        return Ok(Vec::new());
+    }
+    let _turn = db.write_turn().await;
+    let claimed: Vec<(i64, i64, i64)> = match db {
+        Db::Sqlite(pool) => {
+            sqlx::query_as(SQLITE).bind(now).bind(lease_until).bind(limit).fetch_all(pool).await?
+        }
+        Db::Postgres(pool) => {
+            sqlx::query_as(POSTGRES).bind(now).bind(lease_until).bind(limit).fetch_all(pool).await?
+        }
+    };
+    Ok(claimed
+        .into_iter()
+        .map(|(id, conversation_id, new_inbound)| PendingEffect { id, conversation_id, new_inbound: new_inbound != 0 })
+        .collect())
+}
+
+/// What finishing some effects writes besides deleting them.
+pub struct Completion<'a> {
+    pub effect_ids: &'a [i64],
+    pub risks: &'a [RiskUpdate<'a>],
+    /// `risk.raised` webhook bodies, each queued only if its effect (the id) is still pending.
+    pub risk_raised: &'a [(i64, String)],
+    pub now: DateTime<Utc>,
+}
+
+/// Deletes the effects, stores the risks and queues the webhooks of the effects this call
+/// deleted, in one transaction. Returns the ids it deleted: an effect someone else already
+/// finished raises nothing twice.
+pub async fn complete(db: &Db, completion: &Completion<'_>) -> Result<Vec<i64>, DataError> {
+    if completion.effect_ids.is_empty() && completion.risks.is_empty() {
+        return Ok(Vec::new());
+    }
+    let _turn = db.write_turn().await;
+    on_pool!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let mut finished: HashSet<i64> = HashSet::with_capacity(completion.effect_ids.len());
+        for chunk in completion.effect_ids.chunks(IDS_PER_STATEMENT) {
+            let mut delete = QueryBuilder::new("DELETE FROM ingest_effects WHERE id IN (");
+            let mut list = delete.separated(", ");
+            for id in chunk {
+                list.push_bind(*id);
+            }
+            delete.push(") RETURNING id");
+            let deleted: Vec<i64> = delete.build_query_scalar().fetch_all(&mut *tx).await?;
+            finished.extend(deleted);
+        }
+        write_risks!(tx, completion.risks);
+        for (effect_id, body) in completion.risk_raised {
+            if finished.contains(effect_id) {
+                sqlx::query(super::webhooks::ENQUEUE)
+                    .bind("risk.raised")
+                    .bind(body)
+                    .bind(completion.now)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(finished.into_iter().collect())
+    })
+}
+
+/// How many effects are waiting (for `/healthz` and tests).
+pub async fn pending_count(db: &Db) -> Result<i64, DataError> {
+    const SQL: &str = "SELECT COUNT(*) FROM ingest_effects";
+    Ok(on_pool!(db, pool => sqlx::query_scalar(SQL).fetch_one(pool).await)?)
+}
