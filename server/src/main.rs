@@ -122,7 +122,7 @@ fn main() -> ExitCode {
     init_tracing(&config.log_level);
     // The crash tests name points to stop at (`FAILPOINTS=ingest-after-commit=pause`).
     let _failpoints = std::env::var_os("FAILPOINTS").filter(|names| !names.is_empty()).map(|_| {
-        tracing::warn!("FAILPOINTS is set: the server stops at the named points (crash tests)");
+        tracing::warn!("FAILPOINTS is set: a test build stops at the named points (crash tests)");
         fail::FailScenario::setup()
     });
     let runtime = match tokio::runtime::Builder::new_multi_thread()

@@ -490,12 +490,12 @@ async fn the_happiness_strip_counts_only_what_happened_in_its_window() {
             message("c", None, true, now - Duration::hours(1)),
             message("d", None, true, now - Duration::hours(30)),
             message("e", None, false, now - Duration::minutes(50)),
-        ], now, now).await.unwrap().messages;
+        ], now, Duration::zero()).await.unwrap().messages;
         ingest_messages(&db, &[
             message("a-reply", Some(opened[0].conversation_id), false, now - Duration::hours(3) + Duration::minutes(10)),
             message("b-reply", Some(opened[1].conversation_id), false, now - Duration::hours(2) + Duration::minutes(30)),
             message("d-reply", Some(opened[3].conversation_id), false, now - Duration::hours(30) + Duration::minutes(5)),
-        ], now, now).await.unwrap();
+        ], now, Duration::zero()).await.unwrap();
         for (key, rating, days_ago) in [("csat-1", 5.0, 1), ("csat-2", 3.0, 2), ("csat-old", 1.0, 10)] {
             customers::record_event(&db, key, customer, None, "csat", Some(rating), None, now - Duration::days(days_ago)).await.unwrap();
         }
@@ -554,6 +554,47 @@ async fn popular_threads_are_the_most_replied_to_of_the_recently_active_visible_
         let popular = community::popular_threads(&db, since, 5).await.unwrap();
         assert_eq!((popular[0].title.as_str(), popular[0].post_count), ("Busy thread", 4));
         assert!(popular[0].category_slug.len() > 1 && popular[0].author_name.as_deref() == Some("Ana Silva"), "{:?}", popular[0].author_name);
+    })
+    .await;
+}
+
+/// An ingestion effect is leased to the request that stored it, claimed by a worker only after
+/// the lease, once, and finished once: whoever deletes it queues its webhook, the other nothing.
+#[tokio::test]
+async fn an_ingestion_effect_is_finished_once_whoever_races_for_it() {
+    use app::data::ingest_effects::{self, Completion};
+    use app::data::ingestion::{ingest_messages, IngestMessage};
+    each_backend(|db| async move {
+        let now = Utc::now();
+        let (customer, _) = customers::upsert_by_ref(&db, "effects-1", "Eve Effect", None, None, now).await.unwrap();
+        app::data::webhooks::create(&db, "https://crm.example/hooks", "key", "risk.raised", now).await.unwrap();
+        let message = || IngestMessage {
+            idempotency_key: "effect-a", customer_id: customer, conversation_id: None, subject: Some("Help"),
+            channel: "email", inbound: true, body: "help", sentiment: None, analysis_json: None,
+            situation: None, guidance: None, excerpt: "help", sent_at: now,
+        };
+        let stored = ingest_messages(&db, &[message()], now, Duration::seconds(10)).await.unwrap();
+        let [effect] = stored.effects[..] else { panic!("one effect: {:?}", stored.effects) };
+        assert!(effect.new_inbound);
+        assert_eq!(effect.conversation_id, stored.messages[0].conversation_id);
+
+        let lease = Duration::seconds(10);
+        assert!(ingest_effects::claim_due(&db, now, now + lease, 10).await.unwrap().is_empty(), "leased to its owner");
+        let later = now + Duration::seconds(11);
+        assert_eq!(ingest_effects::claim_due(&db, later, later + lease, 10).await.unwrap(), [effect]);
+        assert!(ingest_effects::claim_due(&db, later, later + lease, 10).await.unwrap().is_empty(), "claimed once");
+
+        let raised = [(effect.id, r#"{"event":"risk.raised"}"#.to_string())];
+        let completion = Completion { effect_ids: &[effect.id], risks: &[], risk_raised: &raised, now };
+        assert_eq!(ingest_effects::complete(&db, &completion).await.unwrap(), [effect.id]);
+        assert!(ingest_effects::complete(&db, &completion).await.unwrap().is_empty(), "the second finisher finds nothing");
+        let queued: i64 = on_pool!(&db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM webhook_deliveries WHERE event = 'risk.raised'").fetch_one(pool).await).unwrap();
+        assert_eq!(queued, 1);
+        assert_eq!(ingest_effects::pending_count(&db).await.unwrap(), 0);
+
+        let replayed = ingest_messages(&db, &[message()], now, lease).await.unwrap();
+        assert!(replayed.effects.is_empty(), "a replay changes nothing");
+        assert!(!replayed.messages[0].created);
     })
     .await;
 }

@@ -114,7 +114,7 @@ async fn reply(db: &Db, customer_id: i64, key: &'static str, sentiment: f64, at:
         idempotency_key: key, customer_id, conversation_id: None, subject: Some("Re: the double charge"),
         channel: "email", inbound: true, body: key, sentiment: Some(sentiment), analysis_json: None,
         situation: None, guidance: None, excerpt: key, sent_at: at,
-    }], at, at)
+    }], at, chrono::Duration::zero())
     .await
     .unwrap();
 }

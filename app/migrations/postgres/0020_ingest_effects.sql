@@ -13,3 +13,4 @@ CREATE TABLE ingest_effects (
     due_at          TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX ingest_effects_due ON ingest_effects(due_at);
+CREATE INDEX ingest_effects_by_conversation ON ingest_effects(conversation_id);

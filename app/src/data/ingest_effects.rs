@@ -104,7 +104,7 @@ pub async fn complete(db: &Db, completion: &Completion<'_>) -> Result<Vec<i64>, 
     })
 }
 
-/// How many effects are waiting (for `/healthz` and tests).
+/// How many effects are waiting (tests, operators).
 pub async fn pending_count(db: &Db) -> Result<i64, DataError> {
     const SQL: &str = "SELECT COUNT(*) FROM ingest_effects";
     Ok(on_pool!(db, pool => sqlx::query_scalar(SQL).fetch_one(pool).await)?)

@@ -176,13 +176,13 @@ macro_rules! record_effects_on {
 /// (also earlier in the same batch) writes nothing and reports the first result.
 ///
 /// Each conversation that got new messages also gets a pending effect (see
-/// `ingest_effects`), written in the same transaction, leased to the caller until
-/// `effects_due`.
+/// `ingest_effects`), written in the same transaction and leased to the caller for `lease`
+/// from the moment the transaction has the database.
 pub async fn ingest_messages(
     db: &Db,
     messages: &[IngestMessage<'_>],
     now: DateTime<Utc>,
-    effects_due: DateTime<Utc>,
+    lease: chrono::Duration,
 ) -> Result<StoredBatch, IngestBatchError> {
     if messages.is_empty() {
         return Ok(StoredBatch { messages: Vec::new(), effects: Vec::new() });
@@ -190,6 +190,7 @@ pub async fn ingest_messages(
     let _turn = db.write_turn().await;
     on_pool!(db, pool => {
         let mut tx = pool.begin_write().await?;
+        let effects_due = Utc::now() + lease;
 
         let mut first_with_key: HashMap<&str, usize> = HashMap::new();
         for (index, message) in messages.iter().enumerate() {

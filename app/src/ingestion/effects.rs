@@ -78,11 +78,24 @@ pub(super) async fn settle(
 }
 
 /// Finishes effects whose owner did not (up to `CLAIM_AT_ONCE`); returns how many it took.
+/// When they fail together, each is tried alone, so one that keeps failing (it is tried again
+/// after every lease, and logged) holds up no other.
 pub async fn settle_left_behind(ingestion: &Ingestion, now: DateTime<Utc>) -> Result<usize, IngestError> {
     let claimed = ingest_effects::claim_due(&ingestion.db, now, now + LEASE, CLAIM_AT_ONCE).await?;
-    if !claimed.is_empty() {
-        tracing::info!(effects = claimed.len(), "finishing ingestion effects left behind");
-        settle(ingestion, &claimed, now).await?;
+    if claimed.is_empty() {
+        return Ok(0);
+    }
+    tracing::info!(effects = claimed.len(), "finishing ingestion effects left behind");
+    match settle(ingestion, &claimed, now).await {
+        Ok(_) => {}
+        Err(error) if claimed.len() == 1 => return Err(error),
+        Err(_) => {
+            for effect in &claimed {
+                if let Err(error) = settle(ingestion, std::slice::from_ref(effect), now).await {
+                    tracing::warn!(%error, effect = effect.id, conversation = effect.conversation_id, "an ingestion effect could not be finished");
+                }
+            }
+        }
     }
     Ok(claimed.len())
 }

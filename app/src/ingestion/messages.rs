@@ -219,7 +219,7 @@ pub(super) async fn ingest_many(
             }
         })
         .collect();
-    let batch = ingestion::ingest_messages(&ingestion.db, &messages, now, now + effects::LEASE)
+    let batch = ingestion::ingest_messages(&ingestion.db, &messages, now, effects::LEASE)
         .await
         .map_err(|error| match error {
             IngestBatchError::NotOwned(index) => invalid(
@@ -232,16 +232,24 @@ pub(super) async fn ingest_many(
     // nothing of the effects is done yet.
     fail::fail_point!("ingest-after-commit");
     let stored = batch.messages;
-    let mut risks = effects::settle(ingestion, &batch.effects, now).await?;
+    let mut risks = match effects::settle(ingestion, &batch.effects, now).await {
+        Ok(risks) => risks,
+        Err(error) => {
+            // The messages are stored and their effects recorded: the worker finishes them.
+            // The client is answered as if all went well; a retry would only replay.
+            tracing::warn!(%error, "ingested messages' effects failed; the worker takes them over");
+            HashMap::new()
+        }
+    };
     // Replayed messages changed nothing; their answer carries the conversation's risk now.
-    let mut replayed: Vec<i64> = stored
+    let mut unassessed: Vec<i64> = stored
         .iter()
         .map(|s| s.conversation_id)
         .filter(|id| !risks.contains_key(id))
         .collect();
-    replayed.sort_unstable();
-    replayed.dedup();
-    risks.extend(risk::reassess(ingestion, &replayed, now).await?);
+    unassessed.sort_unstable();
+    unassessed.dedup();
+    risks.extend(risk::reassess(ingestion, &unassessed, now).await?);
     // A conversation deleted between the write and the risk read has no risk to report.
     stored
         .into_iter()
