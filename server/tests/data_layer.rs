@@ -497,7 +497,8 @@ async fn the_happiness_strip_counts_only_what_happened_in_its_window() {
             message("d-reply", Some(opened[3].conversation_id), false, now - Duration::hours(30) + Duration::minutes(5)),
         ], now, Duration::zero()).await.unwrap();
         for (key, rating, days_ago) in [("csat-1", 5.0, 1), ("csat-2", 3.0, 2), ("csat-old", 1.0, 10)] {
-            customers::record_event(&db, key, customer, None, "csat", Some(rating), None, now - Duration::days(days_ago)).await.unwrap();
+            let rated = customers::KeyedEvent { idempotency_key: key, customer_id: customer, conversation_id: None, kind: "csat", value: Some(rating), note: None, occurred_at: now - Duration::days(days_ago), reopens: false };
+            customers::record_event(&db, &rated, now, Duration::zero()).await.unwrap();
         }
 
         let happiness = community::stats(&db, now).await.unwrap().happiness;
@@ -595,6 +596,23 @@ async fn an_ingestion_effect_is_finished_once_whoever_races_for_it() {
         let replayed = ingest_messages(&db, &[message()], now, lease).await.unwrap();
         assert!(replayed.effects.is_empty(), "a replay changes nothing");
         assert!(!replayed.messages[0].created);
+
+        // A bad rating reopens its conversation in its own transaction and leaves an effect
+        // that starts a journey whatever the risk.
+        let conversation = effect.conversation_id;
+        on_pool!(&db, pool => sqlx::query("UPDATE conversations SET status = 'resolved', waiting_since = NULL WHERE id = $1").bind(conversation).execute(pool).await.map(|done| done.rows_affected())).unwrap();
+        let rating = customers::KeyedEvent {
+            idempotency_key: "effect-rating", customer_id: customer, conversation_id: Some(conversation), kind: "csat",
+            value: Some(1.0), note: None, occurred_at: now, reopens: true,
+        };
+        let rated = customers::record_event(&db, &rating, now, lease).await.unwrap();
+        let rated_effect = rated.effect.expect("the rating's effect");
+        assert!(rated_effect.journey_always && !rated_effect.new_inbound);
+        assert_eq!(rated_effect.cause, ingest_effects::Cause::Event);
+        let status: String = on_pool!(&db, pool => sqlx::query_scalar("SELECT status FROM conversations WHERE id = $1").bind(conversation).fetch_one(pool).await).unwrap();
+        assert_eq!(status, "open");
+        assert_eq!(customers::record_event(&db, &rating, now, lease).await.unwrap().effect, None, "a replayed rating records nothing");
+        assert_eq!(ingest_effects::pending_count(&db).await.unwrap(), 1);
     })
     .await;
 }

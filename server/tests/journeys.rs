@@ -133,7 +133,8 @@ async fn journeys_end_when_the_customer_recovers_or_leaves(database: TestDb) {
     clock.advance(Duration::days(2));
     reply(db, dana, "thanks-a-lot", 0.71, clock.now()).await;
     reply(db, omar, "kind-word", 0.6, clock.now()).await;
-    customers::record_event(db, "omar-cancels", omar, None, "cancellation", None, None, clock.now()).await.unwrap();
+    let cancels = customers::KeyedEvent { idempotency_key: "omar-cancels", customer_id: omar, conversation_id: None, kind: "cancellation", value: None, note: None, occurred_at: clock.now(), reopens: false };
+    customers::record_event(db, &cancels, clock.now(), chrono::Duration::zero()).await.unwrap();
     clock.advance(Duration::days(1));
     let pass = run_due(db, &clock, Delivery::NoTransport).await.unwrap();
     assert_eq!((pass.ended, pass.sent), (2, 0), "both ended before their next step was due");

@@ -1,7 +1,7 @@
--- What ingestion still has to do after its messages are stored: reassess the conversation's
--- risk, start a recovery journey, queue the `risk.raised` webhook, tell open inboxes.
--- A row is written in the same transaction as the messages, so a crash right after that
--- commit loses none of it: the row stays until the work is done, and a worker takes over
+-- What ingestion still has to do after it stored messages or an event: reassess the
+-- conversation's risk, start a recovery journey, queue the `risk.raised` webhook, tell open
+-- inboxes. A row is written in the same transaction as what caused it, so a crash right after
+-- that commit loses none of it: the row stays until the work is done, and a worker takes over
 -- rows whose owner did not finish by `due_at` (the owner's lease).
 -- Lock-step with ../sqlite/0020_ingest_effects.sql.
 CREATE TABLE ingest_effects (
@@ -9,6 +9,9 @@ CREATE TABLE ingest_effects (
     conversation_id BIGINT      NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
     -- 1 when new customer messages arrived (may start a journey and raise `risk.raised`).
     new_inbound     INTEGER     NOT NULL CHECK (new_inbound IN (0, 1)),
+    -- 1 for a bad rating: a journey starts whatever the risk.
+    journey_always  INTEGER     NOT NULL DEFAULT 0 CHECK (journey_always IN (0, 1)),
+    cause           TEXT        NOT NULL CHECK (cause IN ('messages', 'event')),
     recorded_at     TIMESTAMPTZ NOT NULL,
     due_at          TIMESTAMPTZ NOT NULL
 );

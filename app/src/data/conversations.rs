@@ -464,20 +464,4 @@ pub async fn resolve(
     })
 }
 
-/// Puts a resolved (or pending) conversation of this customer back in front of agents.
-/// `DataError::NotFound` when it is not one of the customer's conversations.
-pub async fn reopen(
-    db: &Db,
-    conversation_id: i64,
-    customer_id: i64,
-    since: DateTime<Utc>,
-) -> Result<(), DataError> {
-    const SQL: &str = "UPDATE conversations SET status = 'open', resolved_at = NULL, \
-         waiting_since = COALESCE(waiting_since, $3) WHERE id = $1 AND customer_id = $2";
-    let done = on_pool!(db, pool => sqlx::query(SQL).bind(conversation_id).bind(customer_id).bind(since).execute(pool).await.map(|r| r.rows_affected()))?;
-    if done == 1 {
-        Ok(())
-    } else {
-        Err(DataError::NotFound)
-    }
-}
+

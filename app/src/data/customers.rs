@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::QueryBuilder;
 
+use super::ingest_effects::{record_effect, Cause, PendingEffect};
 use super::{on_pool, BeginWrite, DataError, Db};
 
 pub struct NewCustomer {
@@ -158,44 +159,68 @@ pub async fn ids_by_refs(
     Ok(ids)
 }
 
-/// Records a customer event once per idempotency key; returns its id and whether it was new.
-/// `DataError::NotFound` when `conversation_id` is not one of this customer's conversations.
-#[allow(clippy::too_many_arguments)]
+/// An event from an integration, stored once per idempotency key (`record_event`).
+pub struct KeyedEvent<'a> {
+    pub idempotency_key: &'a str,
+    pub customer_id: i64,
+    pub conversation_id: Option<i64>,
+    pub kind: &'static str,
+    pub value: Option<f64>,
+    pub note: Option<&'a str>,
+    pub occurred_at: DateTime<Utc>,
+    /// A bad rating: the conversation reopens (in the same transaction) and its effect starts
+    /// a recovery journey whatever the risk.
+    pub reopens: bool,
+}
+
+/// Stores an event once per idempotency key; returns its id and whether it was new. A new
+/// event of a conversation also records its effect (`ingest_effects`: risk, journey, inbox
+/// event) in the same transaction, leased to the caller for `lease`. `DataError::NotFound`
+/// when `conversation_id` is not one of this customer's conversations.
 pub async fn record_event(
     db: &Db,
-    idempotency_key: &str,
-    customer_id: i64,
-    conversation_id: Option<i64>,
-    kind: &'static str,
-    value: Option<f64>,
-    note: Option<&str>,
-    occurred_at: DateTime<Utc>,
+    event: &KeyedEvent<'_>,
+    now: DateTime<Utc>,
+    lease: chrono::Duration,
 ) -> Result<RecordedEvent, DataError> {
     const EXISTING: &str = "SELECT id, customer_id, conversation_id FROM customer_events WHERE idempotency_key = $1";
     const OWNED: &str = "SELECT id FROM conversations WHERE id = $1 AND customer_id = $2";
     const INSERT: &str = "INSERT INTO customer_events (customer_id, conversation_id, kind, value, note, idempotency_key, occurred_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id";
+    const REOPEN: &str = "UPDATE conversations SET status = 'open', resolved_at = NULL, \
+         waiting_since = COALESCE(waiting_since, $2) WHERE id = $1";
+    let customer_id = event.customer_id;
     let _turn = db.write_turn().await;
     on_pool!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        if let Some(stored) = sqlx::query_as::<_, (i64, i64, Option<i64>)>(EXISTING).bind(idempotency_key).fetch_optional(&mut *tx).await? {
+        let effect_due = Utc::now() + lease;
+        if let Some(stored) = sqlx::query_as::<_, (i64, i64, Option<i64>)>(EXISTING).bind(event.idempotency_key).fetch_optional(&mut *tx).await? {
             return RecordedEvent::replayed(stored, customer_id);
         }
-        if let Some(conversation_id) = conversation_id {
+        if let Some(conversation_id) = event.conversation_id {
             let owned: Option<i64> = sqlx::query_scalar(OWNED).bind(conversation_id).bind(customer_id).fetch_optional(&mut *tx).await?;
             if owned.is_none() {
                 return Err(DataError::NotFound);
             }
         }
         let inserted: Option<i64> = sqlx::query_scalar(INSERT)
-            .bind(customer_id).bind(conversation_id).bind(kind).bind(value).bind(note)
-            .bind(idempotency_key).bind(occurred_at)
+            .bind(customer_id).bind(event.conversation_id).bind(event.kind).bind(event.value).bind(event.note)
+            .bind(event.idempotency_key).bind(event.occurred_at)
             .fetch_optional(&mut *tx).await?;
+        let effect = match (inserted, event.conversation_id) {
+            (Some(_), Some(conversation_id)) => {
+                if event.reopens {
+                    sqlx::query(REOPEN).bind(conversation_id).bind(event.occurred_at).execute(&mut *tx).await?;
+                }
+                Some(record_effect!(tx, conversation_id, false, event.reopens, Cause::Event, now, effect_due))
+            }
+            _ => None,
+        };
         tx.commit().await?;
         match inserted {
-            Some(id) => Ok(RecordedEvent { id, created: true, conversation_id }),
+            Some(id) => Ok(RecordedEvent { id, created: true, conversation_id: event.conversation_id, effect }),
             None => {
-                let stored = sqlx::query_as::<_, (i64, i64, Option<i64>)>(EXISTING).bind(idempotency_key).fetch_one(pool).await?;
+                let stored = sqlx::query_as::<_, (i64, i64, Option<i64>)>(EXISTING).bind(event.idempotency_key).fetch_one(pool).await?;
                 RecordedEvent::replayed(stored, customer_id)
             }
         }
@@ -209,6 +234,8 @@ pub struct RecordedEvent {
     pub id: i64,
     pub created: bool,
     pub conversation_id: Option<i64>,
+    /// What the new event of a conversation still has to do (none on a replay).
+    pub effect: Option<PendingEffect>,
 }
 
 impl RecordedEvent {
@@ -217,7 +244,7 @@ impl RecordedEvent {
         if stored_customer != customer_id {
             return Err(DataError::Refused("This idempotency key was already used for another customer's event.".into()));
         }
-        Ok(RecordedEvent { id, created: false, conversation_id })
+        Ok(RecordedEvent { id, created: false, conversation_id, effect: None })
     }
 }
 

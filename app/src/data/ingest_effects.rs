@@ -17,7 +17,53 @@ pub struct PendingEffect {
     pub conversation_id: i64,
     /// New customer messages arrived: a high risk starts a journey and raises `risk.raised`.
     pub new_inbound: bool,
+    /// A bad rating: a journey starts whatever the risk.
+    pub journey_always: bool,
+    pub cause: Cause,
 }
+
+/// What recorded an effect.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cause {
+    Messages,
+    Event,
+}
+
+impl Cause {
+    pub(super) fn key(self) -> &'static str {
+        match self {
+            Cause::Messages => "messages",
+            Cause::Event => "event",
+        }
+    }
+}
+
+/// Writes one effect on an open write transaction `$tx` (inside `on_pool!`) and evaluates to
+/// its `PendingEffect`.
+macro_rules! record_effect {
+    ($tx:expr, $conversation_id:expr, $new_inbound:expr, $journey_always:expr, $cause:expr, $now:expr, $due:expr) => {{
+        const SQL: &str = "INSERT INTO ingest_effects (conversation_id, new_inbound, journey_always, cause, recorded_at, due_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+        let cause: $crate::data::ingest_effects::Cause = $cause;
+        let id: i64 = sqlx::query_scalar(SQL)
+            .bind($conversation_id)
+            .bind(i64::from($new_inbound))
+            .bind(i64::from($journey_always))
+            .bind(cause.key())
+            .bind($now)
+            .bind($due)
+            .fetch_one(&mut *$tx)
+            .await?;
+        $crate::data::ingest_effects::PendingEffect {
+            id,
+            conversation_id: $conversation_id,
+            new_inbound: $new_inbound,
+            journey_always: $journey_always,
+            cause,
+        }
+    }};
+}
+pub(crate) use record_effect;
 
 /// Takes up to `limit` effects whose owner's lease ran out (a crash, or a failure after the
 /// messages were stored), leasing them to the caller until `lease_until`. Postgres skips rows
@@ -32,10 +78,10 @@ pub async fn claim_due(
         "SELECT COUNT(*) FROM (SELECT 1 FROM ingest_effects WHERE due_at <= $1 LIMIT 1) AS due";
     const SQLITE: &str = "UPDATE ingest_effects SET due_at = $2 WHERE id IN \
          (SELECT id FROM ingest_effects WHERE due_at <= $1 ORDER BY id LIMIT $3) \
-         RETURNING id, conversation_id, CAST(new_inbound AS BIGINT) AS new_inbound";
+         RETURNING id, conversation_id, CAST(new_inbound AS BIGINT), CAST(journey_always AS BIGINT), cause";
     const POSTGRES: &str = "UPDATE ingest_effects SET due_at = $2 WHERE id IN \
          (SELECT id FROM ingest_effects WHERE due_at <= $1 ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) \
-         RETURNING id, conversation_id, CAST(new_inbound AS BIGINT) AS new_inbound";
+         RETURNING id, conversation_id, CAST(new_inbound AS BIGINT), CAST(journey_always AS BIGINT), cause";
     // Polled every second: a read when nothing is due, so the poll never waits for (or holds)
     // SQLite's write lock while ingestion writes.
     let any_due: i64 =
@@ -44,7 +90,7 @@ pub async fn claim_due(
         return Ok(Vec::new());
     }
     let _turn = db.write_turn().await;
-    let claimed: Vec<(i64, i64, i64)> = match db {
+    let claimed: Vec<(i64, i64, i64, i64, String)> = match db {
         Db::Sqlite(pool) => {
             sqlx::query_as(SQLITE).bind(now).bind(lease_until).bind(limit).fetch_all(pool).await?
         }
@@ -54,7 +100,13 @@ pub async fn claim_due(
     };
     Ok(claimed
         .into_iter()
-        .map(|(id, conversation_id, new_inbound)| PendingEffect { id, conversation_id, new_inbound: new_inbound != 0 })
+        .map(|(id, conversation_id, new_inbound, journey_always, cause)| PendingEffect {
+            id,
+            conversation_id,
+            new_inbound: new_inbound != 0,
+            journey_always: journey_always != 0,
+            cause: if cause == Cause::Event.key() { Cause::Event } else { Cause::Messages },
+        })
         .collect())
 }
 

@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use sqlx::QueryBuilder;
 
-use super::ingest_effects::PendingEffect;
+use super::ingest_effects::{Cause, PendingEffect};
 use super::{on_pool, BeginWrite, DataError, Db, ReserveIds};
 
 /// Rows per multi-row statement; keeps every statement far below both backends' bind limits.
@@ -150,10 +150,15 @@ macro_rules! record_effects_on {
         let mut id_of: HashMap<i64, i64> = HashMap::with_capacity($wanted.len());
         for chunk in $wanted.chunks(ROWS_PER_STATEMENT) {
             let mut insert = QueryBuilder::new(
-                "INSERT INTO ingest_effects (conversation_id, new_inbound, recorded_at, due_at) ",
+                "INSERT INTO ingest_effects (conversation_id, new_inbound, journey_always, cause, recorded_at, due_at) ",
             );
             insert.push_values(chunk, |mut row, &(conversation_id, new_inbound): &(i64, bool)| {
-                row.push_bind(conversation_id).push_bind(i64::from(new_inbound)).push_bind($now).push_bind($due);
+                row.push_bind(conversation_id)
+                    .push_bind(i64::from(new_inbound))
+                    .push_bind(0_i64)
+                    .push_bind(Cause::Messages.key())
+                    .push_bind($now)
+                    .push_bind($due);
             });
             // RETURNING's order is unspecified on SQLite; a batch has one row per conversation.
             insert.push(" RETURNING conversation_id, id");
@@ -164,7 +169,7 @@ macro_rules! record_effects_on {
             .iter()
             .map(|&(conversation_id, new_inbound)| {
                 let id = id_of.get(&conversation_id).copied().ok_or_else(|| DataError::Config("an effect row was not returned".into()))?;
-                Ok(PendingEffect { id, conversation_id, new_inbound })
+                Ok(PendingEffect { id, conversation_id, new_inbound, journey_always: false, cause: Cause::Messages })
             })
             .collect::<Result<Vec<PendingEffect>, DataError>>()
     }};

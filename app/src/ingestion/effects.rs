@@ -1,9 +1,10 @@
-//! The side effects of new messages, carried out after the messages' transaction from the
-//! rows it recorded (`data::ingest_effects`): the conversation's risk is reassessed and
-//! stored, a high risk with new customer words starts a recovery journey and queues
-//! `risk.raised`, and open inboxes hear of the change.
+//! The side effects of new messages and events, carried out after the transaction that
+//! stored them from the rows it recorded (`data::ingest_effects`): the conversation's risk is
+//! reassessed and stored, a high risk with new customer words starts a recovery journey and
+//! queues `risk.raised`, a bad rating starts a journey whatever the risk, and open inboxes
+//! hear of the change.
 //!
-//! The request that stored the messages does this at once and holds the rows for `LEASE`.
+//! The request that stored them does this at once and holds the rows for `LEASE`.
 //! If it dies first (a crash, a lost database connection), the worker takes the rows over
 //! when the lease runs out. Every step may run twice without doing anything twice: risks are
 //! recomputed from the database, a conversation has at most one running journey (the data
@@ -16,7 +17,7 @@ use chrono::{DateTime, Utc};
 
 use super::validation::IngestError;
 use super::{risk, Ingestion};
-use crate::data::ingest_effects::{self, Completion, PendingEffect};
+use crate::data::ingest_effects::{self, Cause, Completion, PendingEffect};
 use crate::emotion::risk::{RiskAssessment, RiskLevel};
 
 /// How long the request that stored messages has to finish their effects before the worker
@@ -50,7 +51,13 @@ pub(super) async fn settle(
                 .is_some_and(|risk| risk.level >= RiskLevel::High)
         })
         .collect();
-    let mut journeys: Vec<i64> = raising.iter().map(|e| e.conversation_id).collect();
+    let mut journeys: Vec<i64> = raising
+        .iter()
+        .copied()
+        .chain(effects.iter().filter(|effect| effect.journey_always))
+        .map(|e| e.conversation_id)
+        .filter(|id| assessed.contains_key(id))
+        .collect();
     journeys.sort_unstable();
     journeys.dedup();
     crate::journeys::starts::start_for_conversations(&ingestion.db, &journeys, None, now).await?;
@@ -71,8 +78,17 @@ pub(super) async fn settle(
         &Completion { effect_ids: &effect_ids, risks: &risks, risk_raised: &risk_raised, now },
     )
     .await?;
-    for conversation_id in conversations {
-        ingestion.realtime.publish("message", conversation_id);
+    let mut announced: Vec<(&'static str, i64)> = effects
+        .iter()
+        .map(|effect| match effect.cause {
+            Cause::Messages => ("message", effect.conversation_id),
+            Cause::Event => ("risk", effect.conversation_id),
+        })
+        .collect();
+    announced.sort_unstable();
+    announced.dedup();
+    for (kind, conversation_id) in announced {
+        ingestion.realtime.publish(kind, conversation_id);
     }
     Ok(assessed)
 }

@@ -1,14 +1,17 @@
 //! Events (purchases, cancellations, return visits) and satisfaction ratings: stored once per
 //! idempotency key; a bad rating reopens its conversation and starts a recovery journey.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::customers::customer_id_of;
+use super::effects;
 use super::risk::refresh_risk;
 use super::validation::{not_this_customers_conversation, IngestError, Problems, MAX_KEY_CHARS};
 use super::Ingestion;
-use crate::data::{conversations, customers};
+use crate::data::customers;
 use crate::emotion::risk::RiskAssessment;
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -138,31 +141,37 @@ async fn save_event(
 ) -> Result<EventRecorded, IngestError> {
     let db = &ingestion.db;
     let customer_id = customer_id_of(db, customer_ref).await?;
-    let recorded = customers::record_event(
-        db,
-        idempotency_key.trim(),
+    let event = customers::KeyedEvent {
+        idempotency_key: idempotency_key.trim(),
         customer_id,
         conversation_id,
         kind,
         value,
-        note.map(str::trim),
+        note: note.map(str::trim),
         occurred_at,
-    )
-    .await
-    .map_err(not_this_customers_conversation)?;
-    let (event_id, created, conversation_id) = (recorded.id, recorded.created, recorded.conversation_id);
-    if let (true, true, Some(id)) = (created, reopen_when_new, conversation_id) {
-        conversations::reopen(db, id, customer_id, occurred_at).await?;
         // A bad rating is a disappointment to repair, not just a number.
-        crate::journeys::starts::start_for_conversations(db, &[id], None, now).await?;
-    }
+        reopens: reopen_when_new,
+    };
+    let recorded = customers::record_event(db, &event, now, effects::LEASE)
+        .await
+        .map_err(not_this_customers_conversation)?;
+    let (event_id, created, conversation_id) = (recorded.id, recorded.created, recorded.conversation_id);
+    let mut settled = match &recorded.effect {
+        Some(effect) => effects::settle(ingestion, std::slice::from_ref(effect), now)
+            .await
+            .unwrap_or_else(|error| {
+                tracing::warn!(%error, "an event's effects failed; the worker takes them over");
+                HashMap::new()
+            }),
+        None => HashMap::new(),
+    };
     let risk = match conversation_id {
-        Some(id) => Some(refresh_risk(ingestion, id, now).await?),
+        Some(id) => match settled.remove(&id) {
+            Some(risk) => Some(risk),
+            None => Some(refresh_risk(ingestion, id, now).await?),
+        },
         None => None,
     };
-    if let (true, Some(id)) = (created, conversation_id) {
-        ingestion.realtime.publish("risk", id);
-    }
     Ok(EventRecorded {
         event_id,
         created,
