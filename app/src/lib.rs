@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod auth;
+pub mod channels;
 pub mod coaching;
 pub mod community;
 pub mod emotion;

@@ -77,7 +77,13 @@ test("an angry message from the API tops the open inbox live; the agent answers 
   await reply.fill("I'm so sorry, Erin — you're right, this should never have taken three messages. I've refunded the duplicate charge today and kept your subscription as it is.");
   await expect(tone).toContainText("reads well");
   await page.getByRole("button", { name: "Send reply" }).click();
-  await expect(page.locator("ol.messages li").last()).toContainText("refunded the duplicate charge");
+  const sent = page.locator("ol.messages li").last();
+  await expect(sent).toContainText("refunded the duplicate charge");
+  // This test server has no mail transport: the reply says it did not reach Erin, and why.
+  await expect(sent.locator(".message__delivery")).toContainText("Not delivered");
+  await expect(sent.locator(".message__delivery")).toContainText("no mail transport");
+  await expect(sent.getByRole("button", { name: "Send again" })).toBeVisible();
+  await page.screenshot({ path: `${ARTIFACTS}/conversation-delivery.png`, fullPage: true });
 
   await page.getByLabel("Resolution summary").fill("Duplicate charge refunded; apologised for the repeat contacts.");
   await page.getByRole("button", { name: "Resolve" }).click();

@@ -12,10 +12,10 @@ use std::collections::BTreeMap;
 
 use app::ingestion::{self as ingest, CsatIn, CustomerUpsert, EventIn, IngestError, MessageIn};
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Largest request body accepted, in bytes (a message body may have 20,000 characters).
 pub const MAX_BODY_BYTES: usize = 128 * 1024;
@@ -31,6 +31,7 @@ pub fn router() -> Router<AppState> {
             "/messages/batch",
             post(post_message_batch).layer(DefaultBodyLimit::max(MAX_BATCH_BODY_BYTES)),
         )
+        .route("/messages/{id}/delivery", post(post_delivery))
         .route("/events", post(post_event))
         .route("/csat", post(post_csat))
         .route("/openapi.json", get(openapi_json))
@@ -238,6 +239,70 @@ async fn post_message_batch(
     Ok((StatusCode::OK, Json(batch)).into_response())
 }
 
+/// What an integration reports about a message it was sent as `message.outbound`.
+#[derive(Clone, Debug, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeliveryReport {
+    /// `delivered` (it reached the customer) or `failed` (it did not).
+    pub status: String,
+    /// Why it did not reach the customer; required when `status` is `failed`.
+    pub reason: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct DeliveryRecorded {
+    pub message_id: i64,
+    /// The message's delivery state now, as agents see it on the conversation: `delivered` or `failed`.
+    pub delivery: String,
+}
+
+fn no_such_outgoing_message() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "No outgoing message that Rapport delivers has this id (use the `message_id` of a `message.outbound` webhook).",
+    )
+}
+
+#[utoipa::path(post, path = "/messages/{id}/delivery", tag = "messages",
+    params(("id" = i64, Path, description = "The `message_id` of a `message.outbound` webhook", minimum = 1)),
+    request_body = DeliveryReport,
+    responses(
+        (status = 200, description = "Recorded; the latest report wins, and agents see it on the conversation (a failed message can be sent again)", body = DeliveryRecorded),
+        (status = 401, description = "Missing, unknown or revoked token", body = ApiError,
+            headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
+        (status = 404, description = "No outgoing message that Rapport delivers has this id", body = ApiError),
+        (status = 413, description = "Body larger than 128 KiB", body = ApiError),
+        (status = 415, description = "The body is not sent as `Content-Type: application/json`", body = ApiError),
+        (status = 422, description = "Invalid fields, field by field", body = ApiError),
+        (status = 429, description = "This token's request budget for the minute is spent (`api_requests_per_minute`); wait, or send many messages at once through `/messages/batch`", body = ApiError),
+    ),
+    security(("bearer" = [])))]
+async fn post_delivery(
+    _caller: ApiCaller,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    StrictJson(request): StrictJson<DeliveryReport>,
+) -> Result<Response, ApiError> {
+    let message_id = id.parse::<i64>().ok().filter(|id| *id >= 1).ok_or_else(no_such_outgoing_message)?;
+    within_documented_rules("DeliveryReport", &request)?;
+    let report = app::channels::Report::parse(&request.status, request.reason.as_deref()).map_err(|(field, problem)| {
+        ingest_error(IngestError::Invalid(BTreeMap::from([(field.to_string(), problem)])))
+    })?;
+    let conversation_id = app::data::deliveries::report(&state.db, message_id, &report, chrono::Utc::now())
+        .await
+        .map_err(|error| match error {
+            DataError::NotFound => no_such_outgoing_message(),
+            other => ingest_error(IngestError::Data(other)),
+        })?;
+    state.realtime.publish("update", conversation_id);
+    let delivery = match report {
+        app::channels::Report::Delivered => app::channels::Delivery::Delivered,
+        app::channels::Report::Failed(_) => app::channels::Delivery::Failed,
+    };
+    Ok((StatusCode::OK, Json(DeliveryRecorded { message_id, delivery: delivery.key().to_string() })).into_response())
+}
+
 #[utoipa::path(post, path = "/events", tag = "events",
     request_body = EventIn,
     responses(
@@ -437,9 +502,9 @@ async fn unknown_route() -> ApiError {
 /// The OpenAPI 3 description of this API, generated from the handlers above.
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    info(title = "Rapport ingestion API", description = "Customers, messages (scored by the emotion engine on the way in), events and CSAT. Every create takes an idempotency key."),
+    info(title = "Rapport ingestion API", description = "Customers, messages (scored by the emotion engine on the way in), events and CSAT; every create takes an idempotency key. Integrations that deliver chat, social, SMS and phone messages for Rapport (the `message.outbound` webhook) report each one's delivery back."),
     servers((url = "/api/v1")),
-    paths(me, upsert_customer, post_message, post_message_batch, post_event, post_csat),
+    paths(me, upsert_customer, post_message, post_message_batch, post_delivery, post_event, post_csat),
     modifiers(&BearerAuth, &ExactRequests)
 )]
 pub struct ApiDoc;
@@ -484,6 +549,7 @@ const TEXT_FIELDS: &[(&str, &str, usize)] = &[
     ("CsatIn", "idempotency_key", 200),
     ("CsatIn", "customer_ref", 200),
     ("CsatIn", "comment", 2_000),
+    ("DeliveryReport", "reason", app::channels::MAX_REASON_CHARS),
 ];
 
 /// Fields with a fixed set of values, matched exactly.
@@ -491,6 +557,7 @@ const ENUM_FIELDS: &[(&str, &str, &[&str])] = &[
     ("MessageIn", "channel", &["email", "chat", "social", "phone", "forum"]),
     ("MessageIn", "direction", &["inbound", "outbound"]),
     ("EventIn", "kind", &["purchase", "cancellation", "return_visit"]),
+    ("DeliveryReport", "status", &["delivered", "failed"]),
 ];
 
 /// Numbers with bounds, as (schema, field, minimum, maximum).
@@ -589,7 +656,7 @@ struct ExactRequests;
 
 impl utoipa::Modify for ExactRequests {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::schema::{AllOf, AnyOf, ArrayItems, Object, Schema, SchemaType, Type};
+        use utoipa::openapi::schema::{ArrayItems, Object, Schema, SchemaType, Type};
         use utoipa::openapi::RefOr;
         let Some(components) = openapi.components.as_mut() else {
             return;
@@ -651,28 +718,66 @@ impl utoipa::Modify for ExactRequests {
             },
             _ => missing("MessageBatchIn", "messages"),
         }
+        // A failure report says why.
+        let report_case = |status: &str, reason: bool| {
+            let mut only = Object::with_type(SchemaType::AnyValue);
+            let mut exact = Object::with_type(Type::String);
+            exact.enum_values = Some(vec![serde_json::json!(status)]);
+            only.properties.insert("status".into(), exact.into());
+            only.required = vec!["status".to_string()];
+            if reason {
+                only.properties.insert("reason".into(), Object::with_type(Type::String).into());
+                only.required.push("reason".to_string());
+            }
+            RefOr::T(Schema::Object(only))
+        };
+        one_of_the_cases(
+            schemas,
+            ("DeliveryReport", "reason"),
+            vec![report_case("delivered", false), report_case("failed", true)],
+            "A `failed` report needs its `reason`.",
+        );
         // A message goes into an existing conversation or opens one with a subject.
-        match schemas.remove("MessageIn") {
-            Some(RefOr::T(Schema::Object(message))) => {
-                let given = |name: &str, kind: Type| {
-                    let mut only = Object::with_type(SchemaType::AnyValue);
-                    only.required = vec![name.to_string()];
-                    only.properties.insert(name.to_string(), Object::with_type(kind).into());
-                    RefOr::T(Schema::Object(only))
-                };
-                let mut either = AnyOf::new();
-                either.items = vec![given("conversation_id", Type::Integer), given("subject", Type::String)];
-                either.description = Some("`conversation_id` or `subject`: without a conversation, a new one is opened and needs a subject.".into());
-                let mut all = AllOf::new();
-                all.items = vec![RefOr::T(Schema::Object(message)), RefOr::T(Schema::AnyOf(either))];
-                schemas.insert("MessageIn".into(), RefOr::T(Schema::AllOf(all)));
+        let given = |name: &str, kind: Type| {
+            let mut only = Object::with_type(SchemaType::AnyValue);
+            only.required = vec![name.to_string()];
+            only.properties.insert(name.to_string(), Object::with_type(kind).into());
+            RefOr::T(Schema::Object(only))
+        };
+        one_of_the_cases(
+            schemas,
+            ("MessageIn", "conversation_id"),
+            vec![given("conversation_id", Type::Integer), given("subject", Type::String)],
+            "`conversation_id` or `subject`: without a conversation, a new one is opened and needs a subject.",
+        );
+    }
+}
+
+/// Makes the object schema `schema` "its fields, and one of `cases` on top" (an `allOf` of
+/// itself and an `anyOf` of the cases), for rules between fields that JSON Schema states no
+/// other way. `field` names the rule when the schema is missing.
+fn one_of_the_cases(
+    schemas: &mut std::collections::BTreeMap<String, utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>>,
+    (schema, field): (&str, &str),
+    cases: Vec<utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>>,
+    description: &str,
+) {
+    use utoipa::openapi::schema::{AllOf, AnyOf, Schema};
+    use utoipa::openapi::RefOr;
+    match schemas.remove(schema) {
+        Some(RefOr::T(Schema::Object(object))) => {
+            let mut either = AnyOf::new();
+            either.items = cases;
+            either.description = Some(description.into());
+            let mut all = AllOf::new();
+            all.items = vec![RefOr::T(Schema::Object(object)), RefOr::T(Schema::AnyOf(either))];
+            schemas.insert(schema.into(), RefOr::T(Schema::AllOf(all)));
+        }
+        other => {
+            if let Some(other) = other {
+                schemas.insert(schema.into(), other);
             }
-            other => {
-                if let Some(other) = other {
-                    schemas.insert("MessageIn".into(), other);
-                }
-                missing("MessageIn", "conversation_id");
-            }
+            missing(schema, field);
         }
     }
 }

@@ -50,6 +50,7 @@ const SERVER_FUNCTIONS: &[(&str, May)] = &[
     ("account/overview", May::SignedIn),
     ("account/privacy", May::SignedIn),
     ("auth/viewer", May::Anyone),
+    ("channels/send_again", May::Workspace),
     ("coaching", May::Workspace),
     ("community/accept", May::StaffOrOwner),
     ("community/approve", May::Staff),
@@ -124,7 +125,7 @@ const ROUTES: &[(&str, May)] = &[
 /// One form body that every server function can read: each takes the fields it names and
 /// ignores the rest. Ids point at seeded rows; nothing here passes validation that matters.
 const FIELDS: &[(&str, &str)] = &[
-    ("id", "1"), ("conversation_id", "1"), ("post_id", "1"), ("thread_id", "1"), ("journey_id", "1"), ("story_id", "1"),
+    ("id", "1"), ("message_id", "1"), ("conversation_id", "1"), ("post_id", "1"), ("thread_id", "1"), ("journey_id", "1"), ("story_id", "1"),
     ("customer_id", "1"), ("conversation", "1"), ("template_id", "1"), ("position", "1"), ("page", "1"), ("days", "7"), ("limit", "5"),
     ("body", "Hello there"), ("token", "not-a-token"), ("kind", "question"), ("answer", "granted"), ("decision", "granted"), ("action", "unknown-action"),
     ("tone_flags_seen", ""), ("subscribe", "maybe"), ("source", "message:999999"), ("reason", "spam"), ("quote", "x"), ("priority", "bogus"),

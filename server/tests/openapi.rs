@@ -27,6 +27,22 @@ async fn every_documented_route_answers_as_documented() {
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
     states_the_rules(&doc);
 
+    // An agent's chat reply, sent to the integrator as `message.outbound`, to report on.
+    let outgoing = {
+        let db = &app.database.db;
+        app::data::customers::upsert_by_ref(db, "doc-out", "Doc Outbound", None, None, chrono::Utc::now()).await.unwrap();
+        let ingestion = app::ingestion::Ingestion::local(db.clone(), Default::default());
+        let opened = app::ingestion::ingest_message_batch(&ingestion, app::ingestion::MessageBatchIn { messages: vec![app::ingestion::MessageIn {
+            idempotency_key: "doc-out-1".into(), customer_ref: "doc-out".into(), conversation_id: None, subject: Some("Chat".into()),
+            channel: "chat".into(), direction: "inbound".into(), body: "Hello?".into(), sent_at: None,
+        }] }).await.unwrap();
+        let context = app::data::deliveries::reply_context(db, opened.messages[0].conversation_id).await.unwrap().unwrap();
+        server::accounts::create_user(db, app::auth::model::Role::Agent, "doc-agent@example.com", Some("Doc Agent"), None).await.unwrap();
+        let agent: i64 = app::data::on_pool!(db, pool => sqlx::query_scalar("SELECT id FROM users WHERE email = 'doc-agent@example.com'").fetch_one(pool).await).unwrap();
+        let reply = app::channels::replies::Reply { author_user_id: agent, author_name: "Doc Agent", body: "Hello! How can we help?", tone: app::data::conversations::ReplyTone { seen: "", sent: "" } };
+        app::channels::replies::send(db, &context, &reply, true, chrono::Utc::now()).await.unwrap().unwrap().0
+    };
+
     // A valid request per documented route, in an order where each can succeed.
     let examples: Vec<(&str, &str, Option<Value>)> = vec![
         ("get", "/me", None),
@@ -50,6 +66,11 @@ async fn every_documented_route_answers_as_documented() {
                 {"idempotency_key": "doc-m2", "customer_ref": "doc-1", "subject": "Thanks",
                  "channel": "email", "direction": "inbound", "body": "Thank you, it works now."}
             ]})),
+        ),
+        (
+            "post",
+            "/messages/{id}/delivery",
+            Some(json!({"status": "failed", "reason": "The chat session had ended."})),
         ),
         (
             "post",
@@ -90,8 +111,15 @@ async fn every_documented_route_answers_as_documented() {
         "the test exercises exactly the documented routes"
     );
 
-    for (method, path, body) in examples {
-        let url = app.url(&format!("/api/v1{path}"));
+    for (method, path, mut body) in examples {
+        let url = app.url(&format!("/api/v1{}", path.replace("{id}", &outgoing.to_string())));
+        if path == "/csat" {
+            // The rating is for the conversation the examples above opened.
+            let opened: i64 = app::data::on_pool!(&app.database.db, pool => sqlx::query_scalar(
+                "SELECT c.id FROM conversations c JOIN customers cu ON cu.id = c.customer_id WHERE cu.external_ref = 'doc-1' ORDER BY c.id LIMIT 1",
+            ).fetch_one(pool).await).unwrap();
+            body.as_mut().unwrap()["conversation_id"] = json!(opened);
+        }
         let request = match method {
             "get" => client.get(&url),
             _ => client.post(&url).json(body.as_ref().unwrap()),
@@ -141,6 +169,12 @@ fn states_the_rules(doc: &Value) {
     assert_eq!(fields["direction"]["enum"], json!(["inbound", "outbound"]));
     assert_eq!(schemas["EventIn"]["properties"]["kind"]["enum"], json!(["purchase", "cancellation", "return_visit"]));
 
+    // A delivery report is its fields plus "a failure says why".
+    let report = &schemas["DeliveryReport"]["allOf"];
+    assert_eq!(report[0]["properties"]["status"]["enum"], json!(["delivered", "failed"]));
+    let cases: Vec<&Value> = report[1]["anyOf"].as_array().unwrap().iter().map(|case| &case["required"]).collect();
+    assert_eq!(cases, [&json!(["status"]), &json!(["status", "reason"])]);
+
     let batch = &schemas["MessageBatchIn"]["properties"]["messages"];
     assert_eq!((batch["minItems"].as_u64(), batch["maxItems"].as_u64()), (Some(1), Some(500)));
     assert_eq!(batch["items"]["$ref"], "#/components/schemas/MessageIn");
@@ -164,9 +198,14 @@ fn states_the_rules(doc: &Value) {
         ("CsatIn", "idempotency_key", 200),
         ("CsatIn", "customer_ref", 200),
         ("CsatIn", "comment", 2_000),
+        ("DeliveryReport", "reason", 500),
     ];
     for (schema, field, max) in text_fields {
-        let properties = if schema == "MessageIn" { fields } else { &schemas[schema]["properties"] };
+        let properties = match schema {
+            "MessageIn" => fields,
+            "DeliveryReport" => &report[0]["properties"],
+            _ => &schemas[schema]["properties"],
+        };
         let property = &properties[field];
         assert_eq!(property["minLength"], 1, "{schema}.{field}: {property}");
         assert_eq!(property["maxLength"], max, "{schema}.{field}: {property}");
@@ -193,6 +232,7 @@ fn states_the_rules(doc: &Value) {
         ("post", "/customers", true),
         ("post", "/messages", true),
         ("post", "/messages/batch", true),
+        ("post", "/messages/{id}/delivery", true),
         ("post", "/events", true),
         ("post", "/csat", true),
     ];

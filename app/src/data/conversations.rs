@@ -272,7 +272,7 @@ pub async fn page(db: &Db, id: i64) -> Result<Option<ConversationPage>, DataErro
     let sql = format!("SELECT {INBOX_COLUMNS} WHERE c.id = $1");
     const DETAILS: &str = "SELECT cu.email, c.assignee_id, c.resolution_summary \
          FROM conversations c JOIN customers cu ON cu.id = c.customer_id WHERE c.id = $1";
-    const MESSAGES: &str = "SELECT m.id, m.direction, COALESCE(u.display_name, cu.name) AS author_name, m.body, m.created_at, m.analysis AS analysis_json \
+    const MESSAGES: &str = "SELECT m.id, m.direction, COALESCE(u.display_name, cu.name) AS author_name, m.body, m.created_at, m.analysis AS analysis_json, m.delivery, m.delivery_note \
          FROM messages m LEFT JOIN users u ON u.id = m.author_user_id LEFT JOIN customers cu ON cu.id = m.author_customer_id \
          WHERE m.conversation_id = $1 ORDER BY m.created_at, m.id";
     let found = on_pool!(db, pool => {
@@ -298,28 +298,33 @@ pub async fn count_messages(db: &Db) -> Result<i64, DataError> {
     )
 }
 
-/// Records an agent's reply: the message, and the conversation now waits for the customer.
-/// `None` when the conversation does not exist.
 /// What the tone check said about a reply: the flags seen while writing and those sent.
 pub struct ReplyTone<'a> {
     pub seen: &'a str,
     pub sent: &'a str,
 }
 
+/// Records an agent's reply: the message, what carries it to the customer (`carrier`) and its
+/// delivery state, all in one transaction; the conversation now waits for the customer.
+/// `None` when the conversation does not exist.
 pub async fn add_reply(
     db: &Db,
-    conversation_id: i64,
+    context: &super::deliveries::ReplyContext,
     author_user_id: i64,
     body: &str,
     tone: ReplyTone<'_>,
+    carrier: &super::deliveries::Carrier<'_>,
     now: DateTime<Utc>,
-) -> Result<Option<i64>, DataError> {
+) -> Result<Option<(i64, crate::channels::Delivery)>, DataError> {
+    use super::deliveries::carry_out;
     const INSERT: &str =
         "INSERT INTO messages (conversation_id, direction, author_user_id, body, created_at, tone_flags_seen, tone_flags_sent) \
          VALUES ($1, 'outbound', $2, $3, $4, $5, $6) RETURNING id";
     const UPDATE: &str = "UPDATE conversations SET status = CASE WHEN status IN ('open', 'pending') THEN 'pending' ELSE status END, \
          waiting_since = NULL, last_message_at = $2 WHERE id = $1";
-    let id = on_pool!(db, pool => {
+    let conversation_id = context.conversation_id;
+    let _turn = db.write_turn().await;
+    let written = on_pool!(db, pool => {
         let mut tx = pool.begin_write().await?;
         let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM conversations WHERE id = $1")
             .bind(conversation_id)
@@ -338,10 +343,11 @@ pub async fn add_reply(
             .fetch_one(&mut *tx)
             .await?;
         sqlx::query(UPDATE).bind(conversation_id).bind(now).execute(&mut *tx).await?;
+        let state = carry_out!(tx, id, context.customer_id, context.channel.as_str(), body, carrier, now);
         tx.commit().await?;
-        id
+        (id, state)
     });
-    Ok(Some(id))
+    Ok(Some(written))
 }
 
 /// The stored analyses (JSON) of the conversation's latest inbound messages, oldest first.

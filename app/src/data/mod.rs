@@ -13,6 +13,7 @@ pub mod consents;
 pub mod community;
 pub mod conversations;
 pub mod customers;
+pub mod deliveries;
 pub mod digests;
 pub mod error;
 pub mod forum_moderation;

@@ -5,7 +5,8 @@
 use chrono::{DateTime, Utc};
 use sqlx::QueryBuilder;
 
-use super::{on_pool, DataError, Db};
+use super::deliveries::after_mail_attempt;
+use super::{on_pool, BeginWrite, DataError, Db};
 use crate::outbox::{after_attempt, Attempt, OutboxCounts, OutboxRow};
 
 const ROW_COLUMNS: &str = "o.id, o.customer_id, c.name AS customer_name, c.email AS customer_email, j.conversation_id, \
@@ -117,7 +118,13 @@ pub async fn record_attempt(db: &Db, mail: &MailDue, attempt: &Attempt, now: Dat
     let (delivery, note, next) = after_attempt(attempt, mail.attempts, now);
     let delivered_at = (delivery == "sent").then_some(now);
     let _turn = db.write_turn().await;
-    on_pool!(db, pool => sqlx::query(SQL).bind(mail.id).bind(delivery).bind(note).bind(next).bind(delivered_at).execute(pool).await.map(|_| ()))?;
+    on_pool!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        sqlx::query(SQL).bind(mail.id).bind(delivery).bind(note.as_deref()).bind(next).bind(delivered_at).execute(&mut *tx).await?;
+        // A reply's own state follows its mail.
+        after_mail_attempt!(tx, mail.id, delivery, note.as_deref(), now);
+        tx.commit().await?;
+    });
     Ok(())
 }
 
@@ -126,10 +133,17 @@ pub async fn record_attempt(db: &Db, mail: &MailDue, attempt: &Attempt, now: Dat
 pub async fn send_again(db: &Db, id: i64, now: DateTime<Utc>) -> Result<(), DataError> {
     const SQL: &str = "UPDATE outbox_messages SET delivery = 'pending', delivery_note = NULL, attempts = 0, next_attempt_at = $2 \
          WHERE id = $1 AND delivery = 'not_sent'";
+    const REPLY_QUEUED: &str = "UPDATE messages SET delivery = 'queued', delivery_note = NULL, delivery_at = $2 \
+         WHERE id = (SELECT message_id FROM outbox_messages WHERE id = $1)";
     let _turn = db.write_turn().await;
-    let changed = on_pool!(db, pool => sqlx::query(SQL).bind(id).bind(now).execute(pool).await.map(|done| done.rows_affected()))?;
-    if changed == 0 {
-        return Err(DataError::NotFound);
-    }
-    Ok(())
+    on_pool!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        let changed = sqlx::query(SQL).bind(id).bind(now).execute(&mut *tx).await?.rows_affected();
+        if changed == 0 {
+            return Err(DataError::NotFound);
+        }
+        sqlx::query(REPLY_QUEUED).bind(id).bind(now).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
+    })
 }

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::deliveries::after_webhook_attempt;
 use super::{on_pool, BeginWrite, DataError, Db};
 use crate::webhooks::model::{retry_delay, DeliveryView, WebhookView, MAX_ATTEMPTS};
 
@@ -137,27 +138,30 @@ pub async fn record_attempt(
         "UPDATE webhook_deliveries SET state = $2, attempts = attempts + 1, last_status = $3, \
          last_error = $4, next_attempt_at = $5 WHERE id = $1";
     let attempts = delivery.attempts + 1;
-    match outcome {
-        Ok(status) if (200..300).contains(&status) => {
-            on_pool!(db, pool => sqlx::query(DELIVERED).bind(delivery.id).bind(i64::from(status)).bind(now).execute(pool).await.map(|_| ()))?;
+    let _turn = db.write_turn().await;
+    on_pool!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        match &outcome {
+            Ok(status) if (200..300).contains(status) => {
+                sqlx::query(DELIVERED).bind(delivery.id).bind(i64::from(*status)).bind(now).execute(&mut *tx).await?;
+                // An outgoing message it carried is now with the integrator.
+                after_webhook_attempt!(tx, delivery.id, true, None, now);
+            }
+            other => {
+                let (status, error) = match other {
+                    Ok(status) => (Some(i64::from(*status)), format!("the receiver answered {status}")),
+                    Err(error) => (None, error.clone()),
+                };
+                let given_up = attempts >= MAX_ATTEMPTS;
+                let state = if given_up { "failed" } else { "pending" };
+                let next = now + retry_delay(attempts);
+                sqlx::query(FAILED).bind(delivery.id).bind(state).bind(status).bind(error.as_str()).bind(next).execute(&mut *tx).await?;
+                let note = given_up.then(|| format!("the integration at {} did not take it after {attempts} attempts: {error}", delivery.url));
+                after_webhook_attempt!(tx, delivery.id, false, note, now);
+            }
         }
-        other => {
-            let (status, error) = match other {
-                Ok(status) => (
-                    Some(i64::from(status)),
-                    format!("the receiver answered {status}"),
-                ),
-                Err(error) => (None, error),
-            };
-            let state = if attempts >= MAX_ATTEMPTS {
-                "failed"
-            } else {
-                "pending"
-            };
-            let next = now + retry_delay(attempts);
-            on_pool!(db, pool => sqlx::query(FAILED).bind(delivery.id).bind(state).bind(status).bind(error.as_str()).bind(next).execute(pool).await.map(|_| ()))?;
-        }
-    }
+        tx.commit().await?;
+    });
     Ok(())
 }
 

@@ -26,6 +26,7 @@ pub async fn add_webhook(
     risk_raised: Option<String>,
     resolved: Option<String>,
     healed: Option<String>,
+    outbound: Option<String>,
 ) -> Result<(), AppError> {
     use crate::auth::guard::{require, Access};
     use crate::auth::respond::finish_form;
@@ -50,6 +51,9 @@ pub async fn add_webhook(
         }
         if healed.is_some() {
             events.push("journey.healed");
+        }
+        if outbound.is_some() {
+            events.push(crate::channels::OUTBOUND_EVENT);
         }
         if events.is_empty() {
             return Err(AppError::invalid("events", "Choose at least one event to send."));

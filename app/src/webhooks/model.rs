@@ -11,6 +11,10 @@ pub const EVENTS: &[(&str, &str)] = &[
     ),
     ("conversation.resolved", "an agent resolved a conversation"),
     ("journey.healed", "a recovery journey ended with the customer's trust restored"),
+    (
+        "message.outbound",
+        "an agent's reply on a chat, social, SMS or phone conversation, for your system to deliver (report back to /api/v1/messages/{id}/delivery)",
+    ),
 ];
 
 /// A delivery is tried this many times before it is marked failed.

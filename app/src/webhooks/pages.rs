@@ -36,6 +36,7 @@ pub fn WebhooksPage() -> impl IntoView {
                     <label class="checkbox"><input type="checkbox" name="risk_raised" value="yes" checked=true/>{format!(" risk.raised — {}", EVENTS[0].1)}</label>
                     <label class="checkbox"><input type="checkbox" name="resolved" value="yes"/>{format!(" conversation.resolved — {}", EVENTS[1].1)}</label>
                     <label class="checkbox"><input type="checkbox" name="healed" value="yes"/>{format!(" journey.healed — {}", EVENTS[2].1)}</label>
+                    <label class="checkbox"><input type="checkbox" name="outbound" value="yes"/>{format!(" message.outbound — {}", EVENTS[3].1)}</label>
                 </fieldset>
                 <button type="submit" class="button button--small">"Add endpoint"</button>
             </ActionForm>

@@ -355,37 +355,20 @@ pub async fn send_reply(conversation_id: i64, body: String, #[server(default)] t
         let seen = crate::coaching::stored_flags(&tone_flags_seen).map_err(|message| AppError::invalid("tone_flags_seen", message))?;
         let state = crate::state::app_state()?;
         let sent = sent_tone_flags(&state.db, conversation_id, body).await?;
-        crate::data::conversations::add_reply(
-            &state.db,
-            conversation_id,
-            viewer.user_id,
+        let context = crate::data::deliveries::reply_context(&state.db, conversation_id)
+            .await?
+            .ok_or_else(|| AppError::NotFound("This conversation does not exist.".into()))?;
+        // The reply goes out on the conversation's channel; a forum reply is posted in its
+        // thread under the staff badge. How that went shows on the message.
+        let reply = crate::channels::replies::Reply {
+            author_user_id: viewer.user_id,
+            author_name: &viewer.display_name,
             body,
-            crate::data::conversations::ReplyTone { seen: &seen, sent: &sent },
-            chrono::Utc::now(),
-        )
-        .await?
-        .ok_or_else(|| AppError::NotFound("This conversation does not exist.".into()))?;
-        // A conversation that came from the forum is answered in public, under the staff badge.
-        if let Some(thread_id) =
-            crate::data::forum_posting::thread_of_conversation(&state.db, conversation_id).await?
-        {
-            crate::data::forum_posting::add_post(
-                &state.db,
-                thread_id,
-                viewer.user_id,
-                body,
-                true,
-                chrono::Utc::now(),
-                crate::data::forum_posting::HoldFirstPosts::default(),
-            )
-            .await
-            .map_err(|error| match error {
-                crate::data::DataError::Conflict(why) => AppError::Conflict(format!(
-                    "Your reply is saved here, but not posted on the forum: {why}"
-                )),
-                other => other.into(),
-            })?;
-        }
+            tone: crate::data::conversations::ReplyTone { seen: &seen, sent: &sent },
+        };
+        crate::channels::replies::send(&state.db, &context, &reply, state.mail_transport, chrono::Utc::now())
+            .await?
+            .ok_or_else(|| AppError::NotFound("This conversation does not exist.".into()))?;
         state.realtime.publish("message", conversation_id);
         Ok(format!("/workspace/c/{conversation_id}"))
     }

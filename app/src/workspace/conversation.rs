@@ -6,6 +6,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::api::{self, AddNote, AssignConversation, ResolveConversation, SendReply, SetPriority};
+use crate::channels::api::SendAgain;
+use crate::channels::Delivery;
 use super::chart::SentimentChart;
 use super::composer::ReplyComposer;
 use super::model::{Assignee, CustomerPanel, EventView, MessageView, PRIORITIES};
@@ -24,6 +26,8 @@ pub fn ConversationPage() -> impl IntoView {
     let assign = ServerAction::<AssignConversation>::new();
     let priority = ServerAction::<SetPriority>::new();
     let resolve = ServerAction::<ResolveConversation>::new();
+    let send_again = ServerAction::<SendAgain>::new();
+    let send_again_error = form_error(send_again.value(), "channels/send_again");
     let journey_actions = JourneyActions::new();
     let data = Resource::new(
         move || {
@@ -34,6 +38,7 @@ pub fn ConversationPage() -> impl IntoView {
                 assign.version().get(),
                 priority.version().get(),
                 resolve.version().get(),
+                send_again.version().get(),
                 journey_actions.version(),
             )
         },
@@ -70,8 +75,9 @@ pub fn ConversationPage() -> impl IntoView {
                                 <p class="resolution"><strong>"Resolved: "</strong>{summary}</p>
                             })}
                             <ol class="messages">
-                                {page.messages.into_iter().map(|message| view! { <Message message=message/> }).collect_view()}
+                                {page.messages.into_iter().map(|message| view! { <Message message=message send_again=send_again/> }).collect_view()}
                             </ol>
+                            <FormError message=send_again_error/>
                             <ReplyComposer conversation_id=conversation.id context=page.tone_context send=send public=public/>
                         </div>
                         <aside class="conversation__side" aria-label="Customer and actions">
@@ -105,7 +111,7 @@ pub fn ConversationPage() -> impl IntoView {
 }
 
 #[component]
-fn Message(message: MessageView) -> impl IntoView {
+fn Message(message: MessageView, send_again: ServerAction<SendAgain>) -> impl IntoView {
     let author = message
         .author_name
         .clone()
@@ -118,15 +124,39 @@ fn Message(message: MessageView) -> impl IntoView {
         Some(analysis) => annotated_body(&message.body, analysis).into_any(),
         None => view! { <p>{message.body.clone()}</p> }.into_any(),
     };
+    let delivery = message
+        .delivery
+        .as_deref()
+        .and_then(Delivery::from_key)
+        .map(|state| view! { <DeliveryState message_id=message.id state note=message.delivery_note.clone() send_again/> });
     view! {
-        <li class=format!("message message--{}", message.direction)>
+        <li class=format!("message message--{}", message.direction) id=format!("message-{}", message.id)>
             <header>
                 <strong>{author}</strong>{label}
                 " "<time datetime=message.created_at.to_rfc3339()>{when(message.created_at)}</time>
             </header>
             {body}
+            {delivery}
             {message.analysis.map(|analysis| view! { <Annotations analysis=analysis/> })}
         </li>
+    }
+}
+
+/// Where an outgoing message is on its way to the customer; a failed one can be sent again.
+#[component]
+fn DeliveryState(message_id: i64, state: Delivery, note: Option<String>, send_again: ServerAction<SendAgain>) -> impl IntoView {
+    view! {
+        <p class="message__delivery">
+            <span class=format!("delivery-state delivery-state--{}", state.key())>{state.label()}</span>
+            {note.map(|note| view! { " · "<span class="meta">{note}</span> })}
+            {(state == Delivery::Failed).then(|| view! {
+                " "
+                <ActionForm action=send_again attr:class="inline-form">
+                    <input type="hidden" name="message_id" value=message_id/>
+                    <button type="submit" class="link-button">"Send again"</button>
+                </ActionForm>
+            })}
+        </p>
     }
 }
 

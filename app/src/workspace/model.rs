@@ -138,6 +138,9 @@ pub struct MessageView {
     /// Filled from `analysis_json` (or computed) by the server function.
     #[cfg_attr(feature = "ssr", sqlx(skip))]
     pub analysis: Option<crate::emotion::Analysis>,
+    /// An outgoing message Rapport delivers: queued, sent, delivered or failed (`channels`).
+    pub delivery: Option<String>,
+    pub delivery_note: Option<String>,
 }
 
 /// The customer behind a conversation.
