@@ -37,6 +37,7 @@ async fn every_documented_route_answers_as_documented() {
             channel: "chat".into(), direction: "inbound".into(), body: "Hello?".into(), sent_at: None,
         }] }).await.unwrap();
         let context = app::data::deliveries::reply_context(db, opened.messages[0].conversation_id).await.unwrap().unwrap();
+        app::data::webhooks::create(db, "https://crm.example/hooks", "doc-key", "message.outbound", chrono::Utc::now()).await.unwrap();
         server::accounts::create_user(db, app::auth::model::Role::Agent, "doc-agent@example.com", Some("Doc Agent"), None).await.unwrap();
         let agent: i64 = app::data::on_pool!(db, pool => sqlx::query_scalar("SELECT id FROM users WHERE email = 'doc-agent@example.com'").fetch_one(pool).await).unwrap();
         let reply = app::channels::replies::Reply { author_user_id: agent, author_name: "Doc Agent", body: "Hello! How can we help?", tone: app::data::conversations::ReplyTone { seen: "", sent: "" } };

@@ -104,9 +104,32 @@ async fn replies_reach_the_customer(db: Db) {
     assert_eq!(state(&db, chatted).await, ("sent".into(), None));
     assert_eq!(hooks.lock().unwrap().len(), 2);
     assert!(matches!(replies::send_again(&db, chatted, true, Utc::now()).await, Err(DataError::Conflict(_))), "only a failed message is sent again");
+    assert!(matches!(deliveries::report(&db, mailed, &Report::Failed("x".into()), Utc::now()).await, Err(DataError::NotFound)), "an email is not the integration's to report on");
+
+    // Sent again after the integration reported a failure, and this time the endpoint keeps
+    // failing: given up, the message is not delivered (the first attempt's success counts no more).
+    deliveries::report(&db, chatted, &Report::Failed("the chat session had ended".into()), Utc::now()).await.unwrap();
+    let (failing_url, _) = support::webhook_sink::start(500).await;
+    on_pool!(&db, pool => sqlx::query("UPDATE webhooks SET url = $1 WHERE id = $2").bind(&failing_url).bind(hook).execute(pool).await.map(|_| ())).unwrap();
+    assert_eq!(replies::send_again(&db, chatted, true, Utc::now()).await.unwrap(), Delivery::Queued);
+    let mut later = Utc::now();
+    for _ in 0..app::webhooks::model::MAX_ATTEMPTS {
+        server::webhook_worker::deliver_due(&db, &webhooks, later).await.unwrap();
+        later += chrono::Duration::hours(1);
+    }
+    let (delivery, note) = state(&db, chatted).await;
+    assert_eq!(delivery, "failed");
+    assert!(note.unwrap().contains("did not take it after 6 attempts"));
+
+    // An endpoint removed while it still had a reply to deliver: that reply is not delivered.
+    let (waiting, _) = send(&db, &chat, sam, "One more thing: your voucher code is THANKS10.").await;
+    assert_eq!(state(&db, waiting).await.0, "queued");
+    app::data::webhooks::delete(&db, hook, Utc::now()).await.unwrap();
+    let (delivery, note) = state(&db, waiting).await;
+    assert_eq!(delivery, "failed");
+    assert!(note.unwrap().contains("was removed"));
 
     // No integration for the channel: failed at once, with what to do about it.
-    app::data::webhooks::delete(&db, hook).await.unwrap();
     let social = conversation(&db, "rae", "social", "Tweet").await;
     let (posted, failed) = send(&db, &social, sam, "We are on it.").await;
     assert_eq!(failed, Delivery::Failed);
@@ -146,6 +169,7 @@ async fn integrators_report_delivery(app: support::TestApp) {
     let db = app.database.db.clone();
     app::data::customers::upsert_by_ref(&db, "ivy", "Ivy Integrated", None, None, Utc::now()).await.unwrap();
     let sam = agent(&db).await;
+    app::data::webhooks::create(&db, "https://crm.example/hooks", "ivy-key", "message.outbound", Utc::now()).await.unwrap();
     let chat = conversation(&db, "ivy", "chat", "Chat").await;
     let (message, _) = send(&db, &chat, sam, "Your refund is on its way.").await;
     let secret = app.config.resolve_session_secret().unwrap();

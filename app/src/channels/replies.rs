@@ -84,13 +84,17 @@ pub async fn send_again(db: &Db, message_id: i64, mail_transport: bool, now: Dat
     let agent = message.author_name.clone().unwrap_or_default();
     let payload = |id: i64| outbound_payload(&context, id, &message.body, &agent, message.created_at);
     let carrier = carrier_for(&context, &subject, mail_transport, &payload);
+    let forum_author = match (&carrier, context.thread_id) {
+        (Carrier::Forum, Some(thread_id)) => Some((
+            thread_id,
+            message.author_user_id.ok_or_else(|| DataError::Conflict("The agent who wrote this reply no longer exists: write it again.".into()))?,
+        )),
+        _ => None,
+    };
     let state = deliveries::send_again(db, &message, &context, &carrier, now).await?;
-    match (&carrier, context.thread_id) {
-        (Carrier::Forum, Some(thread_id)) => {
-            let author = message.author_user_id.ok_or(DataError::NotFound)?;
-            post_in_thread(db, thread_id, author, message_id, &message.body, now).await
-        }
-        _ => Ok(state),
+    match forum_author {
+        Some((thread_id, author)) => post_in_thread(db, thread_id, author, message_id, &message.body, now).await,
+        None => Ok(state),
     }
 }
 
@@ -104,6 +108,10 @@ async fn post_in_thread(db: &Db, thread_id: i64, author_user_id: i64, message_id
         }
         Err(DataError::Conflict(why)) => {
             deliveries::mark(db, message_id, Delivery::Failed, Some(&format!("not posted on the forum: {why}")), now).await?;
+            Ok(Delivery::Failed)
+        }
+        Err(DataError::NotFound) => {
+            deliveries::mark(db, message_id, Delivery::Failed, Some("not posted on the forum: the thread no longer exists"), now).await?;
             Ok(Delivery::Failed)
         }
         Err(other) => {

@@ -122,31 +122,30 @@ pub async fn outgoing(db: &Db, message_id: i64) -> Result<Option<Outgoing>, Data
 /// `DataError::Conflict` when it has not failed (nothing to send again).
 pub async fn send_again(db: &Db, message: &Outgoing, context: &ReplyContext, carrier: &Carrier<'_>, now: DateTime<Utc>) -> Result<Delivery, DataError> {
     const REQUEUE_MAIL: &str = "UPDATE outbox_messages SET delivery = 'pending', delivery_note = NULL, attempts = 0, next_attempt_at = $2 \
-         WHERE message_id = $1";
-    const FAILED: &str = "SELECT COUNT(*) FROM messages WHERE id = $1 AND delivery = 'failed'";
+         WHERE message_id = $1 AND delivery = 'not_sent'";
+    // The claim: of two clicks at once, one finds the message failed and takes it.
+    const CLAIM: &str = "UPDATE messages SET delivery = 'queued', delivery_note = NULL, delivery_at = $2 WHERE id = $1 AND delivery = 'failed'";
     let id = message.message_id;
+    if let Carrier::Mail { transport: false, .. } = carrier {
+        return Err(DataError::Conflict("No mail transport is configured (RAPPORT_SMTP_URL), so nothing can be sent yet.".into()));
+    }
     let _turn = db.write_turn().await;
     on_pool!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        let failed: i64 = sqlx::query_scalar(FAILED).bind(id).fetch_one(&mut *tx).await?;
-        if failed == 0 {
-            return Err(DataError::Conflict("This message has not failed: there is nothing to send again.".into()));
+        if sqlx::query(CLAIM).bind(id).bind(now).execute(&mut *tx).await?.rows_affected() == 0 {
+            return Err(DataError::Conflict("This message has not failed (or is being sent again already): there is nothing to send again.".into()));
         }
         let state = match carrier {
             // The outbox row exists since the reply was written: it goes back in the queue.
-            Carrier::Mail { transport: false, .. } => {
-                return Err(DataError::Conflict("No mail transport is configured (RAPPORT_SMTP_URL), so nothing can be sent yet.".into()));
-            }
             Carrier::Mail { .. } => {
-                let requeued = sqlx::query(REQUEUE_MAIL).bind(id).bind(now).execute(&mut *tx).await?.rows_affected();
-                if requeued == 0 {
-                    carry_out!(tx, id, context.customer_id, context.channel.as_str(), message.body.as_str(), carrier, now)
-                } else {
-                    sqlx::query(SET_STATE).bind(id).bind(Delivery::Queued.key()).bind(None::<String>).bind(now).execute(&mut *tx).await?;
-                    Delivery::Queued
+                if sqlx::query(REQUEUE_MAIL).bind(id).bind(now).execute(&mut *tx).await?.rows_affected() == 0 {
+                    return Err(DataError::Conflict("This mail was already handed to the mail server.".into()));
                 }
+                Delivery::Queued
             }
-            _ => carry_out!(tx, id, context.customer_id, context.channel.as_str(), message.body.as_str(), carrier, now),
+            // The forum: the caller posts it and records the outcome.
+            Carrier::Forum => Delivery::Queued,
+            Carrier::Webhook { .. } => carry_out!(tx, id, context.customer_id, context.channel.as_str(), message.body.as_str(), carrier, now),
         };
         tx.commit().await?;
         Ok(state)
@@ -154,11 +153,13 @@ pub async fn send_again(db: &Db, message: &Outgoing, context: &ReplyContext, car
 }
 
 /// The integrator's report about a `message.outbound` message. The latest report wins.
-/// Returns the message's conversation; `DataError::NotFound` when no outgoing message Rapport
-/// delivers has this id.
+/// Returns the message's conversation; `DataError::NotFound` when no message went out to an
+/// integration with this id.
 pub async fn report(db: &Db, message_id: i64, report: &Report, now: DateTime<Utc>) -> Result<i64, DataError> {
+    // Only messages that went out as `message.outbound` are the integration's to report on.
     const SQL: &str = "UPDATE messages SET delivery = $2, delivery_note = $3, delivery_at = $4 \
-         WHERE id = $1 AND direction = 'outbound' AND delivery IS NOT NULL RETURNING conversation_id";
+         WHERE id = $1 AND direction = 'outbound' AND delivery IS NOT NULL \
+         AND EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.message_id = messages.id) RETURNING conversation_id";
     let (state, note) = match report {
         Report::Delivered => (Delivery::Delivered, None),
         Report::Failed(reason) => (Delivery::Failed, Some(format!("the integration reports: {reason}"))),
@@ -170,7 +171,7 @@ pub async fn report(db: &Db, message_id: i64, report: &Report, now: DateTime<Utc
 
 /// Outgoing message state after an attempt of its webhook delivery `$delivery_id` (inside a
 /// transaction `$tx`): accepted → sent (unless already reported further); given up → failed,
-/// unless another endpoint still has it or took it.
+/// unless another endpoint is still trying (one that took it already made it sent).
 macro_rules! after_webhook_attempt {
     ($tx:expr, $delivery_id:expr, $accepted:expr, $given_up_note:expr, $now:expr) => {{
         const SENT: &str = "UPDATE messages SET delivery = 'sent', delivery_note = NULL, delivery_at = $2 \
@@ -178,7 +179,7 @@ macro_rules! after_webhook_attempt {
         const GIVEN_UP: &str = "UPDATE messages SET delivery = 'failed', delivery_note = $2, delivery_at = $3 \
              WHERE id = (SELECT message_id FROM webhook_deliveries WHERE id = $1) AND delivery = 'queued' \
              AND NOT EXISTS (SELECT 1 FROM webhook_deliveries other WHERE other.message_id = messages.id \
-                 AND other.id <> $1 AND other.state IN ('pending', 'delivered'))";
+                 AND other.id <> $1 AND other.state = 'pending')";
         let given_up: Option<String> = $given_up_note;
         if $accepted {
             sqlx::query(SENT).bind($delivery_id).bind($now).execute(&mut *$tx).await?;

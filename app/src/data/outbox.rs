@@ -9,10 +9,11 @@ use super::deliveries::after_mail_attempt;
 use super::{on_pool, BeginWrite, DataError, Db};
 use crate::outbox::{after_attempt, Attempt, OutboxCounts, OutboxRow};
 
-const ROW_COLUMNS: &str = "o.id, o.customer_id, c.name AS customer_name, c.email AS customer_email, j.conversation_id, \
+const ROW_COLUMNS: &str = "o.id, o.customer_id, c.name AS customer_name, c.email AS customer_email, COALESCE(j.conversation_id, m.conversation_id) AS conversation_id, \
      o.channel, o.subject, o.body, o.created_at, o.delivery, o.delivery_note, CAST(o.attempts AS BIGINT) AS attempts, \
      o.next_attempt_at, o.delivered_at \
-     FROM outbox_messages o JOIN customers c ON c.id = o.customer_id LEFT JOIN journeys j ON j.id = o.journey_id";
+     FROM outbox_messages o JOIN customers c ON c.id = o.customer_id LEFT JOIN journeys j ON j.id = o.journey_id \
+     LEFT JOIN messages m ON m.id = o.message_id";
 
 /// Newest first; `delivery` narrows to one state (empty: all).
 pub async fn list(db: &Db, delivery: &str, limit: i64, offset: i64) -> Result<Vec<OutboxRow>, DataError> {

@@ -19,9 +19,23 @@ pub async fn create(
     )
 }
 
-pub async fn delete(db: &Db, id: i64) -> Result<bool, DataError> {
+/// Removes an endpoint with its deliveries. Outgoing messages that only it was still trying to
+/// deliver are not delivered now, and say so (they can be sent again).
+pub async fn delete(db: &Db, id: i64, now: DateTime<Utc>) -> Result<bool, DataError> {
+    const ORPHANED: &str = "UPDATE messages SET delivery = 'failed', delivery_at = $2, \
+         delivery_note = 'the webhook endpoint that was to deliver it was removed; send it again' \
+         WHERE delivery = 'queued' AND id IN (SELECT message_id FROM webhook_deliveries WHERE webhook_id = $1 AND state = 'pending') \
+         AND NOT EXISTS (SELECT 1 FROM webhook_deliveries other WHERE other.message_id = messages.id \
+             AND other.webhook_id <> $1 AND other.state = 'pending')";
     const SQL: &str = "DELETE FROM webhooks WHERE id = $1";
-    let done = on_pool!(db, pool => sqlx::query(SQL).bind(id).execute(pool).await.map(|r| r.rows_affected()))?;
+    let _turn = db.write_turn().await;
+    let done = on_pool!(db, pool => {
+        let mut tx = pool.begin_write().await?;
+        sqlx::query(ORPHANED).bind(id).bind(now).execute(&mut *tx).await?;
+        let done = sqlx::query(SQL).bind(id).execute(&mut *tx).await?.rows_affected();
+        tx.commit().await?;
+        done
+    });
     Ok(done == 1)
 }
 

@@ -74,7 +74,7 @@ pub async fn delete_webhook(id: i64) -> Result<(), AppError> {
     let outcome: Result<String, AppError> = async {
         require(Access::Roles(ADMIN)).await?;
         let db = crate::state::app_state()?.db;
-        if crate::data::webhooks::delete(&db, id).await? {
+        if crate::data::webhooks::delete(&db, id, chrono::Utc::now()).await? {
             Ok("/workspace/webhooks".to_string())
         } else {
             Err(AppError::NotFound("This webhook does not exist.".into()))

@@ -148,7 +148,11 @@ fn DeliveryState(message_id: i64, state: Delivery, note: Option<String>, send_ag
     view! {
         <p class="message__delivery">
             <span class=format!("delivery-state delivery-state--{}", state.key())>{state.label()}</span>
-            {note.map(|note| view! { " · "<span class="meta">{note}</span> })}
+            {note.map(|note| {
+                // "Not delivered" already says it; the note gives the reason.
+                let reason = note.strip_prefix("not sent: ").map(str::to_string).unwrap_or(note);
+                view! { " · "<span class="meta">{reason}</span> }
+            })}
             {(state == Delivery::Failed).then(|| view! {
                 " "
                 <ActionForm action=send_again attr:class="inline-form">
