@@ -39,16 +39,23 @@ async fn assert_intact(server: &Instance, db: &Db) {
     assert!(checked.status.success(), "{}", String::from_utf8_lossy(&checked.stderr));
 }
 
-async fn killed_during_ingestion(database: TestDb) {
-    let dir = tempfile::tempdir().unwrap();
-    let mut server = Instance::new(&database.url, dir.path());
-    server.start().await;
+/// The server's API address, a token from its CLI, and a client; the customer "crash-customer"
+/// exists.
+async fn api_with_crash_customer(server: &Instance) -> (String, String, reqwest::Client) {
     let api = format!("{}/api/v1", server.base());
     let token = server.command(&["create-token", "--name", "crash"]).output().unwrap();
     let token = String::from_utf8(token.stdout).unwrap().trim().to_string();
     let client = reqwest::Client::new();
     let created = client.post(format!("{api}/customers")).bearer_auth(&token).json(&json!({"external_ref": "crash-customer", "name": "Casey Crash"})).send().await.unwrap();
     assert!(created.status().is_success());
+    (api, token, client)
+}
+
+async fn killed_during_ingestion(database: TestDb) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Instance::new(&database.url, dir.path());
+    server.start().await;
+    let (api, token, client) = api_with_crash_customer(&server).await;
 
     // Two senders, batches of 50, until the server dies under them.
     let attempted = Arc::new(Mutex::new(Vec::<Vec<String>>::new()));
@@ -246,12 +253,7 @@ async fn killed_between_a_message_and_its_effects(database: TestDb) {
         // The webhook receiver listens on 127.0.0.1.
         .env("RAPPORT_WEBHOOKS_ALLOW_PRIVATE_TARGETS", "true");
     server.start().await;
-    let api = format!("{}/api/v1", server.base());
-    let token = server.command(&["create-token", "--name", "crash"]).output().unwrap();
-    let token = String::from_utf8(token.stdout).unwrap().trim().to_string();
-    let client = reqwest::Client::new();
-    let created = client.post(format!("{api}/customers")).bearer_auth(&token).json(&json!({"external_ref": "crash-customer", "name": "Casey Crash"})).send().await.unwrap();
-    assert!(created.status().is_success());
+    let (api, token, client) = api_with_crash_customer(&server).await;
     let furious = json!({"messages": [{
         "idempotency_key": "crash-furious", "customer_ref": "crash-customer", "subject": "Fraud on my card",
         "channel": "email", "direction": "inbound",

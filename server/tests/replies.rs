@@ -99,7 +99,7 @@ async fn replies_reach_the_customer(db: Db) {
     assert!(matches!(deliveries::report(&db, 999_999, &Report::Delivered, Utc::now()).await, Err(DataError::NotFound)));
 
     // Sent again: a new delivery to the integrator.
-    assert_eq!(replies::send_again(&db, chatted, true, Utc::now()).await.unwrap(), Delivery::Queued);
+    assert_eq!(replies::send_again(&db, chatted, true, Utc::now()).await.unwrap().0, Delivery::Queued);
     server::webhook_worker::deliver_due(&db, &webhooks, Utc::now()).await.unwrap();
     assert_eq!(state(&db, chatted).await, ("sent".into(), None));
     assert_eq!(hooks.lock().unwrap().len(), 2);
@@ -111,7 +111,7 @@ async fn replies_reach_the_customer(db: Db) {
     deliveries::report(&db, chatted, &Report::Failed("the chat session had ended".into()), Utc::now()).await.unwrap();
     let (failing_url, _) = support::webhook_sink::start(500).await;
     on_pool!(&db, pool => sqlx::query("UPDATE webhooks SET url = $1 WHERE id = $2").bind(&failing_url).bind(hook).execute(pool).await.map(|_| ())).unwrap();
-    assert_eq!(replies::send_again(&db, chatted, true, Utc::now()).await.unwrap(), Delivery::Queued);
+    assert_eq!(replies::send_again(&db, chatted, true, Utc::now()).await.unwrap().0, Delivery::Queued);
     let mut later = Utc::now();
     for _ in 0..app::webhooks::model::MAX_ATTEMPTS {
         server::webhook_worker::deliver_due(&db, &webhooks, later).await.unwrap();
@@ -143,7 +143,7 @@ async fn replies_reach_the_customer(db: Db) {
     assert_eq!(delivery, "failed");
     assert!(note.unwrap().contains("no email address"));
     app::data::customers::upsert_by_ref(&db, "nomail", "Noa Nomail", Some("noa@example.com"), None, Utc::now()).await.unwrap();
-    assert_eq!(replies::send_again(&db, unmailed, true, Utc::now()).await.unwrap(), Delivery::Queued);
+    assert_eq!(replies::send_again(&db, unmailed, true, Utc::now()).await.unwrap().0, Delivery::Queued);
     server::mail_worker::deliver_due(&db, &mailer, Utc::now()).await.unwrap();
     assert_eq!(state(&db, unmailed).await, ("sent".into(), None));
     assert_eq!(smtp.messages().len(), 2);
@@ -154,7 +154,7 @@ async fn replies_reach_the_customer(db: Db) {
     assert_eq!(failed, Delivery::Failed);
     assert_eq!(state(&db, untransported).await.1.as_deref(), Some(app::outbox::NO_TRANSPORT));
     assert!(matches!(replies::send_again(&db, untransported, false, Utc::now()).await, Err(DataError::Conflict(_))));
-    assert_eq!(replies::send_again(&db, untransported, true, Utc::now()).await.unwrap(), Delivery::Queued);
+    assert_eq!(replies::send_again(&db, untransported, true, Utc::now()).await.unwrap().0, Delivery::Queued);
     server::mail_worker::deliver_due(&db, &mailer, Utc::now()).await.unwrap();
     assert_eq!(state(&db, untransported).await.0, "sent");
 }

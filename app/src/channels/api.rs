@@ -14,12 +14,14 @@ pub async fn send_again(message_id: i64) -> Result<(), AppError> {
     let outcome: Result<String, AppError> = async {
         require(Access::Roles(WORKSPACE_ROLES)).await?;
         let state = crate::state::app_state()?;
-        let message = crate::data::deliveries::outgoing(&state.db, message_id)
-            .await?
-            .ok_or_else(|| AppError::NotFound("No message that Rapport delivers has this id.".into()))?;
-        super::replies::send_again(&state.db, message_id, state.mail_transport, chrono::Utc::now()).await?;
-        state.realtime.publish("update", message.conversation_id);
-        Ok(format!("/workspace/c/{}#message-{message_id}", message.conversation_id))
+        let (_, conversation_id) = super::replies::send_again(&state.db, message_id, state.mail_transport, chrono::Utc::now())
+            .await
+            .map_err(|error| match error {
+                crate::data::DataError::NotFound => AppError::NotFound("No message that Rapport delivers has this id.".into()),
+                other => other.into(),
+            })?;
+        state.realtime.publish("update", conversation_id);
+        Ok(format!("/workspace/c/{conversation_id}#message-{message_id}"))
     }
     .await;
     finish_form(outcome)

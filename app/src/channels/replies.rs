@@ -75,9 +75,10 @@ pub async fn send(db: &Db, context: &ReplyContext, reply: &Reply<'_>, mail_trans
     }
 }
 
-/// Sends a failed message again the way its channel sends. `DataError::NotFound` when there is
-/// no such outgoing message; `DataError::Conflict` when it has not failed.
-pub async fn send_again(db: &Db, message_id: i64, mail_transport: bool, now: DateTime<Utc>) -> Result<Delivery, DataError> {
+/// Sends a failed message again the way its channel sends; returns its state and its
+/// conversation. `DataError::NotFound` when there is no such outgoing message;
+/// `DataError::Conflict` when it has not failed.
+pub async fn send_again(db: &Db, message_id: i64, mail_transport: bool, now: DateTime<Utc>) -> Result<(Delivery, i64), DataError> {
     let message: Outgoing = deliveries::outgoing(db, message_id).await?.ok_or(DataError::NotFound)?;
     let context = deliveries::reply_context(db, message.conversation_id).await?.ok_or(DataError::NotFound)?;
     let subject = reply_subject(&context.subject);
@@ -92,10 +93,11 @@ pub async fn send_again(db: &Db, message_id: i64, mail_transport: bool, now: Dat
         _ => None,
     };
     let state = deliveries::send_again(db, &message, &context, &carrier, now).await?;
-    match forum_author {
-        Some((thread_id, author)) => post_in_thread(db, thread_id, author, message_id, &message.body, now).await,
-        None => Ok(state),
-    }
+    let state = match forum_author {
+        Some((thread_id, author)) => post_in_thread(db, thread_id, author, message_id, &message.body, now).await?,
+        None => state,
+    };
+    Ok((state, message.conversation_id))
 }
 
 /// Posts a reply in its forum thread under the staff badge and records how that went: a

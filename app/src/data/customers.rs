@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::QueryBuilder;
 
-use super::ingest_effects::{record_effect, Cause, PendingEffect};
+use super::ingest_effects::{record_effects, Cause, NewEffect, PendingEffect};
 use super::{on_pool, BeginWrite, DataError, Db};
 
 pub struct NewCustomer {
@@ -212,7 +212,8 @@ pub async fn record_event(
                 if event.reopens {
                     sqlx::query(REOPEN).bind(conversation_id).bind(event.occurred_at).execute(&mut *tx).await?;
                 }
-                Some(record_effect!(tx, conversation_id, false, event.reopens, Cause::Event, now, effect_due))
+                let effect = NewEffect { conversation_id, new_inbound: false, journey_always: event.reopens, cause: Cause::Event };
+                record_effects!(tx, &[effect], now, effect_due)?.pop()
             }
             _ => None,
         };

@@ -38,32 +38,57 @@ impl Cause {
     }
 }
 
-/// Writes one effect on an open write transaction `$tx` (inside `on_pool!`) and evaluates to
-/// its `PendingEffect`.
-macro_rules! record_effect {
-    ($tx:expr, $conversation_id:expr, $new_inbound:expr, $journey_always:expr, $cause:expr, $now:expr, $due:expr) => {{
-        const SQL: &str = "INSERT INTO ingest_effects (conversation_id, new_inbound, journey_always, cause, recorded_at, due_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
-        let cause: $crate::data::ingest_effects::Cause = $cause;
-        let id: i64 = sqlx::query_scalar(SQL)
-            .bind($conversation_id)
-            .bind(i64::from($new_inbound))
-            .bind(i64::from($journey_always))
-            .bind(cause.key())
-            .bind($now)
-            .bind($due)
-            .fetch_one(&mut *$tx)
-            .await?;
-        $crate::data::ingest_effects::PendingEffect {
-            id,
-            conversation_id: $conversation_id,
-            new_inbound: $new_inbound,
-            journey_always: $journey_always,
-            cause,
+/// An effect about to be recorded (`record_effects!`).
+#[derive(Clone, Copy, Debug)]
+pub struct NewEffect {
+    pub conversation_id: i64,
+    pub new_inbound: bool,
+    pub journey_always: bool,
+    pub cause: Cause,
+}
+
+/// Writes effects `$wanted` (`&[NewEffect]`, at most one per conversation) on an open write
+/// transaction `$tx` (inside `on_pool!`), leased until `$due`, and evaluates to their
+/// `PendingEffect`s in the same order (`Result<_, DataError>`).
+macro_rules! record_effects {
+    ($tx:expr, $wanted:expr, $now:expr, $due:expr) => {{
+        let wanted: &[$crate::data::ingest_effects::NewEffect] = $wanted;
+        let mut id_of: std::collections::HashMap<i64, i64> = std::collections::HashMap::with_capacity(wanted.len());
+        for chunk in wanted.chunks($crate::data::risk_facts::IDS_PER_STATEMENT) {
+            let mut insert = sqlx::QueryBuilder::new(
+                "INSERT INTO ingest_effects (conversation_id, new_inbound, journey_always, cause, recorded_at, due_at) ",
+            );
+            insert.push_values(chunk, |mut row, effect: &$crate::data::ingest_effects::NewEffect| {
+                row.push_bind(effect.conversation_id)
+                    .push_bind(i64::from(effect.new_inbound))
+                    .push_bind(i64::from(effect.journey_always))
+                    .push_bind(effect.cause.key())
+                    .push_bind($now)
+                    .push_bind($due);
+            });
+            // RETURNING's order is unspecified on SQLite; there is one row per conversation.
+            insert.push(" RETURNING conversation_id, id");
+            let rows: Vec<(i64, i64)> = insert.build_query_as().fetch_all(&mut *$tx).await?;
+            id_of.extend(rows);
         }
+        wanted
+            .iter()
+            .map(|effect| {
+                let id = id_of.get(&effect.conversation_id).copied().ok_or_else(|| {
+                    $crate::data::DataError::Config("an effect row was not returned".into())
+                })?;
+                Ok($crate::data::ingest_effects::PendingEffect {
+                    id,
+                    conversation_id: effect.conversation_id,
+                    new_inbound: effect.new_inbound,
+                    journey_always: effect.journey_always,
+                    cause: effect.cause,
+                })
+            })
+            .collect::<Result<Vec<$crate::data::ingest_effects::PendingEffect>, $crate::data::DataError>>()
     }};
 }
-pub(crate) use record_effect;
+pub(crate) use record_effects;
 
 /// Takes up to `limit` effects whose owner's lease ran out (a crash, or a failure after the
 /// messages were stored), leasing them to the caller until `lease_until`. Postgres skips rows

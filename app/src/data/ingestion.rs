@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use sqlx::QueryBuilder;
 
-use super::ingest_effects::{Cause, PendingEffect};
+use super::ingest_effects::{record_effects, Cause, NewEffect, PendingEffect};
 use super::{on_pool, BeginWrite, DataError, Db, ReserveIds};
 
 /// Rows per multi-row statement; keeps every statement far below both backends' bind limits.
@@ -142,37 +142,6 @@ enum Plan {
     RepeatOf(usize),
     /// Write it.
     Fresh,
-}
-
-/// Writes the pending effects `$wanted` (conversation, new inbound) on `$tx`.
-macro_rules! record_effects_on {
-    ($tx:expr, $wanted:expr, $now:expr, $due:expr) => {{
-        let mut id_of: HashMap<i64, i64> = HashMap::with_capacity($wanted.len());
-        for chunk in $wanted.chunks(ROWS_PER_STATEMENT) {
-            let mut insert = QueryBuilder::new(
-                "INSERT INTO ingest_effects (conversation_id, new_inbound, journey_always, cause, recorded_at, due_at) ",
-            );
-            insert.push_values(chunk, |mut row, &(conversation_id, new_inbound): &(i64, bool)| {
-                row.push_bind(conversation_id)
-                    .push_bind(i64::from(new_inbound))
-                    .push_bind(0_i64)
-                    .push_bind(Cause::Messages.key())
-                    .push_bind($now)
-                    .push_bind($due);
-            });
-            // RETURNING's order is unspecified on SQLite; a batch has one row per conversation.
-            insert.push(" RETURNING conversation_id, id");
-            let rows: Vec<(i64, i64)> = insert.build_query_as().fetch_all(&mut *$tx).await?;
-            id_of.extend(rows);
-        }
-        $wanted
-            .iter()
-            .map(|&(conversation_id, new_inbound)| {
-                let id = id_of.get(&conversation_id).copied().ok_or_else(|| DataError::Config("an effect row was not returned".into()))?;
-                Ok(PendingEffect { id, conversation_id, new_inbound, journey_always: false, cause: Cause::Messages })
-            })
-            .collect::<Result<Vec<PendingEffect>, DataError>>()
-    }};
 }
 
 /// Stores ingested messages, each exactly once per idempotency key, opening conversations
@@ -374,7 +343,7 @@ pub async fn ingest_messages(
             update.build().execute(&mut *tx).await?;
         }
         let wanted = effects_to_record(messages, &plans, &conversation_of);
-        let effects = record_effects_on!(tx, wanted, now, effects_due)?;
+        let effects = record_effects!(tx, &wanted, now, effects_due)?;
         tx.commit().await?;
 
         let mut stored: Vec<StoredMessage> = Vec::with_capacity(messages.len());
@@ -395,8 +364,8 @@ pub async fn ingest_messages(
 }
 
 /// One pending effect per conversation with new messages, in order of first message.
-fn effects_to_record(messages: &[IngestMessage<'_>], plans: &[Plan], conversation_of: &HashMap<usize, i64>) -> Vec<(i64, bool)> {
-    let mut effects: Vec<(i64, bool)> = Vec::new();
+fn effects_to_record(messages: &[IngestMessage<'_>], plans: &[Plan], conversation_of: &HashMap<usize, i64>) -> Vec<NewEffect> {
+    let mut effects: Vec<NewEffect> = Vec::new();
     let mut position: HashMap<i64, usize> = HashMap::new();
     for (index, plan) in plans.iter().enumerate() {
         if !matches!(plan, Plan::Fresh) {
@@ -404,10 +373,10 @@ fn effects_to_record(messages: &[IngestMessage<'_>], plans: &[Plan], conversatio
         }
         let conversation_id = conversation_of[&index];
         match position.get(&conversation_id) {
-            Some(&at) => effects[at].1 |= messages[index].inbound,
+            Some(&at) => effects[at].new_inbound |= messages[index].inbound,
             None => {
                 position.insert(conversation_id, effects.len());
-                effects.push((conversation_id, messages[index].inbound));
+                effects.push(NewEffect { conversation_id, new_inbound: messages[index].inbound, journey_always: false, cause: Cause::Messages });
             }
         }
     }
