@@ -43,6 +43,16 @@ struct FileConfig {
     mail_from: Option<String>,
     /// Where people reach Rapport, for links in emails, e.g. `https://care.example.com`.
     public_url: Option<String>,
+    /// The domain of per-conversation reply addresses (default: the sender's domain).
+    reply_domain: Option<String>,
+    /// The team's signature under every mailed reply (default: the sender's name).
+    mail_signature: Option<String>,
+    /// Where the built-in SMTP receiver listens for customers' mail, e.g. `0.0.0.0:2525`.
+    inbound_smtp_bind: Option<String>,
+    /// Largest mail the receiver accepts, in bytes.
+    inbound_max_bytes: Option<usize>,
+    /// Mails one sender may send per hour before the receiver defers them.
+    inbound_per_sender_per_hour: Option<u32>,
     /// Emotional risk weights and level thresholds (`[risk]` table; file only).
     risk: Option<RiskConfig>,
     /// How a customer's emotional state is computed (`[emotional_state]` table; file only).
@@ -85,6 +95,8 @@ pub struct Config {
     pub test_clock_file: Option<PathBuf>,
     /// Mail delivery; `None` keeps messages in the outbox as "not sent: no mail transport".
     pub mail: Option<MailConfig>,
+    /// Reply addresses, the signature and the inbound SMTP receiver.
+    pub email: EmailConfig,
     pub risk: RiskConfig,
     pub emotional_state: StateConfig,
 }
@@ -94,6 +106,71 @@ pub struct Config {
 pub struct MailConfig {
     pub smtp_url: String,
     pub from: lettre::message::Mailbox,
+}
+
+/// Mail as a channel: how replies are signed and addressed, and the inbound receiver.
+#[derive(Clone, Debug)]
+pub struct EmailConfig {
+    /// Set explicitly; otherwise the sender's domain.
+    pub reply_domain: Option<String>,
+    pub signature: Option<String>,
+    /// `None`: no SMTP receiver (mail reaches Rapport through the API only).
+    pub inbound_smtp_bind: Option<SocketAddr>,
+    pub inbound_max_bytes: usize,
+    pub inbound_per_sender_per_hour: u32,
+}
+
+impl Default for EmailConfig {
+    fn default() -> Self {
+        EmailConfig { reply_domain: None, signature: None, inbound_smtp_bind: None, inbound_max_bytes: 25 * 1024 * 1024, inbound_per_sender_per_hour: 120 }
+    }
+}
+
+impl EmailConfig {
+    fn from_sources(file: &FileConfig, env: &impl Fn(&str) -> Option<String>, mail: Option<&MailConfig>) -> Result<EmailConfig> {
+        let reply_domain = env("RAPPORT_REPLY_DOMAIN").or(file.reply_domain.clone()).map(|d| d.trim().trim_end_matches('.').to_ascii_lowercase()).filter(|d| !d.is_empty());
+        if let Some(domain) = &reply_domain {
+            let valid = domain.contains('.') && domain.split('.').all(|label| !label.is_empty() && label.len() <= 63 && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+            if !valid {
+                bail!("RAPPORT_REPLY_DOMAIN / reply_domain must be a domain name like reply.example.com (it was `{domain}`)");
+            }
+        }
+        let inbound_smtp_bind = match env("RAPPORT_INBOUND_SMTP_BIND").or(file.inbound_smtp_bind.clone()).filter(|b| !b.trim().is_empty()) {
+            Some(text) => Some(text.trim().parse().with_context(|| format!("RAPPORT_INBOUND_SMTP_BIND / inbound_smtp_bind: `{text}` is not an address like 0.0.0.0:2525"))?),
+            None => None,
+        };
+        if inbound_smtp_bind.is_some() && reply_domain.is_none() && mail.is_none() {
+            bail!("RAPPORT_INBOUND_SMTP_BIND is set, so Rapport needs its reply domain: set RAPPORT_REPLY_DOMAIN (e.g. reply.example.com) or RAPPORT_MAIL_FROM");
+        }
+        let defaults = EmailConfig::default();
+        Ok(EmailConfig {
+            reply_domain,
+            signature: env("RAPPORT_MAIL_SIGNATURE").or(file.mail_signature.clone()).map(|s| s.replace("\\n", "\n")),
+            inbound_smtp_bind,
+            inbound_max_bytes: match parse_env(env, "RAPPORT_INBOUND_MAX_BYTES")?.or(file.inbound_max_bytes).unwrap_or(defaults.inbound_max_bytes) {
+                bytes @ 1024..=104_857_600 => bytes,
+                bytes => bail!("RAPPORT_INBOUND_MAX_BYTES / inbound_max_bytes must be between 1024 and 104857600 (it was {bytes})"),
+            },
+            inbound_per_sender_per_hour: match parse_env(env, "RAPPORT_INBOUND_PER_SENDER_PER_HOUR")?.or(file.inbound_per_sender_per_hour).unwrap_or(defaults.inbound_per_sender_per_hour) {
+                0 => bail!("RAPPORT_INBOUND_PER_SENDER_PER_HOUR / inbound_per_sender_per_hour must be at least 1"),
+                n => n,
+            },
+        })
+    }
+}
+
+/// Who mail is from and answered to, from the sender (if any) and the email settings.
+pub fn mail_identity(mail: Option<&MailConfig>, email: &EmailConfig, secret: &[u8]) -> Option<app::channels::email::MailIdentity> {
+    let sender = mail.map(|mail| &mail.from);
+    let sender_domain = sender.map(|from| from.email.domain().to_ascii_lowercase());
+    let reply_domain = email.reply_domain.clone().or(sender_domain.clone())?;
+    let local = sender.map(|from| from.email.user().to_string()).unwrap_or_else(|| "reply".to_string());
+    let signature = email.signature.clone().or_else(|| sender.and_then(|from| from.name.clone())).unwrap_or_default();
+    Some(app::channels::email::MailIdentity {
+        message_id_domain: sender_domain.unwrap_or_else(|| reply_domain.clone()),
+        signature,
+        reply_addresses: app::channels::email::reply_address::ReplyAddresses::new(secret, &local, &reply_domain),
+    })
 }
 
 impl MailConfig {
@@ -151,6 +228,8 @@ impl Config {
     }
 
     fn from_sources(file: FileConfig, env: impl Fn(&str) -> Option<String>) -> Result<Config> {
+        let mail = MailConfig::from_parts(env("RAPPORT_SMTP_URL").or(file.smtp_url.clone()), env("RAPPORT_MAIL_FROM").or(file.mail_from.clone()))?;
+        let email = EmailConfig::from_sources(&file, &env, mail.as_ref())?;
         let data_dir = env("RAPPORT_DATA_DIR")
             .map(PathBuf::from)
             .or(file.data_dir)
@@ -188,8 +267,8 @@ impl Config {
                 bail!("RAPPORT_PUBLIC_URL / public_url must be an address like https://care.example.com (it was `{url}`)");
             }
         }
-        let mail = MailConfig::from_parts(env("RAPPORT_SMTP_URL").or(file.smtp_url), env("RAPPORT_MAIL_FROM").or(file.mail_from))?;
         Ok(Config {
+            email,
             public_url,
             test_clock_file: env("RAPPORT_TEST_CLOCK_FILE").filter(|path| !path.is_empty()).map(PathBuf::from),
             mail,
@@ -259,6 +338,12 @@ impl Config {
     /// How long a page may take and how many may be in memory at once.
     pub fn page_limits(&self) -> crate::page_deadline::PageLimits {
         crate::page_deadline::PageLimits { deadline: self.page_deadline, max_in_flight: self.max_pages_in_flight }
+    }
+
+    /// Who mail is from and answered to: reply addresses keyed with `secret`. `None` when
+    /// neither a sender nor a reply domain is configured (no mail either way).
+    pub fn mail_identity(&self, secret: &[u8]) -> Option<app::channels::email::MailIdentity> {
+        mail_identity(self.mail.as_ref(), &self.email, secret)
     }
 
     /// The address in emailed links: configured, or this server's own bind address.

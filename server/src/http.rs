@@ -131,6 +131,8 @@ pub fn router(state: AppState, pages: PageLimits) -> Router {
         .route(app::account::privacy::EXPORT_PATH, get(app::account::privacy::export_json))
         .route("/api/ripple", axum::routing::post(app::stories::ripple_api::record_views))
         .route("/studio/ripple.csv", get(app::stories::ripple_api::ripple_csv))
+        .route("/workspace/mail/{id}/original", get(app::channels::email::files::original))
+        .route("/workspace/mail/{id}/attachments/{position}", get(app::channels::email::files::attachment))
         .leptos_routes(&state, route_list(), move || shell(shell_options.clone()))
         .fallback_service(files)
         .layer(middleware::from_fn_with_state(deadline, crate::page_deadline::enforce))
@@ -164,12 +166,16 @@ pub async fn serve(config: &Config) -> Result<()> {
     let state = app_state(config, db.clone())?;
     crate::webhook_worker::spawn(db.clone(), state.webhook_targets);
     app::ingestion::effects::spawn_worker(state.ingestion());
-    let delivery = match &config.mail {
-        Some(mail) => {
-            crate::mail_worker::spawn(db.clone(), crate::mail_worker::Mailer::new(mail)?);
+    let identity = config.mail_identity(&state.security.secret).map(Arc::new);
+    if let Some(address) = crate::smtp_receiver::start(config, state.ingestion(), identity.clone()).await? {
+        tracing::info!(%address, "inbound mail: the SMTP receiver is listening");
+    }
+    let delivery = match (&config.mail, &identity) {
+        (Some(mail), Some(identity)) => {
+            crate::mail_worker::spawn(db.clone(), crate::mail_worker::Mailer::new(mail, identity.clone())?.announcing(state.realtime.clone()));
             app::journeys::scheduler::Delivery::Mail
         }
-        None => app::journeys::scheduler::Delivery::NoTransport,
+        _ => app::journeys::scheduler::Delivery::NoTransport,
     };
     let clock: std::sync::Arc<dyn app::journeys::scheduler::Clock> = match &config.test_clock_file {
         Some(path) => {

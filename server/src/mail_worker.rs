@@ -1,15 +1,21 @@
 //! Hands outbox messages to the mail server (SMTP, with lettre): claims due ones, sends each
 //! with its outbox key as `Message-ID`, records the outcome (back-off and giving up are
 //! decided in `app::outbox`). Runs inside the server when a transport is configured.
+//!
+//! Each mail has a plain and an HTML part (`app::channels::email::compose`), the agent's name
+//! and the team's signature, `In-Reply-To` / `References` that thread it under the customer's
+//! mail, and a `Reply-To` that leads the answer back to its conversation.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use app::data::outbox::{self, MailDue};
 use app::data::Db;
+use app::channels::email::compose::{bodies, threading, EarlierMail};
+use app::channels::email::MailIdentity;
 use app::outbox::{message_id, Attempt, NO_ADDRESS};
 use chrono::{DateTime, Utc};
-use lettre::message::header::ContentType;
-use lettre::message::Mailbox;
+use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
 use crate::config::MailConfig;
@@ -21,15 +27,24 @@ const BATCH: i64 = 20;
 pub struct Mailer {
     transport: AsyncSmtpTransport<Tokio1Executor>,
     from: Mailbox,
+    identity: Arc<MailIdentity>,
+    /// Tells open conversation pages that a reply's delivery state changed.
+    hub: Option<Arc<app::realtime::Hub>>,
 }
 
 impl Mailer {
-    pub fn new(config: &MailConfig) -> anyhow::Result<Mailer> {
+    pub fn new(config: &MailConfig, identity: Arc<MailIdentity>) -> anyhow::Result<Mailer> {
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&config.smtp_url)
             .map_err(|error| anyhow::anyhow!("RAPPORT_SMTP_URL / smtp_url cannot be used: {error}"))?
             .timeout(Some(Duration::from_secs(20)))
             .build();
-        Ok(Mailer { transport, from: config.from.clone() })
+        Ok(Mailer { transport, from: config.from.clone(), identity, hub: None })
+    }
+
+    /// Announces each attempt's outcome to the conversation's open pages.
+    pub fn announcing(mut self, hub: Arc<app::realtime::Hub>) -> Mailer {
+        self.hub = Some(hub);
+        self
     }
 
     async fn send(&self, mail: &MailDue) -> Attempt {
@@ -40,13 +55,34 @@ impl Mailer {
             Ok(address) => Mailbox::new(Some(mail.customer_name.clone()), address),
             Err(error) => return Attempt::Permanent(format!("the address {address} is not valid ({error})")),
         };
-        let built = Message::builder()
+        let domain = self.identity.message_id_domain.as_str();
+        let earlier: Vec<EarlierMail> = mail
+            .thread
+            .iter()
+            .map(|earlier| EarlierMail {
+                id: earlier.mail_id.clone().unwrap_or_else(|| {
+                    message_id(&format!("reply:{}", earlier.message_id), domain).trim_matches(|c| c == '<' || c == '>').to_string()
+                }),
+                from_customer: earlier.from_customer,
+            })
+            .collect();
+        let threading = threading(&earlier);
+        let bodies = bodies(&mail.body, mail.agent_name.as_deref(), &self.identity.signature);
+        let mut builder = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(mail.subject.clone())
-            .message_id(Some(message_id(&mail.dedupe_key, self.from.email.domain())))
-            .header(ContentType::TEXT_PLAIN)
-            .body(mail.body.clone());
+            .message_id(Some(message_id(&mail.dedupe_key, domain)));
+        if let Some(conversation) = mail.conversation_id {
+            match self.identity.reply_addresses.for_conversation(conversation).parse() {
+                Ok(address) => builder = builder.reply_to(Mailbox::new(self.from.name.clone(), address)),
+                Err(error) => tracing::warn!(%error, conversation, "the reply address is not a valid address; sent without Reply-To"),
+            }
+        }
+        if let Some(in_reply_to) = threading.in_reply_to {
+            builder = builder.in_reply_to(in_reply_to).references(threading.references.join(" "));
+        }
+        let built = builder.multipart(MultiPart::alternative_plain_html(bodies.text, bodies.html));
         let message = match built {
             Ok(message) => message,
             Err(error) => return Attempt::Permanent(format!("the message could not be built ({error})")),
@@ -65,20 +101,34 @@ pub async fn deliver_due(db: &Db, mailer: &Mailer, now: DateTime<Utc>) -> Result
     for mail in &due {
         let attempt = mailer.send(mail).await;
         outbox::record_attempt(db, mail, &attempt, now).await?;
+        if let (Some(hub), Some(conversation)) = (&mailer.hub, mail.conversation_id) {
+            hub.publish("update", conversation);
+        }
     }
     Ok(due.len())
 }
 
-/// Polls every two seconds until the process ends.
+/// Polls every two seconds until the process ends; a full batch is followed by the next one
+/// at once, so a queue of thousands drains at the mail server's pace, not 20 per poll.
 pub fn spawn(db: Db, mailer: Mailer) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(2));
         loop {
             tick.tick().await;
-            match deliver_due(&db, &mailer, Utc::now()).await {
-                Ok(0) => {}
-                Ok(attempted) => tracing::info!(attempted, "outbox: mail handed to the mail server"),
-                Err(error) => tracing::warn!(%error, "outbox mail could not be processed; retrying"),
+            loop {
+                match deliver_due(&db, &mailer, Utc::now()).await {
+                    Ok(0) => break,
+                    Ok(attempted) => {
+                        tracing::info!(attempted, "outbox: mail handed to the mail server");
+                        if attempted < BATCH as usize {
+                            break;
+                        }
+                    }
+                    Err(error) => {
+                        tracing::warn!(%error, "outbox mail could not be processed; retrying");
+                        break;
+                    }
+                }
             }
         }
     });

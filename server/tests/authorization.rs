@@ -50,6 +50,9 @@ const SERVER_FUNCTIONS: &[(&str, May)] = &[
     ("account/overview", May::SignedIn),
     ("account/privacy", May::SignedIn),
     ("auth/viewer", May::Anyone),
+    ("channels/rate", May::Anyone),
+    ("channels/rate_comment", May::Anyone),
+    ("channels/received_mail", May::Workspace),
     ("channels/send_again", May::Workspace),
     ("coaching", May::Workspace),
     ("community/accept", May::StaffOrOwner),
@@ -117,6 +120,8 @@ const SERVER_FUNCTIONS: &[(&str, May)] = &[
 const ROUTES: &[(&str, May)] = &[
     ("/account/export.json", May::Customers),
     ("/studio/ripple.csv", May::Studio),
+    ("/workspace/mail/1/original", May::Workspace),
+    ("/workspace/mail/1/attachments/0", May::Workspace),
     ("/api/live/stories", May::Anyone),
     ("/stories/feed.xml", May::Anyone),
     ("/embed/stories", May::Anyone),
@@ -133,6 +138,7 @@ const FIELDS: &[(&str, &str)] = &[
     ("delivery", ""), ("confirm", "not-my-email"), ("channel", ""), ("assignee", ""), ("agent", ""), ("summary", ""), ("url", "not a url"),
     ("title", ""), ("narrative", ""), ("resolution", ""), ("name", ""), ("what_changed", ""), ("agent_name", ""), ("category", "no-such-category"),
     ("change", "bogus"), ("slug", "billing"), ("sort", "latest"), ("query", "refund"), ("solved", "false"), ("display_name", ""),
+    ("score", "3"), ("comment", ""), ("outcome", ""),
 ];
 
 fn refusal(status: StatusCode) -> bool {

@@ -318,21 +318,26 @@ async fn hostile_text_is_inert_on_every_page_and_in_mail() {
     let feed = anyone.get(app.url(app::stories::FEED_PATH)).send().await.unwrap().text().await.unwrap();
     assert!(!feed.to_ascii_lowercase().contains("<script"), "the feed carries markup: {}", &feed[..feed.len().min(400)]);
 
-    // Mail: every message (replies, consent requests, journey steps) is plain text.
+    // Mail: every message (replies, consent requests, journey steps) has a plain-text part, and
+    // its HTML part (rendered from the Markdown, sanitised) runs and loads nothing.
     let smtp = SmtpSink::start().await;
-    let mailer = server::mail_worker::Mailer::new(&server::config::MailConfig {
-        smtp_url: smtp.url(),
-        from: "Rapport Care <care@rapport.test>".parse().unwrap(),
-    })
-    .unwrap();
+    let mailer = support::mailer(&smtp.url());
     while server::mail_worker::deliver_due(&db, &mailer, Utc::now() + chrono::Duration::days(1)).await.unwrap() > 0 {}
     let mails = smtp.messages();
     assert!(mails.len() >= conversations.len(), "replies and consent requests were mailed ({})", mails.len());
     for mail in &mails {
-        // Header lines, of the message and of any MIME part (the hostile text itself may
-        // mention "text/html" in the body).
-        let types: Vec<String> = mail.data.lines().map(str::to_ascii_lowercase).filter(|line| line.starts_with("content-type:")).collect();
-        assert!(!types.is_empty() && types.iter().all(|t| t.contains("text/plain")), "plain text only: {types:?}");
+        let parsed = mail_parser::MessageParser::default().parse(mail.data.as_bytes()).expect("a mail");
+        assert!(parsed.text_body_count() == 1, "one plain-text part: {}", &mail.data[..mail.data.len().min(400)]);
+        if let Some(html) = parsed.body_html(0) {
+            let mut live = live_content(&html, None);
+            let document = Html::parse_document(&html);
+            for tag in ["img", "style", "form", "input", "link", "svg", "video", "audio"] {
+                if document.select(&Selector::parse(tag).unwrap()).next().is_some() {
+                    live.push(format!("a <{tag}> element in a mail"));
+                }
+            }
+            assert!(live.is_empty(), "the HTML part of a mail is not inert: {live:?}\n{html}");
+        }
     }
 
     assert!(problems.is_empty(), "{} live injections:\n{}", problems.len(), problems.join("\n"));

@@ -10,7 +10,6 @@ use app::data::{customers, outbox, Db};
 use app::journeys::scheduler::{run_due, Clock, Delivery};
 use app::journeys::{default_template, plan, Personalization};
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use server::config::MailConfig;
 use server::mail_worker::{deliver_due, Mailer};
 use support::smtp::SmtpSink;
 use support::each_backend;
@@ -28,7 +27,7 @@ fn start_time() -> DateTime<Utc> {
 }
 
 fn mailer(url: &str) -> Mailer {
-    Mailer::new(&MailConfig { smtp_url: url.to_string(), from: "Rapport Care <care@rapport.test>".parse().unwrap() }).unwrap()
+    support::mailer(url)
 }
 
 /// A customer with a journey whose first step is in the outbox, waiting for the mail server.
@@ -157,4 +156,34 @@ async fn two_workers_never_send_twice(db: Db) {
 #[tokio::test]
 async fn two_workers_on_both_backends() {
     each_backend(two_workers_never_send_twice).await;
+}
+
+/// Marketing mail (a consent request, a digest) waits while its customer is in a recovery
+/// journey, with the reason in the outbox, and goes out when the journey ends; the journey's
+/// own mail goes out meanwhile.
+async fn marketing_waits_for_the_recovery(db: Db) {
+    let sink = SmtpSink::start().await;
+    let dana = queued_message(&db, "dana", Some("dana@example.com")).await;
+    assert_eq!(run_due(&db, &At(start_time()), Delivery::Mail).await.unwrap().sent, 1);
+    app::data::on_pool!(&db, pool => sqlx::query(
+        "INSERT INTO outbox_messages (dedupe_key, customer_id, channel, body, subject, created_at, delivery, next_attempt_at, purpose) \
+         VALUES ('digest-test', $1, 'email', 'Stories from the community', 'Stories', $2, 'pending', $2, 'marketing')")
+        .bind(dana).bind(start_time()).execute(pool).await.map(|_| ())).unwrap();
+    let mailer = mailer(&sink.url());
+    assert_eq!(deliver_due(&db, &mailer, start_time()).await.unwrap(), 1, "only the journey's step");
+    let rows = outbox::of_customer(&db, dana).await.unwrap();
+    let digest = rows.iter().find(|row| row.subject == "Stories").unwrap();
+    assert_eq!((digest.delivery.as_str(), digest.delivery_note.as_deref()), ("pending", Some(outbox::HELD_FOR_JOURNEY)));
+    assert_eq!(sink.messages().len(), 1);
+
+    app::data::on_pool!(&db, pool => sqlx::query("UPDATE journeys SET state = 'healed' WHERE customer_id = $1").bind(dana).execute(pool).await.map(|_| ())).unwrap();
+    assert_eq!(deliver_due(&db, &mailer, start_time() + Duration::minutes(1)).await.unwrap(), 1, "released when the journey ended");
+    let digest = outbox::of_customer(&db, dana).await.unwrap().into_iter().find(|row| row.subject == "Stories").unwrap();
+    assert_eq!((digest.delivery.as_str(), digest.delivery_note), ("sent", None));
+    assert_eq!(sink.messages().len(), 2);
+}
+
+#[tokio::test]
+async fn marketing_waits_on_both_backends() {
+    each_backend(marketing_waits_for_the_recovery).await;
 }

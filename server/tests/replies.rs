@@ -15,7 +15,6 @@ use app::data::{on_pool, DataError, Db};
 use app::ingestion::{ingest_message_batch, Ingestion, MessageBatchIn, MessageIn};
 use app::webhooks::targets::TargetPolicy;
 use chrono::Utc;
-use server::config::MailConfig;
 use support::smtp::SmtpSink;
 use support::each_backend;
 
@@ -55,7 +54,7 @@ async fn replies_reach_the_customer(db: Db) {
     app::data::customers::upsert_by_ref(&db, "nomail", "Noa Nomail", None, None, now).await.unwrap();
     let sam = agent(&db).await;
     let smtp = SmtpSink::start().await;
-    let mailer = server::mail_worker::Mailer::new(&MailConfig { smtp_url: smtp.url(), from: "Rapport Care <care@rapport.test>".parse().unwrap() }).unwrap();
+    let mailer = support::mailer(&smtp.url());
     let (hook_url, hooks) = support::webhook_sink::start(200).await;
     let hook = app::data::webhooks::create(&db, &hook_url, "outbound-key", "message.outbound", now).await.unwrap();
     let webhooks = server::webhook_worker::client(TargetPolicy::AnyAddress);

@@ -26,3 +26,29 @@ pub async fn send_again(message_id: i64) -> Result<(), AppError> {
     .await;
     finish_form(outcome)
 }
+
+/// A click on a rating link: records (or, within the week, changes) the rating. No sign-in:
+/// the signed token is the customer's proof.
+#[server(prefix = "/api", endpoint = "channels/rate")]
+pub async fn rate(token: String, score: i64) -> Result<super::ratings::RatingView, AppError> {
+    let state = crate::state::app_state()?;
+    let signer = super::rating_requests::LinkSigner { secret: &state.security.secret, public_url: &state.public_url };
+    super::rating_requests::rate(&state.ingestion(), &signer, &token, score, None, chrono::Utc::now()).await
+}
+
+/// The comment box on the thank-you page. Works as a plain form post.
+#[server(prefix = "/api", endpoint = "channels/rate_comment")]
+pub async fn rate_comment(token: String, score: i64, comment: String) -> Result<(), AppError> {
+    use crate::auth::respond::finish_form;
+    let outcome: Result<String, AppError> = async {
+        let state = crate::state::app_state()?;
+        let signer = super::rating_requests::LinkSigner { secret: &state.security.secret, public_url: &state.public_url };
+        let view = super::rating_requests::rate(&state.ingestion(), &signer, &token, score, Some(&comment), chrono::Utc::now()).await?;
+        if let Some(refused) = view.refused {
+            return Err(AppError::Conflict(refused));
+        }
+        Ok(format!("/rate/{token}/{score}?commented=1"))
+    }
+    .await;
+    finish_form(outcome)
+}

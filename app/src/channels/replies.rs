@@ -17,8 +17,9 @@ pub struct Reply<'a> {
 }
 
 /// The body of the `message.outbound` webhook for one message: everything the integrator
-/// needs to deliver it on its own system.
-pub fn outbound_payload(context: &ReplyContext, message_id: i64, body: &str, agent_name: &str, sent_at: DateTime<Utc>) -> String {
+/// needs to deliver it on its own system. A rating request carries its five `rating_links`
+/// (score 1 first); other messages an empty list.
+pub fn outbound_payload(context: &ReplyContext, message_id: i64, body: &str, agent_name: &str, sent_at: DateTime<Utc>, rating_links: &[String]) -> String {
     crate::webhooks::delivery_body(
         OUTBOUND_EVENT,
         serde_json::json!({
@@ -36,6 +37,7 @@ pub fn outbound_payload(context: &ReplyContext, message_id: i64, body: &str, age
                 "email": context.customer_email,
             },
             "report_to": format!("/api/v1/messages/{message_id}/delivery"),
+            "rating_links": rating_links,
         }),
     )
 }
@@ -59,7 +61,7 @@ fn carrier_for<'a>(
 /// Returns the message and its delivery state; `None` when the conversation does not exist.
 pub async fn send(db: &Db, context: &ReplyContext, reply: &Reply<'_>, mail_transport: bool, now: DateTime<Utc>) -> Result<Option<(i64, Delivery)>, DataError> {
     let subject = reply_subject(&context.subject);
-    let payload = |message_id: i64| outbound_payload(context, message_id, reply.body, reply.author_name, now);
+    let payload = |message_id: i64| outbound_payload(context, message_id, reply.body, reply.author_name, now, &[]);
     let carrier = carrier_for(context, &subject, mail_transport, &payload);
     let Some((message_id, state)) =
         conversations::add_reply(db, context, reply.author_user_id, reply.body, ReplyTone { seen: reply.tone.seen, sent: reply.tone.sent }, &carrier, now).await?
@@ -83,7 +85,7 @@ pub async fn send_again(db: &Db, message_id: i64, mail_transport: bool, now: Dat
     let context = deliveries::reply_context(db, message.conversation_id).await?.ok_or(DataError::NotFound)?;
     let subject = reply_subject(&context.subject);
     let agent = message.author_name.clone().unwrap_or_default();
-    let payload = |id: i64| outbound_payload(&context, id, &message.body, &agent, message.created_at);
+    let payload = |id: i64| outbound_payload(&context, id, &message.body, &agent, message.created_at, &[]);
     let carrier = carrier_for(&context, &subject, mail_transport, &payload);
     let forum_author = match (&carrier, context.thread_id) {
         (Carrier::Forum, Some(thread_id)) => Some((

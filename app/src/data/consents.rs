@@ -18,8 +18,9 @@ pub(crate) const INSERT_RECORD: &str = "INSERT INTO consent_records (customer_id
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id";
 
 /// Queues the consent email (in the caller's transaction).
-pub(crate) const QUEUE_MAIL: &str = "INSERT INTO outbox_messages (dedupe_key, customer_id, journey_id, channel, body, subject, created_at, delivery, next_attempt_at) \
-     VALUES ($1, $2, NULL, 'email', $3, $4, $5, 'pending', $5)";
+/// Marketing mail: it waits while the customer is in a recovery (`outbox::claim_due`).
+pub(crate) const QUEUE_MAIL: &str = "INSERT INTO outbox_messages (dedupe_key, customer_id, journey_id, channel, body, subject, created_at, delivery, next_attempt_at, purpose) \
+     VALUES ($1, $2, NULL, 'email', $3, $4, $5, 'pending', $5, 'marketing')";
 
 /// The consent email queued with a request.
 pub struct ConsentMail<'a> {

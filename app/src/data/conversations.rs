@@ -284,7 +284,7 @@ pub async fn page(db: &Db, id: i64) -> Result<Option<ConversationPage>, DataErro
                 let messages = sqlx::query_as::<_, MessageView>(MESSAGES).bind(id).fetch_all(pool).await?;
                 Some(ConversationPage {
                     conversation, customer_email, messages, tone_context: Default::default(), guidance: None,
-                    customer: None, assignees: Vec::new(), assignee_id, resolution_summary, journey: None, journey_templates: Vec::new(),
+                    customer: None, assignees: Vec::new(), assignee_id, resolution_summary, journey: None, journey_templates: Vec::new(), automatic_mail: Vec::new(),
                 })
             }
         }
@@ -443,31 +443,15 @@ pub async fn set_priority(
     Ok(done == 1)
 }
 
-/// Resolves with a summary; with `csat_question`, the question is sent as the last outbound
-/// message, in the same transaction.
-pub async fn resolve(
-    db: &Db,
-    conversation_id: i64,
-    author_user_id: i64,
-    summary: &str,
-    csat_question: Option<&str>,
-    now: DateTime<Utc>,
-) -> Result<bool, DataError> {
-    const RESOLVE: &str = "UPDATE conversations SET status = 'resolved', resolved_at = $2, resolution_summary = $3, \
-         waiting_since = NULL, risk_score = 0, risk_level = 'low', risk_factors = NULL WHERE id = $1";
-    const ASK: &str = "INSERT INTO messages (conversation_id, direction, author_user_id, body, created_at) VALUES ($1, 'outbound', $2, $3, $4)";
-    on_pool!(db, pool => {
-        let mut tx = pool.begin_write().await?;
-        let done = sqlx::query(RESOLVE).bind(conversation_id).bind(now).bind(summary).execute(&mut *tx).await?.rows_affected();
-        if done != 1 {
-            return Ok(false);
-        }
-        if let Some(question) = csat_question {
-            sqlx::query(ASK).bind(conversation_id).bind(author_user_id).bind(question).bind(now).execute(&mut *tx).await?;
-        }
-        tx.commit().await?;
-        Ok(true)
-    })
+/// Resolves conversation `$1` at `$2` with summary `$3`: nothing waits, the risk is spent.
+pub(crate) const RESOLVE_CONVERSATION: &str = "UPDATE conversations SET status = 'resolved', resolved_at = $2, resolution_summary = $3, \
+     waiting_since = NULL, risk_score = 0, risk_level = 'low', risk_factors = NULL WHERE id = $1";
+
+/// Resolves with a summary (asking for a rating as well is `ratings::resolve_asking`).
+pub async fn resolve(db: &Db, conversation_id: i64, summary: &str, now: DateTime<Utc>) -> Result<bool, DataError> {
+    let _turn = db.write_turn().await;
+    let done = on_pool!(db, pool => sqlx::query(RESOLVE_CONVERSATION).bind(conversation_id).bind(now).bind(summary).execute(pool).await.map(|r| r.rows_affected()))?;
+    Ok(done == 1)
 }
 
 

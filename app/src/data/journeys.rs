@@ -46,7 +46,7 @@ pub async fn start(db: &Db, journey: &NewJourney<'_>, steps: &[PlannedStep]) -> 
 /// many were moved. Several workers may run at once: on Postgres each skips the steps another
 /// has locked; on SQLite writers take turns. `undeliverable` marks the new outbox rows as not
 /// sent, with that reason (no mail transport is configured); `footer` is added under every
-/// text (a consented gratitude quote).
+/// text (a consented gratitude quote) unless the customer has a conversation at high risk.
 pub async fn queue_due_steps(db: &Db, now: DateTime<Utc>, undeliverable: Option<&str>, footer: Option<&str>) -> Result<usize, DataError> {
     let mut moved = 0;
     loop {
@@ -62,10 +62,15 @@ pub async fn queue_due_steps(db: &Db, now: DateTime<Utc>, undeliverable: Option<
 async fn queue_due_batch(db: &Db, now: DateTime<Utc>, undeliverable: Option<&str>, footer: Option<&str>) -> Result<(usize, usize), DataError> {
     const ANY_DUE: &str = "SELECT COUNT(*) FROM (SELECT 1 FROM journey_steps s JOIN journeys j ON j.id = s.journey_id \
          WHERE s.status = 'scheduled' AND s.due_at <= $1 AND j.state = 'active' LIMIT 1) AS due";
-    const DUE: &str = "SELECT s.id, s.position, j.id, j.customer_id, s.channel, s.body, j.personalization \
+    // The last column: the customer has a conversation open at high risk (no quote footer then).
+    const DUE: &str = "SELECT s.id, s.position, j.id, j.customer_id, s.channel, s.body, j.personalization, \
+         CAST(CASE WHEN EXISTS (SELECT 1 FROM conversations c WHERE c.customer_id = j.customer_id AND c.status IN ('open', 'pending') \
+             AND c.risk_level IN ('high', 'critical')) THEN 1 ELSE 0 END AS BIGINT) \
          FROM journey_steps s JOIN journeys j ON j.id = s.journey_id \
          WHERE s.status = 'scheduled' AND s.due_at <= $1 AND j.state = 'active' ORDER BY s.due_at, s.id LIMIT $2";
-    const DUE_SKIP_LOCKED: &str = "SELECT s.id, s.position, j.id, j.customer_id, s.channel, s.body, j.personalization \
+    const DUE_SKIP_LOCKED: &str = "SELECT s.id, s.position, j.id, j.customer_id, s.channel, s.body, j.personalization, \
+         CAST(CASE WHEN EXISTS (SELECT 1 FROM conversations c WHERE c.customer_id = j.customer_id AND c.status IN ('open', 'pending') \
+             AND c.risk_level IN ('high', 'critical')) THEN 1 ELSE 0 END AS BIGINT) \
          FROM journey_steps s JOIN journeys j ON j.id = s.journey_id \
          WHERE s.status = 'scheduled' AND s.due_at <= $1 AND j.state = 'active' ORDER BY s.due_at, s.id LIMIT $2 \
          FOR UPDATE OF s SKIP LOCKED";
@@ -87,14 +92,15 @@ async fn queue_due_batch(db: &Db, now: DateTime<Utc>, undeliverable: Option<&str
     };
     on_pool!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        let due: Vec<(i64, i64, i64, i64, String, String, String)> =
+        let due: Vec<(i64, i64, i64, i64, String, String, String, i64)> =
             sqlx::query_as(due_sql).bind(now).bind(STEPS_PER_BATCH).fetch_all(&mut *tx).await?;
         let mut ready = Vec::with_capacity(due.len());
-        for (step_id, position, journey_id, customer_id, channel, body, values) in &due {
+        for (step_id, position, journey_id, customer_id, channel, body, values, at_high_risk) in &due {
             let values: Personalization = serde_json::from_str(values).unwrap_or_default();
             match render(*position as usize, body, &values) {
                 Ok(text) => {
-                    let text = match footer {
+                    // A quote from the community is marketing: not while the customer is upset.
+                    let text = match footer.filter(|_| *at_high_risk == 0) {
                         Some(footer) => format!("{text}\n\n{footer}"),
                         None => text,
                     };

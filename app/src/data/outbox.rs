@@ -48,6 +48,51 @@ pub async fn counts(db: &Db) -> Result<OutboxCounts, DataError> {
     Ok(counts)
 }
 
+/// Customer `o.customer_id` is in a recovery: a journey in progress.
+const IN_JOURNEY: &str = "EXISTS (SELECT 1 FROM journeys j WHERE j.customer_id = o.customer_id AND j.state IN ('active', 'paused'))";
+/// Customer `o.customer_id` has a conversation still open at high (or critical) risk.
+const AT_HIGH_RISK: &str = "EXISTS (SELECT 1 FROM conversations c WHERE c.customer_id = o.customer_id \
+     AND c.status IN ('open', 'pending') AND c.risk_level IN ('high', 'critical'))";
+/// Outbox row `o` may go out now: service mail always, marketing mail unless its customer is
+/// in a recovery.
+fn sendable() -> String {
+    format!("(o.purpose = 'service' OR NOT ({IN_JOURNEY} OR {AT_HIGH_RISK}))")
+}
+
+/// Notes why waiting marketing mail is held (visible in the outbox), and clears the note of
+/// mail that may go again. Only writes when something changed.
+async fn hold_marketing(db: &Db) -> Result<(), DataError> {
+    const ANY: &str = "SELECT COUNT(*) FROM (SELECT 1 FROM outbox_messages WHERE delivery = 'pending' AND purpose = 'marketing' LIMIT 1) AS waiting";
+    let waiting: i64 = on_pool!(db, pool => sqlx::query_scalar(ANY).fetch_one(pool).await)?;
+    if waiting == 0 {
+        return Ok(());
+    }
+    let held = |reason: &str, condition: &str| {
+        format!(
+            "UPDATE outbox_messages SET delivery_note = '{reason}' WHERE id IN (SELECT o.id FROM outbox_messages o \
+             WHERE o.delivery = 'pending' AND o.purpose = 'marketing' AND COALESCE(o.delivery_note, '') <> '{reason}' AND {condition})"
+        )
+    };
+    let journey = held(HELD_FOR_JOURNEY, IN_JOURNEY);
+    let risk = held(HELD_FOR_RISK, &format!("NOT {IN_JOURNEY} AND {AT_HIGH_RISK}"));
+    let sendable = sendable();
+    let released = format!(
+        "UPDATE outbox_messages SET delivery_note = NULL WHERE id IN (SELECT o.id FROM outbox_messages o \
+         WHERE o.delivery = 'pending' AND o.purpose = 'marketing' AND o.delivery_note LIKE 'held:%' AND {sendable})"
+    );
+    let _turn = db.write_turn().await;
+    on_pool!(db, pool => {
+        for statement in [&journey, &risk, &released] {
+            sqlx::query(statement).execute(pool).await?;
+        }
+    });
+    Ok(())
+}
+
+/// Why marketing mail waits (the outbox shows it).
+pub const HELD_FOR_JOURNEY: &str = "held: the customer is in a recovery journey; marketing mail waits until it ends";
+pub const HELD_FOR_RISK: &str = "held: the customer has a conversation at high emotional risk; marketing mail waits until it calms down";
+
 /// A message claimed by a mail worker.
 #[derive(Clone, Debug, PartialEq)]
 pub struct MailDue {
@@ -58,22 +103,44 @@ pub struct MailDue {
     pub body: String,
     pub customer_name: String,
     pub customer_email: Option<String>,
+    /// The conversation it belongs to (a reply's, or its journey's), for its reply address.
+    pub conversation_id: Option<i64>,
+    /// The agent who wrote it (replies only).
+    pub agent_name: Option<String>,
+    /// The conversation's earlier mail, oldest first, for `In-Reply-To` and `References`.
+    pub thread: Vec<ThreadMail>,
+}
+
+/// An earlier mail of a conversation: a customer's (with its Message-ID) or one of our sent
+/// replies (whose Message-ID the mail worker makes from its message id).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ThreadMail {
+    pub message_id: i64,
+    pub from_customer: bool,
+    pub mail_id: Option<String>,
 }
 
 /// Claims up to `limit` pending messages that are due, until `lease_until` (they are not
 /// due again meanwhile), so that several server instances never hand one over at the same
 /// time. Postgres skips rows another instance has locked; SQLite writers take turns.
 pub async fn claim_due(db: &Db, now: DateTime<Utc>, lease_until: DateTime<Utc>, limit: i64) -> Result<Vec<MailDue>, DataError> {
-    const ANY_DUE: &str = "SELECT COUNT(*) FROM (SELECT 1 FROM outbox_messages WHERE delivery = 'pending' \
-         AND next_attempt_at <= $1 LIMIT 1) AS due";
-    const CLAIM: &str = "UPDATE outbox_messages SET next_attempt_at = $2 WHERE id IN (SELECT id FROM outbox_messages \
-         WHERE delivery = 'pending' AND next_attempt_at <= $1 ORDER BY created_at, id LIMIT $3) \
-         RETURNING id, dedupe_key, CAST(attempts AS BIGINT), subject, body, customer_id";
-    const CLAIM_SKIP_LOCKED: &str = "UPDATE outbox_messages SET next_attempt_at = $2 WHERE id IN (SELECT id FROM outbox_messages \
-         WHERE delivery = 'pending' AND next_attempt_at <= $1 ORDER BY created_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) \
-         RETURNING id, dedupe_key, CAST(attempts AS BIGINT), subject, body, customer_id";
+    let sendable = sendable();
+    let any_due = format!(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM outbox_messages o WHERE o.delivery = 'pending' AND o.next_attempt_at <= $1 AND {sendable} LIMIT 1) AS due"
+    );
+    let claim = format!(
+        "UPDATE outbox_messages SET next_attempt_at = $2 WHERE id IN (SELECT o.id FROM outbox_messages o \
+         WHERE o.delivery = 'pending' AND o.next_attempt_at <= $1 AND {sendable} ORDER BY o.created_at, o.id LIMIT $3) \
+         RETURNING id, dedupe_key, CAST(attempts AS BIGINT), subject, body, customer_id"
+    );
+    let claim_skip_locked = format!(
+        "UPDATE outbox_messages SET next_attempt_at = $2 WHERE id IN (SELECT o.id FROM outbox_messages o \
+         WHERE o.delivery = 'pending' AND o.next_attempt_at <= $1 AND {sendable} ORDER BY o.created_at, o.id LIMIT $3 FOR UPDATE OF o SKIP LOCKED) \
+         RETURNING id, dedupe_key, CAST(attempts AS BIGINT), subject, body, customer_id"
+    );
+    hold_marketing(db).await?;
     // Polled every few seconds: only a read when nothing is due.
-    let any_due: i64 = on_pool!(db, pool => sqlx::query_scalar(ANY_DUE).bind(now).fetch_one(pool).await)?;
+    let any_due: i64 = on_pool!(db, pool => sqlx::query_scalar(&any_due).bind(now).fetch_one(pool).await)?;
     if any_due == 0 {
         return Ok(Vec::new());
     }
@@ -81,8 +148,8 @@ pub async fn claim_due(db: &Db, now: DateTime<Utc>, lease_until: DateTime<Utc>, 
     let claimed: Vec<Claimed> = {
         let _turn = db.write_turn().await;
         match db {
-            Db::Sqlite(pool) => sqlx::query_as(CLAIM).bind(now).bind(lease_until).bind(limit).fetch_all(pool).await?,
-            Db::Postgres(pool) => sqlx::query_as(CLAIM_SKIP_LOCKED).bind(now).bind(lease_until).bind(limit).fetch_all(pool).await?,
+            Db::Sqlite(pool) => sqlx::query_as(&claim).bind(now).bind(lease_until).bind(limit).fetch_all(pool).await?,
+            Db::Postgres(pool) => sqlx::query_as(&claim_skip_locked).bind(now).bind(lease_until).bind(limit).fetch_all(pool).await?,
         }
     };
     if claimed.is_empty() {
@@ -97,6 +164,43 @@ pub async fn claim_due(db: &Db, now: DateTime<Utc>, lease_until: DateTime<Utc>, 
         select.push(")");
         select.build_query_as().fetch_all(pool).await
     })?;
+    // Where each one belongs: (outbox id, conversation, agent, reply message, created).
+    type Context = (i64, Option<i64>, Option<String>, Option<i64>, DateTime<Utc>);
+    let contexts: Vec<Context> = on_pool!(db, pool => {
+        let mut select = QueryBuilder::new(
+            "SELECT o.id, COALESCE(j.conversation_id, m.conversation_id), u.display_name, o.message_id, o.created_at FROM outbox_messages o \
+             LEFT JOIN journeys j ON j.id = o.journey_id LEFT JOIN messages m ON m.id = o.message_id \
+             LEFT JOIN users u ON u.id = m.author_user_id WHERE o.id IN (",
+        );
+        let mut list = select.separated(", ");
+        for (id, ..) in &claimed {
+            list.push_bind(*id);
+        }
+        select.push(")");
+        select.build_query_as().fetch_all(pool).await
+    })?;
+    let mut conversations: Vec<i64> = contexts.iter().filter_map(|context| context.1).collect();
+    conversations.sort_unstable();
+    conversations.dedup();
+    // The conversations' mail so far: customers' mails and our replies that went out.
+    type Earlier = (i64, i64, String, Option<String>, DateTime<Utc>);
+    let earlier: Vec<Earlier> = if conversations.is_empty() {
+        Vec::new()
+    } else {
+        on_pool!(db, pool => {
+            let mut select = QueryBuilder::new(
+                "SELECT m.conversation_id, m.id, m.direction, m.mail_id, m.created_at FROM messages m \
+                 LEFT JOIN outbox_messages o ON o.message_id = m.id \
+                 WHERE (m.mail_id IS NOT NULL OR o.delivery = 'sent') AND m.conversation_id IN (",
+            );
+            let mut list = select.separated(", ");
+            for id in &conversations {
+                list.push_bind(*id);
+            }
+            select.push(") ORDER BY m.created_at, m.id");
+            select.build_query_as().fetch_all(pool).await
+        })?
+    };
     let mut due: Vec<MailDue> = claimed
         .into_iter()
         .map(|(id, dedupe_key, attempts, subject, body, customer_id)| {
@@ -105,7 +209,28 @@ pub async fn claim_due(db: &Db, now: DateTime<Utc>, lease_until: DateTime<Utc>, 
                 .find(|(person, ..)| *person == customer_id)
                 .map(|(_, name, email)| (name.clone(), email.clone().filter(|e| !e.trim().is_empty())))
                 .unwrap_or_default();
-            MailDue { id, dedupe_key, attempts, subject, body, customer_name, customer_email }
+            let context = contexts.iter().find(|context| context.0 == id);
+            let conversation_id = context.and_then(|context| context.1);
+            let thread = match context {
+                Some((_, Some(conversation), _, own_message, created_at)) => earlier
+                    .iter()
+                    .filter(|(of, message, _, _, at)| of == conversation && Some(*message) != *own_message && at <= created_at)
+                    .map(|(_, message, direction, mail_id, _)| ThreadMail { message_id: *message, from_customer: direction == "inbound", mail_id: mail_id.clone() })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            MailDue {
+                id,
+                dedupe_key,
+                attempts,
+                subject,
+                body,
+                customer_name,
+                customer_email,
+                conversation_id,
+                agent_name: context.and_then(|context| context.2.clone()),
+                thread,
+            }
         })
         .collect();
     due.sort_by_key(|mail| mail.id);

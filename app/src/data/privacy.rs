@@ -134,6 +134,7 @@ pub async fn erase(db: &Db, customer_id: i64, actor_label: &str, now: DateTime<U
     const QUOTES: &str = "SELECT id FROM gratitude_quotes WHERE customer_id = $1 AND status = 'published'";
     const DELIVERIES: &str = "DELETE FROM webhook_deliveries WHERE payload LIKE '%' || $1 || '%'";
     const DELETE_CUSTOMER: &str = "DELETE FROM customers WHERE id = $1";
+    const RECEIVED_MAIL: &str = "DELETE FROM inbound_mail WHERE lower(envelope_from) = lower($1)";
     const SESSIONS: &str = "DELETE FROM sessions WHERE user_id = $1";
     // The account cannot sign in again: no email to sign in with, no password that verifies.
     const ANONYMIZE_USER: &str = "UPDATE users SET email = 'erased-' || CAST(id AS TEXT) || '@erased.invalid', display_name = 'Deleted user', password_hash = '!erased' WHERE id = $1";
@@ -148,9 +149,13 @@ pub async fn erase(db: &Db, customer_id: i64, actor_label: &str, now: DateTime<U
             Some(id) => sqlx::query_scalar("SELECT email FROM users WHERE id = $1").bind(id).fetch_optional(&mut *tx).await?,
             None => None,
         };
-        let identifiers = [Some(name), email, external_ref, account_email];
+        let identifiers = [Some(name), email.clone(), external_ref, account_email];
         for identifier in identifiers.iter().flatten().filter(|text| text.trim().chars().count() >= 4) {
             sqlx::query(DELIVERIES).bind(identifier).execute(&mut *tx).await?;
+        }
+        // Received mail the customer sent that is not filed under them (automatic, unreadable).
+        if let Some(address) = email.as_deref().filter(|address| address.contains('@')) {
+            sqlx::query(RECEIVED_MAIL).bind(address).execute(&mut *tx).await?;
         }
         sqlx::query(DELETE_CUSTOMER).bind(customer_id).execute(&mut *tx).await?;
         if let Some(user_id) = user_id {

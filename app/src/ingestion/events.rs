@@ -78,10 +78,11 @@ pub async fn record_event(
         "cancellation" => "cancellation",
         _ => "return_visit",
     };
+    let customer_id = customer_id_of(&ingestion.db, &request.customer_ref).await?;
     save_event(
         ingestion,
         &request.idempotency_key,
-        &request.customer_ref,
+        customer_id,
         request.conversation_id,
         kind,
         request.value,
@@ -111,10 +112,11 @@ pub async fn record_csat(
     problems.finish()?;
     // A bad rating reopens the conversation: it needs attention again.
     let reopen = request.score <= i64::from(ingestion.engine.risk.bad_csat_at_most);
+    let customer_id = customer_id_of(&ingestion.db, &request.customer_ref).await?;
     save_event(
         ingestion,
         &request.idempotency_key,
-        &request.customer_ref,
+        customer_id,
         Some(request.conversation_id),
         "csat",
         Some(request.score as f64),
@@ -126,11 +128,40 @@ pub async fn record_csat(
     .await
 }
 
+/// A rating given with a rating link (`channels::ratings`): the same event, reopening and
+/// effects as a rating from `POST /api/v1/csat`.
+pub async fn record_rating(
+    ingestion: &Ingestion,
+    customer_id: i64,
+    conversation_id: i64,
+    idempotency_key: &str,
+    score: i64,
+    comment: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<EventRecorded, IngestError> {
+    let reopen = score <= i64::from(ingestion.engine.risk.bad_csat_at_most);
+    save_event(ingestion, idempotency_key, customer_id, Some(conversation_id), "csat", Some(score as f64), comment, now, now, reopen).await
+}
+
+/// A rating changed with its link within the week (`channels::ratings`): the stored event
+/// takes the new score and comment; a change from a good to a bad score reopens the
+/// conversation and starts a recovery journey, like a new bad rating.
+pub async fn change_rating(ingestion: &Ingestion, request_id: i64, score: i64, comment: Option<&str>, now: DateTime<Utc>) -> Result<(), IngestError> {
+    let bad_at_most = i64::from(ingestion.engine.risk.bad_csat_at_most);
+    let effect = crate::data::ratings::change(&ingestion.db, request_id, score, comment, bad_at_most, now, effects::LEASE).await?;
+    if let Some(effect) = effect {
+        if let Err(error) = effects::settle(ingestion, std::slice::from_ref(&effect), now).await {
+            tracing::warn!(%error, "a changed rating's effects failed; the worker takes them over");
+        }
+    }
+    Ok(())
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn save_event(
     ingestion: &Ingestion,
     idempotency_key: &str,
-    customer_ref: &str,
+    customer_id: i64,
     conversation_id: Option<i64>,
     kind: &'static str,
     value: Option<f64>,
@@ -140,7 +171,6 @@ async fn save_event(
     reopen_when_new: bool,
 ) -> Result<EventRecorded, IngestError> {
     let db = &ingestion.db;
-    let customer_id = customer_id_of(db, customer_ref).await?;
     let event = customers::KeyedEvent {
         idempotency_key: idempotency_key.trim(),
         customer_id,

@@ -8,6 +8,7 @@
 mod customers;
 pub mod effects;
 mod events;
+pub mod mail;
 mod messages;
 pub mod queue;
 mod risk;
@@ -16,7 +17,7 @@ mod validation;
 use std::sync::Arc;
 
 pub use customers::{upsert_customer, CustomerUpsert, CustomerUpserted};
-pub use events::{record_csat, record_event, CsatIn, EventIn, EventRecorded};
+pub use events::{change_rating, record_csat, record_event, record_rating, CsatIn, EventIn, EventRecorded};
 pub use messages::{
     excerpt, ingest_from_portal, ingest_message_batch, MessageBatchIn, MessageBatchIngested,
     MessageIn, MessageIngested, MAX_BATCH_MESSAGES,

@@ -78,6 +78,7 @@ fn OutboxTable(listing: OutboxListing, send_again: ServerAction<SendAgain>) -> i
 fn OutboxLine(row: OutboxRow, transport: bool, send_again: ServerAction<SendAgain>) -> impl IntoView {
     let state = match row.delivery.as_str() {
         "sent" => format!("sent {}", row.delivered_at.map(when).unwrap_or_default()),
+        "pending" if row.delivery_note.as_deref().is_some_and(|note| note.starts_with("held:")) => "held".to_string(),
         "pending" if row.attempts > 0 => format!("waiting · {} attempts", row.attempts),
         "pending" => "waiting for the mail server".to_string(),
         _ => "not sent".to_string(),

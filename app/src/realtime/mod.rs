@@ -52,7 +52,7 @@ pub fn start(db: &crate::data::Db) -> (std::sync::Arc<Hub>, std::sync::Arc<Story
 }
 
 mod client;
-pub use client::use_live_updates;
+pub use client::{use_conversation_updates, use_live_updates};
 
 /// Where browsers subscribe.
 pub const EVENTS_PATH: &str = "/api/workspace/events";

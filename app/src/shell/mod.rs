@@ -141,6 +141,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/stories/:id") view=crate::stories::public_pages::StoryPage ssr=SsrMode::Async/>
                         <Route path=path!("/digest/unsubscribe/:customer/:token") view=crate::stories::digest_api::DigestUnsubscribePage/>
                         <Route path=path!("/consent/:token") view=crate::stories::customer_pages::ConsentLinkPage ssr=SsrMode::Async/>
+                        <Route path=path!("/rate/:token/:score") view=crate::channels::rating_page::RatingPage ssr=SsrMode::Async/>
                         <Route path=path!("/wall") view=crate::stories::wall::WallPage/>
                         <Route path=path!("/search") view=SearchPage/>
                         <Route path=path!("/signin") view=SignInPage/>
@@ -150,6 +151,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/workspace/c/:id") view=ConversationPage ssr=SsrMode::Async/>
                         <Route path=path!("/workspace/webhooks") view=WebhooksPage ssr=SsrMode::Async/>
                         <Route path=path!("/workspace/outbox") view=crate::outbox::OutboxPage ssr=SsrMode::Async/>
+                        <Route path=path!("/workspace/mail") view=crate::channels::received_mail::ReceivedMailPage ssr=SsrMode::Async/>
                         <Route path=path!("/workspace/coaching") view=crate::coaching::CoachingPage ssr=SsrMode::Async/>
                         <Route path=path!("/workspace/kpis") view=crate::journeys::KpisPage ssr=SsrMode::Async/>
                         <Route path=path!("/studio") view=StudioPage ssr=SsrMode::Async/>

@@ -106,6 +106,7 @@ pub async fn conversation(id: i64) -> Result<ConversationPage, AppError> {
     page.customer = customer_panel(&db, &state.engine.state, id).await?;
     page.assignees = crate::data::users::assignable(&db).await?;
     page.journey = crate::data::journeys::of_conversation(&db, id).await?;
+    crate::channels::email::files::attach_to_page(&db, &mut page).await?;
     // The template choice is only shown when a journey can be started.
     if !page.journey.as_ref().is_some_and(|journey| journey.is_open()) {
         page.journey_templates = crate::data::journey_templates::list(&db).await?;
@@ -281,9 +282,6 @@ pub async fn set_priority(conversation_id: i64, priority: String) -> Result<(), 
     .await
 }
 
-/// The question sent when an agent resolves with "ask for a rating".
-pub const CSAT_QUESTION: &str = "We've marked this as resolved. How did we do? Reply with a number from 1 (very unhappy) to 5 (very happy) — and tell us anything we could do better.";
-
 /// Resolves with a short summary; optionally asks the customer for a rating.
 #[server(prefix = "/api", endpoint = "workspace/resolve")]
 pub async fn resolve_conversation(
@@ -306,16 +304,16 @@ pub async fn resolve_conversation(
                 format!("Keep the summary under {MAX_SUMMARY_CHARS} characters (it has {length})."),
             ));
         }
-        let question = ask_csat.is_some().then_some(CSAT_QUESTION);
-        let resolved = crate::data::conversations::resolve(
-            &db,
-            conversation_id,
-            viewer.user_id,
-            summary,
-            question,
-            chrono::Utc::now(),
-        )
-        .await?;
+        let now = chrono::Utc::now();
+        let resolved = if ask_csat.is_some() {
+            let state = crate::state::app_state()?;
+            let signer = crate::channels::rating_requests::LinkSigner { secret: &state.security.secret, public_url: &state.public_url };
+            crate::channels::rating_requests::resolve_asking(&db, &signer, conversation_id, (viewer.user_id, &viewer.display_name), summary, state.mail_transport, now)
+                .await?
+                .is_some()
+        } else {
+            crate::data::conversations::resolve(&db, conversation_id, summary, now).await?
+        };
         if resolved {
             crate::webhooks::emit(
                 &db,

@@ -10,7 +10,7 @@ use crate::channels::api::SendAgain;
 use crate::channels::Delivery;
 use super::chart::SentimentChart;
 use super::composer::ReplyComposer;
-use super::model::{Assignee, CustomerPanel, EventView, MessageView, PRIORITIES};
+use super::model::{Assignee, AttachmentView, AutomaticMailView, CustomerPanel, EventView, MessageView, PRIORITIES};
 use crate::emotion::text::highlight;
 use crate::journeys::{JourneyActions, JourneyPanel, StartJourney};
 use crate::emotion::Analysis;
@@ -29,10 +29,16 @@ pub fn ConversationPage() -> impl IntoView {
     let send_again = ServerAction::<SendAgain>::new();
     let send_again_error = form_error(send_again.value(), "channels/send_again");
     let journey_actions = JourneyActions::new();
+    // The conversation reloads when the server announces a change to it (a customer's
+    // message, a delivery state from the mail or webhook worker, a rating).
+    let changes = RwSignal::new(0_u64);
+    let this_conversation = id.clone();
+    crate::realtime::use_conversation_updates(move || untrack(&this_conversation), move || changes.update(|n| *n += 1));
     let data = Resource::new(
         move || {
             (
                 id(),
+                changes.get(),
                 send.version().get(),
                 note.version().get(),
                 assign.version().get(),
@@ -77,6 +83,7 @@ pub fn ConversationPage() -> impl IntoView {
                             <ol class="messages">
                                 {page.messages.into_iter().map(|message| view! { <Message message=message send_again=send_again/> }).collect_view()}
                             </ol>
+                            <AutomaticMail mail=page.automatic_mail/>
                             <FormError message=send_again_error/>
                             <ReplyComposer conversation_id=conversation.id context=page.tone_context send=send public=public/>
                         </div>
@@ -136,10 +143,53 @@ fn Message(message: MessageView, send_again: ServerAction<SendAgain>) -> impl In
                 " "<time datetime=message.created_at.to_rfc3339()>{when(message.created_at)}</time>
             </header>
             {body}
+            <Attachments attachments=message.attachments/>
             {delivery}
             {message.analysis.map(|analysis| view! { <Annotations analysis=analysis/> })}
         </li>
     }
+}
+
+/// Files the customer attached to their mail, each a download.
+#[component]
+fn Attachments(attachments: Vec<AttachmentView>) -> impl IntoView {
+    (!attachments.is_empty()).then(|| view! {
+        <ul class="message__attachments" aria-label="Attachments">
+            {attachments.into_iter().map(|file| view! {
+                <li>
+                    <a href=file.href download=file.filename.clone() rel="external">{file.filename.clone()}</a>
+                    <span class="meta">{format!(" {} · {}", file.content_type, byte_size(file.size_bytes))}</span>
+                </li>
+            }).collect_view()}
+        </ul>
+    })
+}
+
+fn byte_size(bytes: i64) -> String {
+    match bytes {
+        b if b < 1024 => format!("{b} bytes"),
+        b if b < 1024 * 1024 => format!("{:.0} KB", b as f64 / 1024.0),
+        b => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
+    }
+}
+
+/// Automatic mail received for the conversation: shown so nothing is hidden, never scored.
+#[component]
+fn AutomaticMail(mail: Vec<AutomaticMailView>) -> impl IntoView {
+    (!mail.is_empty()).then(|| view! {
+        <details class="automatic-mail">
+            <summary>{format!("Automatic mail ({}): not scored, changes nothing", mail.len())}</summary>
+            <ul>
+                {mail.into_iter().map(|mail| view! {
+                    <li>
+                        <time datetime=mail.received_at.to_rfc3339()>{when(mail.received_at)}</time>
+                        {format!(" · {} · {} ", mail.from, mail.note.unwrap_or_default())}
+                        <a href=mail.href rel="external">"Original"</a>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </details>
+    })
 }
 
 /// Where an outgoing message is on its way to the customer; a failed one can be sent again.

@@ -141,6 +141,30 @@ pub struct MessageView {
     /// An outgoing message Rapport delivers: queued, sent, delivered or failed (`channels`).
     pub delivery: Option<String>,
     pub delivery_note: Option<String>,
+    /// Files attached to the customer's mail (kept in the received mail).
+    #[cfg_attr(feature = "ssr", sqlx(skip))]
+    #[serde(default)]
+    pub attachments: Vec<AttachmentView>,
+}
+
+/// A file attached to a received mail, downloadable from the workspace.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AttachmentView {
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    /// Where an agent downloads it.
+    pub href: String,
+}
+
+/// Mail received for a conversation that no person wrote (bounces, out-of-office replies).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AutomaticMailView {
+    pub received_at: DateTime<Utc>,
+    pub from: String,
+    pub note: Option<String>,
+    /// The original mail, for inspection.
+    pub href: String,
 }
 
 /// The customer behind a conversation.
@@ -221,6 +245,9 @@ pub struct ConversationPage {
     /// What an agent may start a journey from.
     #[serde(default)]
     pub journey_templates: Vec<crate::journeys::templates::TemplateView>,
+    /// Automatic mail received for the conversation (recorded, never scored).
+    #[serde(default)]
+    pub automatic_mail: Vec<AutomaticMailView>,
 }
 
 /// The largest reply an agent can send, in characters.

@@ -285,3 +285,13 @@ impl TestApp {
         .expect("create staff account");
     }
 }
+
+/// The key tests sign reply addresses with (what a server's session secret does).
+pub const TEST_SECRET: &[u8] = b"test secret: reply addresses are keyed with this";
+
+/// The mail worker as the server builds it, sending as `Rapport Care <care@rapport.test>`.
+pub fn mailer(smtp_url: &str) -> server::mail_worker::Mailer {
+    let mail = server::config::MailConfig { smtp_url: smtp_url.to_string(), from: "Rapport Care <care@rapport.test>".parse().expect("sender") };
+    let identity = server::config::mail_identity(Some(&mail), &server::config::EmailConfig::default(), TEST_SECRET).expect("identity");
+    server::mail_worker::Mailer::new(&mail, std::sync::Arc::new(identity)).expect("mailer")
+}

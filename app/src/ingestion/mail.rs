@@ -1,0 +1,213 @@
+//! Mail that reaches the SMTP receiver: kept raw, read, threaded into its conversation, and
+//! ingested like every other customer message — or recorded as automatic or unreadable mail.
+//!
+//! Threading, first match wins: a reply address whose tag verifies (`reply_address`); then
+//! `In-Reply-To` / `References` naming a mail of one of the sender's own conversations; then
+//! a new conversation for the sender, who becomes a customer if unknown. Automatic mail never
+//! creates customers or conversations and is never scored; a bounce of one of our replies
+//! marks that reply not delivered.
+
+use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
+
+use super::messages::{ingest_many, MessageIn};
+use super::{IngestError, Ingestion};
+use crate::channels::email::automatic::Automatic;
+use crate::channels::email::reading::{our_replies_mentioned, read, IncomingMail};
+use crate::channels::email::reply_address::Token;
+use crate::channels::email::MailIdentity;
+use crate::data::inbound_mail::{self, Finished, Outcome};
+use crate::data::DataError;
+
+/// The SMTP envelope: who the sending server says the mail is from (empty for bounces), and
+/// the accepted recipients.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Envelope {
+    pub from: String,
+    pub to: Vec<String>,
+}
+
+/// What became of one received mail.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MailReceipt {
+    pub inbound_mail_id: i64,
+    pub outcome: Outcome,
+    pub note: Option<String>,
+    pub conversation_id: Option<i64>,
+    pub message_id: Option<i64>,
+}
+
+/// Keeps, reads and files one received mail. `Err` only when the database failed: the raw
+/// mail may be stored, and the sending server should try again (SMTP 451), which replays.
+pub async fn receive_mail(ingestion: &Ingestion, identity: &MailIdentity, envelope: &Envelope, raw: &[u8], now: DateTime<Utc>) -> Result<MailReceipt, DataError> {
+    let inbound_mail_id = inbound_mail::store_raw(&ingestion.db, &envelope.from, &envelope.to, raw, now).await?;
+    let db = &ingestion.db;
+    let finish = |outcome: Outcome, note: Option<String>, customer_id: Option<i64>, conversation_id: Option<i64>, message_id: Option<i64>| Filed {
+        inbound_mail_id,
+        outcome,
+        note,
+        customer_id,
+        conversation_id,
+        message_id,
+    };
+    let mail = match read(raw, &envelope.from) {
+        Ok(mail) => mail,
+        Err(unreadable) => return file(db, finish(Outcome::Unreadable, Some(unreadable.0), None, None, None), None).await,
+    };
+
+    // Threading: the reply address first, then what the mail says it answers.
+    let tokens: Vec<Token> = envelope.to.iter().chain(&mail.recipients).map(|address| identity.reply_addresses.read(address)).collect();
+    let mut notes: Vec<String> = Vec::new();
+    let mut by_token = None;
+    for token in &tokens {
+        if let Token::Conversation(id) = token {
+            if let Some(customer) = inbound_mail::conversation_customer(&ingestion.db, *id).await? {
+                by_token = Some((customer, *id));
+                break;
+            }
+        }
+    }
+    if by_token.is_none() && tokens.contains(&Token::Forged) {
+        notes.push("its reply address carried a conversation tag that is not ours (forged or damaged), so it was threaded by its headers instead".into());
+    }
+    let known_customer = match by_token {
+        Some((customer, _)) => Some(customer),
+        None => inbound_mail::customer_by_address(&ingestion.db, &mail.from_address).await?,
+    };
+    let our_replies: Vec<i64> = mail.answers.iter().filter_map(|id| our_reply_id(id, &identity.message_id_domain)).collect();
+    let conversation = match (by_token, known_customer) {
+        (Some((_, conversation)), _) => Some(conversation),
+        (None, Some(customer)) => inbound_mail::conversation_answered(&ingestion.db, customer, &mail.answers, &our_replies).await?,
+        (None, None) => None,
+    };
+
+    if let Some(kind) = mail.automatic {
+        let mut note = format!("{} from {}: not scored, and it changes nothing in the conversation", kind.describe(), mail.from_address);
+        if kind == Automatic::Bounce {
+            let bounced = our_replies_mentioned(raw, &identity.message_id_domain);
+            let reason = format!("the customer's mail server returned it (bounce, received mail #{inbound_mail_id})");
+            let marked = inbound_mail::mark_bounced(&ingestion.db, &bounced, &reason, now).await?;
+            if marked > 0 {
+                note.push_str(&format!("; {marked} reply marked not delivered"));
+            }
+        }
+        return file(db, finish(Outcome::Automatic, Some(note), known_customer, conversation, None), Some(&mail)).await;
+    }
+
+    let text = if mail.text.trim().is_empty() {
+        if mail.attachments.is_empty() {
+            return file(db, finish(Outcome::Ignored, Some("nothing new in it: the mail only quoted earlier mail".into()), known_customer, conversation, None), Some(&mail)).await;
+        }
+        let names: Vec<&str> = mail.attachments.iter().map(|attachment| attachment.filename.as_str()).collect();
+        format!("(attachments only: {})", names.join(", "))
+    } else {
+        mail.text.clone()
+    };
+    let display_name = mail.from_name.clone().unwrap_or_else(|| mail.from_address.split('@').next().unwrap_or("Customer").to_string());
+    let customer = match known_customer {
+        Some(customer) => customer,
+        None => inbound_mail::customer_for_address(&ingestion.db, &mail.from_address, &display_name, now).await?,
+    };
+    let request = MessageIn {
+        idempotency_key: mail_key(mail.message_id.as_deref(), raw),
+        customer_ref: format!("mail-customer-{customer}"),
+        conversation_id: conversation,
+        subject: Some(if mail.subject.trim().is_empty() { "(no subject)".to_string() } else { mail.subject.clone() }),
+        channel: "email".into(),
+        direction: "inbound".into(),
+        body: text,
+        sent_at: None,
+    };
+    match ingest_many(ingestion, vec![request], Some(customer), |_| String::new()).await {
+        Ok(mut ingested) => {
+            let ingested = ingested.remove(0);
+            if !ingested.created {
+                notes.push("the same mail arrived before (same Message-ID): nothing new was stored".into());
+            }
+            if mail.cut {
+                notes.push("quoted history and signature were left out of the message (the whole mail is kept)".into());
+            }
+            let note = (!notes.is_empty()).then(|| notes.join("; "));
+            file(db, finish(Outcome::Message, note, Some(customer), Some(ingested.conversation_id), Some(ingested.message_id)), Some(&mail)).await
+        }
+        Err(IngestError::Invalid(problems)) => {
+            let problems: Vec<String> = problems.into_iter().map(|(field, problem)| format!("{field} {problem}")).collect();
+            file(db, finish(Outcome::Unreadable, Some(format!("not stored as a message: {}", problems.join("; "))), Some(customer), conversation, None), Some(&mail)).await
+        }
+        Err(IngestError::Data(error)) => Err(error),
+    }
+}
+
+/// What becomes of a received mail, before it is written.
+struct Filed {
+    inbound_mail_id: i64,
+    outcome: Outcome,
+    note: Option<String>,
+    customer_id: Option<i64>,
+    conversation_id: Option<i64>,
+    message_id: Option<i64>,
+}
+
+/// Writes what became of a received mail (with the mail's Message-ID and attachments).
+async fn file(db: &crate::data::Db, filed: Filed, mail: Option<&IncomingMail>) -> Result<MailReceipt, DataError> {
+    inbound_mail::finish(
+        db,
+        filed.inbound_mail_id,
+        &Finished {
+            outcome: filed.outcome,
+            note: filed.note.as_deref(),
+            mail_id: mail.and_then(|mail| mail.message_id.as_deref()),
+            customer_id: filed.customer_id,
+            conversation_id: filed.conversation_id,
+            message_id: filed.message_id,
+            attachments: mail.map(|mail| mail.attachments.as_slice()).unwrap_or(&[]),
+        },
+    )
+    .await?;
+    Ok(MailReceipt {
+        inbound_mail_id: filed.inbound_mail_id,
+        outcome: filed.outcome,
+        note: filed.note,
+        conversation_id: filed.conversation_id,
+        message_id: filed.message_id,
+    })
+}
+
+/// The message id of one of our replies named by its Message-ID (`reply.42@domain`).
+fn our_reply_id(mail_id: &str, domain: &str) -> Option<i64> {
+    let (local, host) = mail_id.rsplit_once('@')?;
+    if !host.eq_ignore_ascii_case(domain) {
+        return None;
+    }
+    local.strip_prefix("reply.")?.parse().ok()
+}
+
+/// The idempotency key of a received mail: its Message-ID, or its content when it has none,
+/// so that a mail the sending server delivers twice is stored once.
+fn mail_key(message_id: Option<&str>, raw: &[u8]) -> String {
+    let digest = match message_id {
+        Some(id) => Sha256::digest(id.as_bytes()),
+        None => Sha256::digest(raw),
+    };
+    format!("mail:{}", &hex::encode(digest)[..40])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn our_replies_are_recognised_by_their_message_id() {
+        assert_eq!(our_reply_id("reply.42@rapport.test", "rapport.test"), Some(42));
+        assert_eq!(our_reply_id("reply.42@RAPPORT.test", "rapport.test"), Some(42));
+        assert_eq!(our_reply_id("reply.42@elsewhere.test", "rapport.test"), None);
+        assert_eq!(our_reply_id("journey-step.42@rapport.test", "rapport.test"), None);
+    }
+
+    #[test]
+    fn a_mail_is_keyed_by_its_message_id_or_its_content() {
+        assert_eq!(mail_key(Some("a@b"), b"one"), mail_key(Some("a@b"), b"two"));
+        assert_ne!(mail_key(None, b"one"), mail_key(None, b"two"));
+        assert!(mail_key(None, b"x").starts_with("mail:") && mail_key(None, b"x").len() == 45);
+    }
+}
