@@ -13,7 +13,7 @@ use app::data::outbox::{self, MailDue};
 use app::data::Db;
 use app::channels::email::compose::{bodies, threading, EarlierMail};
 use app::channels::email::MailIdentity;
-use app::outbox::{message_id, Attempt, NO_ADDRESS};
+use app::outbox::{message_id, reply_key, Attempt, NO_ADDRESS};
 use chrono::{DateTime, Utc};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -61,7 +61,7 @@ impl Mailer {
             .iter()
             .map(|earlier| EarlierMail {
                 id: earlier.mail_id.clone().unwrap_or_else(|| {
-                    message_id(&format!("reply:{}", earlier.message_id), domain).trim_matches(|c| c == '<' || c == '>').to_string()
+                    message_id(&reply_key(earlier.message_id), domain).trim_matches(|c| c == '<' || c == '>').to_string()
                 }),
                 from_customer: earlier.from_customer,
             })

@@ -36,11 +36,13 @@ pub struct ReceiverLimits {
     pub max_recipients: usize,
     /// A connection that sends nothing this long is closed.
     pub idle: Duration,
+    /// No connection lasts longer (a slow sender cannot keep its place with a NOOP a minute).
+    pub session: Duration,
 }
 
 impl Default for ReceiverLimits {
     fn default() -> Self {
-        ReceiverLimits { max_bytes: 25 * 1024 * 1024, per_sender_per_hour: 120, max_connections: 64, max_recipients: 50, idle: Duration::from_secs(300) }
+        ReceiverLimits { max_bytes: 25 * 1024 * 1024, per_sender_per_hour: 120, max_connections: 64, max_recipients: 50, idle: Duration::from_secs(300), session: Duration::from_secs(900) }
     }
 }
 
@@ -117,6 +119,28 @@ struct Transaction {
     to: Vec<String>,
 }
 
+impl Transaction {
+    /// After EHLO, RSET or a finished mail: greeted, no mail under way.
+    fn greeted() -> Transaction {
+        Transaction { greeted: true, ..Transaction::default() }
+    }
+}
+
+fn too_big(out: &mut Vec<u8>, max_bytes: usize) {
+    reply(out, 552, [5, 3, 4], &format!("Message too big: Rapport accepts mail up to {max_bytes} bytes"));
+}
+
+/// Whose mail counts against the hourly limit: the sender's address, or for the null sender
+/// (bounces, automatic replies) the sending server's address, so that no one sender can use
+/// up everyone's.
+fn limit_key(sender: &str, peer: SocketAddr) -> String {
+    if sender.is_empty() {
+        format!("<>@{}", peer.ip())
+    } else {
+        sender.to_string()
+    }
+}
+
 fn reply(out: &mut Vec<u8>, code: u16, status: [u8; 3], text: &str) {
     let _ = Response::new(code, status[0], status[1], status[2], text).write(&mut *out);
 }
@@ -129,16 +153,19 @@ impl Receiver {
         };
         let _ = stream.set_nodelay(true);
         stream.write_all(format!("220 {} Rapport ESMTP\r\n", self.hostname).as_bytes()).await?;
+        // However busy a connection keeps itself, it gives its place back in the end.
+        let deadline = tokio::time::Instant::now() + self.limits.session;
         let mut requests = RequestReceiver::default();
         let mut transaction = Transaction::default();
         let mut chunk = vec![0u8; 64 * 1024];
         // While a mail's data arrives: the receiver and what came so far (None: too big, discarded).
         let mut data: Option<(DataReceiver, Option<Vec<u8>>, DummyDataReceiver)> = None;
         loop {
-            let read = match tokio::time::timeout(self.limits.idle, stream.read(&mut chunk)).await {
+            let wait = self.limits.idle.min(deadline.saturating_duration_since(tokio::time::Instant::now()));
+            let read = match tokio::time::timeout(wait, stream.read(&mut chunk)).await {
                 Ok(read) => read?,
                 Err(_) => {
-                    stream.write_all(b"421 4.4.2 Idle too long, closing\r\n").await?;
+                    stream.write_all(b"421 4.4.2 Idle or connected too long, closing\r\n").await?;
                     return Ok(());
                 }
             };
@@ -168,8 +195,8 @@ impl Receiver {
                     match kept {
                         Some(raw) if raw.len() <= self.limits.max_bytes => self.deliver(&mut transaction, raw, peer, &mut out).await,
                         _ => {
-                            reply(&mut out, 552, [5, 3, 4], &format!("Message too big: Rapport accepts mail up to {} bytes", self.limits.max_bytes));
-                            transaction = Transaction { greeted: true, ..Transaction::default() };
+                            too_big(&mut out, self.limits.max_bytes);
+                            transaction = Transaction::greeted();
                         }
                     }
                     continue;
@@ -196,7 +223,7 @@ impl Receiver {
                             data = Some((receiver, Some(buffer), discard));
                             continue;
                         }
-                        self.answer(request, &mut transaction, &mut out);
+                        self.answer(request, &mut transaction, peer, &mut out);
                     }
                     Err(SmtpError::NeedsMoreData { .. }) => break,
                     Err(SmtpError::ResponseTooLong) => reply(&mut out, 500, [5, 5, 2], "Line too long"),
@@ -215,7 +242,7 @@ impl Receiver {
         }
     }
 
-    fn answer(&self, request: Request<String>, transaction: &mut Transaction, out: &mut Vec<u8>) {
+    fn answer(&self, request: Request<String>, transaction: &mut Transaction, peer: SocketAddr, out: &mut Vec<u8>) {
         match request {
             Request::Ehlo { host: _ } => {
                 let mut ehlo = EhloResponse::new(self.hostname.as_str());
@@ -226,11 +253,11 @@ impl Receiver {
                     | smtp_proto::EXT_ENHANCED_STATUS_CODES;
                 ehlo.size = self.limits.max_bytes;
                 let _ = ehlo.write(&mut *out);
-                *transaction = Transaction { greeted: true, ..Transaction::default() };
+                *transaction = Transaction::greeted();
             }
             Request::Helo { host: _ } | Request::Lhlo { host: _ } => {
                 reply(out, 250, [2, 0, 0], &self.hostname);
-                *transaction = Transaction { greeted: true, ..Transaction::default() };
+                *transaction = Transaction::greeted();
             }
             Request::Mail { from } => {
                 if !transaction.greeted {
@@ -240,15 +267,9 @@ impl Receiver {
                     return reply(out, 503, [5, 5, 1], "Sender already given");
                 }
                 if from.size > self.limits.max_bytes {
-                    return reply(out, 552, [5, 3, 4], &format!("Message too big: Rapport accepts mail up to {} bytes", self.limits.max_bytes));
+                    return too_big(out, self.limits.max_bytes);
                 }
-                let sender = from.address.trim().to_ascii_lowercase();
-                // A mail bomb from one address is deferred, not stored: its server tries later.
-                if self.per_sender.check_key(&sender).is_err() {
-                    tracing::warn!(sender = %sender, "inbound SMTP: sender over its hourly limit; deferred");
-                    return reply(out, 450, [4, 7, 1], "Too many mails from this sender; try again later");
-                }
-                transaction.from = Some(sender);
+                transaction.from = Some(from.address.trim().to_ascii_lowercase());
                 reply(out, 250, [2, 1, 0], "OK");
             }
             Request::Rcpt { to } => {
@@ -263,12 +284,21 @@ impl Receiver {
                 if !ours {
                     return reply(out, 550, [5, 1, 1], "Not a Rapport address: this server takes mail for its reply domain only");
                 }
+                // A mail bomb from one address is deferred, not stored: its server tries later.
+                // Counted once per mail, at its first recipient we take.
+                if transaction.to.is_empty() {
+                    let key = limit_key(transaction.from.as_deref().unwrap_or_default(), peer);
+                    if self.per_sender.check_key(&key).is_err() {
+                        tracing::warn!(sender = %key, "inbound SMTP: sender over its hourly limit; deferred");
+                        return reply(out, 450, [4, 7, 1], "Too many mails from this sender; try again later");
+                    }
+                }
                 transaction.to.push(address);
                 reply(out, 250, [2, 1, 5], "OK");
             }
             Request::Data => reply(out, 503, [5, 5, 1], "Need MAIL and RCPT before DATA"),
             Request::Rset => {
-                *transaction = Transaction { greeted: transaction.greeted, ..Transaction::default() };
+                *transaction = if transaction.greeted { Transaction::greeted() } else { Transaction::default() };
                 reply(out, 250, [2, 0, 0], "OK");
             }
             Request::Noop { .. } => reply(out, 250, [2, 0, 0], "OK"),

@@ -96,6 +96,13 @@ async fn one_rating_per_resolution(db: Db) {
     assert!(view.refused.unwrap().contains("final"));
     assert_eq!(ratings_of(&db, conversation).await.1, Some(4.0));
 
+    // Resolving again (a double submit) asks nothing more.
+    let again = resolve_asking(&db, &signer(), conversation, (sam, "Sam Agent"), "Parcel found and sent", true, now + Duration::minutes(5)).await.unwrap();
+    let requests: i64 = on_pool!(&db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM rating_requests WHERE conversation_id = $1").bind(conversation).fetch_one(pool).await).unwrap();
+    assert_eq!((again.is_some(), requests), (true, 2), "reopened by the bad rating, it could be resolved once more");
+    let twice = resolve_asking(&db, &signer(), conversation, (sam, "Sam Agent"), "Parcel found and sent", true, now + Duration::minutes(6)).await.unwrap();
+    assert_eq!(twice, None, "an already resolved conversation is not resolved (and asked) again");
+
     // Forged, out-of-range and comment problems are refused with their reason.
     let forged = format!("{}-{}", request.unwrap() + 1, &token[token.find('-').unwrap() + 1..]);
     assert!(matches!(rate(&ingestion, &signer(), &forged, 5, None, later).await, Err(AppError::NotFound(_))));
@@ -126,6 +133,29 @@ async fn links_expire_and_chat_gets_them_in_the_webhook(db: Db) {
     let view = rate(&ingestion, &signer(), &token_of(&links[4]), 5, None, now + Duration::days(31)).await.unwrap();
     assert!(view.refused.unwrap().contains("expired"));
     assert_eq!(ratings_of(&db, chat).await.0, 0);
+}
+
+/// Two first clicks at once (a scanner and the customer, or a double click): one rating, and
+/// the request and its event agree on the score.
+async fn two_first_clicks_make_one_rating(db: Db) {
+    let ingestion = Ingestion::local(db.clone(), Default::default());
+    let sam = agent(&db).await;
+    let conversation = conversation(&ingestion, "dup", "email").await;
+    let now = Utc::now();
+    let request = resolve_asking(&db, &signer(), conversation, (sam, "Sam Agent"), "Done", true, now).await.unwrap().unwrap();
+    let token = app::channels::ratings::token(TEST_SECRET, request);
+    let links = signer();
+    let (four, five) = tokio::join!(rate(&ingestion, &links, &token, 4, None, now), rate(&ingestion, &links, &token, 5, None, now));
+    assert_eq!((four.unwrap().refused, five.unwrap().refused), (None, None));
+    let (count, value, _) = ratings_of(&db, conversation).await;
+    let stored: i64 = on_pool!(&db, pool => sqlx::query_scalar("SELECT CAST(score AS BIGINT) FROM rating_requests WHERE id = $1").bind(request).fetch_one(pool).await).unwrap();
+    assert_eq!(count, 1);
+    assert_eq!(value, Some(stored as f64), "the event and the request agree");
+}
+
+#[tokio::test]
+async fn two_first_clicks_make_one_rating_on_each_backend() {
+    each_backend(two_first_clicks_make_one_rating).await;
 }
 
 #[tokio::test]

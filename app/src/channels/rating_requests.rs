@@ -91,7 +91,12 @@ pub async fn rate(ingestion: &Ingestion, signer: &LinkSigner<'_>, token: &str, s
             let recorded = record_rating(ingestion, request.customer_id, request.conversation_id, &key, score, comment, now)
                 .await
                 .map_err(ingest_error)?;
-            stored::record_first(&ingestion.db, id, recorded.event_id, score, comment, now).await?;
+            let first = stored::record_first(&ingestion.db, id, recorded.event_id, score, comment, now).await?;
+            if !(first && recorded.created) {
+                // Another click got there first (two at once, or a retry after a crash between
+                // the event and the request): this click changes that rating.
+                change_rating(ingestion, id, score, comment, now).await.map_err(ingest_error)?;
+            }
             (comment.map(str::to_string), now)
         }
         Some(rated_at) => {

@@ -443,9 +443,18 @@ pub async fn set_priority(
     Ok(done == 1)
 }
 
-/// Resolves conversation `$1` at `$2` with summary `$3`: nothing waits, the risk is spent.
+/// Resolves conversation `$1` at `$2` with summary `$3`: nothing waits, the risk is spent. A
+/// conversation already resolved (or closed) is left as it is: resolving twice (a double
+/// submit) asks the customer for one rating, not two.
 pub(crate) const RESOLVE_CONVERSATION: &str = "UPDATE conversations SET status = 'resolved', resolved_at = $2, resolution_summary = $3, \
-     waiting_since = NULL, risk_score = 0, risk_level = 'low', risk_factors = NULL WHERE id = $1";
+     waiting_since = NULL, risk_score = 0, risk_level = 'low', risk_factors = NULL WHERE id = $1 AND status NOT IN ('resolved', 'closed')";
+
+/// Whether the conversation exists and is resolved or closed.
+pub async fn is_resolved(db: &Db, conversation_id: i64) -> Result<bool, DataError> {
+    const SQL: &str = "SELECT COUNT(*) FROM conversations WHERE id = $1 AND status IN ('resolved', 'closed')";
+    let found: i64 = on_pool!(db, pool => sqlx::query_scalar(SQL).bind(conversation_id).fetch_one(pool).await)?;
+    Ok(found == 1)
+}
 
 /// Resolves with a summary (asking for a rating as well is `ratings::resolve_asking`).
 pub async fn resolve(db: &Db, conversation_id: i64, summary: &str, now: DateTime<Utc>) -> Result<bool, DataError> {

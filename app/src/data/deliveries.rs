@@ -54,7 +54,7 @@ macro_rules! carry_out {
             $crate::data::deliveries::Carrier::Mail { subject, transport } => {
                 let not_sent = (!*transport).then_some($crate::outbox::NO_TRANSPORT);
                 sqlx::query($crate::data::deliveries::OUTBOX_ROW)
-                    .bind(format!("reply:{}", $id))
+                    .bind($crate::outbox::reply_key($id))
                     .bind($customer)
                     .bind($body)
                     .bind($now)

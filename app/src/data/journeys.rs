@@ -63,17 +63,13 @@ async fn queue_due_batch(db: &Db, now: DateTime<Utc>, undeliverable: Option<&str
     const ANY_DUE: &str = "SELECT COUNT(*) FROM (SELECT 1 FROM journey_steps s JOIN journeys j ON j.id = s.journey_id \
          WHERE s.status = 'scheduled' AND s.due_at <= $1 AND j.state = 'active' LIMIT 1) AS due";
     // The last column: the customer has a conversation open at high risk (no quote footer then).
-    const DUE: &str = "SELECT s.id, s.position, j.id, j.customer_id, s.channel, s.body, j.personalization, \
-         CAST(CASE WHEN EXISTS (SELECT 1 FROM conversations c WHERE c.customer_id = j.customer_id AND c.status IN ('open', 'pending') \
-             AND c.risk_level IN ('high', 'critical')) THEN 1 ELSE 0 END AS BIGINT) \
+    let due = format!(
+        "SELECT s.id, s.position, j.id, j.customer_id, s.channel, s.body, j.personalization, \
+         CAST(CASE WHEN {} THEN 1 ELSE 0 END AS BIGINT) \
          FROM journey_steps s JOIN journeys j ON j.id = s.journey_id \
-         WHERE s.status = 'scheduled' AND s.due_at <= $1 AND j.state = 'active' ORDER BY s.due_at, s.id LIMIT $2";
-    const DUE_SKIP_LOCKED: &str = "SELECT s.id, s.position, j.id, j.customer_id, s.channel, s.body, j.personalization, \
-         CAST(CASE WHEN EXISTS (SELECT 1 FROM conversations c WHERE c.customer_id = j.customer_id AND c.status IN ('open', 'pending') \
-             AND c.risk_level IN ('high', 'critical')) THEN 1 ELSE 0 END AS BIGINT) \
-         FROM journey_steps s JOIN journeys j ON j.id = s.journey_id \
-         WHERE s.status = 'scheduled' AND s.due_at <= $1 AND j.state = 'active' ORDER BY s.due_at, s.id LIMIT $2 \
-         FOR UPDATE OF s SKIP LOCKED";
+         WHERE s.status = 'scheduled' AND s.due_at <= $1 AND j.state = 'active' ORDER BY s.due_at, s.id LIMIT $2",
+        super::outbox::at_high_risk("j.customer_id")
+    );
     const HOLD: &str = "UPDATE journey_steps SET status = 'paused', held_reason = $2 WHERE id = $1";
     // Polled every few seconds: only a read when nothing is due, so the poll never waits for
     // (or holds) SQLite's write lock.
@@ -87,13 +83,13 @@ async fn queue_due_batch(db: &Db, now: DateTime<Utc>, undeliverable: Option<&str
     };
     let _turn = db.write_turn().await;
     let due_sql = match db {
-        Db::Sqlite(_) => DUE,
-        Db::Postgres(_) => DUE_SKIP_LOCKED,
+        Db::Sqlite(_) => due,
+        Db::Postgres(_) => format!("{due} FOR UPDATE OF s SKIP LOCKED"),
     };
     on_pool!(db, pool => {
         let mut tx = pool.begin_write().await?;
         let due: Vec<(i64, i64, i64, i64, String, String, String, i64)> =
-            sqlx::query_as(due_sql).bind(now).bind(STEPS_PER_BATCH).fetch_all(&mut *tx).await?;
+            sqlx::query_as(&due_sql).bind(now).bind(STEPS_PER_BATCH).fetch_all(&mut *tx).await?;
         let mut ready = Vec::with_capacity(due.len());
         for (step_id, position, journey_id, customer_id, channel, body, values, at_high_risk) in &due {
             let values: Personalization = serde_json::from_str(values).unwrap_or_default();

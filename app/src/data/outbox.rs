@@ -50,13 +50,18 @@ pub async fn counts(db: &Db) -> Result<OutboxCounts, DataError> {
 
 /// Customer `o.customer_id` is in a recovery: a journey in progress.
 const IN_JOURNEY: &str = "EXISTS (SELECT 1 FROM journeys j WHERE j.customer_id = o.customer_id AND j.state IN ('active', 'paused'))";
-/// Customer `o.customer_id` has a conversation still open at high (or critical) risk.
-const AT_HIGH_RISK: &str = "EXISTS (SELECT 1 FROM conversations c WHERE c.customer_id = o.customer_id \
-     AND c.status IN ('open', 'pending') AND c.risk_level IN ('high', 'critical'))";
+/// SQL: the customer in `customer_column` has a conversation still open at high (or critical)
+/// risk — no marketing for them now (the outbox holds it; journey mail leaves out its quote).
+pub(crate) fn at_high_risk(customer_column: &str) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM conversations c WHERE c.customer_id = {customer_column} \
+         AND c.status IN ('open', 'pending') AND c.risk_level IN ('high', 'critical'))"
+    )
+}
 /// Outbox row `o` may go out now: service mail always, marketing mail unless its customer is
 /// in a recovery.
 fn sendable() -> String {
-    format!("(o.purpose = 'service' OR NOT ({IN_JOURNEY} OR {AT_HIGH_RISK}))")
+    format!("(o.purpose = 'service' OR NOT ({IN_JOURNEY} OR {}))", at_high_risk("o.customer_id"))
 }
 
 /// Notes why waiting marketing mail is held (visible in the outbox), and clears the note of
@@ -74,7 +79,7 @@ async fn hold_marketing(db: &Db) -> Result<(), DataError> {
         )
     };
     let journey = held(HELD_FOR_JOURNEY, IN_JOURNEY);
-    let risk = held(HELD_FOR_RISK, &format!("NOT {IN_JOURNEY} AND {AT_HIGH_RISK}"));
+    let risk = held(HELD_FOR_RISK, &format!("NOT {IN_JOURNEY} AND {}", at_high_risk("o.customer_id")));
     let sendable = sendable();
     let released = format!(
         "UPDATE outbox_messages SET delivery_note = NULL WHERE id IN (SELECT o.id FROM outbox_messages o \

@@ -74,13 +74,13 @@ pub async fn request(db: &Db, id: i64) -> Result<Option<RatingRequest>, DataErro
     Ok(on_pool!(db, pool => sqlx::query_as(SQL).bind(id).fetch_optional(pool).await)?)
 }
 
-/// Records the first rating of a request, given as `csat` event `event_id`. Only the first
-/// click counts as the first rating (a second click at once changes it; see `change`).
-pub async fn record_first(db: &Db, id: i64, event_id: i64, score: i64, comment: Option<&str>, now: DateTime<Utc>) -> Result<(), DataError> {
+/// Records the first rating of a request, given as `csat` event `event_id`; false when the
+/// request was rated already (the caller then changes that rating: see `change`).
+pub async fn record_first(db: &Db, id: i64, event_id: i64, score: i64, comment: Option<&str>, now: DateTime<Utc>) -> Result<bool, DataError> {
     const SQL: &str = "UPDATE rating_requests SET event_id = $2, score = $3, comment = $4, rated_at = $5 WHERE id = $1 AND rated_at IS NULL";
     let _turn = db.write_turn().await;
-    on_pool!(db, pool => sqlx::query(SQL).bind(id).bind(event_id).bind(score).bind(comment).bind(now).execute(pool).await.map(|_| ()))?;
-    Ok(())
+    let changed = on_pool!(db, pool => sqlx::query(SQL).bind(id).bind(event_id).bind(score).bind(comment).bind(now).execute(pool).await.map(|r| r.rows_affected()))?;
+    Ok(changed == 1)
 }
 
 /// Changes a given rating (score and comment) and its `csat` event, in one transaction. A

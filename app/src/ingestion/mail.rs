@@ -18,6 +18,7 @@ use crate::channels::email::reply_address::Token;
 use crate::channels::email::MailIdentity;
 use crate::data::inbound_mail::{self, Finished, Outcome};
 use crate::data::DataError;
+use crate::outbox::reply_of_mail_id;
 
 /// The SMTP envelope: who the sending server says the mail is from (empty for bounces), and
 /// the accepted recipients.
@@ -49,6 +50,7 @@ pub async fn receive_mail(ingestion: &Ingestion, identity: &MailIdentity, envelo
         customer_id,
         conversation_id,
         message_id,
+        list_attachments: false,
     };
     let mail = match read(raw, &envelope.from) {
         Ok(mail) => mail,
@@ -74,7 +76,7 @@ pub async fn receive_mail(ingestion: &Ingestion, identity: &MailIdentity, envelo
         Some((customer, _)) => Some(customer),
         None => inbound_mail::customer_by_address(&ingestion.db, &mail.from_address).await?,
     };
-    let our_replies: Vec<i64> = mail.answers.iter().filter_map(|id| our_reply_id(id, &identity.message_id_domain)).collect();
+    let our_replies: Vec<i64> = mail.answers.iter().filter_map(|id| reply_of_mail_id(id, &identity.message_id_domain)).collect();
     let conversation = match (by_token, known_customer) {
         (Some((_, conversation)), _) => Some(conversation),
         (None, Some(customer)) => inbound_mail::conversation_answered(&ingestion.db, customer, &mail.answers, &our_replies).await?,
@@ -91,15 +93,17 @@ pub async fn receive_mail(ingestion: &Ingestion, identity: &MailIdentity, envelo
                 note.push_str(&format!("; {marked} reply marked not delivered"));
             }
         }
-        return file(db, finish(Outcome::Automatic, Some(note), known_customer, conversation, None), Some(&mail)).await;
+        notes.insert(0, note);
+        return file(db, finish(Outcome::Automatic, Some(notes.join("; ")), known_customer, conversation, None), Some(&mail)).await;
     }
 
     let text = if mail.text.trim().is_empty() {
         if mail.attachments.is_empty() {
-            return file(db, finish(Outcome::Ignored, Some("nothing new in it: the mail only quoted earlier mail".into()), known_customer, conversation, None), Some(&mail)).await;
+            notes.insert(0, "nothing new in it: the mail only quoted earlier mail".into());
+            return file(db, finish(Outcome::Ignored, Some(notes.join("; ")), known_customer, conversation, None), Some(&mail)).await;
         }
         let names: Vec<&str> = mail.attachments.iter().map(|attachment| attachment.filename.as_str()).collect();
-        format!("(attachments only: {})", names.join(", "))
+        super::excerpt(&format!("(attachments only: {})", names.join(", ")))
     } else {
         mail.text.clone()
     };
@@ -109,7 +113,7 @@ pub async fn receive_mail(ingestion: &Ingestion, identity: &MailIdentity, envelo
         None => inbound_mail::customer_for_address(&ingestion.db, &mail.from_address, &display_name, now).await?,
     };
     let request = MessageIn {
-        idempotency_key: mail_key(mail.message_id.as_deref(), raw),
+        idempotency_key: mail_key(&mail.from_address, mail.message_id.as_deref(), raw),
         customer_ref: format!("mail-customer-{customer}"),
         conversation_id: conversation,
         subject: Some(if mail.subject.trim().is_empty() { "(no subject)".to_string() } else { mail.subject.clone() }),
@@ -128,11 +132,15 @@ pub async fn receive_mail(ingestion: &Ingestion, identity: &MailIdentity, envelo
                 notes.push("quoted history and signature were left out of the message (the whole mail is kept)".into());
             }
             let note = (!notes.is_empty()).then(|| notes.join("; "));
-            file(db, finish(Outcome::Message, note, Some(customer), Some(ingested.conversation_id), Some(ingested.message_id)), Some(&mail)).await
+            let mut filed = finish(Outcome::Message, note, Some(customer), Some(ingested.conversation_id), Some(ingested.message_id));
+            // A mail delivered twice lists its attachments once.
+            filed.list_attachments = ingested.created;
+            file(db, filed, Some(&mail)).await
         }
         Err(IngestError::Invalid(problems)) => {
             let problems: Vec<String> = problems.into_iter().map(|(field, problem)| format!("{field} {problem}")).collect();
-            file(db, finish(Outcome::Unreadable, Some(format!("not stored as a message: {}", problems.join("; "))), Some(customer), conversation, None), Some(&mail)).await
+            notes.insert(0, format!("not stored as a message: {}", problems.join("; ")));
+            file(db, finish(Outcome::Unreadable, Some(notes.join("; ")), Some(customer), conversation, None), Some(&mail)).await
         }
         Err(IngestError::Data(error)) => Err(error),
     }
@@ -146,6 +154,8 @@ struct Filed {
     customer_id: Option<i64>,
     conversation_id: Option<i64>,
     message_id: Option<i64>,
+    /// Whether the mail's attachments are listed under the message (a new one only).
+    list_attachments: bool,
 }
 
 /// Writes what became of a received mail (with the mail's Message-ID and attachments).
@@ -160,7 +170,7 @@ async fn file(db: &crate::data::Db, filed: Filed, mail: Option<&IncomingMail>) -
             customer_id: filed.customer_id,
             conversation_id: filed.conversation_id,
             message_id: filed.message_id,
-            attachments: mail.map(|mail| mail.attachments.as_slice()).unwrap_or(&[]),
+            attachments: mail.filter(|_| filed.list_attachments).map(|mail| mail.attachments.as_slice()).unwrap_or(&[]),
         },
     )
     .await?;
@@ -173,20 +183,12 @@ async fn file(db: &crate::data::Db, filed: Filed, mail: Option<&IncomingMail>) -
     })
 }
 
-/// The message id of one of our replies named by its Message-ID (`reply.42@domain`).
-fn our_reply_id(mail_id: &str, domain: &str) -> Option<i64> {
-    let (local, host) = mail_id.rsplit_once('@')?;
-    if !host.eq_ignore_ascii_case(domain) {
-        return None;
-    }
-    local.strip_prefix("reply.")?.parse().ok()
-}
-
-/// The idempotency key of a received mail: its Message-ID, or its content when it has none,
-/// so that a mail the sending server delivers twice is stored once.
-fn mail_key(message_id: Option<&str>, raw: &[u8]) -> String {
+/// The idempotency key of a received mail: its sender and Message-ID, or its content when it
+/// has none, so that a mail the sending server delivers twice is stored once (and nobody else
+/// can claim a customer's Message-ID first).
+fn mail_key(sender: &str, message_id: Option<&str>, raw: &[u8]) -> String {
     let digest = match message_id {
-        Some(id) => Sha256::digest(id.as_bytes()),
+        Some(id) => Sha256::digest(format!("{}\n{id}", sender.to_ascii_lowercase()).as_bytes()),
         None => Sha256::digest(raw),
     };
     format!("mail:{}", &hex::encode(digest)[..40])
@@ -197,17 +199,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn our_replies_are_recognised_by_their_message_id() {
-        assert_eq!(our_reply_id("reply.42@rapport.test", "rapport.test"), Some(42));
-        assert_eq!(our_reply_id("reply.42@RAPPORT.test", "rapport.test"), Some(42));
-        assert_eq!(our_reply_id("reply.42@elsewhere.test", "rapport.test"), None);
-        assert_eq!(our_reply_id("journey-step.42@rapport.test", "rapport.test"), None);
-    }
-
-    #[test]
     fn a_mail_is_keyed_by_its_message_id_or_its_content() {
-        assert_eq!(mail_key(Some("a@b"), b"one"), mail_key(Some("a@b"), b"two"));
-        assert_ne!(mail_key(None, b"one"), mail_key(None, b"two"));
-        assert!(mail_key(None, b"x").starts_with("mail:") && mail_key(None, b"x").len() == 45);
+        assert_eq!(mail_key("dana@example.com", Some("a@b"), b"one"), mail_key("Dana@Example.com", Some("a@b"), b"two"));
+        assert_ne!(mail_key("dana@example.com", Some("a@b"), b"one"), mail_key("mallory@evil.test", Some("a@b"), b"one"), "another sender's mail with her Message-ID is another mail");
+        assert_ne!(mail_key("x@y", None, b"one"), mail_key("x@y", None, b"two"));
+        assert!(mail_key("x@y", None, b"x").starts_with("mail:") && mail_key("x@y", None, b"x").len() == 45);
     }
 }

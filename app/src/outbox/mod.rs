@@ -63,6 +63,20 @@ pub fn journey_subject(issue_summary: &str) -> String {
     }
 }
 
+/// The outbox key of agent reply `message_id` (its mail's `Message-ID` is made from it).
+pub fn reply_key(message_id: i64) -> String {
+    format!("reply:{message_id}")
+}
+
+/// The agent reply a `Message-ID` of ours (without brackets) names: `reply.42@domain`.
+pub fn reply_of_mail_id(mail_id: &str, domain: &str) -> Option<i64> {
+    let (local, host) = mail_id.rsplit_once('@')?;
+    if !host.eq_ignore_ascii_case(domain) {
+        return None;
+    }
+    local.strip_prefix("reply.")?.parse().ok()
+}
+
 /// The `Message-ID` of an outbox row: its unique key, so that a receiver (or a human)
 /// recognises a mail that was handed over twice after a crash.
 pub fn message_id(dedupe_key: &str, domain: &str) -> String {
@@ -143,5 +157,10 @@ mod tests {
         assert_eq!(journey_subject("Charged twice"), "Re: Charged twice");
         assert_eq!(journey_subject("  "), "A note from our team");
         assert_eq!(message_id("journey-step:42", "rapport.example"), "<journey-step.42@rapport.example>");
+        let ours = message_id(&reply_key(42), "rapport.test");
+        assert_eq!(reply_of_mail_id(ours.trim_matches(['<', '>']), "rapport.test"), Some(42), "a reply's Message-ID leads back to it");
+        assert_eq!(reply_of_mail_id("reply.42@RAPPORT.test", "rapport.test"), Some(42));
+        assert_eq!(reply_of_mail_id("reply.42@elsewhere.test", "rapport.test"), None);
+        assert_eq!(reply_of_mail_id("journey-step.42@rapport.test", "rapport.test"), None);
     }
 }

@@ -321,6 +321,8 @@ pub async fn resolve_conversation(
                 serde_json::json!({"conversation_id": conversation_id, "summary": summary}),
             )
             .await;
+        } else if crate::data::conversations::is_resolved(&db, conversation_id).await? {
+            return Err(AppError::Conflict("This conversation is already resolved (the customer's next message reopens it).".into()));
         }
         Ok(resolved)
     })

@@ -16,15 +16,22 @@ pub fn new_text(body: &str) -> NewText {
     let lines: Vec<&str> = normalized.lines().collect();
     let mut kept: Vec<&str> = Vec::with_capacity(lines.len());
     let mut cut = false;
+    let mut said_something = false;
     for (index, line) in lines.iter().enumerate() {
         if starts_history(&lines, index) || starts_signature(line) {
             cut = true;
-            break;
+            if said_something {
+                break;
+            }
+            // A reply written under the quote (bottom-posting): the attribution line goes,
+            // the quoted lines go below, and what follows them is the customer's.
+            continue;
         }
         if line.trim_start().starts_with('>') {
             cut = true;
             continue;
         }
+        said_something |= !line.trim().is_empty();
         kept.push(line.trim_end());
     }
     // Blank lines left where quotes were: at most one in a row, none at either end.
@@ -126,6 +133,8 @@ mod tests {
         assert_eq!(new_text("Where is my refund?\n\nSent from my iPhone").text, "Where is my refund?");
         let interleaved = "> Did the refund arrive?\nNo, it did not.\n\n> Can you send a screenshot?\nAttached.";
         assert_eq!(new_text(interleaved).text, "No, it did not.\n\nAttached.");
+        let bottom_posted = "On Mon, 7 Dec 2026, Sam <care@example.com> wrote:\n> Is it fixed?\n\nYes, all good now, thanks!\n\n-- \nDana";
+        assert_eq!(new_text(bottom_posted).text, "Yes, all good now, thanks!", "a reply under the quote is kept");
     }
 
     #[test]

@@ -58,9 +58,7 @@ pub fn read(raw: &[u8], envelope_from: &str) -> Result<IncomingMail, Unreadable>
     let subject = shorten(&clean_line(message.subject().unwrap_or("")), MAX_SUBJECT_CHARS);
     let body = message.body_text(0).map(|text| text.into_owned()).unwrap_or_default();
     let stripped = new_text(&without_control_characters(&body));
-    let mut answers = ids(message.in_reply_to());
-    answers.extend(ids(message.references()).into_iter().rev());
-    answers.dedup();
+    let answers = answered(ids(message.in_reply_to()), ids(message.references()));
     let recipients = message
         .to()
         .into_iter()
@@ -82,7 +80,7 @@ pub fn read(raw: &[u8], envelope_from: &str) -> Result<IncomingMail, Unreadable>
         })
         .collect();
     Ok(IncomingMail {
-        message_id: message.message_id().map(|id| clean_line(id)).filter(|id| !id.is_empty()),
+        message_id: message.message_id().map(clean_line).filter(|id| !id.is_empty() && id.len() <= MAX_ID_CHARS),
         from_address,
         from_name,
         subject,
@@ -120,6 +118,28 @@ fn signals<'a>(message: &'a Message<'a>, envelope_from: &'a str, from: &'a str) 
     }
 }
 
+/// Longest Message-ID kept (RFC 5322 sets none; real ones are well under 100).
+const MAX_ID_CHARS: usize = 300;
+/// Most Message-IDs a mail is threaded by, and most of our replies a bounce may name: enough
+/// for any real thread, and a bounded query whatever a mail claims.
+const MAX_ANSWERED: usize = 24;
+
+/// What a mail answers: `In-Reply-To`, the thread's root (the first of `References`), then
+/// `References` newest first, at most `MAX_ANSWERED` in all.
+fn answered(in_reply_to: Vec<String>, references: Vec<String>) -> Vec<String> {
+    let root = references.first().cloned();
+    let mut answers: Vec<String> = Vec::with_capacity(MAX_ANSWERED);
+    for id in in_reply_to.into_iter().take(4).chain(root).chain(references.into_iter().rev()) {
+        if answers.len() >= MAX_ANSWERED {
+            break;
+        }
+        if !answers.contains(&id) {
+            answers.push(id);
+        }
+    }
+    answers
+}
+
 /// Message-IDs in a header, without angle brackets.
 fn ids(value: &HeaderValue<'_>) -> Vec<String> {
     let texts: Vec<&str> = match value {
@@ -131,7 +151,7 @@ fn ids(value: &HeaderValue<'_>) -> Vec<String> {
         .into_iter()
         .flat_map(|text| text.split_whitespace())
         .map(|id| id.trim_matches(|c| c == '<' || c == '>' || c == ','))
-        .filter(|id| !id.is_empty() && id.len() <= 300)
+        .filter(|id| !id.is_empty() && id.len() <= MAX_ID_CHARS)
         .map(str::to_string)
         .collect()
 }
@@ -151,6 +171,9 @@ pub fn our_replies_mentioned(raw: &[u8], domain: &str) -> Vec<i64> {
             if let Ok(id) = digits.parse::<i64>() {
                 if !found.contains(&id) {
                     found.push(id);
+                }
+                if found.len() >= MAX_ANSWERED {
+                    break;
                 }
             }
         }
@@ -191,6 +214,16 @@ mod tests {
         assert_eq!(mail.answers, ["reply.9@rapport.test", "first@mail.example.com"]);
         assert_eq!(mail.recipients, ["care+c7-abc@reply.example.com", "boss@example.com"]);
         assert_eq!(mail.automatic, None);
+    }
+
+    #[test]
+    fn a_mail_naming_thousands_of_mails_is_threaded_by_a_few() {
+        let references: Vec<String> = (0..5_000).map(|n| format!("{n}@x")).collect();
+        let answers = answered(vec!["reply@x".into()], references);
+        assert_eq!(answers.len(), MAX_ANSWERED);
+        assert_eq!((answers[0].as_str(), answers[1].as_str(), answers[2].as_str()), ("reply@x", "0@x", "4999@x"));
+        assert_eq!(answers.last().map(String::as_str), Some("4978@x"));
+        assert_eq!(answered(vec![], vec!["root@x".into(), "a@x".into()]), ["root@x", "a@x"]);
     }
 
     #[test]

@@ -71,12 +71,10 @@ impl ReplyAddresses {
         if domain.trim_end_matches('.') != self.domain {
             return Token::Absent;
         }
-        let Some((base, token)) = local.split_once('+') else {
+        // The base may hold a `+` itself (care+support@…): the tag follows the base's own.
+        let Some(token) = local.strip_prefix(&format!("{}+", self.local)) else {
             return Token::Absent;
         };
-        if base != self.local {
-            return Token::Absent;
-        }
         let Some((number, tag)) = token.strip_prefix('c').and_then(|rest| rest.split_once('-')) else {
             return Token::Forged;
         };
@@ -120,6 +118,8 @@ mod tests {
         assert_eq!(addresses.read("sales+c42-x@reply.example.com"), Token::Absent);
         assert_eq!(addresses.read(&real.replace("reply.example.com", "elsewhere.example")), Token::Absent);
         assert_eq!(addresses.read("not an address"), Token::Absent);
+        let plus = ReplyAddresses::new(b"a secret of at least thirty-two bytes", "care+support", "reply.example.com");
+        assert_eq!(plus.read(&plus.for_conversation(7)), Token::Conversation(7), "a sender address with its own +");
         let other_secret = ReplyAddresses::new(b"another secret of thirty-two bytes!!", "care", "reply.example.com");
         assert_eq!(other_secret.read(&real), Token::Forged, "a tag made with another key");
     }
