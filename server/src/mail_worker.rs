@@ -22,7 +22,9 @@ use crate::config::MailConfig;
 
 /// How long a claimed message stays with this worker before another may try it.
 const LEASE: chrono::Duration = chrono::Duration::minutes(2);
-const BATCH: i64 = 20;
+const BATCH: i64 = 64;
+/// Mails handed to the mail server at once (separate SMTP connections).
+const IN_FLIGHT: usize = 16;
 
 pub struct Mailer {
     transport: AsyncSmtpTransport<Tokio1Executor>,
@@ -95,17 +97,26 @@ impl Mailer {
     }
 }
 
-/// Sends what is due at `now`; returns how many messages were attempted.
+/// Sends what is due at `now`; returns how many messages were attempted. Up to `IN_FLIGHT`
+/// mails are handed over at once: one SMTP exchange spends most of its time waiting for the
+/// other side, and each outcome is recorded as soon as it is known.
 pub async fn deliver_due(db: &Db, mailer: &Mailer, now: DateTime<Utc>) -> Result<usize, app::data::DataError> {
+    use futures::StreamExt;
     let due = outbox::claim_due(db, now, now + LEASE, BATCH).await?;
-    for mail in &due {
-        let attempt = mailer.send(mail).await;
-        outbox::record_attempt(db, mail, &attempt, now).await?;
+    let count = due.len();
+    let mut attempts = futures::stream::iter(due)
+        .map(|mail| async move {
+            let attempt = mailer.send(&mail).await;
+            (mail, attempt)
+        })
+        .buffer_unordered(IN_FLIGHT);
+    while let Some((mail, attempt)) = attempts.next().await {
+        outbox::record_attempt(db, &mail, &attempt, now).await?;
         if let (Some(hub), Some(conversation)) = (&mailer.hub, mail.conversation_id) {
             hub.publish("update", conversation);
         }
     }
-    Ok(due.len())
+    Ok(count)
 }
 
 /// Polls every two seconds until the process ends; a full batch is followed by the next one

@@ -83,6 +83,15 @@ async fn export_then_erase(db: Db) {
     on_pool!(&db, pool => sqlx::query("INSERT INTO webhook_deliveries (webhook_id, event, payload, state, next_attempt_at, created_at) VALUES ($1, 'message.created', $2, 'delivered', $3, $3)")
         .bind(webhook).bind(format!("{{\"customer\":{{\"email\":\"{EMAIL}\"}}}}")).bind(now).execute(pool).await.map(|_| ())).unwrap();
 
+    // Mail they sent: one filed under them, one that was never filed (unreadable).
+    let raw = format!("From: {NAME} <{EMAIL}>\r\nSubject: parcel\r\n\r\nWhere is it?\r\n");
+    for filed in [Some(customer), None] {
+        let id = app::data::inbound_mail::store_raw(&db, EMAIL, &["care@rapport.test".to_string()], raw.as_bytes(), now).await.unwrap();
+        let outcome = if filed.is_some() { app::data::inbound_mail::Outcome::Automatic } else { app::data::inbound_mail::Outcome::Unreadable };
+        let finished = app::data::inbound_mail::Finished { outcome, note: None, mail_id: None, customer_id: filed, conversation_id: None, message_id: None, attachments: &[] };
+        app::data::inbound_mail::finish(&db, id, &finished).await.unwrap();
+    }
+
     // A published story (its consent text names them) and a quote on the wall.
     let actor = Actor { user_id: marketing, label: "Mia" };
     let draft = StoryDraft { title: "A lost parcel, found".into(), narrative: "Zelda's parcel was lost and we found it.".into(), resolution: "Found it in a day.".into(),
@@ -112,6 +121,7 @@ async fn export_then_erase(db: Db) {
     assert_eq!(export["forum_posts"][0]["body_markdown"], "The tracking page helped me, try it.");
     assert!(export["consent_records"].as_array().unwrap().iter().any(|r| r["text_shown"].as_str().unwrap().contains("Shown as: Zelda Quixotic")));
     assert!(!export["mail"].as_array().unwrap().is_empty());
+    assert_eq!(export["received_mail"][0]["original"].as_str().map(|raw| raw.contains("Where is it?")), Some(true), "the mail as it came");
     assert_eq!((export["sessions"][0]["user_agent"].as_str(), export["stories_viewed"].as_i64(), export["digest_subscribed"].as_bool()), (Some("Firefox"), Some(1), Some(true)));
 
     // Erasure.

@@ -66,6 +66,15 @@ struct Mail {
     delivery: String,
 }
 
+/// A mail the customer sent to Rapport's mail receiver, as it came (invalid bytes replaced).
+#[derive(Serialize)]
+struct ReceivedMail {
+    received_at: DateTime<Utc>,
+    envelope_from: String,
+    outcome: String,
+    original: String,
+}
+
 #[derive(Serialize, sqlx::FromRow)]
 struct Session {
     created_at: DateTime<Utc>,
@@ -84,6 +93,7 @@ pub struct CustomerExport {
     forum_posts: Vec<ForumPost>,
     consent_records: Vec<ConsentRecord>,
     mail: Vec<Mail>,
+    received_mail: Vec<ReceivedMail>,
     sessions: Vec<Session>,
     stories_viewed: i64,
     digest_subscribed: bool,
@@ -100,6 +110,7 @@ pub async fn export(db: &Db, customer_id: i64, now: DateTime<Utc>) -> Result<Cus
     const CONSENTS: &str = "SELECT subject_kind, subject_id, subject_version, decision, channel, text_shown, recorded_at FROM consent_records WHERE customer_id = $1 ORDER BY id";
     const MAIL: &str = "SELECT channel, body, created_at, delivery FROM outbox_messages WHERE customer_id = $1 ORDER BY created_at, id";
     const SESSIONS: &str = "SELECT created_at, last_seen_at, user_agent FROM sessions WHERE user_id = $1 ORDER BY created_at";
+    const RECEIVED: &str = "SELECT received_at, envelope_from, outcome, raw FROM inbound_mail WHERE customer_id = $1 ORDER BY received_at, id";
     const VIEWS: &str = "SELECT COUNT(*) FROM story_views WHERE customer_id = $1";
     const DIGEST: &str = "SELECT COUNT(*) FROM digest_subscriptions WHERE customer_id = $1 AND unsubscribed_at IS NULL";
     let profile = on_pool!(db, pool => sqlx::query_as::<_, Profile>(PROFILE).bind(customer_id).fetch_optional(pool).await)?.ok_or(DataError::NotFound)?;
@@ -114,6 +125,10 @@ pub async fn export(db: &Db, customer_id: i64, now: DateTime<Utc>) -> Result<Cus
         forum_posts: on_pool!(db, pool => sqlx::query_as(POSTS).bind(user_id).fetch_all(pool).await)?,
         consent_records: on_pool!(db, pool => sqlx::query_as(CONSENTS).bind(customer_id).fetch_all(pool).await)?,
         mail: on_pool!(db, pool => sqlx::query_as(MAIL).bind(customer_id).fetch_all(pool).await)?,
+        received_mail: on_pool!(db, pool => sqlx::query_as::<_, (DateTime<Utc>, String, String, Vec<u8>)>(RECEIVED).bind(customer_id).fetch_all(pool).await)?
+            .into_iter()
+            .map(|(received_at, envelope_from, outcome, raw)| ReceivedMail { received_at, envelope_from, outcome, original: String::from_utf8_lossy(&raw).into_owned() })
+            .collect(),
         sessions: on_pool!(db, pool => sqlx::query_as(SESSIONS).bind(user_id).fetch_all(pool).await)?,
         stories_viewed: on_pool!(db, pool => sqlx::query_scalar(VIEWS).bind(customer_id).fetch_one(pool).await)?,
         digest_subscribed: on_pool!(db, pool => sqlx::query_scalar::<_, i64>(DIGEST).bind(customer_id).fetch_one(pool).await)? > 0,
