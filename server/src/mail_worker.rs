@@ -39,6 +39,7 @@ impl Mailer {
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&config.smtp_url)
             .map_err(|error| anyhow::anyhow!("RAPPORT_SMTP_URL / smtp_url cannot be used: {error}"))?
             .timeout(Some(Duration::from_secs(20)))
+            .pool_config(lettre::transport::smtp::PoolConfig::new().max_size(IN_FLIGHT as u32))
             .build();
         Ok(Mailer { transport, from: config.from.clone(), identity, hub: None })
     }
