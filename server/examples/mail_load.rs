@@ -107,6 +107,11 @@ async fn main() -> anyhow::Result<()> {
     let limits = ReceiverLimits { per_sender_per_hour: u32::MAX, max_connections: connections + 8, ..ReceiverLimits::default() };
     smtp_receiver::spawn(listener, Ingestion::local(db.clone(), Default::default()), identity.clone(), limits);
     // The first mail of every sender goes first, so that later ones have a thread to join.
+    // One client with a connection per sender task, kept open across mails (lettre's pool).
+    let client = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous("127.0.0.1")
+        .port(receiver.port())
+        .pool_config(lettre::transport::smtp::PoolConfig::new().max_size(connections as u32))
+        .build();
     let started = Instant::now();
     for wave in [0..SENDERS.min(inbound), SENDERS.min(inbound)..inbound] {
         let next = Arc::new(AtomicUsize::new(wave.start));
@@ -114,8 +119,8 @@ async fn main() -> anyhow::Result<()> {
         for _ in 0..connections {
             let next = next.clone();
             let end = wave.end;
+            let client = client.clone();
             clients.push(tokio::spawn(async move {
-                let client = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous("127.0.0.1").port(receiver.port()).build();
                 loop {
                     let n = next.fetch_add(1, Ordering::Relaxed);
                     if n >= end {

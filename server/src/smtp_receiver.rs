@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use app::channels::email::MailIdentity;
 use app::ingestion::mail::{receive_mail, Envelope};
+use app::ingestion::queue::IngestQueue;
 use app::ingestion::Ingestion;
 use chrono::Utc;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
@@ -48,6 +49,8 @@ impl Default for ReceiverLimits {
 
 struct Receiver {
     ingestion: Ingestion,
+    /// Mails arriving at once are ingested together (group commit), as one-message API calls.
+    queue: IngestQueue,
     identity: Arc<MailIdentity>,
     limits: ReceiverLimits,
     per_sender: DefaultKeyedRateLimiter<String>,
@@ -79,6 +82,7 @@ pub fn spawn(listener: TcpListener, ingestion: Ingestion, identity: Arc<MailIden
         hostname: identity.reply_addresses.domain().to_string(),
         per_sender: RateLimiter::keyed(Quota::per_hour(per_hour)),
         connections: Arc::new(Semaphore::new(limits.max_connections)),
+        queue: IngestQueue::start(ingestion.clone()),
         ingestion,
         identity,
         limits,
@@ -312,7 +316,7 @@ impl Receiver {
     /// Stores and files one mail; answers only once it is stored.
     async fn deliver(&self, transaction: &mut Transaction, raw: Vec<u8>, peer: SocketAddr, out: &mut Vec<u8>) {
         let envelope = Envelope { from: transaction.from.take().unwrap_or_default(), to: std::mem::take(&mut transaction.to) };
-        match receive_mail(&self.ingestion, &self.identity, &envelope, &raw, Utc::now()).await {
+        match receive_mail(&self.ingestion, &self.queue, &self.identity, &envelope, &raw, Utc::now()).await {
             Ok(receipt) => {
                 tracing::info!(%peer, mail = receipt.inbound_mail_id, outcome = receipt.outcome.key(), "inbound mail received");
                 reply(out, 250, [2, 0, 0], &format!("Received as #{}", receipt.inbound_mail_id));

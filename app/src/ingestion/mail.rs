@@ -10,7 +10,8 @@
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
-use super::messages::{ingest_many, MessageIn};
+use super::messages::MessageIn;
+use super::queue::IngestQueue;
 use super::{IngestError, Ingestion};
 use crate::channels::email::automatic::Automatic;
 use crate::channels::email::reading::{our_replies_mentioned, read, IncomingMail};
@@ -40,7 +41,8 @@ pub struct MailReceipt {
 
 /// Keeps, reads and files one received mail. `Err` only when the database failed: the raw
 /// mail may be stored, and the sending server should try again (SMTP 451), which replays.
-pub async fn receive_mail(ingestion: &Ingestion, identity: &MailIdentity, envelope: &Envelope, raw: &[u8], now: DateTime<Utc>) -> Result<MailReceipt, DataError> {
+/// The message goes through `queue`, stored together with other mails arriving meanwhile.
+pub async fn receive_mail(ingestion: &Ingestion, queue: &IngestQueue, identity: &MailIdentity, envelope: &Envelope, raw: &[u8], now: DateTime<Utc>) -> Result<MailReceipt, DataError> {
     let inbound_mail_id = inbound_mail::store_raw(&ingestion.db, &envelope.from, &envelope.to, raw, now).await?;
     let db = &ingestion.db;
     let finish = |outcome: Outcome, note: Option<String>, customer_id: Option<i64>, conversation_id: Option<i64>, message_id: Option<i64>| Filed {
@@ -122,9 +124,8 @@ pub async fn receive_mail(ingestion: &Ingestion, identity: &MailIdentity, envelo
         body: text,
         sent_at: None,
     };
-    match ingest_many(ingestion, vec![request], Some(customer), |_| String::new()).await {
-        Ok(mut ingested) => {
-            let ingested = ingested.remove(0);
+    match queue.ingest_for(customer, request).await {
+        Ok(ingested) => {
             if !ingested.created {
                 notes.push("the same mail arrived before (same Message-ID): nothing new was stored".into());
             }

@@ -65,7 +65,8 @@ pub async fn ingest_from_portal(
     customer_id: i64,
     request: MessageIn,
 ) -> Result<MessageIngested, IngestError> {
-    let mut ingested = ingest_many(ingestion, vec![request], Some(customer_id), |_| String::new()).await?;
+    let known = HashMap::from([(request.customer_ref.trim().to_string(), customer_id)]);
+    let mut ingested = ingest_many(ingestion, vec![request], &known, |_| String::new()).await?;
     Ok(ingested.remove(0))
 }
 
@@ -99,7 +100,7 @@ pub async fn ingest_message_batch(
             format!("must hold 1 to {MAX_BATCH_MESSAGES} messages (got {count})"),
         ));
     }
-    let messages = ingest_many(ingestion, request.messages, None, |index| {
+    let messages = ingest_many(ingestion, request.messages, &HashMap::new(), |index| {
         format!("messages[{index}].")
     })
     .await?;
@@ -126,12 +127,13 @@ fn check_message(problems: &mut Problems, request: &MessageIn, now: DateTime<Utc
 }
 
 /// Validates, scores and stores messages with their pending effects (one transaction), then
-/// carries the effects out (`effects::settle`). `field_prefix(i)` names message `i` in error
-/// fields.
+/// carries the effects out (`effects::settle`). `known_customers` maps the references of
+/// customers the caller has already found (the portal's signed-in customer, a mail's sender);
+/// other references are looked up. `field_prefix(i)` names message `i` in error fields.
 pub(super) async fn ingest_many(
     ingestion: &Ingestion,
     requests: Vec<MessageIn>,
-    known_customer: Option<i64>,
+    known_customers: &HashMap<String, i64>,
     field_prefix: impl Fn(usize) -> String,
 ) -> Result<Vec<MessageIngested>, IngestError> {
     let now = Utc::now();
@@ -146,22 +148,17 @@ pub(super) async fn ingest_many(
                 .map(|(field, problem)| (format!("{prefix}{field}"), problem)),
         );
     }
-    let customer_ids: HashMap<String, i64> = match known_customer {
-        Some(id) => requests
-            .iter()
-            .map(|r| (r.customer_ref.trim().to_string(), id))
-            .collect(),
-        None => {
-            let mut references: Vec<&str> = requests
-                .iter()
-                .map(|r| r.customer_ref.trim())
-                .filter(|r| !r.is_empty())
-                .collect();
-            references.sort_unstable();
-            references.dedup();
-            customers::ids_by_refs(&ingestion.db, &references).await?
-        }
-    };
+    let mut customer_ids: HashMap<String, i64> = known_customers.clone();
+    let mut references: Vec<&str> = requests
+        .iter()
+        .map(|r| r.customer_ref.trim())
+        .filter(|r| !r.is_empty() && !known_customers.contains_key(*r))
+        .collect();
+    references.sort_unstable();
+    references.dedup();
+    if !references.is_empty() {
+        customer_ids.extend(customers::ids_by_refs(&ingestion.db, &references).await?);
+    }
     for (index, request) in requests.iter().enumerate() {
         let reference = request.customer_ref.trim();
         if !reference.is_empty() && !customer_ids.contains_key(reference) {

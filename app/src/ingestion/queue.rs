@@ -5,7 +5,7 @@
 //! scoring, idempotency and risk as the batch endpoint, but one request's bad message never
 //! fails another's — it is answered with its own error and the rest is stored without it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use tokio::sync::{mpsc, oneshot};
 
 use super::messages::{ingest_many, validate_message};
@@ -19,6 +19,8 @@ type Reply = oneshot::Sender<Result<MessageIngested, IngestError>>;
 
 struct Job {
     request: MessageIn,
+    /// The customer the caller already found (a mail's sender), if any.
+    customer: Option<i64>,
     reply: Reply,
 }
 
@@ -38,10 +40,20 @@ impl IngestQueue {
 
     /// Validates one message on its own, then stores it with whatever else is waiting.
     pub async fn ingest(&self, request: MessageIn) -> Result<MessageIngested, IngestError> {
+        self.enqueue(request, None).await
+    }
+
+    /// Like `ingest`, for a customer the caller has found itself (inbound mail: by address);
+    /// `request.customer_ref` only names them within the batch.
+    pub async fn ingest_for(&self, customer_id: i64, request: MessageIn) -> Result<MessageIngested, IngestError> {
+        self.enqueue(request, Some(customer_id)).await
+    }
+
+    async fn enqueue(&self, request: MessageIn, customer: Option<i64>) -> Result<MessageIngested, IngestError> {
         validate_message(&request)?;
         let (reply, answer) = oneshot::channel();
         let stopped = || IngestError::Data(DataError::Config("the ingestion queue has stopped".into()));
-        self.jobs.send(Job { request, reply }).await.map_err(|_| stopped())?;
+        self.jobs.send(Job { request, customer, reply }).await.map_err(|_| stopped())?;
         answer.await.map_err(|_| stopped())?
     }
 }
@@ -64,7 +76,11 @@ async fn store_batches(ingestion: Ingestion, mut queued: mpsc::Receiver<Job>) {
 async fn store(ingestion: &Ingestion, mut jobs: Vec<Job>) {
     while !jobs.is_empty() {
         let requests: Vec<MessageIn> = jobs.iter().map(|job| job.request.clone()).collect();
-        match ingest_many(ingestion, requests, None, |index| format!("{index}.")).await {
+        let known: HashMap<String, i64> = jobs
+            .iter()
+            .filter_map(|job| job.customer.map(|customer| (job.request.customer_ref.trim().to_string(), customer)))
+            .collect();
+        match ingest_many(ingestion, requests, &known, |index| format!("{index}.")).await {
             Ok(results) => {
                 for (job, result) in jobs.into_iter().zip(results) {
                     let _ = job.reply.send(Ok(result));
