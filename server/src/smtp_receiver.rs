@@ -145,6 +145,29 @@ fn limit_key(sender: &str, peer: SocketAddr) -> String {
     }
 }
 
+/// Acknowledges what arrived at once instead of up to 40 ms later (Linux's delayed ACK, which
+/// it turns back on by itself). A client that writes a mail's last line in a separate small
+/// segment (lettre does) holds that segment back until the ACK comes (Nagle's algorithm), so
+/// every mail waited out the delay: ~18 mails/s per connection.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn quick_ack(stream: &TcpStream) {
+    use std::os::fd::AsRawFd;
+    let on: libc::c_int = 1;
+    // SAFETY: a valid socket descriptor and a c_int option of the right size.
+    unsafe {
+        libc::setsockopt(
+            stream.as_raw_fd(),
+            libc::IPPROTO_TCP,
+            libc::TCP_QUICKACK,
+            (&on as *const libc::c_int).cast(),
+            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+        );
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn quick_ack(_stream: &TcpStream) {}
+
 fn reply(out: &mut Vec<u8>, code: u16, status: [u8; 3], text: &str) {
     let _ = Response::new(code, status[0], status[1], status[2], text).write(&mut *out);
 }
@@ -176,6 +199,7 @@ impl Receiver {
             if read == 0 {
                 return Ok(());
             }
+            quick_ack(&stream);
             let mut bytes = chunk[..read].iter();
             let mut out = Vec::new();
             loop {
