@@ -161,6 +161,16 @@ test("an email comes in, is answered, answered back, resolved and rated, all by 
     await hydrated(page);
     await expect(page.getByRole("complementary", { name: "Customer and actions" })).toContainText("rated 5 of 5");
     await page.screenshot({ path: `${ARTIFACTS}/mail-conversation.png`, fullPage: true });
+
+    // 7. Both of her mails are on the received-mail page, each with what became of it.
+    await page.goto(`${base}/workspace/mail`);
+    const received = page.locator("table.received-mail__table tbody tr");
+    await expect(received).toHaveCount(2);
+    await expect(received.first()).toContainText("Messages");
+    await expect(received.first()).toContainText("quoted history and signature were left out");
+    await expect(page.getByRole("link", { name: "Messages (2)" })).toBeVisible();
+    await page.screenshot({ path: `${ARTIFACTS}/mail-received.png`, fullPage: true });
+
     await expect.poll(async () => {
       await page.goto(`${base}/`);
       return await page.locator(".happiness-strip").textContent();
