@@ -333,7 +333,9 @@ impl Receiver {
             Request::Vrfy { .. } => reply(out, 252, [2, 5, 2], "Cannot verify; send the mail"),
             Request::Help { .. } => reply(out, 214, [2, 0, 0], "Rapport takes customer mail for its reply domain"),
             Request::Quit => reply(out, 221, [2, 0, 0], "Bye"),
-            _ => reply(out, 502, [5, 5, 1], "Command not implemented"),
+            // AUTH, STARTTLS, BDAT, ETRN and the like: this receiver takes mail for its own
+            // domain only, with no accounts, and is not offered them in EHLO either.
+            _ => reply(out, 502, [5, 5, 1], "Not offered: this server takes mail for its reply domain (no AUTH, STARTTLS or BDAT)"),
         }
     }
 

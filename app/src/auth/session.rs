@@ -30,6 +30,12 @@ pub fn token_hash(secret: &[u8], token: &str) -> String {
     hex::encode(mac.finalize().into_bytes())
 }
 
+/// Whether two secrets (tokens, tags) are equal, in time that does not depend on where they
+/// first differ.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 /// The session token of a request; over https only the `__Host-` cookie counts.
 pub fn session_token_from(parts: &Parts, secure: bool) -> Option<String> {
     CookieJar::from_headers(&parts.headers)

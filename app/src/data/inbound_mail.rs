@@ -130,16 +130,16 @@ pub async fn conversation_answered(db: &Db, customer_id: i64, mail_ids: &[String
     })
 }
 
-/// The customer with this address (the most recently active one when several share it).
+/// The customer with address `$1` (the most recently active one when several share it).
+const CUSTOMER_BY_ADDRESS: &str = "SELECT id FROM customers WHERE lower(email) = lower($1) ORDER BY updated_at DESC, id DESC LIMIT 1";
+
 pub async fn customer_by_address(db: &Db, address: &str) -> Result<Option<i64>, DataError> {
-    const SQL: &str = "SELECT id FROM customers WHERE lower(email) = lower($1) ORDER BY updated_at DESC, id DESC LIMIT 1";
-    Ok(on_pool!(db, pool => sqlx::query_scalar(SQL).bind(address).fetch_optional(pool).await)?)
+    Ok(on_pool!(db, pool => sqlx::query_scalar(CUSTOMER_BY_ADDRESS).bind(address).fetch_optional(pool).await)?)
 }
 
 /// The customer with this address, created (without an external reference) when there is
 /// none: someone who writes to the team by mail is a customer from then on.
 pub async fn customer_for_address(db: &Db, address: &str, name: &str, now: DateTime<Utc>) -> Result<i64, DataError> {
-    const FIND: &str = "SELECT id FROM customers WHERE lower(email) = lower($1) ORDER BY updated_at DESC, id DESC LIMIT 1";
     const CREATE: &str = "INSERT INTO customers (name, email, created_at, updated_at) VALUES ($1, $2, $3, $3) RETURNING id";
     if let Some(id) = customer_by_address(db, address).await? {
         return Ok(id);
@@ -148,7 +148,7 @@ pub async fn customer_for_address(db: &Db, address: &str, name: &str, now: DateT
     on_pool!(db, pool => {
         let mut tx = pool.begin_write().await?;
         // Looked up again under the write lock: two first mails at once make one customer (SQLite).
-        let existing: Option<i64> = sqlx::query_scalar(FIND).bind(address).fetch_optional(&mut *tx).await?;
+        let existing: Option<i64> = sqlx::query_scalar(CUSTOMER_BY_ADDRESS).bind(address).fetch_optional(&mut *tx).await?;
         let id = match existing {
             Some(id) => id,
             None => sqlx::query_scalar(CREATE).bind(name).bind(address).bind(now).fetch_one(&mut *tx).await?,
@@ -177,17 +177,18 @@ pub async fn mark_bounced(db: &Db, reply_ids: &[i64], note: &str, now: DateTime<
     })
 }
 
+/// What the received-mail page and the conversation page show of a received mail.
+const RECEIVED_COLUMNS: &str = "id, received_at, envelope_from, size_bytes, outcome, note, conversation_id, message_id";
+
 /// A page of received mail, newest first; `outcome` narrows to one outcome (empty: all).
 pub async fn list(db: &Db, outcome: &str, limit: i64, offset: i64) -> Result<Vec<ReceivedMail>, DataError> {
-    const ALL: &str = "SELECT id, received_at, envelope_from, size_bytes, outcome, note, conversation_id, message_id FROM inbound_mail \
-         ORDER BY received_at DESC, id DESC LIMIT $1 OFFSET $2";
-    const ONE: &str = "SELECT id, received_at, envelope_from, size_bytes, outcome, note, conversation_id, message_id FROM inbound_mail \
-         WHERE outcome = $3 ORDER BY received_at DESC, id DESC LIMIT $1 OFFSET $2";
+    let all = format!("SELECT {RECEIVED_COLUMNS} FROM inbound_mail ORDER BY received_at DESC, id DESC LIMIT $1 OFFSET $2");
+    let one = format!("SELECT {RECEIVED_COLUMNS} FROM inbound_mail WHERE outcome = $3 ORDER BY received_at DESC, id DESC LIMIT $1 OFFSET $2");
     Ok(on_pool!(db, pool => {
         if outcome.is_empty() {
-            sqlx::query_as(ALL).bind(limit).bind(offset).fetch_all(pool).await
+            sqlx::query_as(&all).bind(limit).bind(offset).fetch_all(pool).await
         } else {
-            sqlx::query_as(ONE).bind(limit).bind(offset).bind(outcome).fetch_all(pool).await
+            sqlx::query_as(&one).bind(limit).bind(offset).bind(outcome).fetch_all(pool).await
         }
     })?)
 }
@@ -200,9 +201,8 @@ pub async fn counts(db: &Db) -> Result<Vec<(String, i64)>, DataError> {
 
 /// A conversation's received mail that did not become a message (automatic mail), oldest first.
 pub async fn automatic_of_conversation(db: &Db, conversation_id: i64) -> Result<Vec<ReceivedMail>, DataError> {
-    const SQL: &str = "SELECT id, received_at, envelope_from, size_bytes, outcome, note, conversation_id, message_id FROM inbound_mail \
-         WHERE conversation_id = $1 AND outcome = 'automatic' ORDER BY received_at, id";
-    Ok(on_pool!(db, pool => sqlx::query_as(SQL).bind(conversation_id).fetch_all(pool).await)?)
+    let sql = format!("SELECT {RECEIVED_COLUMNS} FROM inbound_mail WHERE conversation_id = $1 AND outcome = 'automatic' ORDER BY received_at, id");
+    Ok(on_pool!(db, pool => sqlx::query_as(&sql).bind(conversation_id).fetch_all(pool).await)?)
 }
 
 /// The raw copy of a received mail.

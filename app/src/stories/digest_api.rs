@@ -58,8 +58,7 @@ pub async fn unsubscribe_digest(customer_id: i64, token: String) -> Result<(), A
     let outcome: Result<String, AppError> = async {
         let state = crate::state::app_state()?;
         let expected = unsubscribe_token(&state.security.secret, customer_id);
-        // Constant-time enough for a 64-character keyed hash compared once per request.
-        if expected.len() != token.len() || !expected.bytes().zip(token.bytes()).fold(true, |same, (a, b)| same & (a == b)) {
+        if !crate::auth::session::same_secret(&expected, &token) {
             return Err(AppError::NotFound("This unsubscribe link is not valid. You can also unsubscribe in your account.".into()));
         }
         crate::data::digests::set_subscribed(&state.db, customer_id, false, "unsubscribe link", chrono::Utc::now()).await?;

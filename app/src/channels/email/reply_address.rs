@@ -79,14 +79,10 @@ impl ReplyAddresses {
             return Token::Forged;
         };
         match number.parse::<i64>() {
-            Ok(id) if id > 0 && constant_time_eq(tag.as_bytes(), self.tag(id).as_bytes()) => Token::Conversation(id),
+            Ok(id) if id > 0 && crate::auth::session::same_secret(tag, &self.tag(id)) => Token::Conversation(id),
             _ => Token::Forged,
         }
     }
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 #[cfg(test)]
