@@ -76,8 +76,8 @@ impl AppError {
 /// can write a link with `?error=…`, so an unknown code gets a general message: no text from
 /// the address reaches the page.
 pub fn message_for_code(code: &str) -> String {
-    use crate::auth::validate::{NAME_MAX_CHARS, PASSWORD_MIN_CHARS};
-    use crate::community::posting::FLAG_REASON_MAX_CHARS;
+    use crate::domain::accounts::{NAME_MAX_CHARS, PASSWORD_MIN_CHARS};
+    use crate::domain::community::FLAG_REASON_MAX_CHARS;
     match code {
         "unauthorized" => AppError::Unauthorized.to_string(),
         "bad_credentials" => AppError::BadCredentials.to_string(),

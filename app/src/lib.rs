@@ -7,16 +7,17 @@ pub mod account;
 pub mod auth;
 pub mod channels;
 pub mod coaching;
+pub mod domain;
 pub mod community;
 pub mod emotion;
 pub mod error;
 pub mod journeys;
 pub mod outbox;
 pub mod realtime;
+pub mod router;
 pub mod shell;
 pub mod stories;
 pub mod studio;
-pub mod text_input;
 pub mod webhooks;
 pub mod workspace;
 
@@ -27,4 +28,4 @@ pub mod ingestion;
 #[cfg(feature = "ssr")]
 pub mod state;
 
-pub use shell::{shell, App};
+pub use router::{shell, App};

@@ -1,5 +1,7 @@
 //! What every request handler and server function can reach on the server.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use axum::extract::FromRef;
@@ -7,6 +9,7 @@ use leptos::prelude::LeptosOptions;
 
 use crate::auth::rate_limit::AuthRateLimits;
 use crate::data::Db;
+use crate::emotion::EngineSettings;
 use crate::error::AppError;
 
 #[derive(Clone)]
@@ -25,18 +28,18 @@ pub struct AppState {
     pub story_feed: Arc<crate::realtime::StoryFeed>,
     /// The address people reach Rapport at, for links in emails (no trailing slash).
     pub public_url: String,
+    /// What other areas do after a sign-up (registered by the server).
+    pub signup_hooks: Arc<[SignupHook]>,
     /// Community-wide counts, reused for a few seconds.
     pub community_counts: Arc<crate::community::counts_cache::CountsCache>,
     /// Where webhooks may be sent (`webhooks_allow_private_targets`).
     pub webhook_targets: crate::webhooks::targets::TargetPolicy,
 }
 
-/// How the emotion engine judges customers (from the `[risk]` and `[emotional_state]` config).
-#[derive(Clone, Debug, Default)]
-pub struct EngineSettings {
-    pub risk: crate::emotion::risk::RiskConfig,
-    pub state: crate::emotion::state::StateConfig,
-}
+/// Runs after a new account's session started (`auth::signup_hooks`): the state, the sign-up
+/// request, the new user.
+pub type SignupHook =
+    for<'a> fn(&'a AppState, &'a http::request::Parts, i64) -> Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
 
 pub struct Security {
     /// Key for hashing session and API tokens before they are stored.

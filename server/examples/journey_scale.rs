@@ -40,7 +40,7 @@ async fn main() -> anyhow::Result<()> {
     let group = app::data::journeys::never_at_risk(&db, from, to).await?;
     println!("| KPI never-at-risk group ({} customers) | {} |", group.customers, ms(started));
     let started = Instant::now();
-    let kpis = app::journeys::kpis::kpis(&records, group, chrono::Utc::now());
+    let kpis = app::domain::journeys::kpis::kpis(&records, group, chrono::Utc::now());
     println!("| KPI arithmetic ({} breakdown rows) | {} |", kpis.breakdowns.len(), ms(started));
     let agent: Option<i64> = app::data::on_pool!(&db, pool =>
         sqlx::query_scalar("SELECT author_user_id FROM messages WHERE author_user_id IS NOT NULL GROUP BY author_user_id ORDER BY COUNT(*) DESC LIMIT 1").fetch_optional(pool).await)?.flatten();

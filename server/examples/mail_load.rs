@@ -146,7 +146,7 @@ async fn main() -> anyhow::Result<()> {
     anyhow::ensure!(messages as usize == inbound, "every mail became a message ({messages} of {inbound})");
 
     // Outbound: replies queued, then handed to the peer by the mail worker's own loop.
-    server::accounts::create_user(&db, app::auth::model::Role::Agent, "load-agent@rapport.test", Some("Load Agent"), None).await?;
+    server::accounts::create_user(&db, app::domain::accounts::Role::Agent, "load-agent@rapport.test", Some("Load Agent"), None).await?;
     let agent: i64 = on_pool!(&db, pool => sqlx::query_scalar("SELECT id FROM users WHERE email = 'load-agent@rapport.test'").fetch_one(pool).await)?;
     let ids: Vec<i64> = on_pool!(&db, pool => sqlx::query_scalar("SELECT id FROM conversations ORDER BY id LIMIT $1").bind(outbound as i64).fetch_all(pool).await)?;
     let now = chrono::Utc::now();

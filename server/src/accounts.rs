@@ -1,7 +1,7 @@
 //! Command-line account tasks: staff users and API tokens.
 
 use anyhow::{bail, Result};
-use app::auth::model::Role;
+use app::domain::accounts::Role;
 use app::auth::validate::{DisplayName, Email, NewPassword};
 use app::data::{api_tokens, audit, users, DataError, Db};
 
@@ -53,7 +53,7 @@ pub async fn create_token(db: &Db, secret: &[u8], name: &str) -> Result<String> 
         bail!("--name must be 1 to 80 characters");
     }
     let token = format!("rpt_{}", app::auth::session::new_token());
-    let hash = app::auth::session::token_hash(secret, &token);
+    let hash = app::domain::signing::token_hash(secret, &token);
     match api_tokens::create(db, name, &hash, &token[..12]).await {
         Ok(id) => {
             let entry = audit::NewAuditEntry {

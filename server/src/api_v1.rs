@@ -1,7 +1,7 @@
 //! The thin JSON API for integrations, authenticated with API tokens (`Authorization: Bearer ...`).
 //! Handlers authenticate, parse and map errors; the work is in `app::ingestion`.
 
-use app::auth::session::token_hash;
+use app::domain::signing::token_hash;
 use app::state::AppState;
 use app::data::DataError;
 use axum::extract::{FromRequest, FromRequestParts};
@@ -286,7 +286,7 @@ async fn post_delivery(
 ) -> Result<Response, ApiError> {
     let message_id = id.parse::<i64>().ok().filter(|id| *id >= 1).ok_or_else(no_such_outgoing_message)?;
     within_documented_rules("DeliveryReport", &request)?;
-    let report = app::channels::Report::parse(&request.status, request.reason.as_deref()).map_err(|(field, problem)| {
+    let report = app::domain::channels::Report::parse(&request.status, request.reason.as_deref()).map_err(|(field, problem)| {
         ingest_error(IngestError::Invalid(BTreeMap::from([(field.to_string(), problem)])))
     })?;
     let conversation_id = app::data::deliveries::report(&state.db, message_id, &report, chrono::Utc::now())
@@ -297,8 +297,8 @@ async fn post_delivery(
         })?;
     state.realtime.publish("update", conversation_id);
     let delivery = match report {
-        app::channels::Report::Delivered => app::channels::Delivery::Delivered,
-        app::channels::Report::Failed(_) => app::channels::Delivery::Failed,
+        app::domain::channels::Report::Delivered => app::domain::channels::Delivery::Delivered,
+        app::domain::channels::Report::Failed(_) => app::domain::channels::Delivery::Failed,
     };
     Ok((StatusCode::OK, Json(DeliveryRecorded { message_id, delivery: delivery.key().to_string() })).into_response())
 }
@@ -549,7 +549,7 @@ const TEXT_FIELDS: &[(&str, &str, usize)] = &[
     ("CsatIn", "idempotency_key", 200),
     ("CsatIn", "customer_ref", 200),
     ("CsatIn", "comment", 2_000),
-    ("DeliveryReport", "reason", app::channels::MAX_REASON_CHARS),
+    ("DeliveryReport", "reason", app::domain::channels::MAX_REASON_CHARS),
 ];
 
 /// Fields with a fixed set of values, matched exactly.
@@ -608,7 +608,7 @@ fn max_lengths() -> impl Iterator<Item = (&'static str, &'static str, usize)> {
     TEXT_FIELDS.iter().copied().chain([(
         "CustomerUpsert",
         "email",
-        app::auth::validate::EMAIL_MAX_CHARS,
+        app::domain::accounts::EMAIL_MAX_CHARS,
     )])
 }
 
@@ -685,7 +685,7 @@ impl utoipa::Modify for ExactRequests {
             });
         }
         field("CustomerUpsert", "email", &mut |property| {
-            property.max_length = Some(app::auth::validate::EMAIL_MAX_CHARS);
+            property.max_length = Some(app::domain::accounts::EMAIL_MAX_CHARS);
             property.pattern = Some(email_pattern());
             append_description(property, "An email address (`name@example.com`).");
         });

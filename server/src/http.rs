@@ -7,7 +7,8 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use app::auth::rate_limit::AuthRateLimits;
 use app::data::{Db, DbOptions};
-use app::state::{AppState, EngineSettings, Security};
+use app::emotion::EngineSettings;
+use app::state::{AppState, Security};
 use app::{shell, App};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -86,6 +87,7 @@ pub fn app_state(config: &Config, db: Db) -> Result<AppState> {
         public_url: config.public_url(),
         mail_transport: config.mail.is_some(),
         community_counts: Arc::default(),
+        signup_hooks: Arc::new([app::stories::ripple_api::credit_signup_hook]),
         webhook_targets: app::webhooks::targets::TargetPolicy::allowing_private(config.webhooks_allow_private_targets),
     })
 }

@@ -13,7 +13,7 @@ use app::data::outbox::{self, MailDue};
 use app::data::Db;
 use app::channels::email::compose::{bodies, threading, EarlierMail};
 use app::channels::email::MailIdentity;
-use app::outbox::{message_id, reply_key, Attempt, NO_ADDRESS};
+use app::domain::outbox::{message_id, reply_key, Attempt, NO_ADDRESS};
 use chrono::{DateTime, Utc};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};

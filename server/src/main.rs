@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use app::auth::model::Role;
+use app::domain::accounts::Role;
 use clap::{Parser, Subcommand, ValueEnum};
 use server::seed::{SeedOptions, DEMO_ACCOUNTS};
 use server::{accounts, http, seed, Config};

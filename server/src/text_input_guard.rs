@@ -1,9 +1,9 @@
-//! Control characters never get in (`app::text_input`): one check at the door of every request —
+//! Control characters never get in (`app::domain::text_input`): one check at the door of every request —
 //! the path (slugs, ids), the query string, form and JSON bodies — answered with a 422 that names
 //! the field, before any handler, transaction or group commit sees the text. Field-level checks
 //! in the data paths (ingestion) remain as a second line.
 
-use app::text_input::{control_character_problem, forbidden_control_character};
+use app::domain::text_input::{control_character_problem, forbidden_control_character};
 use axum::body::{to_bytes, Body};
 use axum::extract::Request;
 use axum::http::{header, HeaderMap, StatusCode};

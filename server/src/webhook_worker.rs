@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use app::data::webhooks::{self, Due};
 use app::data::Db;
-use app::webhooks::model::signature;
+use app::domain::webhooks::signature;
 use app::webhooks::targets::{self, TargetPolicy};
 use chrono::{DateTime, Utc};
 

@@ -1,4 +1,4 @@
-"""Schemathesis hooks for server/tests/schema_fuzz.rs.
+"""Schemathesis hooks for server/tests/integration/schema_fuzz.rs.
 
 The OpenAPI document states every rule about a request's shape. What it cannot state is which
 customers and conversations exist, and what "now" is: a request that follows the schema but

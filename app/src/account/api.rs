@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::auth::model::Viewer;
+use crate::domain::accounts::Viewer;
 use crate::error::AppError;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -25,8 +25,8 @@ pub struct AccountOverview {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Welcome {
-    pub stats: crate::community::model::PortalStats,
-    pub stories: Vec<crate::stories::model::StoryCard>,
+    pub stats: crate::domain::community::model::PortalStats,
+    pub stories: Vec<crate::domain::stories::model::StoryCard>,
 }
 
 /// New members see how others were helped for their first days.
@@ -54,7 +54,7 @@ pub async fn load_account_overview() -> Result<AccountOverview, AppError> {
         })
         .collect();
     let state = crate::state::app_state()?;
-    let welcome = if viewer.role == crate::auth::model::Role::Customer && Utc::now() - user.created_at < chrono::Duration::days(WELCOME_DAYS) {
+    let welcome = if viewer.role == crate::domain::accounts::Role::Customer && Utc::now() - user.created_at < chrono::Duration::days(WELCOME_DAYS) {
         Some(Welcome {
             stats: crate::community::api::portal_stats(&state).await?,
             stories: crate::data::stories::published_cards(&db, i64::from(crate::stories::public_pages::TICKER_STORIES)).await?,

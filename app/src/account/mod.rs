@@ -7,7 +7,7 @@ pub mod privacy;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::shell::format::{day, when};
+use crate::domain::format::{day, when};
 use crate::shell::notice::loaded;
 use crate::shell::use_session;
 

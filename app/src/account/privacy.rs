@@ -13,7 +13,7 @@ pub const EXPORT_PATH: &str = "/account/export.json";
 pub async fn privacy_status() -> Result<Option<String>, AppError> {
     use crate::auth::guard::{require, Access};
     let viewer = require(Access::SignedIn).await?;
-    Ok((viewer.role == crate::auth::model::Role::Customer).then_some(viewer.email))
+    Ok((viewer.role == crate::domain::accounts::Role::Customer).then_some(viewer.email))
 }
 
 /// Erases the signed-in customer; `confirm` must be their email address.
@@ -59,7 +59,7 @@ mod handler {
     use axum::http::{header, StatusCode};
     use axum::response::{IntoResponse, Response};
 
-    use crate::auth::model::Role;
+    use crate::domain::accounts::Role;
     use crate::state::AppState;
 
     fn refuse(status: StatusCode, message: &str) -> Response {

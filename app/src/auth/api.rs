@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::model::Viewer;
+use crate::domain::accounts::Viewer;
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
@@ -17,10 +17,9 @@ mod imp {
     use leptos::prelude::use_context;
     use leptos_axum::ResponseOptions;
 
-    use crate::auth::model::{Role, Viewer};
-    use crate::auth::session::{
-        clearing_cookie, new_token, session_cookie, session_token_from, token_hash,
-    };
+    use crate::domain::accounts::{Role, Viewer};
+    use crate::domain::signing::token_hash;
+    use crate::auth::session::{clearing_cookie, new_token, session_cookie, session_token_from};
     use crate::data::{audit, sessions, users, DataError};
     use crate::error::AppError;
     use crate::state::AppState;
@@ -141,7 +140,7 @@ pub async fn sign_up(
     use super::guard::{authorize, Access};
     use super::respond::safe_next;
     use super::validate::{DisplayName, Email, NewPassword};
-    use crate::auth::model::Role;
+    use crate::domain::accounts::Role;
     use crate::data::users;
     use crate::state::app_state;
 
@@ -167,7 +166,7 @@ pub async fn sign_up(
             .map_err(imp::map_signup_conflict)?;
         imp::start_session(&state, user_id).await?;
         if let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() {
-            crate::stories::ripple_api::credit_signup(&state, &parts, user_id).await;
+            super::signup_hooks::after_signup(&state, &parts, user_id).await;
         }
         Ok(safe_next(&next, "/account"))
     }

@@ -4,8 +4,9 @@ use chrono::Utc;
 use http::request::Parts;
 use leptos::prelude::use_context;
 
-use super::model::{Role, Viewer};
-use super::session::{session_token_from, token_hash};
+use crate::domain::accounts::{Role, Viewer};
+use super::session::session_token_from;
+use crate::domain::signing::token_hash;
 use crate::data::sessions;
 use crate::error::AppError;
 use crate::state::{app_state, AppState};
@@ -79,7 +80,7 @@ async fn viewer_of_request(state: &AppState) -> Result<Option<Viewer>, AppError>
 pub async fn workspace_viewer(state: &AppState, parts: &Parts) -> Result<Viewer, AppError> {
     match viewer_from_parts(state, parts).await? {
         None => Err(AppError::Unauthorized),
-        Some(viewer) if viewer.may_enter(super::model::WORKSPACE_ROLES) => Ok(viewer),
+        Some(viewer) if viewer.may_enter(crate::domain::accounts::WORKSPACE_ROLES) => Ok(viewer),
         Some(_) => Err(AppError::Forbidden(
             "This area is for agent or admin accounts.".into(),
         )),

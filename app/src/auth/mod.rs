@@ -1,7 +1,6 @@
 //! Accounts, sessions and roles.
 
 pub mod api;
-pub mod model;
 pub mod pages;
 pub mod validate;
 
@@ -17,3 +16,5 @@ pub mod rate_limit;
 pub mod respond;
 #[cfg(feature = "ssr")]
 pub mod session;
+#[cfg(feature = "ssr")]
+pub mod signup_hooks;

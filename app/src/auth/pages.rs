@@ -5,7 +5,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
-use super::validate::PASSWORD_MIN_CHARS;
+use crate::domain::accounts::PASSWORD_MIN_CHARS;
 use crate::shell::notice::{form_error, FormError};
 use crate::shell::use_session;
 

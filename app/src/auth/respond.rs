@@ -61,8 +61,8 @@ pub fn form_failed(error: AppError) -> AppError {
             .unwrap_or_default();
         leptos_axum::redirect(&format!(
             "{without_error}{separator}error={}&error_for={}",
-            crate::shell::notice::encode_component(&error.code()),
-            crate::shell::notice::encode_component(&endpoint)
+            crate::domain::format::encode_component(&error.code()),
+            crate::domain::format::encode_component(&endpoint)
         ));
     } else {
         set_error_status(&error);

@@ -1,10 +1,8 @@
 //! Session tokens and the cookie that carries them.
 
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
-use hmac::{Hmac, Mac};
 use http::request::Parts;
 use rand::RngCore;
-use sha2::Sha256;
 
 pub const SESSION_COOKIE: &str = "rapport_session";
 /// Over https the cookie carries the `__Host-` prefix: the browser then accepts it only with
@@ -20,20 +18,6 @@ pub fn new_token() -> String {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     hex::encode(bytes)
-}
-
-/// The keyed hash under which a token is stored; a leaked table does not yield usable tokens.
-pub fn token_hash(secret: &[u8], token: &str) -> String {
-    let mut mac =
-        <Hmac<Sha256> as Mac>::new_from_slice(secret).expect("HMAC accepts keys of any length");
-    mac.update(token.as_bytes());
-    hex::encode(mac.finalize().into_bytes())
-}
-
-/// Whether two secrets (tokens, tags) are equal, in time that does not depend on where they
-/// first differ.
-pub fn same_secret(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// The session token of a request; over https only the `__Host-` cookie counts.
@@ -99,6 +83,7 @@ mod tests {
 
     #[test]
     fn token_hash_depends_on_the_secret() {
+        use crate::domain::signing::token_hash;
         let token = new_token();
         assert_eq!(token.len(), 64);
         assert_ne!(token_hash(b"one", &token), token_hash(b"two", &token));

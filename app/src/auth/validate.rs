@@ -3,10 +3,7 @@
 
 use crate::error::AppError;
 
-pub const PASSWORD_MIN_CHARS: usize = 10;
-pub const PASSWORD_MAX_CHARS: usize = 128;
-pub const NAME_MAX_CHARS: usize = 80;
-pub const EMAIL_MAX_CHARS: usize = 254;
+use crate::domain::accounts::{EMAIL_MAX_CHARS, NAME_MAX_CHARS, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS};
 
 /// An email address, trimmed and lower-cased so that one person has one account.
 #[derive(Clone, Debug, PartialEq, Eq)]

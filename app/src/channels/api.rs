@@ -9,7 +9,7 @@ use crate::error::AppError;
 #[server(prefix = "/api", endpoint = "channels/send_again")]
 pub async fn send_again(message_id: i64) -> Result<(), AppError> {
     use crate::auth::guard::{require, Access};
-    use crate::auth::model::WORKSPACE_ROLES;
+    use crate::domain::accounts::WORKSPACE_ROLES;
     use crate::auth::respond::finish_form;
     let outcome: Result<String, AppError> = async {
         require(Access::Roles(WORKSPACE_ROLES)).await?;
@@ -30,7 +30,7 @@ pub async fn send_again(message_id: i64) -> Result<(), AppError> {
 /// A click on a rating link: records (or, within the week, changes) the rating. No sign-in:
 /// the signed token is the customer's proof.
 #[server(prefix = "/api", endpoint = "channels/rate")]
-pub async fn rate(token: String, score: i64) -> Result<super::ratings::RatingView, AppError> {
+pub async fn rate(token: String, score: i64) -> Result<crate::domain::channels::ratings::RatingView, AppError> {
     let state = crate::state::app_state()?;
     let signer = super::rating_requests::LinkSigner { secret: &state.security.secret, public_url: &state.public_url };
     super::rating_requests::rate(&state.ingestion(), &signer, &token, score, None, chrono::Utc::now()).await

@@ -7,8 +7,8 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{rate, RateComment};
-use super::ratings::{score_label, MAX_COMMENT_CHARS};
-use crate::shell::format::when;
+use crate::domain::channels::ratings::{score_label, MAX_COMMENT_CHARS};
+use crate::domain::format::when;
 use crate::shell::notice::{form_error, loaded, FormError};
 
 #[component]

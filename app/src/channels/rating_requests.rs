@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::ratings::{self, window, RatingView, Window, CHANGE_DAYS, MAX_COMMENT_CHARS, QUESTION};
+use crate::domain::channels::ratings::{self, window, RatingView, Window, CHANGE_DAYS, MAX_COMMENT_CHARS, QUESTION};
 use super::replies::outbound_payload;
 use crate::data::ratings::{self as stored, Ask};
 use crate::data::{deliveries, DataError};
@@ -37,7 +37,7 @@ pub async fn resolve_asking(
     let Some(context) = deliveries::reply_context(db, conversation_id).await? else {
         return Ok(None);
     };
-    let subject = format!("How did we do? {}", super::reply_subject(&context.subject));
+    let subject = format!("How did we do? {}", crate::domain::channels::reply_subject(&context.subject));
     let links = |request: i64| signer.links(request);
     let payload = |message_id: i64, links: &[String]| outbound_payload(&context, message_id, QUESTION, agent.1, now, links);
     let ask = Ask { question: QUESTION, subject: &subject, mail_transport, links: &links, payload: &payload };
@@ -56,8 +56,8 @@ pub async fn rate(ingestion: &Ingestion, signer: &LinkSigner<'_>, token: &str, s
     }
     let comment = comment.map(str::trim);
     if let Some(comment) = comment {
-        if let Some(character) = crate::text_input::forbidden_control_character(comment) {
-            return Err(AppError::invalid("comment", crate::text_input::control_character_problem(character)));
+        if let Some(character) = crate::domain::text_input::forbidden_control_character(comment) {
+            return Err(AppError::invalid("comment", crate::domain::text_input::control_character_problem(character)));
         }
         let length = comment.chars().count();
         if length > MAX_COMMENT_CHARS {

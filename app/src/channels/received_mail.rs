@@ -2,57 +2,21 @@
 //! it — a message (with its conversation), automatic mail, unreadable (with the reason), or
 //! nothing new — and its original for inspection. Agents and admins only.
 
-use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use serde::{Deserialize, Serialize};
 
+use crate::domain::channels::mail::{ReceivedListing, ReceivedMail, OUTCOMES, RECEIVED_PAGE_SIZE};
 use crate::error::AppError;
-use crate::shell::format::{thousands, when};
+use crate::domain::format::{thousands, when};
 use crate::shell::notice::loaded;
 use crate::shell::paging::{page_query, Pager};
-
-/// What became of received mail, as stored, and how the page names it.
-pub const OUTCOMES: [(&str, &str); 5] = [
-    ("message", "Messages"),
-    ("automatic", "Automatic"),
-    ("unreadable", "Unreadable"),
-    ("ignored", "Nothing new"),
-    ("received", "Not filed yet"),
-];
-
-pub const RECEIVED_PAGE_SIZE: i64 = 50;
-
-/// One received mail as the page lists it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
-pub struct ReceivedMail {
-    pub id: i64,
-    pub received_at: DateTime<Utc>,
-    pub envelope_from: String,
-    pub size_bytes: i64,
-    pub outcome: String,
-    pub note: Option<String>,
-    pub conversation_id: Option<i64>,
-    pub message_id: Option<i64>,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ReceivedListing {
-    pub rows: Vec<ReceivedMail>,
-    /// (outcome, count) for every outcome with mail.
-    pub counts: Vec<(String, i64)>,
-    pub outcome: String,
-    pub page: i64,
-    pub has_more: bool,
-}
 
 /// One page of received mail; `outcome` is empty (all) or one outcome.
 #[server(prefix = "/api", endpoint = "channels/received_mail")]
 pub async fn load_received_mail(outcome: String, page: i64) -> Result<ReceivedListing, AppError> {
     use crate::auth::guard::{require, Access};
-    use crate::auth::model::WORKSPACE_ROLES;
+    use crate::domain::accounts::WORKSPACE_ROLES;
     require(Access::Roles(WORKSPACE_ROLES)).await?;
     if !outcome.is_empty() && !OUTCOMES.iter().any(|(key, _)| *key == outcome) {
         let known: Vec<&str> = OUTCOMES.iter().map(|(key, _)| *key).collect();

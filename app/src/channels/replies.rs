@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{reply_subject, route, Delivery, Route, OUTBOUND_EVENT};
+use crate::domain::channels::{reply_subject, route, Delivery, Route, OUTBOUND_EVENT};
 use crate::data::conversations::{self, ReplyTone};
 use crate::data::deliveries::{self, Carrier, Outgoing, ReplyContext};
 use crate::data::forum_posting::{self, HoldFirstPosts};

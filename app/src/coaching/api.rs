@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::CoachingView;
+use crate::domain::coaching::CoachingView;
 use crate::error::AppError;
 
 /// The ranges the coaching page offers, in days.
@@ -11,9 +11,9 @@ pub const COACHING_RANGES: [i64; 3] = [7, 30, 90];
 
 #[server(prefix = "/api", endpoint = "coaching")]
 pub async fn coaching(days: i64, #[server(default)] agent: String) -> Result<CoachingView, AppError> {
-    use super::{coaching_numbers, AgentCoaching};
+    use crate::domain::coaching::{coaching_numbers, AgentCoaching};
     use crate::auth::guard::{require, Access};
-    use crate::auth::model::{Role, WORKSPACE_ROLES};
+    use crate::domain::accounts::{Role, WORKSPACE_ROLES};
     let viewer = require(Access::Roles(WORKSPACE_ROLES)).await?;
     if !COACHING_RANGES.contains(&days) {
         return Err(AppError::invalid("days", "Choose a range of 7, 30 or 90 days."));

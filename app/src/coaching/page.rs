@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{coaching, COACHING_RANGES};
-use super::{AgentCoaching, CoachingNumbers, CoachingView};
+use crate::domain::coaching::{AgentCoaching, CoachingNumbers, CoachingView};
 use crate::shell::notice::loaded;
 
 #[component]
@@ -58,8 +58,8 @@ fn AgentNumbers(numbers: CoachingNumbers) -> impl IntoView {
                     <th scope="row">"Replies sent"</th>
                     <td>
                         {numbers.replies}
-                        {(numbers.replies as i64 >= super::MAX_REPLIES).then(|| view! {
-                            <span class="meta">{format!(" (the numbers below are from the latest {} replies)", super::MAX_REPLIES)}</span>
+                        {(numbers.replies as i64 >= crate::domain::coaching::MAX_REPLIES).then(|| view! {
+                            <span class="meta">{format!(" (the numbers below are from the latest {} replies)", crate::domain::coaching::MAX_REPLIES)}</span>
                         })}
                     </td>
                 </tr>

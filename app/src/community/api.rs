@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::model::{
+use crate::domain::community::model::{
     CategoryPage, PortalHome, ProfilePage, SearchResults,
     ThreadPage,
 };
@@ -31,14 +31,14 @@ pub async fn load_portal_home() -> Result<PortalHome, AppError> {
 
 /// The community-wide numbers of the happiness strip (cached for a few seconds).
 #[cfg(feature = "ssr")]
-pub async fn portal_stats(state: &crate::state::AppState) -> Result<super::model::PortalStats, AppError> {
+pub async fn portal_stats(state: &crate::state::AppState) -> Result<crate::domain::community::model::PortalStats, AppError> {
     let now = chrono::Utc::now();
     let db = state.db.clone();
     Ok(state.community_counts.stats(|| async move { crate::data::community::stats(&db, now).await }).await?)
 }
 
 #[server(prefix = "/api", endpoint = "community/categories")]
-pub async fn forum_categories() -> Result<Vec<super::model::CategorySummary>, AppError> {
+pub async fn forum_categories() -> Result<Vec<crate::domain::community::model::CategorySummary>, AppError> {
     use crate::auth::guard::{authorize, Access};
     authorize(Access::Public).await?;
     let state = crate::state::app_state()?;
@@ -63,7 +63,7 @@ pub async fn forum_category(
     } else {
         sort
     };
-    if !super::model::THREAD_SORTS
+    if !crate::domain::community::model::THREAD_SORTS
         .iter()
         .any(|(key, _)| *key == sort)
     {
@@ -112,7 +112,7 @@ pub async fn forum_thread(id: i64) -> Result<ThreadPage, AppError> {
             "This thread does not exist or was removed.".into(),
         ));
     };
-    let rendered = |posts: Vec<super::model::PostView>| {
+    let rendered = |posts: Vec<crate::domain::community::model::PostView>| {
         posts
             .into_iter()
             .map(|mut post| {

@@ -10,7 +10,7 @@ use std::sync::{Arc, RwLock};
 
 use tokio::sync::Mutex;
 
-use super::model::{CategorySummary, PortalStats};
+use crate::domain::community::model::{CategorySummary, PortalStats};
 
 /// How long community-wide counts are reused before they are read again.
 pub const COUNTS_TTL: Duration = Duration::from_secs(10);

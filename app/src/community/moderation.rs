@@ -5,9 +5,9 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::model::{FlaggedPost, HeldPost, ModerationQueue};
+use crate::domain::community::model::{FlaggedPost, HeldPost, ModerationQueue};
 use crate::error::AppError;
-use crate::shell::format::when;
+use crate::domain::format::when;
 use crate::shell::notice::{form_error, loaded, FormError};
 
 #[cfg(feature = "ssr")]
@@ -196,7 +196,7 @@ fn FlaggedItem(post: FlaggedPost, decide: ServerAction<DecideFlags>) -> impl Int
             <p class="meta">
                 <a href=format!("/forum/t/{}#post-{}", post.thread_id, post.post_id)>{post.thread_title}</a>
                 " · post by "{author}
-                " · "{crate::shell::format::count(count as i64, "flag", "flags")}
+                " · "{crate::domain::format::count(count as i64, "flag", "flags")}
                 {post.hidden.then_some(" · already hidden")}
             </p>
             <div class="post__body" inner_html=post.body_html></div>

@@ -5,8 +5,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::api::forum_categories;
-use super::model::THREAD_KINDS;
-use super::posting::{StartThread, BODY_CHARS, TITLE_CHARS};
+use crate::domain::community::model::THREAD_KINDS;
+use super::posting::StartThread;
+use crate::domain::community::{BODY_CHARS, TITLE_CHARS};
 use crate::auth::api::current_viewer;
 use crate::shell::notice::{form_error, loaded, FormError};
 

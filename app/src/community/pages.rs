@@ -9,9 +9,9 @@ use super::api::{
     forum_categories, forum_category, load_portal_home,
     search_forum,
 };
-use super::model::{CategorySummary, PortalStats, SearchHit, ThreadSummary, THREAD_SORTS};
+use crate::domain::community::model::{CategorySummary, PortalStats, SearchHit, ThreadSummary, THREAD_SORTS};
 use super::thread_page::StateBadge;
-use crate::shell::format::{count, duration, thousands, when};
+use crate::domain::format::{count, duration, thousands, when};
 use crate::shell::notice::loaded;
 use crate::shell::paging::{page_query, Pager};
 use crate::shell::seo::PageMeta;

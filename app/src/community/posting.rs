@@ -6,9 +6,7 @@ use leptos::prelude::*;
 
 use crate::error::AppError;
 
-pub const TITLE_CHARS: (usize, usize) = (8, 150);
-pub const BODY_CHARS: (usize, usize) = (2, 20_000);
-pub const FLAG_REASON_MAX_CHARS: usize = 500;
+use crate::domain::community::{BODY_CHARS, FLAG_REASON_MAX_CHARS, TITLE_CHARS};
 
 /// Checks a length in characters, with the message a person needs to fix it.
 pub fn check_length(
@@ -53,7 +51,7 @@ pub fn quote(author: &str, markdown: &str) -> String {
 }
 
 #[cfg(feature = "ssr")]
-async fn signed_in_writer() -> Result<(crate::state::AppState, crate::auth::model::Viewer), AppError>
+async fn signed_in_writer() -> Result<(crate::state::AppState, crate::domain::accounts::Viewer), AppError>
 {
     use crate::auth::guard::{require, Access};
     let viewer = require(Access::SignedIn).await?;
@@ -63,7 +61,7 @@ async fn signed_in_writer() -> Result<(crate::state::AppState, crate::auth::mode
 #[cfg(feature = "ssr")]
 pub(crate) async fn staff_moderator() -> Result<crate::data::Db, AppError> {
     use crate::auth::guard::{require, Access};
-    use crate::auth::model::Role;
+    use crate::domain::accounts::Role;
     require(Access::Roles(&[Role::Agent, Role::Marketing, Role::Admin])).await?;
     Ok(crate::state::app_state()?.db)
 }
@@ -83,7 +81,7 @@ pub async fn start_thread(
             let (state, viewer) = signed_in_writer().await?;
             check_length("title", "The title", &title, TITLE_CHARS)?;
             check_length("body", "The post", &body, BODY_CHARS)?;
-            if !super::model::THREAD_KINDS
+            if !crate::domain::community::model::THREAD_KINDS
                 .iter()
                 .any(|(key, _)| *key == kind)
             {
@@ -199,7 +197,7 @@ pub async fn reply_to_thread(thread_id: i64, body: String) -> Result<(), AppErro
 #[cfg(feature = "ssr")]
 async fn bridge_to_inbox(
     state: &crate::state::AppState,
-    viewer: &crate::auth::model::Viewer,
+    viewer: &crate::domain::accounts::Viewer,
     thread_id: i64,
     post_id: i64,
     conversation_id: Option<i64>,

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::api::member_profile;
-use crate::shell::format::{count, day, when};
+use crate::domain::format::{count, day, when};
 use crate::shell::notice::loaded;
 use crate::shell::paging::id_param;
 use crate::shell::seo::PageMeta;

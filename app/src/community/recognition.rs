@@ -1,8 +1,8 @@
 //! Badges earned from real forum activity: accepted answers and "helped me" reactions from
 //! other members. No points to game, no streaks: a few plain thresholds, explained on the badge.
 
-use super::model::Badge;
-use crate::shell::format::count;
+use crate::domain::community::model::Badge;
+use crate::domain::format::count;
 
 /// (badge, accepted answers needed, "helped me" reactions needed)
 const LADDER: [(&str, i64, i64); 4] = [

@@ -4,8 +4,8 @@
 
 use serde_json::{json, Value};
 
-use super::model::{PostView, ThreadPage};
-use super::plain_text::plain_summary;
+use crate::domain::community::model::{PostView, ThreadPage};
+use crate::domain::community::plain_text::plain_summary;
 
 /// Longest description, in characters (search engines cut around here).
 pub const DESCRIPTION_CHARS: usize = 160;
@@ -64,7 +64,7 @@ pub fn qa_page_json_ld(page: &ThreadPage) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::community::model::ThreadSummary;
+    use crate::domain::community::model::ThreadSummary;
     use chrono::{TimeZone, Utc};
 
     fn post(id: i64, body: &str) -> PostView {

@@ -7,11 +7,11 @@ use leptos_meta::{Link, Title};
 use leptos_router::hooks::use_query_map;
 
 use super::api::{forum_categories, forum_thread};
-use super::model::{PostView, ThreadPage as ThreadData};
+use crate::domain::community::model::{PostView, ThreadPage as ThreadData};
 use super::posting::{
     quote, AcceptAnswer, FlagPost, ModeratePost, ModerateThread, ReactToPost, ReplyToThread,
 };
-use crate::shell::format::{count, when};
+use crate::domain::format::{count, when};
 use crate::shell::notice::{form_error, loaded, FormError};
 use crate::shell::paging::id_param;
 use crate::shell::seo::PageMeta;
@@ -121,7 +121,7 @@ fn Thread(
 }
 
 fn kind_label(kind: &str) -> &'static str {
-    super::model::THREAD_KINDS
+    crate::domain::community::model::THREAD_KINDS
         .iter()
         .find(|(key, _)| *key == kind)
         .map(|(_, label)| *label)

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{on_pool, DataError, Db};
-use crate::coaching::{ReplyRecord, MAX_REPLIES};
+use crate::domain::coaching::{ReplyRecord, MAX_REPLIES};
 
 /// The agent's latest replies sent in `[from, to)` (at most [`MAX_REPLIES`]), each with the
 /// customer's last sentiment before it and first after it in the same conversation.

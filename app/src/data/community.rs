@@ -5,8 +5,8 @@ use sqlx::QueryBuilder;
 
 use super::customers::BATCH_ROWS;
 use super::{on_pool, BeginWrite, DataError, Db};
-use crate::community::happiness;
-use crate::community::model::{CategorySummary, PortalStats, PostView, ProfilePost, ThreadSummary};
+use crate::domain::community::happiness;
+use crate::domain::community::model::{CategorySummary, PortalStats, PostView, ProfilePost, ThreadSummary};
 
 pub struct NewCategory<'a> {
     pub slug: &'a str,

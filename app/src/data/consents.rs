@@ -5,14 +5,10 @@
 use chrono::{DateTime, Utc};
 
 use super::audit::INSERT_AUDIT;
-use super::story_editing::{StoryRecord, SELECT_STORY};
+use super::story_records::{story, StoryRecord, LATEST_CONSENT_JOIN, SELECT_STORY};
 use super::{on_pool, BeginWrite, DataError, Db};
-use crate::stories::consent::{may_answer, Decision};
-use crate::stories::model::{CustomerStory, StoryDetail};
-
-/// Joins `r`, the newest ledger record for each story `s`'s current version.
-pub(crate) const LATEST_CONSENT_JOIN: &str = "LEFT JOIN consent_records r ON r.id = (SELECT MAX(x.id) FROM consent_records x \
-     WHERE x.subject_kind = 'story' AND x.subject_id = s.id AND x.subject_version = s.version) ";
+use crate::domain::stories::consent::{may_answer, Decision};
+use crate::domain::stories::model::{CustomerStory, StoryDetail};
 
 pub(crate) const INSERT_RECORD: &str = "INSERT INTO consent_records (customer_id, subject_kind, subject_id, subject_version, decision, channel, text_shown, recorded_at, token_hash) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id";
@@ -214,7 +210,7 @@ pub async fn subject_by_token(db: &Db, token_hash: &str) -> Result<CustomerStory
     let (kind, id): (String, Option<i64>) = on_pool!(db, pool => sqlx::query_as(BY_TOKEN).bind(token_hash).fetch_optional(pool).await)?.ok_or(DataError::NotFound)?;
     let id = id.ok_or(DataError::NotFound)?;
     match Subject::parse(&kind).ok_or(DataError::NotFound)? {
-        Subject::Story => Ok(customer_view(super::story_editing::story(db, id).await?)),
+        Subject::Story => Ok(customer_view(story(db, id).await?)),
         Subject::Quote => {
             let sql = format!("{QUOTE_CONSENTS} WHERE q.id = $1");
             let row: Option<QuoteConsentRow> = on_pool!(db, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)?;

@@ -6,7 +6,7 @@ use sqlx::QueryBuilder;
 use super::customers::BATCH_ROWS;
 use super::fulltext::SearchTerms;
 use super::{on_pool, BeginWrite, DataError, Db};
-use crate::workspace::model::{
+use crate::domain::workspace::{
     ConversationPage, ConversationSummary, FilterCounts, InboxCounts, InboxFilter, InboxRow,
     MessageView, MATCHING_CAP,
 };
@@ -315,7 +315,7 @@ pub async fn add_reply(
     tone: ReplyTone<'_>,
     carrier: &super::deliveries::Carrier<'_>,
     now: DateTime<Utc>,
-) -> Result<Option<(i64, crate::channels::Delivery)>, DataError> {
+) -> Result<Option<(i64, crate::domain::channels::Delivery)>, DataError> {
     use super::deliveries::carry_out;
     const INSERT: &str =
         "INSERT INTO messages (conversation_id, direction, author_user_id, body, created_at, tone_flags_seen, tone_flags_sent) \

@@ -252,7 +252,7 @@ impl RecordedEvent {
 pub async fn profile(
     db: &Db,
     customer_id: i64,
-) -> Result<Option<crate::workspace::model::CustomerProfile>, DataError> {
+) -> Result<Option<crate::domain::workspace::CustomerProfile>, DataError> {
     const SQL: &str = "SELECT id, name, email, plan, created_at FROM customers WHERE id = $1";
     Ok(on_pool!(db, pool => sqlx::query_as(SQL).bind(customer_id).fetch_optional(pool).await)?)
 }
@@ -262,7 +262,7 @@ pub async fn events_of(
     db: &Db,
     customer_id: i64,
     limit: i64,
-) -> Result<Vec<crate::workspace::model::EventView>, DataError> {
+) -> Result<Vec<crate::domain::workspace::EventView>, DataError> {
     const SQL: &str =
         "SELECT kind, value, note, occurred_at FROM customer_events WHERE customer_id = $1 \
          ORDER BY occurred_at DESC, id DESC LIMIT $2";

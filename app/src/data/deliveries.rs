@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{on_pool, BeginWrite, DataError, Db};
-use crate::channels::{Delivery, Report};
+use crate::domain::channels::{Delivery, Report};
 
 /// What a reply needs to know about its conversation to reach the customer.
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
@@ -50,11 +50,11 @@ pub(crate) const SET_STATE: &str = "UPDATE messages SET delivery = $2, delivery_
 /// customer `$customer` out, and its state: queued, or failed when no integration takes it.
 macro_rules! carry_out {
     ($tx:expr, $id:expr, $customer:expr, $channel:expr, $body:expr, $carrier:expr, $now:expr) => {{
-        let (state, note): ($crate::channels::Delivery, Option<String>) = match $carrier {
+        let (state, note): ($crate::domain::channels::Delivery, Option<String>) = match $carrier {
             $crate::data::deliveries::Carrier::Mail { subject, transport } => {
-                let not_sent = (!*transport).then_some($crate::outbox::NO_TRANSPORT);
+                let not_sent = (!*transport).then_some($crate::domain::outbox::NO_TRANSPORT);
                 sqlx::query($crate::data::deliveries::OUTBOX_ROW)
-                    .bind($crate::outbox::reply_key($id))
+                    .bind($crate::domain::outbox::reply_key($id))
                     .bind($customer)
                     .bind($body)
                     .bind($now)
@@ -65,13 +65,13 @@ macro_rules! carry_out {
                     .execute(&mut *$tx)
                     .await?;
                 match not_sent {
-                    Some(why) => ($crate::channels::Delivery::Failed, Some(why.to_string())),
-                    None => ($crate::channels::Delivery::Queued, None),
+                    Some(why) => ($crate::domain::channels::Delivery::Failed, Some(why.to_string())),
+                    None => ($crate::domain::channels::Delivery::Queued, None),
                 }
             }
             $crate::data::deliveries::Carrier::Webhook { payload } => {
                 let queued = sqlx::query($crate::data::deliveries::WEBHOOK_ROWS)
-                    .bind($crate::channels::OUTBOUND_EVENT)
+                    .bind($crate::domain::channels::OUTBOUND_EVENT)
                     .bind(payload($id))
                     .bind($now)
                     .bind($id)
@@ -79,12 +79,12 @@ macro_rules! carry_out {
                     .await?
                     .rows_affected();
                 if queued == 0 {
-                    ($crate::channels::Delivery::Failed, Some($crate::channels::no_integration($channel)))
+                    ($crate::domain::channels::Delivery::Failed, Some($crate::domain::channels::no_integration($channel)))
                 } else {
-                    ($crate::channels::Delivery::Queued, None)
+                    ($crate::domain::channels::Delivery::Queued, None)
                 }
             }
-            $crate::data::deliveries::Carrier::Forum => ($crate::channels::Delivery::Queued, None),
+            $crate::data::deliveries::Carrier::Forum => ($crate::domain::channels::Delivery::Queued, None),
         };
         sqlx::query($crate::data::deliveries::SET_STATE).bind($id).bind(state.key()).bind(note.as_deref()).bind($now).execute(&mut *$tx).await?;
         state
@@ -197,9 +197,9 @@ macro_rules! after_mail_attempt {
         const SQL: &str = "UPDATE messages SET delivery = $2, delivery_note = $3, delivery_at = $4 \
              WHERE id = (SELECT message_id FROM outbox_messages WHERE id = $1)";
         let state = match $outbox_delivery {
-            "sent" => $crate::channels::Delivery::Sent,
-            "not_sent" => $crate::channels::Delivery::Failed,
-            _ => $crate::channels::Delivery::Queued,
+            "sent" => $crate::domain::channels::Delivery::Sent,
+            "not_sent" => $crate::domain::channels::Delivery::Failed,
+            _ => $crate::domain::channels::Delivery::Queued,
         };
         sqlx::query(SQL).bind($outbox_id).bind(state.key()).bind($note).bind($now).execute(&mut *$tx).await?;
     }};

@@ -5,8 +5,8 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::consents::{INSERT_RECORD, QUEUE_MAIL};
 use super::{on_pool, BeginWrite, DataError, Db};
-use crate::stories::digest::{pick_stories, DigestStory, Reader, DIGEST_CONSENT_TEXT, DIGEST_EVERY_DAYS};
-use crate::stories::model::{excerpt, StoryCard};
+use crate::domain::stories::digest::{pick_stories, DigestStory, Reader, DIGEST_CONSENT_TEXT, DIGEST_EVERY_DAYS};
+use crate::domain::stories::model::{excerpt, StoryCard};
 
 pub async fn is_subscribed(db: &Db, customer_id: i64) -> Result<bool, DataError> {
     const SQL: &str = "SELECT COUNT(*) FROM digest_subscriptions WHERE customer_id = $1 AND unsubscribed_at IS NULL";
@@ -73,7 +73,7 @@ pub async fn send_due(db: &Db, now: DateTime<Utc>, site: &str, unsubscribe_link:
                 card: StoryCard {
                     id: r.id,
                     excerpt: excerpt(&r.narrative),
-                    told_by: crate::community::naming::public_name(&r.naming, &r.customer_name),
+                    told_by: crate::domain::community::naming::public_name(&r.naming, &r.customer_name),
                     title: r.title,
                     featured: r.featured,
                     published_at: r.published_at,
@@ -90,7 +90,7 @@ pub async fn send_due(db: &Db, now: DateTime<Utc>, site: &str, unsubscribe_link:
         if picked.is_empty() {
             continue;
         }
-        let body = crate::stories::digest::digest_email(&name, &picked, site, &unsubscribe_link(customer_id));
+        let body = crate::domain::stories::digest::digest_email(&name, &picked, site, &unsubscribe_link(customer_id));
         let key = format!("digest-{customer_id}-{}", now.format("%Y-%m-%d"));
         let _turn = db.write_turn().await;
         on_pool!(db, pool => {

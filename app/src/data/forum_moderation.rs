@@ -1,7 +1,7 @@
 //! The moderation queue: posts held for approval and posts with open flags.
 
 use super::{on_pool, DataError, Db};
-use crate::community::model::{FlagView, FlaggedPost, HeldPost, ModerationQueue};
+use crate::domain::community::model::{FlagView, FlaggedPost, HeldPost, ModerationQueue};
 
 /// Posts per queue section; the oldest come first, so nothing waits forever unseen.
 const QUEUE_LIMIT: i64 = 100;

@@ -3,8 +3,8 @@
 
 use super::fulltext::SearchTerms;
 use super::{DataError, Db};
-use crate::community::model::{SearchHit, SnippetPart};
-use crate::community::plain_text::plain_text;
+use crate::domain::community::model::{SearchHit, SnippetPart};
+use crate::domain::community::plain_text::plain_text;
 
 /// Marks around matched words in snippets; control characters never typed into a post.
 const MATCH_START: char = '\u{2}';

@@ -7,8 +7,7 @@ use chrono::{DateTime, Utc};
 use sqlx::QueryBuilder;
 
 use super::{on_pool, BeginWrite, DataError, Db};
-use crate::channels::email::reading::Attachment;
-use crate::channels::received_mail::ReceivedMail;
+use crate::domain::channels::mail::{Attachment, ReceivedMail};
 
 /// Stores a received mail as it arrived; returns its id. Nothing is read yet.
 pub async fn store_raw(db: &Db, envelope_from: &str, envelope_to: &[String], raw: &[u8], now: DateTime<Utc>) -> Result<i64, DataError> {

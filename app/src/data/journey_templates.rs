@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use sqlx::QueryBuilder;
 
 use super::{on_pool, BeginWrite, DataError, Db};
-use crate::journeys::templates::TemplateView;
-use crate::journeys::{default_template, TemplateStep};
+use crate::domain::journeys::templates::TemplateView;
+use crate::domain::journeys::{default_template, TemplateStep};
 
 /// The built-in template's name, shown while no stored template is the default.
 pub const BUILT_IN_NAME: &str = "Built-in: apology, update, check-in";

@@ -7,11 +7,11 @@ use chrono::{DateTime, Utc};
 use sqlx::QueryBuilder;
 
 use super::{on_pool, BeginWrite, DataError, Db};
-use crate::journeys::healing::{Ending, HealingFacts};
-use crate::journeys::kpis::{ComparisonGroup, JourneyRecord};
-use crate::journeys::model::{JourneyStepView, JourneyView};
-use crate::journeys::{render, Personalization, PlannedStep};
-use crate::outbox::journey_subject;
+use crate::domain::journeys::healing::{Ending, HealingFacts};
+use crate::domain::journeys::kpis::{ComparisonGroup, JourneyRecord};
+use crate::domain::journeys::model::{JourneyStepView, JourneyView};
+use crate::domain::journeys::{render, Personalization, PlannedStep};
+use crate::domain::outbox::journey_subject;
 
 /// Steps moved to the outbox per transaction.
 const STEPS_PER_BATCH: i64 = 100;
@@ -442,13 +442,13 @@ const HEALED: &str = "SELECT j.id AS journey_id, j.conversation_id, cu.name AS c
 
 /// The latest healed journeys with the customer's mood before and since, for story
 /// candidates (`journeys::candidates` picks the strong rebounds).
-pub async fn recently_healed(db: &Db, limit: i64) -> Result<Vec<crate::journeys::candidates::HealedJourney>, DataError> {
+pub async fn recently_healed(db: &Db, limit: i64) -> Result<Vec<crate::domain::journeys::candidates::HealedJourney>, DataError> {
     let sql = format!("{HEALED} ORDER BY j.ended_at DESC LIMIT $1");
     Ok(on_pool!(db, pool => sqlx::query_as(&sql).bind(limit).fetch_all(pool).await)?)
 }
 
 /// The healed journeys of one conversation.
-pub async fn healed_of_conversation(db: &Db, conversation_id: i64) -> Result<Vec<crate::journeys::candidates::HealedJourney>, DataError> {
+pub async fn healed_of_conversation(db: &Db, conversation_id: i64) -> Result<Vec<crate::domain::journeys::candidates::HealedJourney>, DataError> {
     let sql = format!("{HEALED} AND j.conversation_id = $1");
     Ok(on_pool!(db, pool => sqlx::query_as(&sql).bind(conversation_id).fetch_all(pool).await)?)
 }

@@ -35,6 +35,7 @@ pub mod risk_facts;
 pub mod sessions;
 pub mod stories;
 pub mod story_editing;
+pub(crate) mod story_records;
 pub mod users;
 pub mod webhooks;
 

@@ -7,7 +7,7 @@ use sqlx::QueryBuilder;
 
 use super::deliveries::after_mail_attempt;
 use super::{on_pool, BeginWrite, DataError, Db};
-use crate::outbox::{after_attempt, Attempt, OutboxCounts, OutboxRow};
+use crate::domain::outbox::{after_attempt, Attempt, OutboxCounts, OutboxRow};
 
 const ROW_COLUMNS: &str = "o.id, o.customer_id, c.name AS customer_name, c.email AS customer_email, COALESCE(j.conversation_id, m.conversation_id) AS conversation_id, \
      o.channel, o.subject, o.body, o.created_at, o.delivery, o.delivery_note, CAST(o.attempts AS BIGINT) AS attempts, \

@@ -6,10 +6,10 @@ use chrono::{DateTime, Utc};
 use super::audit::INSERT_AUDIT;
 use super::consents::{ConsentMail, INSERT_RECORD, LATEST, QUEUE_MAIL};
 use super::{on_pool, BeginWrite, DataError, Db};
-use crate::community::model::PublishedQuote;
-use crate::community::naming::Naming;
-use crate::stories::consent::{may_publish, Decision, LatestConsent};
-use crate::stories::quotes::{is_quotable_csat, quote_consent_text, GratitudeCandidate, QuoteSource, StudioQuote, QUOTABLE_CSAT_AT_LEAST};
+use crate::domain::community::model::PublishedQuote;
+use crate::domain::community::naming::Naming;
+use crate::domain::stories::consent::{may_publish, Decision, LatestConsent};
+use crate::domain::stories::quotes::{is_quotable_csat, quote_consent_text, GratitudeCandidate, QuoteSource, StudioQuote, QUOTABLE_CSAT_AT_LEAST};
 
 /// The engine marks gratitude in a message's stored analysis.
 const IS_GRATITUDE: &str = "m.analysis LIKE '%\"emotion\":\"gratitude\"%'";
@@ -217,7 +217,7 @@ pub async fn wall(db: &Db, plan: Option<&str>, channel: Option<&str>, limit: i64
         .into_iter()
         .map(|r| PublishedQuote {
             id: r.id,
-            said_by: crate::community::naming::public_name(&r.naming, &r.customer_name),
+            said_by: crate::domain::community::naming::public_name(&r.naming, &r.customer_name),
             quote: r.quote,
             published_at: r.published_at,
         })

@@ -9,8 +9,8 @@ use super::conversations::RESOLVE_CONVERSATION;
 use super::deliveries::{carry_out, Carrier, ReplyContext};
 use super::ingest_effects::{record_effects, Cause, NewEffect, PendingEffect};
 use super::{on_pool, BeginWrite, DataError, Db};
-use crate::channels::ratings::{mail_body, LINK_DAYS};
-use crate::channels::{route, Route};
+use crate::domain::channels::ratings::{mail_body, LINK_DAYS};
+use crate::domain::channels::{route, Route};
 
 /// What resolving asks the customer, and how the request reaches them.
 pub struct Ask<'a> {

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, Utc};
 
 use super::{on_pool, DataError, Db};
-use crate::stories::ripple::{lift, mean, Outcome, StoryRipple};
+use crate::domain::stories::ripple::{lift, mean, Outcome, StoryRipple};
 
 /// How far before and after a story's publication outcomes are compared.
 pub const WINDOW_DAYS: i64 = 30;
@@ -105,7 +105,7 @@ pub async fn dashboard(db: &Db, now: DateTime<Utc>, limit: i64) -> Result<Vec<St
             lift: lift(&outcomes),
         });
     }
-    crate::stories::ripple::rank(&mut rows);
+    crate::domain::stories::ripple::rank(&mut rows);
     Ok(rows)
 }
 

@@ -3,9 +3,9 @@
 use chrono::{DateTime, Utc};
 
 use super::{on_pool, DataError, Db};
-use crate::stories::model::{excerpt, PublicStory, StoryCard};
-use crate::community::naming::public_name;
-use crate::studio::model::{StatusCount, StoryRow};
+use crate::domain::stories::model::{excerpt, PublicStory, StoryCard};
+use crate::domain::community::naming::public_name;
+use crate::domain::studio::{StatusCount, StoryRow};
 
 #[derive(sqlx::FromRow)]
 struct PublicStoryRecord {

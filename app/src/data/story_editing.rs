@@ -4,83 +4,17 @@
 use chrono::{DateTime, Utc};
 
 use super::audit::INSERT_AUDIT;
-use super::consents::LATEST_CONSENT_JOIN;
+pub use super::story_records::story;
+use super::story_records::{StoryRecord, LATEST_CONSENT_JOIN, SELECT_STORY};
 use super::{on_pool, BeginWrite, DataError, Db};
-use crate::stories::consent::{may_publish, Decision, LatestConsent};
-use crate::stories::draft::StoryDraft;
-use crate::stories::model::{ConsentEntry, StoryDetail};
-
-#[derive(sqlx::FromRow)]
-pub(crate) struct StoryRecord {
-    id: i64,
-    customer_id: i64,
-    customer_name: String,
-    conversation_id: Option<i64>,
-    title: String,
-    narrative: String,
-    resolution: String,
-    quotes: String,
-    naming: String,
-    version: i64,
-    status: String,
-    featured: bool,
-    published_at: Option<DateTime<Utc>>,
-    updated_at: DateTime<Utc>,
-    consent_decision: Option<String>,
-    consent_channel: Option<String>,
-    consent_text: Option<String>,
-    consent_at: Option<DateTime<Utc>>,
-}
-
-/// Stories with their customer and the newest ledger record for their current version.
-pub(crate) const SELECT_STORY: &str = "SELECT s.id, s.customer_id, c.name AS customer_name, s.conversation_id, s.title, s.narrative, \
-     s.resolution, s.quotes, s.naming, s.version, s.status, s.featured, s.published_at, s.updated_at, \
-     r.decision AS consent_decision, r.channel AS consent_channel, r.text_shown AS consent_text, r.recorded_at AS consent_at \
-     FROM stories s JOIN customers c ON c.id = s.customer_id ";
-
-impl StoryRecord {
-    pub(crate) fn into_detail(self) -> StoryDetail {
-        let consent = match (self.consent_decision.as_deref().and_then(Decision::parse), self.consent_at) {
-            (Some(decision), Some(recorded_at)) => Some(ConsentEntry {
-                decision,
-                version: self.version,
-                channel: self.consent_channel.unwrap_or_default(),
-                text_shown: self.consent_text.unwrap_or_default(),
-                recorded_at,
-            }),
-            _ => None,
-        };
-        StoryDetail {
-            id: self.id,
-            customer_id: self.customer_id,
-            customer_name: self.customer_name,
-            conversation_id: self.conversation_id,
-            draft: StoryDraft {
-                title: self.title,
-                narrative: self.narrative,
-                resolution: self.resolution,
-                quotes: serde_json::from_str(&self.quotes).unwrap_or_default(),
-                naming: self.naming,
-            },
-            version: self.version,
-            status: self.status,
-            featured: self.featured,
-            published_at: self.published_at,
-            updated_at: self.updated_at,
-            consent,
-        }
-    }
-}
+use crate::domain::stories::consent::{may_publish, LatestConsent};
+use crate::domain::stories::draft::StoryDraft;
+use crate::domain::stories::model::StoryDetail;
 
 fn quotes_json(draft: &StoryDraft) -> String {
     serde_json::to_string(&draft.quotes).unwrap_or_else(|_| "[]".into())
 }
 
-pub async fn story(db: &Db, id: i64) -> Result<StoryDetail, DataError> {
-    let sql = format!("{SELECT_STORY}{LATEST_CONSENT_JOIN} WHERE s.id = $1");
-    let record = on_pool!(db, pool => sqlx::query_as::<_, StoryRecord>(&sql).bind(id).fetch_optional(pool).await)?;
-    record.map(StoryRecord::into_detail).ok_or(DataError::NotFound)
-}
 
 /// All stories, most recently changed first.
 pub async fn list(db: &Db, limit: i64) -> Result<Vec<StoryDetail>, DataError> {
@@ -248,16 +182,16 @@ async fn is_story_candidate(db: &Db, conversation_id: i64) -> Result<bool, DataE
         return Ok(true);
     }
     let timeline: Vec<f64> = on_pool!(db, pool => sqlx::query_scalar(TIMELINE).bind(conversation_id).fetch_all(pool).await)?;
-    if crate::stories::candidates::is_turnaround(&timeline) {
+    if crate::domain::stories::candidates::is_turnaround(&timeline) {
         return Ok(true);
     }
     let healed = super::journeys::healed_of_conversation(db, conversation_id).await?;
-    Ok(healed.iter().any(crate::journeys::candidates::is_story_candidate))
+    Ok(healed.iter().any(crate::domain::journeys::candidates::is_story_candidate))
 }
 
 /// Resolved conversations since `since` that have no story yet, with the sentiment of each of
 /// the customer's messages in order (at most `limit` conversations).
-pub async fn resolved_timelines(db: &Db, since: DateTime<Utc>, limit: i64) -> Result<Vec<crate::stories::candidates::ResolvedTurnaround>, DataError> {
+pub async fn resolved_timelines(db: &Db, since: DateTime<Utc>, limit: i64) -> Result<Vec<crate::domain::stories::candidates::ResolvedTurnaround>, DataError> {
     const SQL: &str = "SELECT c.id, c.subject, cu.name, c.resolved_at, m.sentiment FROM \
          (SELECT c.id FROM conversations c LEFT JOIN stories s ON s.conversation_id = c.id \
           WHERE c.status IN ('resolved', 'closed') AND c.resolved_at >= $1 AND s.id IS NULL ORDER BY c.resolved_at DESC, c.id DESC LIMIT $2) recent \
@@ -265,11 +199,11 @@ pub async fn resolved_timelines(db: &Db, since: DateTime<Utc>, limit: i64) -> Re
          JOIN messages m ON m.conversation_id = c.id AND m.direction = 'inbound' AND m.sentiment IS NOT NULL \
          ORDER BY c.resolved_at DESC, c.id, m.created_at, m.id";
     let rows: Vec<(i64, String, String, DateTime<Utc>, f64)> = on_pool!(db, pool => sqlx::query_as(SQL).bind(since).bind(limit).fetch_all(pool).await)?;
-    let mut found: Vec<crate::stories::candidates::ResolvedTurnaround> = Vec::new();
+    let mut found: Vec<crate::domain::stories::candidates::ResolvedTurnaround> = Vec::new();
     for (id, subject, customer_name, resolved_at, sentiment) in rows {
         match found.last_mut() {
             Some(last) if last.conversation_id == id => last.timeline.push(sentiment),
-            _ => found.push(crate::stories::candidates::ResolvedTurnaround { conversation_id: id, subject, customer_name, resolved_at, timeline: vec![sentiment] }),
+            _ => found.push(crate::domain::stories::candidates::ResolvedTurnaround { conversation_id: id, subject, customer_name, resolved_at, timeline: vec![sentiment] }),
         }
     }
     Ok(found)

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{on_pool, BeginWrite, DataError, Db};
-use crate::auth::model::Role;
+use crate::domain::accounts::Role;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct UserRecord {
@@ -97,7 +97,7 @@ pub async fn count_by_role(db: &Db, role: Role) -> Result<i64, DataError> {
 }
 
 /// Staff who can take conversations (agents and admins), by name.
-pub async fn assignable(db: &Db) -> Result<Vec<crate::workspace::model::Assignee>, DataError> {
+pub async fn assignable(db: &Db) -> Result<Vec<crate::domain::workspace::Assignee>, DataError> {
     const SQL: &str = "SELECT id, display_name FROM users WHERE role IN ('agent', 'admin') ORDER BY display_name, id";
     Ok(on_pool!(db, pool => sqlx::query_as(SQL).fetch_all(pool).await)?)
 }

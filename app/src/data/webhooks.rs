@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use super::deliveries::after_webhook_attempt;
 use super::{on_pool, BeginWrite, DataError, Db};
-use crate::webhooks::model::{retry_delay, DeliveryView, WebhookView, MAX_ATTEMPTS};
+use crate::domain::webhooks::{retry_delay, DeliveryView, WebhookView, MAX_ATTEMPTS};
 
 pub async fn create(
     db: &Db,

@@ -16,12 +16,15 @@ pub mod extended;
 pub mod intents;
 mod patterns;
 pub mod risk;
+mod settings;
 pub mod situation;
 pub mod state;
 pub mod text;
 pub mod tone;
 pub mod traits;
 pub mod vader;
+
+pub use settings::EngineSettings;
 
 use serde::{Deserialize, Serialize};
 

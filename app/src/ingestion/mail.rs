@@ -19,7 +19,7 @@ use crate::channels::email::reply_address::Token;
 use crate::channels::email::MailIdentity;
 use crate::data::inbound_mail::{self, Finished, Outcome};
 use crate::data::DataError;
-use crate::outbox::reply_of_mail_id;
+use crate::domain::outbox::reply_of_mail_id;
 
 /// The SMTP envelope: who the sending server says the mail is from (empty for bounces), and
 /// the accepted recipients.

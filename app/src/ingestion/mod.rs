@@ -27,7 +27,7 @@ pub use validation::{IngestError, MAX_BODY_CHARS};
 
 use crate::data::Db;
 use crate::realtime::Hub;
-use crate::state::EngineSettings;
+use crate::emotion::EngineSettings;
 
 /// What ingestion works with: the database, the engine's settings, and the hub that tells
 /// open inboxes about changes.

@@ -45,8 +45,8 @@ pub(super) struct Problems(pub(super) BTreeMap<String, String>);
 impl Problems {
     pub(super) fn text(&mut self, field: &str, value: &str, max_chars: usize) {
         let chars = value.trim().chars().count();
-        if let Some(character) = crate::text_input::forbidden_control_character(value) {
-            self.0.insert(field.into(), crate::text_input::control_character_problem(character));
+        if let Some(character) = crate::domain::text_input::forbidden_control_character(value) {
+            self.0.insert(field.into(), crate::domain::text_input::control_character_problem(character));
         } else if chars == 0 {
             self.0.insert(field.into(), "must not be empty".into());
         } else if chars > max_chars {

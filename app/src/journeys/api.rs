@@ -12,7 +12,7 @@ pub const MAX_WHAT_CHANGED_CHARS: usize = 500;
 pub const MAX_AGENT_NAME_CHARS: usize = 100;
 
 #[cfg(feature = "ssr")]
-async fn journey_of(db: &crate::data::Db, journey_id: i64, conversation_id: i64) -> Result<crate::journeys::model::JourneyView, AppError> {
+async fn journey_of(db: &crate::data::Db, journey_id: i64, conversation_id: i64) -> Result<crate::domain::journeys::model::JourneyView, AppError> {
     let journey = crate::data::journeys::of_conversation(db, conversation_id)
         .await?
         .filter(|journey| journey.id == journey_id)
@@ -64,9 +64,9 @@ pub const KPI_RANGES: [i64; 4] = [7, 30, 90, 365];
 
 /// Journey KPIs over the last `days` days (journeys started in that range).
 #[server(prefix = "/api", endpoint = "journeys/kpis")]
-pub async fn journey_kpis(days: i64) -> Result<super::kpis::JourneyKpis, AppError> {
+pub async fn journey_kpis(days: i64) -> Result<crate::domain::journeys::kpis::JourneyKpis, AppError> {
     use crate::auth::guard::{require, Access};
-    use crate::auth::model::Role;
+    use crate::domain::accounts::Role;
     const KPI_ROLES: &[Role] = &[Role::Agent, Role::Marketing, Role::Admin];
     require(Access::Roles(KPI_ROLES)).await?;
     if !KPI_RANGES.contains(&days) {
@@ -77,7 +77,7 @@ pub async fn journey_kpis(days: i64) -> Result<super::kpis::JourneyKpis, AppErro
     let from = now - chrono::Duration::days(days);
     let records = crate::data::journeys::records(&db, from, now).await?;
     let comparison = crate::data::journeys::never_at_risk(&db, from, now).await?;
-    Ok(super::kpis::kpis(&records, comparison, now))
+    Ok(crate::domain::journeys::kpis::kpis(&records, comparison, now))
 }
 
 /// Starts a journey for the conversation by hand (an agent saw a disappointment the risk
@@ -110,12 +110,12 @@ pub async fn start_journey(conversation_id: i64, #[server(default)] template_id:
 #[server(prefix = "/api", endpoint = "journeys/edit_step")]
 pub async fn edit_journey_step(conversation_id: i64, journey_id: i64, position: i64, body: String) -> Result<(), AppError> {
     crate::workspace::api::conversation_action(conversation_id, |db, _| async move {
-        use super::templates::MAX_BODY_CHARS;
+        use crate::domain::journeys::templates::MAX_BODY_CHARS;
         let body = body.trim();
         if body.chars().count() > MAX_BODY_CHARS {
             return Err(AppError::invalid("body", format!("Keep the text under {MAX_BODY_CHARS} characters.")));
         }
-        super::check_step_text(position.max(1) as usize, body).map_err(|problem| AppError::invalid("body", capitalized(&problem.to_string())))?;
+        crate::domain::journeys::check_step_text(position.max(1) as usize, body).map_err(|problem| AppError::invalid("body", capitalized(&problem.to_string())))?;
         journey_of(&db, journey_id, conversation_id).await?;
         crate::data::journeys::edit_step(&db, journey_id, position, body).await.map_err(step_gone)?;
         Ok(true)

@@ -5,10 +5,10 @@
 use leptos::prelude::*;
 
 use super::api::{EditJourneyStep, PauseJourney, PersonalizeJourney, SkipJourneyStep, StartJourney as StartJourneyAction, MAX_AGENT_NAME_CHARS, MAX_WHAT_CHANGED_CHARS};
-use super::model::{JourneyStepView, JourneyView};
-use super::templates::{TemplateView, MAX_BODY_CHARS};
-use super::{preview, Personalization};
-use crate::shell::format::when;
+use crate::domain::journeys::model::{JourneyStepView, JourneyView};
+use crate::domain::journeys::templates::{TemplateView, MAX_BODY_CHARS};
+use crate::domain::journeys::{preview, Personalization};
+use crate::domain::format::when;
 use crate::shell::notice::{form_error, FormError};
 
 /// Every journey action of the conversation page, created once per page.

@@ -8,10 +8,10 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use super::healing::{judge, Ending, HealingConfig};
+use crate::domain::journeys::healing::{judge, Ending, HealingConfig};
 use crate::data::{journeys, DataError, Db};
 
-pub use crate::outbox::NO_TRANSPORT;
+pub use crate::domain::outbox::NO_TRANSPORT;
 
 /// Whether the outbox rows a pass writes can be delivered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

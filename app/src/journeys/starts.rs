@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{plan, Personalization};
+use crate::domain::journeys::{plan, Personalization};
 use crate::data::journeys::{self, NewJourney};
 use crate::data::{journey_templates, DataError, Db};
 

@@ -3,11 +3,11 @@
 
 use leptos::prelude::*;
 
-use super::templates::{StepForm, TemplateView};
+use crate::domain::journeys::templates::{StepForm, TemplateView};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
-const EDITORS: &[crate::auth::model::Role] = &[crate::auth::model::Role::Marketing, crate::auth::model::Role::Admin];
+const EDITORS: &[crate::domain::accounts::Role] = &[crate::domain::accounts::Role::Marketing, crate::domain::accounts::Role::Admin];
 
 #[server(prefix = "/api", endpoint = "journeys/templates")]
 pub async fn journey_templates() -> Result<Vec<TemplateView>, AppError> {
@@ -28,7 +28,7 @@ pub async fn save_journey_template(
 ) -> Result<(), AppError> {
     use crate::auth::guard::{require, Access};
     use crate::auth::respond::finish_form;
-    use super::templates::{checked_name, steps_from_form};
+    use crate::domain::journeys::templates::{checked_name, steps_from_form};
     let outcome: Result<String, AppError> = async {
         require(Access::Roles(EDITORS)).await?;
         let id = match id.trim() {

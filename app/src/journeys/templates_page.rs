@@ -5,9 +5,9 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::templates::{delay_for_form, TemplateView, MAX_BODY_CHARS, MAX_NAME_CHARS};
+use crate::domain::journeys::templates::{delay_for_form, TemplateView, MAX_BODY_CHARS, MAX_NAME_CHARS};
 use super::templates_api::{journey_templates, DeleteJourneyTemplate, SaveJourneyTemplate};
-use super::{preview, Personalization, TemplateStep};
+use crate::domain::journeys::{preview, Personalization, TemplateStep};
 use crate::shell::notice::{form_error, loaded, FormError};
 
 /// Blank step rows under a template's steps, to add steps without JavaScript.

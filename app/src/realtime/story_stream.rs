@@ -20,7 +20,7 @@ use tokio_stream::StreamExt;
 
 use super::story_feed::{sse_frame, StoryFeed};
 use crate::state::AppState;
-use crate::stories::model::StoryCard;
+use crate::domain::stories::model::StoryCard;
 
 /// Cards sent with a snapshot (a ticker shows fewer, the stories page adds on reload).
 const SNAPSHOT_CARDS: i64 = 12;

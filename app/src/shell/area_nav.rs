@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-use crate::auth::model::{Role, Viewer, STUDIO_ROLES, WORKSPACE_ROLES};
+use crate::domain::accounts::{Role, Viewer, STUDIO_ROLES, WORKSPACE_ROLES};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Area {

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+use crate::domain::format::encode_component;
 use crate::error::AppError;
 
 #[component]
@@ -186,30 +187,5 @@ pub fn FormError(#[prop(into)] message: Signal<Option<String>>) -> impl IntoView
         <Show when=move || message.get().is_some()>
             <p class="form-error" role="alert">{move || message.get().unwrap_or_default()}</p>
         </Show>
-    }
-}
-
-/// Percent-encodes a URL component (the subset needed for local paths and queries).
-pub fn encode_component(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                out.push(byte as char)
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn encodes_queries() {
-        assert_eq!(
-            super::encode_component("/workspace?x=1&y=ä"),
-            "/workspace%3Fx%3D1%26y%3D%C3%A4"
-        );
     }
 }

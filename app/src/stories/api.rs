@@ -3,11 +3,11 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::model::{PublicStory, StoryCard, StoryDetail};
+use crate::domain::stories::model::{PublicStory, StoryCard, StoryDetail};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
-const EDITORS: &[crate::auth::model::Role] = &[crate::auth::model::Role::Marketing, crate::auth::model::Role::Admin];
+const EDITORS: &[crate::domain::accounts::Role] = &[crate::domain::accounts::Role::Marketing, crate::domain::accounts::Role::Admin];
 
 /// Published stories for the portal, featured first (`limit` 1–50).
 #[server(prefix = "/api", endpoint = "stories/published")]
@@ -70,7 +70,7 @@ pub async fn load_story_editor(id: Option<i64>, conversation: Option<i64>) -> Re
     let (subject, sentences, customer_name) = match (source, &story) {
         (Some(source), _) => (
             source.subject,
-            source.customer_messages.iter().flat_map(|m| super::draft::sentences(m)).collect(),
+            source.customer_messages.iter().flat_map(|m| crate::domain::stories::draft::sentences(m)).collect(),
             story.as_ref().map_or(source.customer_name, |s| s.customer_name.clone()),
         ),
         // The conversation is gone: the story keeps the quotes it had.
@@ -86,10 +86,10 @@ pub async fn load_story_editor(id: Option<i64>, conversation: Option<i64>) -> Re
 async fn story_source(
     db: &crate::data::Db,
     conversation_id: i64,
-    viewer: &crate::auth::model::Viewer,
+    viewer: &crate::domain::accounts::Viewer,
 ) -> Result<crate::data::story_editing::StorySource, AppError> {
     use crate::data::story_editing::{self, DraftingReach};
-    let (reach, missing) = if viewer.may_enter(crate::auth::model::WORKSPACE_ROLES) {
+    let (reach, missing) = if viewer.may_enter(crate::domain::accounts::WORKSPACE_ROLES) {
         (DraftingReach::AnyConversation, "This conversation does not exist.")
     } else {
         (
@@ -127,7 +127,7 @@ pub async fn save_story(
     use crate::auth::guard::{require, Access};
     use crate::auth::respond::finish_form;
     use crate::data::story_editing::{self, Actor};
-    use super::draft::{sentences, StoryDraft};
+    use crate::domain::stories::draft::{sentences, StoryDraft};
     let outcome: Result<String, AppError> = async {
         let viewer = require(Access::Roles(EDITORS)).await?;
         let state = crate::state::app_state()?;
@@ -193,7 +193,7 @@ pub async fn ask_story_consent(id: i64) -> Result<(), AppError> {
         let story = story_editing::story(&state.db, id).await.map_err(|e| not_found(e, "This story does not exist."))?;
         let text = story.consent_text();
         let token = crate::auth::session::new_token();
-        let token_hash = crate::auth::session::token_hash(&state.security.secret, &token);
+        let token_hash = crate::domain::signing::token_hash(&state.security.secret, &token);
         let link = format!("{}/consent/{token}", state.public_url.trim_end_matches('/'));
         let body = super::consent_api::consent_email(&story.customer_name, &text, &link, &state.public_url);
         let mail = consents::ConsentMail { subject: "May we share how we solved your problem?", body: &body };

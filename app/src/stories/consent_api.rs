@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::model::CustomerStory;
+use crate::domain::stories::model::CustomerStory;
 use crate::error::AppError;
 
 /// The consent email: the exact text, how to answer, and that saying no changes nothing.
@@ -19,8 +19,8 @@ pub fn consent_email(customer_name: &str, text: &str, link: &str, site: &str) ->
 }
 
 #[cfg(feature = "ssr")]
-fn parse_answer(answer: &str) -> Result<super::consent::Decision, AppError> {
-    use super::consent::Decision;
+fn parse_answer(answer: &str) -> Result<crate::domain::stories::consent::Decision, AppError> {
+    use crate::domain::stories::consent::Decision;
     match answer {
         "grant" => Ok(Decision::Granted),
         "decline" => Ok(Decision::Declined),
@@ -97,7 +97,7 @@ fn link_hash(token: &str) -> Result<String, AppError> {
         return Err(invalid());
     }
     let state = crate::state::app_state()?;
-    Ok(crate::auth::session::token_hash(&state.security.secret, token))
+    Ok(crate::domain::signing::token_hash(&state.security.secret, token))
 }
 
 /// The story or quote a consent link asks about.

@@ -11,7 +11,7 @@ use crate::shell::notice::{form_error, FormError};
 /// and stable, so every digest's link keeps working.
 #[cfg(feature = "ssr")]
 pub fn unsubscribe_token(secret: &[u8], customer_id: i64) -> String {
-    crate::auth::session::token_hash(secret, &format!("digest-unsubscribe:{customer_id}"))
+    crate::domain::signing::token_hash(secret, &format!("digest-unsubscribe:{customer_id}"))
 }
 
 /// Sends the digests that are due (called hourly by the server).
@@ -58,7 +58,7 @@ pub async fn unsubscribe_digest(customer_id: i64, token: String) -> Result<(), A
     let outcome: Result<String, AppError> = async {
         let state = crate::state::app_state()?;
         let expected = unsubscribe_token(&state.security.secret, customer_id);
-        if !crate::auth::session::same_secret(&expected, &token) {
+        if !crate::domain::signing::same_secret(&expected, &token) {
             return Err(AppError::NotFound("This unsubscribe link is not valid. You can also unsubscribe in your account.".into()));
         }
         crate::data::digests::set_subscribed(&state.db, customer_id, false, "unsubscribe link", chrono::Utc::now()).await?;

@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
-use super::model::StoryCard;
+use crate::domain::stories::model::StoryCard;
 use crate::state::AppState;
 
 const EMBED_CARDS: i64 = 5;
@@ -38,7 +38,7 @@ pub fn page_html(cards: &[StoryCard], site: &str) -> String {
 }
 
 /// The wall for other websites: the newest quotes, live (withdrawn ones disappear).
-pub fn wall_html(quotes: &[crate::community::model::PublishedQuote], site: &str) -> String {
+pub fn wall_html(quotes: &[crate::domain::community::model::PublishedQuote], site: &str) -> String {
     let items: String = quotes
         .iter()
         .map(|q| format!("<li data-quote-id=\"{}\"><blockquote><p>“{}”</p><footer>{}</footer></blockquote></li>", q.id, ammonia::clean_text(&q.quote), ammonia::clean_text(&q.said_by)))

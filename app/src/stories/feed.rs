@@ -7,7 +7,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 
-use super::model::StoryCard;
+use crate::domain::stories::model::StoryCard;
 use crate::state::AppState;
 
 const FEED_STORIES: i64 = 30;

@@ -5,21 +5,14 @@
 //! transactions (`data::story_editing`, `data::consents`).
 
 pub mod api;
-pub mod candidates;
-pub mod consent;
 pub mod consent_api;
 pub mod customer_pages;
-pub mod digest;
 pub mod digest_api;
-pub mod draft;
 #[cfg(feature = "ssr")]
 pub mod embed;
 #[cfg(feature = "ssr")]
 pub mod feed;
-pub mod model;
 pub mod public_pages;
-pub mod quotes;
-pub mod ripple;
 pub mod ripple_api;
 pub mod ripple_page;
 pub mod studio_pages;

@@ -3,20 +3,20 @@
 
 use leptos::prelude::*;
 
-use super::ripple::StoryRipple;
+use crate::domain::stories::ripple::StoryRipple;
 use crate::error::AppError;
 
 /// The dashboard: every story that was ever published, with its views and lift.
 #[server(prefix = "/api", endpoint = "stories/ripple")]
 pub async fn load_ripple() -> Result<Vec<StoryRipple>, AppError> {
     use crate::auth::guard::{require, Access};
-    require(Access::Roles(crate::auth::model::STUDIO_ROLES)).await?;
+    require(Access::Roles(crate::domain::accounts::STUDIO_ROLES)).await?;
     let db = crate::state::app_state()?.db;
     Ok(crate::data::ripple::dashboard(&db, chrono::Utc::now(), 100).await?)
 }
 
 #[cfg(feature = "ssr")]
-pub use handlers::{credit_signup, record_views, ripple_csv};
+pub use handlers::{credit_signup_hook, record_views, ripple_csv};
 
 /// The first-party cookie `/portal.js` sets on a story's page (outside Do-Not-Track): the
 /// story last read, so a sign-up right after can be credited to it. It holds nothing else.
@@ -31,7 +31,7 @@ mod handlers {
     use axum::response::{IntoResponse, Response};
     use serde::Deserialize;
 
-    use crate::auth::model::{Role, STUDIO_ROLES};
+    use crate::domain::accounts::{Role, STUDIO_ROLES};
     use crate::error::AppError;
     use crate::state::AppState;
 
@@ -90,9 +90,14 @@ mod handlers {
         }
     }
 
+    /// The sign-up hook (`auth::signup_hooks`) that credits the story read just before.
+    pub fn credit_signup_hook<'a>(state: &'a AppState, parts: &'a Parts, user_id: i64) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + 'a>> {
+        Box::pin(credit_signup(state, parts, user_id))
+    }
+
     /// Credits a new customer account to the story its browser had just read, if any. A
     /// failure here must not fail the sign-up, so it is only logged.
-    pub async fn credit_signup(state: &AppState, parts: &Parts, user_id: i64) {
+    async fn credit_signup(state: &AppState, parts: &Parts, user_id: i64) {
         if opted_out(parts) {
             return;
         }
@@ -121,7 +126,7 @@ mod handlers {
         match crate::data::ripple::dashboard(&state.db, chrono::Utc::now(), 1_000).await {
             Ok(rows) => (
                 [(header::CONTENT_TYPE, "text/csv; charset=utf-8"), (header::CONTENT_DISPOSITION, "attachment; filename=\"ripple.csv\"")],
-                super::super::ripple::to_csv(&rows),
+                crate::domain::stories::ripple::to_csv(&rows),
             )
                 .into_response(),
             Err(error) => {

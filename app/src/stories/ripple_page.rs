@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::ripple::{StoryRipple, MIN_GROUP};
+use crate::domain::stories::ripple::{StoryRipple, MIN_GROUP};
 use super::ripple_api::load_ripple;
 use crate::shell::notice::loaded;
 

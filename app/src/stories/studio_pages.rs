@@ -6,10 +6,10 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{load_story_editor, studio_stories, AskStoryConsent, ChangePublishing, SaveStory, StoryEditor};
-use super::draft::{MAX_NARRATIVE_CHARS, MAX_QUOTES, MAX_RESOLUTION_CHARS, MAX_TITLE_CHARS};
-use super::model::StoryCard;
+use crate::domain::stories::draft::{MAX_NARRATIVE_CHARS, MAX_QUOTES, MAX_RESOLUTION_CHARS, MAX_TITLE_CHARS};
+use crate::domain::stories::model::StoryCard;
 use super::public_pages::StoryCardItem;
-use crate::shell::format::when;
+use crate::domain::format::when;
 use crate::shell::notice::{form_error, loaded, FormError};
 
 #[component]
@@ -148,7 +148,7 @@ fn Editor(
             let card = StoryCard {
                 id: story.id,
                 title: story.draft.title.clone(),
-                excerpt: super::model::excerpt(&story.draft.narrative),
+                excerpt: crate::domain::stories::model::excerpt(&story.draft.narrative),
                 told_by: story.told_by(),
                 featured: story.featured,
                 published_at: story.published_at.unwrap_or(story.updated_at),
@@ -167,11 +167,11 @@ fn Editor(
 
 #[component]
 fn StoryState(
-    story: super::model::StoryDetail,
+    story: crate::domain::stories::model::StoryDetail,
     ask: ServerAction<AskStoryConsent>,
     publishing: ServerAction<ChangePublishing>,
 ) -> impl IntoView {
-    use super::consent::Decision;
+    use crate::domain::stories::consent::Decision;
     let decision = story.consent.as_ref().map(|c| c.decision);
     let published = story.status == "published";
     let withdrawn = story.status == "withdrawn";

@@ -8,15 +8,15 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
-use super::quotes::{GratitudeCandidate, StudioQuote};
-use crate::community::model::PublishedQuote;
+use crate::domain::stories::quotes::{GratitudeCandidate, StudioQuote};
+use crate::domain::community::model::PublishedQuote;
 use crate::error::AppError;
-use crate::shell::format::when;
+use crate::domain::format::when;
 use crate::shell::notice::{form_error, loaded, FormError};
 use crate::shell::seo::PageMeta;
 
 #[cfg(feature = "ssr")]
-const EDITORS: &[crate::auth::model::Role] = &[crate::auth::model::Role::Marketing, crate::auth::model::Role::Admin];
+const EDITORS: &[crate::domain::accounts::Role] = &[crate::domain::accounts::Role::Marketing, crate::domain::accounts::Role::Admin];
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WallView {
@@ -40,7 +40,7 @@ pub async fn load_wall(#[server(default)] plan: String, #[server(default)] chann
         .wall_selection(|| async move { quotes::selection(&counted, chrono::Utc::now() - chrono::Duration::days(30)).await })
         .await?;
     let quotes = quotes::wall(&db, Some(plan.trim()), Some(channel.trim()), 200).await?;
-    Ok(WallView { quotes, plans, channels, note: super::quotes::selection_note(shown, thank_yous) })
+    Ok(WallView { quotes, plans, channels, note: crate::domain::stories::quotes::selection_note(shown, thank_yous) })
 }
 
 #[component]
@@ -122,21 +122,21 @@ pub async fn load_quote_studio() -> Result<QuoteStudio, AppError> {
 pub async fn propose_quote(source: String, #[server(default)] quote: String, naming: String) -> Result<(), AppError> {
     use crate::auth::guard::{require, Access};
     use crate::auth::respond::finish_form;
-    use crate::community::naming::Naming;
+    use crate::domain::community::naming::Naming;
     use crate::data::{consents::ConsentMail, quotes, DataError};
     let outcome: Result<String, AppError> = async {
         let viewer = require(Access::Roles(EDITORS)).await?;
         let state = crate::state::app_state()?;
         let naming = Naming::parse(&naming).ok_or_else(|| AppError::invalid("naming", "Choose how the customer is named: full name, first name and initial, or anonymous."))?;
-        let source = super::quotes::QuoteSource::parse(&source).map_err(|why| AppError::invalid("source", why))?;
+        let source = crate::domain::stories::quotes::QuoteSource::parse(&source).map_err(|why| AppError::invalid("source", why))?;
         let (_, customer_name, body) = quotes::source_text(&state.db, source).await.map_err(|error| match error {
             DataError::NotFound => AppError::NotFound(format!("That {} does not exist, or the engine does not read it as a thank-you.", source.label())),
             other => other.into(),
         })?;
-        let quote = super::quotes::checked_quote(&quote, &body).map_err(|why| AppError::invalid("quote", why))?;
-        let text = super::quotes::quote_consent_text(&quote, naming.as_str(), &customer_name);
+        let quote = crate::domain::stories::quotes::checked_quote(&quote, &body).map_err(|why| AppError::invalid("quote", why))?;
+        let text = crate::domain::stories::quotes::quote_consent_text(&quote, naming.as_str(), &customer_name);
         let token = crate::auth::session::new_token();
-        let token_hash = crate::auth::session::token_hash(&state.security.secret, &token);
+        let token_hash = crate::domain::signing::token_hash(&state.security.secret, &token);
         let link = format!("{}/consent/{token}", state.public_url);
         let mail_body = super::consent_api::consent_email(&customer_name, &text, &link, &state.public_url);
         let mail = ConsentMail { subject: "May we show your thank-you on our gratitude wall?", body: &mail_body };
@@ -208,11 +208,11 @@ pub fn StudioQuotesPage() -> impl IntoView {
                                             <td>
                                                 {format!("“{}”", quote.quote)}
                                                 {(quote.status == "published").then(|| {
-                                                    let said_by = crate::community::naming::public_name(&quote.naming, &quote.customer_name);
+                                                    let said_by = crate::domain::community::naming::public_name(&quote.naming, &quote.customer_name);
                                                     view! {
                                                         <details class="mail-snippet">
                                                             <summary>"HTML for recovery and transactional mail"</summary>
-                                                            <pre>{super::quotes::mail_snippet(&quote.quote, &said_by, &site)}</pre>
+                                                            <pre>{crate::domain::stories::quotes::mail_snippet(&quote.quote, &said_by, &site)}</pre>
                                                         </details>
                                                     }
                                                 })}
@@ -247,7 +247,7 @@ pub fn StudioQuotesPage() -> impl IntoView {
 
 #[component]
 fn Candidate(candidate: GratitudeCandidate, propose: ServerAction<ProposeQuote>) -> impl IntoView {
-    let mut choices = super::draft::sentences(&candidate.body);
+    let mut choices = crate::domain::stories::draft::sentences(&candidate.body);
     if choices.len() != 1 || choices[0] != candidate.body.trim() {
         choices.insert(0, candidate.body.trim().to_string());
     }

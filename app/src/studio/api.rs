@@ -2,13 +2,13 @@
 
 use leptos::prelude::*;
 
-use super::model::StudioOverview;
+use crate::domain::studio::StudioOverview;
 use crate::error::AppError;
 
 #[server(prefix = "/api", endpoint = "studio/overview")]
 pub async fn load_studio_overview() -> Result<StudioOverview, AppError> {
     use crate::auth::guard::{require, Access};
-    use crate::auth::model::STUDIO_ROLES;
+    use crate::domain::accounts::STUDIO_ROLES;
     use crate::data::stories;
     require(Access::Roles(STUDIO_ROLES)).await?;
     let db = crate::state::app_state()?.db;
@@ -18,8 +18,8 @@ pub async fn load_studio_overview() -> Result<StudioOverview, AppError> {
         consents_granted: stories::consent_count(&db, "granted").await?,
         consents_withdrawn: stories::consent_count(&db, "withdrawn").await?,
         recent_stories: stories::recent_stories(&db, 20).await?,
-        story_candidates: crate::journeys::candidates::story_candidates(crate::data::journeys::recently_healed(&db, 200).await?),
-        resolved_turnarounds: crate::stories::candidates::turnarounds(
+        story_candidates: crate::domain::journeys::candidates::story_candidates(crate::data::journeys::recently_healed(&db, 200).await?),
+        resolved_turnarounds: crate::domain::stories::candidates::turnarounds(
             crate::data::story_editing::resolved_timelines(&db, chrono::Utc::now() - chrono::Duration::days(90), 300).await?,
             10,
         ),

@@ -1,14 +1,13 @@
 //! The marketing studio: stories, quotes and consent.
 
 pub mod api;
-pub mod model;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::shell::format::when;
+use crate::domain::format::when;
 use crate::shell::notice::loaded;
-use model::StatusCount;
+use crate::domain::studio::StatusCount;
 
 #[component]
 pub fn StudioPage() -> impl IntoView {
@@ -29,7 +28,7 @@ pub fn StudioPage() -> impl IntoView {
                             <h2>"Story candidates from healed journeys"</h2>
                             <p class="meta">{format!(
                                 "Customers who were upset and whose mood rose by at least {:+.1} after a recovery journey. A story needs their consent before it is published.",
-                                crate::journeys::candidates::STRONG_REBOUND
+                                crate::domain::journeys::candidates::STRONG_REBOUND
                             )}</p>
                             {if overview.story_candidates.is_empty() {
                                 view! { <p class="empty">"No healed journey with a strong rebound yet."</p> }.into_any()
@@ -65,7 +64,7 @@ pub fn StudioPage() -> impl IntoView {
                                     <ul class="plain-list story-candidates">
                                         {overview.resolved_turnarounds.into_iter().map(|candidate| {
                                             let rebound = candidate.rebound().unwrap_or_default();
-                                            let points = crate::stories::candidates::sparkline_points(&candidate.timeline, 120.0, 24.0);
+                                            let points = crate::domain::stories::candidates::sparkline_points(&candidate.timeline, 120.0, 24.0);
                                             let label = format!("Mood of {} messages, from {:+.2} to {:+.2}", candidate.timeline.len(),
                                                 candidate.timeline.first().copied().unwrap_or_default(), candidate.timeline.last().copied().unwrap_or_default());
                                             let title = label.clone();

@@ -2,11 +2,11 @@
 
 use leptos::prelude::*;
 
-use super::model::WebhooksPage;
+use crate::domain::webhooks::WebhooksPage;
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
-const ADMIN: &[crate::auth::model::Role] = &[crate::auth::model::Role::Admin];
+const ADMIN: &[crate::domain::accounts::Role] = &[crate::domain::accounts::Role::Admin];
 
 #[server(prefix = "/api", endpoint = "webhooks/page")]
 pub async fn load_webhooks() -> Result<WebhooksPage, AppError> {
@@ -53,7 +53,7 @@ pub async fn add_webhook(
             events.push("journey.healed");
         }
         if outbound.is_some() {
-            events.push(crate::channels::OUTBOUND_EVENT);
+            events.push(crate::domain::channels::OUTBOUND_EVENT);
         }
         if events.is_empty() {
             return Err(AppError::invalid("events", "Choose at least one event to send."));

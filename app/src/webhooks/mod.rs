@@ -3,7 +3,6 @@
 //! The sending worker lives in the server (`server/src/webhook_worker.rs`).
 
 pub mod api;
-pub mod model;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod targets;

@@ -4,8 +4,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::api::{load_webhooks, AddWebhook, DeleteWebhook};
-use super::model::EVENTS;
-use crate::shell::format::when;
+use crate::domain::webhooks::EVENTS;
+use crate::domain::format::when;
 use crate::shell::notice::{form_error, loaded, FormError};
 
 #[component]

@@ -2,9 +2,9 @@
 
 use leptos::prelude::*;
 
-use super::model::{ConversationPage, InboxFilter, InboxPage};
+use crate::domain::workspace::{ConversationPage, InboxFilter, InboxPage};
 #[cfg(feature = "ssr")]
-use super::model::{MAX_REPLY_CHARS, MAX_SUMMARY_CHARS, PRIORITIES};
+use crate::domain::workspace::{MAX_REPLY_CHARS, MAX_SUMMARY_CHARS, PRIORITIES};
 use crate::error::AppError;
 
 pub const INBOX_PAGE_SIZE: i64 = 50;
@@ -15,7 +15,7 @@ pub async fn inbox(
     page: i64,
 ) -> Result<InboxPage, AppError> {
     use crate::auth::guard::{require, Access};
-    use crate::auth::model::WORKSPACE_ROLES;
+    use crate::domain::accounts::WORKSPACE_ROLES;
     use crate::data::conversations;
     use crate::emotion::situation::Situation;
     let viewer = require(Access::Roles(WORKSPACE_ROLES)).await?;
@@ -77,126 +77,20 @@ pub async fn inbox(
 #[server(prefix = "/api", endpoint = "workspace/conversation")]
 pub async fn conversation(id: i64) -> Result<ConversationPage, AppError> {
     use crate::auth::guard::{require, Access};
-    use crate::auth::model::WORKSPACE_ROLES;
-    use crate::emotion::{analyze, tone::ToneContext, Analysis};
+    use crate::domain::accounts::WORKSPACE_ROLES;
     require(Access::Roles(WORKSPACE_ROLES)).await?;
-    let state = crate::state::app_state()?;
-    let db = state.db.clone();
-    let mut page = crate::data::conversations::page(&db, id)
-        .await?
-        .ok_or_else(|| AppError::NotFound("This conversation does not exist.".into()))?;
-    for message in page
-        .messages
-        .iter_mut()
-        .filter(|m| m.direction == "inbound")
-    {
-        message.analysis = message
-            .analysis_json
-            .take()
-            .and_then(|json| serde_json::from_str::<Analysis>(&json).ok())
-            .or_else(|| Some(analyze(&message.body)));
-    }
-    let latest: Vec<Analysis> = page
-        .messages
-        .iter()
-        .filter_map(|m| m.analysis.clone())
-        .collect();
-    page.tone_context = ToneContext::from_latest(&latest);
-    page.guidance = latest.last().map(|a| a.guidance.clone());
-    page.customer = customer_panel(&db, &state.engine.state, id).await?;
-    page.assignees = crate::data::users::assignable(&db).await?;
-    page.journey = crate::data::journeys::of_conversation(&db, id).await?;
-    crate::channels::email::files::attach_to_page(&db, &mut page).await?;
-    // The template choice is only shown when a journey can be started.
-    if !page.journey.as_ref().is_some_and(|journey| journey.is_open()) {
-        page.journey_templates = crate::data::journey_templates::list(&db).await?;
-    }
-    Ok(page)
-}
-
-/// The tone-check flags of a reply as it is sent, in the conversation's context (the
-/// customer's latest analysed messages), as stored keys.
-#[cfg(feature = "ssr")]
-async fn sent_tone_flags(db: &crate::data::Db, conversation_id: i64, body: &str) -> Result<String, AppError> {
-    use crate::emotion::tone::{check, ToneContext};
-    let latest: Vec<crate::emotion::Analysis> = crate::data::conversations::latest_inbound_analyses(db, conversation_id, 5)
-        .await?
-        .iter()
-        .filter_map(|json| serde_json::from_str(json).ok())
-        .collect();
-    let report = check(body, &ToneContext::from_latest(&latest));
-    let keys: Vec<&str> = report.flags.iter().map(|flag| flag.issue.key()).collect();
-    crate::coaching::stored_flags(&keys.join(" ")).map_err(|_| AppError::Internal)
-}
-
-#[cfg(feature = "ssr")]
-async fn customer_panel(
-    db: &crate::data::Db,
-    state_config: &crate::emotion::state::StateConfig,
-    conversation_id: i64,
-) -> Result<Option<super::model::CustomerPanel>, AppError> {
-    use crate::data::{conversations, customers};
-    use crate::emotion::state::{emotional_state, Observation};
-    use crate::emotion::{analyze, traits::traits};
-    let Some(customer_id) = conversations::customer_of(db, conversation_id).await? else {
-        return Ok(None);
-    };
-    let Some(profile) = customers::profile(db, customer_id).await? else {
-        return Ok(None);
-    };
-    let inbound = conversations::inbound_of_customer(db, customer_id, 60).await?;
-    let mut sentiment: Vec<(chrono::DateTime<chrono::Utc>, f64)> = inbound
-        .iter()
-        .filter_map(|(at, score, _, _)| score.map(|s| (*at, s)))
-        .collect();
-    sentiment.reverse();
-    let bodies: Vec<&str> = inbound
-        .iter()
-        .map(|(_, _, body, _)| body.as_str())
-        .collect();
-    // Messages were scored when they arrived; only unscored ones are analysed now.
-    let analyses: Vec<_> = inbound
-        .iter()
-        .map(|(_, _, body, stored)| {
-            stored
-                .as_deref()
-                .and_then(|json| serde_json::from_str(json).ok())
-                .unwrap_or_else(|| analyze(body))
-        })
-        .collect();
-    let events = customers::events_of(db, customer_id, 50).await?;
-    let (csat, events): (Vec<_>, Vec<_>) = events.into_iter().partition(|e| e.kind == "csat");
-    let csat_scores: Vec<u8> = csat
-        .iter()
-        .filter_map(|e| e.value.map(|v| v.round().clamp(1.0, 5.0) as u8))
-        .collect();
-    let observations: Vec<Observation> = sentiment
-        .iter()
-        .map(|(at, s)| Observation {
-            at: *at,
-            sentiment: *s,
-        })
-        .collect();
-    Ok(Some(super::model::CustomerPanel {
-        profile,
-        traits: traits(&bodies, &analyses, &csat_scores),
-        state: emotional_state(&observations, chrono::Utc::now(), state_config),
-        sentiment,
-        previous: conversations::of_customer(db, customer_id, conversation_id, 10).await?,
-        csat,
-        events,
-    }))
+    super::service::conversation_page(&crate::state::app_state()?, id).await
 }
 
 /// Runs a conversation action for staff and sends the browser back to the conversation.
 #[cfg(feature = "ssr")]
 pub(crate) async fn conversation_action<F, Fut>(conversation_id: i64, action: F) -> Result<(), AppError>
 where
-    F: FnOnce(crate::data::Db, crate::auth::model::Viewer) -> Fut,
+    F: FnOnce(crate::data::Db, crate::domain::accounts::Viewer) -> Fut,
     Fut: std::future::Future<Output = Result<bool, AppError>>,
 {
     use crate::auth::guard::{require, Access};
-    use crate::auth::model::WORKSPACE_ROLES;
+    use crate::domain::accounts::WORKSPACE_ROLES;
     use crate::auth::respond::finish_form;
     let outcome: Result<String, AppError> = async {
         let viewer = require(Access::Roles(WORKSPACE_ROLES)).await?;
@@ -335,7 +229,7 @@ pub async fn resolve_conversation(
 #[server(prefix = "/api", endpoint = "workspace/send_reply")]
 pub async fn send_reply(conversation_id: i64, body: String, #[server(default)] tone_flags_seen: String) -> Result<(), AppError> {
     use crate::auth::guard::{require, Access};
-    use crate::auth::model::WORKSPACE_ROLES;
+    use crate::domain::accounts::WORKSPACE_ROLES;
     use crate::auth::respond::finish_form;
     let outcome: Result<String, AppError> = async {
         let viewer = require(Access::Roles(WORKSPACE_ROLES)).await?;
@@ -352,24 +246,8 @@ pub async fn send_reply(conversation_id: i64, body: String, #[server(default)] t
                 ),
             ));
         }
-        let seen = crate::coaching::stored_flags(&tone_flags_seen).map_err(|message| AppError::invalid("tone_flags_seen", message))?;
-        let state = crate::state::app_state()?;
-        let sent = sent_tone_flags(&state.db, conversation_id, body).await?;
-        let context = crate::data::deliveries::reply_context(&state.db, conversation_id)
-            .await?
-            .ok_or_else(|| AppError::NotFound("This conversation does not exist.".into()))?;
-        // The reply goes out on the conversation's channel; a forum reply is posted in its
-        // thread under the staff badge. How that went shows on the message.
-        let reply = crate::channels::replies::Reply {
-            author_user_id: viewer.user_id,
-            author_name: &viewer.display_name,
-            body,
-            tone: crate::data::conversations::ReplyTone { seen: &seen, sent: &sent },
-        };
-        crate::channels::replies::send(&state.db, &context, &reply, state.mail_transport, chrono::Utc::now())
-            .await?
-            .ok_or_else(|| AppError::NotFound("This conversation does not exist.".into()))?;
-        state.realtime.publish("message", conversation_id);
+        let seen = crate::domain::coaching::stored_flags(&tone_flags_seen).map_err(|message| AppError::invalid("tone_flags_seen", message))?;
+        super::service::send_reply(&crate::state::app_state()?, &viewer, conversation_id, body, &seen).await?;
         Ok(format!("/workspace/c/{conversation_id}"))
     }
     .await;

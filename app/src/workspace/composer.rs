@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::api::SendReply;
-use super::model::MAX_REPLY_CHARS;
+use crate::domain::workspace::MAX_REPLY_CHARS;
 use crate::emotion::tone::{check, ToneContext, ToneReport};
 use crate::shell::notice::{form_error, FormError};
 

@@ -7,14 +7,14 @@ use leptos_meta::Title;
 
 use super::api::{self, AddNote, AssignConversation, ResolveConversation, SendReply, SetPriority};
 use crate::channels::api::SendAgain;
-use crate::channels::Delivery;
+use crate::domain::channels::Delivery;
 use super::chart::SentimentChart;
 use super::composer::ReplyComposer;
-use super::model::{Assignee, AttachmentView, AutomaticMailView, CustomerPanel, EventView, MessageView, PRIORITIES};
+use crate::domain::workspace::{Assignee, AttachmentView, AutomaticMailView, CustomerPanel, EventView, MessageView, PRIORITIES};
 use crate::emotion::text::highlight;
 use crate::journeys::{JourneyActions, JourneyPanel, StartJourney};
 use crate::emotion::Analysis;
-use crate::shell::format::when;
+use crate::domain::format::when;
 use crate::shell::notice::{form_error, loaded, FormError};
 use crate::shell::paging::id_param;
 

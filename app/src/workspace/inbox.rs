@@ -7,9 +7,9 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use super::api;
-use super::model::{FilterCounts, InboxFilter, InboxRow, MATCHING_CAP};
+use crate::domain::workspace::{FilterCounts, InboxFilter, InboxRow, MATCHING_CAP};
 use crate::emotion::situation::{Approach, Situation};
-use crate::shell::format::duration_between;
+use crate::domain::format::duration_between;
 use crate::shell::notice::loaded;
 use crate::shell::paging::Pager;
 

@@ -6,7 +6,8 @@ mod composer;
 mod conversation;
 mod inbox;
 mod keyboard;
-pub mod model;
+#[cfg(feature = "ssr")]
+mod service;
 
 pub use conversation::ConversationPage;
 pub use inbox::InboxPage;

@@ -5,7 +5,7 @@
 pub mod text;
 
 use anyhow::{bail, Result};
-use app::auth::model::Role;
+use app::domain::accounts::Role;
 use app::data::community::{self, NewCategory, NewPost, NewThread};
 use app::data::conversations::{self, NewConversation, NewMessage};
 use app::data::customers::{self, NewCustomer, NewEvent};

@@ -3,9 +3,9 @@
 //! customer's answer), then publishes with the data layer, which checks them.
 
 use anyhow::Result;
-use app::community::naming::Naming;
+use app::domain::community::naming::Naming;
 use app::data::{on_pool, quotes, story_editing, Db};
-use app::stories::draft::{sentences, StoryDraft};
+use app::domain::stories::draft::{sentences, StoryDraft};
 use chrono::{DateTime, Utc};
 
 const DEMO_CONSENT: &str = "demo data";
@@ -60,7 +60,7 @@ pub async fn seed_stories(db: &Db, marketing_id: i64, now: DateTime<Utc>) -> Res
         if published_quotes >= QUOTES.unsigned_abs() {
             break;
         }
-        let Ok(words) = app::stories::quotes::checked_quote(&candidate.body, &candidate.body) else { continue };
+        let Ok(words) = app::domain::stories::quotes::checked_quote(&candidate.body, &candidate.body) else { continue };
         if !used.insert(words.to_lowercase()) {
             continue;
         }
@@ -68,7 +68,7 @@ pub async fn seed_stories(db: &Db, marketing_id: i64, now: DateTime<Utc>) -> Res
         let (message_id, csat_event_id) = candidate.source.columns();
         let naming = Naming::FirstNameInitial;
         let id: i64 = on_pool!(db, pool => sqlx::query_scalar(quotes::INSERT_AWAITING_CONSENT).bind(customer_id).bind(message_id).bind(csat_event_id).bind(&words).bind(naming.as_str()).bind(now).fetch_one(pool).await)?;
-        record_consent(db, customer_id, "quote", id, &app::stories::quotes::quote_consent_text(&words, naming.as_str(), &customer_name), now).await?;
+        record_consent(db, customer_id, "quote", id, &app::domain::stories::quotes::quote_consent_text(&words, naming.as_str(), &customer_name), now).await?;
         quotes::publish(db, id, marketing_id, now).await?;
         published_quotes += 1;
     }

@@ -273,7 +273,7 @@ impl TestApp {
         client
     }
 
-    pub async fn create_staff(&self, role: app::auth::model::Role, email: &str, password: &str) {
+    pub async fn create_staff(&self, role: app::domain::accounts::Role, email: &str, password: &str) {
         server::accounts::create_user(
             &self.database.db,
             role,

@@ -10,11 +10,11 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use mail_parser::{MessageParser, MimeHeaders};
 
-use crate::auth::model::WORKSPACE_ROLES;
+use crate::domain::accounts::WORKSPACE_ROLES;
 use crate::data::{inbound_mail, DataError, Db};
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::workspace::model::{AttachmentView, AutomaticMailView, ConversationPage};
+use crate::domain::workspace::{AttachmentView, AutomaticMailView, ConversationPage};
 
 pub fn attachment_href(inbound_mail_id: i64, position: i64) -> String {
     format!("/workspace/mail/{inbound_mail_id}/attachments/{position}")

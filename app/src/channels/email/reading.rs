@@ -3,6 +3,7 @@
 //! a person wrote it at all. Anything a parser could choke on is reported as `Unreadable`
 //! (the raw mail is kept by the caller either way).
 
+use crate::domain::channels::mail::Attachment;
 use mail_parser::{HeaderValue, Message, MessageParser, MimeHeaders};
 
 use super::automatic::{classify, Automatic, Signals};
@@ -12,13 +13,6 @@ use super::quotes::new_text;
 pub const MAX_TEXT_CHARS: usize = crate::ingestion::MAX_BODY_CHARS - 200;
 /// Longest subject kept.
 pub const MAX_SUBJECT_CHARS: usize = 280;
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Attachment {
-    pub filename: String,
-    pub content_type: String,
-    pub size_bytes: i64,
-}
 
 /// A received mail as Rapport uses it.
 #[derive(Clone, Debug, PartialEq)]

@@ -79,7 +79,7 @@ impl ReplyAddresses {
             return Token::Forged;
         };
         match number.parse::<i64>() {
-            Ok(id) if id > 0 && crate::auth::session::same_secret(tag, &self.tag(id)) => Token::Conversation(id),
+            Ok(id) if id > 0 && crate::domain::signing::same_secret(tag, &self.tag(id)) => Token::Conversation(id),
             _ => Token::Forged,
         }
     }
