@@ -90,3 +90,13 @@ leptos_build() {
   shift || true
   (cd "$ROOT" && env "${BOOTSTRAP_ENV[@]}" cargo leptos build "${profile_flag[@]}" "${LEPTOS_ARGS[@]}" "$@")
 }
+
+# cargo for formatting and lints: rustup's (which has rustfmt and clippy) also on the Debian
+# route, whose own cargo comes first on PATH but has neither.
+lint_cargo() {
+  if [ "${ROUTE:-}" = debian ] && [ -x "$CARGO_HOME/bin/cargo" ]; then
+    env -u RUSTC_BOOTSTRAP "$CARGO_HOME/bin/cargo" "$@"
+  else
+    cargo "$@"
+  fi
+}

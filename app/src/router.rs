@@ -12,7 +12,9 @@ use crate::community::pages::{CategoryPage, ForumIndexPage, PortalHomePage, Sear
 use crate::community::profile::ProfilePage;
 use crate::community::thread_page::ThreadPage;
 use crate::shell::frame::{SiteFooter, SiteHeader};
-use crate::shell::{content_policy, hydration, notice, raw_text, seo, NotFound, Session};
+#[cfg(feature = "ssr")]
+use crate::shell::{content_policy, seo};
+use crate::shell::{hydration, notice, raw_text, NotFound, Session};
 use crate::studio::StudioPage;
 use crate::webhooks::WebhooksPage;
 use crate::workspace::{ConversationPage, InboxPage};

@@ -114,8 +114,8 @@ fn with_whole_numbers_as_integers<T: serde::de::DeserializeOwned>(bytes: &[u8]) 
                 }
                 false
             }
-            serde_json::Value::Array(items) => items.iter_mut().fold(false, |changed, item| normalize(item) || changed),
-            serde_json::Value::Object(fields) => fields.values_mut().fold(false, |changed, item| normalize(item) || changed),
+            serde_json::Value::Array(items) => items.iter_mut().map(normalize).fold(false, |changed, item| changed | item),
+            serde_json::Value::Object(fields) => fields.values_mut().map(normalize).fold(false, |changed, item| changed | item),
             _ => false,
         }
     }
@@ -460,7 +460,7 @@ impl FromRequestParts<AppState> for ApiCaller {
         })?;
         if let Some(limit) = &state.security.api_limit {
             limit.check(record.id, "API requests").map_err(|refused| {
-                ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", &format!("{refused} Send many messages at once through /messages/batch."))
+                ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", format!("{refused} Send many messages at once through /messages/batch."))
             })?;
         }
         Ok(ApiCaller {

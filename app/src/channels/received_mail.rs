@@ -6,7 +6,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::domain::channels::mail::{ReceivedListing, ReceivedMail, OUTCOMES, RECEIVED_PAGE_SIZE};
+use crate::domain::channels::mail::{ReceivedListing, ReceivedMail, OUTCOMES};
+#[cfg(feature = "ssr")]
+use crate::domain::channels::mail::RECEIVED_PAGE_SIZE;
 use crate::error::AppError;
 use crate::domain::format::{thousands, when};
 use crate::shell::notice::loaded;

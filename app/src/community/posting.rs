@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use crate::error::AppError;
 
+#[cfg(feature = "ssr")]
 use crate::domain::community::{BODY_CHARS, FLAG_REASON_MAX_CHARS, TITLE_CHARS};
 
 /// Checks a length in characters, with the message a person needs to fix it.

@@ -1,7 +1,7 @@
 //! Conversations (tickets) and their messages: the agent inbox reads from here.
 
 use chrono::{DateTime, Utc};
-use sqlx::QueryBuilder;
+use sqlx::{Database, Encode, QueryBuilder, Type};
 
 use super::customers::BATCH_ROWS;
 use super::fulltext::SearchTerms;
@@ -113,77 +113,48 @@ const INBOX_COLUMNS: &str = "c.id, cu.name AS customer_name, c.subject, c.channe
 const INBOX_ORDER: &str =
     "c.risk_score DESC, c.waiting_since IS NULL, c.waiting_since ASC, c.id ASC";
 
-/// A bind parameter of a query assembled at run time.
-enum Param {
-    Text(String),
-    Int(i64),
-}
-
-/// `WHERE …` for the inbox filter, with `$n` placeholders numbered from 1, and its parameters.
-/// Values are validated by the caller; here they are only ever bound, never spliced.
-fn inbox_where(db: &Db, filter: &InboxFilter, viewer_id: i64) -> (String, Vec<Param>) {
-    let mut clauses = Vec::new();
-    let mut params = Vec::new();
-    let bind = |params: &mut Vec<Param>, value: Param| {
-        params.push(value);
-        format!("${}", params.len())
-    };
+/// Adds `WHERE …` for the inbox filter to `query`. Values are validated by the caller; here
+/// they are only ever bound, never spliced.
+fn push_inbox_where<'args, DB>(query: &mut QueryBuilder<'args, DB>, db: &Db, filter: &InboxFilter, viewer_id: i64)
+where
+    DB: Database,
+    String: Encode<'args, DB> + Type<DB>,
+    i64: Encode<'args, DB> + Type<DB>,
+{
     // Always stated, so that the partial inbox indexes apply.
-    clauses.push("c.status IN ('open', 'pending')".to_string());
-    if !filter.status.is_empty() {
-        let p = bind(&mut params, Param::Text(filter.status.clone()));
-        clauses.push(format!("c.status = {p}"));
-    }
+    query.push(" WHERE c.status IN ('open', 'pending')");
     for (column, value) in [
+        ("c.status", &filter.status),
         ("c.channel", &filter.channel),
         ("c.risk_level", &filter.risk),
         ("c.situation", &filter.situation),
     ] {
         if !value.is_empty() {
-            let p = bind(&mut params, Param::Text(value.clone()));
-            clauses.push(format!("{column} = {p}"));
+            query.push(format!(" AND {column} = ")).push_bind(value.clone());
         }
     }
     match filter.assignee.as_str() {
         "mine" => {
-            let p = bind(&mut params, Param::Int(viewer_id));
-            clauses.push(format!("c.assignee_id = {p}"));
+            query.push(" AND c.assignee_id = ").push_bind(viewer_id);
         }
-        "unassigned" => clauses.push("c.assignee_id IS NULL".to_string()),
+        "unassigned" => {
+            query.push(" AND c.assignee_id IS NULL");
+        }
         _ => {}
     }
     if !filter.q.trim().is_empty() {
         let terms = SearchTerms::parse(&filter.q);
         if terms.is_empty() {
             // Only punctuation: no word can match it.
-            clauses.push("1 = 0".to_string());
+            query.push(" AND 1 = 0");
         } else {
-            clauses.push(match db {
-                Db::Sqlite(_) => {
-                    let p = bind(&mut params, Param::Text(terms.fts5()));
-                    format!("c.id IN (SELECT rowid FROM conversations_search WHERE conversations_search MATCH {p})")
-                }
-                Db::Postgres(_) => {
-                    let p = bind(&mut params, Param::Text(terms.tsquery()));
-                    format!("c.search_words @@ to_tsquery('simple', {p})")
-                }
-            });
+            let (before, words) = match db {
+                Db::Sqlite(_) => (" AND c.id IN (SELECT rowid FROM conversations_search WHERE conversations_search MATCH ", terms.fts5()),
+                Db::Postgres(_) => (" AND c.search_words @@ to_tsquery('simple', ", terms.tsquery()),
+            };
+            query.push(before).push_bind(words).push(")");
         }
     }
-    (format!("WHERE {}", clauses.join(" AND ")), params)
-}
-
-macro_rules! bind_params {
-    ($query:expr, $params:expr) => {{
-        let mut query = $query;
-        for param in $params {
-            query = match param {
-                Param::Text(text) => query.bind(text.clone()),
-                Param::Int(number) => query.bind(*number),
-            };
-        }
-        query
-    }};
 }
 
 /// Active conversations matching `filter`, riskiest first, then longest waiting
@@ -196,20 +167,15 @@ pub async fn inbox(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<InboxRow>, DataError> {
-    let (where_sql, mut params) = inbox_where(db, filter, viewer_id);
-    let limit_at = params.len() + 1;
-    params.push(Param::Int(limit));
-    params.push(Param::Int(offset));
     // The page's ids come from the order index alone (skipping `offset` entries there is
     // cheap); only the rows shown are then read and joined.
-    let sql = format!(
-        "WITH shown AS (SELECT c.id FROM conversations c {where_sql} ORDER BY {INBOX_ORDER} LIMIT ${limit_at} OFFSET ${}) \
-         SELECT {INBOX_COLUMNS} WHERE c.id IN (SELECT id FROM shown) ORDER BY {INBOX_ORDER}",
-        limit_at + 1
-    );
-    Ok(
-        on_pool!(db, pool => bind_params!(sqlx::query_as::<_, InboxRow>(&sql), &params).fetch_all(pool).await)?,
-    )
+    Ok(on_pool!(db, pool => {
+        let mut query = QueryBuilder::new("WITH shown AS (SELECT c.id FROM conversations c");
+        push_inbox_where(&mut query, db, filter, viewer_id);
+        query.push(format!(" ORDER BY {INBOX_ORDER} LIMIT ")).push_bind(limit).push(" OFFSET ").push_bind(offset);
+        query.push(format!(") SELECT {INBOX_COLUMNS} WHERE c.id IN (SELECT id FROM shown) ORDER BY {INBOX_ORDER}"));
+        query.build_query_as::<InboxRow>().fetch_all(pool).await
+    })?)
 }
 
 /// How many conversations match `filter`.
@@ -218,14 +184,12 @@ pub async fn inbox_matching(
     filter: &InboxFilter,
     viewer_id: i64,
 ) -> Result<i64, DataError> {
-    let (where_sql, params) = inbox_where(db, filter, viewer_id);
-    let sql = format!(
-        "SELECT COUNT(*) FROM (SELECT 1 FROM conversations c {where_sql} LIMIT {}) AS matching",
-        MATCHING_CAP + 1
-    );
-    Ok(
-        on_pool!(db, pool => bind_params!(sqlx::query_scalar::<_, i64>(&sql), &params).fetch_one(pool).await)?,
-    )
+    Ok(on_pool!(db, pool => {
+        let mut query = QueryBuilder::new("SELECT COUNT(*) FROM (SELECT 1 FROM conversations c");
+        push_inbox_where(&mut query, db, filter, viewer_id);
+        query.push(format!(" LIMIT {}) AS matching", MATCHING_CAP + 1));
+        query.build_query_scalar::<i64>().fetch_one(pool).await
+    })?)
 }
 
 /// Counts of active conversations: totals for the header and per filter value. One pass over

@@ -61,7 +61,9 @@ pub async fn send_due(db: &Db, now: DateTime<Utc>, site: &str, unsubscribe_link:
     const SITUATIONS: &str = "SELECT DISTINCT situation FROM conversations WHERE customer_id = $1 AND situation IS NOT NULL";
     const MARK: &str = "UPDATE digest_subscriptions SET last_sent_at = $2 WHERE customer_id = $1";
     const VIEW: &str = "INSERT INTO story_views (story_id, customer_id, kind, at) VALUES ($1, $2, 'digest', $3)";
-    let due: Vec<(i64, String, Option<String>, Option<DateTime<Utc>>, DateTime<Utc>)> =
+    // (customer, name, email, last sent, subscribed)
+    type Due = (i64, String, Option<String>, Option<DateTime<Utc>>, DateTime<Utc>);
+    let due: Vec<Due> =
         on_pool!(db, pool => sqlx::query_as(DUE).bind(now - Duration::days(DIGEST_EVERY_DAYS)).fetch_all(pool).await)?;
     let mut sent = 0;
     for (customer_id, name, plan, last_sent, subscribed) in due {

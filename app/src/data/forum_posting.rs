@@ -133,8 +133,7 @@ pub async fn approve_post(db: &Db, post_id: i64) -> Result<i64, DataError> {
 pub async fn reject_post(db: &Db, post_id: i64) -> Result<i64, DataError> {
     const SQL: &str = "UPDATE forum_posts SET held = FALSE WHERE id = $1 AND held = TRUE RETURNING thread_id";
     let _turn = db.write_turn().await;
-    Ok(on_pool!(db, pool => sqlx::query_scalar::<_, i64>(SQL).bind(post_id).fetch_optional(pool).await)?
-        .ok_or(DataError::NotFound)?)
+    on_pool!(db, pool => sqlx::query_scalar::<_, i64>(SQL).bind(post_id).fetch_optional(pool).await)?.ok_or(DataError::NotFound)
 }
 
 /// A moderator finds a post's flags unfounded: they are resolved and the post stays.

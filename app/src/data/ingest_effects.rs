@@ -99,30 +99,11 @@ pub async fn claim_due(
     lease_until: DateTime<Utc>,
     limit: i64,
 ) -> Result<Vec<PendingEffect>, DataError> {
-    const ANY_DUE: &str =
-        "SELECT COUNT(*) FROM (SELECT 1 FROM ingest_effects WHERE due_at <= $1 LIMIT 1) AS due";
-    const SQLITE: &str = "UPDATE ingest_effects SET due_at = $2 WHERE id IN \
-         (SELECT id FROM ingest_effects WHERE due_at <= $1 ORDER BY id LIMIT $3) \
-         RETURNING id, conversation_id, CAST(new_inbound AS BIGINT), CAST(journey_always AS BIGINT), cause";
-    const POSTGRES: &str = "UPDATE ingest_effects SET due_at = $2 WHERE id IN \
-         (SELECT id FROM ingest_effects WHERE due_at <= $1 ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) \
-         RETURNING id, conversation_id, CAST(new_inbound AS BIGINT), CAST(journey_always AS BIGINT), cause";
-    // Polled every second: a read when nothing is due, so the poll never waits for (or holds)
-    // SQLite's write lock while ingestion writes.
-    let any_due: i64 =
-        on_pool!(db, pool => sqlx::query_scalar(ANY_DUE).bind(now).fetch_one(pool).await)?;
-    if any_due == 0 {
-        return Ok(Vec::new());
-    }
-    let _turn = db.write_turn().await;
-    let claimed: Vec<(i64, i64, i64, i64, String)> = match db {
-        Db::Sqlite(pool) => {
-            sqlx::query_as(SQLITE).bind(now).bind(lease_until).bind(limit).fetch_all(pool).await?
-        }
-        Db::Postgres(pool) => {
-            sqlx::query_as(POSTGRES).bind(now).bind(lease_until).bind(limit).fetch_all(pool).await?
-        }
-    };
+    // Polled every second.
+    let queue = super::claim::Queue { table: "ingest_effects", alias: "e", joins: "", condition: "e.due_at <= $1", order: "e.id" };
+    let claimed: Vec<(i64, i64, i64, i64, String)> = queue
+        .lease(db, "due_at", "id, conversation_id, CAST(new_inbound AS BIGINT), CAST(journey_always AS BIGINT), cause", now, lease_until, limit)
+        .await?;
     Ok(claimed
         .into_iter()
         .map(|(id, conversation_id, new_inbound, journey_always, cause)| PendingEffect {

@@ -6,6 +6,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::QueryBuilder;
 
+use super::claim::Queue;
 use super::{on_pool, BeginWrite, DataError, Db};
 use crate::domain::journeys::healing::{Ending, HealingFacts};
 use crate::domain::journeys::kpis::{ComparisonGroup, JourneyRecord};
@@ -60,21 +61,23 @@ pub async fn queue_due_steps(db: &Db, now: DateTime<Utc>, undeliverable: Option<
 
 /// One batch of due steps: (steps examined, steps sent); the others were held.
 async fn queue_due_batch(db: &Db, now: DateTime<Utc>, undeliverable: Option<&str>, footer: Option<&str>) -> Result<(usize, usize), DataError> {
-    const ANY_DUE: &str = "SELECT COUNT(*) FROM (SELECT 1 FROM journey_steps s JOIN journeys j ON j.id = s.journey_id \
-         WHERE s.status = 'scheduled' AND s.due_at <= $1 AND j.state = 'active' LIMIT 1) AS due";
+    let queue = Queue {
+        table: "journey_steps",
+        alias: "s",
+        joins: "JOIN journeys j ON j.id = s.journey_id",
+        condition: "s.status = 'scheduled' AND s.due_at <= $1 AND j.state = 'active'",
+        order: "s.due_at, s.id",
+    };
     // The last column: the customer has a conversation open at high risk (no quote footer then).
-    let due = format!(
-        "SELECT s.id, s.position, j.id, j.customer_id, s.channel, s.body, j.personalization, \
-         CAST(CASE WHEN {} THEN 1 ELSE 0 END AS BIGINT) \
-         FROM journey_steps s JOIN journeys j ON j.id = s.journey_id \
-         WHERE s.status = 'scheduled' AND s.due_at <= $1 AND j.state = 'active' ORDER BY s.due_at, s.id LIMIT $2",
+    let columns = format!(
+        "s.id, s.position, j.id, j.customer_id, s.channel, s.body, j.personalization, \
+         CAST(CASE WHEN {} THEN 1 ELSE 0 END AS BIGINT)",
         super::outbox::at_high_risk("j.customer_id")
     );
     const HOLD: &str = "UPDATE journey_steps SET status = 'paused', held_reason = $2 WHERE id = $1";
     // Polled every few seconds: only a read when nothing is due, so the poll never waits for
     // (or holds) SQLite's write lock.
-    let any_due: i64 = on_pool!(db, pool => sqlx::query_scalar(ANY_DUE).bind(now).fetch_one(pool).await)?;
-    if any_due == 0 {
+    if !queue.any(db, now).await? {
         return Ok((0, 0));
     }
     let (delivery, note) = match undeliverable {
@@ -82,10 +85,8 @@ async fn queue_due_batch(db: &Db, now: DateTime<Utc>, undeliverable: Option<&str
         None => ("pending", None),
     };
     let _turn = db.write_turn().await;
-    let due_sql = match db {
-        Db::Sqlite(_) => due,
-        Db::Postgres(_) => format!("{due} FOR UPDATE OF s SKIP LOCKED"),
-    };
+    // The steps stay locked (Postgres) until this transaction ends: each is sent or held once.
+    let due_sql = queue.select(db, &columns);
     on_pool!(db, pool => {
         let mut tx = pool.begin_write().await?;
         let due: Vec<(i64, i64, i64, i64, String, String, String, i64)> =

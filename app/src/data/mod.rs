@@ -8,6 +8,7 @@
 pub mod api_tokens;
 pub mod audit;
 pub mod backup;
+pub(crate) mod claim;
 pub mod coaching;
 pub mod consents;
 pub mod community;

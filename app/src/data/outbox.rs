@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::QueryBuilder;
 
+use super::claim::Queue;
 use super::deliveries::after_mail_attempt;
 use super::{on_pool, BeginWrite, DataError, Db};
 use crate::domain::outbox::{after_attempt, Attempt, OutboxCounts, OutboxRow};
@@ -129,34 +130,14 @@ pub struct ThreadMail {
 /// due again meanwhile), so that several server instances never hand one over at the same
 /// time. Postgres skips rows another instance has locked; SQLite writers take turns.
 pub async fn claim_due(db: &Db, now: DateTime<Utc>, lease_until: DateTime<Utc>, limit: i64) -> Result<Vec<MailDue>, DataError> {
-    let sendable = sendable();
-    let any_due = format!(
-        "SELECT COUNT(*) FROM (SELECT 1 FROM outbox_messages o WHERE o.delivery = 'pending' AND o.next_attempt_at <= $1 AND {sendable} LIMIT 1) AS due"
-    );
-    let claim = format!(
-        "UPDATE outbox_messages SET next_attempt_at = $2 WHERE id IN (SELECT o.id FROM outbox_messages o \
-         WHERE o.delivery = 'pending' AND o.next_attempt_at <= $1 AND {sendable} ORDER BY o.created_at, o.id LIMIT $3) \
-         RETURNING id, dedupe_key, CAST(attempts AS BIGINT), subject, body, customer_id"
-    );
-    let claim_skip_locked = format!(
-        "UPDATE outbox_messages SET next_attempt_at = $2 WHERE id IN (SELECT o.id FROM outbox_messages o \
-         WHERE o.delivery = 'pending' AND o.next_attempt_at <= $1 AND {sendable} ORDER BY o.created_at, o.id LIMIT $3 FOR UPDATE OF o SKIP LOCKED) \
-         RETURNING id, dedupe_key, CAST(attempts AS BIGINT), subject, body, customer_id"
-    );
+    let condition = format!("o.delivery = 'pending' AND o.next_attempt_at <= $1 AND {}", sendable());
+    let queue = Queue { table: "outbox_messages", alias: "o", joins: "", condition: &condition, order: "o.created_at, o.id" };
     hold_marketing(db).await?;
     // Polled every few seconds: only a read when nothing is due.
-    let any_due: i64 = on_pool!(db, pool => sqlx::query_scalar(&any_due).bind(now).fetch_one(pool).await)?;
-    if any_due == 0 {
-        return Ok(Vec::new());
-    }
     type Claimed = (i64, String, i64, String, String, i64);
-    let claimed: Vec<Claimed> = {
-        let _turn = db.write_turn().await;
-        match db {
-            Db::Sqlite(pool) => sqlx::query_as(&claim).bind(now).bind(lease_until).bind(limit).fetch_all(pool).await?,
-            Db::Postgres(pool) => sqlx::query_as(&claim_skip_locked).bind(now).bind(lease_until).bind(limit).fetch_all(pool).await?,
-        }
-    };
+    let claimed: Vec<Claimed> = queue
+        .lease(db, "next_attempt_at", "id, dedupe_key, CAST(attempts AS BIGINT), subject, body, customer_id", now, lease_until, limit)
+        .await?;
     if claimed.is_empty() {
         return Ok(Vec::new());
     }

@@ -67,7 +67,7 @@ pub async fn candidates(db: &Db, since: DateTime<Utc>, limit: i64) -> Result<Vec
             created_at: e.occurred_at,
         }))
         .collect();
-    candidates.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    candidates.sort_by_key(|candidate| std::cmp::Reverse(candidate.created_at));
     candidates.truncate(usize::try_from(limit).unwrap_or(0));
     Ok(candidates)
 }

@@ -1,7 +1,9 @@
 //! Webhooks and their deliveries (an outbox: one row per event and webhook).
 
 use chrono::{DateTime, Utc};
+use sqlx::QueryBuilder;
 
+use super::claim::Queue;
 use super::deliveries::after_webhook_attempt;
 use super::{on_pool, BeginWrite, DataError, Db};
 use crate::domain::webhooks::{retry_delay, DeliveryView, WebhookView, MAX_ATTEMPTS};
@@ -94,49 +96,31 @@ pub async fn claim_due(
     lease_until: DateTime<Utc>,
     limit: i64,
 ) -> Result<Vec<Due>, DataError> {
-    const SQLITE: &str = "UPDATE webhook_deliveries SET next_attempt_at = $2 WHERE id IN \
-         (SELECT id FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= $1 ORDER BY id LIMIT $3) \
-         RETURNING id";
-    const POSTGRES: &str = "UPDATE webhook_deliveries SET next_attempt_at = $2 WHERE id IN \
-         (SELECT id FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= $1 ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) \
-         RETURNING id";
     const DETAILS: &str =
         "SELECT d.id, d.event, d.payload, CAST(d.attempts AS BIGINT) AS attempts, w.url, w.secret \
-         FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id WHERE d.id = $1";
-    const ANY_DUE: &str = "SELECT COUNT(*) FROM (SELECT 1 FROM webhook_deliveries WHERE state = 'pending' AND next_attempt_at <= $1 LIMIT 1) AS due";
+         FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id WHERE d.id IN (";
+    let queue = Queue {
+        table: "webhook_deliveries",
+        alias: "d",
+        joins: "",
+        condition: "d.state = 'pending' AND d.next_attempt_at <= $1",
+        order: "d.id",
+    };
     // Polled every few seconds: a read when nothing is due, so the poll never waits for (or
     // holds) SQLite's write lock while ingestion writes.
-    let any_due: i64 =
-        on_pool!(db, pool => sqlx::query_scalar(ANY_DUE).bind(now).fetch_one(pool).await)?;
-    if any_due == 0 {
+    let ids: Vec<(i64,)> = queue.lease(db, "next_attempt_at", "id", now, lease_until, limit).await?;
+    if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let _turn = db.write_turn().await;
-    let ids: Vec<i64> = match db {
-        Db::Sqlite(pool) => {
-            sqlx::query_scalar(SQLITE)
-                .bind(now)
-                .bind(lease_until)
-                .bind(limit)
-                .fetch_all(pool)
-                .await?
+    Ok(on_pool!(db, pool => {
+        let mut select = QueryBuilder::new(DETAILS);
+        let mut list = select.separated(", ");
+        for (id,) in &ids {
+            list.push_bind(*id);
         }
-        Db::Postgres(pool) => {
-            sqlx::query_scalar(POSTGRES)
-                .bind(now)
-                .bind(lease_until)
-                .bind(limit)
-                .fetch_all(pool)
-                .await?
-        }
-    };
-    let mut due = Vec::with_capacity(ids.len());
-    for id in ids {
-        let found: Option<Due> =
-            on_pool!(db, pool => sqlx::query_as(DETAILS).bind(id).fetch_optional(pool).await)?;
-        due.extend(found);
-    }
-    Ok(due)
+        select.push(") ORDER BY d.id");
+        select.build_query_as().fetch_all(pool).await
+    })?)
 }
 
 /// Records one attempt: delivered, retried later with back-off, or failed for good.

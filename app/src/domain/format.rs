@@ -60,7 +60,7 @@ pub fn thousands(n: i64) -> String {
         grouped.push('-');
     }
     for (position, digit) in digits.chars().enumerate() {
-        if position > 0 && (digits.len() - position) % 3 == 0 {
+        if position > 0 && (digits.len() - position).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(digit);

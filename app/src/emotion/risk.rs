@@ -370,7 +370,7 @@ pub fn assess(inputs: &RiskInputs, config: &RiskConfig) -> RiskAssessment {
         })
         .filter(|f| f.points > 0)
         .collect();
-    factors.sort_by(|a, b| b.points.cmp(&a.points));
+    factors.sort_by_key(|factor| std::cmp::Reverse(factor.points));
     RiskAssessment {
         score,
         level: config.level(score),

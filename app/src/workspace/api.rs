@@ -241,9 +241,7 @@ pub async fn send_reply(conversation_id: i64, body: String, #[server(default)] t
         if length > MAX_REPLY_CHARS {
             return Err(AppError::invalid(
                 "body",
-                &format!(
-                    "Replies can be at most {MAX_REPLY_CHARS} characters; this one has {length}."
-                ),
+                format!("Replies can be at most {MAX_REPLY_CHARS} characters; this one has {length}."),
             ));
         }
         let seen = crate::domain::coaching::stored_flags(&tone_flags_seen).map_err(|message| AppError::invalid("tone_flags_seen", message))?;

@@ -272,11 +272,11 @@ async fn seed_round(
             new_conversations.push(NewConversation {
                 customer_id,
                 subject: subject_of(&script[0].1),
-                channel: *["email", "email", "chat", "chat", "social", "phone", "forum"]
+                channel: ["email", "email", "chat", "chat", "social", "phone", "forum"]
                     .choose(rng)
                     .unwrap_or(&"email"),
                 status,
-                priority: *["low", "normal", "normal", "normal", "high", "urgent"]
+                priority: ["low", "normal", "normal", "normal", "high", "urgent"]
                     .choose(rng)
                     .unwrap_or(&"normal"),
                 situation: Some(situation.key),
@@ -620,7 +620,7 @@ async fn seed_forum(
                 } else {
                     "question"
                 },
-                state: *["open", "open", "solved", "solved", "solved", "locked"]
+                state: ["open", "open", "solved", "solved", "solved", "locked"]
                     .choose(rng)
                     .unwrap_or(&"open"),
                 pinned: n < 2,

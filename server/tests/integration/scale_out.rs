@@ -157,7 +157,7 @@ async fn two_instances_behind_nginx_share_sessions_events_journeys_and_webhooks(
 
     // Sessions: signed in through the proxy, the session works on either instance directly,
     // and ends on both when it ends on one.
-    server::accounts::create_user(&db, Role::Agent, "sam@example.com", Some("Sam Agent".into()), Some(PASSWORD.into())).await.unwrap();
+    server::accounts::create_user(&db, Role::Agent, "sam@example.com", Some("Sam Agent"), Some(PASSWORD.into())).await.unwrap();
     let cookies = Arc::new(reqwest::cookie::Jar::default());
     let agent = browser(&proxy.base, cookies.clone());
     let signed_in = agent

@@ -63,7 +63,7 @@ impl TestDb {
         };
         let name = format!(
             "rapport_test_{}",
-            app::auth::session::new_token()[..16].to_string()
+            &app::auth::session::new_token()[..16]
         );
         sqlx::query(&format!("CREATE DATABASE {name}"))
             .execute(&mut admin)

@@ -69,7 +69,7 @@ pub fn steps_from_form(rows: &[StepForm]) -> Result<Vec<TemplateStep>, TemplateE
 
 /// A step's delay as the editor shows it: whole days when it is a multiple of 24 hours.
 pub fn delay_for_form(hours: u32) -> (String, &'static str) {
-    if hours > 0 && hours % 24 == 0 {
+    if hours > 0 && hours.is_multiple_of(24) {
         ((hours / 24).to_string(), "days")
     } else {
         (hours.to_string(), "hours")
