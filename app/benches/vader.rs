@@ -22,41 +22,25 @@ fn throughput(c: &mut Criterion) {
     let bytes: usize = MESSAGES.iter().map(|m| m.len()).sum();
     let mut group = c.benchmark_group("engine");
     group.throughput(Throughput::Elements(MESSAGES.len() as u64));
-    group.bench_function(
-        format!(
-            "vader polarity_scores ({} messages, {bytes} bytes)",
-            MESSAGES.len()
-        ),
-        |b| {
-            b.iter(|| {
-                for message in MESSAGES {
-                    black_box(app::emotion::vader::polarity_scores(black_box(message)));
-                }
-            })
-        },
-    );
-    group.bench_function(
-        format!("full analyze ({} messages, {bytes} bytes)", MESSAGES.len()),
-        |b| {
-            b.iter(|| {
-                for message in MESSAGES {
-                    black_box(app::emotion::analyze(black_box(message)));
-                }
-            })
-        },
-    );
+    group.bench_function(format!("vader polarity_scores ({} messages, {bytes} bytes)", MESSAGES.len()), |b| {
+        b.iter(|| {
+            for message in MESSAGES {
+                black_box(app::emotion::vader::polarity_scores(black_box(message)));
+            }
+        })
+    });
+    group.bench_function(format!("full analyze ({} messages, {bytes} bytes)", MESSAGES.len()), |b| {
+        b.iter(|| {
+            for message in MESSAGES {
+                black_box(app::emotion::analyze(black_box(message)));
+            }
+        })
+    });
     group.finish();
 
     let sentence = "I have looked into your order and the replacement is on its way to you today. ";
-    let draft: String = sentence
-        .repeat(2000 / sentence.len() + 1)
-        .chars()
-        .take(2000)
-        .collect();
-    let context = app::emotion::tone::ToneContext {
-        customer_upset: true,
-        situation: Some(app::emotion::situation::Situation::Delivery),
-    };
+    let draft: String = sentence.repeat(2000 / sentence.len() + 1).chars().take(2000).collect();
+    let context = app::emotion::tone::ToneContext { customer_upset: true, situation: Some(app::emotion::situation::Situation::Delivery) };
     let mut tone = c.benchmark_group("tone");
     tone.throughput(Throughput::Bytes(draft.len() as u64));
     tone.bench_function("tone check (2,000-character draft)", |b| {

@@ -20,5 +20,8 @@ fn main() {
     }
     let seconds = started.elapsed().as_secs_f64();
     let scored = texts.len() * rounds;
-    println!("{{\"sentences\": {scored}, \"seconds\": {seconds:.4}, \"per_second\": {:.0}, \"checksum\": {checksum:.4}}}", scored as f64 / seconds);
+    println!(
+        "{{\"sentences\": {scored}, \"seconds\": {seconds:.4}, \"per_second\": {:.0}, \"checksum\": {checksum:.4}}}",
+        scored as f64 / seconds
+    );
 }

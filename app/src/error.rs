@@ -34,10 +34,7 @@ pub enum AppError {
 
 impl AppError {
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
-        AppError::Invalid {
-            field: field.to_string(),
-            message: message.into(),
-        }
+        AppError::Invalid { field: field.to_string(), message: message.into() }
     }
 
     pub fn status_code(&self) -> u16 {
@@ -120,13 +117,9 @@ impl FromServerFnError for AppError {
 impl From<crate::data::DataError> for AppError {
     fn from(error: crate::data::DataError) -> Self {
         match error {
-            crate::data::DataError::NotFound => {
-                AppError::NotFound("That item does not exist.".into())
-            }
+            crate::data::DataError::NotFound => AppError::NotFound("That item does not exist.".into()),
             crate::data::DataError::Refused(why) => AppError::Conflict(why),
-            crate::data::DataError::Conflict(what) => {
-                AppError::Conflict(format!("That conflicts with existing data ({what})."))
-            }
+            crate::data::DataError::Conflict(what) => AppError::Conflict(format!("That conflicts with existing data ({what}).")),
             other => {
                 tracing::error!(error = %other, "data layer failure");
                 AppError::Internal

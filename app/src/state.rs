@@ -38,8 +38,7 @@ pub struct AppState {
 
 /// Runs after a new account's session started (`auth::signup_hooks`): the state, the sign-up
 /// request, the new user.
-pub type SignupHook =
-    for<'a> fn(&'a AppState, &'a http::request::Parts, i64) -> Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
+pub type SignupHook = for<'a> fn(&'a AppState, &'a http::request::Parts, i64) -> Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
 
 pub struct Security {
     /// Key for hashing session and API tokens before they are stored.
@@ -63,11 +62,7 @@ pub struct Security {
 impl AppState {
     /// The ingestion service on this state's database, engine settings and event hub.
     pub fn ingestion(&self) -> crate::ingestion::Ingestion {
-        crate::ingestion::Ingestion {
-            db: self.db.clone(),
-            engine: self.engine.clone(),
-            realtime: self.realtime.clone(),
-        }
+        crate::ingestion::Ingestion { db: self.db.clone(), engine: self.engine.clone(), realtime: self.realtime.clone() }
     }
 }
 

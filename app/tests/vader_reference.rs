@@ -27,20 +27,12 @@ fn compound_scores_match_the_python_reference() {
         }
         checked += 1;
     }
-    assert_eq!(
-        checked, 23_703,
-        "the reference file covers every corpus sentence"
-    );
+    assert_eq!(checked, 23_703, "the reference file covers every corpus sentence");
     assert!(
         mismatches.is_empty(),
         "{} of {checked} sentences differ from the reference:\n{}",
         mismatches.len(),
-        mismatches
-            .iter()
-            .take(25)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n")
+        mismatches.iter().take(25).cloned().collect::<Vec<_>>().join("\n")
     );
 }
 
@@ -58,42 +50,20 @@ fn accuracy_report_per_corpus() {
         text: String,
         compound: f64,
     }
-    let rows: Vec<Row> = include_str!("data/vader_reference.jsonl")
-        .lines()
-        .map(|line| serde_json::from_str(line).expect("reference line"))
-        .collect();
+    let rows: Vec<Row> =
+        include_str!("data/vader_reference.jsonl").lines().map(|line| serde_json::from_str(line).expect("reference line")).collect();
     use app::emotion::extended::extended_compound;
-    println!(
-        "{:<22} {:>6} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}",
-        "corpus", "n", "r ours", "r ref", "r ext", "F1 ours", "F1 ref", "F1 ext"
-    );
-    for corpus in [
-        "tweets",
-        "amazonReviewSnippets",
-        "movieReviewSnippets",
-        "nytEditorialSnippets",
-    ] {
+    println!("{:<22} {:>6} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}", "corpus", "n", "r ours", "r ref", "r ext", "F1 ours", "F1 ref", "F1 ext");
+    for corpus in ["tweets", "amazonReviewSnippets", "movieReviewSnippets", "nytEditorialSnippets"] {
         let rows: Vec<&Row> = rows.iter().filter(|r| r.corpus == corpus).collect();
         let human: Vec<f64> = rows.iter().map(|r| r.rating / 4.0).collect();
-        let ours: Vec<f64> = rows
-            .iter()
-            .map(|r| polarity_scores(&r.text).compound)
-            .collect();
+        let ours: Vec<f64> = rows.iter().map(|r| polarity_scores(&r.text).compound).collect();
         let reference: Vec<f64> = rows.iter().map(|r| r.compound).collect();
         let extended: Vec<f64> = rows.iter().map(|r| extended_compound(&r.text)).collect();
         let gold: Vec<_> = human.iter().map(|h| classify(*h)).collect();
-        let f1_ours = macro_f1(
-            &gold,
-            &ours.iter().map(|s| classify(*s)).collect::<Vec<_>>(),
-        );
-        let f1_reference = macro_f1(
-            &gold,
-            &reference.iter().map(|s| classify(*s)).collect::<Vec<_>>(),
-        );
-        let f1_extended = macro_f1(
-            &gold,
-            &extended.iter().map(|s| classify(*s)).collect::<Vec<_>>(),
-        );
+        let f1_ours = macro_f1(&gold, &ours.iter().map(|s| classify(*s)).collect::<Vec<_>>());
+        let f1_reference = macro_f1(&gold, &reference.iter().map(|s| classify(*s)).collect::<Vec<_>>());
+        let f1_extended = macro_f1(&gold, &extended.iter().map(|s| classify(*s)).collect::<Vec<_>>());
         let r_ours = pearson(&human, &ours).expect("defined");
         let r_reference = pearson(&human, &reference).expect("defined");
         let r_extended = pearson(&human, &extended).expect("defined");
@@ -105,19 +75,10 @@ fn accuracy_report_per_corpus() {
             "amazonReviewSnippets" => {
                 assert!(r_extended >= 0.62, "extended r on Amazon: {r_extended:.3}")
             }
-            "tweets" => assert!(
-                r_extended >= r_reference - 0.005,
-                "extended r on tweets: {r_extended:.3} vs reference {r_reference:.3}"
-            ),
-            _ => assert!(
-                r_extended >= r_reference - 0.01,
-                "{corpus}: extended r {r_extended:.3}"
-            ),
+            "tweets" => assert!(r_extended >= r_reference - 0.005, "extended r on tweets: {r_extended:.3} vs reference {r_reference:.3}"),
+            _ => assert!(r_extended >= r_reference - 0.01, "{corpus}: extended r {r_extended:.3}"),
         }
-        assert!(
-            (r_ours - r_reference).abs() < 1e-3,
-            "{corpus}: reference-exact scores must correlate like the reference"
-        );
+        assert!((r_ours - r_reference).abs() < 1e-3, "{corpus}: reference-exact scores must correlate like the reference");
         assert!(r_ours > 0.4, "{corpus}: sentiment must track human ratings");
     }
 }

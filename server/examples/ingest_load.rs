@@ -23,10 +23,7 @@ async fn main() {
     let batch: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(1).max(1);
     let base = std::env::var("RAPPORT_URL").expect("RAPPORT_URL");
     let token = std::env::var("RAPPORT_TOKEN").expect("RAPPORT_TOKEN");
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(in_flight)
-        .build()
-        .unwrap();
+    let client = reqwest::Client::builder().pool_max_idle_per_host(in_flight).build().unwrap();
     let customers = 500;
     for n in 0..customers {
         let response = client
@@ -43,13 +40,7 @@ async fn main() {
     let started = Instant::now();
     let workers: Vec<_> = (0..in_flight)
         .map(|_| {
-            let (client, base, token, next, run) = (
-                client.clone(),
-                base.clone(),
-                token.clone(),
-                next.clone(),
-                run.clone(),
-            );
+            let (client, base, token, next, run) = (client.clone(), base.clone(), token.clone(), next.clone(), run.clone());
             tokio::spawn(async move {
                 let mut latencies = Vec::new();
                 loop {
@@ -70,28 +61,12 @@ async fn main() {
                     let (path, body, expected) = if batch == 1 {
                         ("messages", message(first), 201)
                     } else {
-                        let messages: Vec<_> =
-                            (first..(first + batch).min(total)).map(message).collect();
-                        (
-                            "messages/batch",
-                            serde_json::json!({ "messages": messages }),
-                            200,
-                        )
+                        let messages: Vec<_> = (first..(first + batch).min(total)).map(message).collect();
+                        ("messages/batch", serde_json::json!({ "messages": messages }), 200)
                     };
                     let sent = Instant::now();
-                    let response = client
-                        .post(format!("{base}/api/v1/{path}"))
-                        .bearer_auth(&token)
-                        .json(&body)
-                        .send()
-                        .await
-                        .unwrap();
-                    assert_eq!(
-                        response.status().as_u16(),
-                        expected,
-                        "{:?}",
-                        response.text().await
-                    );
+                    let response = client.post(format!("{base}/api/v1/{path}")).bearer_auth(&token).json(&body).send().await.unwrap();
+                    assert_eq!(response.status().as_u16(), expected, "{:?}", response.text().await);
                     latencies.push(sent.elapsed().as_secs_f64() * 1000.0);
                 }
             })

@@ -91,7 +91,8 @@ async fn counting_peer() -> anyhow::Result<(u16, Arc<AtomicUsize>)> {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
-    let url = args.next().ok_or_else(|| anyhow::anyhow!("usage: mail_load <database-url> [inbound mails] [connections] [outbound mails]"))?;
+    let url =
+        args.next().ok_or_else(|| anyhow::anyhow!("usage: mail_load <database-url> [inbound mails] [connections] [outbound mails]"))?;
     let inbound: usize = args.next().map(|n| n.parse()).transpose()?.unwrap_or(5_000);
     let connections: usize = args.next().map(|n| n.parse()).transpose()?.unwrap_or(16);
     let outbound: usize = args.next().map(|n| n.parse()).transpose()?.unwrap_or(2_000);
@@ -101,7 +102,10 @@ async fn main() -> anyhow::Result<()> {
     // Inbound.
     let (peer_port, handed) = counting_peer().await?;
     let sender = MailConfig { smtp_url: format!("smtp://127.0.0.1:{peer_port}"), from: "Rapport Care <care@rapport.test>".parse()? };
-    let identity = Arc::new(mail_identity(Some(&sender), &EmailConfig::default(), b"mail load secret, at least 32 bytes long").ok_or_else(|| anyhow::anyhow!("no mail identity"))?);
+    let identity = Arc::new(
+        mail_identity(Some(&sender), &EmailConfig::default(), b"mail load secret, at least 32 bytes long")
+            .ok_or_else(|| anyhow::anyhow!("no mail identity"))?,
+    );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let receiver = listener.local_addr()?;
     let limits = ReceiverLimits { per_sender_per_hour: u32::MAX, max_connections: connections + 8, ..ReceiverLimits::default() };
@@ -147,7 +151,8 @@ async fn main() -> anyhow::Result<()> {
 
     // Outbound: replies queued, then handed to the peer by the mail worker's own loop.
     server::accounts::create_user(&db, app::domain::accounts::Role::Agent, "load-agent@rapport.test", Some("Load Agent"), None).await?;
-    let agent: i64 = on_pool!(&db, pool => sqlx::query_scalar("SELECT id FROM users WHERE email = 'load-agent@rapport.test'").fetch_one(pool).await)?;
+    let agent: i64 =
+        on_pool!(&db, pool => sqlx::query_scalar("SELECT id FROM users WHERE email = 'load-agent@rapport.test'").fetch_one(pool).await)?;
     let ids: Vec<i64> = on_pool!(&db, pool => sqlx::query_scalar("SELECT id FROM conversations ORDER BY id LIMIT $1").bind(outbound as i64).fetch_all(pool).await)?;
     let now = chrono::Utc::now();
     for (n, id) in ids.iter().cycle().take(outbound).enumerate() {

@@ -76,18 +76,25 @@ async fn routes(base: &str, clients: &BTreeMap<Who, reqwest::Client>) -> Vec<(Wh
     let home = page(Who::Anonymous, "/").await;
     let stories = page(Who::Anonymous, "/stories").await;
     let inbox = page(Who::Agent, "/workspace").await;
-    let mut routes: Vec<(Who, String)> = ["/", "/forum", "/stories", "/wall", "/search?q=refund", "/search?q=thank+you", "/signin", "/signup"]
-        .into_iter()
-        .map(|path| (Who::Anonymous, path.to_string()))
-        .collect();
+    let mut routes: Vec<(Who, String)> =
+        ["/", "/forum", "/stories", "/wall", "/search?q=refund", "/search?q=thank+you", "/signin", "/signup"]
+            .into_iter()
+            .map(|path| (Who::Anonymous, path.to_string()))
+            .collect();
     let found = [linked(&forum, "/forum/c/"), linked(&home, "/forum/t/"), linked(&home, "/u/"), linked(&stories, "/stories/")];
     for paths in found {
         routes.extend(paths.into_iter().take(5).map(|path| (Who::Anonymous, path)));
     }
     routes.extend(["/account", "/forum/new", "/"].map(|path| (Who::Customer, path.to_string())));
-    routes.extend(["/workspace", "/workspace?risk=critical", "/workspace/outbox", "/workspace/coaching", "/workspace/kpis", "/forum/moderation"].map(|path| (Who::Agent, path.to_string())));
+    routes.extend(
+        ["/workspace", "/workspace?risk=critical", "/workspace/outbox", "/workspace/coaching", "/workspace/kpis", "/forum/moderation"]
+            .map(|path| (Who::Agent, path.to_string())),
+    );
     routes.extend(linked(&inbox, "/workspace/c/").into_iter().take(10).map(|path| (Who::Agent, path)));
-    routes.extend(["/studio", "/studio/stories", "/studio/stories/new", "/studio/ripple", "/studio/quotes", "/studio/journeys"].map(|path| (Who::Marketing, path.to_string())));
+    routes.extend(
+        ["/studio", "/studio/stories", "/studio/stories/new", "/studio/ripple", "/studio/quotes", "/studio/journeys"]
+            .map(|path| (Who::Marketing, path.to_string())),
+    );
     routes.extend(["/workspace/webhooks", "/account"].map(|path| (Who::Admin, path.to_string())));
     routes.sort();
     routes.dedup();
@@ -95,7 +102,15 @@ async fn routes(base: &str, clients: &BTreeMap<Who, reqwest::Client>) -> Vec<(Wh
 }
 
 /// One request, read to its end chunk by chunk, with a stall reported with the bytes so far.
-async fn fetch(client: &reqwest::Client, base: &str, who: Who, path: &str, stalls: &std::path::Path, n: usize, run_began: Instant) -> Outcome {
+async fn fetch(
+    client: &reqwest::Client,
+    base: &str,
+    who: Who,
+    path: &str,
+    stalls: &std::path::Path,
+    n: usize,
+    run_began: Instant,
+) -> Outcome {
     let route = format!("{who:?} {path}");
     let started = Instant::now();
     let mut body = Vec::new();
@@ -173,7 +188,13 @@ async fn main() {
         times.sort_by(|a, b| a.total_cmp(b));
         total += times.len();
         problems += route_problems.len();
-        println!("{route:<44} {:>7} {:>9} {:>8.1} {:>8.1}", times.len(), route_problems.len(), times[times.len() / 2], times[times.len() - 1]);
+        println!(
+            "{route:<44} {:>7} {:>9} {:>8.1} {:>8.1}",
+            times.len(),
+            route_problems.len(),
+            times[times.len() / 2],
+            times[times.len() - 1]
+        );
     }
     for (route, (_, route_problems)) in &by_route {
         for problem in route_problems.iter().take(3) {

@@ -15,9 +15,8 @@ const SEARCHES: &[&str] = &["refund", "invoice plan", "deliv", "password reset",
 
 /// Every n-th request of the mix goes to each kind; threads get most, as on a real forum.
 const MIX: &[&str] = &[
-    "thread", "thread", "thread", "thread", "thread", "home", "category", "thread", "forum",
-    "search", "thread", "thread", "category", "stories", "wall", "thread", "home", "thread",
-    "thread", "category",
+    "thread", "thread", "thread", "thread", "thread", "home", "category", "thread", "forum", "search", "thread", "thread", "category",
+    "stories", "wall", "thread", "home", "thread", "thread", "category",
 ];
 
 fn locations(sitemap: &str) -> Vec<String> {
@@ -38,7 +37,13 @@ async fn main() {
     // A response not complete in 15 s counts as an error (a stall), never as a hang of the run.
     let client = reqwest::Client::builder().pool_max_idle_per_host(512).timeout(Duration::from_secs(15)).build().unwrap();
     let with_inbox = std::env::var("WITH_INBOX").is_ok_and(|value| value == "1");
-    let agent = reqwest::Client::builder().pool_max_idle_per_host(512).timeout(Duration::from_secs(15)).cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let agent = reqwest::Client::builder()
+        .pool_max_idle_per_host(512)
+        .timeout(Duration::from_secs(15))
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
     let mut conversations = Vec::new();
     if with_inbox {
         let signed_in = agent
@@ -50,7 +55,8 @@ async fn main() {
             .unwrap();
         assert!(signed_in.status().is_success() || signed_in.status().is_redirection(), "agent sign-in: {}", signed_in.status());
         let inbox = agent.get(format!("{base}/workspace")).send().await.unwrap().text().await.unwrap();
-        conversations = inbox.split("/workspace/c/").skip(1).filter_map(|rest| rest.split('"').next()).map(|id| format!("/workspace/c/{id}")).collect();
+        conversations =
+            inbox.split("/workspace/c/").skip(1).filter_map(|rest| rest.split('"').next()).map(|id| format!("/workspace/c/{id}")).collect();
         assert!(!conversations.is_empty(), "the inbox lists no conversations");
     }
     let sitemap = client.get(format!("{base}/sitemap.xml")).send().await.unwrap().text().await.unwrap();
@@ -121,7 +127,11 @@ async fn main() {
             }
         }
     }
-    println!("{total} requests at {rate}/s (sent in {sending:.1} s), {} threads and {} categories in the mix", threads.len(), categories.len());
+    println!(
+        "{total} requests at {rate}/s (sent in {sending:.1} s), {} threads and {} categories in the mix",
+        threads.len(),
+        categories.len()
+    );
     println!("{:<10} {:>7} {:>7} {:>8} {:>8} {:>8} {:>8}", "page", "count", "errors", "p50 ms", "p95 ms", "p99 ms", "max ms");
     for (kind, (mut times, errors)) in by_kind {
         times.sort_by(|a, b| a.total_cmp(b));

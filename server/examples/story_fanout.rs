@@ -55,7 +55,12 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 
 /// One subscriber: reads the stream and, for every `event: story`, records how long after the
 /// current change's start it arrived.
-async fn subscriber(address: String, ready: Arc<tokio::sync::Semaphore>, start: watch::Receiver<Option<Instant>>, deliveries: Arc<Deliveries>) -> std::io::Result<()> {
+async fn subscriber(
+    address: String,
+    ready: Arc<tokio::sync::Semaphore>,
+    start: watch::Receiver<Option<Instant>>,
+    deliveries: Arc<Deliveries>,
+) -> std::io::Result<()> {
     let mut stream = TcpStream::connect(&address).await?;
     stream.write_all(format!("GET /api/live/stories HTTP/1.1\r\nHost: {address}\r\nAccept: text/event-stream\r\n\r\n").as_bytes()).await?;
     let mut buffer = vec![0u8; 16 * 1024];
@@ -119,7 +124,12 @@ async fn main() -> anyhow::Result<()> {
         let expected = subscribers * (n + 1);
         let action = if n % 2 == 0 { "unfeature" } else { "feature" };
         start_tx.send(Some(Instant::now()))?;
-        let changed = client.post(format!("{base}/api/stories/publishing")).header("Origin", &base).form(&[("id", story.as_str()), ("action", action)]).send().await?;
+        let changed = client
+            .post(format!("{base}/api/stories/publishing"))
+            .header("Origin", &base)
+            .form(&[("id", story.as_str()), ("action", action)])
+            .send()
+            .await?;
         anyhow::ensure!(changed.status().as_u16() < 400, "{action} failed: {}", changed.status());
         let waiting = Instant::now();
         while deliveries.count.load(Ordering::Acquire) < expected && waiting.elapsed() < Duration::from_secs(30) {

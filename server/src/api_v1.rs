@@ -1,9 +1,9 @@
 //! The thin JSON API for integrations, authenticated with API tokens (`Authorization: Bearer ...`).
 //! Handlers authenticate, parse and map errors; the work is in `app::ingestion`.
 
+use app::data::DataError;
 use app::domain::signing::token_hash;
 use app::state::AppState;
-use app::data::DataError;
 use axum::extract::{FromRequest, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
@@ -27,10 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/me", get(me))
         .route("/customers", post(upsert_customer))
         .route("/messages", post(post_message))
-        .route(
-            "/messages/batch",
-            post(post_message_batch).layer(DefaultBodyLimit::max(MAX_BATCH_BODY_BYTES)),
-        )
+        .route("/messages/batch", post(post_message_batch).layer(DefaultBodyLimit::max(MAX_BATCH_BODY_BYTES)))
         .route("/messages/{id}/delivery", post(post_delivery))
         .route("/events", post(post_event))
         .route("/csat", post(post_csat))
@@ -46,10 +43,7 @@ pub struct StrictJson<T>(pub T);
 impl<T: serde::de::DeserializeOwned> FromRequest<AppState> for StrictJson<T> {
     type Rejection = ApiError;
 
-    async fn from_request(
-        request: axum::extract::Request,
-        state: &AppState,
-    ) -> Result<Self, ApiError> {
+    async fn from_request(request: axum::extract::Request, state: &AppState) -> Result<Self, ApiError> {
         if !json_content_type(request.headers()) {
             return Err(ApiError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -57,18 +51,16 @@ impl<T: serde::de::DeserializeOwned> FromRequest<AppState> for StrictJson<T> {
                 "Send the body as JSON with `Content-Type: application/json`.",
             ));
         }
-        let bytes = axum::body::Bytes::from_request(request, state)
-            .await
-            .map_err(|_| {
-                ApiError::new(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "too_large",
-                    format!(
-                        "The request body is too large: at most {MAX_BODY_BYTES} bytes \
+        let bytes = axum::body::Bytes::from_request(request, state).await.map_err(|_| {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                format!(
+                    "The request body is too large: at most {MAX_BODY_BYTES} bytes \
                          ({MAX_BATCH_BODY_BYTES} bytes for /messages/batch)."
-                    ),
-                )
-            })?;
+                ),
+            )
+        })?;
         match Json::<T>::from_bytes(&bytes) {
             Ok(Json(value)) => Ok(StrictJson(value)),
             Err(rejection) => {
@@ -77,11 +69,7 @@ impl<T: serde::de::DeserializeOwned> FromRequest<AppState> for StrictJson<T> {
                         return Ok(StrictJson(value));
                     }
                 }
-                Err(ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "invalid",
-                    rejection.body_text(),
-                ))
+                Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", rejection.body_text()))
             }
         }
     }
@@ -129,11 +117,7 @@ fn with_whole_numbers_as_integers<T: serde::de::DeserializeOwned>(bytes: &[u8]) 
 fn ingest_error(error: IngestError) -> ApiError {
     match error {
         IngestError::Invalid(fields) => {
-            let summary = fields
-                .iter()
-                .map(|(field, problem)| format!("{field} {problem}"))
-                .collect::<Vec<_>>()
-                .join("; ");
+            let summary = fields.iter().map(|(field, problem)| format!("{field} {problem}")).collect::<Vec<_>>().join("; ");
             ApiError {
                 status: StatusCode::UNPROCESSABLE_ENTITY,
                 error: "invalid",
@@ -155,11 +139,7 @@ fn ingest_error(error: IngestError) -> ApiError {
 
 /// 201 for a new record, 200 for a replayed idempotency key.
 fn created_or_replayed<T: Serialize>(created: bool, body: T) -> Response {
-    let status = if created {
-        StatusCode::CREATED
-    } else {
-        StatusCode::OK
-    };
+    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
     (status, Json(body)).into_response()
 }
 
@@ -182,9 +162,7 @@ async fn upsert_customer(
     StrictJson(request): StrictJson<CustomerUpsert>,
 ) -> Result<Response, ApiError> {
     within_documented_rules("CustomerUpsert", &request)?;
-    let upserted = ingest::upsert_customer(&state.db, request)
-        .await
-        .map_err(ingest_error)?;
+    let upserted = ingest::upsert_customer(&state.db, request).await.map_err(ingest_error)?;
     Ok(created_or_replayed(upserted.created, upserted))
 }
 
@@ -233,9 +211,7 @@ async fn post_message_batch(
         check_documented("MessageIn", message, &format!("messages[{index}]."), &mut problems);
     }
     refuse_problems(problems)?;
-    let batch = ingest::ingest_message_batch(&state.ingestion(), request)
-        .await
-        .map_err(ingest_error)?;
+    let batch = ingest::ingest_message_batch(&state.ingestion(), request).await.map_err(ingest_error)?;
     Ok((StatusCode::OK, Json(batch)).into_response())
 }
 
@@ -286,12 +262,10 @@ async fn post_delivery(
 ) -> Result<Response, ApiError> {
     let message_id = id.parse::<i64>().ok().filter(|id| *id >= 1).ok_or_else(no_such_outgoing_message)?;
     within_documented_rules("DeliveryReport", &request)?;
-    let report = app::domain::channels::Report::parse(&request.status, request.reason.as_deref()).map_err(|(field, problem)| {
-        ingest_error(IngestError::Invalid(BTreeMap::from([(field.to_string(), problem)])))
-    })?;
-    let conversation_id = app::data::deliveries::report(&state.db, message_id, &report, chrono::Utc::now())
-        .await
-        .map_err(|error| match error {
+    let report = app::domain::channels::Report::parse(&request.status, request.reason.as_deref())
+        .map_err(|(field, problem)| ingest_error(IngestError::Invalid(BTreeMap::from([(field.to_string(), problem)]))))?;
+    let conversation_id =
+        app::data::deliveries::report(&state.db, message_id, &report, chrono::Utc::now()).await.map_err(|error| match error {
             DataError::NotFound => no_such_outgoing_message(),
             other => ingest_error(IngestError::Data(other)),
         })?;
@@ -323,9 +297,7 @@ async fn post_event(
     StrictJson(request): StrictJson<EventIn>,
 ) -> Result<Response, ApiError> {
     within_documented_rules("EventIn", &request)?;
-    let recorded = ingest::record_event(&state.ingestion(), request)
-        .await
-        .map_err(ingest_error)?;
+    let recorded = ingest::record_event(&state.ingestion(), request).await.map_err(ingest_error)?;
     Ok(created_or_replayed(recorded.created, recorded))
 }
 
@@ -349,9 +321,7 @@ async fn post_csat(
     StrictJson(request): StrictJson<CsatIn>,
 ) -> Result<Response, ApiError> {
     within_documented_rules("CsatIn", &request)?;
-    let recorded = ingest::record_csat(&state.ingestion(), request)
-        .await
-        .map_err(ingest_error)?;
+    let recorded = ingest::record_csat(&state.ingestion(), request).await.map_err(ingest_error)?;
     Ok(created_or_replayed(recorded.created, recorded))
 }
 
@@ -370,12 +340,7 @@ pub struct ApiError {
 
 impl ApiError {
     pub(crate) fn new(status: StatusCode, error: &'static str, message: impl Into<String>) -> Self {
-        ApiError {
-            status,
-            error,
-            message: message.into(),
-            fields: None,
-        }
+        ApiError { status, error, message: message.into(), fields: None }
     }
 
     /// A 422 for one field, in the same shape as the ingestion rules' field errors.
@@ -394,10 +359,7 @@ impl IntoResponse for ApiError {
         let status = self.status;
         let mut response = (status, Json(self)).into_response();
         if status == StatusCode::UNAUTHORIZED {
-            response.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                header::HeaderValue::from_static("Bearer"),
-            );
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
         }
         response
     }
@@ -412,61 +374,30 @@ pub struct ApiCaller {
 impl FromRequestParts<AppState> for ApiCaller {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let header = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .ok_or_else(|| {
-                ApiError::new(
-                    StatusCode::UNAUTHORIZED,
-                    "unauthorized",
-                    "Send an API token as `Authorization: Bearer <token>`.",
-                )
-            })?;
-        let token = header
-            .strip_prefix("Bearer ")
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| {
-                ApiError::new(
-                    StatusCode::UNAUTHORIZED,
-                    "unauthorized",
-                    "The Authorization header must use the Bearer scheme.",
-                )
-            })?;
-        let record = app::data::api_tokens::authenticate(
-            &state.db,
-            &token_hash(&state.security.secret, token),
-        )
-        .await
-        .map_err(|error| {
-            tracing::error!(%error, "API token lookup failed");
-            ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "Something went wrong on our side.",
-            )
-        })?
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "unauthorized",
-                "This API token is unknown or was revoked.",
-            )
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let header = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).ok_or_else(|| {
+            ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "Send an API token as `Authorization: Bearer <token>`.")
         })?;
+        let token = header.strip_prefix("Bearer ").map(str::trim).filter(|t| !t.is_empty()).ok_or_else(|| {
+            ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "The Authorization header must use the Bearer scheme.")
+        })?;
+        let record = app::data::api_tokens::authenticate(&state.db, &token_hash(&state.security.secret, token))
+            .await
+            .map_err(|error| {
+                tracing::error!(%error, "API token lookup failed");
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Something went wrong on our side.")
+            })?
+            .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "This API token is unknown or was revoked."))?;
         if let Some(limit) = &state.security.api_limit {
             limit.check(record.id, "API requests").map_err(|refused| {
-                ApiError::new(StatusCode::TOO_MANY_REQUESTS, "rate_limited", format!("{refused} Send many messages at once through /messages/batch."))
+                ApiError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "rate_limited",
+                    format!("{refused} Send many messages at once through /messages/batch."),
+                )
             })?;
         }
-        Ok(ApiCaller {
-            token_id: record.id,
-            token_name: record.name,
-        })
+        Ok(ApiCaller { token_id: record.id, token_name: record.name })
     }
 }
 
@@ -485,18 +416,11 @@ struct Me {
     ),
     security(("bearer" = [])))]
 async fn me(caller: ApiCaller) -> Json<Me> {
-    Json(Me {
-        token_id: caller.token_id,
-        token_name: caller.token_name,
-    })
+    Json(Me { token_id: caller.token_id, token_name: caller.token_name })
 }
 
 async fn unknown_route() -> ApiError {
-    ApiError::new(
-        StatusCode::NOT_FOUND,
-        "not_found",
-        "There is no API endpoint at this path.",
-    )
+    ApiError::new(StatusCode::NOT_FOUND, "not_found", "There is no API endpoint at this path.")
 }
 
 /// The OpenAPI 3 description of this API, generated from the handlers above.
@@ -518,10 +442,7 @@ impl utoipa::Modify for BearerAuth {
         components.add_security_scheme(
             "bearer",
             SecurityScheme::Http(
-                HttpBuilder::new()
-                    .scheme(HttpAuthScheme::Bearer)
-                    .description(Some("An API token from `rapport create-token`"))
-                    .build(),
+                HttpBuilder::new().scheme(HttpAuthScheme::Bearer).description(Some("An API token from `rapport create-token`")).build(),
             ),
         );
     }
@@ -561,25 +482,15 @@ const ENUM_FIELDS: &[(&str, &str, &[&str])] = &[
 ];
 
 /// Numbers with bounds, as (schema, field, minimum, maximum).
-const NUMBER_FIELDS: &[(&str, &str, Option<i64>, Option<i64>)] = &[
-    ("EventIn", "value", Some(0), None),
-    ("CsatIn", "score", Some(1), Some(5)),
-];
+const NUMBER_FIELDS: &[(&str, &str, Option<i64>, Option<i64>)] =
+    &[("EventIn", "value", Some(0), None), ("CsatIn", "score", Some(1), Some(5))];
 
 /// Conversation ids (positive). A replayed idempotency key answers before the conversation is
 /// looked up, so the range is checked here: an impossible id is refused, never replayed.
-const ID_FIELDS: &[(&str, &str)] = &[
-    ("MessageIn", "conversation_id"),
-    ("EventIn", "conversation_id"),
-    ("CsatIn", "conversation_id"),
-];
+const ID_FIELDS: &[(&str, &str)] = &[("MessageIn", "conversation_id"), ("EventIn", "conversation_id"), ("CsatIn", "conversation_id")];
 
 /// Times that may be at most a few minutes ahead of the server's clock (clock skew).
-const TIME_FIELDS: &[(&str, &str)] = &[
-    ("MessageIn", "sent_at"),
-    ("EventIn", "occurred_at"),
-    ("CsatIn", "answered_at"),
-];
+const TIME_FIELDS: &[(&str, &str)] = &[("MessageIn", "sent_at"), ("EventIn", "occurred_at"), ("CsatIn", "answered_at")];
 
 /// Whitespace other than the refused control characters (vertical tab, form feed, U+001C–U+001F
 /// and U+0085 are whitespace to some regex dialects, but the server refuses them).
@@ -605,11 +516,7 @@ fn email_pattern() -> String {
 
 /// Every string field's documented maximum length, as (schema, field, most characters).
 fn max_lengths() -> impl Iterator<Item = (&'static str, &'static str, usize)> {
-    TEXT_FIELDS.iter().copied().chain([(
-        "CustomerUpsert",
-        "email",
-        app::domain::accounts::EMAIL_MAX_CHARS,
-    )])
+    TEXT_FIELDS.iter().copied().chain([("CustomerUpsert", "email", app::domain::accounts::EMAIL_MAX_CHARS)])
 }
 
 /// The document's rules that the ingestion does not apply itself: `maxLength` counted as sent
@@ -629,10 +536,7 @@ fn check_documented<T: Serialize>(schema: &str, request: &T, prefix: &str, probl
         if let Some(text) = value.get(field).and_then(|v| v.as_str()) {
             let chars = text.chars().count();
             if chars > max {
-                problems.insert(
-                    format!("{prefix}{field}"),
-                    format!("must be at most {max} characters (got {chars})"),
-                );
+                problems.insert(format!("{prefix}{field}"), format!("must be at most {max} characters (got {chars})"));
             }
         }
     }
@@ -663,14 +567,12 @@ impl utoipa::Modify for ExactRequests {
         };
         let schemas = &mut components.schemas;
         // Changes the property `name` of the object schema `schema`.
-        let mut field = |schema: &str, name: &str, change: &mut dyn FnMut(&mut Object)| {
-            match schemas.get_mut(schema) {
-                Some(RefOr::T(Schema::Object(object))) => match object.properties.get_mut(name) {
-                    Some(RefOr::T(Schema::Object(property))) => change(property),
-                    _ => missing(schema, name),
-                },
+        let mut field = |schema: &str, name: &str, change: &mut dyn FnMut(&mut Object)| match schemas.get_mut(schema) {
+            Some(RefOr::T(Schema::Object(object))) => match object.properties.get_mut(name) {
+                Some(RefOr::T(Schema::Object(property))) => change(property),
                 _ => missing(schema, name),
-            }
+            },
+            _ => missing(schema, name),
         };
         let text_pattern = text_pattern();
         for (schema, name, max) in TEXT_FIELDS {
@@ -797,8 +699,7 @@ fn missing(schema: &str, field: &str) {
     tracing::error!(schema, field, "the OpenAPI document's rules name a field its types lack");
 }
 
-static OPENAPI: std::sync::LazyLock<utoipa::openapi::OpenApi> =
-    std::sync::LazyLock::new(<ApiDoc as utoipa::OpenApi>::openapi);
+static OPENAPI: std::sync::LazyLock<utoipa::openapi::OpenApi> = std::sync::LazyLock::new(<ApiDoc as utoipa::OpenApi>::openapi);
 
 async fn openapi_json() -> Json<&'static utoipa::openapi::OpenApi> {
     Json(&OPENAPI)

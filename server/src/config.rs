@@ -123,9 +123,7 @@ struct Environment(Dict);
 
 impl Environment {
     fn read(lookup: &impl Fn(&str) -> Option<String>) -> Environment {
-        let Ok(Value::Dict(_, defaults)) = Value::serialize(Settings::default()) else {
-            unreachable!("the settings serialize to a table")
-        };
+        let Ok(Value::Dict(_, defaults)) = Value::serialize(Settings::default()) else { unreachable!("the settings serialize to a table") };
         let values = defaults
             .into_iter()
             .filter(|(_, default)| !matches!(default, Value::Dict(..)))
@@ -174,23 +172,19 @@ struct ConfigFile {
 
 impl ConfigFile {
     fn read(path: &Path) -> Result<ConfigFile> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read config file {}", path.display()))?;
+        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read config file {}", path.display()))?;
         ConfigFile::parse(path, &text)
     }
 
     fn parse(path: &Path, text: &str) -> Result<ConfigFile> {
-        let data = Toml::string(text)
-            .data()
-            .with_context(|| format!("invalid config file {}", path.display()))?;
+        let data = Toml::string(text).data().with_context(|| format!("invalid config file {}", path.display()))?;
         Ok(ConfigFile { path: path.to_path_buf(), data })
     }
 }
 
 impl Provider for ConfigFile {
     fn metadata(&self) -> Metadata {
-        Metadata::from("config file", self.path.as_path())
-            .interpolater(|_: &Profile, keys: &[&str]| keys.join("."))
+        Metadata::from("config file", self.path.as_path()).interpolater(|_: &Profile, keys: &[&str]| keys.join("."))
     }
 
     fn data(&self) -> figment::Result<Map<Profile, Dict>> {
@@ -261,23 +255,36 @@ pub struct EmailConfig {
 
 impl Default for EmailConfig {
     fn default() -> Self {
-        EmailConfig { reply_domain: None, signature: None, inbound_smtp_bind: None, inbound_max_bytes: 25 * 1024 * 1024, inbound_per_sender_per_hour: 120 }
+        EmailConfig {
+            reply_domain: None,
+            signature: None,
+            inbound_smtp_bind: None,
+            inbound_max_bytes: 25 * 1024 * 1024,
+            inbound_per_sender_per_hour: 120,
+        }
     }
 }
 
 impl EmailConfig {
     fn from_settings(settings: &Settings, mail: Option<&MailConfig>) -> Result<EmailConfig> {
-        let reply_domain = settings.reply_domain.as_ref().map(|d| d.trim().trim_end_matches('.').to_ascii_lowercase()).filter(|d| !d.is_empty());
+        let reply_domain =
+            settings.reply_domain.as_ref().map(|d| d.trim().trim_end_matches('.').to_ascii_lowercase()).filter(|d| !d.is_empty());
         if let Some(domain) = &reply_domain {
-            let valid = domain.contains('.') && domain.split('.').all(|label| !label.is_empty() && label.len() <= 63 && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+            let valid = domain.contains('.')
+                && domain
+                    .split('.')
+                    .all(|label| !label.is_empty() && label.len() <= 63 && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
             if !valid {
                 bail!("RAPPORT_REPLY_DOMAIN / reply_domain must be a domain name like reply.example.com (it was `{domain}`)");
             }
         }
-        let inbound_smtp_bind = match settings.inbound_smtp_bind.as_ref().filter(|b| !b.trim().is_empty()) {
-            Some(text) => Some(text.trim().parse().with_context(|| format!("RAPPORT_INBOUND_SMTP_BIND / inbound_smtp_bind: `{text}` is not an address like 0.0.0.0:2525"))?),
-            None => None,
-        };
+        let inbound_smtp_bind =
+            match settings.inbound_smtp_bind.as_ref().filter(|b| !b.trim().is_empty()) {
+                Some(text) => Some(text.trim().parse().with_context(|| {
+                    format!("RAPPORT_INBOUND_SMTP_BIND / inbound_smtp_bind: `{text}` is not an address like 0.0.0.0:2525")
+                })?),
+                None => None,
+            };
         if inbound_smtp_bind.is_some() && reply_domain.is_none() && mail.is_none() {
             bail!("RAPPORT_INBOUND_SMTP_BIND is set, so Rapport needs its reply domain: set RAPPORT_REPLY_DOMAIN (e.g. reply.example.com) or RAPPORT_MAIL_FROM");
         }
@@ -320,7 +327,9 @@ impl MailConfig {
             return Ok(None);
         };
         if !(smtp_url.starts_with("smtp://") || smtp_url.starts_with("smtps://")) {
-            bail!("RAPPORT_SMTP_URL / smtp_url must start with smtp:// or smtps:// (e.g. smtp://user:pass@mail.example.com:587?tls=required)");
+            bail!(
+                "RAPPORT_SMTP_URL / smtp_url must start with smtp:// or smtps:// (e.g. smtp://user:pass@mail.example.com:587?tls=required)"
+            );
         }
         let Some(from) = mail_from else {
             bail!("RAPPORT_SMTP_URL is set, so RAPPORT_MAIL_FROM / mail_from is needed too (e.g. \"Care <care@example.com>\")");
@@ -337,9 +346,9 @@ fn parse_addresses(list: Vec<String>) -> Result<Vec<std::net::IpAddr>> {
         .map(|entry| entry.trim())
         .filter(|entry| !entry.is_empty())
         .map(|entry| {
-            entry.parse().with_context(|| {
-                format!("RAPPORT_TRUSTED_PROXIES / trusted_proxies: `{entry}` is not an IP address like 127.0.0.1")
-            })
+            entry
+                .parse()
+                .with_context(|| format!("RAPPORT_TRUSTED_PROXIES / trusted_proxies: `{entry}` is not an IP address like 127.0.0.1"))
         })
         .collect()
 }
@@ -352,9 +361,7 @@ impl Config {
     pub fn load(file: Option<&Path>) -> Result<Config> {
         let file = match file {
             Some(path) => Some(ConfigFile::read(path)?),
-            None if Path::new(DEFAULT_CONFIG_FILE).exists() => {
-                Some(ConfigFile::read(Path::new(DEFAULT_CONFIG_FILE))?)
-            }
+            None if Path::new(DEFAULT_CONFIG_FILE).exists() => Some(ConfigFile::read(Path::new(DEFAULT_CONFIG_FILE))?),
             None => None,
         };
         Config::from_sources(file, |key| std::env::var(key).ok())
@@ -403,19 +410,14 @@ impl Config {
         }
         let path = self.data_dir.join("session_secret");
         if path.exists() {
-            let secret = std::fs::read_to_string(&path)
-                .with_context(|| format!("cannot read {}", path.display()))?;
+            let secret = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
             let secret = secret.trim();
             if secret.len() < 32 {
-                bail!(
-                    "{} is shorter than 32 characters; delete it to generate a new one",
-                    path.display()
-                );
+                bail!("{} is shorter than 32 characters; delete it to generate a new one", path.display());
             }
             return Ok(secret.as_bytes().to_vec());
         }
-        std::fs::create_dir_all(&self.data_dir)
-            .with_context(|| format!("cannot create {}", self.data_dir.display()))?;
+        std::fs::create_dir_all(&self.data_dir).with_context(|| format!("cannot create {}", self.data_dir.display()))?;
         let secret = app::auth::session::new_token();
         write_private(&path, &secret)?;
         tracing::info!(path = %path.display(), "generated a new session secret");
@@ -429,19 +431,14 @@ impl Settings {
         let mail = MailConfig::from_parts(self.smtp_url.clone(), self.mail_from.clone())?;
         let email = EmailConfig::from_settings(&self, mail.as_ref())?;
         let data_dir = self.data_dir;
-        let database_url = self
-            .database_url
-            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("rapport.db").display()));
+        let database_url = self.database_url.unwrap_or_else(|| format!("sqlite://{}", data_dir.join("rapport.db").display()));
         let bind_text = self.bind;
-        let bind = bind_text.parse().with_context(|| {
-            format!("RAPPORT_BIND / bind: `{bind_text}` is not an address like 127.0.0.1:3000")
-        })?;
+        let bind =
+            bind_text.parse().with_context(|| format!("RAPPORT_BIND / bind: `{bind_text}` is not an address like 127.0.0.1:3000"))?;
         let session_secret = self.session_secret;
         if let Some(secret) = &session_secret {
             if secret.len() < 32 {
-                bail!(
-                    "RAPPORT_SESSION_SECRET / session_secret must be at least 32 characters long"
-                );
+                bail!("RAPPORT_SESSION_SECRET / session_secret must be at least 32 characters long");
             }
         }
         let risk = self.risk;
@@ -450,9 +447,7 @@ impl Settings {
         }
         let emotional_state = self.emotional_state;
         if !(emotional_state.half_life_days > 0.0 && emotional_state.recent_messages >= 2) {
-            bail!(
-                "[emotional_state]: half_life_days must be above 0 and recent_messages at least 2"
-            );
+            bail!("[emotional_state]: half_life_days must be above 0 and recent_messages at least 2");
         }
         let public_url = self.public_url.filter(|url| !url.trim().is_empty());
         if let Some(url) = &public_url {
@@ -505,9 +500,7 @@ fn write_private(path: &Path, contents: &str) -> Result<()> {
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options
-        .open(path)
-        .with_context(|| format!("cannot create {}", path.display()))?;
+    let mut file = options.open(path).with_context(|| format!("cannot create {}", path.display()))?;
     file.write_all(contents.as_bytes())?;
     Ok(())
 }
@@ -562,10 +555,7 @@ mod tests {
         let config = load("[risk]\nhigh_from = 40\nchurn_intent_points = 35", &[]).unwrap();
         assert_eq!(config.risk.high_from, 40);
         assert_eq!(config.risk.churn_intent_points, 35.0);
-        assert_eq!(
-            config.risk.critical_from,
-            RiskConfig::default().critical_from
-        );
+        assert_eq!(config.risk.critical_from, RiskConfig::default().critical_from);
         let error = load("[risk]\nmedium_from = 60", &[]).unwrap_err().to_string();
         assert!(error.contains("must rise"), "{error}");
         let error = load("[risk]\nhigh_form = 40", &[]).unwrap_err().to_string();
@@ -582,7 +572,9 @@ mod tests {
         let config = load("bind = \"127.0.0.1:4000\"\ndb_pool_size = 3", &[("RAPPORT_BIND", "0.0.0.0:5000")]).unwrap();
         assert_eq!(config.bind.to_string(), "0.0.0.0:5000");
         assert_eq!(config.db_pool_size, 3);
-        let config = load("db_pool_size = 3\nsecure_cookies = true", &[("RAPPORT_DB_POOL_SIZE", " 7 "), ("RAPPORT_SECURE_COOKIES", "false")]).unwrap();
+        let config =
+            load("db_pool_size = 3\nsecure_cookies = true", &[("RAPPORT_DB_POOL_SIZE", " 7 "), ("RAPPORT_SECURE_COOKIES", "false")])
+                .unwrap();
         assert_eq!(config.db_pool_size, 7, "numbers are trimmed");
         assert!(!config.secure_cookies);
     }
@@ -661,7 +653,8 @@ mod tests {
         assert!(config.mail.is_none());
         let config = env(&[("RAPPORT_SMTP_URL", "smtp://127.0.0.1:2525"), ("RAPPORT_MAIL_FROM", "Care <care@example.com>")]).unwrap();
         assert_eq!(config.mail.unwrap().from.email.to_string(), "care@example.com");
-        let config = env(&[("RAPPORT_SMTP_URL", "smtp://127.0.0.1:2525"), ("RAPPORT_MAIL_FROM", "\"Care, Example\" <care@example.com>")]).unwrap();
+        let config =
+            env(&[("RAPPORT_SMTP_URL", "smtp://127.0.0.1:2525"), ("RAPPORT_MAIL_FROM", "\"Care, Example\" <care@example.com>")]).unwrap();
         assert_eq!(config.mail.unwrap().from.name.as_deref(), Some("Care, Example"));
         let error = |pairs: &[(&str, &str)]| env(pairs).unwrap_err().to_string();
         assert!(error(&[("RAPPORT_SMTP_URL", "smtp://127.0.0.1:2525")]).contains("RAPPORT_MAIL_FROM"));
@@ -696,7 +689,14 @@ mod tests {
 
     #[test]
     fn bad_values_are_named() {
-        for (name, value) in [("RAPPORT_DB_POOL_SIZE", "many"), ("RAPPORT_DB_POOL_SIZE", "-1"), ("RAPPORT_DB_POOL_SIZE", "99999999999"), ("RAPPORT_SECURE_COOKIES", "yes"), ("RAPPORT_SESSION_DAYS", "1.5"), ("RAPPORT_BIND", "nowhere")] {
+        for (name, value) in [
+            ("RAPPORT_DB_POOL_SIZE", "many"),
+            ("RAPPORT_DB_POOL_SIZE", "-1"),
+            ("RAPPORT_DB_POOL_SIZE", "99999999999"),
+            ("RAPPORT_SECURE_COOKIES", "yes"),
+            ("RAPPORT_SESSION_DAYS", "1.5"),
+            ("RAPPORT_BIND", "nowhere"),
+        ] {
             let error = env(&[(name, value)]).unwrap_err().to_string();
             assert!(error.contains(name), "{name}={value}: {error}");
         }

@@ -18,11 +18,8 @@ pub async fn refuse_cross_site_mutations(State(Https(https)): State<Https>, requ
     }
     let headers = request.headers();
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-    let source = headers
-        .get(header::ORIGIN)
-        .or_else(|| headers.get(header::REFERER))
-        .and_then(|v| v.to_str().ok())
-        .filter(|v| *v != "null");
+    let source =
+        headers.get(header::ORIGIN).or_else(|| headers.get(header::REFERER)).and_then(|v| v.to_str().ok()).filter(|v| *v != "null");
     let scheme = if https { "https" } else { "http" };
     if same_origin(source, scheme, host) {
         return next.run(request).await;

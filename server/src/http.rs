@@ -11,6 +11,7 @@ use app::emotion::EngineSettings;
 use app::state::{AppState, Security};
 use app::{shell, App};
 use axum::extract::State;
+use axum::handler::Handler;
 use axum::http::StatusCode;
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
@@ -18,7 +19,6 @@ use axum::routing::get;
 use axum::{Json, Router};
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
-use axum::handler::Handler;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
@@ -29,25 +29,15 @@ use crate::page_deadline::{PageDeadline, PageLimits};
 
 /// Opens the database and applies migrations.
 pub async fn open_database(config: &Config) -> Result<Db> {
-    let db = Db::connect(&DbOptions {
-        url: config.database_url.clone(),
-        max_connections: config.db_pool_size,
-    })
-    .await
-    .with_context(|| {
-        format!(
-            "cannot open database {}",
-            app::data::redact_url(&config.database_url)
-        )
-    })?;
+    let db = Db::connect(&DbOptions { url: config.database_url.clone(), max_connections: config.db_pool_size })
+        .await
+        .with_context(|| format!("cannot open database {}", app::data::redact_url(&config.database_url)))?;
     db.migrate().await.context("database migration failed")?;
     Ok(db)
 }
 
 pub fn leptos_options(config: &Config) -> Result<LeptosOptions> {
-    let mut options = get_configuration(None)
-        .context("invalid LEPTOS_* environment")?
-        .leptos_options;
+    let mut options = get_configuration(None).context("invalid LEPTOS_* environment")?.leptos_options;
     if options.output_name.is_empty() {
         options.output_name = "rapport".into();
     }
@@ -57,10 +47,7 @@ pub fn leptos_options(config: &Config) -> Result<LeptosOptions> {
 
 /// Call inside the tokio runtime: it starts the ingestion queue's worker.
 pub fn app_state(config: &Config, db: Db) -> Result<AppState> {
-    let engine = Arc::new(EngineSettings {
-        risk: config.risk.clone(),
-        state: config.emotional_state.clone(),
-    });
+    let engine = Arc::new(EngineSettings { risk: config.risk.clone(), state: config.emotional_state.clone() });
     let (realtime, story_feed) = app::realtime::start(&db);
     let ingestion = app::ingestion::Ingestion { db: db.clone(), engine: engine.clone(), realtime: realtime.clone() };
     Ok(AppState {
@@ -72,10 +59,7 @@ pub fn app_state(config: &Config, db: Db) -> Result<AppState> {
             secure_cookies: config.secure_cookies,
             session_days: config.session_days,
             session_idle_minutes: config.session_idle_minutes,
-            rate_limits: AuthRateLimits::new(
-                config.sign_in_per_ip_per_minute,
-                config.sign_in_per_account_per_minute,
-            ),
+            rate_limits: AuthRateLimits::new(config.sign_in_per_ip_per_minute, config.sign_in_per_account_per_minute),
             posting_limit: app::auth::rate_limit::PerMinute::new(config.posts_per_minute),
             api_limit: (config.api_requests_per_minute > 0).then(|| app::auth::rate_limit::PerMinute::new(config.api_requests_per_minute)),
             hold_first_posts: config.hold_first_posts,
@@ -122,10 +106,7 @@ pub fn router(state: AppState, pages: PageLimits) -> Router {
         .route("/readyz", get(readyz))
         .route("/sitemap.xml", get(app::community::sitemap::sitemap_xml))
         .nest("/api/v1", crate::api_v1::router())
-        .route(
-            app::realtime::EVENTS_PATH,
-            get(app::realtime::stream::inbox_events),
-        )
+        .route(app::realtime::EVENTS_PATH, get(app::realtime::stream::inbox_events))
         .route(app::stories::LIVE_PATH, get(app::realtime::story_stream::story_events))
         .route("/embed/stories", get(app::stories::embed::stories_embed))
         .route("/embed/wall", get(app::stories::embed::wall_embed))
@@ -174,7 +155,10 @@ pub async fn serve(config: &Config) -> Result<()> {
     }
     let delivery = match (&config.mail, &identity) {
         (Some(mail), Some(identity)) => {
-            crate::mail_worker::spawn(db.clone(), crate::mail_worker::Mailer::new(mail, identity.clone())?.announcing(state.realtime.clone()));
+            crate::mail_worker::spawn(
+                db.clone(),
+                crate::mail_worker::Mailer::new(mail, identity.clone())?.announcing(state.realtime.clone()),
+            );
             app::journeys::scheduler::Delivery::Mail
         }
         _ => app::journeys::scheduler::Delivery::NoTransport,
@@ -195,16 +179,11 @@ pub async fn serve(config: &Config) -> Result<()> {
     spawn_session_sweeper(db.clone());
     crate::memory_trim::spawn_periodic_trim();
     spawn_digest_sender(state.clone());
-    let listener = tokio::net::TcpListener::bind(config.bind)
-        .await
-        .with_context(|| format!("cannot listen on {}", config.bind))?;
+    let listener = tokio::net::TcpListener::bind(config.bind).await.with_context(|| format!("cannot listen on {}", config.bind))?;
     tracing::info!(address = %listener.local_addr()?, backend = ?db.backend(), "Rapport is listening");
-    axum::serve(
-        without_nagle(listener),
-        router(state, config.page_limits()).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
+    axum::serve(without_nagle(listener), router(state, config.page_limits()).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     tracing::info!("shutting down: closing the database");
     db.close().await;
     Ok(())
@@ -213,9 +192,7 @@ pub async fn serve(config: &Config) -> Result<()> {
 /// Streamed pages go out in several small writes (the shell, then each resolved part);
 /// with Nagle's algorithm a write waits for the peer's delayed ACK, which added 40 ms to
 /// every streamed page.
-pub fn without_nagle(
-    listener: tokio::net::TcpListener,
-) -> axum::serve::TapIo<tokio::net::TcpListener, fn(&mut tokio::net::TcpStream)> {
+pub fn without_nagle(listener: tokio::net::TcpListener) -> axum::serve::TapIo<tokio::net::TcpListener, fn(&mut tokio::net::TcpStream)> {
     use axum::serve::ListenerExt;
     fn set_nodelay(stream: &mut tokio::net::TcpStream) {
         if let Err(error) = stream.set_nodelay(true) {
@@ -311,21 +288,13 @@ fn sqlite_memory_bytes() -> i64 {
 
 async fn readyz(State(state): State<AppState>) -> Response {
     match tokio::time::timeout(Duration::from_secs(2), state.db.ping()).await {
-        Ok(Ok(())) => {
-            Json(serde_json::json!({ "status": "ready", "database": "ok" })).into_response()
-        }
+        Ok(Ok(())) => Json(serde_json::json!({ "status": "ready", "database": "ok" })).into_response(),
         Ok(Err(error)) => {
             tracing::warn!(%error, "readiness check failed");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                Json(serde_json::json!({ "status": "unavailable", "database": "error" })),
-            )
-                .into_response()
+            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({ "status": "unavailable", "database": "error" }))).into_response()
         }
-        Err(_) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            Json(serde_json::json!({ "status": "unavailable", "database": "timeout" })),
-        )
-            .into_response(),
+        Err(_) => {
+            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({ "status": "unavailable", "database": "timeout" }))).into_response()
+        }
     }
 }

@@ -16,8 +16,8 @@ pub mod page_deadline;
 pub mod page_tasks;
 pub mod score;
 pub mod security_headers;
-pub mod smtp_receiver;
 pub mod seed;
+pub mod smtp_receiver;
 pub mod text_input_guard;
 pub mod webhook_worker;
 

@@ -9,10 +9,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::data::outbox::{self, MailDue};
-use app::data::Db;
 use app::channels::email::compose::{bodies, threading, EarlierMail};
 use app::channels::email::MailIdentity;
+use app::data::outbox::{self, MailDue};
+use app::data::Db;
 use app::domain::outbox::{message_id, reply_key, Attempt, NO_ADDRESS};
 use chrono::{DateTime, Utc};
 use lettre::message::{Mailbox, MultiPart};

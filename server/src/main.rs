@@ -10,11 +10,7 @@ use server::seed::{SeedOptions, DEMO_ACCOUNTS};
 use server::{accounts, http, seed, Config};
 
 #[derive(Parser)]
-#[command(
-    name = "rapport",
-    version,
-    about = "Rapport: customer care that treats emotion as data"
-)]
+#[command(name = "rapport", version, about = "Rapport: customer care that treats emotion as data")]
 struct Cli {
     /// A TOML configuration file (default: ./rapport.toml when present).
     #[arg(long, global = true, env = "RAPPORT_CONFIG")]
@@ -125,10 +121,7 @@ fn main() -> ExitCode {
         tracing::warn!("FAILPOINTS is set: a test build stops at the named points (crash tests)");
         fail::FailScenario::setup()
     });
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("error: cannot start the async runtime: {error}");
@@ -170,20 +163,10 @@ async fn run(command: Command, config: &Config) -> Result<()> {
         Command::Migrate => {
             let db = http::open_database(config).await?;
             db.close().await;
-            println!(
-                "migrations applied to {}",
-                app::data::redact_url(&config.database_url)
-            );
+            println!("migrations applied to {}", app::data::redact_url(&config.database_url));
             Ok(())
         }
-        Command::SeedDemo {
-            customers,
-            conversations_per_customer,
-            messages_per_conversation,
-            threads,
-            posts_per_thread,
-            seed,
-        } => {
+        Command::SeedDemo { customers, conversations_per_customer, messages_per_conversation, threads, posts_per_thread, seed } => {
             let db = http::open_database(config).await?;
             let options = SeedOptions {
                 customers,
@@ -224,29 +207,16 @@ async fn run(command: Command, config: &Config) -> Result<()> {
             }
             Ok(())
         }
-        Command::CreateUser {
-            role,
-            email,
-            name,
-            password_env,
-        } => {
+        Command::CreateUser { role, email, name, password_env } => {
             let password = match password_env {
-                Some(var) => Some(
-                    std::env::var(&var)
-                        .map_err(|_| anyhow::anyhow!("environment variable {var} is not set"))?,
-                ),
+                Some(var) => Some(std::env::var(&var).map_err(|_| anyhow::anyhow!("environment variable {var} is not set"))?),
                 None => None,
             };
             let generated = password.is_none();
             let db = http::open_database(config).await?;
-            let password =
-                accounts::create_user(&db, role.into(), &email, name.as_deref(), password).await?;
+            let password = accounts::create_user(&db, role.into(), &email, name.as_deref(), password).await?;
             db.close().await;
-            println!(
-                "created {} account {}",
-                Role::from(role).as_str(),
-                email.trim().to_lowercase()
-            );
+            println!("created {} account {}", Role::from(role).as_str(), email.trim().to_lowercase());
             if generated {
                 println!("password (shown once): {password}");
             }
@@ -254,8 +224,7 @@ async fn run(command: Command, config: &Config) -> Result<()> {
         }
         Command::CreateToken { name } => {
             let db = http::open_database(config).await?;
-            let token =
-                accounts::create_token(&db, &config.resolve_session_secret()?, &name).await?;
+            let token = accounts::create_token(&db, &config.resolve_session_secret()?, &name).await?;
             db.close().await;
             println!("{token}");
             eprintln!("API token `{name}` created. Store it now: it cannot be shown again.");
@@ -274,9 +243,7 @@ async fn run(command: Command, config: &Config) -> Result<()> {
 
 /// Needs neither configuration nor database, so it runs before both are loaded.
 fn score_stdin(threads: Option<usize>) -> ExitCode {
-    let threads = threads.unwrap_or_else(|| {
-        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
-    });
+    let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get));
     let stdin = std::io::stdin().lock();
     let stdout = std::io::BufWriter::new(std::io::stdout().lock());
     match server::score::score_lines(stdin, stdout, threads) {
@@ -285,10 +252,7 @@ fn score_stdin(threads: Option<usize>) -> ExitCode {
             ExitCode::SUCCESS
         }
         Ok(summary) => {
-            eprintln!(
-                "scored {} lines; {} could not be scored (see their \"error\" objects)",
-                summary.scored, summary.failed
-            );
+            eprintln!("scored {} lines; {} could not be scored (see their \"error\" objects)", summary.scored, summary.failed);
             ExitCode::from(1)
         }
         Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
@@ -302,12 +266,8 @@ fn score_stdin(threads: Option<usize>) -> ExitCode {
 fn init_tracing(level: &str) {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_new(level).unwrap_or_else(|_| EnvFilter::new("info"));
-    let json = std::env::var("RAPPORT_LOG_FORMAT")
-        .map(|f| f == "json")
-        .unwrap_or(false);
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+    let json = std::env::var("RAPPORT_LOG_FORMAT").map(|f| f == "json").unwrap_or(false);
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     if json {
         builder.json().init();
     } else {

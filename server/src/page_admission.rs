@@ -40,7 +40,11 @@ impl PageAdmission {
             let refused = self.refused.fetch_add(1, Ordering::Relaxed) + 1;
             // One line per thousand: an overloaded server must not also flood its log.
             if refused % 1000 == 1 {
-                tracing::warn!(limit = self.limit, refused_since_start = refused, "pages refused: the server is at its limit of pages in flight (max_pages_in_flight)");
+                tracing::warn!(
+                    limit = self.limit,
+                    refused_since_start = refused,
+                    "pages refused: the server is at its limit of pages in flight (max_pages_in_flight)"
+                );
             }
         }
         admitted

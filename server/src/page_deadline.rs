@@ -68,7 +68,14 @@ pub async fn enforce(State(deadline): State<PageDeadline>, mut request: Request,
 
     let mut rendering = Rendering {
         render: Box::pin(tasks.scope(next.run(request))),
-        end: Some(PageEnd { tasks: tasks.clone(), render: page_render, until, how: Ending::Cancelled, view: None, admitted: Some(admitted) }),
+        end: Some(PageEnd {
+            tasks: tasks.clone(),
+            render: page_render,
+            until,
+            how: Ending::Cancelled,
+            view: None,
+            admitted: Some(admitted),
+        }),
     };
     let response = tokio::select! {
         response = rendering.render.as_mut() => response,

@@ -92,16 +92,11 @@ fn read_line(input: &mut impl BufRead, buffer: &mut Vec<u8>) -> io::Result<Optio
         total -= 1;
     }
     if total > MAX_LINE_BYTES {
-        return Ok(Some(Line::Error(format!(
-            "line is {total} bytes long; the limit is {MAX_LINE_BYTES}"
-        ))));
+        return Ok(Some(Line::Error(format!("line is {total} bytes long; the limit is {MAX_LINE_BYTES}"))));
     }
     Ok(Some(match String::from_utf8(std::mem::take(buffer)) {
         Ok(text) => Line::Text(text),
-        Err(error) => Line::Error(format!(
-            "invalid UTF-8 at byte {}",
-            error.utf8_error().valid_up_to()
-        )),
+        Err(error) => Line::Error(format!("invalid UTF-8 at byte {}", error.utf8_error().valid_up_to())),
     }))
 }
 
@@ -115,9 +110,7 @@ fn round4(value: f64) -> f64 {
 }
 
 fn to_json(number: u64, text: &str, analysis: &Analysis) -> String {
-    let evidence = |e: &'_ [app::emotion::text::Evidence]| -> Vec<&'_ str> {
-        e.iter().map(|e| &text[e.start..e.end]).collect()
-    };
+    let evidence = |e: &'_ [app::emotion::text::Evidence]| -> Vec<&'_ str> { e.iter().map(|e| &text[e.start..e.end]).collect() };
     let scored = Scored {
         line: number,
         compound: round4(analysis.polarity.compound),
@@ -128,20 +121,12 @@ fn to_json(number: u64, text: &str, analysis: &Analysis) -> String {
         emotions: analysis
             .emotions
             .iter()
-            .map(|e| Labelled {
-                name: e.emotion.key(),
-                score: e.intensity,
-                evidence: evidence(&e.evidence),
-            })
+            .map(|e| Labelled { name: e.emotion.key(), score: e.intensity, evidence: evidence(&e.evidence) })
             .collect(),
         intents: analysis
             .intents
             .iter()
-            .map(|i| Labelled {
-                name: i.intent.key(),
-                score: i.confidence,
-                evidence: evidence(&i.evidence),
-            })
+            .map(|i| Labelled { name: i.intent.key(), score: i.confidence, evidence: evidence(&i.evidence) })
             .collect(),
         situation: analysis.situation.as_ref().map(|s| SituationOut {
             name: s.situation.key(),
@@ -157,20 +142,12 @@ fn to_json(number: u64, text: &str, analysis: &Analysis) -> String {
 fn render(number: u64, line: &Line) -> String {
     match line {
         Line::Text(text) => to_json(number, text, &analyze(text)),
-        Line::Error(error) => serde_json::to_string(&Failed {
-            line: number,
-            error: error.clone(),
-        })
-        .expect("plain data serializes"),
+        Line::Error(error) => serde_json::to_string(&Failed { line: number, error: error.clone() }).expect("plain data serializes"),
     }
 }
 
 /// Scores every line of `input` into `output`, using `threads` worker threads.
-pub fn score_lines(
-    mut input: impl BufRead,
-    mut output: impl Write,
-    threads: usize,
-) -> io::Result<ScoreSummary> {
+pub fn score_lines(mut input: impl BufRead, mut output: impl Write, threads: usize) -> io::Result<ScoreSummary> {
     let threads = threads.max(1);
     let mut summary = ScoreSummary::default();
     let mut buffer = Vec::new();
@@ -191,16 +168,9 @@ pub fn score_lines(
         }
         let chunk = batch.len().div_ceil(threads);
         let rendered: Vec<Vec<String>> = std::thread::scope(|scope| {
-            let workers: Vec<_> = batch
-                .chunks(chunk)
-                .map(|part| {
-                    scope.spawn(move || part.iter().map(|(n, l)| render(*n, l)).collect::<Vec<_>>())
-                })
-                .collect();
-            workers
-                .into_iter()
-                .map(|w| w.join().expect("scoring never panics"))
-                .collect()
+            let workers: Vec<_> =
+                batch.chunks(chunk).map(|part| scope.spawn(move || part.iter().map(|(n, l)| render(*n, l)).collect::<Vec<_>>())).collect();
+            workers.into_iter().map(|w| w.join().expect("scoring never panics")).collect()
         });
         for (_, line) in &batch {
             match line {
@@ -227,39 +197,21 @@ mod tests {
     fn score(input: &[u8]) -> (Vec<serde_json::Value>, ScoreSummary) {
         let mut out = Vec::new();
         let summary = score_lines(input, &mut out, 2).unwrap();
-        let lines = String::from_utf8(out)
-            .unwrap()
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect();
+        let lines = String::from_utf8(out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
         (lines, summary)
     }
 
     #[test]
     fn scores_each_line_in_order() {
-        let (lines, summary) =
-            score(b"I love it, thank you!\r\nGreat, another delay.\nCancel my subscription now");
-        assert_eq!(
-            summary,
-            ScoreSummary {
-                scored: 3,
-                failed: 0
-            }
-        );
+        let (lines, summary) = score(b"I love it, thank you!\r\nGreat, another delay.\nCancel my subscription now");
+        assert_eq!(summary, ScoreSummary { scored: 3, failed: 0 });
         assert_eq!(lines[0]["line"], 1);
         // vaderSentiment 3.3.2 prints 0.7901 for this line.
         assert_eq!(lines[0]["compound"], 0.7901);
         assert!(lines[1]["extended"].as_f64().unwrap() < -0.2);
         assert_eq!(lines[2]["intents"][0]["name"], "churn");
-        assert_eq!(
-            lines[2]["intents"][0]["evidence"][0],
-            "Cancel my subscription"
-        );
-        assert!(
-            lines[0]["neu"].is_number()
-                && lines[0]["pos"].is_number()
-                && lines[0]["neg"].is_number()
-        );
+        assert_eq!(lines[2]["intents"][0]["evidence"][0], "Cancel my subscription");
+        assert!(lines[0]["neu"].is_number() && lines[0]["pos"].is_number() && lines[0]["neg"].is_number());
         assert_eq!(lines[0]["situation"]["name"], "praise");
     }
 
@@ -269,21 +221,9 @@ mod tests {
         input.extend(std::iter::repeat_n(b'a', MAX_LINE_BYTES + 10));
         input.extend(b"\nlast line");
         let (lines, summary) = score(&input);
-        assert_eq!(
-            summary,
-            ScoreSummary {
-                scored: 2,
-                failed: 2
-            }
-        );
+        assert_eq!(summary, ScoreSummary { scored: 2, failed: 2 });
         assert_eq!(lines[1]["error"], "invalid UTF-8 at byte 0");
-        assert_eq!(
-            lines[2]["error"],
-            format!(
-                "line is {} bytes long; the limit is {MAX_LINE_BYTES}",
-                MAX_LINE_BYTES + 10
-            )
-        );
+        assert_eq!(lines[2]["error"], format!("line is {} bytes long; the limit is {MAX_LINE_BYTES}", MAX_LINE_BYTES + 10));
         assert_eq!(lines[3]["line"], 4);
         assert_eq!(lines.len(), 4);
     }
@@ -293,9 +233,6 @@ mod tests {
         let input: String = (0..(BATCH + 5)).map(|i| format!("message {i}\n")).collect();
         let (lines, summary) = score(input.as_bytes());
         assert_eq!(summary.scored as usize, BATCH + 5);
-        assert!(lines
-            .iter()
-            .enumerate()
-            .all(|(i, l)| l["line"] == (i as u64 + 1)));
+        assert!(lines.iter().enumerate().all(|(i, l)| l["line"] == (i as u64 + 1)));
     }
 }

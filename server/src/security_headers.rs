@@ -57,7 +57,17 @@ fn is_personal(path: &str) -> bool {
 mod tests {
     #[test]
     fn staff_areas_accounts_and_the_api_are_personal() {
-        for path in ["/workspace", "/workspace/c/3", "/account", "/account/export.json", "/studio/ripple.csv", "/forum/moderation", "/consent/abc", "/api/workspace/inbox", "/api/v1/messages"] {
+        for path in [
+            "/workspace",
+            "/workspace/c/3",
+            "/account",
+            "/account/export.json",
+            "/studio/ripple.csv",
+            "/forum/moderation",
+            "/consent/abc",
+            "/api/workspace/inbox",
+            "/api/v1/messages",
+        ] {
             assert!(super::is_personal(path), "{path}");
         }
         for path in ["/", "/forum", "/forum/t/3", "/stories", "/wall", "/workspaces", "/pkg/rapport.js"] {

@@ -43,7 +43,14 @@ pub struct ReceiverLimits {
 
 impl Default for ReceiverLimits {
     fn default() -> Self {
-        ReceiverLimits { max_bytes: 25 * 1024 * 1024, per_sender_per_hour: 120, max_connections: 64, max_recipients: 50, idle: Duration::from_secs(300), session: Duration::from_secs(900) }
+        ReceiverLimits {
+            max_bytes: 25 * 1024 * 1024,
+            per_sender_per_hour: 120,
+            max_connections: 64,
+            max_recipients: 50,
+            idle: Duration::from_secs(300),
+            session: Duration::from_secs(900),
+        }
     }
 }
 
@@ -59,12 +66,18 @@ struct Receiver {
 }
 
 /// Starts the receiver when `inbound_smtp_bind` is configured; returns where it listens.
-pub async fn start(config: &crate::Config, ingestion: Ingestion, identity: Option<Arc<MailIdentity>>) -> anyhow::Result<Option<SocketAddr>> {
+pub async fn start(
+    config: &crate::Config,
+    ingestion: Ingestion,
+    identity: Option<Arc<MailIdentity>>,
+) -> anyhow::Result<Option<SocketAddr>> {
     let Some(bind) = config.email.inbound_smtp_bind else {
         return Ok(None);
     };
-    let identity = identity.ok_or_else(|| anyhow::anyhow!("the SMTP receiver needs a reply domain (RAPPORT_REPLY_DOMAIN or RAPPORT_MAIL_FROM)"))?;
-    let listener = TcpListener::bind(bind).await.map_err(|error| anyhow::anyhow!("RAPPORT_INBOUND_SMTP_BIND: cannot listen on {bind}: {error}"))?;
+    let identity =
+        identity.ok_or_else(|| anyhow::anyhow!("the SMTP receiver needs a reply domain (RAPPORT_REPLY_DOMAIN or RAPPORT_MAIL_FROM)"))?;
+    let listener =
+        TcpListener::bind(bind).await.map_err(|error| anyhow::anyhow!("RAPPORT_INBOUND_SMTP_BIND: cannot listen on {bind}: {error}"))?;
     let address = listener.local_addr()?;
     let limits = ReceiverLimits {
         max_bytes: config.email.inbound_max_bytes,
@@ -260,7 +273,9 @@ impl Receiver {
                     Err(SmtpError::InvalidRecipientAddress) => reply(&mut out, 501, [5, 1, 3], "Invalid recipient address"),
                     Err(SmtpError::SyntaxError { syntax }) => reply(&mut out, 501, [5, 5, 4], &format!("Syntax: {syntax}")),
                     Err(SmtpError::InvalidParameter { param }) => reply(&mut out, 501, [5, 5, 4], &format!("Invalid parameter {param}")),
-                    Err(SmtpError::UnsupportedParameter { param }) => reply(&mut out, 504, [5, 5, 4], &format!("Unsupported parameter {param}")),
+                    Err(SmtpError::UnsupportedParameter { param }) => {
+                        reply(&mut out, 504, [5, 5, 4], &format!("Unsupported parameter {param}"))
+                    }
                     Err(_) => reply(&mut out, 500, [5, 5, 2], "Syntax error"),
                 }
             }
@@ -308,7 +323,9 @@ impl Receiver {
                     return reply(out, 452, [4, 5, 3], "Too many recipients");
                 }
                 let address = to.address.trim().to_ascii_lowercase();
-                let ours = address.rsplit_once('@').is_some_and(|(_, domain)| domain.trim_end_matches('.') == self.identity.reply_addresses.domain());
+                let ours = address
+                    .rsplit_once('@')
+                    .is_some_and(|(_, domain)| domain.trim_end_matches('.') == self.identity.reply_addresses.domain());
                 if !ours {
                     return reply(out, 550, [5, 1, 1], "Not a Rapport address: this server takes mail for its reply domain only");
                 }

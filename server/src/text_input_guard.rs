@@ -64,9 +64,7 @@ fn body_kind(headers: &HeaderMap) -> BodyKind {
 /// The first field (name or value) of URL-encoded pairs that holds a control character.
 fn in_form(encoded: &[u8]) -> Option<(String, char)> {
     form_urlencoded::parse(encoded).find_map(|(name, value)| {
-        forbidden_control_character(&name)
-            .or_else(|| forbidden_control_character(&value))
-            .map(|character| (printable(&name), character))
+        forbidden_control_character(&name).or_else(|| forbidden_control_character(&value)).map(|character| (printable(&name), character))
     })
 }
 
@@ -88,7 +86,11 @@ fn in_json(value: &serde_json::Value, path: String) -> Option<(String, char)> {
 }
 
 fn path_or_body(path: String) -> String {
-    if path.is_empty() { "body".to_string() } else { path }
+    if path.is_empty() {
+        "body".to_string()
+    } else {
+        path
+    }
 }
 
 /// A field name fit for an error message (the name itself may be the problem).

@@ -42,10 +42,8 @@ impl reqwest::dns::Resolve for PublicAddressesOnly {
     fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
         let name = name.as_str().to_string();
         Box::pin(async move {
-            let public: Vec<SocketAddr> = tokio::net::lookup_host((name.as_str(), 0))
-                .await?
-                .filter(|address| targets::is_public(address.ip()))
-                .collect();
+            let public: Vec<SocketAddr> =
+                tokio::net::lookup_host((name.as_str(), 0)).await?.filter(|address| targets::is_public(address.ip())).collect();
             if public.is_empty() {
                 return Err(targets::REFUSED.into());
             }
@@ -56,11 +54,7 @@ impl reqwest::dns::Resolve for PublicAddressesOnly {
 }
 
 /// Sends what is due at `now`; returns how many deliveries were attempted.
-pub async fn deliver_due(
-    db: &Db,
-    client: &WebhookClient,
-    now: DateTime<Utc>,
-) -> Result<usize, app::data::DataError> {
+pub async fn deliver_due(db: &Db, client: &WebhookClient, now: DateTime<Utc>) -> Result<usize, app::data::DataError> {
     let due = webhooks::claim_due(db, now, now + LEASE, BATCH).await?;
     for delivery in &due {
         let outcome = send(client, delivery, now).await;
@@ -80,10 +74,7 @@ async fn send(client: &WebhookClient, delivery: &Due, now: DateTime<Utc>) -> Res
         .header("X-Rapport-Event", &delivery.event)
         .header("X-Rapport-Delivery", delivery.id.to_string())
         .header("X-Rapport-Timestamp", timestamp.to_string())
-        .header(
-            "X-Rapport-Signature",
-            signature(&delivery.secret, timestamp, &delivery.payload),
-        )
+        .header("X-Rapport-Signature", signature(&delivery.secret, timestamp, &delivery.payload))
         .body(delivery.payload.clone())
         .send()
         .await

@@ -29,10 +29,11 @@ async fn pages_dropped_mid_flight_end_quietly_and_leave_nothing_running() {
         .take(5)
         .collect();
     assert!(!conversations.is_empty(), "the inbox lists conversations");
-    let mut pages: Vec<String> = ["/workspace", "/workspace/kpis", "/workspace/coaching", "/account", "/", "/forum", "/stories", "/wall", "/search?q=refund"]
-        .into_iter()
-        .map(str::to_string)
-        .collect();
+    let mut pages: Vec<String> =
+        ["/workspace", "/workspace/kpis", "/workspace/coaching", "/account", "/", "/forum", "/stories", "/wall", "/search?q=refund"]
+            .into_iter()
+            .map(str::to_string)
+            .collect();
     pages.extend(conversations);
 
     // Each request is given up after a few milliseconds — before, during or after the render.

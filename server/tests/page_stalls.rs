@@ -110,7 +110,9 @@ async fn a_page_that_hangs_is_cut_off_at_the_deadline() {
     let logs = support::logs::text();
     for (route, part) in [("/forum/c/billing", "community/pages.rs"), ("/stories", "stories/public_pages.rs")] {
         assert!(
-            logs.lines().any(|line| line.contains("page cut off at its deadline") && line.contains(&format!("route={route} ")) && line.contains(part)),
+            logs.lines().any(|line| line.contains("page cut off at its deadline")
+                && line.contains(&format!("route={route} "))
+                && line.contains(part)),
             "no error line names {route} and its unresolved part {part}:\n{logs}"
         );
     }

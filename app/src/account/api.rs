@@ -38,34 +38,24 @@ pub async fn load_account_overview() -> Result<AccountOverview, AppError> {
     use crate::data::{sessions, users};
     let viewer = require(Access::SignedIn).await?;
     let db = crate::state::app_state()?.db;
-    let user = users::find_by_id(&db, viewer.user_id)
-        .await?
-        .ok_or(AppError::Unauthorized)?;
+    let user = users::find_by_id(&db, viewer.user_id).await?.ok_or(AppError::Unauthorized)?;
     let sessions = sessions::list_for_user(&db, viewer.user_id, Utc::now())
         .await?
         .into_iter()
         .map(|s| ActiveSession {
             started_at: s.created_at,
-            device: s
-                .user_agent
-                .as_deref()
-                .map(super::device::describe)
-                .unwrap_or_else(|| "Unknown device".to_string()),
+            device: s.user_agent.as_deref().map(super::device::describe).unwrap_or_else(|| "Unknown device".to_string()),
         })
         .collect();
     let state = crate::state::app_state()?;
-    let welcome = if viewer.role == crate::domain::accounts::Role::Customer && Utc::now() - user.created_at < chrono::Duration::days(WELCOME_DAYS) {
-        Some(Welcome {
-            stats: crate::community::api::portal_stats(&state).await?,
-            stories: crate::data::stories::published_cards(&db, i64::from(crate::stories::public_pages::TICKER_STORIES)).await?,
-        })
-    } else {
-        None
-    };
-    Ok(AccountOverview {
-        welcome,
-        viewer,
-        member_since: user.created_at,
-        sessions,
-    })
+    let welcome =
+        if viewer.role == crate::domain::accounts::Role::Customer && Utc::now() - user.created_at < chrono::Duration::days(WELCOME_DAYS) {
+            Some(Welcome {
+                stats: crate::community::api::portal_stats(&state).await?,
+                stories: crate::data::stories::published_cards(&db, i64::from(crate::stories::public_pages::TICKER_STORIES)).await?,
+            })
+        } else {
+            None
+        };
+    Ok(AccountOverview { welcome, viewer, member_since: user.created_at, sessions })
 }

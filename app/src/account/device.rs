@@ -48,10 +48,7 @@ mod tests {
             describe("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"),
             "Safari on iOS"
         );
-        assert_eq!(
-            describe("Mozilla/5.0 (Windows NT 10.0; rv:128.0) Gecko/20100101 Firefox/128.0"),
-            "Firefox on Windows"
-        );
+        assert_eq!(describe("Mozilla/5.0 (Windows NT 10.0; rv:128.0) Gecko/20100101 Firefox/128.0"), "Firefox on Windows");
         assert_eq!(describe(""), "Unknown browser");
     }
 }

@@ -26,10 +26,7 @@ fn Welcome(welcome: api::Welcome) -> impl IntoView {
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let session = use_session();
-    let overview = Resource::new(
-        move || session.sign_out_everywhere.version().get(),
-        |_| api::load_account_overview(),
-    );
+    let overview = Resource::new(move || session.sign_out_everywhere.version().get(), |_| api::load_account_overview());
     view! {
         <Title text="Your account"/>
         <section class="page narrow">

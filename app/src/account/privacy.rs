@@ -24,9 +24,9 @@ pub async fn erase_my_account(#[server(default)] confirm: String) -> Result<(), 
     let outcome: Result<String, AppError> = async {
         let viewer = require(Access::SignedIn).await?;
         let state = crate::state::app_state()?;
-        let customer_id = crate::data::customers::id_by_user(&state.db, viewer.user_id)
-            .await?
-            .ok_or_else(|| AppError::Forbidden("Only customer accounts can erase themselves here; staff accounts are removed by an admin.".into()))?;
+        let customer_id = crate::data::customers::id_by_user(&state.db, viewer.user_id).await?.ok_or_else(|| {
+            AppError::Forbidden("Only customer accounts can erase themselves here; staff accounts are removed by an admin.".into())
+        })?;
         if !confirm.trim().eq_ignore_ascii_case(&viewer.email) {
             return Err(AppError::invalid("confirm", format!("To confirm, type your email address ({}) exactly.", viewer.email)));
         }

@@ -17,10 +17,10 @@ mod imp {
     use leptos::prelude::use_context;
     use leptos_axum::ResponseOptions;
 
-    use crate::domain::accounts::{Role, Viewer};
-    use crate::domain::signing::token_hash;
     use crate::auth::session::{clearing_cookie, new_token, session_cookie, session_token_from};
     use crate::data::{audit, sessions, users, DataError};
+    use crate::domain::accounts::{Role, Viewer};
+    use crate::domain::signing::token_hash;
     use crate::error::AppError;
     use crate::state::AppState;
 
@@ -56,19 +56,8 @@ mod imp {
             .map(|ua| ua.chars().take(200).collect::<String>());
         let token = new_token();
         let expires_at = Utc::now() + Duration::days(state.security.session_days);
-        sessions::create(
-            &state.db,
-            &token_hash(&state.security.secret, &token),
-            user_id,
-            expires_at,
-            user_agent.as_deref(),
-        )
-        .await?;
-        set_cookie(&session_cookie(
-            &token,
-            state.security.session_days,
-            state.security.secure_cookies,
-        ));
+        sessions::create(&state.db, &token_hash(&state.security.secret, &token), user_id, expires_at, user_agent.as_deref()).await?;
+        set_cookie(&session_cookie(&token, state.security.session_days, state.security.secure_cookies));
         Ok(())
     }
 
@@ -81,10 +70,7 @@ mod imp {
     }
 
     fn set_cookie(cookie: &str) {
-        if let (Some(options), Ok(value)) = (
-            use_context::<ResponseOptions>(),
-            HeaderValue::from_str(cookie),
-        ) {
+        if let (Some(options), Ok(value)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(cookie)) {
             options.append_header(SET_COOKIE, value);
         }
     }
@@ -104,21 +90,13 @@ mod imp {
 
     pub fn map_signup_conflict(error: DataError) -> AppError {
         match error {
-            DataError::Conflict(_) => AppError::invalid(
-                "email",
-                "An account with this email already exists. Sign in instead.",
-            ),
+            DataError::Conflict(_) => AppError::invalid("email", "An account with this email already exists. Sign in instead."),
             other => other.into(),
         }
     }
 
     pub fn user_viewer(user: &users::UserRecord) -> Viewer {
-        Viewer {
-            user_id: user.id,
-            display_name: user.display_name.clone(),
-            email: user.email.clone(),
-            role: user.role(),
-        }
+        Viewer { user_id: user.id, display_name: user.display_name.clone(), email: user.email.clone(), role: user.role() }
     }
 }
 
@@ -131,39 +109,25 @@ pub async fn current_viewer() -> Result<Option<Viewer>, AppError> {
 
 /// Creates a customer account and signs it in.
 #[server(prefix = "/api", endpoint = "auth/sign_up")]
-pub async fn sign_up(
-    display_name: String,
-    email: String,
-    password: String,
-    next: String,
-) -> Result<(), AppError> {
+pub async fn sign_up(display_name: String, email: String, password: String, next: String) -> Result<(), AppError> {
     use super::guard::{authorize, Access};
     use super::respond::safe_next;
     use super::validate::{DisplayName, Email, NewPassword};
-    use crate::domain::accounts::Role;
     use crate::data::users;
+    use crate::domain::accounts::Role;
     use crate::state::app_state;
 
     let outcome: Result<String, AppError> = async {
         authorize(Access::Public).await?;
         let state = app_state()?;
-        state
-            .security
-            .rate_limits
-            .check(&imp::client_address(&state), email.trim())?;
+        state.security.rate_limits.check(&imp::client_address(&state), email.trim())?;
         let name = DisplayName::parse(&display_name)?;
         let email = Email::parse(&email)?;
         let password = NewPassword::parse_for(&password, &[email.as_str(), name.as_str()])?;
         let password_hash = super::password::hash(password.expose().to_string()).await?;
-        let new_user = users::NewUser {
-            email: email.as_str(),
-            display_name: name.as_str(),
-            password_hash: &password_hash,
-            role: Role::Customer,
-        };
-        let user_id = users::create(&state.db, new_user, "sign-up")
-            .await
-            .map_err(imp::map_signup_conflict)?;
+        let new_user =
+            users::NewUser { email: email.as_str(), display_name: name.as_str(), password_hash: &password_hash, role: Role::Customer };
+        let user_id = users::create(&state.db, new_user, "sign-up").await.map_err(imp::map_signup_conflict)?;
         imp::start_session(&state, user_id).await?;
         if let Some(parts) = leptos::prelude::use_context::<http::request::Parts>() {
             super::signup_hooks::after_signup(&state, &parts, user_id).await;
@@ -186,15 +150,10 @@ pub async fn sign_in(email: String, password: String, next: String) -> Result<()
     let outcome: Result<String, AppError> = async {
         authorize(Access::Public).await?;
         let state = app_state()?;
-        state
-            .security
-            .rate_limits
-            .check(&imp::client_address(&state), email.trim())?;
+        state.security.rate_limits.check(&imp::client_address(&state), email.trim())?;
         let email = Email::parse(&email).map_err(|_| AppError::BadCredentials)?;
         let user = users::find_by_email(&state.db, email.as_str()).await?;
-        let verified =
-            super::password::verify(password, user.as_ref().map(|u| u.password_hash.clone()))
-                .await?;
+        let verified = super::password::verify(password, user.as_ref().map(|u| u.password_hash.clone())).await?;
         let user = match (verified, user) {
             (true, Some(user)) => user,
             _ => return Err(AppError::BadCredentials),
@@ -234,13 +193,7 @@ pub async fn sign_out_everywhere() -> Result<(), AppError> {
     let state = app_state()?;
     sessions::delete_all_for_user(&state.db, viewer.user_id).await?;
     imp::end_session(&state).await?;
-    imp::audit_auth(
-        &state,
-        viewer.user_id,
-        &viewer.email,
-        "auth.sign_out_everywhere",
-    )
-    .await;
+    imp::audit_auth(&state, viewer.user_id, &viewer.email, "auth.sign_out_everywhere").await;
     leptos_axum::redirect("/signin");
     Ok(())
 }

@@ -4,10 +4,10 @@ use chrono::Utc;
 use http::request::Parts;
 use leptos::prelude::use_context;
 
-use crate::domain::accounts::{Role, Viewer};
 use super::session::session_token_from;
-use crate::domain::signing::token_hash;
 use crate::data::sessions;
+use crate::domain::accounts::{Role, Viewer};
+use crate::domain::signing::token_hash;
 use crate::error::AppError;
 use crate::state::{app_state, AppState};
 
@@ -34,11 +34,7 @@ pub async fn authorize(access: Access) -> Result<Option<Viewer>, AppError> {
         (Access::Roles(roles), Some(viewer)) if viewer.may_enter(roles) => None,
         (Access::Roles(roles), Some(_)) => Some(AppError::Forbidden(format!(
             "This area is for {} accounts.",
-            roles
-                .iter()
-                .map(|r| r.label())
-                .collect::<Vec<_>>()
-                .join(" or ")
+            roles.iter().map(|r| r.label()).collect::<Vec<_>>().join(" or ")
         ))),
     };
     match refusal {
@@ -81,9 +77,7 @@ pub async fn workspace_viewer(state: &AppState, parts: &Parts) -> Result<Viewer,
     match viewer_from_parts(state, parts).await? {
         None => Err(AppError::Unauthorized),
         Some(viewer) if viewer.may_enter(crate::domain::accounts::WORKSPACE_ROLES) => Ok(viewer),
-        Some(_) => Err(AppError::Forbidden(
-            "This area is for agent or admin accounts.".into(),
-        )),
+        Some(_) => Err(AppError::Forbidden("This area is for agent or admin accounts.".into())),
     }
 }
 
@@ -98,12 +92,6 @@ pub async fn viewer_from_parts(state: &AppState, parts: &Parts) -> Result<Option
         chrono::Duration::minutes(state.security.session_idle_minutes),
     )
     .await?;
-    Ok(found.and_then(|s| {
-        Role::parse(&s.role).map(|role| Viewer {
-            user_id: s.user_id,
-            display_name: s.display_name,
-            email: s.email,
-            role,
-        })
-    }))
+    Ok(found
+        .and_then(|s| Role::parse(&s.role).map(|role| Viewer { user_id: s.user_id, display_name: s.display_name, email: s.email, role })))
 }

@@ -1,8 +1,6 @@
 //! Argon2id password hashing, run off the async runtime.
 
-use argon2::password_hash::{
-    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
-};
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 
 use crate::error::AppError;
@@ -18,19 +16,14 @@ fn dummy_hash() -> &'static str {
     static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     DUMMY.get_or_init(|| {
         let salt = SaltString::generate(&mut OsRng);
-        hasher()
-            .hash_password(b"no account has this password", &salt)
-            .map(|h| h.to_string())
-            .unwrap_or_default()
+        hasher().hash_password(b"no account has this password", &salt).map(|h| h.to_string()).unwrap_or_default()
     })
 }
 
 pub async fn hash(password: String) -> Result<String, AppError> {
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
-        hasher()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
+        hasher().hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
     })
     .await
     .map_err(|_| AppError::Internal)?
@@ -46,9 +39,7 @@ pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Ap
     let matches = tokio::task::spawn_blocking(move || {
         let stored = stored.unwrap_or_else(|| dummy_hash().to_string());
         match PasswordHash::new(&stored) {
-            Ok(parsed) => hasher()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok(),
+            Ok(parsed) => hasher().verify_password(password.as_bytes(), &parsed).is_ok(),
             Err(_) => false,
         }
     })
@@ -65,16 +56,9 @@ mod tests {
     async fn hashes_verify_and_unknown_accounts_never_match() {
         let hashed = hash("correct horse battery".into()).await.unwrap();
         assert!(hashed.starts_with("$argon2id$"));
-        assert!(verify("correct horse battery".into(), Some(hashed.clone()))
-            .await
-            .unwrap());
-        assert!(!verify("wrong horse battery".into(), Some(hashed))
-            .await
-            .unwrap());
+        assert!(verify("correct horse battery".into(), Some(hashed.clone())).await.unwrap());
+        assert!(!verify("wrong horse battery".into(), Some(hashed)).await.unwrap());
         assert!(!verify("anything".into(), None).await.unwrap());
-        assert!(
-            PasswordHash::new(dummy_hash()).is_ok(),
-            "the dummy hash must parse so it costs real work"
-        );
+        assert!(PasswordHash::new(dummy_hash()).is_ok(), "the dummy hash must parse so it costs real work");
     }
 }

@@ -12,13 +12,7 @@ use crate::error::AppError;
 pub fn is_plain_form_post() -> bool {
     use_context::<Parts>()
         .filter(|parts| parts.method == http::Method::POST)
-        .and_then(|parts| {
-            parts
-                .headers
-                .get(ACCEPT)
-                .and_then(|v| v.to_str().ok())
-                .map(|v| v.contains("text/html"))
-        })
+        .and_then(|parts| parts.headers.get(ACCEPT).and_then(|v| v.to_str().ok()).map(|v| v.contains("text/html")))
         .unwrap_or(false)
 }
 
@@ -29,9 +23,7 @@ pub fn set_error_status(error: &AppError) {
         return;
     }
     if let Some(options) = use_context::<ResponseOptions>() {
-        options.set_status(
-            StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-        );
+        options.set_status(StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
     }
 }
 
@@ -41,24 +33,12 @@ pub fn set_error_status(error: &AppError) {
 pub fn form_failed(error: AppError) -> AppError {
     if is_plain_form_post() {
         let back = use_context::<Parts>()
-            .and_then(|parts| {
-                parts
-                    .headers
-                    .get(REFERER)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(local_path)
-            })
+            .and_then(|parts| parts.headers.get(REFERER).and_then(|v| v.to_str().ok()).and_then(local_path))
             .unwrap_or_else(|| "/".to_string());
         let without_error = strip_query_param(&strip_query_param(&back, "error"), "error_for");
-        let separator = if without_error.contains('?') {
-            '&'
-        } else {
-            '?'
-        };
+        let separator = if without_error.contains('?') { '&' } else { '?' };
         // Which form failed ("workspace/send_reply"), so that only that form shows the error.
-        let endpoint = use_context::<Parts>()
-            .map(|parts| parts.uri.path().trim_start_matches("/api/").to_string())
-            .unwrap_or_default();
+        let endpoint = use_context::<Parts>().map(|parts| parts.uri.path().trim_start_matches("/api/").to_string()).unwrap_or_default();
         leptos_axum::redirect(&format!(
             "{without_error}{separator}error={}&error_for={}",
             crate::domain::format::encode_component(&error.code()),
@@ -95,20 +75,14 @@ fn local_path(url: &str) -> Option<String> {
 /// A path on this site: one leading `/` (a browser reads `//host` and `/\host` as another
 /// site), no backslash, and visible ASCII only (it becomes a `Location` header).
 pub fn is_local_path(path: &str) -> bool {
-    path.starts_with('/')
-        && !path.starts_with("//")
-        && !path.contains('\\')
-        && path.bytes().all(|b| b.is_ascii_graphic())
+    path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') && path.bytes().all(|b| b.is_ascii_graphic())
 }
 
 fn strip_query_param(path: &str, name: &str) -> String {
     match path.split_once('?') {
         None => path.to_string(),
         Some((base, query)) => {
-            let kept: Vec<&str> = query
-                .split('&')
-                .filter(|pair| !pair.starts_with(&format!("{name}=")))
-                .collect();
+            let kept: Vec<&str> = query.split('&').filter(|pair| !pair.starts_with(&format!("{name}="))).collect();
             if kept.is_empty() {
                 base.to_string()
             } else {
@@ -135,28 +109,16 @@ mod tests {
     #[test]
     fn next_must_stay_on_site() {
         assert_eq!(safe_next("/workspace?x=1", "/account"), "/workspace?x=1");
-        assert_eq!(
-            safe_next("/account\r\nSet-Cookie: x=1", "/account"),
-            "/account"
-        );
+        assert_eq!(safe_next("/account\r\nSet-Cookie: x=1", "/account"), "/account");
         assert_eq!(safe_next("/caf\u{e9}", "/account"), "/account");
-        for hostile in [
-            "//evil.example",
-            "https://evil.example/",
-            "/\\evil.example",
-            "",
-            "javascript:alert(1)",
-        ] {
+        for hostile in ["//evil.example", "https://evil.example/", "/\\evil.example", "", "javascript:alert(1)"] {
             assert_eq!(safe_next(hostile, "/account"), "/account", "{hostile}");
         }
     }
 
     #[test]
     fn referer_is_reduced_to_a_local_path() {
-        assert_eq!(
-            local_path("http://127.0.0.1:3000/signin?next=/studio").as_deref(),
-            Some("/signin?next=/studio")
-        );
+        assert_eq!(local_path("http://127.0.0.1:3000/signin?next=/studio").as_deref(), Some("/signin?next=/studio"));
         assert_eq!(local_path("http://127.0.0.1:3000"), None);
         for off_site in [
             "http://127.0.0.1:3000//evil.example/signin",
@@ -166,10 +128,7 @@ mod tests {
         ] {
             assert_eq!(local_path(off_site), None, "{off_site}");
         }
-        assert_eq!(
-            strip_query_param("/signin?error=x&next=/a", "error"),
-            "/signin?next=/a"
-        );
+        assert_eq!(strip_query_param("/signin?error=x&next=/a", "error"), "/signin?next=/a");
         assert_eq!(strip_query_param("/signin?error=x", "error"), "/signin");
     }
 }

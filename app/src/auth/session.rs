@@ -10,7 +10,11 @@ pub const SESSION_COOKIE: &str = "rapport_session";
 pub const SECURE_SESSION_COOKIE: &str = "__Host-rapport_session";
 
 fn cookie_name(secure: bool) -> &'static str {
-    if secure { SECURE_SESSION_COOKIE } else { SESSION_COOKIE }
+    if secure {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
 }
 
 /// A new random token (256 bits, hex).
@@ -65,7 +69,13 @@ mod tests {
         assert!(cookie.contains("SameSite=Lax"));
         assert!(!cookie.contains("Secure"));
         let secure = session_cookie("t", 1, true);
-        assert!(secure.starts_with("__Host-rapport_session=t") && secure.contains("Secure") && secure.contains("Path=/") && !secure.contains("Domain"), "{secure}");
+        assert!(
+            secure.starts_with("__Host-rapport_session=t")
+                && secure.contains("Secure")
+                && secure.contains("Path=/")
+                && !secure.contains("Domain"),
+            "{secure}"
+        );
         assert!(clearing_cookie(true).starts_with("__Host-rapport_session="));
         assert!(clearing_cookie(false).contains("Max-Age=0"));
     }

@@ -16,10 +16,7 @@ impl Email {
             return Err(AppError::invalid("email", "Enter your email address."));
         }
         if email.chars().count() > EMAIL_MAX_CHARS {
-            return Err(AppError::invalid(
-                "email",
-                "That email address is too long.",
-            ));
+            return Err(AppError::invalid("email", "That email address is too long."));
         }
         let valid = match email.split_once('@') {
             Some((local, domain)) => {
@@ -34,10 +31,7 @@ impl Email {
             None => false,
         };
         if !valid {
-            return Err(AppError::invalid(
-                "email",
-                "Enter an email address like name@example.com.",
-            ));
+            return Err(AppError::invalid("email", "Enter an email address like name@example.com."));
         }
         Ok(Email(email))
     }
@@ -58,16 +52,10 @@ impl DisplayName {
             return Err(AppError::invalid("display_name", "Enter your name."));
         }
         if name.chars().count() > NAME_MAX_CHARS {
-            return Err(AppError::invalid(
-                "display_name",
-                format!("Names can be at most {NAME_MAX_CHARS} characters."),
-            ));
+            return Err(AppError::invalid("display_name", format!("Names can be at most {NAME_MAX_CHARS} characters.")));
         }
         if name.chars().any(|c| c.is_control()) {
-            return Err(AppError::invalid(
-                "display_name",
-                "Names cannot contain control characters.",
-            ));
+            return Err(AppError::invalid("display_name", "Names cannot contain control characters."));
         }
         Ok(DisplayName(name))
     }
@@ -106,16 +94,10 @@ impl NewPassword {
     pub fn parse(raw: &str) -> Result<NewPassword, AppError> {
         let length = raw.chars().count();
         if length < PASSWORD_MIN_CHARS {
-            return Err(AppError::invalid(
-                "password",
-                format!("Use at least {PASSWORD_MIN_CHARS} characters for your password."),
-            ));
+            return Err(AppError::invalid("password", format!("Use at least {PASSWORD_MIN_CHARS} characters for your password.")));
         }
         if length > PASSWORD_MAX_CHARS {
-            return Err(AppError::invalid(
-                "password",
-                format!("Passwords can be at most {PASSWORD_MAX_CHARS} characters."),
-            ));
+            return Err(AppError::invalid("password", format!("Passwords can be at most {PASSWORD_MAX_CHARS} characters.")));
         }
         Ok(NewPassword(raw.to_string()))
     }
@@ -131,20 +113,8 @@ mod tests {
 
     #[test]
     fn emails_are_normalised_and_checked() {
-        assert_eq!(
-            Email::parse("  Ana@Example.COM ").unwrap().as_str(),
-            "ana@example.com"
-        );
-        for bad in [
-            "",
-            "ana",
-            "ana@",
-            "@example.com",
-            "ana@example",
-            "a b@example.com",
-            "ana@.com",
-            "a@b@c.com",
-        ] {
+        assert_eq!(Email::parse("  Ana@Example.COM ").unwrap().as_str(), "ana@example.com");
+        for bad in ["", "ana", "ana@", "@example.com", "ana@example", "a b@example.com", "ana@.com", "a@b@c.com"] {
             assert!(Email::parse(bad).is_err(), "{bad:?} should be refused");
         }
     }
@@ -170,7 +140,10 @@ mod tests {
         for weak in ["password1234", "qwertyuiop123", "123456789012", "iloveyou2024!"] {
             assert!(NewPassword::parse_for(weak, &[]).is_err(), "{weak}");
         }
-        assert!(NewPassword::parse_for("dana.smith@example.com", &["dana.smith@example.com", "Dana Smith"]).is_err(), "the account's own email");
+        assert!(
+            NewPassword::parse_for("dana.smith@example.com", &["dana.smith@example.com", "Dana Smith"]).is_err(),
+            "the account's own email"
+        );
         for strong in ["a long enough password", "violet tractor spoon harbour", "rapport-demo-password"] {
             assert!(NewPassword::parse_for(strong, &["someone@example.com"]).is_ok(), "{strong}");
         }
@@ -178,10 +151,7 @@ mod tests {
 
     #[test]
     fn display_names_collapse_whitespace() {
-        assert_eq!(
-            DisplayName::parse("  Ana   Silva ").unwrap().as_str(),
-            "Ana Silva"
-        );
+        assert_eq!(DisplayName::parse("  Ana   Silva ").unwrap().as_str(), "Ana Silva");
         assert!(DisplayName::parse("   ").is_err());
         assert!(DisplayName::parse("a\u{7}b").is_err());
     }

@@ -9,8 +9,8 @@ use crate::error::AppError;
 #[server(prefix = "/api", endpoint = "channels/send_again")]
 pub async fn send_again(message_id: i64) -> Result<(), AppError> {
     use crate::auth::guard::{require, Access};
-    use crate::domain::accounts::WORKSPACE_ROLES;
     use crate::auth::respond::finish_form;
+    use crate::domain::accounts::WORKSPACE_ROLES;
     let outcome: Result<String, AppError> = async {
         require(Access::Roles(WORKSPACE_ROLES)).await?;
         let state = crate::state::app_state()?;

@@ -12,8 +12,8 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod email;
 pub mod rating_page;
-pub mod received_mail;
 #[cfg(feature = "ssr")]
 pub mod rating_requests;
+pub mod received_mail;
 #[cfg(feature = "ssr")]
 pub mod replies;

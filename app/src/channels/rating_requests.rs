@@ -4,10 +4,10 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::domain::channels::ratings::{self, window, RatingView, Window, CHANGE_DAYS, MAX_COMMENT_CHARS, QUESTION};
 use super::replies::outbound_payload;
 use crate::data::ratings::{self as stored, Ask};
 use crate::data::{deliveries, DataError};
+use crate::domain::channels::ratings::{self, window, RatingView, Window, CHANGE_DAYS, MAX_COMMENT_CHARS, QUESTION};
 use crate::error::AppError;
 use crate::ingestion::{change_rating, record_rating, IngestError, Ingestion};
 
@@ -49,7 +49,14 @@ fn invalid_link() -> AppError {
 }
 
 /// Records a click on a rating link (`comment`: `None` keeps the comment given before).
-pub async fn rate(ingestion: &Ingestion, signer: &LinkSigner<'_>, token: &str, score: i64, comment: Option<&str>, now: DateTime<Utc>) -> Result<RatingView, AppError> {
+pub async fn rate(
+    ingestion: &Ingestion,
+    signer: &LinkSigner<'_>,
+    token: &str,
+    score: i64,
+    comment: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<RatingView, AppError> {
     let id = ratings::request_of(signer.secret, token).ok_or_else(invalid_link)?;
     if !(1..=5).contains(&score) {
         return Err(AppError::invalid("score", "A rating is a whole number from 1 to 5."));
@@ -75,11 +82,22 @@ pub async fn rate(ingestion: &Ingestion, signer: &LinkSigner<'_>, token: &str, s
     };
     match window(request.expires_at, request.rated_at, now) {
         Window::Expired => {
-            return Ok(view(0, None, None, Some(format!("This rating link expired {} days after we sent it. Thank you all the same — you can always write to us.", ratings::LINK_DAYS))));
+            return Ok(view(
+                0,
+                None,
+                None,
+                Some(format!(
+                    "This rating link expired {} days after we sent it. Thank you all the same — you can always write to us.",
+                    ratings::LINK_DAYS
+                )),
+            ));
         }
         Window::Settled => {
             let score = request.score.unwrap_or(score);
-            let refused = format!("Your rating ({score} — {}) is final: a rating can be changed for {CHANGE_DAYS} days.", ratings::score_label(score));
+            let refused = format!(
+                "Your rating ({score} — {}) is final: a rating can be changed for {CHANGE_DAYS} days.",
+                ratings::score_label(score)
+            );
             return Ok(view(score, request.comment.clone(), request.rated_at, Some(refused)));
         }
         Window::Open => {}

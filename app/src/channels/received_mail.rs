@@ -6,11 +6,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::domain::channels::mail::{ReceivedListing, ReceivedMail, OUTCOMES};
 #[cfg(feature = "ssr")]
 use crate::domain::channels::mail::RECEIVED_PAGE_SIZE;
-use crate::error::AppError;
+use crate::domain::channels::mail::{ReceivedListing, ReceivedMail, OUTCOMES};
 use crate::domain::format::{thousands, when};
+use crate::error::AppError;
 use crate::shell::notice::loaded;
 use crate::shell::paging::{page_query, Pager};
 

@@ -2,11 +2,11 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::channels::{reply_subject, route, Delivery, Route, OUTBOUND_EVENT};
 use crate::data::conversations::{self, ReplyTone};
 use crate::data::deliveries::{self, Carrier, Outgoing, ReplyContext};
 use crate::data::forum_posting::{self, HoldFirstPosts};
 use crate::data::{DataError, Db};
+use crate::domain::channels::{reply_subject, route, Delivery, Route, OUTBOUND_EVENT};
 
 /// An agent's reply as written.
 pub struct Reply<'a> {
@@ -19,7 +19,14 @@ pub struct Reply<'a> {
 /// The body of the `message.outbound` webhook for one message: everything the integrator
 /// needs to deliver it on its own system. A rating request carries its five `rating_links`
 /// (score 1 first); other messages an empty list.
-pub fn outbound_payload(context: &ReplyContext, message_id: i64, body: &str, agent_name: &str, sent_at: DateTime<Utc>, rating_links: &[String]) -> String {
+pub fn outbound_payload(
+    context: &ReplyContext,
+    message_id: i64,
+    body: &str,
+    agent_name: &str,
+    sent_at: DateTime<Utc>,
+    rating_links: &[String],
+) -> String {
     crate::webhooks::delivery_body(
         OUTBOUND_EVENT,
         serde_json::json!({
@@ -59,12 +66,26 @@ fn carrier_for<'a>(
 /// Writes the reply and sends it on its way; a forum reply is posted in its thread at once.
 /// `mail_transport`: whether mail can be sent at all (an SMTP transport is configured).
 /// Returns the message and its delivery state; `None` when the conversation does not exist.
-pub async fn send(db: &Db, context: &ReplyContext, reply: &Reply<'_>, mail_transport: bool, now: DateTime<Utc>) -> Result<Option<(i64, Delivery)>, DataError> {
+pub async fn send(
+    db: &Db,
+    context: &ReplyContext,
+    reply: &Reply<'_>,
+    mail_transport: bool,
+    now: DateTime<Utc>,
+) -> Result<Option<(i64, Delivery)>, DataError> {
     let subject = reply_subject(&context.subject);
     let payload = |message_id: i64| outbound_payload(context, message_id, reply.body, reply.author_name, now, &[]);
     let carrier = carrier_for(context, &subject, mail_transport, &payload);
-    let Some((message_id, state)) =
-        conversations::add_reply(db, context, reply.author_user_id, reply.body, ReplyTone { seen: reply.tone.seen, sent: reply.tone.sent }, &carrier, now).await?
+    let Some((message_id, state)) = conversations::add_reply(
+        db,
+        context,
+        reply.author_user_id,
+        reply.body,
+        ReplyTone { seen: reply.tone.seen, sent: reply.tone.sent },
+        &carrier,
+        now,
+    )
+    .await?
     else {
         return Ok(None);
     };
@@ -90,7 +111,9 @@ pub async fn send_again(db: &Db, message_id: i64, mail_transport: bool, now: Dat
     let forum_author = match (&carrier, context.thread_id) {
         (Carrier::Forum, Some(thread_id)) => Some((
             thread_id,
-            message.author_user_id.ok_or_else(|| DataError::Conflict("The agent who wrote this reply no longer exists: write it again.".into()))?,
+            message
+                .author_user_id
+                .ok_or_else(|| DataError::Conflict("The agent who wrote this reply no longer exists: write it again.".into()))?,
         )),
         _ => None,
     };
@@ -104,7 +127,14 @@ pub async fn send_again(db: &Db, message_id: i64, mail_transport: bool, now: Dat
 
 /// Posts a reply in its forum thread under the staff badge and records how that went: a
 /// thread that takes no posts (locked, removed) leaves the reply failed with the reason.
-async fn post_in_thread(db: &Db, thread_id: i64, author_user_id: i64, message_id: i64, body: &str, now: DateTime<Utc>) -> Result<Delivery, DataError> {
+async fn post_in_thread(
+    db: &Db,
+    thread_id: i64,
+    author_user_id: i64,
+    message_id: i64,
+    body: &str,
+    now: DateTime<Utc>,
+) -> Result<Delivery, DataError> {
     match forum_posting::add_post(db, thread_id, author_user_id, body, true, now, HoldFirstPosts::default()).await {
         Ok(_) => {
             deliveries::mark(db, message_id, Delivery::Delivered, None, now).await?;
@@ -119,7 +149,8 @@ async fn post_in_thread(db: &Db, thread_id: i64, author_user_id: i64, message_id
             Ok(Delivery::Failed)
         }
         Err(other) => {
-            deliveries::mark(db, message_id, Delivery::Failed, Some("not posted on the forum: the database failed; send it again"), now).await?;
+            deliveries::mark(db, message_id, Delivery::Failed, Some("not posted on the forum: the database failed; send it again"), now)
+                .await?;
             Err(other)
         }
     }

@@ -11,9 +11,9 @@ pub const COACHING_RANGES: [i64; 3] = [7, 30, 90];
 
 #[server(prefix = "/api", endpoint = "coaching")]
 pub async fn coaching(days: i64, #[server(default)] agent: String) -> Result<CoachingView, AppError> {
-    use crate::domain::coaching::{coaching_numbers, AgentCoaching};
     use crate::auth::guard::{require, Access};
     use crate::domain::accounts::{Role, WORKSPACE_ROLES};
+    use crate::domain::coaching::{coaching_numbers, AgentCoaching};
     let viewer = require(Access::Roles(WORKSPACE_ROLES)).await?;
     if !COACHING_RANGES.contains(&days) {
         return Err(AppError::invalid("days", "Choose a range of 7, 30 or 90 days."));

@@ -14,15 +14,7 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .link_rel(Some("nofollow ugc noopener noreferrer"))
         .url_schemes(HashSet::from(["http", "https", "mailto"]))
         .rm_tags(["img"])
-        .add_allowed_classes(
-            "code",
-            [
-                "language-rust",
-                "language-json",
-                "language-sh",
-                "language-text",
-            ],
-        );
+        .add_allowed_classes("code", ["language-rust", "language-json", "language-sh", "language-text"]);
     builder
 });
 
@@ -44,14 +36,10 @@ mod tests {
 
     #[test]
     fn formatting_survives() {
-        let html =
-            render("**bold** and `code`\n\n```rust\nfn main() {}\n```\n\n> quoted\n\n- item");
+        let html = render("**bold** and `code`\n\n```rust\nfn main() {}\n```\n\n> quoted\n\n- item");
         assert!(html.contains("<strong>bold</strong>"), "{html}");
         assert!(html.contains("<code>code</code>"), "{html}");
-        assert!(
-            html.contains("<pre><code class=\"language-rust\">fn main() {}"),
-            "{html}"
-        );
+        assert!(html.contains("<pre><code class=\"language-rust\">fn main() {}"), "{html}");
         assert!(html.contains("<blockquote>"), "{html}");
         assert!(html.contains("<li>item</li>"), "{html}");
     }
@@ -59,12 +47,7 @@ mod tests {
     #[test]
     fn links_are_marked_user_generated_and_unsafe_schemes_dropped() {
         let html = render("[site](https://example.com) [bad](javascript:alert(1))");
-        assert!(
-            html.contains(
-                r#"<a href="https://example.com" rel="nofollow ugc noopener noreferrer">site</a>"#
-            ),
-            "{html}"
-        );
+        assert!(html.contains(r#"<a href="https://example.com" rel="nofollow ugc noopener noreferrer">site</a>"#), "{html}");
         assert!(!html.contains("javascript"), "{html}");
     }
 
@@ -84,26 +67,12 @@ mod tests {
             // Every tag left is a formatting tag without attributes, or a checked link.
             for tag in html.split('<').skip(1) {
                 let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
-                let name = tag
-                    .trim_start_matches('/')
-                    .split([' ', '/'])
-                    .next()
-                    .unwrap_or("");
-                assert!(
-                    ["p", "a", "em", "strong", "code", "pre", "br"].contains(&name),
-                    "{hostile} → {html}"
-                );
+                let name = tag.trim_start_matches('/').split([' ', '/']).next().unwrap_or("");
+                assert!(["p", "a", "em", "strong", "code", "pre", "br"].contains(&name), "{hostile} → {html}");
                 assert!(name == "a" || !tag.contains('='), "{hostile} → {html}");
-                assert!(
-                    !tag.contains("javascript")
-                        && !tag.contains("onerror")
-                        && !tag.contains("onclick"),
-                    "{hostile} → {html}"
-                );
+                assert!(!tag.contains("javascript") && !tag.contains("onerror") && !tag.contains("onclick"), "{hostile} → {html}");
             }
         }
-        assert!(
-            render("<script>alert(1)</script>").contains("&lt;script&gt;alert(1)&lt;/script&gt;")
-        );
+        assert!(render("<script>alert(1)</script>").contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     }
 }

@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::domain::community::model::{FlaggedPost, HeldPost, ModerationQueue};
-use crate::error::AppError;
 use crate::domain::format::when;
+use crate::error::AppError;
 use crate::shell::notice::{form_error, loaded, FormError};
 
 #[cfg(feature = "ssr")]
@@ -34,9 +34,7 @@ pub async fn approve_held_post(post_id: i64) -> Result<(), AppError> {
     finish_form(
         async {
             let db = super::posting::staff_moderator().await?;
-            crate::data::forum_posting::approve_post(&db, post_id)
-                .await
-                .map_err(not_waiting)?;
+            crate::data::forum_posting::approve_post(&db, post_id).await.map_err(not_waiting)?;
             Ok(format!("{QUEUE_PAGE}?approved={post_id}"))
         }
         .await,
@@ -50,9 +48,7 @@ pub async fn reject_held_post(post_id: i64) -> Result<(), AppError> {
     finish_form(
         async {
             let db = super::posting::staff_moderator().await?;
-            crate::data::forum_posting::reject_post(&db, post_id)
-                .await
-                .map_err(not_waiting)?;
+            crate::data::forum_posting::reject_post(&db, post_id).await.map_err(not_waiting)?;
             Ok(format!("{QUEUE_PAGE}?rejected={post_id}"))
         }
         .await,
@@ -76,9 +72,7 @@ pub async fn decide_flags(post_id: i64, decision: String) -> Result<(), AppError
                 "dismiss" => {
                     crate::data::forum_posting::dismiss_flags(&db, post_id, now)
                         .await
-                        .map_err(|_| {
-                            AppError::NotFound("This post has no open flags any more.".into())
-                        })?;
+                        .map_err(|_| AppError::NotFound("This post has no open flags any more.".into()))?;
                 }
                 _ => return Err(AppError::invalid("decision", "Choose hide or dismiss.")),
             }
@@ -91,9 +85,9 @@ pub async fn decide_flags(post_id: i64, decision: String) -> Result<(), AppError
 #[cfg(feature = "ssr")]
 fn not_waiting(error: crate::data::DataError) -> AppError {
     match error {
-        crate::data::DataError::NotFound => AppError::NotFound(
-            "This post is not waiting for approval (another moderator may have decided it).".into(),
-        ),
+        crate::data::DataError::NotFound => {
+            AppError::NotFound("This post is not waiting for approval (another moderator may have decided it).".into())
+        }
         other => other.into(),
     }
 }
@@ -103,16 +97,8 @@ pub fn ModerationQueuePage() -> impl IntoView {
     let approve = ServerAction::<ApproveHeldPost>::new();
     let reject = ServerAction::<RejectHeldPost>::new();
     let decide = ServerAction::<DecideFlags>::new();
-    let queue = Resource::new(
-        move || {
-            (
-                approve.version().get(),
-                reject.version().get(),
-                decide.version().get(),
-            )
-        },
-        |_| load_moderation_queue(),
-    );
+    let queue =
+        Resource::new(move || (approve.version().get(), reject.version().get(), decide.version().get()), |_| load_moderation_queue());
     let approve_error = form_error(approve.value(), "community/approve");
     let reject_error = form_error(reject.value(), "community/reject");
     let decide_error = form_error(decide.value(), "community/decide_flags");
@@ -150,16 +136,8 @@ pub fn ModerationQueuePage() -> impl IntoView {
 }
 
 #[component]
-fn HeldItem(
-    post: HeldPost,
-    approve: ServerAction<ApproveHeldPost>,
-    reject: ServerAction<RejectHeldPost>,
-) -> impl IntoView {
-    let what = if post.opens_thread {
-        "New thread"
-    } else {
-        "Reply in"
-    };
+fn HeldItem(post: HeldPost, approve: ServerAction<ApproveHeldPost>, reject: ServerAction<RejectHeldPost>) -> impl IntoView {
+    let what = if post.opens_thread { "New thread" } else { "Reply in" };
     let author = post.author_name.unwrap_or_else(|| "(deleted member)".into());
     let author_link = post.author_id.map(|id| format!("/u/{id}"));
     view! {

@@ -5,10 +5,10 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::api::forum_categories;
-use crate::domain::community::model::THREAD_KINDS;
 use super::posting::StartThread;
-use crate::domain::community::{BODY_CHARS, TITLE_CHARS};
 use crate::auth::api::current_viewer;
+use crate::domain::community::model::THREAD_KINDS;
+use crate::domain::community::{BODY_CHARS, TITLE_CHARS};
 use crate::shell::notice::{form_error, loaded, FormError};
 
 #[component]
@@ -17,18 +17,8 @@ pub fn NewThreadPage() -> impl IntoView {
     let error = form_error(action.value(), "community/start_thread");
     let query = use_query_map();
     let chosen = move || query.read_untracked().get("category").unwrap_or_default();
-    let chosen_kind = move || {
-        query
-            .read_untracked()
-            .get("kind")
-            .unwrap_or_else(|| "question".into())
-    };
-    let page = Resource::new(
-        || (),
-        |_| async {
-            Ok::<_, crate::error::AppError>((current_viewer().await?, forum_categories().await?))
-        },
-    );
+    let chosen_kind = move || query.read_untracked().get("kind").unwrap_or_else(|| "question".into());
+    let page = Resource::new(|| (), |_| async { Ok::<_, crate::error::AppError>((current_viewer().await?, forum_categories().await?)) });
     view! {
         <Title text="New thread"/>
         <section class="page narrow">

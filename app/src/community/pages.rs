@@ -5,12 +5,9 @@ use leptos_meta::{Link, Title};
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::api::{
-    forum_categories, forum_category, load_portal_home,
-    search_forum,
-};
-use crate::domain::community::model::{CategorySummary, PortalStats, SearchHit, ThreadSummary, THREAD_SORTS};
+use super::api::{forum_categories, forum_category, load_portal_home, search_forum};
 use super::thread_page::StateBadge;
+use crate::domain::community::model::{CategorySummary, PortalStats, SearchHit, ThreadSummary, THREAD_SORTS};
 use crate::domain::format::{count, duration, thousands, when};
 use crate::shell::notice::loaded;
 use crate::shell::paging::{page_query, Pager};
@@ -63,16 +60,22 @@ pub fn PortalHomePage() -> impl IntoView {
 pub fn HappinessStrip(stats: PortalStats) -> impl IntoView {
     let happiness = stats.happiness;
     let first_reply = match (happiness.median_first_response_secs, happiness.unanswered) {
-        (Some(median), _) => Some(view! {
-            <p>
-                <strong>{duration(median)}</strong>" median first reply today"
-                <span class="happiness-strip__detail">{format!(" ({} answered", thousands(happiness.answered))}
-                {(happiness.unanswered > 0).then(|| format!(", {} waiting", thousands(happiness.unanswered)))}")"</span>
-            </p>
-        }.into_any()),
-        (None, waiting) if waiting > 0 => Some(view! {
-            <p><strong>{thousands(waiting)}</strong>" new conversations today, waiting for a first reply"</p>
-        }.into_any()),
+        (Some(median), _) => Some(
+            view! {
+                <p>
+                    <strong>{duration(median)}</strong>" median first reply today"
+                    <span class="happiness-strip__detail">{format!(" ({} answered", thousands(happiness.answered))}
+                    {(happiness.unanswered > 0).then(|| format!(", {} waiting", thousands(happiness.unanswered)))}")"</span>
+                </p>
+            }
+            .into_any(),
+        ),
+        (None, waiting) if waiting > 0 => Some(
+            view! {
+                <p><strong>{thousands(waiting)}</strong>" new conversations today, waiting for a first reply"</p>
+            }
+            .into_any(),
+        ),
         _ => None,
     };
     view! {
@@ -111,20 +114,10 @@ pub fn CategoryPage() -> impl IntoView {
     let params = use_params_map();
     let page = page_query();
     let query = use_query_map();
-    let key = move || {
-        (
-            params.read().get("slug").unwrap_or_default(),
-            page(),
-            query.read().get("sort").unwrap_or_default(),
-        )
-    };
+    let key = move || (params.read().get("slug").unwrap_or_default(), page(), query.read().get("sort").unwrap_or_default());
     let canonical = {
         let (slug, page, sort) = untrack(&key);
-        let sort = if sort.is_empty() {
-            "latest".to_string()
-        } else {
-            sort
-        };
+        let sort = if sort.is_empty() { "latest".to_string() } else { sort };
         format!("/forum/c/{slug}?sort={sort}&page={page}")
     };
     let data = Resource::new(key, |(slug, page, sort)| forum_category(slug, page, sort));
@@ -164,15 +157,9 @@ pub fn SearchPage() -> impl IntoView {
     let query = use_query_map();
     let key = move || {
         let q = query.read();
-        (
-            q.get("q").unwrap_or_default(),
-            q.get("category").unwrap_or_default(),
-            q.get("solved").is_some_and(|v| v == "1" || v == "on"),
-        )
+        (q.get("q").unwrap_or_default(), q.get("category").unwrap_or_default(), q.get("solved").is_some_and(|v| v == "1" || v == "on"))
     };
-    let results = Resource::new(key, |(q, category, solved)| {
-        search_forum(q, category, solved)
-    });
+    let results = Resource::new(key, |(q, category, solved)| search_forum(q, category, solved));
     let categories = Resource::new(|| (), |_| forum_categories());
     view! {
         <Title text="Search"/>
@@ -222,8 +209,7 @@ pub fn SearchPage() -> impl IntoView {
 #[component]
 fn SearchHits(hits: Vec<SearchHit>) -> impl IntoView {
     if hits.is_empty() {
-        return view! { <p class="empty">"Nothing matched. Try fewer or different words."</p> }
-            .into_any();
+        return view! { <p class="empty">"Nothing matched. Try fewer or different words."</p> }.into_any();
     }
     view! {
         <ol class="search-hits">

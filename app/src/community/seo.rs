@@ -12,10 +12,7 @@ pub const DESCRIPTION_CHARS: usize = 160;
 
 /// The thread's description: its opening post, summarized.
 pub fn thread_description(page: &ThreadPage) -> String {
-    page.posts
-        .first()
-        .map(|post| plain_summary(&post.body_markdown, DESCRIPTION_CHARS))
-        .unwrap_or_else(|| page.thread.title.clone())
+    page.posts.first().map(|post| plain_summary(&post.body_markdown, DESCRIPTION_CHARS)).unwrap_or_else(|| page.thread.title.clone())
 }
 
 fn answer(post: &PostView, thread_path: &str) -> Value {
@@ -39,11 +36,7 @@ pub fn qa_page_json_ld(page: &ThreadPage) -> Option<String> {
     let (question, replies) = page.posts.split_first()?;
     let thread_path = format!("/forum/t/{}", page.thread.id);
     let accepted = replies.iter().find(|p| p.id == accepted_id)?;
-    let suggested: Vec<Value> = replies
-        .iter()
-        .filter(|p| p.id != accepted_id)
-        .map(|p| answer(p, &thread_path))
-        .collect();
+    let suggested: Vec<Value> = replies.iter().filter(|p| p.id != accepted_id).map(|p| answer(p, &thread_path)).collect();
     let data = json!({
         "@context": "https://schema.org",
         "@type": "QAPage",

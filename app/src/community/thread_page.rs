@@ -7,15 +7,13 @@ use leptos_meta::{Link, Title};
 use leptos_router::hooks::use_query_map;
 
 use super::api::{forum_categories, forum_thread};
+use super::posting::{quote, AcceptAnswer, FlagPost, ModeratePost, ModerateThread, ReactToPost, ReplyToThread};
+use super::seo::{qa_page_json_ld, thread_description};
 use crate::domain::community::model::{PostView, ThreadPage as ThreadData};
-use super::posting::{
-    quote, AcceptAnswer, FlagPost, ModeratePost, ModerateThread, ReactToPost, ReplyToThread,
-};
 use crate::domain::format::{count, when};
 use crate::shell::notice::{form_error, loaded, FormError};
 use crate::shell::paging::id_param;
 use crate::shell::seo::PageMeta;
-use super::seo::{qa_page_json_ld, thread_description};
 
 /// The actions of a thread page; the page reloads its data after each.
 #[derive(Clone, Copy)]
@@ -69,24 +67,14 @@ pub fn ThreadPage() -> impl IntoView {
 }
 
 #[component]
-fn Thread(
-    page: ThreadData,
-    quoting: Option<i64>,
-    flagged: Option<i64>,
-    actions: Actions,
-) -> impl IntoView {
+fn Thread(page: ThreadData, quoting: Option<i64>, flagged: Option<i64>, actions: Actions) -> impl IntoView {
     let thread = page.thread.clone();
     let thread_id = thread.id;
     let locked = thread.state == "locked";
     let first_post_id = page.posts.first().map(|p| p.id);
     let quoted = quoting
         .and_then(|id| page.posts.iter().find(|p| p.id == id))
-        .map(|p| {
-            quote(
-                p.author_name.as_deref().unwrap_or("Deleted user"),
-                &p.body_markdown,
-            )
-        })
+        .map(|p| quote(p.author_name.as_deref().unwrap_or("Deleted user"), &p.body_markdown))
         .unwrap_or_default();
     let accepted = page.accepted_post_id;
     view! {
@@ -121,11 +109,7 @@ fn Thread(
 }
 
 fn kind_label(kind: &str) -> &'static str {
-    crate::domain::community::model::THREAD_KINDS
-        .iter()
-        .find(|(key, _)| *key == kind)
-        .map(|(_, label)| *label)
-        .unwrap_or("Discussion")
+    crate::domain::community::model::THREAD_KINDS.iter().find(|(key, _)| *key == kind).map(|(_, label)| *label).unwrap_or("Discussion")
 }
 
 #[component]
@@ -142,10 +126,7 @@ fn Post(
     let react_error = form_error(actions.react.value(), "community/react");
     let helped_mine = post.mine.iter().any(|k| k == "helped");
     let heart_mine = post.mine.iter().any(|k| k == "heart");
-    let author = post
-        .author_name
-        .clone()
-        .unwrap_or_else(|| "Deleted user".to_string());
+    let author = post.author_name.clone().unwrap_or_else(|| "Deleted user".to_string());
     view! {
         <li class="post" class:post--staff=post.is_staff class:post--accepted=is_accepted id=format!("post-{post_id}")>
             <header class="post__header">
@@ -213,13 +194,7 @@ fn Post(
 }
 
 #[component]
-fn Reply(
-    thread_id: i64,
-    locked: bool,
-    signed_in: bool,
-    quoted: String,
-    actions: Actions,
-) -> impl IntoView {
+fn Reply(thread_id: i64, locked: bool, signed_in: bool, quoted: String, actions: Actions) -> impl IntoView {
     if locked {
         return view! { <p class="notice" id="reply">"This thread is locked: it takes no new replies."</p> }.into_any();
     }
@@ -251,13 +226,7 @@ fn Reply(
 }
 
 #[component]
-fn Moderation(
-    thread_id: i64,
-    locked: bool,
-    pinned: bool,
-    hidden: Vec<PostView>,
-    actions: Actions,
-) -> impl IntoView {
+fn Moderation(thread_id: i64, locked: bool, pinned: bool, hidden: Vec<PostView>, actions: Actions) -> impl IntoView {
     let categories = Resource::new(|| (), |_| forum_categories());
     let moderate_error = form_error(actions.moderate.value(), "community/moderate_thread");
     let change_button = move |change: &'static str, label: &'static str| {

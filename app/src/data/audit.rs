@@ -45,7 +45,5 @@ pub async fn record(db: &Db, entry: NewAuditEntry<'_>) -> Result<(), DataError> 
 
 pub async fn recent(db: &Db, limit: i64) -> Result<Vec<AuditEntry>, DataError> {
     const SQL: &str = "SELECT id, at, actor_user_id, actor_label, action, subject, detail FROM audit_log ORDER BY id DESC LIMIT $1";
-    Ok(
-        on_pool!(db, pool => sqlx::query_as::<_, AuditEntry>(SQL).bind(limit).fetch_all(pool).await)?,
-    )
+    Ok(on_pool!(db, pool => sqlx::query_as::<_, AuditEntry>(SQL).bind(limit).fetch_all(pool).await)?)
 }

@@ -28,15 +28,20 @@ pub async fn integrity_problems(db: &Db) -> Result<Option<String>, DataError> {
             let rows: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check").fetch_all(pool).await?;
             let foreign: Vec<(String, Option<i64>, String, i64)> = sqlx::query_as("PRAGMA foreign_key_check").fetch_all(pool).await?;
             let mut problems: Vec<String> = rows.into_iter().filter(|row| row != "ok").collect();
-            problems.extend(foreign.into_iter().map(|(table, row, parent, _)| format!("{table} row {} points at a missing {parent}", row.unwrap_or_default())));
+            problems.extend(
+                foreign
+                    .into_iter()
+                    .map(|(table, row, parent, _)| format!("{table} row {} points at a missing {parent}", row.unwrap_or_default())),
+            );
             Ok((!problems.is_empty()).then(|| problems.join("; ")))
         }
         // Postgres keeps its constraints itself; amcheck needs an extension. What we can ask
         // cheaply is whether every index is valid (a crash during CREATE INDEX can leave one not).
         Db::Postgres(pool) => {
-            let invalid: Vec<String> = sqlx::query_scalar("SELECT c.relname::text FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid")
-                .fetch_all(pool)
-                .await?;
+            let invalid: Vec<String> =
+                sqlx::query_scalar("SELECT c.relname::text FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisvalid")
+                    .fetch_all(pool)
+                    .await?;
             Ok((!invalid.is_empty()).then(|| format!("invalid indexes: {}", invalid.join(", "))))
         }
     }

@@ -37,8 +37,7 @@ pub struct NewPost {
 
 /// Creates the category or returns the id of the existing one with that slug.
 pub async fn ensure_category(db: &Db, category: &NewCategory<'_>) -> Result<i64, DataError> {
-    const SQL: &str =
-        "INSERT INTO forum_categories (slug, name, description, position) VALUES ($1, $2, $3, $4) \
+    const SQL: &str = "INSERT INTO forum_categories (slug, name, description, position) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (slug) DO UPDATE SET name = excluded.name RETURNING id";
     Ok(on_pool!(db, pool => sqlx::query_scalar::<_, i64>(SQL)
         .bind(category.slug)
@@ -109,9 +108,7 @@ pub async fn category_by_slug(db: &Db, slug: &str) -> Result<Option<CategorySumm
     const SQL: &str = "SELECT c.id, c.slug, c.name, c.description, \
          (SELECT COUNT(*) FROM forum_threads t WHERE t.category_id = c.id AND t.held = FALSE) AS thread_count \
          FROM forum_categories c WHERE c.slug = $1";
-    Ok(
-        on_pool!(db, pool => sqlx::query_as::<_, CategorySummary>(SQL).bind(slug).fetch_optional(pool).await)?,
-    )
+    Ok(on_pool!(db, pool => sqlx::query_as::<_, CategorySummary>(SQL).bind(slug).fetch_optional(pool).await)?)
 }
 
 /// A thread summary's columns, read from `t` (forum_threads, or a subset of its rows).
@@ -129,41 +126,27 @@ macro_rules! thread_joins {
 const THREAD_COLUMNS: &str = concat!(thread_fields!(), " FROM forum_threads t ", thread_joins!());
 
 /// A category's threads in the chosen order (`latest`, `top`, `unanswered`); pinned first.
-pub async fn threads_in_category(
-    db: &Db,
-    category_id: i64,
-    sort: &str,
-    limit: i64,
-    offset: i64,
-) -> Result<Vec<ThreadSummary>, DataError> {
+pub async fn threads_in_category(db: &Db, category_id: i64, sort: &str, limit: i64, offset: i64) -> Result<Vec<ThreadSummary>, DataError> {
     let (only, order) = match sort {
         "top" => ("", "t.post_count DESC, t.last_post_at DESC"),
-        "unanswered" => (
-            "AND t.post_count = 1 AND t.state <> 'locked'",
-            "t.created_at DESC",
-        ),
+        "unanswered" => ("AND t.post_count = 1 AND t.state <> 'locked'", "t.created_at DESC"),
         _ => ("", "t.last_post_at DESC"),
     };
     let sql = format!(
         "SELECT {THREAD_COLUMNS} WHERE t.category_id = $1 AND t.held = FALSE {only} ORDER BY t.pinned DESC, {order}, t.id DESC LIMIT $2 OFFSET $3"
     );
-    Ok(
-        on_pool!(db, pool => sqlx::query_as::<_, ThreadSummary>(&sql).bind(category_id).bind(limit).bind(offset).fetch_all(pool).await)?,
-    )
+    Ok(on_pool!(db, pool => sqlx::query_as::<_, ThreadSummary>(&sql).bind(category_id).bind(limit).bind(offset).fetch_all(pool).await)?)
 }
 
 pub async fn latest_threads(db: &Db, limit: i64) -> Result<Vec<ThreadSummary>, DataError> {
     let sql = format!("SELECT {THREAD_COLUMNS} WHERE t.held = FALSE ORDER BY t.last_post_at DESC, t.id DESC LIMIT $1");
-    Ok(
-        on_pool!(db, pool => sqlx::query_as::<_, ThreadSummary>(&sql).bind(limit).fetch_all(pool).await)?,
-    )
+    Ok(on_pool!(db, pool => sqlx::query_as::<_, ThreadSummary>(&sql).bind(limit).fetch_all(pool).await)?)
 }
 
 pub async fn recently_solved(db: &Db, limit: i64) -> Result<Vec<ThreadSummary>, DataError> {
-    let sql = format!("SELECT {THREAD_COLUMNS} WHERE t.state = 'solved' AND t.held = FALSE ORDER BY t.last_post_at DESC, t.id DESC LIMIT $1");
-    Ok(
-        on_pool!(db, pool => sqlx::query_as::<_, ThreadSummary>(&sql).bind(limit).fetch_all(pool).await)?,
-    )
+    let sql =
+        format!("SELECT {THREAD_COLUMNS} WHERE t.state = 'solved' AND t.held = FALSE ORDER BY t.last_post_at DESC, t.id DESC LIMIT $1");
+    Ok(on_pool!(db, pool => sqlx::query_as::<_, ThreadSummary>(&sql).bind(limit).fetch_all(pool).await)?)
 }
 
 /// A thread as the viewer may see it.
@@ -183,11 +166,7 @@ pub struct ThreadReader {
     pub moderator: bool,
 }
 
-pub async fn thread(
-    db: &Db,
-    id: i64,
-    reader: &ThreadReader,
-) -> Result<Option<ThreadRead>, DataError> {
+pub async fn thread(db: &Db, id: i64, reader: &ThreadReader) -> Result<Option<ThreadRead>, DataError> {
     let sql = format!("SELECT {THREAD_COLUMNS} WHERE t.id = $1");
     const OWNER: &str = "SELECT author_user_id, accepted_post_id, held FROM forum_threads WHERE id = $1";
     const COLUMNS: &str =
@@ -202,8 +181,7 @@ pub async fn thread(
          ORDER BY p.created_at, p.id LIMIT 500"
     );
     let viewer_id = reader.user_id;
-    const REACTIONS: &str =
-        "SELECT r.post_id, r.kind, COUNT(*), SUM(CASE WHEN r.user_id = $2 THEN 1 ELSE 0 END) \
+    const REACTIONS: &str = "SELECT r.post_id, r.kind, COUNT(*), SUM(CASE WHEN r.user_id = $2 THEN 1 ELSE 0 END) \
          FROM forum_reactions r JOIN forum_posts p ON p.id = r.post_id \
          WHERE p.thread_id = $1 GROUP BY r.post_id, r.kind";
     let found = on_pool!(db, pool => {
@@ -279,11 +257,8 @@ pub async fn member_activity(db: &Db, user_id: i64) -> Result<Option<MemberActiv
 
 /// Every thread's id and last activity, most recent first (for the sitemap).
 pub async fn thread_activity(db: &Db, limit: i64) -> Result<Vec<(i64, DateTime<Utc>)>, DataError> {
-    const SQL: &str =
-        "SELECT id, last_post_at FROM forum_threads WHERE held = FALSE ORDER BY last_post_at DESC, id DESC LIMIT $1";
-    Ok(
-        on_pool!(db, pool => sqlx::query_as::<_, (i64, DateTime<Utc>)>(SQL).bind(limit).fetch_all(pool).await)?,
-    )
+    const SQL: &str = "SELECT id, last_post_at FROM forum_threads WHERE held = FALSE ORDER BY last_post_at DESC, id DESC LIMIT $1";
+    Ok(on_pool!(db, pool => sqlx::query_as::<_, (i64, DateTime<Utc>)>(SQL).bind(limit).fetch_all(pool).await)?)
 }
 
 /// Counts of the community and the happiness strip as of `now`.
@@ -314,10 +289,8 @@ pub async fn stats(db: &Db, now: DateTime<Utc>) -> Result<PortalStats, DataError
         (counts, first_responses, csat)
     });
     let (threads, posts, solved_threads, published_stories) = counts;
-    let first_responses = first_responses
-        .into_iter()
-        .map(|(first_in, first_out)| first_out.map(|out| (out - first_in).num_seconds()))
-        .collect();
+    let first_responses =
+        first_responses.into_iter().map(|(first_in, first_out)| first_out.map(|out| (out - first_in).num_seconds())).collect();
     Ok(PortalStats {
         threads,
         posts,
@@ -336,14 +309,14 @@ pub async fn popular_threads(db: &Db, since: DateTime<Utc>, limit: i64) -> Resul
     // forum_threads by id, Postgres scanned the whole table to hash-join 200 ids.
     let sql = format!(
         concat!(
-            "SELECT ", thread_fields!(), " FROM (SELECT * FROM forum_threads WHERE held = FALSE \
+            "SELECT ",
+            thread_fields!(),
+            " FROM (SELECT * FROM forum_threads WHERE held = FALSE \
                AND last_post_at >= $1 ORDER BY last_post_at DESC, id DESC LIMIT {candidates}) t ",
             thread_joins!(),
             " WHERE t.post_count > 1 ORDER BY t.post_count DESC, t.last_post_at DESC, t.id DESC LIMIT $2"
         ),
         candidates = POPULAR_CANDIDATES
     );
-    Ok(
-        on_pool!(db, pool => sqlx::query_as::<_, ThreadSummary>(&sql).bind(since).bind(limit).fetch_all(pool).await)?,
-    )
+    Ok(on_pool!(db, pool => sqlx::query_as::<_, ThreadSummary>(&sql).bind(since).bind(limit).fetch_all(pool).await)?)
 }

@@ -26,7 +26,15 @@ pub struct ConsentMail<'a> {
 
 /// Asks the customer to approve the story's current version, whose public text must still be
 /// `expected_text` (what the email shows). Queues the email in the same transaction.
-pub async fn request_story_consent(db: &Db, story_id: i64, expected_text: &str, token_hash: &str, mail: &ConsentMail<'_>, actor_user_id: i64, now: DateTime<Utc>) -> Result<(), DataError> {
+pub async fn request_story_consent(
+    db: &Db,
+    story_id: i64,
+    expected_text: &str,
+    token_hash: &str,
+    mail: &ConsentMail<'_>,
+    actor_user_id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), DataError> {
     let select = format!("{SELECT_STORY}{LATEST_CONSENT_JOIN} WHERE s.id = $1");
     const MARK: &str = "UPDATE stories SET status = 'awaiting_consent', updated_at = $2 WHERE id = $1";
     let _turn = db.write_turn().await;
@@ -164,7 +172,9 @@ pub async fn answer(db: &Db, answerer: Answerer<'_>, answer: Decision, channel: 
 
 /// A customer's stories that they were asked about, with the newest answer for each.
 pub async fn customer_stories(db: &Db, customer_id: i64) -> Result<Vec<CustomerStory>, DataError> {
-    let sql = format!("{SELECT_STORY}{LATEST_CONSENT_JOIN} WHERE s.customer_id = $1 AND r.id IS NOT NULL ORDER BY s.updated_at DESC, s.id DESC LIMIT 100");
+    let sql = format!(
+        "{SELECT_STORY}{LATEST_CONSENT_JOIN} WHERE s.customer_id = $1 AND r.id IS NOT NULL ORDER BY s.updated_at DESC, s.id DESC LIMIT 100"
+    );
     let records = on_pool!(db, pool => sqlx::query_as::<_, StoryRecord>(&sql).bind(customer_id).fetch_all(pool).await)?;
     let mut found: Vec<CustomerStory> = records.into_iter().map(StoryRecord::into_detail).map(customer_view).collect();
     let sql = format!("{QUOTE_CONSENTS} WHERE q.customer_id = $1 ORDER BY q.created_at DESC, q.id DESC LIMIT 100");
@@ -207,7 +217,8 @@ fn customer_view(story: StoryDetail) -> CustomerStory {
 /// The story or quote a consent link points at, as its customer sees it now.
 pub async fn subject_by_token(db: &Db, token_hash: &str) -> Result<CustomerStory, DataError> {
     const BY_TOKEN: &str = "SELECT subject_kind, subject_id FROM consent_records WHERE token_hash = $1";
-    let (kind, id): (String, Option<i64>) = on_pool!(db, pool => sqlx::query_as(BY_TOKEN).bind(token_hash).fetch_optional(pool).await)?.ok_or(DataError::NotFound)?;
+    let (kind, id): (String, Option<i64>) =
+        on_pool!(db, pool => sqlx::query_as(BY_TOKEN).bind(token_hash).fetch_optional(pool).await)?.ok_or(DataError::NotFound)?;
     let id = id.ok_or(DataError::NotFound)?;
     match Subject::parse(&kind).ok_or(DataError::NotFound)? {
         Subject::Story => Ok(customer_view(story(db, id).await?)),

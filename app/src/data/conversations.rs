@@ -7,8 +7,7 @@ use super::customers::BATCH_ROWS;
 use super::fulltext::SearchTerms;
 use super::{on_pool, BeginWrite, DataError, Db};
 use crate::domain::workspace::{
-    ConversationPage, ConversationSummary, FilterCounts, InboxCounts, InboxFilter, InboxRow,
-    MessageView, MATCHING_CAP,
+    ConversationPage, ConversationSummary, FilterCounts, InboxCounts, InboxFilter, InboxRow, MessageView, MATCHING_CAP,
 };
 
 pub struct NewConversation {
@@ -43,10 +42,7 @@ pub struct NewMessage {
     pub analysis: Option<String>,
 }
 
-pub async fn insert_many(
-    db: &Db,
-    conversations: &[NewConversation],
-) -> Result<Vec<i64>, DataError> {
+pub async fn insert_many(db: &Db, conversations: &[NewConversation]) -> Result<Vec<i64>, DataError> {
     let mut ids = Vec::with_capacity(conversations.len());
     on_pool!(db, pool => {
         let mut tx = pool.begin_write().await?;
@@ -110,8 +106,7 @@ const INBOX_COLUMNS: &str = "c.id, cu.name AS customer_name, c.subject, c.channe
      u.display_name AS assignee_name, c.waiting_since, c.last_message_at \
      FROM conversations c JOIN customers cu ON cu.id = c.customer_id LEFT JOIN users u ON u.id = c.assignee_id";
 
-const INBOX_ORDER: &str =
-    "c.risk_score DESC, c.waiting_since IS NULL, c.waiting_since ASC, c.id ASC";
+const INBOX_ORDER: &str = "c.risk_score DESC, c.waiting_since IS NULL, c.waiting_since ASC, c.id ASC";
 
 /// Adds `WHERE …` for the inbox filter to `query`. Values are validated by the caller; here
 /// they are only ever bound, never spliced.
@@ -123,12 +118,9 @@ where
 {
     // Always stated, so that the partial inbox indexes apply.
     query.push(" WHERE c.status IN ('open', 'pending')");
-    for (column, value) in [
-        ("c.status", &filter.status),
-        ("c.channel", &filter.channel),
-        ("c.risk_level", &filter.risk),
-        ("c.situation", &filter.situation),
-    ] {
+    for (column, value) in
+        [("c.status", &filter.status), ("c.channel", &filter.channel), ("c.risk_level", &filter.risk), ("c.situation", &filter.situation)]
+    {
         if !value.is_empty() {
             query.push(format!(" AND {column} = ")).push_bind(value.clone());
         }
@@ -160,13 +152,7 @@ where
 /// Active conversations matching `filter`, riskiest first, then longest waiting
 /// (conversations not waiting for us last; spelled out because SQLite and Postgres sort
 /// NULLs differently).
-pub async fn inbox(
-    db: &Db,
-    filter: &InboxFilter,
-    viewer_id: i64,
-    limit: i64,
-    offset: i64,
-) -> Result<Vec<InboxRow>, DataError> {
+pub async fn inbox(db: &Db, filter: &InboxFilter, viewer_id: i64, limit: i64, offset: i64) -> Result<Vec<InboxRow>, DataError> {
     // The page's ids come from the order index alone (skipping `offset` entries there is
     // cheap); only the rows shown are then read and joined.
     Ok(on_pool!(db, pool => {
@@ -179,11 +165,7 @@ pub async fn inbox(
 }
 
 /// How many conversations match `filter`.
-pub async fn inbox_matching(
-    db: &Db,
-    filter: &InboxFilter,
-    viewer_id: i64,
-) -> Result<i64, DataError> {
+pub async fn inbox_matching(db: &Db, filter: &InboxFilter, viewer_id: i64) -> Result<i64, DataError> {
     Ok(on_pool!(db, pool => {
         let mut query = QueryBuilder::new("SELECT COUNT(*) FROM (SELECT 1 FROM conversations c");
         push_inbox_where(&mut query, db, filter, viewer_id);
@@ -194,20 +176,14 @@ pub async fn inbox_matching(
 
 /// Counts of active conversations: totals for the header and per filter value. One pass over
 /// the covering `conversations_inbox_facets` index, grouped in its order.
-pub async fn inbox_facets(
-    db: &Db,
-    viewer_id: i64,
-) -> Result<(InboxCounts, FilterCounts), DataError> {
+pub async fn inbox_facets(db: &Db, viewer_id: i64) -> Result<(InboxCounts, FilterCounts), DataError> {
     const SQL: &str = "SELECT risk_level, channel, situation, assignee_id, status, COUNT(*) FROM conversations \
          WHERE status IN ('open', 'pending') GROUP BY risk_level, channel, situation, assignee_id, status";
     type Group = (String, String, Option<String>, Option<i64>, String, i64);
     let groups: Vec<Group> = on_pool!(db, pool => sqlx::query_as(SQL).fetch_all(pool).await)?;
     let mut counts = InboxCounts::default();
     let mut facets = FilterCounts::default();
-    let add = |list: &mut Vec<(String, i64)>, key: &str, n: i64| match list
-        .iter_mut()
-        .find(|(k, _)| k == key)
-    {
+    let add = |list: &mut Vec<(String, i64)>, key: &str, n: i64| match list.iter_mut().find(|(k, _)| k == key) {
         Some((_, total)) => *total += n,
         None => list.push((key.to_string(), n)),
     };
@@ -223,11 +199,7 @@ pub async fn inbox_facets(
         }
         add(&mut facets.by_risk, &risk, n);
         add(&mut facets.by_channel, &channel, n);
-        add(
-            &mut facets.by_situation,
-            situation.as_deref().unwrap_or(""),
-            n,
-        );
+        add(&mut facets.by_situation, situation.as_deref().unwrap_or(""), n);
     }
     Ok((counts, facets))
 }
@@ -257,9 +229,7 @@ pub async fn page(db: &Db, id: i64) -> Result<Option<ConversationPage>, DataErro
 }
 
 pub async fn count_messages(db: &Db) -> Result<i64, DataError> {
-    Ok(
-        on_pool!(db, pool => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM messages").fetch_one(pool).await)?,
-    )
+    Ok(on_pool!(db, pool => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM messages").fetch_one(pool).await)?)
 }
 
 /// What the tone check said about a reply: the flags seen while writing and those sent.
@@ -325,23 +295,14 @@ pub async fn latest_inbound_analyses(db: &Db, conversation_id: i64, limit: i64) 
 
 pub async fn customer_of(db: &Db, conversation_id: i64) -> Result<Option<i64>, DataError> {
     const SQL: &str = "SELECT customer_id FROM conversations WHERE id = $1";
-    Ok(
-        on_pool!(db, pool => sqlx::query_scalar(SQL).bind(conversation_id).fetch_optional(pool).await)?,
-    )
+    Ok(on_pool!(db, pool => sqlx::query_scalar(SQL).bind(conversation_id).fetch_optional(pool).await)?)
 }
 
 /// The customer's other conversations, newest first.
-pub async fn of_customer(
-    db: &Db,
-    customer_id: i64,
-    except: i64,
-    limit: i64,
-) -> Result<Vec<ConversationSummary>, DataError> {
+pub async fn of_customer(db: &Db, customer_id: i64, except: i64, limit: i64) -> Result<Vec<ConversationSummary>, DataError> {
     const SQL: &str = "SELECT id, subject, status, channel, last_message_at FROM conversations \
          WHERE customer_id = $1 AND id <> $2 ORDER BY last_message_at DESC, id DESC LIMIT $3";
-    Ok(
-        on_pool!(db, pool => sqlx::query_as(SQL).bind(customer_id).bind(except).bind(limit).fetch_all(pool).await)?,
-    )
+    Ok(on_pool!(db, pool => sqlx::query_as(SQL).bind(customer_id).bind(except).bind(limit).fetch_all(pool).await)?)
 }
 
 /// The customer's inbound messages (time, extended sentiment, body, stored analysis JSON),
@@ -356,21 +317,12 @@ pub async fn inbound_of_customer(
     // hundreds of conversations (19.7 ms against 0.07 ms at 112k messages).
     const SQL: &str = "SELECT created_at, sentiment, body, analysis FROM messages \
          WHERE author_customer_id = $1 AND direction = 'inbound' ORDER BY created_at DESC, id DESC LIMIT $2";
-    Ok(
-        on_pool!(db, pool => sqlx::query_as(SQL).bind(customer_id).bind(limit).fetch_all(pool).await)?,
-    )
+    Ok(on_pool!(db, pool => sqlx::query_as(SQL).bind(customer_id).bind(limit).fetch_all(pool).await)?)
 }
 
 /// An internal note: visible to staff only, never sent.
-pub async fn add_note(
-    db: &Db,
-    conversation_id: i64,
-    author_user_id: i64,
-    body: &str,
-    now: DateTime<Utc>,
-) -> Result<bool, DataError> {
-    const SQL: &str =
-        "INSERT INTO messages (conversation_id, direction, author_user_id, body, created_at) \
+pub async fn add_note(db: &Db, conversation_id: i64, author_user_id: i64, body: &str, now: DateTime<Utc>) -> Result<bool, DataError> {
+    const SQL: &str = "INSERT INTO messages (conversation_id, direction, author_user_id, body, created_at) \
          SELECT id, 'note', $2, $3, $4 FROM conversations WHERE id = $1";
     let done = on_pool!(db, pool => sqlx::query(SQL).bind(conversation_id).bind(author_user_id).bind(body).bind(now).execute(pool).await.map(|r| r.rows_affected()))?;
     Ok(done == 1)
@@ -378,11 +330,7 @@ pub async fn add_note(
 
 /// Assigns to a staff member (agent or admin), or unassigns with `None`. False when the
 /// conversation does not exist; `DataError::NotFound` when the assignee is not staff.
-pub async fn assign(
-    db: &Db,
-    conversation_id: i64,
-    assignee_id: Option<i64>,
-) -> Result<bool, DataError> {
+pub async fn assign(db: &Db, conversation_id: i64, assignee_id: Option<i64>) -> Result<bool, DataError> {
     const STAFF: &str = "SELECT id FROM users WHERE id = $1 AND role IN ('agent', 'admin')";
     const SQL: &str = "UPDATE conversations SET assignee_id = $2 WHERE id = $1";
     on_pool!(db, pool => {
@@ -397,11 +345,7 @@ pub async fn assign(
     })
 }
 
-pub async fn set_priority(
-    db: &Db,
-    conversation_id: i64,
-    priority: &str,
-) -> Result<bool, DataError> {
+pub async fn set_priority(db: &Db, conversation_id: i64, priority: &str) -> Result<bool, DataError> {
     const SQL: &str = "UPDATE conversations SET priority = $2 WHERE id = $1";
     let done = on_pool!(db, pool => sqlx::query(SQL).bind(conversation_id).bind(priority).execute(pool).await.map(|r| r.rows_affected()))?;
     Ok(done == 1)
@@ -426,5 +370,3 @@ pub async fn resolve(db: &Db, conversation_id: i64, summary: &str, now: DateTime
     let done = on_pool!(db, pool => sqlx::query(RESOLVE_CONVERSATION).bind(conversation_id).bind(now).bind(summary).execute(pool).await.map(|r| r.rows_affected()))?;
     Ok(done == 1)
 }
-
-

@@ -44,9 +44,7 @@ pub async fn insert_many(db: &Db, customers: &[NewCustomer]) -> Result<Vec<i64>,
 }
 
 pub async fn count(db: &Db) -> Result<i64, DataError> {
-    Ok(
-        on_pool!(db, pool => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM customers").fetch_one(pool).await)?,
-    )
+    Ok(on_pool!(db, pool => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM customers").fetch_one(pool).await)?)
 }
 
 pub struct NewEvent {
@@ -92,8 +90,7 @@ pub async fn upsert_by_ref(
 ) -> Result<(i64, bool), DataError> {
     const UPDATE: &str = "UPDATE customers SET name = $2, email = $3, plan = $4, updated_at = $5 \
          WHERE external_ref = $1 RETURNING id";
-    const INSERT: &str =
-        "INSERT INTO customers (external_ref, name, email, plan, created_at, updated_at) \
+    const INSERT: &str = "INSERT INTO customers (external_ref, name, email, plan, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (external_ref) DO NOTHING RETURNING id";
     let _turn = db.write_turn().await;
     let outcome = on_pool!(db, pool => {
@@ -128,9 +125,7 @@ pub async fn upsert_by_ref(
 /// The customer record of a signed-up account (staff accounts have none).
 pub async fn id_by_user(db: &Db, user_id: i64) -> Result<Option<i64>, DataError> {
     const SQL: &str = "SELECT id FROM customers WHERE user_id = $1";
-    Ok(
-        on_pool!(db, pool => sqlx::query_scalar::<_, i64>(SQL).bind(user_id).fetch_optional(pool).await)?,
-    )
+    Ok(on_pool!(db, pool => sqlx::query_scalar::<_, i64>(SQL).bind(user_id).fetch_optional(pool).await)?)
 }
 
 pub async fn id_by_ref(db: &Db, external_ref: &str) -> Result<Option<i64>, DataError> {
@@ -139,10 +134,7 @@ pub async fn id_by_ref(db: &Db, external_ref: &str) -> Result<Option<i64>, DataE
 }
 
 /// Ids of the customers with these external references (unknown references are absent).
-pub async fn ids_by_refs(
-    db: &Db,
-    external_refs: &[&str],
-) -> Result<std::collections::HashMap<String, i64>, DataError> {
+pub async fn ids_by_refs(db: &Db, external_refs: &[&str]) -> Result<std::collections::HashMap<String, i64>, DataError> {
     let mut ids = std::collections::HashMap::with_capacity(external_refs.len());
     for chunk in external_refs.chunks(BATCH_ROWS) {
         let rows: Vec<(String, i64)> = on_pool!(db, pool => {
@@ -249,24 +241,14 @@ impl RecordedEvent {
     }
 }
 
-pub async fn profile(
-    db: &Db,
-    customer_id: i64,
-) -> Result<Option<crate::domain::workspace::CustomerProfile>, DataError> {
+pub async fn profile(db: &Db, customer_id: i64) -> Result<Option<crate::domain::workspace::CustomerProfile>, DataError> {
     const SQL: &str = "SELECT id, name, email, plan, created_at FROM customers WHERE id = $1";
     Ok(on_pool!(db, pool => sqlx::query_as(SQL).bind(customer_id).fetch_optional(pool).await)?)
 }
 
 /// The customer's events, newest first (all kinds).
-pub async fn events_of(
-    db: &Db,
-    customer_id: i64,
-    limit: i64,
-) -> Result<Vec<crate::domain::workspace::EventView>, DataError> {
-    const SQL: &str =
-        "SELECT kind, value, note, occurred_at FROM customer_events WHERE customer_id = $1 \
+pub async fn events_of(db: &Db, customer_id: i64, limit: i64) -> Result<Vec<crate::domain::workspace::EventView>, DataError> {
+    const SQL: &str = "SELECT kind, value, note, occurred_at FROM customer_events WHERE customer_id = $1 \
          ORDER BY occurred_at DESC, id DESC LIMIT $2";
-    Ok(
-        on_pool!(db, pool => sqlx::query_as(SQL).bind(customer_id).bind(limit).fetch_all(pool).await)?,
-    )
+    Ok(on_pool!(db, pool => sqlx::query_as(SQL).bind(customer_id).bind(limit).fetch_all(pool).await)?)
 }

@@ -42,7 +42,8 @@ pub enum Carrier<'a> {
 
 pub(crate) const OUTBOX_ROW: &str = "INSERT INTO outbox_messages (dedupe_key, customer_id, channel, body, created_at, delivery, delivery_note, subject, attempts, next_attempt_at, message_id) \
      VALUES ($1, $2, 'email', $3, $4, $7, $8, $5, 0, $4, $6)";
-pub(crate) const WEBHOOK_ROWS: &str = "INSERT INTO webhook_deliveries (webhook_id, event, payload, state, attempts, next_attempt_at, created_at, message_id) \
+pub(crate) const WEBHOOK_ROWS: &str =
+    "INSERT INTO webhook_deliveries (webhook_id, event, payload, state, attempts, next_attempt_at, created_at, message_id) \
      SELECT id, $1, $2, 'pending', 0, $3, $3, $4 FROM webhooks WHERE ' ' || events || ' ' LIKE '% ' || $1 || ' %'";
 pub(crate) const SET_STATE: &str = "UPDATE messages SET delivery = $2, delivery_note = $3, delivery_at = $4 WHERE id = $1";
 
@@ -86,7 +87,13 @@ macro_rules! carry_out {
             }
             $crate::data::deliveries::Carrier::Forum => ($crate::domain::channels::Delivery::Queued, None),
         };
-        sqlx::query($crate::data::deliveries::SET_STATE).bind($id).bind(state.key()).bind(note.as_deref()).bind($now).execute(&mut *$tx).await?;
+        sqlx::query($crate::data::deliveries::SET_STATE)
+            .bind($id)
+            .bind(state.key())
+            .bind(note.as_deref())
+            .bind($now)
+            .execute(&mut *$tx)
+            .await?;
         state
     }};
 }
@@ -112,7 +119,8 @@ pub struct Outgoing {
 }
 
 pub async fn outgoing(db: &Db, message_id: i64) -> Result<Option<Outgoing>, DataError> {
-    const SQL: &str = "SELECT m.id AS message_id, m.conversation_id, m.body, m.delivery, m.created_at, m.author_user_id, u.display_name AS author_name \
+    const SQL: &str =
+        "SELECT m.id AS message_id, m.conversation_id, m.body, m.delivery, m.created_at, m.author_user_id, u.display_name AS author_name \
          FROM messages m LEFT JOIN users u ON u.id = m.author_user_id \
          WHERE m.id = $1 AND m.direction = 'outbound' AND m.delivery IS NOT NULL";
     Ok(on_pool!(db, pool => sqlx::query_as(SQL).bind(message_id).fetch_optional(pool).await)?)
@@ -120,11 +128,18 @@ pub async fn outgoing(db: &Db, message_id: i64) -> Result<Option<Outgoing>, Data
 
 /// Sends a failed message once more through `carrier` (the forum: the caller posts and marks).
 /// `DataError::Conflict` when it has not failed (nothing to send again).
-pub async fn send_again(db: &Db, message: &Outgoing, context: &ReplyContext, carrier: &Carrier<'_>, now: DateTime<Utc>) -> Result<Delivery, DataError> {
+pub async fn send_again(
+    db: &Db,
+    message: &Outgoing,
+    context: &ReplyContext,
+    carrier: &Carrier<'_>,
+    now: DateTime<Utc>,
+) -> Result<Delivery, DataError> {
     const REQUEUE_MAIL: &str = "UPDATE outbox_messages SET delivery = 'pending', delivery_note = NULL, attempts = 0, next_attempt_at = $2 \
          WHERE message_id = $1 AND delivery = 'not_sent'";
     // The claim: of two clicks at once, one finds the message failed and takes it.
-    const CLAIM: &str = "UPDATE messages SET delivery = 'queued', delivery_note = NULL, delivery_at = $2 WHERE id = $1 AND delivery = 'failed'";
+    const CLAIM: &str =
+        "UPDATE messages SET delivery = 'queued', delivery_note = NULL, delivery_at = $2 WHERE id = $1 AND delivery = 'failed'";
     let id = message.message_id;
     if let Carrier::Mail { transport: false, .. } = carrier {
         return Err(DataError::Conflict("No mail transport is configured (RAPPORT_SMTP_URL), so nothing can be sent yet.".into()));
@@ -165,7 +180,8 @@ pub async fn report(db: &Db, message_id: i64, report: &Report, now: DateTime<Utc
         Report::Failed(reason) => (Delivery::Failed, Some(format!("the integration reports: {reason}"))),
     };
     let _turn = db.write_turn().await;
-    let conversation: Option<i64> = on_pool!(db, pool => sqlx::query_scalar(SQL).bind(message_id).bind(state.key()).bind(note).bind(now).fetch_optional(pool).await)?;
+    let conversation: Option<i64> =
+        on_pool!(db, pool => sqlx::query_scalar(SQL).bind(message_id).bind(state.key()).bind(note).bind(now).fetch_optional(pool).await)?;
     conversation.ok_or(DataError::NotFound)
 }
 

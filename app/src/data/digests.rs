@@ -55,7 +55,8 @@ struct DigestStoryRecord {
 pub async fn send_due(db: &Db, now: DateTime<Utc>, site: &str, unsubscribe_link: impl Fn(i64) -> String) -> Result<u64, DataError> {
     const DUE: &str = "SELECT d.customer_id, cu.name, cu.plan, d.last_sent_at, d.subscribed_at FROM digest_subscriptions d JOIN customers cu ON cu.id = d.customer_id \
          WHERE d.unsubscribed_at IS NULL AND (d.last_sent_at IS NULL OR d.last_sent_at <= $1) ORDER BY d.customer_id LIMIT 500";
-    const STORIES: &str = "SELECT s.id, s.title, s.narrative, s.naming, s.featured, cu.name AS customer_name, cu.plan, c.situation, s.published_at \
+    const STORIES: &str =
+        "SELECT s.id, s.title, s.narrative, s.naming, s.featured, cu.name AS customer_name, cu.plan, c.situation, s.published_at \
          FROM stories s JOIN customers cu ON cu.id = s.customer_id LEFT JOIN conversations c ON c.id = s.conversation_id \
          WHERE s.status = 'published' AND s.published_at >= $1 ORDER BY s.published_at DESC LIMIT 50";
     const SITUATIONS: &str = "SELECT DISTINCT situation FROM conversations WHERE customer_id = $1 AND situation IS NOT NULL";
@@ -63,8 +64,7 @@ pub async fn send_due(db: &Db, now: DateTime<Utc>, site: &str, unsubscribe_link:
     const VIEW: &str = "INSERT INTO story_views (story_id, customer_id, kind, at) VALUES ($1, $2, 'digest', $3)";
     // (customer, name, email, last sent, subscribed)
     type Due = (i64, String, Option<String>, Option<DateTime<Utc>>, DateTime<Utc>);
-    let due: Vec<Due> =
-        on_pool!(db, pool => sqlx::query_as(DUE).bind(now - Duration::days(DIGEST_EVERY_DAYS)).fetch_all(pool).await)?;
+    let due: Vec<Due> = on_pool!(db, pool => sqlx::query_as(DUE).bind(now - Duration::days(DIGEST_EVERY_DAYS)).fetch_all(pool).await)?;
     let mut sent = 0;
     for (customer_id, name, plan, last_sent, subscribed) in due {
         let since = last_sent.unwrap_or(subscribed - Duration::days(DIGEST_EVERY_DAYS));

@@ -35,8 +35,7 @@ const INSERT_POST: &str = "INSERT INTO forum_posts (thread_id, author_user_id, b
 /// `hold` of their posts have been published.
 macro_rules! must_hold {
     ($tx:expr, $author:expr, $is_staff:expr, $hold:expr) => {{
-        const PUBLISHED: &str =
-            "SELECT COUNT(*) FROM forum_posts WHERE author_user_id = $1 AND held = FALSE AND hidden = FALSE";
+        const PUBLISHED: &str = "SELECT COUNT(*) FROM forum_posts WHERE author_user_id = $1 AND held = FALSE AND hidden = FALSE";
         if $is_staff || $hold.0 == 0 {
             false
         } else {
@@ -48,12 +47,9 @@ macro_rules! must_hold {
 
 /// Opens a thread with its first post; returns the thread's id and where the post went (a
 /// held first post holds its thread too).
-pub async fn create_thread(
-    db: &Db,
-    new: &NewThreadPost<'_>,
-    hold: HoldFirstPosts,
-) -> Result<(i64, Posted), DataError> {
-    const THREAD: &str = "INSERT INTO forum_threads (category_id, author_user_id, title, kind, state, pinned, post_count, created_at, last_post_at, held) \
+pub async fn create_thread(db: &Db, new: &NewThreadPost<'_>, hold: HoldFirstPosts) -> Result<(i64, Posted), DataError> {
+    const THREAD: &str =
+        "INSERT INTO forum_threads (category_id, author_user_id, title, kind, state, pinned, post_count, created_at, last_post_at, held) \
          VALUES ($1, $2, $3, $4, 'open', FALSE, 1, $5, $5, $6) RETURNING id";
     let _turn = db.write_turn().await;
     on_pool!(db, pool => {
@@ -149,16 +145,9 @@ pub async fn dismiss_flags(db: &Db, post_id: i64, at: DateTime<Utc>) -> Result<(
 
 /// Adds the reaction, or takes it back when the user had already given it. Returns whether
 /// the reaction is now given. Hidden posts cannot be reacted to.
-pub async fn toggle_reaction(
-    db: &Db,
-    post_id: i64,
-    user_id: i64,
-    kind: &str,
-    at: DateTime<Utc>,
-) -> Result<bool, DataError> {
+pub async fn toggle_reaction(db: &Db, post_id: i64, user_id: i64, kind: &str, at: DateTime<Utc>) -> Result<bool, DataError> {
     const VISIBLE: &str = "SELECT 1 FROM forum_posts WHERE id = $1 AND hidden = FALSE";
-    const REMOVE: &str =
-        "DELETE FROM forum_reactions WHERE post_id = $1 AND user_id = $2 AND kind = $3";
+    const REMOVE: &str = "DELETE FROM forum_reactions WHERE post_id = $1 AND user_id = $2 AND kind = $3";
     const ADD: &str = "INSERT INTO forum_reactions (post_id, user_id, kind, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING";
     let _turn = db.write_turn().await;
     on_pool!(db, pool => {
@@ -183,18 +172,11 @@ pub enum Acceptor {
 /// Marks `post_id` as the thread's accepted answer and the thread as solved.
 /// `NotFound` unless the post is a visible reply in that thread; `Conflict` when the caller
 /// is neither the thread's author nor staff, or the thread is locked.
-pub async fn accept_answer(
-    db: &Db,
-    thread_id: i64,
-    post_id: i64,
-    by: Acceptor,
-) -> Result<(), DataError> {
+pub async fn accept_answer(db: &Db, thread_id: i64, post_id: i64, by: Acceptor) -> Result<(), DataError> {
     const THREAD: &str = "SELECT author_user_id, state FROM forum_threads WHERE id = $1";
-    const POST: &str =
-        "SELECT 1 FROM forum_posts WHERE id = $1 AND thread_id = $2 AND hidden = FALSE \
+    const POST: &str = "SELECT 1 FROM forum_posts WHERE id = $1 AND thread_id = $2 AND hidden = FALSE \
          AND id <> (SELECT MIN(id) FROM forum_posts WHERE thread_id = $2)";
-    const ACCEPT: &str =
-        "UPDATE forum_threads SET accepted_post_id = $2, state = 'solved' WHERE id = $1";
+    const ACCEPT: &str = "UPDATE forum_threads SET accepted_post_id = $2, state = 'solved' WHERE id = $1";
     let _turn = db.write_turn().await;
     on_pool!(db, pool => {
         let mut tx = pool.begin_write().await?;
@@ -219,13 +201,7 @@ pub async fn accept_answer(
 /// Records a member's flag on a post (once per member and post). Only a post the forum shows
 /// can be flagged: `Refused` for a hidden one (hidden by a moderator, held for approval or
 /// turned down), `NotFound` when there is no such post.
-pub async fn flag_post(
-    db: &Db,
-    post_id: i64,
-    user_id: i64,
-    reason: &str,
-    at: DateTime<Utc>,
-) -> Result<(), DataError> {
+pub async fn flag_post(db: &Db, post_id: i64, user_id: i64, reason: &str, at: DateTime<Utc>) -> Result<(), DataError> {
     const SQL: &str = "INSERT INTO forum_flags (post_id, user_id, reason, created_at) \
          SELECT $1, $2, $3, $4 WHERE EXISTS (SELECT 1 FROM forum_posts WHERE id = $1 AND hidden = FALSE) \
          ON CONFLICT (post_id, user_id) DO NOTHING";
@@ -249,16 +225,10 @@ async fn post_hidden(db: &Db, post_id: i64) -> Result<Option<bool>, DataError> {
 }
 
 /// Staff hide or restore a post; hiding resolves its open flags. Returns the post's thread.
-pub async fn set_post_hidden(
-    db: &Db,
-    post_id: i64,
-    hidden: bool,
-    at: DateTime<Utc>,
-) -> Result<i64, DataError> {
+pub async fn set_post_hidden(db: &Db, post_id: i64, hidden: bool, at: DateTime<Utc>) -> Result<i64, DataError> {
     // Held posts are decided in the moderation queue (approve / reject), not here.
     const HIDE: &str = "UPDATE forum_posts SET hidden = $2 WHERE id = $1 AND held = FALSE RETURNING thread_id";
-    const RESOLVE: &str =
-        "UPDATE forum_flags SET resolved_at = $2 WHERE post_id = $1 AND resolved_at IS NULL";
+    const RESOLVE: &str = "UPDATE forum_flags SET resolved_at = $2 WHERE post_id = $1 AND resolved_at IS NULL";
     let _turn = db.write_turn().await;
     on_pool!(db, pool => {
         let mut tx = pool.begin_write().await?;
@@ -280,16 +250,11 @@ pub enum ThreadChange<'a> {
     MoveTo(&'a str),
 }
 
-pub async fn change_thread(
-    db: &Db,
-    thread_id: i64,
-    change: ThreadChange<'_>,
-) -> Result<(), DataError> {
+pub async fn change_thread(db: &Db, thread_id: i64, change: ThreadChange<'_>) -> Result<(), DataError> {
     const LOCK: &str = "UPDATE forum_threads SET state = 'locked' WHERE id = $1";
     const UNLOCK: &str = "UPDATE forum_threads SET state = CASE WHEN accepted_post_id IS NULL THEN 'open' ELSE 'solved' END WHERE id = $1";
     const PIN: &str = "UPDATE forum_threads SET pinned = $2 WHERE id = $1";
-    const MOVE: &str =
-        "UPDATE forum_threads SET category_id = (SELECT id FROM forum_categories WHERE slug = $2) \
+    const MOVE: &str = "UPDATE forum_threads SET category_id = (SELECT id FROM forum_categories WHERE slug = $2) \
          WHERE id = $1 AND EXISTS (SELECT 1 FROM forum_categories WHERE slug = $2)";
     let changed = on_pool!(db, pool => match change {
         ThreadChange::Lock => sqlx::query(LOCK).bind(thread_id).execute(pool).await,
@@ -304,34 +269,20 @@ pub async fn change_thread(
 }
 
 /// Links a thread to the inbox conversation opened for it.
-pub async fn link_conversation(
-    db: &Db,
-    thread_id: i64,
-    conversation_id: i64,
-) -> Result<(), DataError> {
+pub async fn link_conversation(db: &Db, thread_id: i64, conversation_id: i64) -> Result<(), DataError> {
     const SQL: &str = "UPDATE forum_threads SET conversation_id = $2 WHERE id = $1";
     on_pool!(db, pool => sqlx::query(SQL).bind(thread_id).bind(conversation_id).execute(pool).await.map(|_| ()))?;
     Ok(())
 }
 
 /// A thread's inbox conversation and the thread author's id.
-pub async fn bridge_of_thread(
-    db: &Db,
-    thread_id: i64,
-) -> Result<Option<(i64, Option<i64>)>, DataError> {
+pub async fn bridge_of_thread(db: &Db, thread_id: i64) -> Result<Option<(i64, Option<i64>)>, DataError> {
     const SQL: &str = "SELECT conversation_id, author_user_id FROM forum_threads WHERE id = $1 AND conversation_id IS NOT NULL";
-    Ok(
-        on_pool!(db, pool => sqlx::query_as::<_, (i64, Option<i64>)>(SQL).bind(thread_id).fetch_optional(pool).await)?,
-    )
+    Ok(on_pool!(db, pool => sqlx::query_as::<_, (i64, Option<i64>)>(SQL).bind(thread_id).fetch_optional(pool).await)?)
 }
 
 /// The thread a forum conversation came from.
-pub async fn thread_of_conversation(
-    db: &Db,
-    conversation_id: i64,
-) -> Result<Option<i64>, DataError> {
+pub async fn thread_of_conversation(db: &Db, conversation_id: i64) -> Result<Option<i64>, DataError> {
     const SQL: &str = "SELECT id FROM forum_threads WHERE conversation_id = $1";
-    Ok(
-        on_pool!(db, pool => sqlx::query_scalar::<_, i64>(SQL).bind(conversation_id).fetch_optional(pool).await)?,
-    )
+    Ok(on_pool!(db, pool => sqlx::query_scalar::<_, i64>(SQL).bind(conversation_id).fetch_optional(pool).await)?)
 }

@@ -31,12 +31,7 @@ pub struct SearchFilter<'a> {
 /// How many of the most recent matching posts an unfiltered search ranks (SQLite).
 pub const RANKED_MATCHES: usize = 5_000;
 
-pub async fn search_posts(
-    db: &Db,
-    terms: &SearchTerms,
-    filter: &SearchFilter<'_>,
-    limit: i64,
-) -> Result<Vec<SearchHit>, DataError> {
+pub async fn search_posts(db: &Db, terms: &SearchTerms, filter: &SearchFilter<'_>, limit: i64) -> Result<Vec<SearchHit>, DataError> {
     if terms.is_empty() {
         return Ok(Vec::new());
     }
@@ -64,13 +59,7 @@ pub async fn search_posts(
                  FROM forum_search JOIN forum_posts p ON p.id = forum_search.rowid {JOINS} \
                  WHERE forum_search MATCH $1 {recent_only} AND {FILTERS} ORDER BY forum_search.rank LIMIT $4"
             );
-            sqlx::query_as(&sql)
-                .bind(terms.fts5())
-                .bind(category)
-                .bind(filter.solved_only)
-                .bind(limit)
-                .fetch_all(pool)
-                .await?
+            sqlx::query_as(&sql).bind(terms.fts5()).bind(category).bind(filter.solved_only).bind(limit).fetch_all(pool).await?
         }
         Db::Postgres(pool) => {
             let sql = format!(
@@ -81,13 +70,7 @@ pub async fn search_posts(
                        FROM forum_posts WHERE hidden = FALSE AND search_words @@ to_tsquery('simple', $1)) p {JOINS} \
                  WHERE {FILTERS} ORDER BY p.score DESC, p.id DESC LIMIT $4"
             );
-            sqlx::query_as(&sql)
-                .bind(terms.tsquery())
-                .bind(category)
-                .bind(filter.solved_only)
-                .bind(limit)
-                .fetch_all(pool)
-                .await?
+            sqlx::query_as(&sql).bind(terms.tsquery()).bind(category).bind(filter.solved_only).bind(limit).fetch_all(pool).await?
         }
     };
     Ok(rows
@@ -127,15 +110,6 @@ mod tests {
     fn snippets_split_into_plain_and_matched_text() {
         let parts = snippet_parts("my \u{2}refund\u{3} for **<script>\u{2}card\u{3}**…");
         let texts: Vec<(&str, bool)> = parts.iter().map(|p| (p.text.as_str(), p.matched)).collect();
-        assert_eq!(
-            texts,
-            [
-                ("my ", false),
-                ("refund", true),
-                (" for <script>", false),
-                ("card", true),
-                ("…", false)
-            ]
-        );
+        assert_eq!(texts, [("my ", false), ("refund", true), (" for <script>", false), ("card", true), ("…", false)]);
     }
 }

@@ -182,7 +182,8 @@ const RECEIVED_COLUMNS: &str = "id, received_at, envelope_from, size_bytes, outc
 /// A page of received mail, newest first; `outcome` narrows to one outcome (empty: all).
 pub async fn list(db: &Db, outcome: &str, limit: i64, offset: i64) -> Result<Vec<ReceivedMail>, DataError> {
     let all = format!("SELECT {RECEIVED_COLUMNS} FROM inbound_mail ORDER BY received_at DESC, id DESC LIMIT $1 OFFSET $2");
-    let one = format!("SELECT {RECEIVED_COLUMNS} FROM inbound_mail WHERE outcome = $3 ORDER BY received_at DESC, id DESC LIMIT $1 OFFSET $2");
+    let one =
+        format!("SELECT {RECEIVED_COLUMNS} FROM inbound_mail WHERE outcome = $3 ORDER BY received_at DESC, id DESC LIMIT $1 OFFSET $2");
     Ok(on_pool!(db, pool => {
         if outcome.is_empty() {
             sqlx::query_as(&all).bind(limit).bind(offset).fetch_all(pool).await
@@ -200,7 +201,9 @@ pub async fn counts(db: &Db) -> Result<Vec<(String, i64)>, DataError> {
 
 /// A conversation's received mail that did not become a message (automatic mail), oldest first.
 pub async fn automatic_of_conversation(db: &Db, conversation_id: i64) -> Result<Vec<ReceivedMail>, DataError> {
-    let sql = format!("SELECT {RECEIVED_COLUMNS} FROM inbound_mail WHERE conversation_id = $1 AND outcome = 'automatic' ORDER BY received_at, id");
+    let sql = format!(
+        "SELECT {RECEIVED_COLUMNS} FROM inbound_mail WHERE conversation_id = $1 AND outcome = 'automatic' ORDER BY received_at, id"
+    );
     Ok(on_pool!(db, pool => sqlx::query_as(&sql).bind(conversation_id).fetch_all(pool).await)?)
 }
 
@@ -223,7 +226,8 @@ pub struct ListedAttachment {
 
 /// The attachments of a conversation's messages.
 pub async fn attachments_of_conversation(db: &Db, conversation_id: i64) -> Result<Vec<ListedAttachment>, DataError> {
-    const SQL: &str = "SELECT a.message_id, a.inbound_mail_id, a.position, a.filename, a.content_type, a.size_bytes FROM mail_attachments a \
+    const SQL: &str =
+        "SELECT a.message_id, a.inbound_mail_id, a.position, a.filename, a.content_type, a.size_bytes FROM mail_attachments a \
          JOIN messages m ON m.id = a.message_id WHERE m.conversation_id = $1 ORDER BY a.message_id, a.position";
     Ok(on_pool!(db, pool => sqlx::query_as(SQL).bind(conversation_id).fetch_all(pool).await)?)
 }

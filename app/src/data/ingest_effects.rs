@@ -74,9 +74,10 @@ macro_rules! record_effects {
         wanted
             .iter()
             .map(|effect| {
-                let id = id_of.get(&effect.conversation_id).copied().ok_or_else(|| {
-                    $crate::data::DataError::Config("an effect row was not returned".into())
-                })?;
+                let id = id_of
+                    .get(&effect.conversation_id)
+                    .copied()
+                    .ok_or_else(|| $crate::data::DataError::Config("an effect row was not returned".into()))?;
                 Ok($crate::data::ingest_effects::PendingEffect {
                     id,
                     conversation_id: effect.conversation_id,
@@ -93,16 +94,18 @@ pub(crate) use record_effects;
 /// Takes up to `limit` effects whose owner's lease ran out (a crash, or a failure after the
 /// messages were stored), leasing them to the caller until `lease_until`. Postgres skips rows
 /// another instance is claiming; SQLite serialises writers anyway.
-pub async fn claim_due(
-    db: &Db,
-    now: DateTime<Utc>,
-    lease_until: DateTime<Utc>,
-    limit: i64,
-) -> Result<Vec<PendingEffect>, DataError> {
+pub async fn claim_due(db: &Db, now: DateTime<Utc>, lease_until: DateTime<Utc>, limit: i64) -> Result<Vec<PendingEffect>, DataError> {
     // Polled every second.
     let queue = super::claim::Queue { table: "ingest_effects", alias: "e", joins: "", condition: "e.due_at <= $1", order: "e.id" };
     let claimed: Vec<(i64, i64, i64, i64, String)> = queue
-        .lease(db, "due_at", "id, conversation_id, CAST(new_inbound AS BIGINT), CAST(journey_always AS BIGINT), cause", now, lease_until, limit)
+        .lease(
+            db,
+            "due_at",
+            "id, conversation_id, CAST(new_inbound AS BIGINT), CAST(journey_always AS BIGINT), cause",
+            now,
+            lease_until,
+            limit,
+        )
         .await?;
     Ok(claimed
         .into_iter()

@@ -115,10 +115,7 @@ impl<'a> ConversationChange<'a> {
 
 /// Folds the messages (index, conversation) into one change per conversation, in order of
 /// each conversation's first message.
-fn fold_changes<'a>(
-    messages: &[IngestMessage<'a>],
-    targets: impl IntoIterator<Item = (usize, i64)>,
-) -> Vec<ConversationChange<'a>> {
+fn fold_changes<'a>(messages: &[IngestMessage<'a>], targets: impl IntoIterator<Item = (usize, i64)>) -> Vec<ConversationChange<'a>> {
     let mut changes: Vec<ConversationChange<'a>> = Vec::new();
     let mut position: HashMap<i64, usize> = HashMap::new();
     for (index, conversation_id) in targets {
@@ -376,14 +373,17 @@ fn effects_to_record(messages: &[IngestMessage<'_>], plans: &[Plan], conversatio
             Some(&at) => effects[at].new_inbound |= messages[index].inbound,
             None => {
                 position.insert(conversation_id, effects.len());
-                effects.push(NewEffect { conversation_id, new_inbound: messages[index].inbound, journey_always: false, cause: Cause::Messages });
+                effects.push(NewEffect {
+                    conversation_id,
+                    new_inbound: messages[index].inbound,
+                    journey_always: false,
+                    cause: Cause::Messages,
+                });
             }
         }
     }
     effects
 }
-
-
 
 #[cfg(test)]
 mod tests {

@@ -68,7 +68,14 @@ pub async fn for_start(db: &Db, template_id: Option<i64>) -> Result<(Option<i64>
 /// Saves a template (a new one when `id` is `None`) with its steps, replacing the old steps;
 /// making it the default takes that from any other. Steps must be checked by the caller
 /// (`journeys::templates::steps_from_form`). Returns its id.
-pub async fn save(db: &Db, id: Option<i64>, name: &str, steps: &[TemplateStep], make_default: bool, now: DateTime<Utc>) -> Result<i64, DataError> {
+pub async fn save(
+    db: &Db,
+    id: Option<i64>,
+    name: &str,
+    steps: &[TemplateStep],
+    make_default: bool,
+    now: DateTime<Utc>,
+) -> Result<i64, DataError> {
     const INSERT: &str = "INSERT INTO journey_templates (name, created_at, updated_at, is_default) VALUES ($1, $2, $2, $3) RETURNING id";
     const UPDATE: &str = "UPDATE journey_templates SET name = $2, updated_at = $3, is_default = $4 WHERE id = $1";
     const CLEAR_DEFAULT: &str = "UPDATE journey_templates SET is_default = $1 WHERE is_default";

@@ -60,7 +60,12 @@ pub async fn queue_due_steps(db: &Db, now: DateTime<Utc>, undeliverable: Option<
 }
 
 /// One batch of due steps: (steps examined, steps sent); the others were held.
-async fn queue_due_batch(db: &Db, now: DateTime<Utc>, undeliverable: Option<&str>, footer: Option<&str>) -> Result<(usize, usize), DataError> {
+async fn queue_due_batch(
+    db: &Db,
+    now: DateTime<Utc>,
+    undeliverable: Option<&str>,
+    footer: Option<&str>,
+) -> Result<(usize, usize), DataError> {
     let queue = Queue {
         table: "journey_steps",
         alias: "s",
@@ -191,7 +196,8 @@ pub async fn healing_facts(db: &Db) -> Result<Vec<(i64, HealingFacts)>, DataErro
          AND sentiment IS NOT NULL AND created_at >= $2 ORDER BY created_at, id";
     const EVENTS: &str = "SELECT occurred_at, kind, value FROM customer_events WHERE customer_id = $1 AND occurred_at >= $2 \
          AND kind IN ('csat', 'purchase', 'return_visit', 'cancellation') ORDER BY occurred_at, id";
-    const STEPS: &str = "SELECT COUNT(*) FILTER (WHERE status IN ('scheduled', 'paused')), MAX(due_at) FROM journey_steps WHERE journey_id = $1";
+    const STEPS: &str =
+        "SELECT COUNT(*) FILTER (WHERE status IN ('scheduled', 'paused')), MAX(due_at) FROM journey_steps WHERE journey_id = $1";
     let open: Vec<(i64, i64, DateTime<Utc>)> = on_pool!(db, pool => sqlx::query_as(OPEN).fetch_all(pool).await)?;
     let mut all = Vec::with_capacity(open.len());
     for (journey_id, customer_id, started_at) in open {
@@ -246,10 +252,7 @@ pub async fn state_of(db: &Db, journey_id: i64) -> Result<(String, Option<String
 
 /// Who a journey about a conversation is for and from: (conversation, customer, customer's
 /// name, subject, assigned agent's name).
-pub async fn conversation_people(
-    db: &Db,
-    conversation_ids: &[i64],
-) -> Result<Vec<(i64, i64, String, String, Option<String>)>, DataError> {
+pub async fn conversation_people(db: &Db, conversation_ids: &[i64]) -> Result<Vec<(i64, i64, String, String, Option<String>)>, DataError> {
     if conversation_ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -269,11 +272,7 @@ pub async fn conversation_people(
 
 /// Starts many journeys with the same steps in one transaction; those whose customer already
 /// has one running for the issue are left out. Returns (journey, issue key) of those started.
-pub async fn start_many(
-    db: &Db,
-    new_journeys: &[NewJourney<'_>],
-    steps: &[PlannedStep],
-) -> Result<Vec<(i64, String)>, DataError> {
+pub async fn start_many(db: &Db, new_journeys: &[NewJourney<'_>], steps: &[PlannedStep]) -> Result<Vec<(i64, String)>, DataError> {
     if new_journeys.is_empty() {
         return Ok(Vec::new());
     }
@@ -449,7 +448,10 @@ pub async fn recently_healed(db: &Db, limit: i64) -> Result<Vec<crate::domain::j
 }
 
 /// The healed journeys of one conversation.
-pub async fn healed_of_conversation(db: &Db, conversation_id: i64) -> Result<Vec<crate::domain::journeys::candidates::HealedJourney>, DataError> {
+pub async fn healed_of_conversation(
+    db: &Db,
+    conversation_id: i64,
+) -> Result<Vec<crate::domain::journeys::candidates::HealedJourney>, DataError> {
     let sql = format!("{HEALED} AND j.conversation_id = $1");
     Ok(on_pool!(db, pool => sqlx::query_as(&sql).bind(conversation_id).fetch_all(pool).await)?)
 }

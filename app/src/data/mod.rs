@@ -10,8 +10,8 @@ pub mod audit;
 pub mod backup;
 pub(crate) mod claim;
 pub mod coaching;
-pub mod consents;
 pub mod community;
+pub mod consents;
 pub mod conversations;
 pub mod customers;
 pub mod deliveries;
@@ -21,8 +21,8 @@ pub mod forum_moderation;
 pub mod forum_posting;
 pub mod forum_search;
 pub mod fulltext;
-pub mod ingest_effects;
 pub mod inbound_mail;
+pub mod ingest_effects;
 pub mod ingestion;
 pub mod journey_templates;
 pub mod journeys;
@@ -103,11 +103,7 @@ impl Db {
 /// whereas an immediate one waits for the lock (busy timeout). Postgres needs nothing special.
 pub(crate) trait BeginWrite {
     type Database: sqlx::Database;
-    fn begin_write(
-        &self,
-    ) -> impl std::future::Future<
-        Output = Result<sqlx::Transaction<'static, Self::Database>, sqlx::Error>,
-    > + Send;
+    fn begin_write(&self) -> impl std::future::Future<Output = Result<sqlx::Transaction<'static, Self::Database>, sqlx::Error>> + Send;
 }
 
 impl BeginWrite for SqlitePool {
@@ -129,11 +125,8 @@ impl BeginWrite for PgPool {
 /// transaction: on SQLite the write lock keeps the range free (ids are never handed out by
 /// anyone else meanwhile); on Postgres the table's sequence does.
 pub(crate) trait ReserveIds {
-    fn reserve_ids(
-        &mut self,
-        table: &'static str,
-        count: usize,
-    ) -> impl std::future::Future<Output = Result<Vec<i64>, sqlx::Error>> + Send;
+    fn reserve_ids(&mut self, table: &'static str, count: usize)
+        -> impl std::future::Future<Output = Result<Vec<i64>, sqlx::Error>> + Send;
 }
 
 impl ReserveIds for sqlx::SqliteConnection {
@@ -141,9 +134,7 @@ impl ReserveIds for sqlx::SqliteConnection {
         if count == 0 {
             return Ok(Vec::new());
         }
-        let last: i64 = sqlx::query_scalar(&format!("SELECT COALESCE(MAX(id), 0) FROM {table}"))
-            .fetch_one(&mut *self)
-            .await?;
+        let last: i64 = sqlx::query_scalar(&format!("SELECT COALESCE(MAX(id), 0) FROM {table}")).fetch_one(&mut *self).await?;
         Ok((1..=count as i64).map(|n| last + n).collect())
     }
 }
@@ -189,12 +180,7 @@ pub fn redact_url(url: &str) -> String {
         (Some(scheme_end), Some(at)) if at > scheme_end => {
             let credentials = &url[scheme_end + 3..at];
             match credentials.find(':') {
-                Some(colon) => format!(
-                    "{}{}:***{}",
-                    &url[..scheme_end + 3],
-                    &credentials[..colon],
-                    &url[at..]
-                ),
+                Some(colon) => format!("{}{}:***{}", &url[..scheme_end + 3], &credentials[..colon], &url[at..]),
                 None => url.to_string(),
             }
         }
@@ -226,23 +212,16 @@ impl Db {
                     .busy_timeout(Duration::from_secs(5));
                 if let Some(parent) = Path::new(connect.get_filename()).parent() {
                     if !parent.as_os_str().is_empty() {
-                        std::fs::create_dir_all(parent).map_err(|e| {
-                            DataError::Config(format!(
-                                "cannot create folder {}: {e}",
-                                parent.display()
-                            ))
-                        })?;
+                        std::fs::create_dir_all(parent)
+                            .map_err(|e| DataError::Config(format!("cannot create folder {}: {e}", parent.display())))?;
                     }
                 }
-                let pool = SqlitePoolOptions::new()
-                    .max_connections(options.max_connections.max(1))
-                    .connect_with(connect)
-                    .await?;
+                let pool = SqlitePoolOptions::new().max_connections(options.max_connections.max(1)).connect_with(connect).await?;
                 Ok(Db::Sqlite(pool))
             }
             Backend::Postgres => {
-                let connect = PgConnectOptions::from_str(&options.url)
-                    .map_err(|e| DataError::Config(format!("invalid Postgres URL: {e}")))?;
+                let connect =
+                    PgConnectOptions::from_str(&options.url).map_err(|e| DataError::Config(format!("invalid Postgres URL: {e}")))?;
                 let pool = PgPoolOptions::new()
                     .max_connections(options.max_connections.max(1))
                     .acquire_timeout(Duration::from_secs(10))

@@ -68,7 +68,8 @@ fn sendable() -> String {
 /// Notes why waiting marketing mail is held (visible in the outbox), and clears the note of
 /// mail that may go again. Only writes when something changed.
 async fn hold_marketing(db: &Db) -> Result<(), DataError> {
-    const ANY: &str = "SELECT COUNT(*) FROM (SELECT 1 FROM outbox_messages WHERE delivery = 'pending' AND purpose = 'marketing' LIMIT 1) AS waiting";
+    const ANY: &str =
+        "SELECT COUNT(*) FROM (SELECT 1 FROM outbox_messages WHERE delivery = 'pending' AND purpose = 'marketing' LIMIT 1) AS waiting";
     let waiting: i64 = on_pool!(db, pool => sqlx::query_scalar(ANY).fetch_one(pool).await)?;
     if waiting == 0 {
         return Ok(());
@@ -201,7 +202,11 @@ pub async fn claim_due(db: &Db, now: DateTime<Utc>, lease_until: DateTime<Utc>, 
                 Some((_, Some(conversation), _, own_message, created_at)) => earlier
                     .iter()
                     .filter(|(of, message, _, _, at)| of == conversation && Some(*message) != *own_message && at <= created_at)
-                    .map(|(_, message, direction, mail_id, _)| ThreadMail { message_id: *message, from_customer: direction == "inbound", mail_id: mail_id.clone() })
+                    .map(|(_, message, direction, mail_id, _)| ThreadMail {
+                        message_id: *message,
+                        from_customer: direction == "inbound",
+                        mail_id: mail_id.clone(),
+                    })
                     .collect(),
                 _ => Vec::new(),
             };

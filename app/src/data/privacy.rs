@@ -110,10 +110,12 @@ pub async fn export(db: &Db, customer_id: i64, now: DateTime<Utc>) -> Result<Cus
     const CONSENTS: &str = "SELECT subject_kind, subject_id, subject_version, decision, channel, text_shown, recorded_at FROM consent_records WHERE customer_id = $1 ORDER BY id";
     const MAIL: &str = "SELECT channel, body, created_at, delivery FROM outbox_messages WHERE customer_id = $1 ORDER BY created_at, id";
     const SESSIONS: &str = "SELECT created_at, last_seen_at, user_agent FROM sessions WHERE user_id = $1 ORDER BY created_at";
-    const RECEIVED: &str = "SELECT received_at, envelope_from, outcome, raw FROM inbound_mail WHERE customer_id = $1 ORDER BY received_at, id";
+    const RECEIVED: &str =
+        "SELECT received_at, envelope_from, outcome, raw FROM inbound_mail WHERE customer_id = $1 ORDER BY received_at, id";
     const VIEWS: &str = "SELECT COUNT(*) FROM story_views WHERE customer_id = $1";
     const DIGEST: &str = "SELECT COUNT(*) FROM digest_subscriptions WHERE customer_id = $1 AND unsubscribed_at IS NULL";
-    let profile = on_pool!(db, pool => sqlx::query_as::<_, Profile>(PROFILE).bind(customer_id).fetch_optional(pool).await)?.ok_or(DataError::NotFound)?;
+    let profile = on_pool!(db, pool => sqlx::query_as::<_, Profile>(PROFILE).bind(customer_id).fetch_optional(pool).await)?
+        .ok_or(DataError::NotFound)?;
     let user: Option<(i64, String)> = on_pool!(db, pool => sqlx::query_as(USER).bind(customer_id).fetch_optional(pool).await)?;
     let user_id = user.as_ref().map(|(id, _)| *id).unwrap_or(0);
     Ok(CustomerExport {

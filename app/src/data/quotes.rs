@@ -9,7 +9,9 @@ use super::{on_pool, BeginWrite, DataError, Db};
 use crate::domain::community::model::PublishedQuote;
 use crate::domain::community::naming::Naming;
 use crate::domain::stories::consent::{may_publish, Decision, LatestConsent};
-use crate::domain::stories::quotes::{is_quotable_csat, quote_consent_text, GratitudeCandidate, QuoteSource, StudioQuote, QUOTABLE_CSAT_AT_LEAST};
+use crate::domain::stories::quotes::{
+    is_quotable_csat, quote_consent_text, GratitudeCandidate, QuoteSource, StudioQuote, QUOTABLE_CSAT_AT_LEAST,
+};
 
 /// The engine marks gratitude in a message's stored analysis.
 const IS_GRATITUDE: &str = "m.analysis LIKE '%\"emotion\":\"gratitude\"%'";
@@ -57,7 +59,14 @@ pub async fn candidates(db: &Db, since: DateTime<Utc>, limit: i64) -> Result<Vec
     let surveys = on_pool!(db, pool => sqlx::query_as::<_, CsatCandidate>(&surveys).bind(QUOTABLE_CSAT_AT_LEAST).bind(since).bind(limit * 4).fetch_all(pool).await)?;
     let mut candidates: Vec<GratitudeCandidate> = messages
         .into_iter()
-        .map(|m| GratitudeCandidate { source: QuoteSource::Message(m.message_id), customer_name: m.customer_name, body: m.body, channel: Some(m.channel), csat_score: None, created_at: m.created_at })
+        .map(|m| GratitudeCandidate {
+            source: QuoteSource::Message(m.message_id),
+            customer_name: m.customer_name,
+            body: m.body,
+            channel: Some(m.channel),
+            csat_score: None,
+            created_at: m.created_at,
+        })
         .chain(surveys.into_iter().filter(|e| is_quotable_csat(e.score, &e.note)).map(|e| GratitudeCandidate {
             source: QuoteSource::Csat(e.event_id),
             customer_name: e.customer_name,
@@ -84,8 +93,10 @@ pub async fn selection(db: &Db, since: DateTime<Utc>) -> Result<(i64, i64), Data
          LEFT JOIN gratitude_quotes q ON q.csat_event_id = e.id WHERE {CSAT_WITH_COMMENT} AND e.occurred_at >= $2"
     );
     let (thank_yous, shown): (i64, i64) = on_pool!(db, pool => sqlx::query_as(&messages).bind(since).fetch_one(pool).await)?;
-    let answers: Vec<(f64, String, i32)> = on_pool!(db, pool => sqlx::query_as(&surveys).bind(QUOTABLE_CSAT_AT_LEAST).bind(since).fetch_all(pool).await)?;
-    let warm: Vec<i32> = answers.into_iter().filter(|(score, note, _)| is_quotable_csat(*score, note)).map(|(_, _, on_wall)| on_wall).collect();
+    let answers: Vec<(f64, String, i32)> =
+        on_pool!(db, pool => sqlx::query_as(&surveys).bind(QUOTABLE_CSAT_AT_LEAST).bind(since).fetch_all(pool).await)?;
+    let warm: Vec<i32> =
+        answers.into_iter().filter(|(score, note, _)| is_quotable_csat(*score, note)).map(|(_, _, on_wall)| on_wall).collect();
     Ok((shown + warm.iter().map(|w| i64::from(*w)).sum::<i64>(), thank_yous + warm.len() as i64))
 }
 
@@ -102,7 +113,8 @@ pub async fn source_text(db: &Db, source: QuoteSource) -> Result<(i64, String, S
         }
         QuoteSource::Csat(event_id) => {
             let sql = format!("SELECT cu.id, cu.name, e.note, e.value FROM customer_events e JOIN customers cu ON cu.id = e.customer_id WHERE {CSAT_WITH_COMMENT} AND e.id = $2");
-            let row: Option<(i64, String, String, f64)> = on_pool!(db, pool => sqlx::query_as(&sql).bind(QUOTABLE_CSAT_AT_LEAST).bind(event_id).fetch_optional(pool).await)?;
+            let row: Option<(i64, String, String, f64)> =
+                on_pool!(db, pool => sqlx::query_as(&sql).bind(QUOTABLE_CSAT_AT_LEAST).bind(event_id).fetch_optional(pool).await)?;
             match row {
                 Some((customer_id, name, note, score)) if is_quotable_csat(score, &note) => Ok((customer_id, name, note)),
                 _ => Err(DataError::NotFound),
@@ -112,13 +124,23 @@ pub async fn source_text(db: &Db, source: QuoteSource) -> Result<(i64, String, S
 }
 
 /// A new quote, waiting for the customer's answer: (customer, message, survey answer, words, naming, now).
-pub const INSERT_AWAITING_CONSENT: &str = "INSERT INTO gratitude_quotes (customer_id, message_id, csat_event_id, quote, naming, version, status, created_at) \
+pub const INSERT_AWAITING_CONSENT: &str =
+    "INSERT INTO gratitude_quotes (customer_id, message_id, csat_event_id, quote, naming, version, status, created_at) \
      VALUES ($1, $2, $3, $4, $5, 1, 'awaiting_consent', $6) RETURNING id";
 
 /// Proposes `quote` (already checked against its source) and asks the customer, in one
 /// transaction: the quote, the ledger's request and the consent email.
 #[allow(clippy::too_many_arguments)]
-pub async fn propose(db: &Db, source: QuoteSource, quote: &str, naming: Naming, token_hash: &str, mail: &ConsentMail<'_>, actor_user_id: i64, now: DateTime<Utc>) -> Result<i64, DataError> {
+pub async fn propose(
+    db: &Db,
+    source: QuoteSource,
+    quote: &str,
+    naming: Naming,
+    token_hash: &str,
+    mail: &ConsentMail<'_>,
+    actor_user_id: i64,
+    now: DateTime<Utc>,
+) -> Result<i64, DataError> {
     let (customer_id, customer_name, _) = source_text(db, source).await?;
     let (message_id, csat_event_id) = source.columns();
     let text = quote_consent_text(quote, naming.as_str(), &customer_name);

@@ -27,7 +27,14 @@ pub struct Ask<'a> {
 /// Resolves the conversation and sends the rating request on its channel (email and forum
 /// conversations by mail; others as `message.outbound` with the links), all or nothing.
 /// Returns the request's id; `None` when the conversation does not exist.
-pub async fn resolve_asking(db: &Db, context: &ReplyContext, author_user_id: i64, summary: &str, ask: &Ask<'_>, now: DateTime<Utc>) -> Result<Option<i64>, DataError> {
+pub async fn resolve_asking(
+    db: &Db,
+    context: &ReplyContext,
+    author_user_id: i64,
+    summary: &str,
+    ask: &Ask<'_>,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>, DataError> {
     const REQUEST: &str = "INSERT INTO rating_requests (conversation_id, customer_id, resolved_at, created_at, expires_at) VALUES ($1, $2, $3, $3, $4) RETURNING id";
     const QUESTION: &str = "INSERT INTO messages (conversation_id, direction, author_user_id, body, created_at) VALUES ($1, 'outbound', $2, $3, $4) RETURNING id";
     const LINK_MESSAGE: &str = "UPDATE rating_requests SET message_id = $2 WHERE id = $1";
@@ -76,8 +83,16 @@ pub async fn request(db: &Db, id: i64) -> Result<Option<RatingRequest>, DataErro
 
 /// Records the first rating of a request, given as `csat` event `event_id`; false when the
 /// request was rated already (the caller then changes that rating: see `change`).
-pub async fn record_first(db: &Db, id: i64, event_id: i64, score: i64, comment: Option<&str>, now: DateTime<Utc>) -> Result<bool, DataError> {
-    const SQL: &str = "UPDATE rating_requests SET event_id = $2, score = $3, comment = $4, rated_at = $5 WHERE id = $1 AND rated_at IS NULL";
+pub async fn record_first(
+    db: &Db,
+    id: i64,
+    event_id: i64,
+    score: i64,
+    comment: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<bool, DataError> {
+    const SQL: &str =
+        "UPDATE rating_requests SET event_id = $2, score = $3, comment = $4, rated_at = $5 WHERE id = $1 AND rated_at IS NULL";
     let _turn = db.write_turn().await;
     let changed = on_pool!(db, pool => sqlx::query(SQL).bind(id).bind(event_id).bind(score).bind(comment).bind(now).execute(pool).await.map(|r| r.rows_affected()))?;
     Ok(changed == 1)
@@ -87,11 +102,21 @@ pub async fn record_first(db: &Db, id: i64, event_id: i64, score: i64, comment: 
 /// change from a good score to a bad one (at most `bad_at_most`) reopens the conversation and
 /// records the effect that starts a recovery journey, leased for `lease`, like a new bad rating.
 #[allow(clippy::too_many_arguments)]
-pub async fn change(db: &Db, id: i64, score: i64, comment: Option<&str>, bad_at_most: i64, now: DateTime<Utc>, lease: Duration) -> Result<Option<PendingEffect>, DataError> {
-    const CURRENT: &str = "SELECT CAST(score AS BIGINT), event_id, conversation_id FROM rating_requests WHERE id = $1 AND rated_at IS NOT NULL";
+pub async fn change(
+    db: &Db,
+    id: i64,
+    score: i64,
+    comment: Option<&str>,
+    bad_at_most: i64,
+    now: DateTime<Utc>,
+    lease: Duration,
+) -> Result<Option<PendingEffect>, DataError> {
+    const CURRENT: &str =
+        "SELECT CAST(score AS BIGINT), event_id, conversation_id FROM rating_requests WHERE id = $1 AND rated_at IS NOT NULL";
     const REQUEST: &str = "UPDATE rating_requests SET score = $2, comment = $3 WHERE id = $1";
     const EVENT: &str = "UPDATE customer_events SET value = $2, note = $3 WHERE id = $1";
-    const REOPEN: &str = "UPDATE conversations SET status = 'open', resolved_at = NULL, waiting_since = COALESCE(waiting_since, $2) WHERE id = $1";
+    const REOPEN: &str =
+        "UPDATE conversations SET status = 'open', resolved_at = NULL, waiting_since = COALESCE(waiting_since, $2) WHERE id = $1";
     let _turn = db.write_turn().await;
     on_pool!(db, pool => {
         let mut tx = pool.begin_write().await?;

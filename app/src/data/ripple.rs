@@ -11,7 +11,14 @@ use crate::domain::stories::ripple::{lift, mean, Outcome, StoryRipple};
 pub const WINDOW_DAYS: i64 = 30;
 
 /// Records views of published stories (others are ignored).
-pub async fn record(db: &Db, story_ids: &[i64], kind: &str, customer_id: Option<i64>, dwell_ms: Option<i64>, now: DateTime<Utc>) -> Result<u64, DataError> {
+pub async fn record(
+    db: &Db,
+    story_ids: &[i64],
+    kind: &str,
+    customer_id: Option<i64>,
+    dwell_ms: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<u64, DataError> {
     const SQL: &str = "INSERT INTO story_views (story_id, customer_id, kind, dwell_ms, at) \
          SELECT s.id, $2, $3, $4, $5 FROM stories s WHERE s.id = $1 AND s.status = 'published'";
     let mut written = 0;
@@ -43,7 +50,8 @@ struct ActiveCustomer {
 /// Per story that was ever published (the newest `limit`), top stories first: views, clicks,
 /// reactions, reading time and the lift against similar customers who did not see it.
 pub async fn dashboard(db: &Db, now: DateTime<Utc>, limit: i64) -> Result<Vec<StoryRipple>, DataError> {
-    const STORIES: &str = "SELECT s.id, s.title, COALESCE(s.published_at, (SELECT MIN(v.at) FROM story_views v WHERE v.story_id = s.id)) AS since \
+    const STORIES: &str =
+        "SELECT s.id, s.title, COALESCE(s.published_at, (SELECT MIN(v.at) FROM story_views v WHERE v.story_id = s.id)) AS since \
          FROM stories s WHERE s.published_at IS NOT NULL OR EXISTS (SELECT 1 FROM story_views v WHERE v.story_id = s.id) \
          ORDER BY s.id DESC LIMIT $1";
     const COUNTS: &str = "SELECT COALESCE(SUM(CASE WHEN kind = 'impression' THEN 1 ELSE 0 END), 0) AS impressions, \
@@ -62,7 +70,8 @@ pub async fn dashboard(db: &Db, now: DateTime<Utc>, limit: i64) -> Result<Vec<St
     const ENGAGEMENTS: &str = "SELECT customer_id, occurred_at FROM customer_events WHERE kind = 'purchase' AND occurred_at >= $1 AND occurred_at <= $2 \
          UNION ALL SELECT cu.id, p.created_at FROM forum_posts p JOIN customers cu ON cu.user_id = p.author_user_id WHERE p.created_at >= $1 AND p.created_at <= $2";
     const SURVEYS: &str = "SELECT customer_id, occurred_at, value FROM customer_events WHERE kind = 'csat' AND value IS NOT NULL AND occurred_at >= $1 AND occurred_at <= $2";
-    let stories: Vec<(i64, String, Option<DateTime<Utc>>)> = on_pool!(db, pool => sqlx::query_as(STORIES).bind(limit).fetch_all(pool).await)?;
+    let stories: Vec<(i64, String, Option<DateTime<Utc>>)> =
+        on_pool!(db, pool => sqlx::query_as(STORIES).bind(limit).fetch_all(pool).await)?;
     let mut rows = Vec::with_capacity(stories.len());
     for (id, title, since) in stories {
         let Some(since) = since else { continue };
@@ -70,8 +79,10 @@ pub async fn dashboard(db: &Db, now: DateTime<Utc>, limit: i64) -> Result<Vec<St
         let window_start = since - Duration::days(WINDOW_DAYS);
         let window_end = (since + Duration::days(WINDOW_DAYS)).min(now);
         let active = on_pool!(db, pool => sqlx::query_as::<_, ActiveCustomer>(ACTIVE).bind(id).bind(since).bind(window_start).bind(window_end).fetch_all(pool).await)?;
-        let engagements: Vec<(i64, DateTime<Utc>)> = on_pool!(db, pool => sqlx::query_as(ENGAGEMENTS).bind(since).bind(window_end).fetch_all(pool).await)?;
-        let surveys: Vec<(i64, DateTime<Utc>, f64)> = on_pool!(db, pool => sqlx::query_as(SURVEYS).bind(window_start).bind(window_end).fetch_all(pool).await)?;
+        let engagements: Vec<(i64, DateTime<Utc>)> =
+            on_pool!(db, pool => sqlx::query_as(ENGAGEMENTS).bind(since).bind(window_end).fetch_all(pool).await)?;
+        let surveys: Vec<(i64, DateTime<Utc>, f64)> =
+            on_pool!(db, pool => sqlx::query_as(SURVEYS).bind(window_start).bind(window_end).fetch_all(pool).await)?;
         let engaged_at = group_by_customer(engagements.into_iter().map(|(customer, at)| (customer, (at, 1.0))));
         let answered = group_by_customer(surveys.into_iter().map(|(customer, at, score)| (customer, (at, score))));
         let outcomes: Vec<Outcome> = active

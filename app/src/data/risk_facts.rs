@@ -34,11 +34,7 @@ const CUSTOMER_SENTIMENTS: i64 = 20;
 
 /// Risk facts of every listed conversation that exists; `since` starts the window for
 /// repeat contacts, cancellations and CSAT.
-pub async fn risk_facts(
-    db: &Db,
-    conversation_ids: &[i64],
-    since: DateTime<Utc>,
-) -> Result<HashMap<i64, RiskFacts>, DataError> {
+pub async fn risk_facts(db: &Db, conversation_ids: &[i64], since: DateTime<Utc>) -> Result<HashMap<i64, RiskFacts>, DataError> {
     let mut facts = HashMap::with_capacity(conversation_ids.len());
     for chunk in conversation_ids.chunks(IDS_PER_STATEMENT) {
         facts.extend(risk_facts_of_chunk(db, chunk, since).await?);
@@ -46,11 +42,7 @@ pub async fn risk_facts(
     Ok(facts)
 }
 
-async fn risk_facts_of_chunk(
-    db: &Db,
-    conversation_ids: &[i64],
-    since: DateTime<Utc>,
-) -> Result<HashMap<i64, RiskFacts>, DataError> {
+async fn risk_facts_of_chunk(db: &Db, conversation_ids: &[i64], since: DateTime<Utc>) -> Result<HashMap<i64, RiskFacts>, DataError> {
     on_pool!(db, pool => {
         let mut select = QueryBuilder::new(
             "SELECT c.id, c.customer_id, c.waiting_since, \

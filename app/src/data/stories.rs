@@ -3,8 +3,8 @@
 use chrono::{DateTime, Utc};
 
 use super::{on_pool, DataError, Db};
-use crate::domain::stories::model::{excerpt, PublicStory, StoryCard};
 use crate::domain::community::naming::public_name;
+use crate::domain::stories::model::{excerpt, PublicStory, StoryCard};
 use crate::domain::studio::{StatusCount, StoryRow};
 
 #[derive(sqlx::FromRow)]
@@ -33,7 +33,8 @@ impl PublicStoryRecord {
     }
 }
 
-const PUBLIC_STORY: &str = "SELECT s.id, s.title, s.narrative, s.resolution, s.quotes, s.naming, s.featured, c.name AS customer_name, s.published_at \
+const PUBLIC_STORY: &str =
+    "SELECT s.id, s.title, s.narrative, s.resolution, s.quotes, s.naming, s.featured, c.name AS customer_name, s.published_at \
      FROM stories s JOIN customers c ON c.id = s.customer_id WHERE s.status = 'published' AND s.published_at IS NOT NULL ";
 
 /// Published stories, featured first, then newest.
@@ -87,27 +88,18 @@ pub async fn search_published(db: &Db, query: &str, limit: i64) -> Result<Vec<St
 pub async fn stories_by_status(db: &Db) -> Result<Vec<StatusCount>, DataError> {
     const SQL: &str = "SELECT status, COUNT(*) FROM stories GROUP BY status ORDER BY status";
     let rows = on_pool!(db, pool => sqlx::query_as::<_, (String, i64)>(SQL).fetch_all(pool).await)?;
-    Ok(rows
-        .into_iter()
-        .map(|(status, count)| StatusCount { status, count })
-        .collect())
+    Ok(rows.into_iter().map(|(status, count)| StatusCount { status, count }).collect())
 }
 
 pub async fn quotes_by_status(db: &Db) -> Result<Vec<StatusCount>, DataError> {
-    const SQL: &str =
-        "SELECT status, COUNT(*) FROM gratitude_quotes GROUP BY status ORDER BY status";
+    const SQL: &str = "SELECT status, COUNT(*) FROM gratitude_quotes GROUP BY status ORDER BY status";
     let rows = on_pool!(db, pool => sqlx::query_as::<_, (String, i64)>(SQL).fetch_all(pool).await)?;
-    Ok(rows
-        .into_iter()
-        .map(|(status, count)| StatusCount { status, count })
-        .collect())
+    Ok(rows.into_iter().map(|(status, count)| StatusCount { status, count }).collect())
 }
 
 pub async fn consent_count(db: &Db, decision: &str) -> Result<i64, DataError> {
     const SQL: &str = "SELECT COUNT(*) FROM consent_records WHERE decision = $1";
-    Ok(
-        on_pool!(db, pool => sqlx::query_scalar::<_, i64>(SQL).bind(decision).fetch_one(pool).await)?,
-    )
+    Ok(on_pool!(db, pool => sqlx::query_scalar::<_, i64>(SQL).bind(decision).fetch_one(pool).await)?)
 }
 
 pub async fn recent_stories(db: &Db, limit: i64) -> Result<Vec<StoryRow>, DataError> {
@@ -129,6 +121,7 @@ pub async fn consented_quote(db: &Db) -> Result<Option<(String, String)>, DataEr
 
 /// Ids of published stories, newest first (what a reconnecting page keeps).
 pub async fn published_ids(db: &Db, limit: i64) -> Result<Vec<i64>, DataError> {
-    const SQL: &str = "SELECT id FROM stories WHERE status = 'published' AND published_at IS NOT NULL ORDER BY published_at DESC, id DESC LIMIT $1";
+    const SQL: &str =
+        "SELECT id FROM stories WHERE status = 'published' AND published_at IS NOT NULL ORDER BY published_at DESC, id DESC LIMIT $1";
     Ok(on_pool!(db, pool => sqlx::query_scalar(SQL).bind(limit).fetch_all(pool).await)?)
 }

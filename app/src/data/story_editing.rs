@@ -15,7 +15,6 @@ fn quotes_json(draft: &StoryDraft) -> String {
     serde_json::to_string(&draft.quotes).unwrap_or_else(|_| "[]".into())
 }
 
-
 /// All stories, most recently changed first.
 pub async fn list(db: &Db, limit: i64) -> Result<Vec<StoryDetail>, DataError> {
     let sql = format!("{SELECT_STORY}{LATEST_CONSENT_JOIN} ORDER BY s.updated_at DESC, s.id DESC LIMIT $1");
@@ -29,7 +28,14 @@ pub struct Actor<'a> {
 }
 
 /// Creates a draft about `customer_id` (from `conversation_id`, when known). `draft` is checked.
-pub async fn create(db: &Db, customer_id: i64, conversation_id: Option<i64>, draft: &StoryDraft, actor: &Actor<'_>, now: DateTime<Utc>) -> Result<i64, DataError> {
+pub async fn create(
+    db: &Db,
+    customer_id: i64,
+    conversation_id: Option<i64>,
+    draft: &StoryDraft,
+    actor: &Actor<'_>,
+    now: DateTime<Utc>,
+) -> Result<i64, DataError> {
     const SQL: &str = "INSERT INTO stories (customer_id, conversation_id, title, narrative, resolution, quotes, naming, version, status, featured, created_by, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, 1, 'draft', FALSE, $8, $9, $9) RETURNING id";
     let _turn = db.write_turn().await;
@@ -130,7 +136,8 @@ pub async fn unpublish(db: &Db, id: i64, actor: &Actor<'_>, now: DateTime<Utc>) 
 pub async fn set_featured(db: &Db, id: i64, featured: bool, now: DateTime<Utc>) -> Result<(), DataError> {
     const SQL: &str = "UPDATE stories SET featured = $2, updated_at = $3 WHERE id = $1 AND status = 'published'";
     let _turn = db.write_turn().await;
-    let changed = on_pool!(db, pool => sqlx::query(SQL).bind(id).bind(featured).bind(now).execute(pool).await.map(|done| done.rows_affected()))?;
+    let changed =
+        on_pool!(db, pool => sqlx::query(SQL).bind(id).bind(featured).bind(now).execute(pool).await.map(|done| done.rows_affected()))?;
     if changed == 0 {
         return Err(DataError::Refused("Only a published story can be featured.".into()));
     }
@@ -162,8 +169,10 @@ pub async fn source(db: &Db, conversation_id: i64, reach: DraftingReach) -> Resu
     if reach == DraftingReach::StoryCandidates && !is_story_candidate(db, conversation_id).await? {
         return Err(DataError::NotFound);
     }
-    const CONVERSATION: &str = "SELECT c.customer_id, cu.name, c.subject FROM conversations c JOIN customers cu ON cu.id = c.customer_id WHERE c.id = $1";
-    const MESSAGES: &str = "SELECT body FROM messages WHERE conversation_id = $1 AND direction = 'inbound' ORDER BY created_at, id LIMIT 200";
+    const CONVERSATION: &str =
+        "SELECT c.customer_id, cu.name, c.subject FROM conversations c JOIN customers cu ON cu.id = c.customer_id WHERE c.id = $1";
+    const MESSAGES: &str =
+        "SELECT body FROM messages WHERE conversation_id = $1 AND direction = 'inbound' ORDER BY created_at, id LIMIT 200";
     let (customer_id, customer_name, subject): (i64, String, String) =
         on_pool!(db, pool => sqlx::query_as(CONVERSATION).bind(conversation_id).fetch_optional(pool).await)?.ok_or(DataError::NotFound)?;
     let customer_messages = on_pool!(db, pool => sqlx::query_scalar(MESSAGES).bind(conversation_id).fetch_all(pool).await)?;
@@ -191,19 +200,30 @@ async fn is_story_candidate(db: &Db, conversation_id: i64) -> Result<bool, DataE
 
 /// Resolved conversations since `since` that have no story yet, with the sentiment of each of
 /// the customer's messages in order (at most `limit` conversations).
-pub async fn resolved_timelines(db: &Db, since: DateTime<Utc>, limit: i64) -> Result<Vec<crate::domain::stories::candidates::ResolvedTurnaround>, DataError> {
+pub async fn resolved_timelines(
+    db: &Db,
+    since: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<crate::domain::stories::candidates::ResolvedTurnaround>, DataError> {
     const SQL: &str = "SELECT c.id, c.subject, cu.name, c.resolved_at, m.sentiment FROM \
          (SELECT c.id FROM conversations c LEFT JOIN stories s ON s.conversation_id = c.id \
           WHERE c.status IN ('resolved', 'closed') AND c.resolved_at >= $1 AND s.id IS NULL ORDER BY c.resolved_at DESC, c.id DESC LIMIT $2) recent \
          JOIN conversations c ON c.id = recent.id JOIN customers cu ON cu.id = c.customer_id \
          JOIN messages m ON m.conversation_id = c.id AND m.direction = 'inbound' AND m.sentiment IS NOT NULL \
          ORDER BY c.resolved_at DESC, c.id, m.created_at, m.id";
-    let rows: Vec<(i64, String, String, DateTime<Utc>, f64)> = on_pool!(db, pool => sqlx::query_as(SQL).bind(since).bind(limit).fetch_all(pool).await)?;
+    let rows: Vec<(i64, String, String, DateTime<Utc>, f64)> =
+        on_pool!(db, pool => sqlx::query_as(SQL).bind(since).bind(limit).fetch_all(pool).await)?;
     let mut found: Vec<crate::domain::stories::candidates::ResolvedTurnaround> = Vec::new();
     for (id, subject, customer_name, resolved_at, sentiment) in rows {
         match found.last_mut() {
             Some(last) if last.conversation_id == id => last.timeline.push(sentiment),
-            _ => found.push(crate::domain::stories::candidates::ResolvedTurnaround { conversation_id: id, subject, customer_name, resolved_at, timeline: vec![sentiment] }),
+            _ => found.push(crate::domain::stories::candidates::ResolvedTurnaround {
+                conversation_id: id,
+                subject,
+                customer_name,
+                resolved_at,
+                timeline: vec![sentiment],
+            }),
         }
     }
     Ok(found)

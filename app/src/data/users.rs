@@ -28,11 +28,9 @@ pub struct NewUser<'a> {
     pub role: Role,
 }
 
-const INSERT_USER: &str =
-    "INSERT INTO users (email, display_name, password_hash, role, created_at) \
+const INSERT_USER: &str = "INSERT INTO users (email, display_name, password_hash, role, created_at) \
      VALUES ($1, $2, $3, $4, $5) RETURNING id";
-const INSERT_LINKED_CUSTOMER: &str =
-    "INSERT INTO customers (user_id, name, email, created_at, updated_at) \
+const INSERT_LINKED_CUSTOMER: &str = "INSERT INTO customers (user_id, name, email, created_at, updated_at) \
      VALUES ($1, $2, $3, $4, $4)";
 use super::audit::INSERT_AUDIT;
 
@@ -76,24 +74,17 @@ pub async fn create(db: &Db, user: NewUser<'_>, actor_label: &str) -> Result<i64
 
 pub async fn find_by_email(db: &Db, email: &str) -> Result<Option<UserRecord>, DataError> {
     const SQL: &str = "SELECT id, email, display_name, password_hash, role, created_at FROM users WHERE email = $1";
-    Ok(
-        on_pool!(db, pool => sqlx::query_as::<_, UserRecord>(SQL).bind(email).fetch_optional(pool).await)?,
-    )
+    Ok(on_pool!(db, pool => sqlx::query_as::<_, UserRecord>(SQL).bind(email).fetch_optional(pool).await)?)
 }
 
 pub async fn find_by_id(db: &Db, id: i64) -> Result<Option<UserRecord>, DataError> {
-    const SQL: &str =
-        "SELECT id, email, display_name, password_hash, role, created_at FROM users WHERE id = $1";
-    Ok(
-        on_pool!(db, pool => sqlx::query_as::<_, UserRecord>(SQL).bind(id).fetch_optional(pool).await)?,
-    )
+    const SQL: &str = "SELECT id, email, display_name, password_hash, role, created_at FROM users WHERE id = $1";
+    Ok(on_pool!(db, pool => sqlx::query_as::<_, UserRecord>(SQL).bind(id).fetch_optional(pool).await)?)
 }
 
 pub async fn count_by_role(db: &Db, role: Role) -> Result<i64, DataError> {
     const SQL: &str = "SELECT COUNT(*) FROM users WHERE role = $1";
-    Ok(
-        on_pool!(db, pool => sqlx::query_scalar::<_, i64>(SQL).bind(role.as_str()).fetch_one(pool).await)?,
-    )
+    Ok(on_pool!(db, pool => sqlx::query_scalar::<_, i64>(SQL).bind(role.as_str()).fetch_one(pool).await)?)
 }
 
 /// Staff who can take conversations (agents and admins), by name.

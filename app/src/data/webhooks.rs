@@ -8,17 +8,9 @@ use super::deliveries::after_webhook_attempt;
 use super::{on_pool, BeginWrite, DataError, Db};
 use crate::domain::webhooks::{retry_delay, DeliveryView, WebhookView, MAX_ATTEMPTS};
 
-pub async fn create(
-    db: &Db,
-    url: &str,
-    secret: &str,
-    events: &str,
-    now: DateTime<Utc>,
-) -> Result<i64, DataError> {
+pub async fn create(db: &Db, url: &str, secret: &str, events: &str, now: DateTime<Utc>) -> Result<i64, DataError> {
     const SQL: &str = "INSERT INTO webhooks (url, secret, events, created_at) VALUES ($1, $2, $3, $4) RETURNING id";
-    Ok(
-        on_pool!(db, pool => sqlx::query_scalar(SQL).bind(url).bind(secret).bind(events).bind(now).fetch_one(pool).await)?,
-    )
+    Ok(on_pool!(db, pool => sqlx::query_scalar(SQL).bind(url).bind(secret).bind(events).bind(now).fetch_one(pool).await)?)
 }
 
 /// Removes an endpoint with its deliveries. Outgoing messages that only it was still trying to
@@ -47,18 +39,13 @@ pub async fn list(db: &Db) -> Result<Vec<WebhookView>, DataError> {
 }
 
 /// Queues event `$1` with payload `$2` at `$3` for every webhook subscribed to it.
-pub(super) const ENQUEUE: &str = "INSERT INTO webhook_deliveries (webhook_id, event, payload, state, attempts, next_attempt_at, created_at) \
+pub(super) const ENQUEUE: &str =
+    "INSERT INTO webhook_deliveries (webhook_id, event, payload, state, attempts, next_attempt_at, created_at) \
      SELECT id, $1, $2, 'pending', 0, $3, $3 FROM webhooks WHERE ' ' || events || ' ' LIKE '% ' || $1 || ' %'";
 
 /// Queues `event` for every webhook subscribed to it, in one statement.
-pub async fn enqueue(
-    db: &Db,
-    event: &str,
-    payloads: &[String],
-    now: DateTime<Utc>,
-) -> Result<u64, DataError> {
-    const SUBSCRIBED: &str =
-        "SELECT COUNT(*) FROM webhooks WHERE ' ' || events || ' ' LIKE '% ' || $1 || ' %'";
+pub async fn enqueue(db: &Db, event: &str, payloads: &[String], now: DateTime<Utc>) -> Result<u64, DataError> {
+    const SUBSCRIBED: &str = "SELECT COUNT(*) FROM webhooks WHERE ' ' || events || ' ' LIKE '% ' || $1 || ' %'";
     on_pool!(db, pool => {
         // Most installations subscribe to few events: a read, and no write lock, for the rest.
         let subscribed: i64 = sqlx::query_scalar(SUBSCRIBED).bind(event).fetch_one(pool).await?;
@@ -90,14 +77,8 @@ pub struct Due {
 /// Claims up to `limit` due deliveries for `lease` (they are not due again meanwhile), so that
 /// several server instances never send one twice at the same time. Postgres skips rows
 /// another instance has locked; SQLite serialises writers anyway.
-pub async fn claim_due(
-    db: &Db,
-    now: DateTime<Utc>,
-    lease_until: DateTime<Utc>,
-    limit: i64,
-) -> Result<Vec<Due>, DataError> {
-    const DETAILS: &str =
-        "SELECT d.id, d.event, d.payload, CAST(d.attempts AS BIGINT) AS attempts, w.url, w.secret \
+pub async fn claim_due(db: &Db, now: DateTime<Utc>, lease_until: DateTime<Utc>, limit: i64) -> Result<Vec<Due>, DataError> {
+    const DETAILS: &str = "SELECT d.id, d.event, d.payload, CAST(d.attempts AS BIGINT) AS attempts, w.url, w.secret \
          FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id WHERE d.id IN (";
     let queue = Queue {
         table: "webhook_deliveries",
@@ -124,16 +105,10 @@ pub async fn claim_due(
 }
 
 /// Records one attempt: delivered, retried later with back-off, or failed for good.
-pub async fn record_attempt(
-    db: &Db,
-    delivery: &Due,
-    outcome: Result<u16, String>,
-    now: DateTime<Utc>,
-) -> Result<(), DataError> {
+pub async fn record_attempt(db: &Db, delivery: &Due, outcome: Result<u16, String>, now: DateTime<Utc>) -> Result<(), DataError> {
     const DELIVERED: &str = "UPDATE webhook_deliveries SET state = 'delivered', attempts = attempts + 1, last_status = $2, \
          last_error = NULL, delivered_at = $3 WHERE id = $1";
-    const FAILED: &str =
-        "UPDATE webhook_deliveries SET state = $2, attempts = attempts + 1, last_status = $3, \
+    const FAILED: &str = "UPDATE webhook_deliveries SET state = $2, attempts = attempts + 1, last_status = $3, \
          last_error = $4, next_attempt_at = $5 WHERE id = $1";
     let attempts = delivery.attempts + 1;
     let _turn = db.write_turn().await;

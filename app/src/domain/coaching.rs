@@ -59,10 +59,7 @@ fn keys(text: &Option<String>) -> Vec<ToneIssue> {
 /// The numbers of one agent from their replies and their conversations' journeys.
 pub fn coaching_numbers(replies: &[ReplyRecord], journeys_started: i64, journeys_healed: i64) -> CoachingNumbers {
     let mut numbers = CoachingNumbers { replies: replies.len(), journeys_started, journeys_healed, ..CoachingNumbers::default() };
-    let changes: Vec<f64> = replies
-        .iter()
-        .filter_map(|reply| Some(reply.sentiment_after? - reply.sentiment_before?))
-        .collect();
+    let changes: Vec<f64> = replies.iter().filter_map(|reply| Some(reply.sentiment_after? - reply.sentiment_before?)).collect();
     numbers.answered = replies.iter().filter(|reply| reply.sentiment_after.is_some()).count();
     numbers.mean_mood_change = (!changes.is_empty()).then(|| changes.iter().sum::<f64>() / changes.len() as f64);
     for change in &changes {
@@ -125,7 +122,12 @@ mod tests {
     use super::*;
 
     fn reply(before: Option<f64>, after: Option<f64>, seen: &str, sent: &str) -> ReplyRecord {
-        ReplyRecord { sentiment_before: before, sentiment_after: after, tone_flags_seen: Some(seen.into()), tone_flags_sent: Some(sent.into()) }
+        ReplyRecord {
+            sentiment_before: before,
+            sentiment_after: after,
+            tone_flags_seen: Some(seen.into()),
+            tone_flags_sent: Some(sent.into()),
+        }
     }
 
     #[test]

@@ -30,11 +30,7 @@ pub fn duration_between(from: DateTime<Utc>, to: DateTime<Utc>) -> String {
 /// A compact duration of so many seconds (negative counts as none).
 pub fn duration(seconds: i64) -> String {
     let seconds = seconds.max(0);
-    let (days, hours, minutes) = (
-        seconds / 86_400,
-        (seconds % 86_400) / 3_600,
-        (seconds % 3_600) / 60,
-    );
+    let (days, hours, minutes) = (seconds / 86_400, (seconds % 86_400) / 3_600, (seconds % 3_600) / 60);
     match (days, hours, minutes) {
         (0, 0, 0) => format!("{seconds}s"),
         (0, 0, m) => format!("{m}m"),
@@ -73,9 +69,7 @@ pub fn encode_component(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for byte in value.bytes() {
         match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                out.push(byte as char)
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(byte as char),
             _ => out.push_str(&format!("%{byte:02X}")),
         }
     }
@@ -105,26 +99,11 @@ mod tests {
     #[test]
     fn durations_are_compact() {
         let start = Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap();
-        assert_eq!(
-            duration_between(start, start + chrono::Duration::seconds(42)),
-            "42s"
-        );
-        assert_eq!(
-            duration_between(start, start + chrono::Duration::minutes(12)),
-            "12m"
-        );
-        assert_eq!(
-            duration_between(start, start + chrono::Duration::minutes(185)),
-            "3h 5m"
-        );
-        assert_eq!(
-            duration_between(start, start + chrono::Duration::hours(52)),
-            "2d 4h"
-        );
-        assert_eq!(
-            duration_between(start, start - chrono::Duration::hours(1)),
-            "0s"
-        );
+        assert_eq!(duration_between(start, start + chrono::Duration::seconds(42)), "42s");
+        assert_eq!(duration_between(start, start + chrono::Duration::minutes(12)), "12m");
+        assert_eq!(duration_between(start, start + chrono::Duration::minutes(185)), "3h 5m");
+        assert_eq!(duration_between(start, start + chrono::Duration::hours(52)), "2d 4h");
+        assert_eq!(duration_between(start, start - chrono::Duration::hours(1)), "0s");
         assert_eq!(when(start), "23 Nov 2026, 10:00 UTC");
         assert_eq!(count(1, "reply", "replies"), "1 reply");
         assert_eq!(count(0, "reply", "replies"), "0 replies");

@@ -75,10 +75,7 @@ pub fn reply_of_mail_id(mail_id: &str, domain: &str) -> Option<i64> {
 /// The `Message-ID` of an outbox row: its unique key, so that a receiver (or a human)
 /// recognises a mail that was handed over twice after a crash.
 pub fn message_id(dedupe_key: &str, domain: &str) -> String {
-    let local: String = dedupe_key
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '.' })
-        .collect();
+    let local: String = dedupe_key.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' { c } else { '.' }).collect();
     format!("<{local}@{domain}>")
 }
 

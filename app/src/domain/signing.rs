@@ -6,8 +6,7 @@ use sha2::Sha256;
 
 /// The keyed hash under which a token is stored; a leaked table does not yield usable tokens.
 pub fn token_hash(secret: &[u8], token: &str) -> String {
-    let mut mac =
-        <Hmac<Sha256> as Mac>::new_from_slice(secret).expect("HMAC accepts keys of any length");
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret).expect("HMAC accepts keys of any length");
     mac.update(token.as_bytes());
     hex::encode(mac.finalize().into_bytes())
 }

@@ -29,10 +29,7 @@ pub fn retry_delay(attempts: i64) -> Duration {
 /// `"{timestamp}.{body}"` with the webhook's secret. Receivers recompute it and compare.
 #[cfg(feature = "ssr")]
 pub fn signature(secret: &str, timestamp: i64, body: &str) -> String {
-    format!(
-        "sha256={}",
-        crate::domain::signing::token_hash(secret.as_bytes(), &format!("{timestamp}.{body}"))
-    )
+    format!("sha256={}", crate::domain::signing::token_hash(secret.as_bytes(), &format!("{timestamp}.{body}")))
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

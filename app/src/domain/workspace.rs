@@ -32,9 +32,7 @@ impl InboxRow {
     pub fn top_reasons(&self, count: usize) -> Vec<String> {
         self.risk_factors
             .as_deref()
-            .and_then(|json| {
-                serde_json::from_str::<Vec<crate::emotion::risk::RiskFactor>>(json).ok()
-            })
+            .and_then(|json| serde_json::from_str::<Vec<crate::emotion::risk::RiskFactor>>(json).ok())
             .unwrap_or_default()
             .into_iter()
             .take(count)

@@ -42,30 +42,15 @@ pub fn macro_f1(gold: &[Polarity3], predicted: &[Polarity3]) -> f64 {
     let mut f1s = Vec::new();
     for class in classes {
         let pairs = gold.iter().zip(predicted);
-        let true_pos = pairs
-            .clone()
-            .filter(|(g, p)| **g == class && **p == class)
-            .count() as f64;
+        let true_pos = pairs.clone().filter(|(g, p)| **g == class && **p == class).count() as f64;
         let predicted_pos = predicted.iter().filter(|p| **p == class).count() as f64;
         let actual_pos = gold.iter().filter(|g| **g == class).count() as f64;
         if predicted_pos == 0.0 && actual_pos == 0.0 {
             continue;
         }
-        let precision = if predicted_pos > 0.0 {
-            true_pos / predicted_pos
-        } else {
-            0.0
-        };
-        let recall = if actual_pos > 0.0 {
-            true_pos / actual_pos
-        } else {
-            0.0
-        };
-        f1s.push(if precision + recall > 0.0 {
-            2.0 * precision * recall / (precision + recall)
-        } else {
-            0.0
-        });
+        let precision = if predicted_pos > 0.0 { true_pos / predicted_pos } else { 0.0 };
+        let recall = if actual_pos > 0.0 { true_pos / actual_pos } else { 0.0 };
+        f1s.push(if precision + recall > 0.0 { 2.0 * precision * recall / (precision + recall) } else { 0.0 });
     }
     if f1s.is_empty() {
         0.0

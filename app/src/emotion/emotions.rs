@@ -29,14 +29,8 @@ pub enum Emotion {
 }
 
 impl Emotion {
-    pub const ALL: [Emotion; 6] = [
-        Emotion::Anger,
-        Emotion::Anxiety,
-        Emotion::Sadness,
-        Emotion::Confusion,
-        Emotion::Gratitude,
-        Emotion::Joy,
-    ];
+    pub const ALL: [Emotion; 6] =
+        [Emotion::Anger, Emotion::Anxiety, Emotion::Sadness, Emotion::Confusion, Emotion::Gratitude, Emotion::Joy];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -97,8 +91,7 @@ fn lexicon() -> &'static PatternSet {
     static LEXICON: OnceLock<PatternSet> = OnceLock::new();
     LEXICON.get_or_init(|| {
         let labels: Vec<&str> = Emotion::ALL.iter().map(|e| e.key()).collect();
-        PatternSet::parse(include_str!("lexicon/emotions.tsv"), &labels)
-            .expect("emotions.tsv is well-formed")
+        PatternSet::parse(include_str!("lexicon/emotions.tsv"), &labels).expect("emotions.tsv is well-formed")
     })
 }
 
@@ -109,9 +102,7 @@ pub fn detect(text: &str, tokens: &[Token<'_>], sarcasm: &[(usize, usize)]) -> V
     let mut evidence: [Vec<Evidence>; 6] = Default::default();
     for found in lexicon().find(tokens) {
         let emotion = Emotion::ALL[found.label];
-        let in_sarcasm = sarcasm
-            .iter()
-            .any(|&(first, end)| found.first < end && first < found.end);
+        let in_sarcasm = sarcasm.iter().any(|&(first, end)| found.first < end && first < found.end);
         let counted_as = match (found.negated, in_sarcasm, emotion) {
             (_, true, Emotion::Joy | Emotion::Gratitude) => (Emotion::Anger, 0.4),
             (true, _, Emotion::Joy | Emotion::Gratitude) => (Emotion::Sadness, 0.3),
@@ -122,11 +113,7 @@ pub fn detect(text: &str, tokens: &[Token<'_>], sarcasm: &[(usize, usize)]) -> V
         let slot = emotion as usize;
         totals[slot] += weight * emphasis(text, tokens, &found);
         let (start, end) = (tokens[found.first].start, tokens[found.end - 1].end);
-        let start = if found.negated {
-            preceding_negator_start(tokens, found.first).unwrap_or(start)
-        } else {
-            start
-        };
+        let start = if found.negated { preceding_negator_start(tokens, found.first).unwrap_or(start) } else { start };
         if !evidence[slot].iter().any(|e| e.start == start) {
             evidence[slot].push(Evidence::of(text, start, end));
         }
@@ -139,11 +126,7 @@ pub fn detect(text: &str, tokens: &[Token<'_>], sarcasm: &[(usize, usize)]) -> V
         .zip(evidence)
         .filter_map(|((&emotion, total), evidence)| {
             let intensity = ((1.0 - (-total).exp()) * 100.0).round() / 100.0;
-            (intensity >= REPORT_THRESHOLD).then_some(EmotionScore {
-                emotion,
-                intensity,
-                evidence,
-            })
+            (intensity >= REPORT_THRESHOLD).then_some(EmotionScore { emotion, intensity, evidence })
         })
         .collect();
     scores.sort_by(|a, b| b.intensity.total_cmp(&a.intensity));
@@ -167,33 +150,20 @@ fn emphasis(text: &str, tokens: &[Token<'_>], found: &Match) -> f64 {
 }
 
 fn preceding_negator_start(tokens: &[Token<'_>], first: usize) -> Option<usize> {
-    tokens[first.saturating_sub(3)..first]
-        .iter()
-        .find(|t| super::text::is_negator(&t.lower))
-        .map(|t| t.start)
+    tokens[first.saturating_sub(3)..first].iter().find(|t| super::text::is_negator(&t.lower)).map(|t| t.start)
 }
 
 /// Shouting (three or more words in capitals) and "!!!" read as anger; "??" as confusion.
-fn shouting_and_punctuation(
-    text: &str,
-    tokens: &[Token<'_>],
-    totals: &mut [f64; 6],
-    evidence: &mut [Vec<Evidence>; 6],
-) {
+fn shouting_and_punctuation(text: &str, tokens: &[Token<'_>], totals: &mut [f64; 6], evidence: &mut [Vec<Evidence>; 6]) {
     let shouted: Vec<&Token> = tokens.iter().filter(|t| t.shouted).collect();
     if shouted.len() >= 3 {
         let anger = Emotion::Anger as usize;
         totals[anger] += 0.3;
         evidence[anger].push(Evidence::of(text, shouted[0].start, shouted[0].end));
     }
-    for (mark, emotion, weight) in [
-        ("!!", Emotion::Anger, 0.25),
-        ("??", Emotion::Confusion, 0.3),
-    ] {
+    for (mark, emotion, weight) in [("!!", Emotion::Anger, 0.25), ("??", Emotion::Confusion, 0.3)] {
         if let Some(at) = text.find(mark) {
-            let run_end = text[at..]
-                .find(|c: char| c.to_string() != mark[..1])
-                .map_or(text.len(), |n| at + n);
+            let run_end = text[at..].find(|c: char| c.to_string() != mark[..1]).map_or(text.len(), |n| at + n);
             totals[emotion as usize] += weight;
             evidence[emotion as usize].push(Evidence::of(text, at, run_end));
         }
@@ -210,10 +180,7 @@ mod tests {
     }
 
     fn intensity(text: &str, emotion: Emotion) -> f64 {
-        emotions(text)
-            .into_iter()
-            .find(|e| e.emotion == emotion)
-            .map_or(0.0, |e| e.intensity)
+        emotions(text).into_iter().find(|e| e.emotion == emotion).map_or(0.0, |e| e.intensity)
     }
 
     #[test]
@@ -224,18 +191,8 @@ mod tests {
         assert_eq!(words, ["frustrated", "unacceptable"]);
         assert!(intensity("I'm worried my card was stolen", Emotion::Anxiety) > 0.5);
         assert!(intensity("So disappointed, I expected better", Emotion::Sadness) > 0.5);
-        assert!(
-            intensity(
-                "I don't understand my invoice, it makes no sense",
-                Emotion::Confusion
-            ) > 0.5
-        );
-        assert!(
-            intensity(
-                "Thank you so much, I really appreciate it",
-                Emotion::Gratitude
-            ) > 0.6
-        );
+        assert!(intensity("I don't understand my invoice, it makes no sense", Emotion::Confusion) > 0.5);
+        assert!(intensity("Thank you so much, I really appreciate it", Emotion::Gratitude) > 0.6);
         assert!(intensity("Phew, finally working. So relieved!", Emotion::Joy) > 0.6);
     }
 

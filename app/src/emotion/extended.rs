@@ -22,13 +22,8 @@ fn lexicon() -> &'static vader::Lexicon {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            let (word, valence) = line
-                .split_once('\t')
-                .expect("sentiment_words.tsv: word<TAB>valence");
-            let valence = valence
-                .trim()
-                .parse()
-                .expect("sentiment_words.tsv: valence is a number");
+            let (word, valence) = line.split_once('\t').expect("sentiment_words.tsv: word<TAB>valence");
+            let valence = valence.trim().parse().expect("sentiment_words.tsv: valence is a number");
             lexicon.insert(word, valence);
         }
         vader::Lexicon::with_valences(&lexicon)
@@ -37,10 +32,7 @@ fn lexicon() -> &'static vader::Lexicon {
 
 fn phrases() -> &'static PatternSet {
     static PHRASES_SET: OnceLock<PatternSet> = OnceLock::new();
-    PHRASES_SET.get_or_init(|| {
-        PatternSet::parse(PHRASES, &["shift", "sarcasm"])
-            .expect("sentiment_phrases.tsv is well-formed")
-    })
+    PHRASES_SET.get_or_init(|| PatternSet::parse(PHRASES, &["shift", "sarcasm"]).expect("sentiment_phrases.tsv is well-formed"))
 }
 
 /// The extended compound score, −1 … 1.
@@ -51,17 +43,10 @@ pub fn extended_compound(text: &str) -> f64 {
 
 /// As [`extended_compound`], reusing tokens the caller already has; also returns the token
 /// ranges of sarcastic phrases ("great, another delay").
-pub(crate) fn extended_compound_with_tokens(
-    text: &str,
-    tokens: &[Token<'_>],
-) -> (f64, Vec<(usize, usize)>) {
+pub(crate) fn extended_compound_with_tokens(text: &str, tokens: &[Token<'_>]) -> (f64, Vec<(usize, usize)>) {
     let found = phrases().find(tokens);
     let shift: f64 = found.iter().map(|m| m.weight).sum();
-    let sarcasm = found
-        .iter()
-        .filter(|m| m.label == SARCASM)
-        .map(|m| (m.first, m.end))
-        .collect();
+    let sarcasm = found.iter().filter(|m| m.label == SARCASM).map(|m| (m.first, m.end)).collect();
     let raw = vader::raw_sum_with(text, lexicon()) + shift;
     (vader::normalize(raw), sarcasm)
 }
@@ -83,21 +68,13 @@ mod tests {
             "Perfect, yet another broken charger.",
         ] {
             let extended = extended_compound(text);
-            assert!(
-                extended < -0.2,
-                "{text:?}: extended {extended:.3}, reference {:.3}",
-                polarity_scores(text).compound
-            );
+            assert!(extended < -0.2, "{text:?}: extended {extended:.3}, reference {:.3}", polarity_scores(text).compound);
         }
     }
 
     #[test]
     fn keeps_plain_praise_positive() {
-        for text in [
-            "Great service, thank you so much!",
-            "I can't recommend it enough.",
-            "No problems at all, works great.",
-        ] {
+        for text in ["Great service, thank you so much!", "I can't recommend it enough.", "No problems at all, works great."] {
             assert!(extended_compound(text) > 0.4, "{text:?}");
         }
     }

@@ -23,13 +23,7 @@ pub enum Intent {
 }
 
 impl Intent {
-    pub const ALL: [Intent; 5] = [
-        Intent::Churn,
-        Intent::Escalation,
-        Intent::Urgency,
-        Intent::RepeatContact,
-        Intent::Praise,
-    ];
+    pub const ALL: [Intent; 5] = [Intent::Churn, Intent::Escalation, Intent::Urgency, Intent::RepeatContact, Intent::Praise];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -64,8 +58,7 @@ fn lexicon() -> &'static PatternSet {
     static LEXICON: OnceLock<PatternSet> = OnceLock::new();
     LEXICON.get_or_init(|| {
         let labels: Vec<&str> = Intent::ALL.iter().map(|i| i.key()).collect();
-        PatternSet::parse(include_str!("lexicon/intents.tsv"), &labels)
-            .expect("intents.tsv is well-formed")
+        PatternSet::parse(include_str!("lexicon/intents.tsv"), &labels).expect("intents.tsv is well-formed")
     })
 }
 
@@ -75,9 +68,7 @@ pub fn detect(text: &str, tokens: &[Token<'_>], sarcasm: &[(usize, usize)]) -> V
     let mut found: Vec<IntentMatch> = Vec::new();
     for m in lexicon().find(tokens) {
         let intent = Intent::ALL[m.label];
-        let sarcastic = sarcasm
-            .iter()
-            .any(|&(first, end)| m.first < end && first < m.end);
+        let sarcastic = sarcasm.iter().any(|&(first, end)| m.first < end && first < m.end);
         if m.negated || (intent == Intent::Praise && sarcastic) {
             continue;
         }
@@ -87,11 +78,7 @@ pub fn detect(text: &str, tokens: &[Token<'_>], sarcasm: &[(usize, usize)]) -> V
                 existing.confidence = existing.confidence.max(m.weight);
                 existing.evidence.push(evidence);
             }
-            None => found.push(IntentMatch {
-                intent,
-                confidence: m.weight,
-                evidence: vec![evidence],
-            }),
+            None => found.push(IntentMatch { intent, confidence: m.weight, evidence: vec![evidence] }),
         }
     }
     found.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
@@ -104,36 +91,18 @@ mod tests {
     use super::*;
 
     fn intents(text: &str) -> Vec<Intent> {
-        detect(text, &tokenize(text), &[])
-            .into_iter()
-            .map(|m| m.intent)
-            .collect()
+        detect(text, &tokenize(text), &[]).into_iter().map(|m| m.intent).collect()
     }
 
     #[test]
     fn recognises_each_intent() {
         assert_eq!(intents("Please cancel my subscription."), [Intent::Churn]);
-        assert_eq!(
-            intents("I'm switching to another provider"),
-            [Intent::Churn]
-        );
+        assert_eq!(intents("I'm switching to another provider"), [Intent::Churn]);
         assert_eq!(intents("I'll post this everywhere"), [Intent::Escalation]);
-        assert_eq!(
-            intents("My lawyer will hear about this"),
-            [Intent::Escalation]
-        );
-        assert_eq!(
-            intents("I need this fixed today, it's urgent"),
-            [Intent::Urgency]
-        );
-        assert_eq!(
-            intents("This is the third time I'm asking"),
-            [Intent::RepeatContact]
-        );
-        assert_eq!(
-            intents("I already explained this twice"),
-            [Intent::RepeatContact]
-        );
+        assert_eq!(intents("My lawyer will hear about this"), [Intent::Escalation]);
+        assert_eq!(intents("I need this fixed today, it's urgent"), [Intent::Urgency]);
+        assert_eq!(intents("This is the third time I'm asking"), [Intent::RepeatContact]);
+        assert_eq!(intents("I already explained this twice"), [Intent::RepeatContact]);
         assert_eq!(intents("Thanks, great support!"), [Intent::Praise]);
     }
 

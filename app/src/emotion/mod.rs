@@ -48,10 +48,7 @@ pub struct Analysis {
 
 impl Analysis {
     pub fn intensity_of(&self, emotion: emotions::Emotion) -> f64 {
-        self.emotions
-            .iter()
-            .find(|e| e.emotion == emotion)
-            .map_or(0.0, |e| e.intensity)
+        self.emotions.iter().find(|e| e.emotion == emotion).map_or(0.0, |e| e.intensity)
     }
 
     pub fn has_intent(&self, intent: intents::Intent) -> bool {
@@ -67,14 +64,7 @@ pub fn analyze(text: &str) -> Analysis {
     let intents = intents::detect(text, &tokens, &sarcasm);
     let situation = situation::detect(text, &tokens);
     let guidance = situation::guidance(situation.as_ref(), &emotions, extended);
-    Analysis {
-        polarity: vader::polarity_scores(text),
-        extended,
-        emotions,
-        intents,
-        situation,
-        guidance,
-    }
+    Analysis { polarity: vader::polarity_scores(text), extended, emotions, intents, situation, guidance }
 }
 
 #[cfg(test)]

@@ -71,10 +71,10 @@ pub struct PatternSet {
 const PREFIX_KEY_CHARS: usize = 3;
 
 fn prefix_key(word: &str) -> Option<&str> {
-    let end = word.char_indices().nth(PREFIX_KEY_CHARS).map_or(
-        (word.chars().count() == PREFIX_KEY_CHARS).then_some(word.len()),
-        |(i, _)| Some(i),
-    )?;
+    let end = word
+        .char_indices()
+        .nth(PREFIX_KEY_CHARS)
+        .map_or((word.chars().count() == PREFIX_KEY_CHARS).then_some(word.len()), |(i, _)| Some(i))?;
     Some(&word[..end])
 }
 
@@ -95,24 +95,13 @@ impl PatternSet {
                 continue;
             }
             let mut fields = line.split('\t');
-            let (Some(label), Some(weight), Some(pattern), None) =
-                (fields.next(), fields.next(), fields.next(), fields.next())
-            else {
-                return Err(format!(
-                    "line {}: expected label, weight and pattern",
-                    number + 1
-                ));
+            let (Some(label), Some(weight), Some(pattern), None) = (fields.next(), fields.next(), fields.next(), fields.next()) else {
+                return Err(format!("line {}: expected label, weight and pattern", number + 1));
             };
-            let label = labels
-                .iter()
-                .position(|l| *l == label)
-                .ok_or_else(|| format!("line {}: unknown label {label:?}", number + 1))?;
-            let weight: f64 = weight
-                .parse()
-                .map_err(|_| format!("line {}: weight {weight:?} is not a number", number + 1))?;
+            let label = labels.iter().position(|l| *l == label).ok_or_else(|| format!("line {}: unknown label {label:?}", number + 1))?;
+            let weight: f64 = weight.parse().map_err(|_| format!("line {}: weight {weight:?} is not a number", number + 1))?;
             for phrase in pattern.split('|') {
-                let slots = parse_slots(phrase)
-                    .ok_or_else(|| format!("line {}: empty slot in {phrase:?}", number + 1))?;
+                let slots = parse_slots(phrase).ok_or_else(|| format!("line {}: empty slot in {phrase:?}", number + 1))?;
                 set.add_expanding_optional_start(label, weight, &slots);
             }
         }
@@ -140,17 +129,9 @@ impl PatternSet {
         let mut everywhere = false;
         for alternative in &slots[0].alternatives {
             match alternative {
-                Alternative::Word(word) => self
-                    .by_first_word
-                    .entry(word.clone())
-                    .or_default()
-                    .push(index),
+                Alternative::Word(word) => self.by_first_word.entry(word.clone()).or_default().push(index),
                 Alternative::Prefix(prefix) => match prefix_key(prefix) {
-                    Some(key) => self
-                        .by_prefix_start
-                        .entry(key.to_string())
-                        .or_default()
-                        .push(index),
+                    Some(key) => self.by_prefix_start.entry(key.to_string()).or_default().push(index),
                     None => everywhere = true,
                 },
                 Alternative::Any => everywhere = true,
@@ -159,11 +140,7 @@ impl PatternSet {
         if everywhere {
             self.unindexed.push(index);
         }
-        self.patterns.push(Pattern {
-            label,
-            weight,
-            slots,
-        });
+        self.patterns.push(Pattern { label, weight, slots });
     }
 
     #[cfg(test)]
@@ -198,9 +175,7 @@ impl PatternSet {
                     if end == start {
                         continue;
                     }
-                    let overlaps = matches
-                        .iter()
-                        .any(|m| m.label == pattern.label && m.end > start);
+                    let overlaps = matches.iter().any(|m| m.label == pattern.label && m.end > start);
                     if overlaps {
                         continue;
                     }
@@ -240,10 +215,7 @@ fn parse_slots(pattern: &str) -> Option<Vec<Slot>> {
                     }
                 })
                 .collect::<Option<_>>()?;
-            Some(Slot {
-                alternatives,
-                optional,
-            })
+            Some(Slot { alternatives, optional })
         })
         .collect();
     slots.filter(|s| !s.is_empty())
@@ -257,9 +229,7 @@ fn match_slots(slots: &[Slot], tokens: &[Token<'_>], at: usize) -> Option<usize>
             return Some(at);
         };
         if let Some(token) = tokens.get(at) {
-            if Some(token.clause) == clause
-                && slot.alternatives.iter().any(|a| a.matches(&token.lower))
-            {
+            if Some(token.clause) == clause && slot.alternatives.iter().any(|a| a.matches(&token.lower)) {
                 if let Some(end) = go(rest, tokens, at + 1, clause) {
                     return Some(end);
                 }
@@ -289,12 +259,7 @@ anger\t0.5\tfrustrat*|fed up
         let tokens = tokenize(text);
         set.find(&tokens)
             .into_iter()
-            .map(|m| {
-                (
-                    set.label(m.label).to_string(),
-                    text[tokens[m.first].start..tokens[m.end - 1].end].to_string(),
-                )
-            })
+            .map(|m| (set.label(m.label).to_string(), text[tokens[m.first].start..tokens[m.end - 1].end].to_string()))
             .collect()
     }
 
@@ -303,30 +268,18 @@ anger\t0.5\tfrustrat*|fed up
         let set = PatternSet::parse(LEXICON, &["churn", "anger"]).unwrap();
         assert_eq!(
             labels(&set, "Please CANCEL subscriptions now, so frustrating!"),
-            [
-                ("churn".to_string(), "CANCEL subscriptions".to_string()),
-                ("anger".to_string(), "frustrating".to_string())
-            ]
+            [("churn".to_string(), "CANCEL subscriptions".to_string()), ("anger".to_string(), "frustrating".to_string())]
         );
         assert_eq!(labels(&set, "cancel our account").len(), 1);
         assert_eq!(labels(&set, "I'm fed up, moving to another bank").len(), 2);
-        assert!(
-            labels(&set, "switching. to").is_empty(),
-            "clauses bound phrases"
-        );
+        assert!(labels(&set, "switching. to").is_empty(), "clauses bound phrases");
     }
 
     #[test]
     fn reports_malformed_lines() {
-        assert!(PatternSet::parse("x\t1\ta", &["y"])
-            .unwrap_err()
-            .contains("unknown label"));
-        assert!(PatternSet::parse("y\tz\ta", &["y"])
-            .unwrap_err()
-            .contains("not a number"));
-        assert!(PatternSet::parse("y\t1", &["y"])
-            .unwrap_err()
-            .contains("line 1"));
+        assert!(PatternSet::parse("x\t1\ta", &["y"]).unwrap_err().contains("unknown label"));
+        assert!(PatternSet::parse("y\tz\ta", &["y"]).unwrap_err().contains("not a number"));
+        assert!(PatternSet::parse("y\t1", &["y"]).unwrap_err().contains("line 1"));
     }
 
     #[test]

@@ -82,9 +82,7 @@ impl RiskConfig {
         ];
         for (name, value) in points {
             if !(0.0..=100.0).contains(&value) {
-                return Err(format!(
-                    "risk.{name} must be between 0 and 100, not {value}"
-                ));
+                return Err(format!("risk.{name} must be between 0 and 100, not {value}"));
             }
         }
         if self.repeat_window_days < 1 {
@@ -93,13 +91,8 @@ impl RiskConfig {
         if !(1..=5).contains(&self.bad_csat_at_most) {
             return Err("risk.bad_csat_at_most must be between 1 and 5".into());
         }
-        if !(self.medium_from < self.high_from
-            && self.high_from < self.critical_from
-            && self.critical_from <= 100)
-        {
-            return Err(
-                "risk levels must rise: medium_from < high_from < critical_from ≤ 100".into(),
-            );
+        if !(self.medium_from < self.high_from && self.high_from < self.critical_from && self.critical_from <= 100) {
+            return Err("risk levels must rise: medium_from < high_from < critical_from ≤ 100".into());
         }
         Ok(())
     }
@@ -137,14 +130,7 @@ impl RiskLevel {
     }
 
     pub fn from_key(key: &str) -> Option<RiskLevel> {
-        [
-            RiskLevel::Low,
-            RiskLevel::Medium,
-            RiskLevel::High,
-            RiskLevel::Critical,
-        ]
-        .into_iter()
-        .find(|l| l.key() == key)
+        [RiskLevel::Low, RiskLevel::Medium, RiskLevel::High, RiskLevel::Critical].into_iter().find(|l| l.key() == key)
     }
 }
 
@@ -219,33 +205,15 @@ pub struct CustomerFacts<'a> {
 
 /// The risk of a conversation from the customer's facts at `now`; the mood trend counts once
 /// there are at least three scored messages.
-pub fn assess_customer(
-    facts: &CustomerFacts,
-    now: DateTime<Utc>,
-    config: &RiskConfig,
-    state: &StateConfig,
-) -> RiskAssessment {
-    let observations: Vec<Observation> = facts
-        .sentiments
-        .iter()
-        .map(|(at, sentiment)| Observation {
-            at: *at,
-            sentiment: *sentiment,
-        })
-        .collect();
+pub fn assess_customer(facts: &CustomerFacts, now: DateTime<Utc>, config: &RiskConfig, state: &StateConfig) -> RiskAssessment {
+    let observations: Vec<Observation> =
+        facts.sentiments.iter().map(|(at, sentiment)| Observation { at: *at, sentiment: *sentiment }).collect();
     let trend = emotional_state(&observations, now, state).map(|s| s.trend);
     let inputs = RiskInputs {
-        recent: facts
-            .recent
-            .iter()
-            .take(5)
-            .map(MessageSignals::of)
-            .collect(),
+        recent: facts.recent.iter().take(5).map(MessageSignals::of).collect(),
         earlier_contacts: facts.earlier_contacts,
         cancellations: facts.cancellations,
-        waiting_minutes: facts
-            .waiting_since
-            .map(|since| (now - since).num_minutes().max(0)),
+        waiting_minutes: facts.waiting_since.map(|since| (now - since).num_minutes().max(0)),
         trend: trend.filter(|_| observations.len() >= 3),
         last_csat: facts.last_csat.map(|c| c.round().clamp(1.0, 5.0) as u8),
     };
@@ -262,48 +230,24 @@ pub fn assess(inputs: &RiskInputs, config: &RiskConfig) -> RiskAssessment {
         .iter()
         .enumerate()
         .map(|(i, m)| (i, m.extended * recency(i)))
-        .fold(
-            (0, 0.0),
-            |best, item| if item.1 < best.1 { item } else { best },
-        );
+        .fold((0, 0.0), |best, item| if item.1 < best.1 { item } else { best });
     if most_negative < -0.05 {
         let raw = inputs.recent[worst_index].extended;
         factors.push((
             "negativity",
-            if worst_index == 0 {
-                format!("Latest message negative ({raw:.2})")
-            } else {
-                format!("Earlier message negative ({raw:.2})")
-            },
+            if worst_index == 0 { format!("Latest message negative ({raw:.2})") } else { format!("Earlier message negative ({raw:.2})") },
             config.negativity_points * -most_negative,
         ));
     }
-    let anger = inputs
-        .recent
-        .iter()
-        .enumerate()
-        .map(|(i, m)| m.anger * recency(i))
-        .fold(0.0, f64::max);
+    let anger = inputs.recent.iter().enumerate().map(|(i, m)| m.anger * recency(i)).fold(0.0, f64::max);
     if anger > 0.0 {
-        factors.push((
-            "anger",
-            format!("Anger or frustration ({:.0}%)", anger * 100.0),
-            config.anger_points * anger,
-        ));
+        factors.push(("anger", format!("Anger or frustration ({:.0}%)", anger * 100.0), config.anger_points * anger));
     }
     if inputs.recent.iter().any(|m| m.churn) {
-        factors.push((
-            "churn_intent",
-            "Talks about cancelling or leaving".into(),
-            config.churn_intent_points,
-        ));
+        factors.push(("churn_intent", "Talks about cancelling or leaving".into(), config.churn_intent_points));
     }
     if inputs.recent.iter().any(|m| m.escalation) {
-        factors.push((
-            "escalation_intent",
-            "Threatens to escalate (legal, public, manager)".into(),
-            config.escalation_intent_points,
-        ));
+        factors.push(("escalation_intent", "Threatens to escalate (legal, public, manager)".into(), config.escalation_intent_points));
     }
     let said_repeat = inputs.recent.iter().any(|m| m.repeat_contact);
     let repeats = inputs.earlier_contacts.max(u32::from(said_repeat));
@@ -314,11 +258,7 @@ pub fn assess(inputs: &RiskInputs, config: &RiskConfig) -> RiskAssessment {
                 format!(
                     "{} earlier contact{} in {} days",
                     inputs.earlier_contacts,
-                    if inputs.earlier_contacts == 1 {
-                        ""
-                    } else {
-                        "s"
-                    },
+                    if inputs.earlier_contacts == 1 { "" } else { "s" },
                     config.repeat_window_days
                 )
             } else {
@@ -328,11 +268,7 @@ pub fn assess(inputs: &RiskInputs, config: &RiskConfig) -> RiskAssessment {
         ));
     }
     if inputs.cancellations > 0 {
-        factors.push((
-            "cancellation",
-            "Recent cancellation".into(),
-            config.cancellation_points,
-        ));
+        factors.push(("cancellation", "Recent cancellation".into(), config.cancellation_points));
     }
     if let Some(minutes) = inputs.waiting_minutes.filter(|m| *m >= 60) {
         let hours = minutes as f64 / 60.0;
@@ -342,40 +278,21 @@ pub fn assess(inputs: &RiskInputs, config: &RiskConfig) -> RiskAssessment {
             (config.waiting_points_per_hour * hours).min(config.waiting_cap),
         ));
     }
-    if let Some(trend) = inputs
-        .trend
-        .filter(|t| *t <= config.downward_trend_threshold)
-    {
-        factors.push((
-            "downward_trend",
-            format!("Mood getting worse ({trend:+.2} per message)"),
-            config.downward_trend_points,
-        ));
+    if let Some(trend) = inputs.trend.filter(|t| *t <= config.downward_trend_threshold) {
+        factors.push(("downward_trend", format!("Mood getting worse ({trend:+.2} per message)"), config.downward_trend_points));
     }
     if let Some(csat) = inputs.last_csat.filter(|c| *c <= config.bad_csat_at_most) {
-        factors.push((
-            "bad_csat",
-            format!("Rated us {csat} of 5"),
-            config.bad_csat_points,
-        ));
+        factors.push(("bad_csat", format!("Rated us {csat} of 5"), config.bad_csat_points));
     }
     let total: f64 = factors.iter().map(|f| f.2).sum();
     let score = total.round().clamp(0.0, 100.0) as u8;
     let mut factors: Vec<RiskFactor> = factors
         .into_iter()
-        .map(|(key, label, points)| RiskFactor {
-            key: key.to_string(),
-            label,
-            points: points.round().clamp(0.0, 100.0) as u8,
-        })
+        .map(|(key, label, points)| RiskFactor { key: key.to_string(), label, points: points.round().clamp(0.0, 100.0) as u8 })
         .filter(|f| f.points > 0)
         .collect();
     factors.sort_by_key(|factor| std::cmp::Reverse(factor.points));
-    RiskAssessment {
-        score,
-        level: config.level(score),
-        factors,
-    }
+    RiskAssessment { score, level: config.level(score), factors }
 }
 
 fn waiting_label(minutes: i64) -> String {
@@ -393,22 +310,14 @@ mod tests {
     #[test]
     fn a_calm_question_is_low_risk() {
         let signals = MessageSignals::of(&analyze("How do I export my contacts?"));
-        let risk = assess(
-            &RiskInputs {
-                recent: vec![signals],
-                ..Default::default()
-            },
-            &RiskConfig::default(),
-        );
+        let risk = assess(&RiskInputs { recent: vec![signals], ..Default::default() }, &RiskConfig::default());
         assert_eq!(risk.level, RiskLevel::Low);
         assert!(risk.score < 10, "{risk:?}");
     }
 
     #[test]
     fn an_angry_repeat_churn_threat_is_critical_with_reasons() {
-        let signals = MessageSignals::of(&analyze(
-            "This is the third time I'm asking! Unacceptable. Cancel my subscription.",
-        ));
+        let signals = MessageSignals::of(&analyze("This is the third time I'm asking! Unacceptable. Cancel my subscription."));
         let risk = assess(
             &RiskInputs {
                 recent: vec![signals],
@@ -421,24 +330,11 @@ mod tests {
         );
         assert_eq!(risk.level, RiskLevel::Critical);
         let keys: Vec<&str> = risk.factors.iter().map(|f| f.key.as_str()).collect();
-        for key in [
-            "negativity",
-            "churn_intent",
-            "repeat_contact",
-            "waiting",
-            "bad_csat",
-        ] {
+        for key in ["negativity", "churn_intent", "repeat_contact", "waiting", "bad_csat"] {
             assert!(keys.contains(&key), "{key} missing from {keys:?}");
         }
         assert!(risk.factors.windows(2).all(|w| w[0].points >= w[1].points));
-        assert_eq!(
-            risk.factors
-                .iter()
-                .find(|f| f.key == "waiting")
-                .unwrap()
-                .label,
-            "Waiting 1 d"
-        );
+        assert_eq!(risk.factors.iter().find(|f| f.key == "waiting").unwrap().label, "Waiting 1 d");
     }
 
     #[test]
@@ -446,50 +342,19 @@ mod tests {
         let angry = MessageSignals::of(&analyze("This is unacceptable, I'm furious."));
         let thanks = MessageSignals::of(&analyze("Thank you, that fixed it!"));
         let config = RiskConfig::default();
-        let still_angry = assess(
-            &RiskInputs {
-                recent: vec![angry],
-                ..Default::default()
-            },
-            &config,
-        );
-        let calmed = assess(
-            &RiskInputs {
-                recent: vec![thanks, angry],
-                ..Default::default()
-            },
-            &config,
-        );
-        assert!(
-            calmed.score < still_angry.score,
-            "{calmed:?} vs {still_angry:?}"
-        );
-        assert!(calmed
-            .factors
-            .iter()
-            .any(|f| f.label.starts_with("Earlier message negative")));
+        let still_angry = assess(&RiskInputs { recent: vec![angry], ..Default::default() }, &config);
+        let calmed = assess(&RiskInputs { recent: vec![thanks, angry], ..Default::default() }, &config);
+        assert!(calmed.score < still_angry.score, "{calmed:?} vs {still_angry:?}");
+        assert!(calmed.factors.iter().any(|f| f.label.starts_with("Earlier message negative")));
     }
 
     #[test]
     fn thresholds_come_from_configuration() {
-        let inputs = RiskInputs {
-            cancellations: 1,
-            ..Default::default()
-        };
-        assert_eq!(
-            assess(&inputs, &RiskConfig::default()).level,
-            RiskLevel::Low
-        );
-        let strict = RiskConfig {
-            medium_from: 10,
-            ..RiskConfig::default()
-        };
+        let inputs = RiskInputs { cancellations: 1, ..Default::default() };
+        assert_eq!(assess(&inputs, &RiskConfig::default()).level, RiskLevel::Low);
+        let strict = RiskConfig { medium_from: 10, ..RiskConfig::default() };
         assert_eq!(assess(&inputs, &strict).level, RiskLevel::Medium);
-        let broken = RiskConfig {
-            high_from: 90,
-            critical_from: 80,
-            ..RiskConfig::default()
-        };
+        let broken = RiskConfig { high_from: 90, critical_from: 80, ..RiskConfig::default() };
         assert!(broken.validate().unwrap_err().contains("must rise"));
         assert!(RiskConfig::default().validate().is_ok());
     }

@@ -106,13 +106,7 @@ impl Approach {
     }
 
     pub fn from_key(key: &str) -> Option<Approach> {
-        [
-            Approach::ResolveFirst,
-            Approach::AcknowledgeFirst,
-            Approach::Celebrate,
-        ]
-        .into_iter()
-        .find(|a| a.key() == key)
+        [Approach::ResolveFirst, Approach::AcknowledgeFirst, Approach::Celebrate].into_iter().find(|a| a.key() == key)
     }
 }
 
@@ -137,8 +131,7 @@ fn lexicon() -> &'static PatternSet {
             labels.push(format!("{}!", situation.key()));
         }
         let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
-        PatternSet::parse(include_str!("lexicon/situations.tsv"), &labels)
-            .expect("situations.tsv is well-formed")
+        PatternSet::parse(include_str!("lexicon/situations.tsv"), &labels).expect("situations.tsv is well-formed")
     })
 }
 
@@ -150,21 +143,14 @@ pub fn detect(text: &str, tokens: &[Token<'_>]) -> Option<SituationMatch> {
         let (slot, fast) = (m.label / 2, m.label % 2 == 1);
         weights[slot] += m.weight;
         urgent[slot] |= fast;
-        evidence[slot].push(Evidence::of(
-            text,
-            tokens[m.first].start,
-            tokens[m.end - 1].end,
-        ));
+        evidence[slot].push(Evidence::of(text, tokens[m.first].start, tokens[m.end - 1].end));
     }
     let defect = Situation::Defect as usize;
     if weights[defect] > 0.0 && money_amounts(text).iter().any(|a| *a >= COSTLY_AMOUNT) {
         urgent[defect] = true;
     }
     let total: f64 = weights.iter().sum();
-    let (best, &weight) = weights
-        .iter()
-        .enumerate()
-        .max_by(|a, b| a.1.total_cmp(b.1))?;
+    let (best, &weight) = weights.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1))?;
     (weight >= MIN_WEIGHT).then(|| SituationMatch {
         situation: Situation::ALL[best],
         confidence: ((weight / total) * 100.0).round() / 100.0,
@@ -174,18 +160,8 @@ pub fn detect(text: &str, tokens: &[Token<'_>]) -> Option<SituationMatch> {
 }
 
 /// How the agent should meet the message, with the reason in one sentence.
-pub fn guidance(
-    situation: Option<&SituationMatch>,
-    emotions: &[EmotionScore],
-    extended: f64,
-) -> Guidance {
-    let strongest = |wanted: &[Emotion]| {
-        emotions
-            .iter()
-            .filter(|e| wanted.contains(&e.emotion))
-            .map(|e| e.intensity)
-            .fold(0.0, f64::max)
-    };
+pub fn guidance(situation: Option<&SituationMatch>, emotions: &[EmotionScore], extended: f64) -> Guidance {
+    let strongest = |wanted: &[Emotion]| emotions.iter().filter(|e| wanted.contains(&e.emotion)).map(|e| e.intensity).fold(0.0, f64::max);
     let upset = strongest(&[Emotion::Anger, Emotion::Anxiety, Emotion::Sadness]);
     let happy = strongest(&[Emotion::Gratitude, Emotion::Joy]);
     let (approach, reason) = match situation {
@@ -193,35 +169,24 @@ pub fn guidance(
             Approach::ResolveFirst,
             "Possible fraud or a security breach: secure the account and stop the damage first; reassurance comes with the fix.",
         ),
-        Some(s) if s.needs_fast_fix && s.situation == Situation::Billing => (
-            Approach::ResolveFirst,
-            "Money is stuck or taken wrongly: correct the payment now, a fast fix says more than an apology.",
-        ),
-        Some(s) if s.needs_fast_fix => (
-            Approach::ResolveFirst,
-            "A costly product has failed: arrange the repair or replacement first, then explain.",
-        ),
-        _ if upset >= 0.35 || extended <= -0.5 => (
-            Approach::AcknowledgeFirst,
-            "The customer is upset: name what went wrong and own it before you solve it.",
-        ),
-        Some(s) if s.situation == Situation::Praise => (
-            Approach::Celebrate,
-            "The customer is happy: thank them personally and share the joy; this may become a story.",
-        ),
-        _ if (happy >= 0.35 && extended >= 0.3) || (happy > 0.0 && extended >= 0.6) => (
-            Approach::Celebrate,
-            "The customer is pleased: thank them warmly and make the good moment last.",
-        ),
-        _ => (
-            Approach::ResolveFirst,
-            "A practical request without strong feelings: a clear, quick answer is the best care.",
-        ),
+        Some(s) if s.needs_fast_fix && s.situation == Situation::Billing => {
+            (Approach::ResolveFirst, "Money is stuck or taken wrongly: correct the payment now, a fast fix says more than an apology.")
+        }
+        Some(s) if s.needs_fast_fix => {
+            (Approach::ResolveFirst, "A costly product has failed: arrange the repair or replacement first, then explain.")
+        }
+        _ if upset >= 0.35 || extended <= -0.5 => {
+            (Approach::AcknowledgeFirst, "The customer is upset: name what went wrong and own it before you solve it.")
+        }
+        Some(s) if s.situation == Situation::Praise => {
+            (Approach::Celebrate, "The customer is happy: thank them personally and share the joy; this may become a story.")
+        }
+        _ if (happy >= 0.35 && extended >= 0.3) || (happy > 0.0 && extended >= 0.6) => {
+            (Approach::Celebrate, "The customer is pleased: thank them warmly and make the good moment last.")
+        }
+        _ => (Approach::ResolveFirst, "A practical request without strong feelings: a clear, quick answer is the best care."),
     };
-    Guidance {
-        approach,
-        reason: reason.to_string(),
-    }
+    Guidance { approach, reason: reason.to_string() }
 }
 
 #[cfg(test)]
@@ -236,41 +201,13 @@ mod tests {
     #[test]
     fn recognises_each_situation() {
         let cases = [
-            (
-                "I was charged twice on my invoice",
-                Situation::Billing,
-                true,
-            ),
-            (
-                "Someone logged into my account, I think I was hacked",
-                Situation::Fraud,
-                true,
-            ),
-            (
-                "My parcel never arrived, the tracking is stuck",
-                Situation::Delivery,
-                false,
-            ),
-            (
-                "The blender arrived cracked and doesn't work",
-                Situation::Defect,
-                false,
-            ),
-            (
-                "I'm locked out, the password reset link fails",
-                Situation::Account,
-                false,
-            ),
-            (
-                "How do I export my contacts to CSV?",
-                Situation::HowTo,
-                false,
-            ),
-            (
-                "Thank you, amazing help, well done!",
-                Situation::Praise,
-                false,
-            ),
+            ("I was charged twice on my invoice", Situation::Billing, true),
+            ("Someone logged into my account, I think I was hacked", Situation::Fraud, true),
+            ("My parcel never arrived, the tracking is stuck", Situation::Delivery, false),
+            ("The blender arrived cracked and doesn't work", Situation::Defect, false),
+            ("I'm locked out, the password reset link fails", Situation::Account, false),
+            ("How do I export my contacts to CSV?", Situation::HowTo, false),
+            ("Thank you, amazing help, well done!", Situation::Praise, false),
         ];
         for (text, expected, fast) in cases {
             let found = situation(text).unwrap_or_else(|| panic!("{text:?}: no situation"));
@@ -291,25 +228,12 @@ mod tests {
     #[test]
     fn guidance_follows_situation_then_feelings() {
         let fraud = situation("Unauthorized transaction on my card, I've been hacked");
-        assert_eq!(
-            guidance(fraud.as_ref(), &[], -0.8).approach,
-            Approach::ResolveFirst
-        );
-        let upset = [EmotionScore {
-            emotion: Emotion::Anger,
-            intensity: 0.7,
-            evidence: vec![],
-        }];
+        assert_eq!(guidance(fraud.as_ref(), &[], -0.8).approach, Approach::ResolveFirst);
+        let upset = [EmotionScore { emotion: Emotion::Anger, intensity: 0.7, evidence: vec![] }];
         let delivery = situation("Where is my parcel");
-        assert_eq!(
-            guidance(delivery.as_ref(), &upset, -0.6).approach,
-            Approach::AcknowledgeFirst
-        );
+        assert_eq!(guidance(delivery.as_ref(), &upset, -0.6).approach, Approach::AcknowledgeFirst);
         let praise = situation("Thanks so much, amazing support");
-        assert_eq!(
-            guidance(praise.as_ref(), &[], 0.9).approach,
-            Approach::Celebrate
-        );
+        assert_eq!(guidance(praise.as_ref(), &[], 0.9).approach, Approach::Celebrate);
         let question = situation("How do I change my plan?");
         let plain = guidance(question.as_ref(), &[], 0.0);
         assert_eq!(plain.approach, Approach::ResolveFirst);

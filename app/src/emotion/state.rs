@@ -26,11 +26,7 @@ pub struct StateConfig {
 
 impl Default for StateConfig {
     fn default() -> Self {
-        StateConfig {
-            half_life_days: 7.0,
-            recent_messages: 5,
-            trend_threshold: 0.1,
-        }
+        StateConfig { half_life_days: 7.0, recent_messages: 5, trend_threshold: 0.1 }
     }
 }
 
@@ -57,11 +53,7 @@ pub struct EmotionalState {
 }
 
 /// The state after `observations` (in any order) as seen at `now`; `None` without any.
-pub fn emotional_state(
-    observations: &[Observation],
-    now: DateTime<Utc>,
-    config: &StateConfig,
-) -> Option<EmotionalState> {
+pub fn emotional_state(observations: &[Observation], now: DateTime<Utc>, config: &StateConfig) -> Option<EmotionalState> {
     if observations.is_empty() {
         return None;
     }
@@ -74,16 +66,11 @@ pub fn emotional_state(
         weighted += weight * o.sentiment;
         weights += weight;
     }
-    let current = if weights > 0.0 {
-        weighted / weights
-    } else {
-        0.0
-    };
+    let current = if weights > 0.0 { weighted / weights } else { 0.0 };
     let window = config.recent_messages.max(1).min(sorted.len());
     let (before, recent) = sorted.split_at(sorted.len() - window);
     let recent: Vec<f64> = recent.iter().map(|o| o.sentiment).collect();
-    let baseline = (!before.is_empty())
-        .then(|| before.iter().map(|o| o.sentiment).sum::<f64>() / before.len() as f64);
+    let baseline = (!before.is_empty()).then(|| before.iter().map(|o| o.sentiment).sum::<f64>() / before.len() as f64);
     let trend = slope(&recent);
     let direction = if trend <= -config.trend_threshold {
         Direction::Worsening
@@ -109,14 +96,7 @@ pub fn emotional_state(
             None => "",
         }
     );
-    Some(EmotionalState {
-        current,
-        baseline,
-        trend,
-        direction,
-        recent,
-        summary,
-    })
+    Some(EmotionalState { current, baseline, trend, direction, recent, summary })
 }
 
 /// Least-squares slope of `values` against their index; 0 for fewer than two.
@@ -142,30 +122,14 @@ mod tests {
     use chrono::Duration;
 
     fn series(now: DateTime<Utc>, values: &[f64]) -> Vec<Observation> {
-        values
-            .iter()
-            .enumerate()
-            .map(|(i, v)| Observation {
-                at: now - Duration::days((values.len() - i) as i64),
-                sentiment: *v,
-            })
-            .collect()
+        values.iter().enumerate().map(|(i, v)| Observation { at: now - Duration::days((values.len() - i) as i64), sentiment: *v }).collect()
     }
 
     #[test]
     fn recent_messages_weigh_more() {
         let now = Utc::now();
-        let state = emotional_state(
-            &series(now, &[0.8, 0.8, 0.8, -0.8]),
-            now,
-            &StateConfig::default(),
-        )
-        .unwrap();
-        assert!(
-            state.current < 0.8 * 3.0 / 4.0 - 0.4 + 0.2,
-            "{}",
-            state.current
-        );
+        let state = emotional_state(&series(now, &[0.8, 0.8, 0.8, -0.8]), now, &StateConfig::default()).unwrap();
+        assert!(state.current < 0.8 * 3.0 / 4.0 - 0.4 + 0.2, "{}", state.current);
         assert!(state.current > -0.8);
     }
 
@@ -177,16 +141,8 @@ mod tests {
         assert_eq!(state.direction, Direction::Worsening);
         assert!((state.baseline.unwrap() - (0.5 + 0.6 + 0.5) / 3.0).abs() < 1e-9);
         assert_eq!(state.recent.len(), 5);
-        assert_eq!(
-            state.summary,
-            "3 of the last 5 messages negative; worsening, below their usual mood"
-        );
-        let rising = emotional_state(
-            &series(now, &[-0.5, 0.0, 0.5]),
-            now,
-            &StateConfig::default(),
-        )
-        .unwrap();
+        assert_eq!(state.summary, "3 of the last 5 messages negative; worsening, below their usual mood");
+        let rising = emotional_state(&series(now, &[-0.5, 0.0, 0.5]), now, &StateConfig::default()).unwrap();
         assert_eq!(rising.direction, Direction::Improving);
         assert_eq!(rising.baseline, None);
         assert!(emotional_state(&[], now, &StateConfig::default()).is_none());

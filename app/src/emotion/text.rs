@@ -27,11 +27,7 @@ pub struct Evidence {
 
 impl Evidence {
     pub fn of(text: &str, start: usize, end: usize) -> Self {
-        Evidence {
-            text: text[start..end].to_string(),
-            start,
-            end,
-        }
+        Evidence { text: text[start..end].to_string(), start, end }
     }
 }
 
@@ -106,22 +102,15 @@ fn normalize(word: &str) -> Cow<'_, str> {
 
 /// Words that turn the meaning of the next few words around.
 pub fn is_negator(word: &str) -> bool {
-    matches!(
-        word,
-        "not" | "no" | "never" | "neither" | "nor" | "nothing" | "without" | "hardly" | "barely"
-    ) || word.ends_with("n't")
-        || matches!(
-            word,
-            "dont" | "didnt" | "doesnt" | "isnt" | "wasnt" | "cant" | "wont" | "havent" | "arent"
-        )
+    matches!(word, "not" | "no" | "never" | "neither" | "nor" | "nothing" | "without" | "hardly" | "barely")
+        || word.ends_with("n't")
+        || matches!(word, "dont" | "didnt" | "doesnt" | "isnt" | "wasnt" | "cant" | "wont" | "havent" | "arent")
 }
 
 /// True when a negator stands in the three words before token `index`, in the same clause.
 pub fn negated_at(tokens: &[Token<'_>], index: usize) -> bool {
     let clause = tokens[index].clause;
-    tokens[index.saturating_sub(3)..index]
-        .iter()
-        .any(|t| t.clause == clause && is_negator(&t.lower))
+    tokens[index.saturating_sub(3)..index].iter().any(|t| t.clause == clause && is_negator(&t.lower))
 }
 
 /// Amounts of money written in the text ("$129.00", "€40", "250 dollars"), in whole units.
@@ -143,14 +132,9 @@ pub fn money_amounts(text: &str) -> Vec<f64> {
         }
         if bytes[i].is_ascii_digit() && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric()) {
             if let Some(value) = leading_number(rest) {
-                let digits = rest
-                    .find(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.'))
-                    .unwrap_or(rest.len());
+                let digits = rest.find(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.')).unwrap_or(rest.len());
                 let unit = rest[digits..].trim_start().to_ascii_lowercase();
-                if ["dollars", "euros", "pounds", "usd", "eur", "gbp"]
-                    .iter()
-                    .any(|u| unit.starts_with(u))
-                {
+                if ["dollars", "euros", "pounds", "usd", "eur", "gbp"].iter().any(|u| unit.starts_with(u)) {
                     amounts.push(value);
                 }
                 i += digits.max(1);
@@ -163,9 +147,7 @@ pub fn money_amounts(text: &str) -> Vec<f64> {
 }
 
 fn leading_number(text: &str) -> Option<f64> {
-    let end = text
-        .find(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.'))
-        .unwrap_or(text.len());
+    let end = text.find(|c: char| !(c.is_ascii_digit() || c == ',' || c == '.')).unwrap_or(text.len());
     let number = text[..end].trim_end_matches(['.', ',']).replace(',', "");
     number.parse().ok()
 }
@@ -175,18 +157,12 @@ mod tests {
     use super::*;
 
     fn words(text: &str) -> Vec<String> {
-        tokenize(text)
-            .into_iter()
-            .map(|t| t.lower.into_owned())
-            .collect()
+        tokenize(text).into_iter().map(|t| t.lower.into_owned()).collect()
     }
 
     #[test]
     fn keeps_inner_apostrophes_and_positions() {
-        assert_eq!(
-            words("I DON’T want the customers' refund—now!"),
-            ["i", "don't", "want", "the", "customers", "refund", "now"]
-        );
+        assert_eq!(words("I DON’T want the customers' refund—now!"), ["i", "don't", "want", "the", "customers", "refund", "now"]);
         let text = "Still waiting, 3rd time.";
         let tokens = tokenize(text);
         assert_eq!(&text[tokens[2].start..tokens[2].end], "3rd");
@@ -204,10 +180,7 @@ mod tests {
 
     #[test]
     fn finds_money() {
-        assert_eq!(
-            money_amounts("charged $1,299.00 and €40 plus 250 dollars"),
-            [1299.0, 40.0, 250.0]
-        );
+        assert_eq!(money_amounts("charged $1,299.00 and €40 plus 250 dollars"), [1299.0, 40.0, 250.0]);
         assert!(money_amounts("order 12345 arrived").is_empty());
     }
 }
@@ -224,12 +197,7 @@ pub struct Segment {
 pub fn highlight(text: &str, marks: &[(usize, usize, String)]) -> Vec<Segment> {
     let mut marks: Vec<&(usize, usize, String)> = marks
         .iter()
-        .filter(|(start, end, _)| {
-            start < end
-                && *end <= text.len()
-                && text.is_char_boundary(*start)
-                && text.is_char_boundary(*end)
-        })
+        .filter(|(start, end, _)| start < end && *end <= text.len() && text.is_char_boundary(*start) && text.is_char_boundary(*end))
         .collect();
     marks.sort_by_key(|(start, end, _)| (*start, std::cmp::Reverse(*end)));
     let mut segments = Vec::new();
@@ -239,22 +207,13 @@ pub fn highlight(text: &str, marks: &[(usize, usize, String)]) -> Vec<Segment> {
             continue;
         }
         if *start > at {
-            segments.push(Segment {
-                text: text[at..*start].to_string(),
-                mark: None,
-            });
+            segments.push(Segment { text: text[at..*start].to_string(), mark: None });
         }
-        segments.push(Segment {
-            text: text[*start..*end].to_string(),
-            mark: Some(label.clone()),
-        });
+        segments.push(Segment { text: text[*start..*end].to_string(), mark: Some(label.clone()) });
         at = *end;
     }
     if at < text.len() {
-        segments.push(Segment {
-            text: text[at..].to_string(),
-            mark: None,
-        });
+        segments.push(Segment { text: text[at..].to_string(), mark: None });
     }
     segments
 }
@@ -266,33 +225,9 @@ mod highlight_tests {
     #[test]
     fn marks_ranges_and_skips_overlaps() {
         let text = "so frustrated, cancel my plan";
-        let segments = highlight(
-            text,
-            &[
-                (15, 29, "churn".into()),
-                (3, 13, "anger".into()),
-                (20, 22, "x".into()),
-            ],
-        );
-        let shown: Vec<(&str, Option<&str>)> = segments
-            .iter()
-            .map(|s| (s.text.as_str(), s.mark.as_deref()))
-            .collect();
-        assert_eq!(
-            shown,
-            [
-                ("so ", None),
-                ("frustrated", Some("anger")),
-                (", ", None),
-                ("cancel my plan", Some("churn"))
-            ]
-        );
-        assert_eq!(
-            highlight("ab", &[(0, 9, "x".into())]),
-            [Segment {
-                text: "ab".into(),
-                mark: None
-            }]
-        );
+        let segments = highlight(text, &[(15, 29, "churn".into()), (3, 13, "anger".into()), (20, 22, "x".into())]);
+        let shown: Vec<(&str, Option<&str>)> = segments.iter().map(|s| (s.text.as_str(), s.mark.as_deref())).collect();
+        assert_eq!(shown, [("so ", None), ("frustrated", Some("anger")), (", ", None), ("cancel my plan", Some("churn"))]);
+        assert_eq!(highlight("ab", &[(0, 9, "x".into())]), [Segment { text: "ab".into(), mark: None }]);
     }
 }

@@ -108,38 +108,19 @@ impl ToneContext {
     /// negative; the situation of the latest message that has one.
     pub fn from_latest(analyses: &[super::Analysis]) -> ToneContext {
         let recent = &analyses[analyses.len().saturating_sub(3)..];
-        let customer_upset = recent.iter().any(|a| {
-            a.extended <= -0.3
-                || a.emotions
-                    .iter()
-                    .any(|e| e.emotion.is_negative() && e.intensity >= 0.35)
-        });
-        let situation = analyses
-            .iter()
-            .rev()
-            .find_map(|a| a.situation.as_ref().map(|s| s.situation));
-        ToneContext {
-            customer_upset,
-            situation,
-        }
+        let customer_upset =
+            recent.iter().any(|a| a.extended <= -0.3 || a.emotions.iter().any(|e| e.emotion.is_negative() && e.intensity >= 0.35));
+        let situation = analyses.iter().rev().find_map(|a| a.situation.as_ref().map(|s| s.situation));
+        ToneContext { customer_upset, situation }
     }
 }
 
-const LABELS: [&str; 5] = [
-    "dismissive",
-    "blaming",
-    "over_promising",
-    "boilerplate",
-    "acknowledgement",
-];
+const LABELS: [&str; 5] = ["dismissive", "blaming", "over_promising", "boilerplate", "acknowledgement"];
 const ACKNOWLEDGEMENT: usize = 4;
 
 fn lexicon() -> &'static PatternSet {
     static LEXICON: OnceLock<PatternSet> = OnceLock::new();
-    LEXICON.get_or_init(|| {
-        PatternSet::parse(include_str!("lexicon/tone.tsv"), &LABELS)
-            .expect("tone.tsv is well-formed")
-    })
+    LEXICON.get_or_init(|| PatternSet::parse(include_str!("lexicon/tone.tsv"), &LABELS).expect("tone.tsv is well-formed"))
 }
 
 pub fn check(draft: &str, context: &ToneContext) -> ToneReport {
@@ -162,11 +143,7 @@ pub fn check(draft: &str, context: &ToneContext) -> ToneReport {
         }
         report.flags.push(ToneFlag {
             issue,
-            evidence: Some(Evidence::of(
-                draft,
-                tokens[found.first].start,
-                tokens[found.end - 1].end,
-            )),
+            evidence: Some(Evidence::of(draft, tokens[found.first].start, tokens[found.end - 1].end)),
             explanation: issue.explanation().to_string(),
         });
     }
@@ -187,29 +164,18 @@ pub fn check(draft: &str, context: &ToneContext) -> ToneReport {
 /// Acknowledgement lines for the situation, most specific first.
 pub fn suggestions(situation: Option<Situation>) -> Vec<String> {
     let specific = match situation {
-        Some(Situation::Billing) => {
-            "I'm sorry we charged you wrongly; that's our mistake, and I'm correcting it now."
-        }
-        Some(Situation::Fraud) => {
-            "I understand how worrying this is; I'm securing your account right now, before anything else."
-        }
-        Some(Situation::Delivery) => {
-            "I'm sorry your order is late; I know you were counting on it arriving on time."
-        }
-        Some(Situation::Defect) => {
-            "I'm sorry it arrived like this; that's not the quality you paid for, and I'll make it right."
-        }
-        Some(Situation::Account) => {
-            "I'm sorry you're locked out; I know how stressful it is not to reach your own account."
-        }
+        Some(Situation::Billing) => "I'm sorry we charged you wrongly; that's our mistake, and I'm correcting it now.",
+        Some(Situation::Fraud) => "I understand how worrying this is; I'm securing your account right now, before anything else.",
+        Some(Situation::Delivery) => "I'm sorry your order is late; I know you were counting on it arriving on time.",
+        Some(Situation::Defect) => "I'm sorry it arrived like this; that's not the quality you paid for, and I'll make it right.",
+        Some(Situation::Account) => "I'm sorry you're locked out; I know how stressful it is not to reach your own account.",
         Some(Situation::HowTo) => "I can see why this is confusing; let me walk you through it step by step.",
         Some(Situation::Praise) | None => "I'm sorry this has been so frustrating for you.",
     };
     vec![
         specific.to_string(),
         "You're right to expect better from us, and thank you for your patience.".to_string(),
-        "I've read your whole message and I'm taking this on personally until it's fixed."
-            .to_string(),
+        "I've read your whole message and I'm taking this on personally until it's fixed.".to_string(),
     ]
 }
 
@@ -218,75 +184,34 @@ mod tests {
     use super::*;
 
     fn issues(draft: &str, upset: bool) -> Vec<ToneIssue> {
-        check(
-            draft,
-            &ToneContext {
-                customer_upset: upset,
-                situation: Some(Situation::Billing),
-            },
-        )
-        .flags
-        .into_iter()
-        .map(|f| f.issue)
-        .collect()
+        check(draft, &ToneContext { customer_upset: upset, situation: Some(Situation::Billing) })
+            .flags
+            .into_iter()
+            .map(|f| f.issue)
+            .collect()
     }
 
     #[test]
     fn flags_each_issue_with_its_phrase_and_reason() {
-        let report = check(
-            "Please calm down. As I already said, you should have read the terms.",
-            &ToneContext::default(),
-        );
-        let phrases: Vec<&str> = report
-            .flags
-            .iter()
-            .map(|f| f.evidence.as_ref().unwrap().text.as_str())
-            .collect();
-        assert_eq!(
-            phrases,
-            ["calm down", "As I already said", "you should have"]
-        );
+        let report = check("Please calm down. As I already said, you should have read the terms.", &ToneContext::default());
+        let phrases: Vec<&str> = report.flags.iter().map(|f| f.evidence.as_ref().unwrap().text.as_str()).collect();
+        assert_eq!(phrases, ["calm down", "As I already said", "you should have"]);
         assert!(report.flags.iter().all(|f| !f.explanation.is_empty()));
-        assert_eq!(
-            issues("I guarantee this will never happen again.", false),
-            [ToneIssue::OverPromising, ToneIssue::OverPromising]
-        );
-        assert_eq!(
-            issues("We apologize for any inconvenience caused.", false),
-            [ToneIssue::ColdBoilerplate]
-        );
-        assert!(issues(
-            "I can't guarantee a date yet, but I'll update you on Friday.",
-            false
-        )
-        .is_empty());
+        assert_eq!(issues("I guarantee this will never happen again.", false), [ToneIssue::OverPromising, ToneIssue::OverPromising]);
+        assert_eq!(issues("We apologize for any inconvenience caused.", false), [ToneIssue::ColdBoilerplate]);
+        assert!(issues("I can't guarantee a date yet, but I'll update you on Friday.", false).is_empty());
     }
 
     #[test]
     fn asks_for_acknowledgement_when_the_customer_is_upset() {
-        assert_eq!(
-            issues("The refund was issued today.", true),
-            [ToneIssue::MissingAcknowledgement]
-        );
-        assert!(issues(
-            "I'm sorry about the double charge. The refund was issued today.",
-            true
-        )
-        .is_empty());
+        assert_eq!(issues("The refund was issued today.", true), [ToneIssue::MissingAcknowledgement]);
+        assert!(issues("I'm sorry about the double charge. The refund was issued today.", true).is_empty());
         assert!(issues("The refund was issued today.", false).is_empty());
-        let report = check(
-            "Refund issued.",
-            &ToneContext {
-                customer_upset: true,
-                situation: Some(Situation::Billing),
-            },
-        );
+        let report = check("Refund issued.", &ToneContext { customer_upset: true, situation: Some(Situation::Billing) });
         assert!(report.suggestions[0].contains("charged you wrongly"));
         assert!(check("", &ToneContext::default()).flags.is_empty());
-        let latest = [
-            crate::emotion::analyze("Thanks!"),
-            crate::emotion::analyze("Still waiting, this is unacceptable. Where is my parcel?"),
-        ];
+        let latest =
+            [crate::emotion::analyze("Thanks!"), crate::emotion::analyze("Still waiting, this is unacceptable. Where is my parcel?")];
         let context = ToneContext::from_latest(&latest);
         assert!(context.customer_upset);
         assert_eq!(context.situation, Some(Situation::Delivery));

@@ -143,15 +143,7 @@ pub fn traits(messages: &[&str], analyses: &[Analysis], csat: &[u8]) -> Traits {
             }
         }
     }
-    experience += analyses
-        .iter()
-        .map(|a| {
-            a.emotions
-                .iter()
-                .map(|e| e.evidence.len() as u32)
-                .sum::<u32>()
-        })
-        .sum::<u32>();
+    experience += analyses.iter().map(|a| a.emotions.iter().map(|e| e.evidence.len() as u32).sum::<u32>()).sum::<u32>();
     let writing = match (data, experience) {
         (d, e) if d + e < 3 => WritingStyle::Unknown,
         (d, e) if d >= 2 * e => WritingStyle::DataDriven,
@@ -167,22 +159,12 @@ pub fn traits(messages: &[&str], analyses: &[Analysis], csat: &[u8]) -> Traits {
         ((0.5 * length + 0.5 * narrative) * 100.0).round() / 100.0
     };
     let feedback = FeedbackHistory {
-        praise: analyses
-            .iter()
-            .filter(|a| a.has_intent(Intent::Praise))
-            .count() as u32,
+        praise: analyses.iter().filter(|a| a.has_intent(Intent::Praise)).count() as u32,
         complaints: analyses.iter().filter(|a| a.extended <= -0.3).count() as u32,
         csat_responses: csat.len() as u32,
-        csat_average: (!csat.is_empty())
-            .then(|| csat.iter().map(|c| f64::from(*c)).sum::<f64>() / csat.len() as f64),
+        csat_average: (!csat.is_empty()).then(|| csat.iter().map(|c| f64::from(*c)).sum::<f64>() / csat.len() as f64),
     };
-    Traits {
-        writing,
-        data_signals: data,
-        experience_signals: experience,
-        storyteller,
-        feedback,
-    }
+    Traits { writing, data_signals: data, experience_signals: experience, storyteller, feedback }
 }
 
 #[cfg(test)]
@@ -211,13 +193,7 @@ mod tests {
             Before that I had never had a problem, and eventually I just wanted it to work for my daughter's birthday.";
         assert!(of(&[story], &[]).storyteller > 0.5);
         assert!(of(&["Where is my order?"], &[]).storyteller < 0.2);
-        let history = of(
-            &[
-                "Thanks, great support!",
-                "This is unacceptable, still broken.",
-            ],
-            &[5, 2],
-        );
+        let history = of(&["Thanks, great support!", "This is unacceptable, still broken."], &[5, 2]);
         assert_eq!(history.feedback.praise, 1);
         assert_eq!(history.feedback.complaints, 1);
         assert_eq!(history.feedback.csat_average, Some(3.5));

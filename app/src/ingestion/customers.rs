@@ -25,18 +25,13 @@ pub struct CustomerUpserted {
     pub created: bool,
 }
 
-pub async fn upsert_customer(
-    db: &Db,
-    request: CustomerUpsert,
-) -> Result<CustomerUpserted, IngestError> {
+pub async fn upsert_customer(db: &Db, request: CustomerUpsert) -> Result<CustomerUpserted, IngestError> {
     let mut problems = Problems::default();
     problems.text("external_ref", &request.external_ref, MAX_KEY_CHARS);
     problems.text("name", &request.name, MAX_NAME_CHARS);
     if let Some(email) = request.email.as_deref() {
         if crate::auth::validate::Email::parse(email).is_err() {
-            problems
-                .0
-                .insert("email".into(), "is not an email address".into());
+            problems.0.insert("email".into(), "is not an email address".into());
         }
     }
     problems.optional_text("plan", request.plan.as_deref(), 100);
@@ -51,16 +46,10 @@ pub async fn upsert_customer(
         Utc::now(),
     )
     .await?;
-    Ok(CustomerUpserted {
-        id,
-        external_ref: request.external_ref.trim().to_string(),
-        created,
-    })
+    Ok(CustomerUpserted { id, external_ref: request.external_ref.trim().to_string(), created })
 }
 
 /// The id of the customer with this external reference.
 pub(super) async fn customer_id_of(db: &Db, customer_ref: &str) -> Result<i64, IngestError> {
-    customers::id_by_ref(db, customer_ref.trim())
-        .await?
-        .ok_or_else(|| invalid("customer_ref", UNKNOWN_CUSTOMER))
+    customers::id_by_ref(db, customer_ref.trim()).await?.ok_or_else(|| invalid("customer_ref", UNKNOWN_CUSTOMER))
 }

@@ -45,11 +45,7 @@ pub(super) async fn settle(
     let raising: Vec<&PendingEffect> = effects
         .iter()
         .filter(|effect| effect.new_inbound)
-        .filter(|effect| {
-            assessed
-                .get(&effect.conversation_id)
-                .is_some_and(|risk| risk.level >= RiskLevel::High)
-        })
+        .filter(|effect| assessed.get(&effect.conversation_id).is_some_and(|risk| risk.level >= RiskLevel::High))
         .collect();
     let mut journeys: Vec<i64> = raising
         .iter()
@@ -73,11 +69,7 @@ pub(super) async fn settle(
         .collect();
     let effect_ids: Vec<i64> = effects.iter().map(|e| e.id).collect();
     let risks = risk::updates(&assessed);
-    ingest_effects::complete(
-        &ingestion.db,
-        &Completion { effect_ids: &effect_ids, risks: &risks, risk_raised: &risk_raised, now },
-    )
-    .await?;
+    ingest_effects::complete(&ingestion.db, &Completion { effect_ids: &effect_ids, risks: &risks, risk_raised: &risk_raised, now }).await?;
     let mut announced: Vec<(&'static str, i64)> = effects
         .iter()
         .map(|effect| match effect.cause {

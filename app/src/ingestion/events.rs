@@ -52,25 +52,16 @@ pub struct EventRecorded {
     pub risk: Option<RiskAssessment>,
 }
 
-pub async fn record_event(
-    ingestion: &Ingestion,
-    request: EventIn,
-) -> Result<EventRecorded, IngestError> {
+pub async fn record_event(ingestion: &Ingestion, request: EventIn) -> Result<EventRecorded, IngestError> {
     let now = Utc::now();
     let mut problems = Problems::default();
     problems.text("idempotency_key", &request.idempotency_key, MAX_KEY_CHARS);
     problems.text("customer_ref", &request.customer_ref, MAX_KEY_CHARS);
-    problems.one_of(
-        "kind",
-        &request.kind,
-        &["purchase", "cancellation", "return_visit"],
-    );
+    problems.one_of("kind", &request.kind, &["purchase", "cancellation", "return_visit"]);
     problems.optional_text("note", request.note.as_deref(), 2_000);
     problems.not_in_future("occurred_at", request.occurred_at, now);
     if request.value.is_some_and(|v| !v.is_finite() || v < 0.0) {
-        problems
-            .0
-            .insert("value".into(), "must be a non-negative number".into());
+        problems.0.insert("value".into(), "must be a non-negative number".into());
     }
     problems.finish()?;
     let kind = match request.kind.as_str() {
@@ -94,18 +85,13 @@ pub async fn record_event(
     .await
 }
 
-pub async fn record_csat(
-    ingestion: &Ingestion,
-    request: CsatIn,
-) -> Result<EventRecorded, IngestError> {
+pub async fn record_csat(ingestion: &Ingestion, request: CsatIn) -> Result<EventRecorded, IngestError> {
     let now = Utc::now();
     let mut problems = Problems::default();
     problems.text("idempotency_key", &request.idempotency_key, MAX_KEY_CHARS);
     problems.text("customer_ref", &request.customer_ref, MAX_KEY_CHARS);
     if !(1..=5).contains(&request.score) {
-        problems
-            .0
-            .insert("score".into(), "must be a whole number from 1 to 5".into());
+        problems.0.insert("score".into(), "must be a whole number from 1 to 5".into());
     }
     problems.optional_text("comment", request.comment.as_deref(), 2_000);
     problems.not_in_future("answered_at", request.answered_at, now);
@@ -146,7 +132,13 @@ pub async fn record_rating(
 /// A rating changed with its link within the week (`channels::ratings`): the stored event
 /// takes the new score and comment; a change from a good to a bad score reopens the
 /// conversation and starts a recovery journey, like a new bad rating.
-pub async fn change_rating(ingestion: &Ingestion, request_id: i64, score: i64, comment: Option<&str>, now: DateTime<Utc>) -> Result<(), IngestError> {
+pub async fn change_rating(
+    ingestion: &Ingestion,
+    request_id: i64,
+    score: i64,
+    comment: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), IngestError> {
     let bad_at_most = i64::from(ingestion.engine.risk.bad_csat_at_most);
     let effect = crate::data::ratings::change(&ingestion.db, request_id, score, comment, bad_at_most, now, effects::LEASE).await?;
     if let Some(effect) = effect {
@@ -182,17 +174,13 @@ async fn save_event(
         // A bad rating is a disappointment to repair, not just a number.
         reopens: reopen_when_new,
     };
-    let recorded = customers::record_event(db, &event, now, effects::LEASE)
-        .await
-        .map_err(not_this_customers_conversation)?;
+    let recorded = customers::record_event(db, &event, now, effects::LEASE).await.map_err(not_this_customers_conversation)?;
     let (event_id, created, conversation_id) = (recorded.id, recorded.created, recorded.conversation_id);
     let mut settled = match &recorded.effect {
-        Some(effect) => effects::settle(ingestion, std::slice::from_ref(effect), now)
-            .await
-            .unwrap_or_else(|error| {
-                tracing::warn!(%error, "an event's effects failed; the worker takes them over");
-                HashMap::new()
-            }),
+        Some(effect) => effects::settle(ingestion, std::slice::from_ref(effect), now).await.unwrap_or_else(|error| {
+            tracing::warn!(%error, "an event's effects failed; the worker takes them over");
+            HashMap::new()
+        }),
         None => HashMap::new(),
     };
     let risk = match conversation_id {
@@ -202,10 +190,5 @@ async fn save_event(
         },
         None => None,
     };
-    Ok(EventRecorded {
-        event_id,
-        created,
-        conversation_id,
-        risk,
-    })
+    Ok(EventRecorded { event_id, created, conversation_id, risk })
 }

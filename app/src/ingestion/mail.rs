@@ -42,18 +42,26 @@ pub struct MailReceipt {
 /// Keeps, reads and files one received mail. `Err` only when the database failed: the raw
 /// mail may be stored, and the sending server should try again (SMTP 451), which replays.
 /// The message goes through `queue`, stored together with other mails arriving meanwhile.
-pub async fn receive_mail(ingestion: &Ingestion, queue: &IngestQueue, identity: &MailIdentity, envelope: &Envelope, raw: &[u8], now: DateTime<Utc>) -> Result<MailReceipt, DataError> {
+pub async fn receive_mail(
+    ingestion: &Ingestion,
+    queue: &IngestQueue,
+    identity: &MailIdentity,
+    envelope: &Envelope,
+    raw: &[u8],
+    now: DateTime<Utc>,
+) -> Result<MailReceipt, DataError> {
     let inbound_mail_id = inbound_mail::store_raw(&ingestion.db, &envelope.from, &envelope.to, raw, now).await?;
     let db = &ingestion.db;
-    let finish = |outcome: Outcome, note: Option<String>, customer_id: Option<i64>, conversation_id: Option<i64>, message_id: Option<i64>| Filed {
-        inbound_mail_id,
-        outcome,
-        note,
-        customer_id,
-        conversation_id,
-        message_id,
-        list_attachments: false,
-    };
+    let finish =
+        |outcome: Outcome, note: Option<String>, customer_id: Option<i64>, conversation_id: Option<i64>, message_id: Option<i64>| Filed {
+            inbound_mail_id,
+            outcome,
+            note,
+            customer_id,
+            conversation_id,
+            message_id,
+            list_attachments: false,
+        };
     let mail = match read(raw, &envelope.from) {
         Ok(mail) => mail,
         Err(unreadable) => return file(db, finish(Outcome::Unreadable, Some(unreadable.0), None, None, None), None).await,
@@ -72,7 +80,10 @@ pub async fn receive_mail(ingestion: &Ingestion, queue: &IngestQueue, identity: 
         }
     }
     if by_token.is_none() && tokens.contains(&Token::Forged) {
-        notes.push("its reply address carried a conversation tag that is not ours (forged or damaged), so it was threaded by its headers instead".into());
+        notes.push(
+            "its reply address carried a conversation tag that is not ours (forged or damaged), so it was threaded by its headers instead"
+                .into(),
+        );
     }
     let known_customer = match by_token {
         Some((customer, _)) => Some(customer),
@@ -202,7 +213,11 @@ mod tests {
     #[test]
     fn a_mail_is_keyed_by_its_message_id_or_its_content() {
         assert_eq!(mail_key("dana@example.com", Some("a@b"), b"one"), mail_key("Dana@Example.com", Some("a@b"), b"two"));
-        assert_ne!(mail_key("dana@example.com", Some("a@b"), b"one"), mail_key("mallory@evil.test", Some("a@b"), b"one"), "another sender's mail with her Message-ID is another mail");
+        assert_ne!(
+            mail_key("dana@example.com", Some("a@b"), b"one"),
+            mail_key("mallory@evil.test", Some("a@b"), b"one"),
+            "another sender's mail with her Message-ID is another mail"
+        );
         assert_ne!(mail_key("x@y", None, b"one"), mail_key("x@y", None, b"two"));
         assert!(mail_key("x@y", None, b"x").starts_with("mail:") && mail_key("x@y", None, b"x").len() == 45);
     }

@@ -7,8 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::validation::{
-    invalid, IngestError, Problems, CHANNELS, MAX_BODY_CHARS, MAX_KEY_CHARS, MAX_SUBJECT_CHARS,
-    NOT_THIS_CUSTOMERS, UNKNOWN_CUSTOMER,
+    invalid, IngestError, Problems, CHANNELS, MAX_BODY_CHARS, MAX_KEY_CHARS, MAX_SUBJECT_CHARS, NOT_THIS_CUSTOMERS, UNKNOWN_CUSTOMER,
 };
 use super::{effects, risk, Ingestion};
 use crate::data::ingestion::{self, IngestBatchError, IngestMessage};
@@ -60,11 +59,7 @@ pub(super) fn validate_message(request: &MessageIn) -> Result<(), IngestError> {
 
 /// Ingests a message written by a signed-up customer in our own portal (the forum bridge):
 /// the same scoring, storage and risk as the API, without an external reference.
-pub async fn ingest_from_portal(
-    ingestion: &Ingestion,
-    customer_id: i64,
-    request: MessageIn,
-) -> Result<MessageIngested, IngestError> {
+pub async fn ingest_from_portal(ingestion: &Ingestion, customer_id: i64, request: MessageIn) -> Result<MessageIngested, IngestError> {
     let known = HashMap::from([(request.customer_ref.trim().to_string(), customer_id)]);
     let mut ingested = ingest_many(ingestion, vec![request], &known, |_| String::new()).await?;
     Ok(ingested.remove(0))
@@ -89,21 +84,12 @@ pub struct MessageBatchIngested {
 
 /// Ingests many messages in one transaction: validation problems are reported for all of
 /// them at once (`messages[i].field`), and a single bad message stores none of the batch.
-pub async fn ingest_message_batch(
-    ingestion: &Ingestion,
-    request: MessageBatchIn,
-) -> Result<MessageBatchIngested, IngestError> {
+pub async fn ingest_message_batch(ingestion: &Ingestion, request: MessageBatchIn) -> Result<MessageBatchIngested, IngestError> {
     let count = request.messages.len();
     if count == 0 || count > MAX_BATCH_MESSAGES {
-        return Err(invalid(
-            "messages",
-            format!("must hold 1 to {MAX_BATCH_MESSAGES} messages (got {count})"),
-        ));
+        return Err(invalid("messages", format!("must hold 1 to {MAX_BATCH_MESSAGES} messages (got {count})")));
     }
-    let messages = ingest_many(ingestion, request.messages, &HashMap::new(), |index| {
-        format!("messages[{index}].")
-    })
-    .await?;
+    let messages = ingest_many(ingestion, request.messages, &HashMap::new(), |index| format!("messages[{index}].")).await?;
     Ok(MessageBatchIngested { messages })
 }
 
@@ -116,10 +102,7 @@ fn check_message(problems: &mut Problems, request: &MessageIn, now: DateTime<Utc
     problems.not_in_future("sent_at", request.sent_at, now);
     match (&request.conversation_id, &request.subject) {
         (None, None) => {
-            problems.0.insert(
-                "subject".into(),
-                "is required when no conversation_id is given".into(),
-            );
+            problems.0.insert("subject".into(), "is required when no conversation_id is given".into());
         }
         (_, Some(subject)) => problems.text("subject", subject, MAX_SUBJECT_CHARS),
         _ => {}
@@ -142,18 +125,11 @@ pub(super) async fn ingest_many(
         let mut own = Problems::default();
         check_message(&mut own, request, now);
         let prefix = field_prefix(index);
-        problems.extend(
-            own.0
-                .into_iter()
-                .map(|(field, problem)| (format!("{prefix}{field}"), problem)),
-        );
+        problems.extend(own.0.into_iter().map(|(field, problem)| (format!("{prefix}{field}"), problem)));
     }
     let mut customer_ids: HashMap<String, i64> = known_customers.clone();
-    let mut references: Vec<&str> = requests
-        .iter()
-        .map(|r| r.customer_ref.trim())
-        .filter(|r| !r.is_empty() && !known_customers.contains_key(*r))
-        .collect();
+    let mut references: Vec<&str> =
+        requests.iter().map(|r| r.customer_ref.trim()).filter(|r| !r.is_empty() && !known_customers.contains_key(*r)).collect();
     references.sort_unstable();
     references.dedup();
     if !references.is_empty() {
@@ -162,10 +138,7 @@ pub(super) async fn ingest_many(
     for (index, request) in requests.iter().enumerate() {
         let reference = request.customer_ref.trim();
         if !reference.is_empty() && !customer_ids.contains_key(reference) {
-            problems.insert(
-                format!("{}customer_ref", field_prefix(index)),
-                UNKNOWN_CUSTOMER.into(),
-            );
+            problems.insert(format!("{}customer_ref", field_prefix(index)), UNKNOWN_CUSTOMER.into());
         }
     }
     if !problems.is_empty() {
@@ -173,10 +146,7 @@ pub(super) async fn ingest_many(
     }
 
     // Scoring is CPU work: off the async workers, so other requests keep flowing.
-    let texts: Vec<Option<String>> = requests
-        .iter()
-        .map(|r| (r.direction == "inbound").then(|| r.body.trim().to_string()))
-        .collect();
+    let texts: Vec<Option<String>> = requests.iter().map(|r| (r.direction == "inbound").then(|| r.body.trim().to_string())).collect();
     let analyses: Vec<Option<(Analysis, String)>> = tokio::task::spawn_blocking(move || {
         texts
             .into_iter()
@@ -216,15 +186,10 @@ pub(super) async fn ingest_many(
             }
         })
         .collect();
-    let batch = ingestion::ingest_messages(&ingestion.db, &messages, now, effects::LEASE)
-        .await
-        .map_err(|error| match error {
-            IngestBatchError::NotOwned(index) => invalid(
-                &format!("{}conversation_id", field_prefix(index)),
-                NOT_THIS_CUSTOMERS,
-            ),
-            IngestBatchError::Data(error) => error.into(),
-        })?;
+    let batch = ingestion::ingest_messages(&ingestion.db, &messages, now, effects::LEASE).await.map_err(|error| match error {
+        IngestBatchError::NotOwned(index) => invalid(&format!("{}conversation_id", field_prefix(index)), NOT_THIS_CUSTOMERS),
+        IngestBatchError::Data(error) => error.into(),
+    })?;
     // The crash tests stop the server here: the messages and their effects are committed,
     // nothing of the effects is done yet.
     fail::fail_point!("ingest-after-commit");
@@ -239,11 +204,7 @@ pub(super) async fn ingest_many(
         }
     };
     // Replayed messages changed nothing; their answer carries the conversation's risk now.
-    let mut unassessed: Vec<i64> = stored
-        .iter()
-        .map(|s| s.conversation_id)
-        .filter(|id| !risks.contains_key(id))
-        .collect();
+    let mut unassessed: Vec<i64> = stored.iter().map(|s| s.conversation_id).filter(|id| !risks.contains_key(id)).collect();
     unassessed.sort_unstable();
     unassessed.dedup();
     risks.extend(risk::reassess(ingestion, &unassessed, now).await?);
@@ -256,13 +217,8 @@ pub(super) async fn ingest_many(
                 message_id: stored.message_id,
                 conversation_id: stored.conversation_id,
                 created: stored.created,
-                analysis: analysis
-                    .filter(|_| stored.created)
-                    .map(|(analysis, _)| analysis),
-                risk: risks
-                    .get(&stored.conversation_id)
-                    .cloned()
-                    .ok_or(DataError::NotFound)?,
+                analysis: analysis.filter(|_| stored.created).map(|(analysis, _)| analysis),
+                risk: risks.get(&stored.conversation_id).cloned().ok_or(DataError::NotFound)?,
             })
         })
         .collect()

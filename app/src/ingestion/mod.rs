@@ -19,15 +19,14 @@ use std::sync::Arc;
 pub use customers::{upsert_customer, CustomerUpsert, CustomerUpserted};
 pub use events::{change_rating, record_csat, record_event, record_rating, CsatIn, EventIn, EventRecorded};
 pub use messages::{
-    excerpt, ingest_from_portal, ingest_message_batch, MessageBatchIn, MessageBatchIngested,
-    MessageIn, MessageIngested, MAX_BATCH_MESSAGES,
+    excerpt, ingest_from_portal, ingest_message_batch, MessageBatchIn, MessageBatchIngested, MessageIn, MessageIngested, MAX_BATCH_MESSAGES,
 };
 pub use risk::refresh_risk;
 pub use validation::{IngestError, MAX_BODY_CHARS};
 
 use crate::data::Db;
-use crate::realtime::Hub;
 use crate::emotion::EngineSettings;
+use crate::realtime::Hub;
 
 /// What ingestion works with: the database, the engine's settings, and the hub that tells
 /// open inboxes about changes.

@@ -76,10 +76,8 @@ async fn store_batches(ingestion: Ingestion, mut queued: mpsc::Receiver<Job>) {
 async fn store(ingestion: &Ingestion, mut jobs: Vec<Job>) {
     while !jobs.is_empty() {
         let requests: Vec<MessageIn> = jobs.iter().map(|job| job.request.clone()).collect();
-        let known: HashMap<String, i64> = jobs
-            .iter()
-            .filter_map(|job| job.customer.map(|customer| (job.request.customer_ref.trim().to_string(), customer)))
-            .collect();
+        let known: HashMap<String, i64> =
+            jobs.iter().filter_map(|job| job.customer.map(|customer| (job.request.customer_ref.trim().to_string(), customer))).collect();
         match ingest_many(ingestion, requests, &known, |index| format!("{index}.")).await {
             Ok(results) => {
                 for (job, result) in jobs.into_iter().zip(results) {
@@ -92,9 +90,9 @@ async fn store(ingestion: &Ingestion, mut jobs: Vec<Job>) {
                 if by_job.is_empty() {
                     // Not attributable to one message: nothing to retry without.
                     for job in jobs {
-                        let _ = job.reply.send(Err(IngestError::Data(DataError::Config(
-                            "a batch was refused without naming a message".into(),
-                        ))));
+                        let _ = job
+                            .reply
+                            .send(Err(IngestError::Data(DataError::Config("a batch was refused without naming a message".into()))));
                     }
                     return;
                 }

@@ -13,11 +13,7 @@ use crate::emotion::state::StateConfig;
 use crate::emotion::Analysis;
 
 /// Recomputes and stores a conversation's emotional risk from what the database knows now.
-pub async fn refresh_risk(
-    ingestion: &Ingestion,
-    conversation_id: i64,
-    now: DateTime<Utc>,
-) -> Result<RiskAssessment, IngestError> {
+pub async fn refresh_risk(ingestion: &Ingestion, conversation_id: i64, now: DateTime<Utc>) -> Result<RiskAssessment, IngestError> {
     let mut risks = reassess(ingestion, &[conversation_id], now).await?;
     Ok(risks.remove(&conversation_id).ok_or(DataError::NotFound)?)
 }
@@ -43,10 +39,7 @@ pub(super) async fn assess_all(
     let config = &ingestion.engine.risk;
     let since = now - Duration::days(config.repeat_window_days);
     let facts = risk_facts::risk_facts(&ingestion.db, conversation_ids, since).await?;
-    Ok(facts
-        .into_iter()
-        .map(|(id, facts)| (id, assess(&facts, now, config, &ingestion.engine.state)))
-        .collect())
+    Ok(facts.into_iter().map(|(id, facts)| (id, assess(&facts, now, config, &ingestion.engine.state))).collect())
 }
 
 /// The rows that store assessed risks.
@@ -57,23 +50,13 @@ pub(super) fn updates(assessed: &HashMap<i64, RiskAssessment>) -> Vec<RiskUpdate
             conversation_id: *id,
             score: assessment.score,
             level: assessment.level.key(),
-            factors_json: serde_json::to_string(&assessment.factors)
-                .expect("plain data serializes"),
+            factors_json: serde_json::to_string(&assessment.factors).expect("plain data serializes"),
         })
         .collect()
 }
 
-fn assess(
-    facts: &RiskFacts,
-    now: DateTime<Utc>,
-    config: &RiskConfig,
-    state_config: &StateConfig,
-) -> RiskAssessment {
-    let recent: Vec<Analysis> = facts
-        .recent_analyses
-        .iter()
-        .filter_map(|json| serde_json::from_str::<Analysis>(json).ok())
-        .collect();
+fn assess(facts: &RiskFacts, now: DateTime<Utc>, config: &RiskConfig, state_config: &StateConfig) -> RiskAssessment {
+    let recent: Vec<Analysis> = facts.recent_analyses.iter().filter_map(|json| serde_json::from_str::<Analysis>(json).ok()).collect();
     assess_customer(
         &CustomerFacts {
             recent: &recent,

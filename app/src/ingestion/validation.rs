@@ -50,10 +50,7 @@ impl Problems {
         } else if chars == 0 {
             self.0.insert(field.into(), "must not be empty".into());
         } else if chars > max_chars {
-            self.0.insert(
-                field.into(),
-                format!("must be at most {max_chars} characters (got {chars})"),
-            );
+            self.0.insert(field.into(), format!("must be at most {max_chars} characters (got {chars})"));
         }
     }
 
@@ -65,17 +62,13 @@ impl Problems {
 
     pub(super) fn one_of(&mut self, field: &str, value: &str, allowed: &[&str]) {
         if !allowed.contains(&value) {
-            self.0.insert(
-                field.into(),
-                format!("must be one of: {}", allowed.join(", ")),
-            );
+            self.0.insert(field.into(), format!("must be one of: {}", allowed.join(", ")));
         }
     }
 
     pub(super) fn not_in_future(&mut self, field: &str, at: Option<DateTime<Utc>>, now: DateTime<Utc>) {
         if at.is_some_and(|at| at > now + Duration::minutes(5)) {
-            self.0
-                .insert(field.into(), "must not be in the future".into());
+            self.0.insert(field.into(), "must not be in the future".into());
         }
     }
 
@@ -98,14 +91,9 @@ mod tests {
         problems.text("body", "  ", 10);
         problems.text("subject", "x".repeat(11).as_str(), 10);
         problems.one_of("channel", "fax", &CHANNELS);
-        let Err(IngestError::Invalid(fields)) = problems.finish() else {
-            panic!("expected field errors")
-        };
+        let Err(IngestError::Invalid(fields)) = problems.finish() else { panic!("expected field errors") };
         assert_eq!(fields["body"], "must not be empty");
         assert_eq!(fields["subject"], "must be at most 10 characters (got 11)");
-        assert_eq!(
-            fields["channel"],
-            "must be one of: email, chat, social, phone, forum"
-        );
+        assert_eq!(fields["channel"], "must be one of: email, chat, social, phone, forum");
     }
 }

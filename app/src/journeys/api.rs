@@ -12,7 +12,11 @@ pub const MAX_WHAT_CHANGED_CHARS: usize = 500;
 pub const MAX_AGENT_NAME_CHARS: usize = 100;
 
 #[cfg(feature = "ssr")]
-async fn journey_of(db: &crate::data::Db, journey_id: i64, conversation_id: i64) -> Result<crate::domain::journeys::model::JourneyView, AppError> {
+async fn journey_of(
+    db: &crate::data::Db,
+    journey_id: i64,
+    conversation_id: i64,
+) -> Result<crate::domain::journeys::model::JourneyView, AppError> {
     let journey = crate::data::journeys::of_conversation(db, conversation_id)
         .await?
         .filter(|journey| journey.id == journey_id)
@@ -25,12 +29,7 @@ async fn journey_of(db: &crate::data::Db, journey_id: i64, conversation_id: i64)
 
 /// Sets what changed and who signs the journey's messages; held steps go out on the next pass.
 #[server(prefix = "/api", endpoint = "journeys/personalize")]
-pub async fn personalize_journey(
-    conversation_id: i64,
-    journey_id: i64,
-    what_changed: String,
-    agent_name: String,
-) -> Result<(), AppError> {
+pub async fn personalize_journey(conversation_id: i64, journey_id: i64, what_changed: String, agent_name: String) -> Result<(), AppError> {
     crate::workspace::api::conversation_action(conversation_id, |db, _| async move {
         let (what_changed, agent_name) = (what_changed.trim(), agent_name.trim());
         if what_changed.chars().count() > MAX_WHAT_CHANGED_CHARS {
@@ -92,11 +91,12 @@ pub async fn start_journey(conversation_id: i64, #[server(default)] template_id:
             "" => None,
             id => Some(id.parse::<i64>().map_err(|_| AppError::invalid("template_id", "Choose one of the listed templates."))?),
         };
-        let started = super::starts::start_for_conversations(&db, &[conversation_id], template_id, chrono::Utc::now())
-            .await
-            .map_err(|error| match error {
-                crate::data::DataError::NotFound => AppError::invalid("template_id", "That template no longer exists; choose another."),
-                other => other.into(),
+        let started =
+            super::starts::start_for_conversations(&db, &[conversation_id], template_id, chrono::Utc::now()).await.map_err(|error| {
+                match error {
+                    crate::data::DataError::NotFound => AppError::invalid("template_id", "That template no longer exists; choose another."),
+                    other => other.into(),
+                }
             })?;
         if started.is_empty() {
             return Err(AppError::invalid("journey", "A recovery journey is already running for this conversation."));
@@ -115,7 +115,8 @@ pub async fn edit_journey_step(conversation_id: i64, journey_id: i64, position: 
         if body.chars().count() > MAX_BODY_CHARS {
             return Err(AppError::invalid("body", format!("Keep the text under {MAX_BODY_CHARS} characters.")));
         }
-        crate::domain::journeys::check_step_text(position.max(1) as usize, body).map_err(|problem| AppError::invalid("body", capitalized(&problem.to_string())))?;
+        crate::domain::journeys::check_step_text(position.max(1) as usize, body)
+            .map_err(|problem| AppError::invalid("body", capitalized(&problem.to_string())))?;
         journey_of(&db, journey_id, conversation_id).await?;
         crate::data::journeys::edit_step(&db, journey_id, position, body).await.map_err(step_gone)?;
         Ok(true)
@@ -137,7 +138,9 @@ pub async fn skip_journey_step(conversation_id: i64, journey_id: i64, position: 
 #[cfg(feature = "ssr")]
 fn step_gone(error: crate::data::DataError) -> AppError {
     match error {
-        crate::data::DataError::NotFound => AppError::Conflict("This step has already gone out or was skipped; it can no longer change.".into()),
+        crate::data::DataError::NotFound => {
+            AppError::Conflict("This step has already gone out or was skipped; it can no longer change.".into())
+        }
         other => other.into(),
     }
 }

@@ -6,8 +6,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{journey_kpis, KPI_RANGES};
-use crate::domain::journeys::kpis::{csv, Breakdown, JourneyKpis, Paradox, Rebound, PARADOX_MIN_GROUP, RESTORED_WITHIN_DAYS};
 use crate::domain::format::{duration, thousands};
+use crate::domain::journeys::kpis::{csv, Breakdown, JourneyKpis, Paradox, Rebound, PARADOX_MIN_GROUP, RESTORED_WITHIN_DAYS};
 use crate::shell::notice::loaded;
 
 #[component]

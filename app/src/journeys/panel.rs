@@ -4,11 +4,14 @@
 
 use leptos::prelude::*;
 
-use super::api::{EditJourneyStep, PauseJourney, PersonalizeJourney, SkipJourneyStep, StartJourney as StartJourneyAction, MAX_AGENT_NAME_CHARS, MAX_WHAT_CHANGED_CHARS};
+use super::api::{
+    EditJourneyStep, PauseJourney, PersonalizeJourney, SkipJourneyStep, StartJourney as StartJourneyAction, MAX_AGENT_NAME_CHARS,
+    MAX_WHAT_CHANGED_CHARS,
+};
+use crate::domain::format::when;
 use crate::domain::journeys::model::{JourneyStepView, JourneyView};
 use crate::domain::journeys::templates::{TemplateView, MAX_BODY_CHARS};
 use crate::domain::journeys::{preview, Personalization};
-use crate::domain::format::when;
 use crate::shell::notice::{form_error, FormError};
 
 /// Every journey action of the conversation page, created once per page.
@@ -150,15 +153,17 @@ fn JourneyStep(
 #[component]
 pub fn StartJourney(conversation_id: i64, actions: JourneyActions, templates: Vec<TemplateView>, ended: bool) -> impl IntoView {
     let error = form_error(actions.start.value(), "journeys/start");
-    let choice = (templates.len() > 1).then(|| view! {
-        <label for="journey-template">"Template"</label>
-        <select id="journey-template" name="template_id">
-            {templates.into_iter().map(|template| {
-                let value = template.id.map(|id| id.to_string()).unwrap_or_default();
-                let label = if template.is_default { format!("{} (default)", template.name) } else { template.name.clone() };
-                view! { <option value=value selected=template.is_default>{label}</option> }
-            }).collect_view()}
-        </select>
+    let choice = (templates.len() > 1).then(|| {
+        view! {
+            <label for="journey-template">"Template"</label>
+            <select id="journey-template" name="template_id">
+                {templates.into_iter().map(|template| {
+                    let value = template.id.map(|id| id.to_string()).unwrap_or_default();
+                    let label = if template.is_default { format!("{} (default)", template.name) } else { template.name.clone() };
+                    view! { <option value=value selected=template.is_default>{label}</option> }
+                }).collect_view()}
+            </select>
+        }
     });
     view! {
         <section class="panel journey" aria-labelledby="journey-start-title">

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::journeys::healing::{judge, Ending, HealingConfig};
 use crate::data::{journeys, DataError, Db};
+use crate::domain::journeys::healing::{judge, Ending, HealingConfig};
 
 pub use crate::domain::outbox::NO_TRANSPORT;
 
@@ -43,10 +43,7 @@ pub struct FileOffsetClock {
 
 impl Clock for FileOffsetClock {
     fn now(&self) -> DateTime<Utc> {
-        let offset = std::fs::read_to_string(&self.path)
-            .ok()
-            .and_then(|text| text.trim().parse::<i64>().ok())
-            .unwrap_or(0);
+        let offset = std::fs::read_to_string(&self.path).ok().and_then(|text| text.trim().parse::<i64>().ok()).unwrap_or(0);
         Utc::now() + chrono::Duration::seconds(offset)
     }
 }

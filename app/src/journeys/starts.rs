@@ -4,9 +4,9 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::journeys::{plan, Personalization};
 use crate::data::journeys::{self, NewJourney};
 use crate::data::{journey_templates, DataError, Db};
+use crate::domain::journeys::{plan, Personalization};
 
 /// The issue a conversation's journey is about.
 pub fn issue_key(conversation_id: i64) -> String {

@@ -41,7 +41,9 @@ pub async fn save_journey_template(
         let saved = crate::data::journey_templates::save(&db, id, &name, &steps, make_default.is_some(), chrono::Utc::now())
             .await
             .map_err(|error| match error {
-                crate::data::DataError::Conflict(_) => AppError::invalid("name", format!("A template called “{name}” exists already; choose another name.")),
+                crate::data::DataError::Conflict(_) => {
+                    AppError::invalid("name", format!("A template called “{name}” exists already; choose another name."))
+                }
                 crate::data::DataError::NotFound => AppError::NotFound("This template does not exist.".into()),
                 other => other.into(),
             })?;

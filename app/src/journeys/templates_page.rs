@@ -5,8 +5,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::domain::journeys::templates::{delay_for_form, TemplateView, MAX_BODY_CHARS, MAX_NAME_CHARS};
 use super::templates_api::{journey_templates, DeleteJourneyTemplate, SaveJourneyTemplate};
+use crate::domain::journeys::templates::{delay_for_form, TemplateView, MAX_BODY_CHARS, MAX_NAME_CHARS};
 use crate::domain::journeys::{preview, Personalization, TemplateStep};
 use crate::shell::notice::{form_error, loaded, FormError};
 

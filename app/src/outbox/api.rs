@@ -8,9 +8,9 @@ use crate::error::AppError;
 /// One page of the outbox, newest first; `delivery` is empty (all) or one state.
 #[server(prefix = "/api", endpoint = "outbox/list")]
 pub async fn load_outbox(delivery: String, page: i64) -> Result<OutboxListing, AppError> {
-    use crate::domain::outbox::{DELIVERY_STATES, OUTBOX_PAGE_SIZE};
     use crate::auth::guard::{require, Access};
     use crate::domain::accounts::WORKSPACE_ROLES;
+    use crate::domain::outbox::{DELIVERY_STATES, OUTBOX_PAGE_SIZE};
     require(Access::Roles(WORKSPACE_ROLES)).await?;
     if !delivery.is_empty() && !DELIVERY_STATES.contains(&delivery.as_str()) {
         return Err(AppError::invalid("delivery", format!("Unknown delivery state \"{delivery}\"; choose pending, sent or not_sent.")));
@@ -36,8 +36,8 @@ pub async fn load_outbox(delivery: String, page: i64) -> Result<OutboxListing, A
 #[server(prefix = "/api", endpoint = "outbox/send_again")]
 pub async fn send_again(id: i64) -> Result<(), AppError> {
     use crate::auth::guard::{require, Access};
-    use crate::domain::accounts::WORKSPACE_ROLES;
     use crate::auth::respond::finish_form;
+    use crate::domain::accounts::WORKSPACE_ROLES;
     let outcome: Result<String, AppError> = async {
         require(Access::Roles(WORKSPACE_ROLES)).await?;
         let state = crate::state::app_state()?;

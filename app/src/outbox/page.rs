@@ -6,8 +6,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{load_outbox, SendAgain};
-use crate::domain::outbox::{OutboxListing, OutboxRow};
 use crate::domain::format::{thousands, when};
+use crate::domain::outbox::{OutboxListing, OutboxRow};
 use crate::shell::notice::{form_error, loaded, FormError};
 use crate::shell::paging::{page_query, Pager};
 

@@ -105,16 +105,9 @@ impl Hub {
     /// Hands an event to this process's listeners.
     fn publish_here(&self, kind: &'static str, conversation_id: i64) {
         // The lock keeps ids and buffer order in step even with concurrent publishers.
-        let mut recent = self
-            .recent
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut recent = self.recent.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let id = recent.back().map_or(1, |last| last.id + 1);
-        let event = InboxEvent {
-            id,
-            kind,
-            conversation_id,
-        };
+        let event = InboxEvent { id, kind, conversation_id };
         if recent.len() == REPLAY {
             recent.pop_front();
         }
@@ -130,10 +123,7 @@ impl Hub {
 
     /// Subscribes, with the events after `last_seen` (a `Last-Event-ID`) to replay first.
     pub fn subscribe(&self, last_seen: Option<&str>) -> (Replay, broadcast::Receiver<InboxEvent>) {
-        let recent = self
-            .recent
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let recent = self.recent.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let receiver = self.sender.subscribe();
         let replay = match last_seen.map(str::trim) {
             None | Some("") => Replay::Events(Vec::new()),
@@ -160,11 +150,7 @@ impl Hub {
 
 async fn notify_postgres(hub: Arc<Hub>, pool: sqlx::PgPool, mut outgoing: mpsc::UnboundedReceiver<(&'static str, i64)>) {
     while let Some((kind, conversation_id)) = outgoing.recv().await {
-        let sent = sqlx::query("SELECT pg_notify($1, $2)")
-            .bind(CHANNEL)
-            .bind(encode(kind, conversation_id))
-            .execute(&pool)
-            .await;
+        let sent = sqlx::query("SELECT pg_notify($1, $2)").bind(CHANNEL).bind(encode(kind, conversation_id)).execute(&pool).await;
         if let Err(error) = sent {
             // This instance's own browsers still hear it.
             tracing::warn!(%error, "could not NOTIFY an inbox event; publishing it locally only");

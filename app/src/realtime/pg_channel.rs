@@ -6,12 +6,7 @@ use std::time::Duration;
 
 /// Calls `on_notification(channel, payload)` for every notification on `channels`, and
 /// `on_gap` whenever the connection was lost. Returns when the pool closes.
-pub async fn listen(
-    pool: sqlx::PgPool,
-    channels: &[&str],
-    on_notification: impl Fn(&str, &str),
-    on_gap: impl Fn(),
-) {
+pub async fn listen(pool: sqlx::PgPool, channels: &[&str], on_notification: impl Fn(&str, &str), on_gap: impl Fn()) {
     let mut first = true;
     loop {
         match sqlx::postgres::PgListener::connect_with(&pool).await {

@@ -103,11 +103,7 @@ pub struct StoryFeed {
 impl StoryFeed {
     /// Starts the feed's tasks (call inside the tokio runtime).
     pub fn start(db: Db) -> Arc<StoryFeed> {
-        let feed = Arc::new(StoryFeed {
-            db: db.clone(),
-            changes: broadcast::channel(BACKLOG).0,
-            events: broadcast::channel(BACKLOG).0,
-        });
+        let feed = Arc::new(StoryFeed { db: db.clone(), changes: broadcast::channel(BACKLOG).0, events: broadcast::channel(BACKLOG).0 });
         tokio::spawn(resolve_changes(feed.clone(), feed.changes.subscribe()));
         feed
     }

@@ -19,8 +19,8 @@ use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::StreamExt;
 
 use super::story_feed::{sse_frame, StoryFeed};
-use crate::state::AppState;
 use crate::domain::stories::model::StoryCard;
+use crate::state::AppState;
 
 /// Cards sent with a snapshot (a ticker shows fewer, the stories page adds on reload).
 const SNAPSHOT_CARDS: i64 = 12;

@@ -16,23 +16,17 @@ use super::hub::{Hub, InboxEvent, Replay};
 use crate::state::AppState;
 
 fn to_sse(hub: &Hub, event: &InboxEvent) -> Event {
-    Event::default()
-        .id(hub.event_id(event))
-        .event("inbox")
-        .data(serde_json::to_string(event).expect("plain data serializes"))
+    Event::default().id(hub.event_id(event)).event("inbox").data(serde_json::to_string(event).expect("plain data serializes"))
 }
 
 /// `GET /api/workspace/events`: staff only (by session cookie), live and replayed events.
 pub async fn inbox_events(State(state): State<AppState>, parts: Parts) -> Response {
     if let Err(error) = crate::auth::guard::workspace_viewer(&state, &parts).await {
-        let status =
-            StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         return (status, error.to_string()).into_response();
     }
     let headers = &parts.headers;
-    let last_seen = headers
-        .get("last-event-id")
-        .and_then(|v| v.to_str().ok());
+    let last_seen = headers.get("last-event-id").and_then(|v| v.to_str().ok());
     let hub = state.realtime.clone();
     let (replay, receiver) = hub.subscribe(last_seen);
     let first: Vec<Result<Event, Infallible>> = match replay {
@@ -44,8 +38,7 @@ pub async fn inbox_events(State(state): State<AppState>, parts: Parts) -> Respon
         // This listener fell behind the channel: ask it to reload rather than miss changes.
         Err(BroadcastStreamRecvError::Lagged(_)) => Ok(Event::default().event("resync").data("{}")),
     });
-    let stream: std::pin::Pin<Box<dyn Stream<Item = Result<Event, Infallible>> + Send>> =
-        Box::pin(tokio_stream::iter(first).chain(live));
+    let stream: std::pin::Pin<Box<dyn Stream<Item = Result<Event, Infallible>> + Send>> = Box::pin(tokio_stream::iter(first).chain(live));
     let sse = Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)));
     // Tells nginx not to buffer the stream (see the README's deployment section).
     ([(axum::http::HeaderName::from_static("x-accel-buffering"), "no")], sse).into_response()

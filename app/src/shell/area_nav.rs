@@ -29,7 +29,13 @@ fn area_of(path: &str, viewer: &Viewer) -> Option<Area> {
 fn links(area: Area, viewer: &Viewer) -> Vec<(&'static str, &'static str)> {
     match area {
         Area::Workspace => {
-            let mut links = vec![("/workspace", "Inbox"), ("/workspace/outbox", "Outbox"), ("/workspace/mail", "Received mail"), ("/workspace/coaching", "Coaching"), ("/workspace/kpis", "KPIs")];
+            let mut links = vec![
+                ("/workspace", "Inbox"),
+                ("/workspace/outbox", "Outbox"),
+                ("/workspace/mail", "Received mail"),
+                ("/workspace/coaching", "Coaching"),
+                ("/workspace/kpis", "KPIs"),
+            ];
             if viewer.role == Role::Admin {
                 links.push(("/workspace/webhooks", "Webhooks"));
             }

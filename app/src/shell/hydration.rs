@@ -14,9 +14,7 @@ pub fn page_hydrates(path: &str) -> bool {
 fn is_public_reading_page(path: &str) -> bool {
     let path = path.trim_end_matches('/');
     matches!(path, "" | "/forum" | "/stories" | "/wall" | "/search")
-        || ["/forum/c/", "/forum/t/", "/u/", "/stories/", "/embed/"]
-            .iter()
-            .any(|prefix| path.starts_with(prefix))
+        || ["/forum/c/", "/forum/t/", "/u/", "/stories/", "/embed/"].iter().any(|prefix| path.starts_with(prefix))
 }
 
 #[cfg(test)]

@@ -2,8 +2,8 @@
 //! views. The routes and the HTML document are `router`.
 
 mod area_nav;
-pub mod frame;
 pub mod content_policy;
+pub mod frame;
 pub mod hydration;
 pub mod inline_json;
 mod not_found;
@@ -40,23 +40,10 @@ impl Session {
         let sign_out = ServerAction::<SignOut>::new();
         let sign_out_everywhere = ServerAction::<SignOutEverywhere>::new();
         let viewer = Resource::new(
-            move || {
-                (
-                    sign_in.version().get(),
-                    sign_up.version().get(),
-                    sign_out.version().get(),
-                    sign_out_everywhere.version().get(),
-                )
-            },
+            move || (sign_in.version().get(), sign_up.version().get(), sign_out.version().get(), sign_out_everywhere.version().get()),
             |_| current_viewer(),
         );
-        let session = Session {
-            sign_in,
-            sign_up,
-            sign_out,
-            sign_out_everywhere,
-            viewer,
-        };
+        let session = Session { sign_in, sign_up, sign_out, sign_out_everywhere, viewer };
         provide_context(session);
         session
     }

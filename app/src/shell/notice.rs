@@ -14,10 +14,7 @@ pub fn Loading() -> impl IntoView {
 /// Shows `render(data)` once `resource` has loaded, a friendly [`ErrorNotice`] if it failed,
 /// and [`Loading`] meanwhile. Every page that shows server data uses this.
 #[track_caller]
-pub fn loaded<T, V>(
-    resource: Resource<Result<T, AppError>>,
-    render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
-) -> impl IntoView
+pub fn loaded<T, V>(resource: Resource<Result<T, AppError>>, render: impl Fn(T) -> V + Clone + Send + Sync + 'static) -> impl IntoView
 where
     T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
     V: IntoView + 'static,

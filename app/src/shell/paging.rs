@@ -7,36 +7,18 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 /// server answers with "not found".
 pub fn id_param(name: &'static str) -> impl Fn() -> i64 + Clone + Send + Sync + 'static {
     let params = use_params_map();
-    move || {
-        params
-            .read()
-            .get(name)
-            .and_then(|id| id.parse::<i64>().ok())
-            .unwrap_or(0)
-    }
+    move || params.read().get(name).and_then(|id| id.parse::<i64>().ok()).unwrap_or(0)
 }
 
 /// `?page=N`, 1 when absent or invalid.
 pub fn page_query() -> impl Fn() -> i64 + Clone + Send + Sync + 'static {
     let query = use_query_map();
-    move || {
-        query
-            .read()
-            .get("page")
-            .and_then(|p| p.parse::<i64>().ok())
-            .unwrap_or(1)
-    }
+    move || query.read().get("page").and_then(|p| p.parse::<i64>().ok()).unwrap_or(1)
 }
 
 /// Previous/next links with stable URLs (`{base}?page=N`, or `&page=N` when `base` has a query).
 #[component]
-pub fn Pager(
-    base: String,
-    page: i64,
-    has_more: bool,
-    previous_label: &'static str,
-    next_label: &'static str,
-) -> impl IntoView {
+pub fn Pager(base: String, page: i64, has_more: bool, previous_label: &'static str, next_label: &'static str) -> impl IntoView {
     let join = if base.contains('?') { '&' } else { '?' };
     let previous = (page > 1).then(|| format!("{base}{join}page={}", page - 1));
     let next = has_more.then(|| format!("{base}{join}page={}", page + 1));

@@ -26,7 +26,8 @@ pub async fn load_public_story(id: i64) -> Result<PublicStory, AppError> {
     match crate::data::stories::public_story(&db, id).await? {
         Some(story) => Ok(story),
         None => {
-            let error = AppError::NotFound("This story is not shared (any more). Stories stay public only while the customer agrees.".into());
+            let error =
+                AppError::NotFound("This story is not shared (any more). Stories stay public only while the customer agrees.".into());
             crate::auth::respond::set_error_status(&error);
             Err(error)
         }
@@ -75,7 +76,9 @@ pub async fn load_story_editor(id: Option<i64>, conversation: Option<i64>) -> Re
         ),
         // The conversation is gone: the story keeps the quotes it had.
         (None, Some(story)) => (String::new(), story.draft.quotes.clone(), story.customer_name.clone()),
-        (None, None) => return Err(AppError::invalid("conversation", "Draft a story from a conversation: open one from the story candidates.")),
+        (None, None) => {
+            return Err(AppError::invalid("conversation", "Draft a story from a conversation: open one from the story candidates."))
+        }
     };
     Ok(StoryEditor { story, conversation_id, conversation_subject: subject, customer_name, sentences })
 }
@@ -139,8 +142,9 @@ pub async fn save_story(
         };
         let conversation_id = match &existing {
             Some(story) => story.conversation_id,
-            None => Some(parse_id(&conversation_id, "This conversation does not exist.")?
-                .ok_or_else(|| AppError::invalid("conversation", "Draft a story from a conversation: open one from the story candidates."))?),
+            None => Some(parse_id(&conversation_id, "This conversation does not exist.")?.ok_or_else(|| {
+                AppError::invalid("conversation", "Draft a story from a conversation: open one from the story candidates.")
+            })?),
         };
         let source = match conversation_id {
             Some(conversation_id) => Some(story_source(&db, conversation_id, &viewer).await?),
@@ -222,7 +226,9 @@ pub async fn change_publishing(id: i64, action: String) -> Result<(), AppError> 
             "unpublish" => story_editing::unpublish(&state.db, id, &actor, now).await.map(|_| StoryChange::Removed(id)),
             "feature" => story_editing::set_featured(&state.db, id, true, now).await.map(|_| StoryChange::Shown(id)),
             "unfeature" => story_editing::set_featured(&state.db, id, false, now).await.map(|_| StoryChange::Shown(id)),
-            other => return Err(AppError::invalid("action", format!("Unknown action “{other}”: use publish, unpublish, feature or unfeature."))),
+            other => {
+                return Err(AppError::invalid("action", format!("Unknown action “{other}”: use publish, unpublish, feature or unfeature.")))
+            }
         }
         .map_err(|e| not_found(e, "This story does not exist."))?;
         state.story_feed.announce(change).await;

@@ -78,11 +78,14 @@ pub async fn answer_my_story(story_id: i64, answer: String, #[server(default)] k
         let answer = parse_answer(&answer)?;
         let subject = match kind.as_str() {
             "" => Subject::Story,
-            other => Subject::parse(other).ok_or_else(|| AppError::invalid("kind", format!("Unknown kind “{other}”: use story or quote.")))?,
+            other => {
+                Subject::parse(other).ok_or_else(|| AppError::invalid("kind", format!("Unknown kind “{other}”: use story or quote.")))?
+            }
         };
-        let answered = consents::answer(&state.db, Answerer::Customer { customer_id, subject, id: story_id }, answer, "account", chrono::Utc::now())
-            .await
-            .map_err(map_answer_error)?;
+        let answered =
+            consents::answer(&state.db, Answerer::Customer { customer_id, subject, id: story_id }, answer, "account", chrono::Utc::now())
+                .await
+                .map_err(map_answer_error)?;
         announce_answer(&state, answered).await;
         Ok(format!("/account#{}-{story_id}", subject.kind()))
     }
@@ -108,7 +111,9 @@ pub async fn story_by_link(token: String) -> Result<CustomerStory, AppError> {
     let hash = link_hash(&token)?;
     let db = crate::state::app_state()?.db;
     crate::data::consents::subject_by_token(&db, &hash).await.map_err(|error| match error {
-        crate::data::DataError::NotFound => AppError::NotFound("This consent link is not valid. Open the newest email, or answer in your account.".into()),
+        crate::data::DataError::NotFound => {
+            AppError::NotFound("This consent link is not valid. Open the newest email, or answer in your account.".into())
+        }
         other => other.into(),
     })
 }

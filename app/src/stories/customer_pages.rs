@@ -5,10 +5,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::domain::stories::consent::Decision;
 use super::consent_api::{my_stories, story_by_link, AnswerByLink, AnswerMyStory};
-use crate::domain::stories::model::CustomerStory;
 use crate::domain::format::when;
+use crate::domain::stories::consent::Decision;
+use crate::domain::stories::model::CustomerStory;
 use crate::shell::notice::{form_error, loaded, FormError};
 
 fn standing(story: &CustomerStory) -> &'static str {

@@ -38,7 +38,9 @@ pub async fn digest_status() -> Result<Option<bool>, AppError> {
 pub async fn set_digest(subscribe: String) -> Result<(), AppError> {
     use crate::auth::respond::finish_form;
     let outcome: Result<String, AppError> = async {
-        let customer_id = crate::auth::guard::signed_in_customer().await?.ok_or_else(|| AppError::Forbidden("Story digests are for customer accounts.".into()))?;
+        let customer_id = crate::auth::guard::signed_in_customer()
+            .await?
+            .ok_or_else(|| AppError::Forbidden("Story digests are for customer accounts.".into()))?;
         let subscribe = match subscribe.as_str() {
             "yes" => true,
             "no" => false,

@@ -41,7 +41,14 @@ pub fn page_html(cards: &[StoryCard], site: &str) -> String {
 pub fn wall_html(quotes: &[crate::domain::community::model::PublishedQuote], site: &str) -> String {
     let items: String = quotes
         .iter()
-        .map(|q| format!("<li data-quote-id=\"{}\"><blockquote><p>“{}”</p><footer>{}</footer></blockquote></li>", q.id, ammonia::clean_text(&q.quote), ammonia::clean_text(&q.said_by)))
+        .map(|q| {
+            format!(
+                "<li data-quote-id=\"{}\"><blockquote><p>“{}”</p><footer>{}</footer></blockquote></li>",
+                q.id,
+                ammonia::clean_text(&q.quote),
+                ammonia::clean_text(&q.said_by)
+            )
+        })
         .collect();
     format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\

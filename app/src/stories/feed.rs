@@ -40,7 +40,10 @@ pub fn atom_xml(cards: &[StoryCard], site: &str, now: DateTime<Utc>) -> String {
         title: Text::plain("Resolved stories"),
         subtitle: Some(Text::plain("How customers' problems were solved well, shared by the customers themselves, with their consent.")),
         updated: updated.fixed_offset(),
-        links: vec![link(format!("{site}{}", super::FEED_PATH), "self", "application/atom+xml"), link(format!("{site}/stories"), "alternate", "text/html")],
+        links: vec![
+            link(format!("{site}{}", super::FEED_PATH), "self", "application/atom+xml"),
+            link(format!("{site}/stories"), "alternate", "text/html"),
+        ],
         entries: cards.iter().map(|card| entry(card, site)).collect(),
         ..Feed::default()
     };
@@ -70,7 +73,14 @@ mod tests {
     use super::*;
 
     fn card(id: i64, title: &str) -> StoryCard {
-        StoryCard { id, title: title.into(), excerpt: "It was sorted <quickly> & kindly.".into(), told_by: "Quinn A.".into(), featured: false, published_at: Utc::now() }
+        StoryCard {
+            id,
+            title: title.into(),
+            excerpt: "It was sorted <quickly> & kindly.".into(),
+            told_by: "Quinn A.".into(),
+            featured: false,
+            published_at: Utc::now(),
+        }
     }
 
     #[test]

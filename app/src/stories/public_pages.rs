@@ -6,8 +6,8 @@ use leptos_meta::{Link, Title};
 use leptos_router::hooks::use_params_map;
 
 use super::api::{load_public_story, published_stories, ReactToStory};
-use crate::domain::stories::model::StoryCard;
 use crate::domain::format::day;
+use crate::domain::stories::model::StoryCard;
 use crate::shell::notice::loaded;
 use crate::shell::seo::PageMeta;
 

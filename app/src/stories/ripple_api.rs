@@ -62,7 +62,12 @@ mod handlers {
         }
         let beacon: Beacon = match serde_json::from_slice(&body) {
             Ok(beacon) => beacon,
-            Err(error) => return refuse(StatusCode::BAD_REQUEST, &format!("Expected {{\"story_ids\": [..], \"kind\": \"impression\"|\"dwell\"|\"click\"|\"onward\", \"dwell_ms\"?: n}}: {error}")),
+            Err(error) => return refuse(
+                StatusCode::BAD_REQUEST,
+                &format!(
+                    "Expected {{\"story_ids\": [..], \"kind\": \"impression\"|\"dwell\"|\"click\"|\"onward\", \"dwell_ms\"?: n}}: {error}"
+                ),
+            ),
         };
         // "signup" and "digest" are recorded by the server itself, never taken from a browser.
         if !matches!(beacon.kind.as_str(), "impression" | "dwell" | "click" | "onward") {
@@ -73,12 +78,16 @@ mod handlers {
         }
         let dwell_ms = match (beacon.kind.as_str(), beacon.dwell_ms) {
             ("dwell", Some(ms)) if (0..=MAX_DWELL_MS).contains(&ms) => Some(ms),
-            ("dwell", _) => return refuse(StatusCode::UNPROCESSABLE_ENTITY, &format!("a dwell needs dwell_ms between 0 and {MAX_DWELL_MS}")),
+            ("dwell", _) => {
+                return refuse(StatusCode::UNPROCESSABLE_ENTITY, &format!("a dwell needs dwell_ms between 0 and {MAX_DWELL_MS}"))
+            }
             _ => None,
         };
         // Only signed-in customers are linked to what they do next; anyone else counts anonymously.
         let customer_id = match crate::auth::guard::viewer_from_parts(&state, &parts).await {
-            Ok(Some(viewer)) if viewer.role == Role::Customer => crate::data::customers::id_by_user(&state.db, viewer.user_id).await.ok().flatten(),
+            Ok(Some(viewer)) if viewer.role == Role::Customer => {
+                crate::data::customers::id_by_user(&state.db, viewer.user_id).await.ok().flatten()
+            }
             _ => None,
         };
         match crate::data::ripple::record(&state.db, &beacon.story_ids, &beacon.kind, customer_id, dwell_ms, chrono::Utc::now()).await {
@@ -91,7 +100,11 @@ mod handlers {
     }
 
     /// The sign-up hook (`auth::signup_hooks`) that credits the story read just before.
-    pub fn credit_signup_hook<'a>(state: &'a AppState, parts: &'a Parts, user_id: i64) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + 'a>> {
+    pub fn credit_signup_hook<'a>(
+        state: &'a AppState,
+        parts: &'a Parts,
+        user_id: i64,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + 'a>> {
         Box::pin(credit_signup(state, parts, user_id))
     }
 
@@ -102,9 +115,13 @@ mod handlers {
             return;
         }
         let jar = axum_extra::extract::cookie::CookieJar::from_headers(&parts.headers);
-        let Some(story_id) = jar.get(super::LAST_STORY_COOKIE).and_then(|c| c.value().parse::<i64>().ok()).filter(|id| *id > 0) else { return };
+        let Some(story_id) = jar.get(super::LAST_STORY_COOKIE).and_then(|c| c.value().parse::<i64>().ok()).filter(|id| *id > 0) else {
+            return;
+        };
         let credited = match crate::data::customers::id_by_user(&state.db, user_id).await {
-            Ok(Some(customer_id)) => crate::data::ripple::record_signup(&state.db, story_id, customer_id, chrono::Utc::now()).await.map(|_| ()),
+            Ok(Some(customer_id)) => {
+                crate::data::ripple::record_signup(&state.db, story_id, customer_id, chrono::Utc::now()).await.map(|_| ())
+            }
             Ok(None) => Ok(()),
             Err(error) => Err(error),
         };

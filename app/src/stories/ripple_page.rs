@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::domain::stories::ripple::{StoryRipple, MIN_GROUP};
 use super::ripple_api::load_ripple;
+use crate::domain::stories::ripple::{StoryRipple, MIN_GROUP};
 use crate::shell::notice::loaded;
 
 fn signed(value: Option<f64>, scale: f64, unit: &str) -> String {

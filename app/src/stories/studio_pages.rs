@@ -6,10 +6,10 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{load_story_editor, studio_stories, AskStoryConsent, ChangePublishing, SaveStory, StoryEditor};
-use crate::domain::stories::draft::{MAX_NARRATIVE_CHARS, MAX_QUOTES, MAX_RESOLUTION_CHARS, MAX_TITLE_CHARS};
-use crate::domain::stories::model::StoryCard;
 use super::public_pages::StoryCardItem;
 use crate::domain::format::when;
+use crate::domain::stories::draft::{MAX_NARRATIVE_CHARS, MAX_QUOTES, MAX_RESOLUTION_CHARS, MAX_TITLE_CHARS};
+use crate::domain::stories::model::StoryCard;
 use crate::shell::notice::{form_error, loaded, FormError};
 
 #[component]
@@ -99,11 +99,7 @@ fn Editor(
     let save_label = if story.is_some() { "Save changes" } else { "Save draft" };
     let state_story = story.clone();
     let conversation_value = editor.conversation_id.map(|id| id.to_string()).unwrap_or_default();
-    let naming_options = [
-        ("full_name", "Full name"),
-        ("first_name_initial", "First name and initial"),
-        ("anonymous", "Anonymous"),
-    ];
+    let naming_options = [("full_name", "Full name"), ("first_name_initial", "First name and initial"), ("anonymous", "Anonymous")];
     view! {
         <h1>{heading}</h1>
         {(!editor.conversation_subject.is_empty()).then(|| view! {
@@ -179,13 +175,18 @@ fn StoryState(
     let may_remind = !published && !withdrawn && decision == Some(Decision::Requested);
     let may_publish = !published && !withdrawn && decision == Some(Decision::Granted);
     let id = story.id;
-    let record = story.consent.as_ref().map(|c| format!("Consent record for v{}: {} via {}, {}", c.version, c.decision.as_str(), c.channel, when(c.recorded_at)));
-    let publishing_button = move |action: &'static str, label: &'static str| view! {
-        <ActionForm action=publishing attr:class="inline-form">
-            <input type="hidden" name="id" value=id.to_string()/>
-            <input type="hidden" name="action" value=action/>
-            <button type="submit" class="button button--small">{label}</button>
-        </ActionForm>
+    let record = story
+        .consent
+        .as_ref()
+        .map(|c| format!("Consent record for v{}: {} via {}, {}", c.version, c.decision.as_str(), c.channel, when(c.recorded_at)));
+    let publishing_button = move |action: &'static str, label: &'static str| {
+        view! {
+            <ActionForm action=publishing attr:class="inline-form">
+                <input type="hidden" name="id" value=id.to_string()/>
+                <input type="hidden" name="action" value=action/>
+                <button type="submit" class="button button--small">{label}</button>
+            </ActionForm>
+        }
     };
     view! {
         <section class="story-state" aria-label="Publishing">

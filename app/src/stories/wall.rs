@@ -8,10 +8,10 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::stories::quotes::{GratitudeCandidate, StudioQuote};
 use crate::domain::community::model::PublishedQuote;
-use crate::error::AppError;
 use crate::domain::format::when;
+use crate::domain::stories::quotes::{GratitudeCandidate, StudioQuote};
+use crate::error::AppError;
 use crate::shell::notice::{form_error, loaded, FormError};
 use crate::shell::seo::PageMeta;
 
@@ -122,15 +122,19 @@ pub async fn load_quote_studio() -> Result<QuoteStudio, AppError> {
 pub async fn propose_quote(source: String, #[server(default)] quote: String, naming: String) -> Result<(), AppError> {
     use crate::auth::guard::{require, Access};
     use crate::auth::respond::finish_form;
-    use crate::domain::community::naming::Naming;
     use crate::data::{consents::ConsentMail, quotes, DataError};
+    use crate::domain::community::naming::Naming;
     let outcome: Result<String, AppError> = async {
         let viewer = require(Access::Roles(EDITORS)).await?;
         let state = crate::state::app_state()?;
-        let naming = Naming::parse(&naming).ok_or_else(|| AppError::invalid("naming", "Choose how the customer is named: full name, first name and initial, or anonymous."))?;
+        let naming = Naming::parse(&naming).ok_or_else(|| {
+            AppError::invalid("naming", "Choose how the customer is named: full name, first name and initial, or anonymous.")
+        })?;
         let source = crate::domain::stories::quotes::QuoteSource::parse(&source).map_err(|why| AppError::invalid("source", why))?;
         let (_, customer_name, body) = quotes::source_text(&state.db, source).await.map_err(|error| match error {
-            DataError::NotFound => AppError::NotFound(format!("That {} does not exist, or the engine does not read it as a thank-you.", source.label())),
+            DataError::NotFound => {
+                AppError::NotFound(format!("That {} does not exist, or the engine does not read it as a thank-you.", source.label()))
+            }
             other => other.into(),
         })?;
         let quote = crate::domain::stories::quotes::checked_quote(&quote, &body).map_err(|why| AppError::invalid("quote", why))?;

@@ -8,8 +8,8 @@ use crate::error::AppError;
 #[server(prefix = "/api", endpoint = "studio/overview")]
 pub async fn load_studio_overview() -> Result<StudioOverview, AppError> {
     use crate::auth::guard::{require, Access};
-    use crate::domain::accounts::STUDIO_ROLES;
     use crate::data::stories;
+    use crate::domain::accounts::STUDIO_ROLES;
     require(Access::Roles(STUDIO_ROLES)).await?;
     let db = crate::state::app_state()?.db;
     Ok(StudioOverview {

@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::domain::format::when;
-use crate::shell::notice::loaded;
 use crate::domain::studio::StatusCount;
+use crate::shell::notice::loaded;
 
 #[component]
 pub fn StudioPage() -> impl IntoView {

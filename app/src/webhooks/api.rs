@@ -38,7 +38,10 @@ pub async fn add_webhook(
             && url.split("://").nth(1).is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'))
             && !url.chars().any(char::is_whitespace);
         if !valid {
-            return Err(AppError::invalid("url", "Give the full address of your endpoint, starting with https:// (at most 500 characters)."));
+            return Err(AppError::invalid(
+                "url",
+                "Give the full address of your endpoint, starting with https:// (at most 500 characters).",
+            ));
         }
         let targets = crate::state::app_state()?.webhook_targets;
         super::targets::check_new_target(url, targets).await.map_err(|why| AppError::invalid("url", why))?;

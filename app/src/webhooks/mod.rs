@@ -28,8 +28,7 @@ pub async fn emit_all(db: &crate::data::Db, event: &str, payloads: Vec<serde_jso
         return;
     }
     let bodies: Vec<String> = payloads.into_iter().map(|payload| delivery_body(event, payload)).collect();
-    if let Err(error) = crate::data::webhooks::enqueue(db, event, &bodies, chrono::Utc::now()).await
-    {
+    if let Err(error) = crate::data::webhooks::enqueue(db, event, &bodies, chrono::Utc::now()).await {
         tracing::error!(%error, event, "could not queue webhook deliveries");
     }
 }

@@ -4,18 +4,15 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::api::{load_webhooks, AddWebhook, DeleteWebhook};
-use crate::domain::webhooks::EVENTS;
 use crate::domain::format::when;
+use crate::domain::webhooks::EVENTS;
 use crate::shell::notice::{form_error, loaded, FormError};
 
 #[component]
 pub fn WebhooksPage() -> impl IntoView {
     let add = ServerAction::<AddWebhook>::new();
     let delete = ServerAction::<DeleteWebhook>::new();
-    let data = Resource::new(
-        move || (add.version().get(), delete.version().get()),
-        |_| load_webhooks(),
-    );
+    let data = Resource::new(move || (add.version().get(), delete.version().get()), |_| load_webhooks());
     let error = form_error(add.value(), "webhooks/add");
     view! {
         <Title text="Webhooks"/>

@@ -121,10 +121,11 @@ pub async fn check_new_target(url: &str, policy: TargetPolicy) -> Result<(), Str
     if policy == TargetPolicy::AnyAddress {
         return Ok(());
     }
-    let resolved: Vec<std::net::SocketAddr> = match tokio::time::timeout(RESOLVE_TIMEOUT, tokio::net::lookup_host((name.as_str(), port))).await {
-        Ok(Ok(addresses)) => addresses.collect(),
-        _ => Vec::new(),
-    };
+    let resolved: Vec<std::net::SocketAddr> =
+        match tokio::time::timeout(RESOLVE_TIMEOUT, tokio::net::lookup_host((name.as_str(), port))).await {
+            Ok(Ok(addresses)) => addresses.collect(),
+            _ => Vec::new(),
+        };
     if resolved.iter().any(|address| !is_public(address.ip())) {
         return Err(REFUSED.into());
     }
@@ -138,9 +139,23 @@ mod tests {
     #[test]
     fn only_public_addresses_are_public() {
         for private in [
-            "127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0",
-            "255.255.255.255", "224.0.0.1", "::1", "::", "fe80::1", "fd00::1", "::ffff:127.0.0.1",
-            "::ffff:169.254.169.254", "64:ff9b::a9fe:a9fe", "::127.0.0.1",
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "255.255.255.255",
+            "224.0.0.1",
+            "::1",
+            "::",
+            "fe80::1",
+            "fd00::1",
+            "::ffff:127.0.0.1",
+            "::ffff:169.254.169.254",
+            "64:ff9b::a9fe:a9fe",
+            "::127.0.0.1",
         ] {
             assert!(!is_public(private.parse().unwrap()), "{private}");
         }

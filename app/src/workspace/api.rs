@@ -10,13 +10,10 @@ use crate::error::AppError;
 pub const INBOX_PAGE_SIZE: i64 = 50;
 
 #[server(prefix = "/api", endpoint = "workspace/inbox")]
-pub async fn inbox(
-    #[server(default)] filter: InboxFilter,
-    page: i64,
-) -> Result<InboxPage, AppError> {
+pub async fn inbox(#[server(default)] filter: InboxFilter, page: i64) -> Result<InboxPage, AppError> {
     use crate::auth::guard::{require, Access};
-    use crate::domain::accounts::WORKSPACE_ROLES;
     use crate::data::conversations;
+    use crate::domain::accounts::WORKSPACE_ROLES;
     use crate::emotion::situation::Situation;
     let viewer = require(Access::Roles(WORKSPACE_ROLES)).await?;
     if page < 1 {
@@ -26,13 +23,7 @@ pub async fn inbox(
         if value.is_empty() || options.contains(&value) {
             Ok(())
         } else {
-            Err(AppError::invalid(
-                field,
-                format!(
-                    "Unknown {field} \"{value}\"; choose one of: {}.",
-                    options.join(", ")
-                ),
-            ))
+            Err(AppError::invalid(field, format!("Unknown {field} \"{value}\"; choose one of: {}.", options.join(", "))))
         }
     };
     allowed("status", &filter.status, &InboxFilter::STATUSES)?;
@@ -45,33 +36,14 @@ pub async fn inbox(
         return Err(AppError::invalid("q", "Search for at most 200 characters."));
     }
     let db = crate::state::app_state()?.db;
-    let mut rows = conversations::inbox(
-        &db,
-        &filter,
-        viewer.user_id,
-        INBOX_PAGE_SIZE + 1,
-        (page - 1) * INBOX_PAGE_SIZE,
-    )
-    .await?;
+    let mut rows = conversations::inbox(&db, &filter, viewer.user_id, INBOX_PAGE_SIZE + 1, (page - 1) * INBOX_PAGE_SIZE).await?;
     let has_more = rows.len() as i64 > INBOX_PAGE_SIZE;
     rows.truncate(INBOX_PAGE_SIZE as usize);
     let (counts, filter_counts) = conversations::inbox_facets(&db, viewer.user_id).await?;
     let unfiltered = filter == InboxFilter::default();
-    let matching = if unfiltered {
-        counts.open + counts.pending
-    } else {
-        conversations::inbox_matching(&db, &filter, viewer.user_id).await?
-    };
-    Ok(InboxPage {
-        now: chrono::Utc::now(),
-        counts,
-        filter_counts,
-        filter,
-        matching,
-        rows,
-        page,
-        has_more,
-    })
+    let matching =
+        if unfiltered { counts.open + counts.pending } else { conversations::inbox_matching(&db, &filter, viewer.user_id).await? };
+    Ok(InboxPage { now: chrono::Utc::now(), counts, filter_counts, filter, matching, rows, page, has_more })
 }
 
 #[server(prefix = "/api", endpoint = "workspace/conversation")]
@@ -90,8 +62,8 @@ where
     Fut: std::future::Future<Output = Result<bool, AppError>>,
 {
     use crate::auth::guard::{require, Access};
-    use crate::domain::accounts::WORKSPACE_ROLES;
     use crate::auth::respond::finish_form;
+    use crate::domain::accounts::WORKSPACE_ROLES;
     let outcome: Result<String, AppError> = async {
         let viewer = require(Access::Roles(WORKSPACE_ROLES)).await?;
         let state = crate::state::app_state()?;
@@ -99,9 +71,7 @@ where
             state.realtime.publish("update", conversation_id);
             Ok(format!("/workspace/c/{conversation_id}"))
         } else {
-            Err(AppError::NotFound(
-                "This conversation does not exist.".into(),
-            ))
+            Err(AppError::NotFound("This conversation does not exist.".into()))
         }
     }
     .await;
@@ -114,25 +84,12 @@ pub async fn add_note(conversation_id: i64, body: String) -> Result<(), AppError
     conversation_action(conversation_id, |db, viewer| async move {
         let body = body.trim();
         if body.is_empty() {
-            return Err(AppError::invalid(
-                "body",
-                "Write the note before saving it.",
-            ));
+            return Err(AppError::invalid("body", "Write the note before saving it."));
         }
         if body.chars().count() > MAX_REPLY_CHARS {
-            return Err(AppError::invalid(
-                "body",
-                format!("Notes can be at most {MAX_REPLY_CHARS} characters."),
-            ));
+            return Err(AppError::invalid("body", format!("Notes can be at most {MAX_REPLY_CHARS} characters.")));
         }
-        Ok(crate::data::conversations::add_note(
-            &db,
-            conversation_id,
-            viewer.user_id,
-            body,
-            chrono::Utc::now(),
-        )
-        .await?)
+        Ok(crate::data::conversations::add_note(&db, conversation_id, viewer.user_id, body, chrono::Utc::now()).await?)
     })
     .await
 }
@@ -144,20 +101,12 @@ pub async fn assign_conversation(conversation_id: i64, assignee: String) -> Resu
         let assignee_id = match assignee.trim() {
             "" => None,
             "me" => Some(viewer.user_id),
-            other => Some(
-                other
-                    .parse::<i64>()
-                    .map_err(|_| AppError::invalid("assignee", "Choose someone from the list."))?,
-            ),
+            other => Some(other.parse::<i64>().map_err(|_| AppError::invalid("assignee", "Choose someone from the list."))?),
         };
-        crate::data::conversations::assign(&db, conversation_id, assignee_id)
-            .await
-            .map_err(|error| match error {
-                crate::data::DataError::NotFound => {
-                    AppError::invalid("assignee", "Only agents and admins can take conversations.")
-                }
-                other => other.into(),
-            })
+        crate::data::conversations::assign(&db, conversation_id, assignee_id).await.map_err(|error| match error {
+            crate::data::DataError::NotFound => AppError::invalid("assignee", "Only agents and admins can take conversations."),
+            other => other.into(),
+        })
     })
     .await
 }
@@ -166,10 +115,7 @@ pub async fn assign_conversation(conversation_id: i64, assignee: String) -> Resu
 pub async fn set_priority(conversation_id: i64, priority: String) -> Result<(), AppError> {
     conversation_action(conversation_id, |db, _| async move {
         if !PRIORITIES.contains(&priority.as_str()) {
-            return Err(AppError::invalid(
-                "priority",
-                format!("Priority must be one of: {}.", PRIORITIES.join(", ")),
-            ));
+            return Err(AppError::invalid("priority", format!("Priority must be one of: {}.", PRIORITIES.join(", "))));
         }
         Ok(crate::data::conversations::set_priority(&db, conversation_id, &priority).await?)
     })
@@ -178,33 +124,31 @@ pub async fn set_priority(conversation_id: i64, priority: String) -> Result<(), 
 
 /// Resolves with a short summary; optionally asks the customer for a rating.
 #[server(prefix = "/api", endpoint = "workspace/resolve")]
-pub async fn resolve_conversation(
-    conversation_id: i64,
-    summary: String,
-    ask_csat: Option<String>,
-) -> Result<(), AppError> {
+pub async fn resolve_conversation(conversation_id: i64, summary: String, ask_csat: Option<String>) -> Result<(), AppError> {
     conversation_action(conversation_id, |db, viewer| async move {
         let summary = summary.trim();
         if summary.is_empty() {
-            return Err(AppError::invalid(
-                "summary",
-                "Write a short resolution summary: what was wrong and what fixed it.",
-            ));
+            return Err(AppError::invalid("summary", "Write a short resolution summary: what was wrong and what fixed it."));
         }
         let length = summary.chars().count();
         if length > MAX_SUMMARY_CHARS {
-            return Err(AppError::invalid(
-                "summary",
-                format!("Keep the summary under {MAX_SUMMARY_CHARS} characters (it has {length})."),
-            ));
+            return Err(AppError::invalid("summary", format!("Keep the summary under {MAX_SUMMARY_CHARS} characters (it has {length}).")));
         }
         let now = chrono::Utc::now();
         let resolved = if ask_csat.is_some() {
             let state = crate::state::app_state()?;
             let signer = crate::channels::rating_requests::LinkSigner { secret: &state.security.secret, public_url: &state.public_url };
-            crate::channels::rating_requests::resolve_asking(&db, &signer, conversation_id, (viewer.user_id, &viewer.display_name), summary, state.mail_transport, now)
-                .await?
-                .is_some()
+            crate::channels::rating_requests::resolve_asking(
+                &db,
+                &signer,
+                conversation_id,
+                (viewer.user_id, &viewer.display_name),
+                summary,
+                state.mail_transport,
+                now,
+            )
+            .await?
+            .is_some()
         } else {
             crate::data::conversations::resolve(&db, conversation_id, summary, now).await?
         };
@@ -229,8 +173,8 @@ pub async fn resolve_conversation(
 #[server(prefix = "/api", endpoint = "workspace/send_reply")]
 pub async fn send_reply(conversation_id: i64, body: String, #[server(default)] tone_flags_seen: String) -> Result<(), AppError> {
     use crate::auth::guard::{require, Access};
-    use crate::domain::accounts::WORKSPACE_ROLES;
     use crate::auth::respond::finish_form;
+    use crate::domain::accounts::WORKSPACE_ROLES;
     let outcome: Result<String, AppError> = async {
         let viewer = require(Access::Roles(WORKSPACE_ROLES)).await?;
         let body = body.trim();
@@ -239,12 +183,10 @@ pub async fn send_reply(conversation_id: i64, body: String, #[server(default)] t
         }
         let length = body.chars().count();
         if length > MAX_REPLY_CHARS {
-            return Err(AppError::invalid(
-                "body",
-                format!("Replies can be at most {MAX_REPLY_CHARS} characters; this one has {length}."),
-            ));
+            return Err(AppError::invalid("body", format!("Replies can be at most {MAX_REPLY_CHARS} characters; this one has {length}.")));
         }
-        let seen = crate::domain::coaching::stored_flags(&tone_flags_seen).map_err(|message| AppError::invalid("tone_flags_seen", message))?;
+        let seen =
+            crate::domain::coaching::stored_flags(&tone_flags_seen).map_err(|message| AppError::invalid("tone_flags_seen", message))?;
         super::service::send_reply(&crate::state::app_state()?, &viewer, conversation_id, body, &seen).await?;
         Ok(format!("/workspace/c/{conversation_id}"))
     }

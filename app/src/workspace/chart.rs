@@ -20,11 +20,7 @@ pub fn layout(points: &[(DateTime<Utc>, f64)]) -> Vec<(f64, f64)> {
     points
         .iter()
         .map(|(at, value)| {
-            let x = if points.len() == 1 {
-                PAD_X + plot_w / 2.0
-            } else {
-                PAD_X + plot_w * (*at - first).num_seconds() as f64 / span
-            };
+            let x = if points.len() == 1 { PAD_X + plot_w / 2.0 } else { PAD_X + plot_w * (*at - first).num_seconds() as f64 / span };
             let y = PAD_Y + plot_h * (1.0 - value.clamp(-1.0, 1.0)) / 2.0;
             ((x * 10.0).round() / 10.0, (y * 10.0).round() / 10.0)
         })
@@ -37,11 +33,7 @@ pub fn SentimentChart(points: Vec<(DateTime<Utc>, f64)>) -> impl IntoView {
         return view! { <p class="chart__empty">"No scored messages yet."</p> }.into_any();
     }
     let coordinates = layout(&points);
-    let line = coordinates
-        .iter()
-        .map(|(x, y)| format!("{x},{y}"))
-        .collect::<Vec<_>>()
-        .join(" ");
+    let line = coordinates.iter().map(|(x, y)| format!("{x},{y}")).collect::<Vec<_>>().join(" ");
     let latest = points.last().map_or(0.0, |p| p.1);
     let label = format!(
         "Sentiment over time: {} messages from {} to {}, latest {latest:+.2} on a scale from −1 to +1",
@@ -86,11 +78,7 @@ mod tests {
     #[test]
     fn places_points_by_time_and_value() {
         let start = Utc::now();
-        let points = [
-            (start, 1.0),
-            (start + Duration::days(1), 0.0),
-            (start + Duration::days(2), -1.0),
-        ];
+        let points = [(start, 1.0), (start + Duration::days(1), 0.0), (start + Duration::days(2), -1.0)];
         let placed = layout(&points);
         assert_eq!(placed[0], (PAD_X, PAD_Y));
         assert_eq!(placed[1], (WIDTH / 2.0, HEIGHT / 2.0));

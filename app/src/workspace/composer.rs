@@ -12,9 +12,7 @@ use crate::shell::notice::{form_error, FormError};
 fn now_ms() -> f64 {
     #[cfg(feature = "hydrate")]
     {
-        web_sys::window()
-            .and_then(|w| w.performance())
-            .map_or(0.0, |p| p.now())
+        web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
     }
     #[cfg(not(feature = "hydrate"))]
     {
@@ -104,11 +102,7 @@ pub fn ReplyComposer(
 }
 
 #[component]
-fn ToneCheck(
-    report: Memo<ToneReport>,
-    elapsed_ms: RwSignal<Option<f64>>,
-    draft: RwSignal<String>,
-) -> impl IntoView {
+fn ToneCheck(report: Memo<ToneReport>, elapsed_ms: RwSignal<Option<f64>>, draft: RwSignal<String>) -> impl IntoView {
     let timing = move || elapsed_ms.get().map(|ms| format!("{ms:.2}"));
     view! {
         <aside class="tone" aria-live="polite" aria-label="Tone check" data-tone-ms=timing>

@@ -6,15 +6,15 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::api::{self, AddNote, AssignConversation, ResolveConversation, SendReply, SetPriority};
-use crate::channels::api::SendAgain;
-use crate::domain::channels::Delivery;
 use super::chart::SentimentChart;
 use super::composer::ReplyComposer;
+use crate::channels::api::SendAgain;
+use crate::domain::channels::Delivery;
+use crate::domain::format::when;
 use crate::domain::workspace::{Assignee, AttachmentView, AutomaticMailView, CustomerPanel, EventView, MessageView, PRIORITIES};
 use crate::emotion::text::highlight;
-use crate::journeys::{JourneyActions, JourneyPanel, StartJourney};
 use crate::emotion::Analysis;
-use crate::domain::format::when;
+use crate::journeys::{JourneyActions, JourneyPanel, StartJourney};
 use crate::shell::notice::{form_error, loaded, FormError};
 use crate::shell::paging::id_param;
 
@@ -119,10 +119,7 @@ pub fn ConversationPage() -> impl IntoView {
 
 #[component]
 fn Message(message: MessageView, send_again: ServerAction<SendAgain>) -> impl IntoView {
-    let author = message
-        .author_name
-        .clone()
-        .unwrap_or_else(|| "Unknown".into());
+    let author = message.author_name.clone().unwrap_or_else(|| "Unknown".into());
     let label = match message.direction.as_str() {
         "note" => " · internal note",
         _ => "",
@@ -153,15 +150,17 @@ fn Message(message: MessageView, send_again: ServerAction<SendAgain>) -> impl In
 /// Files the customer attached to their mail, each a download.
 #[component]
 fn Attachments(attachments: Vec<AttachmentView>) -> impl IntoView {
-    (!attachments.is_empty()).then(|| view! {
-        <ul class="message__attachments" aria-label="Attachments">
-            {attachments.into_iter().map(|file| view! {
-                <li>
-                    <a href=file.href download=file.filename.clone() rel="external">{file.filename.clone()}</a>
-                    <span class="meta">{format!(" {} · {}", file.content_type, byte_size(file.size_bytes))}</span>
-                </li>
-            }).collect_view()}
-        </ul>
+    (!attachments.is_empty()).then(|| {
+        view! {
+            <ul class="message__attachments" aria-label="Attachments">
+                {attachments.into_iter().map(|file| view! {
+                    <li>
+                        <a href=file.href download=file.filename.clone() rel="external">{file.filename.clone()}</a>
+                        <span class="meta">{format!(" {} · {}", file.content_type, byte_size(file.size_bytes))}</span>
+                    </li>
+                }).collect_view()}
+            </ul>
+        }
     })
 }
 
@@ -176,19 +175,21 @@ fn byte_size(bytes: i64) -> String {
 /// Automatic mail received for the conversation: shown so nothing is hidden, never scored.
 #[component]
 fn AutomaticMail(mail: Vec<AutomaticMailView>) -> impl IntoView {
-    (!mail.is_empty()).then(|| view! {
-        <details class="automatic-mail">
-            <summary>{format!("Automatic mail ({}): not scored, changes nothing", mail.len())}</summary>
-            <ul>
-                {mail.into_iter().map(|mail| view! {
-                    <li>
-                        <time datetime=mail.received_at.to_rfc3339()>{when(mail.received_at)}</time>
-                        {format!(" · {} · {} ", mail.from, mail.note.unwrap_or_default())}
-                        <a href=mail.href rel="external">"Original"</a>
-                    </li>
-                }).collect_view()}
-            </ul>
-        </details>
+    (!mail.is_empty()).then(|| {
+        view! {
+            <details class="automatic-mail">
+                <summary>{format!("Automatic mail ({}): not scored, changes nothing", mail.len())}</summary>
+                <ul>
+                    {mail.into_iter().map(|mail| view! {
+                        <li>
+                            <time datetime=mail.received_at.to_rfc3339()>{when(mail.received_at)}</time>
+                            {format!(" · {} · {} ", mail.from, mail.note.unwrap_or_default())}
+                            <a href=mail.href rel="external">"Original"</a>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </details>
+        }
     })
 }
 
@@ -219,11 +220,7 @@ fn annotated_body(body: &str, analysis: &Analysis) -> impl IntoView {
     let mut marks = Vec::new();
     for emotion in &analysis.emotions {
         for e in &emotion.evidence {
-            marks.push((
-                e.start,
-                e.end,
-                format!("emotion {}", emotion.emotion.label()),
-            ));
+            marks.push((e.start, e.end, format!("emotion {}", emotion.emotion.label())));
         }
     }
     for intent in &analysis.intents {

@@ -7,9 +7,9 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use super::api;
+use crate::domain::format::duration_between;
 use crate::domain::workspace::{FilterCounts, InboxFilter, InboxRow, MATCHING_CAP};
 use crate::emotion::situation::{Approach, Situation};
-use crate::domain::format::duration_between;
 use crate::shell::notice::loaded;
 use crate::shell::paging::Pager;
 
@@ -18,10 +18,7 @@ fn filter_from_query() -> impl Fn() -> (InboxFilter, i64) + Clone + Send + Sync 
     move || {
         let query = query.read();
         let get = |key: &str| query.get(key).unwrap_or_default();
-        let page = query
-            .get("page")
-            .and_then(|p| p.parse::<i64>().ok())
-            .unwrap_or(1);
+        let page = query.get("page").and_then(|p| p.parse::<i64>().ok()).unwrap_or(1);
         (
             InboxFilter {
                 status: get("status"),
@@ -42,10 +39,7 @@ pub fn InboxPage() -> impl IntoView {
     let changes = RwSignal::new(0_u64);
     crate::realtime::use_live_updates(move || changes.update(|n| *n += 1));
     let query = filter_from_query();
-    let inbox = Resource::new(
-        move || (query(), changes.get()),
-        |((filter, page), _)| api::inbox(filter, page),
-    );
+    let inbox = Resource::new(move || (query(), changes.get()), |((filter, page), _)| api::inbox(filter, page));
     view! {
         <Title text="Inbox"/>
         <section class="workspace">
@@ -132,12 +126,7 @@ fn Row(row: InboxRow, now: chrono::DateTime<chrono::Utc>) -> impl IntoView {
 
 /// One `<select>` of the filter form, each option with its count.
 #[component]
-fn Choice(
-    name: &'static str,
-    label: &'static str,
-    selected: String,
-    options: Vec<(String, String, Option<i64>)>,
-) -> impl IntoView {
+fn Choice(name: &'static str, label: &'static str, selected: String, options: Vec<(String, String, Option<i64>)>) -> impl IntoView {
     let id = format!("filter-{name}");
     view! {
         <label for=id.clone()>{label}</label>
@@ -157,9 +146,7 @@ fn Choice(
 
 #[component]
 fn Filters(filter: InboxFilter, counts: FilterCounts) -> impl IntoView {
-    let counted = |list: &[(String, i64)],
-                   values: Vec<(String, String)>|
-     -> Vec<(String, String, Option<i64>)> {
+    let counted = |list: &[(String, i64)], values: Vec<(String, String)>| -> Vec<(String, String, Option<i64>)> {
         values
             .into_iter()
             .map(|(value, text)| {
@@ -168,29 +155,12 @@ fn Filters(filter: InboxFilter, counts: FilterCounts) -> impl IntoView {
             })
             .collect()
     };
-    let plain = |values: &[&str]| {
-        values
-            .iter()
-            .map(|v| (v.to_string(), v.to_string()))
-            .collect::<Vec<_>>()
-    };
+    let plain = |values: &[&str]| values.iter().map(|v| (v.to_string(), v.to_string())).collect::<Vec<_>>();
     let risks = counted(&counts.by_risk, plain(&InboxFilter::RISKS));
     let channels = counted(&counts.by_channel, plain(&InboxFilter::CHANNELS));
-    let situations = counted(
-        &counts.by_situation,
-        Situation::ALL
-            .iter()
-            .map(|s| (s.key().to_string(), s.label().to_string()))
-            .collect(),
-    );
-    let statuses: Vec<(String, String, Option<i64>)> = InboxFilter::STATUSES
-        .iter()
-        .map(|s| (s.to_string(), s.to_string(), None))
-        .collect();
-    let assignees = vec![
-        ("mine".to_string(), "Mine".to_string(), None),
-        ("unassigned".to_string(), "Unassigned".to_string(), None),
-    ];
+    let situations = counted(&counts.by_situation, Situation::ALL.iter().map(|s| (s.key().to_string(), s.label().to_string())).collect());
+    let statuses: Vec<(String, String, Option<i64>)> = InboxFilter::STATUSES.iter().map(|s| (s.to_string(), s.to_string(), None)).collect();
+    let assignees = vec![("mine".to_string(), "Mine".to_string(), None), ("unassigned".to_string(), "Unassigned".to_string(), None)];
     view! {
         <Form method="GET" action="/workspace" attr:class="filters" attr:aria-label="Filter conversations">
             <Choice name="risk" label="Risk" selected=filter.risk options=risks/>

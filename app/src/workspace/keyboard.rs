@@ -57,44 +57,28 @@ mod dom {
     }
 
     fn element(selector: &str) -> Option<HtmlElement> {
-        document()?
-            .query_selector(selector)
-            .ok()
-            .flatten()
-            .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+        document()?.query_selector(selector).ok().flatten().and_then(|e| e.dyn_into::<HtmlElement>().ok())
     }
 
     fn typing(event: &KeyboardEvent) -> bool {
         event
             .target()
             .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .map(|e| {
-                matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
-                    || e.has_attribute("contenteditable")
-            })
+            .map(|e| matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || e.has_attribute("contenteditable"))
             .unwrap_or(false)
     }
 
     fn inbox_links() -> Vec<HtmlElement> {
-        let Some(list) =
-            document().and_then(|d| d.query_selector_all("table.inbox .inbox__subject").ok())
-        else {
+        let Some(list) = document().and_then(|d| d.query_selector_all("table.inbox .inbox__subject").ok()) else {
             return Vec::new();
         };
-        (0..list.length())
-            .filter_map(|i| list.item(i))
-            .filter_map(|n| n.dyn_into::<HtmlElement>().ok())
-            .collect()
+        (0..list.length()).filter_map(|i| list.item(i)).filter_map(|n| n.dyn_into::<HtmlElement>().ok()).collect()
     }
 
     fn select(links: &[HtmlElement], index: u32) {
         for (i, link) in links.iter().enumerate() {
             if let Some(row) = link.closest("tr").ok().flatten() {
-                let _ = if i as u32 == index {
-                    row.class_list().add_1("is-selected")
-                } else {
-                    row.class_list().remove_1("is-selected")
-                };
+                let _ = if i as u32 == index { row.class_list().add_1("is-selected") } else { row.class_list().remove_1("is-selected") };
             }
         }
         if let Some(link) = links.get(index as usize) {
@@ -102,21 +86,14 @@ mod dom {
         }
     }
 
-    pub fn on_key(
-        event: KeyboardEvent,
-        help_open: RwSignal<bool>,
-        selected: RwSignal<Option<u32>>,
-    ) {
+    pub fn on_key(event: KeyboardEvent, help_open: RwSignal<bool>, selected: RwSignal<Option<u32>>) {
         if event.ctrl_key() || event.meta_key() || event.alt_key() {
             return;
         }
         let key = event.key();
         if key == "Escape" {
             help_open.set(false);
-            if let Some(active) = document()
-                .and_then(|d| d.active_element())
-                .and_then(|e| e.dyn_into::<HtmlElement>().ok())
-            {
+            if let Some(active) = document().and_then(|d| d.active_element()).and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
                 let _ = active.blur();
             }
             return;

@@ -12,25 +12,16 @@ use crate::state::AppState;
 /// assignees, the journey (or the templates to start one) and mail attachments.
 pub async fn conversation_page(state: &AppState, id: i64) -> Result<ConversationPage, AppError> {
     let db = state.db.clone();
-    let mut page = crate::data::conversations::page(&db, id)
-        .await?
-        .ok_or_else(|| AppError::NotFound("This conversation does not exist.".into()))?;
-    for message in page
-        .messages
-        .iter_mut()
-        .filter(|m| m.direction == "inbound")
-    {
+    let mut page =
+        crate::data::conversations::page(&db, id).await?.ok_or_else(|| AppError::NotFound("This conversation does not exist.".into()))?;
+    for message in page.messages.iter_mut().filter(|m| m.direction == "inbound") {
         message.analysis = message
             .analysis_json
             .take()
             .and_then(|json| serde_json::from_str::<Analysis>(&json).ok())
             .or_else(|| Some(analyze(&message.body)));
     }
-    let latest: Vec<Analysis> = page
-        .messages
-        .iter()
-        .filter_map(|m| m.analysis.clone())
-        .collect();
+    let latest: Vec<Analysis> = page.messages.iter().filter_map(|m| m.analysis.clone()).collect();
     page.tone_context = ToneContext::from_latest(&latest);
     page.guidance = latest.last().map(|a| a.guidance.clone());
     page.customer = customer_panel(&db, &state.engine.state, id).await?;
@@ -95,38 +86,19 @@ async fn customer_panel(
         return Ok(None);
     };
     let inbound = conversations::inbound_of_customer(db, customer_id, 60).await?;
-    let mut sentiment: Vec<(chrono::DateTime<chrono::Utc>, f64)> = inbound
-        .iter()
-        .filter_map(|(at, score, _, _)| score.map(|s| (*at, s)))
-        .collect();
+    let mut sentiment: Vec<(chrono::DateTime<chrono::Utc>, f64)> =
+        inbound.iter().filter_map(|(at, score, _, _)| score.map(|s| (*at, s))).collect();
     sentiment.reverse();
-    let bodies: Vec<&str> = inbound
-        .iter()
-        .map(|(_, _, body, _)| body.as_str())
-        .collect();
+    let bodies: Vec<&str> = inbound.iter().map(|(_, _, body, _)| body.as_str()).collect();
     // Messages were scored when they arrived; only unscored ones are analysed now.
     let analyses: Vec<_> = inbound
         .iter()
-        .map(|(_, _, body, stored)| {
-            stored
-                .as_deref()
-                .and_then(|json| serde_json::from_str(json).ok())
-                .unwrap_or_else(|| analyze(body))
-        })
+        .map(|(_, _, body, stored)| stored.as_deref().and_then(|json| serde_json::from_str(json).ok()).unwrap_or_else(|| analyze(body)))
         .collect();
     let events = customers::events_of(db, customer_id, 50).await?;
     let (csat, events): (Vec<_>, Vec<_>) = events.into_iter().partition(|e| e.kind == "csat");
-    let csat_scores: Vec<u8> = csat
-        .iter()
-        .filter_map(|e| e.value.map(|v| v.round().clamp(1.0, 5.0) as u8))
-        .collect();
-    let observations: Vec<Observation> = sentiment
-        .iter()
-        .map(|(at, s)| Observation {
-            at: *at,
-            sentiment: *s,
-        })
-        .collect();
+    let csat_scores: Vec<u8> = csat.iter().filter_map(|e| e.value.map(|v| v.round().clamp(1.0, 5.0) as u8)).collect();
+    let observations: Vec<Observation> = sentiment.iter().map(|(at, s)| Observation { at: *at, sentiment: *s }).collect();
     Ok(Some(crate::domain::workspace::CustomerPanel {
         profile,
         traits: traits(&bodies, &analyses, &csat_scores),
@@ -137,4 +109,3 @@ async fn customer_panel(
         events,
     }))
 }
-

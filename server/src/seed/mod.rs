@@ -5,11 +5,11 @@
 pub mod text;
 
 use anyhow::{bail, Result};
-use app::domain::accounts::Role;
 use app::data::community::{self, NewCategory, NewPost, NewThread};
 use app::data::conversations::{self, NewConversation, NewMessage};
 use app::data::customers::{self, NewCustomer, NewEvent};
 use app::data::{users, Db};
+use app::domain::accounts::Role;
 use chrono::{DateTime, Duration, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
 use rand::seq::SliceRandom;
@@ -20,9 +20,7 @@ mod scoring;
 mod stories;
 
 use scoring::{analyze_script, score_conversation, CustomerHistory};
-use text::{
-    Situation, FIRST_NAMES, FORUM_CATEGORIES, FORUM_THREADS, LAST_NAMES, PLANS, SITUATIONS,
-};
+use text::{Situation, FIRST_NAMES, FORUM_CATEGORIES, FORUM_THREADS, LAST_NAMES, PLANS, SITUATIONS};
 
 #[derive(Clone, Debug)]
 pub struct SeedOptions {
@@ -82,30 +80,17 @@ const FORUM_MEMBERS: u64 = 40;
 
 pub async fn seed_demo(db: &Db, options: &SeedOptions) -> Result<SeedReport> {
     validate(options)?;
-    if users::find_by_email(db, DEMO_ACCOUNTS[0].0)
-        .await?
-        .is_some()
-    {
-        return Ok(SeedReport {
-            already_present: true,
-            ..SeedReport::default()
-        });
+    if users::find_by_email(db, DEMO_ACCOUNTS[0].0).await?.is_some() {
+        return Ok(SeedReport { already_present: true, ..SeedReport::default() });
     }
     let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
     let now = Utc::now();
-    let password_hash = app::auth::password::hash(options.demo_password.clone())
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let password_hash = app::auth::password::hash(options.demo_password.clone()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
 
     let mut staff_ids = Vec::new();
     let mut marketing_id = None;
     for (email, name, role) in DEMO_ACCOUNTS {
-        let user = users::NewUser {
-            email,
-            display_name: name,
-            password_hash: &password_hash,
-            role: *role,
-        };
+        let user = users::NewUser { email, display_name: name, password_hash: &password_hash, role: *role };
         let id = users::create(db, user, "seed-demo").await?;
         if *role == Role::Marketing {
             marketing_id = Some(id);
@@ -118,24 +103,17 @@ pub async fn seed_demo(db: &Db, options: &SeedOptions) -> Result<SeedReport> {
     for n in 0..FORUM_MEMBERS.min(options.customers.max(1)) {
         let name = person_name(&mut rng);
         let email = format!("member{n}@community.rapport.demo");
-        let user = users::NewUser {
-            email: &email,
-            display_name: &name,
-            password_hash: &password_hash,
-            role: Role::Customer,
-        };
+        let user = users::NewUser { email: &email, display_name: &name, password_hash: &password_hash, role: Role::Customer };
         member_ids.push(users::create(db, user, "seed-demo").await?);
     }
 
-    let expected_messages = (options.customers as f64 * options.conversations_per_customer) as u64
-        * options.messages_per_conversation as u64;
+    let expected_messages =
+        (options.customers as f64 * options.conversations_per_customer) as u64 * options.messages_per_conversation as u64;
     let progress = ProgressBar::new(options.customers + expected_messages + options.threads);
     progress.set_style(
-        ProgressStyle::with_template(
-            "{spinner} {msg:12} [{bar:40}] {percent}% ({per_sec}, eta {eta})",
-        )
-        .unwrap_or_else(|_| ProgressStyle::default_bar())
-        .progress_chars("=> "),
+        ProgressStyle::with_template("{spinner} {msg:12} [{bar:40}] {percent}% ({per_sec}, eta {eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
     );
 
     let mut report = SeedReport::default();
@@ -143,32 +121,13 @@ pub async fn seed_demo(db: &Db, options: &SeedOptions) -> Result<SeedReport> {
     while written < options.customers {
         let round = CUSTOMERS_PER_ROUND.min(options.customers - written);
         progress.set_message("customers");
-        seed_round(
-            db,
-            options,
-            &mut rng,
-            now,
-            written,
-            round,
-            &staff_ids,
-            &mut report,
-        )
-        .await?;
+        seed_round(db, options, &mut rng, now, written, round, &staff_ids, &mut report).await?;
         written += round;
         progress.set_position(report.customers + report.messages);
     }
 
     progress.set_message("forum");
-    seed_forum(
-        db,
-        options,
-        &mut rng,
-        now,
-        &member_ids,
-        &staff_ids,
-        &mut report,
-    )
-    .await?;
+    seed_forum(db, options, &mut rng, now, &member_ids, &staff_ids, &mut report).await?;
     if let Some(marketing_id) = marketing_id {
         progress.set_message("stories");
         (report.stories, report.quotes) = stories::seed_stories(db, marketing_id, now).await?;
@@ -207,10 +166,7 @@ fn fill(template: &str, name: &str, agent: &str, rng: &mut ChaCha8Rng) -> String
         .replace("{name}", first)
         .replace("{agent}", agent.split_whitespace().next().unwrap_or(agent))
         .replace("{order}", &format!("#{}", rng.gen_range(100_000..999_999)))
-        .replace(
-            "{amount}",
-            &format!("${}.{:02}", rng.gen_range(9..400), rng.gen_range(0..100)),
-        )
+        .replace("{amount}", &format!("${}.{:02}", rng.gen_range(9..400), rng.gen_range(0..100)))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -227,10 +183,7 @@ async fn seed_round(
     let new_customers: Vec<NewCustomer> = (offset..offset + count)
         .map(|n| {
             let name = person_name(rng);
-            let email = format!(
-                "{}.{n}@example.com",
-                name.to_lowercase().replace(['\'', ' '], ".")
-            );
+            let email = format!("{}.{n}@example.com", name.to_lowercase().replace(['\'', ' '], "."));
             NewCustomer {
                 external_ref: Some(format!("demo-{n}")),
                 name,
@@ -252,18 +205,8 @@ async fn seed_round(
             let (agent_id, agent_name) = staff[rng.gen_range(0..staff.len())].clone();
             let message_count = rng.gen_range(1..=options.messages_per_conversation * 2 - 1);
             let started = now - Duration::minutes(rng.gen_range(10..60 * 24 * 60));
-            let status = *["open", "open", "pending", "resolved", "resolved", "closed"]
-                .choose(rng)
-                .unwrap_or(&"open");
-            let script = conversation_script(
-                rng,
-                situation,
-                &customer.name,
-                &agent_name,
-                message_count,
-                started,
-                now,
-            );
+            let status = *["open", "open", "pending", "resolved", "resolved", "closed"].choose(rng).unwrap_or(&"open");
+            let script = conversation_script(rng, situation, &customer.name, &agent_name, message_count, started, now);
             let analyses = analyze_script(&script);
             let started = script.first().map(|m| m.2).unwrap_or(started);
             let last_at = script.last().map(|m| m.2).unwrap_or(started);
@@ -272,13 +215,9 @@ async fn seed_round(
             new_conversations.push(NewConversation {
                 customer_id,
                 subject: subject_of(&script[0].1),
-                channel: ["email", "email", "chat", "chat", "social", "phone", "forum"]
-                    .choose(rng)
-                    .unwrap_or(&"email"),
+                channel: ["email", "email", "chat", "chat", "social", "phone", "forum"].choose(rng).unwrap_or(&"email"),
                 status,
-                priority: ["low", "normal", "normal", "normal", "high", "urgent"]
-                    .choose(rng)
-                    .unwrap_or(&"normal"),
+                priority: ["low", "normal", "normal", "normal", "high", "urgent"].choose(rng).unwrap_or(&"normal"),
                 situation: Some(situation.key),
                 waiting_since: (!resolved && customer_waiting).then_some(last_at),
                 last_message_at: last_at,
@@ -292,13 +231,7 @@ async fn seed_round(
                 last_excerpt: None,
             });
             if resolved && rng.gen_bool(0.6) {
-                events.push((
-                    customer_id,
-                    new_conversations.len() - 1,
-                    "csat",
-                    Some(rng.gen_range(1..=5) as f64),
-                    last_at,
-                ));
+                events.push((customer_id, new_conversations.len() - 1, "csat", Some(rng.gen_range(1..=5) as f64), last_at));
             }
             scripts.push((customer_id, agent_id, script, analyses));
         }
@@ -312,13 +245,7 @@ async fn seed_round(
             ));
         }
         if rng.gen_bool(0.04) {
-            events.push((
-                customer_id,
-                usize::MAX,
-                "cancellation",
-                None,
-                now - Duration::days(rng.gen_range(1..60)),
-            ));
+            events.push((customer_id, usize::MAX, "cancellation", None, now - Duration::days(rng.gen_range(1..60))));
         }
     }
     score_round(&mut new_conversations, &scripts, &events, now, options);
@@ -328,52 +255,39 @@ async fn seed_round(
     let messages: Vec<NewMessage> = scripts
         .into_iter()
         .zip(&conversation_ids)
-        .flat_map(
-            |((customer_id, agent_id, script, analyses), &conversation_id)| {
-                script.into_iter().zip(analyses).map(
-                    move |((direction, body, created_at), analysis)| NewMessage {
-                        conversation_id,
-                        direction,
-                        author_user_id: (direction != "inbound").then_some(agent_id),
-                        author_customer_id: (direction == "inbound").then_some(customer_id),
-                        body,
-                        created_at,
-                        sentiment: analysis.as_ref().map(|a| a.extended),
-                        analysis: analysis
-                            .as_ref()
-                            .map(|a| serde_json::to_string(a).expect("plain data serializes")),
-                    },
-                )
-            },
-        )
+        .flat_map(|((customer_id, agent_id, script, analyses), &conversation_id)| {
+            script.into_iter().zip(analyses).map(move |((direction, body, created_at), analysis)| NewMessage {
+                conversation_id,
+                direction,
+                author_user_id: (direction != "inbound").then_some(agent_id),
+                author_customer_id: (direction == "inbound").then_some(customer_id),
+                body,
+                created_at,
+                sentiment: analysis.as_ref().map(|a| a.extended),
+                analysis: analysis.as_ref().map(|a| serde_json::to_string(a).expect("plain data serializes")),
+            })
+        })
         .collect();
     conversations::insert_messages(db, &messages).await?;
     report.messages += messages.len() as u64;
 
     let events: Vec<NewEvent> = events
         .into_iter()
-        .map(
-            |(customer_id, conversation, kind, value, occurred_at)| NewEvent {
-                customer_id,
-                conversation_id: conversation_ids.get(conversation).copied(),
-                kind,
-                value,
-                note: survey_comment(kind, value, customer_id),
-                occurred_at,
-            },
-        )
+        .map(|(customer_id, conversation, kind, value, occurred_at)| NewEvent {
+            customer_id,
+            conversation_id: conversation_ids.get(conversation).copied(),
+            kind,
+            value,
+            note: survey_comment(kind, value, customer_id),
+            occurred_at,
+        })
         .collect();
     customers::insert_events(db, &events).await?;
     report.events += events.len() as u64;
     Ok(())
 }
 
-type Script = (
-    i64,
-    i64,
-    Vec<scoring::ScriptLine>,
-    Vec<Option<app::emotion::Analysis>>,
-);
+type Script = (i64, i64, Vec<scoring::ScriptLine>, Vec<Option<app::emotion::Analysis>>);
 /// Some survey answers carry a comment; a few high scores come with words that are not a
 /// thank-you, so the wall's engine check has something to refuse.
 fn survey_comment(kind: &str, score: Option<f64>, customer_id: i64) -> Option<String> {
@@ -398,49 +312,22 @@ fn survey_comment(kind: &str, score: Option<f64>, customer_id: i64) -> Option<St
 type SeedEvent = (i64, usize, &'static str, Option<f64>, DateTime<Utc>);
 
 /// Scores every open conversation of the round with the engine and the customer's history.
-fn score_round(
-    conversations: &mut [NewConversation],
-    scripts: &[Script],
-    events: &[SeedEvent],
-    now: DateTime<Utc>,
-    options: &SeedOptions,
-) {
+fn score_round(conversations: &mut [NewConversation], scripts: &[Script], events: &[SeedEvent], now: DateTime<Utc>, options: &SeedOptions) {
     let mut start = 0;
     while start < conversations.len() {
         let customer_id = conversations[start].customer_id;
-        let end = start
-            + conversations[start..]
-                .iter()
-                .take_while(|c| c.customer_id == customer_id)
-                .count();
-        let starts: Vec<DateTime<Utc>> = conversations[start..end]
-            .iter()
-            .map(|c| c.created_at)
-            .collect();
+        let end = start + conversations[start..].iter().take_while(|c| c.customer_id == customer_id).count();
+        let starts: Vec<DateTime<Utc>> = conversations[start..end].iter().map(|c| c.created_at).collect();
         let of_customer = || events.iter().filter(|e| e.0 == customer_id);
-        let cancellations: Vec<DateTime<Utc>> = of_customer()
-            .filter(|e| e.2 == "cancellation")
-            .map(|e| e.4)
-            .collect();
-        let csat: Vec<(DateTime<Utc>, f64)> = of_customer()
-            .filter(|e| e.2 == "csat")
-            .filter_map(|e| e.3.map(|v| (e.4, v)))
-            .collect();
+        let cancellations: Vec<DateTime<Utc>> = of_customer().filter(|e| e.2 == "cancellation").map(|e| e.4).collect();
+        let csat: Vec<(DateTime<Utc>, f64)> = of_customer().filter(|e| e.2 == "csat").filter_map(|e| e.3.map(|v| (e.4, v))).collect();
         let sentiments: Vec<(DateTime<Utc>, f64)> = scripts[start..end]
             .iter()
             .flat_map(|(_, _, script, analyses)| {
-                script
-                    .iter()
-                    .zip(analyses)
-                    .filter_map(|(line, a)| a.as_ref().map(|a| (line.2, a.extended)))
+                script.iter().zip(analyses).filter_map(|(line, a)| a.as_ref().map(|a| (line.2, a.extended)))
             })
             .collect();
-        let history = CustomerHistory {
-            conversation_starts: &starts,
-            cancellations: &cancellations,
-            csat: &csat,
-            sentiments: &sentiments,
-        };
+        let history = CustomerHistory { conversation_starts: &starts, cancellations: &cancellations, csat: &csat, sentiments: &sentiments };
         for index in start..end {
             let (_, _, script, analyses) = &scripts[index];
             let conversation = &mut conversations[index];
@@ -459,9 +346,7 @@ fn score_round(
             if matches!(conversation.status, "open" | "pending") {
                 conversation.risk_score = i64::from(score.risk.score);
                 conversation.risk_level = score.risk.level.key();
-                conversation.risk_factors = Some(
-                    serde_json::to_string(&score.risk.factors).expect("plain data serializes"),
-                );
+                conversation.risk_factors = Some(serde_json::to_string(&score.risk.factors).expect("plain data serializes"));
             }
         }
         start = end;
@@ -496,15 +381,8 @@ fn subject_of(first_message: &str) -> String {
 
 /// Nothing happens in the future: shifts a chronological series back so its last item is
 /// no later than `now`.
-fn keep_in_the_past<T>(
-    items: &mut [T],
-    now: DateTime<Utc>,
-    at: impl Fn(&mut T) -> &mut DateTime<Utc>,
-) {
-    let overshoot = items
-        .last_mut()
-        .map(|last| *at(last) - now)
-        .unwrap_or_else(Duration::zero);
+fn keep_in_the_past<T>(items: &mut [T], now: DateTime<Utc>, at: impl Fn(&mut T) -> &mut DateTime<Utc>) {
+    let overshoot = items.last_mut().map(|last| *at(last) - now).unwrap_or_else(Duration::zero);
     if overshoot > Duration::zero() {
         for item in items.iter_mut() {
             *at(item) -= overshoot;
@@ -563,12 +441,7 @@ async fn seed_forum(
 ) -> Result<()> {
     let mut category_ids = Vec::new();
     for (position, (slug, name, description)) in FORUM_CATEGORIES.iter().enumerate() {
-        let category = NewCategory {
-            slug,
-            name,
-            description,
-            position: position as i64,
-        };
+        let category = NewCategory { slug, name, description, position: position as i64 };
         category_ids.push((*slug, community::ensure_category(db, &category).await?));
     }
     if members.is_empty() || options.threads == 0 {
@@ -581,11 +454,7 @@ async fn seed_forum(
         let mut bodies = Vec::new();
         for n in written..written + round {
             let topic = &FORUM_THREADS[(n as usize) % FORUM_THREADS.len()];
-            let category_id = category_ids
-                .iter()
-                .find(|(slug, _)| *slug == topic.category)
-                .map(|(_, id)| *id)
-                .unwrap_or(1);
+            let category_id = category_ids.iter().find(|(slug, _)| *slug == topic.category).map(|(_, id)| *id).unwrap_or(1);
             let post_count = rng.gen_range(1..=options.posts_per_thread * 2 - 1);
             let mut replies: Vec<&str> = topic.replies.to_vec();
             replies.shuffle(rng);
@@ -594,10 +463,7 @@ async fn seed_forum(
             for index in 0..post_count {
                 let staff_reply = index > 0 && rng.gen_bool(0.15);
                 let (author, body) = if index == 0 {
-                    (
-                        members[rng.gen_range(0..members.len())],
-                        topic.opener.to_string(),
-                    )
+                    (members[rng.gen_range(0..members.len())], topic.opener.to_string())
                 } else if staff_reply {
                     (staff[0].0, "Thanks for raising this! I've checked and left the details in your inbox. Let us know if anything is still unclear.".to_string())
                 } else {
@@ -615,14 +481,8 @@ async fn seed_forum(
                 category_id,
                 author_user_id: Some(posts[0].0),
                 title: topic.title.to_string(),
-                kind: if topic.category == "experiences" {
-                    "experience"
-                } else {
-                    "question"
-                },
-                state: ["open", "open", "solved", "solved", "solved", "locked"]
-                    .choose(rng)
-                    .unwrap_or(&"open"),
+                kind: if topic.category == "experiences" { "experience" } else { "question" },
+                state: ["open", "open", "solved", "solved", "solved", "locked"].choose(rng).unwrap_or(&"open"),
                 pinned: n < 2,
                 post_count: post_count as i64,
                 created_at: created,
@@ -635,15 +495,13 @@ async fn seed_forum(
             .into_iter()
             .zip(&thread_ids)
             .flat_map(|(posts, &thread_id)| {
-                posts
-                    .into_iter()
-                    .map(move |(author, body, is_staff, created_at)| NewPost {
-                        thread_id,
-                        author_user_id: Some(author),
-                        body_markdown: body,
-                        is_staff,
-                        created_at,
-                    })
+                posts.into_iter().map(move |(author, body, is_staff, created_at)| NewPost {
+                    thread_id,
+                    author_user_id: Some(author),
+                    body_markdown: body,
+                    is_staff,
+                    created_at,
+                })
             })
             .collect();
         community::insert_posts(db, &posts).await?;
@@ -660,10 +518,7 @@ mod tests {
 
     #[test]
     fn subjects_are_the_first_sentence() {
-        assert_eq!(
-            subject_of("The $156.09 blender died. I want a refund."),
-            "The $156.09 blender died"
-        );
+        assert_eq!(subject_of("The $156.09 blender died. I want a refund."), "The $156.09 blender died");
         assert_eq!(subject_of("Where is it? Order 12"), "Where is it?");
         assert_eq!(subject_of("No punctuation at all"), "No punctuation at all");
     }

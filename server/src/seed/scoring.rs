@@ -13,10 +13,7 @@ pub type ScriptLine = (&'static str, String, DateTime<Utc>);
 
 /// The engine's reading of every inbound line of a script (`None` for outbound lines).
 pub fn analyze_script(script: &[ScriptLine]) -> Vec<Option<Analysis>> {
-    script
-        .iter()
-        .map(|(direction, body, _)| (*direction == "inbound").then(|| analyze(body)))
-        .collect()
+    script.iter().map(|(direction, body, _)| (*direction == "inbound").then(|| analyze(body))).collect()
 }
 
 /// What the seed knows about one customer when judging one of their conversations.
@@ -49,36 +46,18 @@ pub fn score_conversation(
 ) -> ConversationScore {
     let since = now - Duration::days(risk.repeat_window_days);
     let recent: Vec<Analysis> = analyses.iter().rev().flatten().take(5).cloned().collect();
-    let last_csat = history
-        .csat
-        .iter()
-        .filter(|(at, _)| *at >= since)
-        .max_by_key(|(at, _)| *at)
-        .map(|(_, score)| *score);
+    let last_csat = history.csat.iter().filter(|(at, _)| *at >= since).max_by_key(|(at, _)| *at).map(|(_, score)| *score);
     let facts = CustomerFacts {
         recent: &recent,
-        earlier_contacts: history
-            .conversation_starts
-            .iter()
-            .filter(|at| **at >= since && **at != started)
-            .count() as u32,
-        cancellations: history
-            .cancellations
-            .iter()
-            .filter(|at| **at >= since)
-            .count() as u32,
+        earlier_contacts: history.conversation_starts.iter().filter(|at| **at >= since && **at != started).count() as u32,
+        cancellations: history.cancellations.iter().filter(|at| **at >= since).count() as u32,
         waiting_since,
         last_csat,
         sentiments: history.sentiments,
     };
     ConversationScore {
         risk: assess_customer(&facts, now, risk, state),
-        guidance: analyses
-            .iter()
-            .rev()
-            .flatten()
-            .next()
-            .map(|a| a.guidance.approach.key()),
+        guidance: analyses.iter().rev().flatten().next().map(|a| a.guidance.approach.key()),
         excerpt: script.last().map(|(_, body, _)| excerpt(body)),
     }
 }

@@ -3,8 +3,8 @@
 //! customer's answer), then publishes with the data layer, which checks them.
 
 use anyhow::Result;
-use app::domain::community::naming::Naming;
 use app::data::{on_pool, quotes, story_editing, Db};
+use app::domain::community::naming::Naming;
 use app::domain::stories::draft::{sentences, StoryDraft};
 use chrono::{DateTime, Utc};
 
@@ -13,7 +13,8 @@ const STORIES: usize = 3;
 const QUOTES: i64 = 6;
 
 async fn record_consent(db: &Db, customer_id: i64, kind: &str, id: i64, text: &str, now: DateTime<Utc>) -> Result<()> {
-    const SQL: &str = "INSERT INTO consent_records (customer_id, subject_kind, subject_id, subject_version, decision, channel, text_shown, recorded_at) \
+    const SQL: &str =
+        "INSERT INTO consent_records (customer_id, subject_kind, subject_id, subject_version, decision, channel, text_shown, recorded_at) \
          VALUES ($1, $2, $3, 1, $4, $5, $6, $7)";
     for decision in ["requested", "granted"] {
         on_pool!(db, pool => sqlx::query(SQL).bind(customer_id).bind(kind).bind(id).bind(decision).bind(DEMO_CONSENT).bind(text).bind(now)
@@ -68,7 +69,15 @@ pub async fn seed_stories(db: &Db, marketing_id: i64, now: DateTime<Utc>) -> Res
         let (message_id, csat_event_id) = candidate.source.columns();
         let naming = Naming::FirstNameInitial;
         let id: i64 = on_pool!(db, pool => sqlx::query_scalar(quotes::INSERT_AWAITING_CONSENT).bind(customer_id).bind(message_id).bind(csat_event_id).bind(&words).bind(naming.as_str()).bind(now).fetch_one(pool).await)?;
-        record_consent(db, customer_id, "quote", id, &app::domain::stories::quotes::quote_consent_text(&words, naming.as_str(), &customer_name), now).await?;
+        record_consent(
+            db,
+            customer_id,
+            "quote",
+            id,
+            &app::domain::stories::quotes::quote_consent_text(&words, naming.as_str(), &customer_name),
+            now,
+        )
+        .await?;
         quotes::publish(db, id, marketing_id, now).await?;
         published_quotes += 1;
     }

@@ -2,11 +2,10 @@
 //! `{name}`, `{agent}`, `{order}` and `{amount}` are filled in by the generator.
 
 pub const FIRST_NAMES: &[&str] = &[
-    "Amara", "Ben", "Chen", "Dana", "Elif", "Farid", "Grace", "Hiro", "Ines", "Jonas", "Kavya",
-    "Liam", "Maya", "Noah", "Olga", "Pedro", "Quinn", "Rosa", "Sami", "Tara", "Umar", "Vera",
-    "Wen", "Ximena", "Yusuf", "Zoe", "Aisha", "Bruno", "Clara", "Dmitri", "Emma", "Felix", "Gita",
-    "Hannah", "Ivan", "Julia", "Kofi", "Lena", "Mateo", "Nina", "Oscar", "Priya", "Rafael",
-    "Sofia", "Tomás", "Uma", "Victor", "Wanjiru", "Yara", "Zaid",
+    "Amara", "Ben", "Chen", "Dana", "Elif", "Farid", "Grace", "Hiro", "Ines", "Jonas", "Kavya", "Liam", "Maya", "Noah", "Olga", "Pedro",
+    "Quinn", "Rosa", "Sami", "Tara", "Umar", "Vera", "Wen", "Ximena", "Yusuf", "Zoe", "Aisha", "Bruno", "Clara", "Dmitri", "Emma", "Felix",
+    "Gita", "Hannah", "Ivan", "Julia", "Kofi", "Lena", "Mateo", "Nina", "Oscar", "Priya", "Rafael", "Sofia", "Tomás", "Uma", "Victor",
+    "Wanjiru", "Yara", "Zaid",
 ];
 
 pub const LAST_NAMES: &[&str] = &[
@@ -175,36 +174,12 @@ pub struct ForumThreadText {
 }
 
 pub const FORUM_CATEGORIES: &[(&str, &str, &str)] = &[
-    (
-        "getting-started",
-        "Getting started",
-        "New here? Setting up your account, plans and first steps.",
-    ),
-    (
-        "billing",
-        "Billing & payments",
-        "Invoices, refunds, plans and payment methods.",
-    ),
-    (
-        "delivery",
-        "Orders & delivery",
-        "Tracking, shipping times and returns.",
-    ),
-    (
-        "account-security",
-        "Account & security",
-        "Signing in, passwords, two-factor and keeping your account safe.",
-    ),
-    (
-        "product-help",
-        "Product help",
-        "Tips, how-tos and troubleshooting from other customers.",
-    ),
-    (
-        "experiences",
-        "Share your experience",
-        "Tell the community how you were helped — or what could be better.",
-    ),
+    ("getting-started", "Getting started", "New here? Setting up your account, plans and first steps."),
+    ("billing", "Billing & payments", "Invoices, refunds, plans and payment methods."),
+    ("delivery", "Orders & delivery", "Tracking, shipping times and returns."),
+    ("account-security", "Account & security", "Signing in, passwords, two-factor and keeping your account safe."),
+    ("product-help", "Product help", "Tips, how-tos and troubleshooting from other customers."),
+    ("experiences", "Share your experience", "Tell the community how you were helped — or what could be better."),
 ];
 
 pub const FORUM_THREADS: &[ForumThreadText] = &[
@@ -212,72 +187,120 @@ pub const FORUM_THREADS: &[ForumThreadText] = &[
         category: "getting-started",
         title: "Which plan is right for a family of four?",
         opener: "I just signed up and I'm not sure which plan makes sense for us. What did you choose and why?",
-        replies: &["We went with Family and it paid for itself in a month.", "Start with Plus; you can upgrade any time without losing anything.", "Family lets everyone have their own login, which saved us a lot of arguments."],
+        replies: &[
+            "We went with Family and it paid for itself in a month.",
+            "Start with Plus; you can upgrade any time without losing anything.",
+            "Family lets everyone have their own login, which saved us a lot of arguments.",
+        ],
     },
     ForumThreadText {
         category: "getting-started",
         title: "How do I invite my partner?",
         opener: "I'd like my partner to see our orders too. Where do I invite them?",
-        replies: &["Settings → Members → Invite. Your partner gets an email link.", "The invite link expires after a week, so tell them to check their inbox.", "Worked for me, but it went to my husband's spam folder first."],
+        replies: &[
+            "Settings → Members → Invite. Your partner gets an email link.",
+            "The invite link expires after a week, so tell them to check their inbox.",
+            "Worked for me, but it went to my husband's spam folder first.",
+        ],
     },
     ForumThreadText {
         category: "billing",
         title: "Refund timing after a double charge",
         opener: "I was charged twice and support refunded one. How long did your refund take to show up?",
-        replies: &["Mine took four business days with my bank.", "Credit cards are usually faster than debit cards, in my experience.", "If it takes more than a week, reply to your ticket — they can send the bank reference."],
+        replies: &[
+            "Mine took four business days with my bank.",
+            "Credit cards are usually faster than debit cards, in my experience.",
+            "If it takes more than a week, reply to your ticket — they can send the bank reference.",
+        ],
     },
     ForumThreadText {
         category: "billing",
         title: "Can I pay yearly?",
         opener: "Is there a discount for paying yearly instead of monthly?",
-        replies: &["Yes, yearly saves about two months' worth.", "You can switch under Billing → Plan; the unused month is credited.", "I switched last spring, no problems at all."],
+        replies: &[
+            "Yes, yearly saves about two months' worth.",
+            "You can switch under Billing → Plan; the unused month is credited.",
+            "I switched last spring, no problems at all.",
+        ],
     },
     ForumThreadText {
         category: "delivery",
         title: "Tracking stuck at 'label created'",
         opener: "My tracking has said 'label created' for three days. Is that normal?",
-        replies: &["That happened to me too; it updated once the carrier scanned it at the depot.", "Over the holidays it took four days before the first scan.", "If nothing changes after five days, support can open a trace with the carrier."],
+        replies: &[
+            "That happened to me too; it updated once the carrier scanned it at the depot.",
+            "Over the holidays it took four days before the first scan.",
+            "If nothing changes after five days, support can open a trace with the carrier.",
+        ],
     },
     ForumThreadText {
         category: "delivery",
         title: "Package delivered to a neighbour",
         opener: "Has anyone had a parcel left with a neighbour without a note?",
-        replies: &["Check the photo in the tracking page — it usually shows the door.", "Support sent me a replacement the same day when mine went missing.", "You can set 'no neighbour delivery' in your delivery preferences."],
+        replies: &[
+            "Check the photo in the tracking page — it usually shows the door.",
+            "Support sent me a replacement the same day when mine went missing.",
+            "You can set 'no neighbour delivery' in your delivery preferences.",
+        ],
     },
     ForumThreadText {
         category: "account-security",
         title: "Setting up two-factor on a new phone",
         opener: "I changed phones and my authenticator codes no longer work. How did you fix it?",
-        replies: &["Use one of your backup codes to sign in, then re-enrol the new phone.", "Support reset my two-factor in five minutes after verifying my identity.", "Print the backup codes this time — lesson learned for me."],
+        replies: &[
+            "Use one of your backup codes to sign in, then re-enrol the new phone.",
+            "Support reset my two-factor in five minutes after verifying my identity.",
+            "Print the backup codes this time — lesson learned for me.",
+        ],
     },
     ForumThreadText {
         category: "account-security",
         title: "Got a suspicious login email",
         opener: "I received an email about a login I don't recognise. Is it a phishing attempt?",
-        replies: &["Check the sender address; real ones come from the official domain.", "Don't click the link — sign in directly and look at your active sessions.", "I had the same; 'sign out everywhere' and a new password sorted it."],
+        replies: &[
+            "Check the sender address; real ones come from the official domain.",
+            "Don't click the link — sign in directly and look at your active sessions.",
+            "I had the same; 'sign out everywhere' and a new password sorted it.",
+        ],
     },
     ForumThreadText {
         category: "product-help",
         title: "Exporting order history as CSV",
         opener: "Is there a way to export everything as a spreadsheet?",
-        replies: &["Settings → Data → Export, then choose CSV.", "The export includes returns too, which surprised me in a good way.", "It opens fine in LibreOffice if you pick UTF-8."],
+        replies: &[
+            "Settings → Data → Export, then choose CSV.",
+            "The export includes returns too, which surprised me in a good way.",
+            "It opens fine in LibreOffice if you pick UTF-8.",
+        ],
     },
     ForumThreadText {
         category: "product-help",
         title: "Blender making a grinding noise",
         opener: "My blender started grinding after a month. Anyone else?",
-        replies: &["Mine did that when the blade wasn't seated properly.", "Contact support — they replaced mine under warranty without any fuss.", "Try running it empty for a few seconds; if it still grinds, it's the bearing."],
+        replies: &[
+            "Mine did that when the blade wasn't seated properly.",
+            "Contact support — they replaced mine under warranty without any fuss.",
+            "Try running it empty for a few seconds; if it still grinds, it's the bearing.",
+        ],
     },
     ForumThreadText {
         category: "experiences",
         title: "Support turned a terrible week around",
         opener: "My package was lost before my daughter's birthday and the agent shipped a replacement overnight. I was so relieved.",
-        replies: &["Love reading stories like this!", "Same here — they really listen.", "Thanks for sharing, it gives me hope about my own ticket."],
+        replies: &[
+            "Love reading stories like this!",
+            "Same here — they really listen.",
+            "Thanks for sharing, it gives me hope about my own ticket.",
+        ],
     },
     ForumThreadText {
         category: "experiences",
         title: "I almost cancelled — glad I didn't",
         opener: "I was ready to cancel after a billing mistake, but the way it was handled changed my mind.",
-        replies: &["That's how it should be. Thanks for posting.", "Which agent was it? Mine was great too.", "Good to hear the follow-up actually happened."],
+        replies: &[
+            "That's how it should be. Thanks for posting.",
+            "Which agent was it? Mine was great too.",
+            "Good to hear the follow-up actually happened.",
+        ],
     },
 ];

@@ -1,9 +1,9 @@
 //! The ingestion API on a real server, on SQLite and on Postgres: customers, messages scored
 //! on the way in, events and CSAT, idempotency, validation errors, risk.
 
+use crate::support::{TestApp, TestDb};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use crate::support::{TestApp, TestDb};
 
 struct Api {
     app: TestApp,
@@ -15,25 +15,12 @@ impl Api {
     async fn start(database: TestDb) -> Api {
         let app = TestApp::spawn(database).await;
         let secret = app.config.resolve_session_secret().unwrap();
-        let token = server::accounts::create_token(&app.database.db, &secret, "crm-sync")
-            .await
-            .unwrap();
-        Api {
-            app,
-            client: reqwest::Client::new(),
-            token,
-        }
+        let token = server::accounts::create_token(&app.database.db, &secret, "crm-sync").await.unwrap();
+        Api { app, client: reqwest::Client::new(), token }
     }
 
     async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
-        let response = self
-            .client
-            .post(self.app.url(&format!("/api/v1{path}")))
-            .bearer_auth(&self.token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+        let response = self.client.post(self.app.url(&format!("/api/v1{path}"))).bearer_auth(&self.token).json(&body).send().await.unwrap();
         let status = response.status();
         (status, response.json().await.unwrap_or(Value::Null))
     }
@@ -42,20 +29,11 @@ impl Api {
 async fn ingestion_flow(database: TestDb) {
     let api = Api::start(database).await;
 
-    let (status, customer) = api
-        .post(
-            "/customers",
-            json!({"external_ref": "c-42", "name": "Dana Diaz", "email": "Dana@Example.com"}),
-        )
-        .await;
+    let (status, customer) =
+        api.post("/customers", json!({"external_ref": "c-42", "name": "Dana Diaz", "email": "Dana@Example.com"})).await;
     assert_eq!(status, StatusCode::CREATED, "{customer}");
     assert_eq!(customer["created"], true);
-    let (status, again) = api
-        .post(
-            "/customers",
-            json!({"external_ref": "c-42", "name": "Dana D. Diaz", "plan": "pro"}),
-        )
-        .await;
+    let (status, again) = api.post("/customers", json!({"external_ref": "c-42", "name": "Dana D. Diaz", "plan": "pro"})).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(again["id"], customer["id"]);
 
@@ -72,29 +50,12 @@ async fn ingestion_flow(database: TestDb) {
     assert_eq!(first["created"], true);
     assert_eq!(first["analysis"]["situation"]["situation"], "billing");
     assert_eq!(first["analysis"]["guidance"]["approach"], "resolve_first");
-    let intents: Vec<&str> = first["analysis"]["intents"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["intent"].as_str().unwrap())
-        .collect();
-    assert!(
-        intents.contains(&"churn") && intents.contains(&"repeat_contact"),
-        "{intents:?}"
-    );
+    let intents: Vec<&str> = first["analysis"]["intents"].as_array().unwrap().iter().map(|i| i["intent"].as_str().unwrap()).collect();
+    assert!(intents.contains(&"churn") && intents.contains(&"repeat_contact"), "{intents:?}");
     let score = first["risk"]["score"].as_u64().unwrap();
-    assert!(
-        score >= 30,
-        "a churn threat after repeat contact is at least medium risk: {}",
-        first["risk"]
-    );
+    assert!(score >= 30, "a churn threat after repeat contact is at least medium risk: {}", first["risk"]);
     assert_ne!(first["risk"]["level"], "low");
-    let factors: Vec<&str> = first["risk"]["factors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["key"].as_str().unwrap())
-        .collect();
+    let factors: Vec<&str> = first["risk"]["factors"].as_array().unwrap().iter().map(|f| f["key"].as_str().unwrap()).collect();
     assert!(factors.contains(&"churn_intent"), "{factors:?}");
 
     // A retry with the same key writes nothing and answers with the same ids.
@@ -103,12 +64,7 @@ async fn ingestion_flow(database: TestDb) {
     assert_eq!(replay["created"], false);
     assert_eq!(replay["message_id"], first["message_id"]);
     let conversation_id = first["conversation_id"].as_i64().unwrap();
-    let stored: i64 = app::data::conversations::page(&api.app.database.db, conversation_id)
-        .await
-        .unwrap()
-        .unwrap()
-        .messages
-        .len() as i64;
+    let stored: i64 = app::data::conversations::page(&api.app.database.db, conversation_id).await.unwrap().unwrap().messages.len() as i64;
     assert_eq!(stored, 1, "the retried message was not stored twice");
 
     // An outbound reply into the same conversation stops the waiting clock.
@@ -128,24 +84,16 @@ async fn ingestion_flow(database: TestDb) {
         .await;
     assert_eq!(status, StatusCode::CREATED, "{csat}");
     let csat_factors = csat["risk"]["factors"].as_array().unwrap();
-    assert!(
-        csat_factors.iter().any(|f| f["key"] == "bad_csat"),
-        "{csat}"
-    );
-    let reopened = app::data::conversations::page(&api.app.database.db, conversation_id)
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(
-        reopened.conversation.status, "open",
-        "a bad rating reopens the conversation"
-    );
+    assert!(csat_factors.iter().any(|f| f["key"] == "bad_csat"), "{csat}");
+    let reopened = app::data::conversations::page(&api.app.database.db, conversation_id).await.unwrap().unwrap();
+    assert_eq!(reopened.conversation.status, "open", "a bad rating reopens the conversation");
     assert!(reopened.conversation.waiting_since.is_some());
     // The disappointment starts one recovery journey for the conversation (a high risk or the
     // bad rating, whichever came first), with the default three steps; a second trigger adds none.
     let db = &api.app.database.db;
     let journeys: Vec<(i64, String)> = app::data::on_pool!(db, pool =>
-        sqlx::query_as("SELECT id, state FROM journeys WHERE conversation_id = $1").bind(conversation_id).fetch_all(pool).await).unwrap();
+        sqlx::query_as("SELECT id, state FROM journeys WHERE conversation_id = $1").bind(conversation_id).fetch_all(pool).await)
+    .unwrap();
     assert_eq!(journeys.len(), 1, "{journeys:?}");
     assert_eq!(journeys[0].1, "active");
     let steps = app::data::journeys::steps_of(db, journeys[0].0).await.unwrap();
@@ -154,9 +102,8 @@ async fn ingestion_flow(database: TestDb) {
         .post("/csat", json!({"idempotency_key": "csat-1", "customer_ref": "c-42", "conversation_id": conversation_id, "score": 1}))
         .await;
     assert_eq!(status, StatusCode::OK);
-    let (status, event) = api
-        .post("/events", json!({"idempotency_key": "ev-1", "customer_ref": "c-42", "kind": "purchase", "value": 49.5}))
-        .await;
+    let (status, event) =
+        api.post("/events", json!({"idempotency_key": "ev-1", "customer_ref": "c-42", "kind": "purchase", "value": 49.5})).await;
     assert_eq!(status, StatusCode::CREATED, "{event}");
     assert!(event["risk"].is_null());
 }
@@ -181,19 +128,10 @@ fn message(key: &str, customer_ref: &str, body: &str) -> Value {
 async fn batch_ingestion(database: TestDb) {
     let api = Api::start(database).await;
     for (reference, name) in [("b-1", "Bo One"), ("b-2", "Bea Two")] {
-        let (status, _) = api
-            .post(
-                "/customers",
-                json!({"external_ref": reference, "name": name}),
-            )
-            .await;
+        let (status, _) = api.post("/customers", json!({"external_ref": reference, "name": name})).await;
         assert_eq!(status, StatusCode::CREATED);
     }
-    let count = || async {
-        app::data::conversations::count_messages(&api.app.database.db)
-            .await
-            .unwrap()
-    };
+    let count = || async { app::data::conversations::count_messages(&api.app.database.db).await.unwrap() };
 
     // One bad message refuses the whole batch, and every problem is named by its index.
     let (status, refused) = api
@@ -207,10 +145,7 @@ async fn batch_ingestion(database: TestDb) {
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
-    assert_eq!(
-        refused["fields"]["messages[1].customer_ref"],
-        "no customer has this reference; upsert the customer first"
-    );
+    assert_eq!(refused["fields"]["messages[1].customer_ref"], "no customer has this reference; upsert the customer first");
     assert_eq!(refused["fields"]["messages[2].body"], "must not be empty");
     assert!(refused["fields"]["messages[0].body"].is_null());
     assert_eq!(count().await, 0, "nothing of a refused batch is stored");
@@ -226,30 +161,16 @@ async fn batch_ingestion(database: TestDb) {
     assert_eq!(results.len(), 3);
     assert_eq!(results[0]["created"], true);
     assert_eq!(results[1]["created"], true);
-    assert_eq!(
-        results[2]["created"], false,
-        "a key repeated inside the batch is stored once"
-    );
+    assert_eq!(results[2]["created"], false, "a key repeated inside the batch is stored once");
     assert_eq!(results[2]["message_id"], results[0]["message_id"]);
     assert_eq!(results[1]["analysis"]["situation"]["situation"], "billing");
-    assert!(
-        results[1]["risk"]["score"].as_u64().unwrap()
-            > results[0]["risk"]["score"].as_u64().unwrap(),
-        "{stored}"
-    );
+    assert!(results[1]["risk"]["score"].as_u64().unwrap() > results[0]["risk"]["score"].as_u64().unwrap(), "{stored}");
     assert_eq!(count().await, 2);
 
     let (status, replayed) = api.post("/messages/batch", batch).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(replayed["messages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|m| m["created"] == false));
-    assert_eq!(
-        replayed["messages"][1]["message_id"],
-        results[1]["message_id"]
-    );
+    assert!(replayed["messages"].as_array().unwrap().iter().all(|m| m["created"] == false));
+    assert_eq!(replayed["messages"][1]["message_id"], results[1]["message_id"]);
     assert_eq!(count().await, 2, "a retried batch writes nothing");
 
     // Several messages into one existing conversation are applied in order: the customer
@@ -259,13 +180,7 @@ async fn batch_ingestion(database: TestDb) {
     let conversation = |id: &Value| {
         let db = api.app.database.db.clone();
         let id = id.as_i64().unwrap();
-        async move {
-            app::data::conversations::page(&db, id)
-                .await
-                .unwrap()
-                .unwrap()
-                .conversation
-        }
+        async move { app::data::conversations::page(&db, id).await.unwrap().unwrap().conversation }
     };
     let into = |key: &str, direction: &str, body: &str, at: &str| {
         let mut m = message(key, "b-1", body);
@@ -313,37 +228,18 @@ async fn batch_ingestion(database: TestDb) {
     let foreign = results[1]["conversation_id"].clone();
     let mut theirs = message("batch-4", "b-1", "Following up");
     theirs["conversation_id"] = foreign;
-    let (status, refused) = api
-        .post(
-            "/messages/batch",
-            json!({"messages": [message("batch-5", "b-1", "One more thing"), theirs]}),
-        )
-        .await;
+    let (status, refused) = api.post("/messages/batch", json!({"messages": [message("batch-5", "b-1", "One more thing"), theirs]})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
-    assert!(
-        refused["fields"]["messages[1].conversation_id"].is_string(),
-        "{refused}"
-    );
-    assert_eq!(
-        count().await,
-        7,
-        "the valid message before it was rolled back"
-    );
+    assert!(refused["fields"]["messages[1].conversation_id"].is_string(), "{refused}");
+    assert_eq!(count().await, 7, "the valid message before it was rolled back");
 
     // A full batch opens its conversations and stores every message with its own ids.
-    let full: Vec<Value> = (0..500)
-        .map(|n| message(&format!("full-{n}"), if n % 2 == 0 { "b-1" } else { "b-2" }, "Where is my parcel?"))
-        .collect();
+    let full: Vec<Value> =
+        (0..500).map(|n| message(&format!("full-{n}"), if n % 2 == 0 { "b-1" } else { "b-2" }, "Where is my parcel?")).collect();
     let (status, stored) = api.post("/messages/batch", json!({"messages": full})).await;
     assert_eq!(status, StatusCode::OK);
     let stored = stored["messages"].as_array().unwrap();
-    let distinct = |field: &str| {
-        stored
-            .iter()
-            .map(|m| m[field].as_i64().unwrap())
-            .collect::<std::collections::HashSet<_>>()
-            .len()
-    };
+    let distinct = |field: &str| stored.iter().map(|m| m[field].as_i64().unwrap()).collect::<std::collections::HashSet<_>>().len();
     assert_eq!(distinct("message_id"), 500);
     assert_eq!(distinct("conversation_id"), 500);
     assert!(stored.iter().all(|m| m["created"] == true && m["risk"]["score"].is_u64()));
@@ -351,16 +247,9 @@ async fn batch_ingestion(database: TestDb) {
 
     let (status, empty) = api.post("/messages/batch", json!({"messages": []})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(
-        empty["fields"]["messages"],
-        "must hold 1 to 500 messages (got 0)"
-    );
-    let too_many: Vec<Value> = (0..501)
-        .map(|n| message(&format!("many-{n}"), "b-1", "hi"))
-        .collect();
-    let (status, _) = api
-        .post("/messages/batch", json!({"messages": too_many}))
-        .await;
+    assert_eq!(empty["fields"]["messages"], "must hold 1 to 500 messages (got 0)");
+    let too_many: Vec<Value> = (0..501).map(|n| message(&format!("many-{n}"), "b-1", "hi")).collect();
+    let (status, _) = api.post("/messages/batch", json!({"messages": too_many})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
@@ -380,42 +269,19 @@ async fn batch_ingestion_on_postgres() {
 async fn bad_requests_get_field_by_field_errors() {
     let api = Api::start(TestDb::sqlite().await).await;
     let (status, body) = api
-        .post(
-            "/messages",
-            json!({"idempotency_key": "", "customer_ref": "nobody", "channel": "fax", "direction": "sideways", "body": " "}),
-        )
+        .post("/messages", json!({"idempotency_key": "", "customer_ref": "nobody", "channel": "fax", "direction": "sideways", "body": " "}))
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["error"], "invalid");
-    assert_eq!(
-        body["fields"]["channel"],
-        "must be one of: email, chat, social, phone, forum"
-    );
+    assert_eq!(body["fields"]["channel"], "must be one of: email, chat, social, phone, forum");
     assert_eq!(body["fields"]["body"], "must not be empty");
     assert_eq!(body["fields"]["idempotency_key"], "must not be empty");
-    assert_eq!(
-        body["fields"]["subject"],
-        "is required when no conversation_id is given"
-    );
-    assert!(body["message"]
-        .as_str()
-        .unwrap()
-        .contains("channel must be one of"));
+    assert_eq!(body["fields"]["subject"], "is required when no conversation_id is given");
+    assert!(body["message"].as_str().unwrap().contains("channel must be one of"));
 
-    let (status, body) = api
-        .post(
-            "/customers",
-            json!({"external_ref": "x", "name": "X", "shoe_size": 44}),
-        )
-        .await;
+    let (status, body) = api.post("/customers", json!({"external_ref": "x", "name": "X", "shoe_size": 44})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        body["message"]
-            .as_str()
-            .unwrap()
-            .contains("unknown field `shoe_size`"),
-        "{body}"
-    );
+    assert!(body["message"].as_str().unwrap().contains("unknown field `shoe_size`"), "{body}");
 
     let (status, body) = api
         .post(
@@ -424,19 +290,12 @@ async fn bad_requests_get_field_by_field_errors() {
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(
-        body["fields"]["customer_ref"],
-        "no customer has this reference; upsert the customer first"
-    );
+    assert_eq!(body["fields"]["customer_ref"], "no customer has this reference; upsert the customer first");
 
-    let (status, body) = api
-        .post("/csat", json!({"idempotency_key": "k", "customer_ref": "nobody", "conversation_id": 1, "score": 9}))
-        .await;
+    let (status, body) =
+        api.post("/csat", json!({"idempotency_key": "k", "customer_ref": "nobody", "conversation_id": 1, "score": 9})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(
-        body["fields"]["score"],
-        "must be a whole number from 1 to 5"
-    );
+    assert_eq!(body["fields"]["score"], "must be a whole number from 1 to 5");
 
     let huge = "a".repeat(200 * 1024);
     let (status, body) = api
@@ -447,13 +306,7 @@ async fn bad_requests_get_field_by_field_errors() {
         .await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
 
-    let anonymous = api
-        .client
-        .post(api.app.url("/api/v1/messages"))
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap();
+    let anonymous = api.client.post(api.app.url("/api/v1/messages")).json(&json!({})).send().await.unwrap();
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
 }
 
@@ -461,11 +314,7 @@ async fn bad_requests_get_field_by_field_errors() {
 async fn a_conversation_of_another_customer_is_refused() {
     let api = Api::start(TestDb::sqlite().await).await;
     for reference in ["a", "b"] {
-        api.post(
-            "/customers",
-            json!({"external_ref": reference, "name": reference}),
-        )
-        .await;
+        api.post("/customers", json!({"external_ref": reference, "name": reference})).await;
     }
     let (_, first) = api
         .post("/messages", json!({"idempotency_key": "m1", "customer_ref": "a", "subject": "Hi", "channel": "chat", "direction": "inbound", "body": "Hello"}))
@@ -477,10 +326,7 @@ async fn a_conversation_of_another_customer_is_refused() {
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(
-        body["fields"]["conversation_id"],
-        "this customer has no conversation with this id"
-    );
+    assert_eq!(body["fields"]["conversation_id"], "this customer has no conversation with this id");
 }
 
 /// Many integrations post at once, some retrying the same key, some naming a customer that
@@ -488,11 +334,7 @@ async fn a_conversation_of_another_customer_is_refused() {
 /// message gets its own error, the good ones are stored once, nothing doubles.
 async fn concurrent_ingestion(database: TestDb) {
     let api = std::sync::Arc::new(Api::start(database).await);
-    api.post(
-        "/customers",
-        json!({"external_ref": "busy", "name": "Busy Bee"}),
-    )
-    .await;
+    api.post("/customers", json!({"external_ref": "busy", "name": "Busy Bee"})).await;
     let tasks: Vec<_> = (0..40)
         .map(|n| {
             let api = api.clone();
@@ -529,21 +371,13 @@ async fn concurrent_ingestion(database: TestDb) {
     let mut created = 0;
     for task in tasks {
         let (status, body) = task.await.unwrap();
-        assert!(
-            status == StatusCode::CREATED || status == StatusCode::OK,
-            "{status}: {body}"
-        );
+        assert!(status == StatusCode::CREATED || status == StatusCode::OK, "{status}: {body}");
         if status == StatusCode::CREATED {
             created += 1;
         }
     }
-    assert_eq!(
-        created, 20,
-        "each idempotency key creates exactly one message"
-    );
-    let stored = app::data::conversations::count_messages(&api.app.database.db)
-        .await
-        .unwrap();
+    assert_eq!(created, 20, "each idempotency key creates exactly one message");
+    let stored = app::data::conversations::count_messages(&api.app.database.db).await.unwrap();
     assert_eq!(stored, 20);
 }
 
@@ -595,14 +429,18 @@ async fn malformed_requests_are_refused_clearly_everywhere() {
             let status = response.status();
             let json: Value = response.json().await.unwrap_or(Value::Null);
             assert!(status.is_client_error(), "{route} with {what}: {status} {json}");
-            assert!(json["error"].is_string() && json["message"].as_str().is_some_and(|m| !m.is_empty()), "{route} with {what}: a JSON error: {json}");
+            assert!(
+                json["error"].is_string() && json["message"].as_str().is_some_and(|m| !m.is_empty()),
+                "{route} with {what}: a JSON error: {json}"
+            );
         }
     }
     for (path, expected) in [("/api/v1/nothing-here", StatusCode::NOT_FOUND), ("/api/v1/customers/%ff%fe", StatusCode::NOT_FOUND)] {
         let response = api.client.get(api.app.url(path)).bearer_auth(&api.token).send().await.unwrap();
         assert_eq!(response.status(), expected, "{path}");
     }
-    let stored: i64 = app::on_pool!(&api.app.database.db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM customers").fetch_one(pool).await).unwrap();
+    let stored: i64 =
+        app::on_pool!(&api.app.database.db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM customers").fetch_one(pool).await).unwrap();
     assert_eq!(stored, 0, "nothing malformed was stored");
 }
 
@@ -642,15 +480,21 @@ async fn replayed_events_keep_their_own_conversation(database: TestDb) {
         assert_eq!(status, StatusCode::CREATED, "{stored}");
         conversations.push(stored["conversation_id"].as_i64().unwrap());
     }
-    let (status, first) = api.post("/csat", json!({ "idempotency_key": "k", "customer_ref": "a", "conversation_id": conversations[0], "score": 4 })).await;
+    let (status, first) =
+        api.post("/csat", json!({ "idempotency_key": "k", "customer_ref": "a", "conversation_id": conversations[0], "score": 4 })).await;
     assert_eq!(status, StatusCode::CREATED, "{first}");
-    let (status, replay) = api.post("/csat", json!({ "idempotency_key": "k", "customer_ref": "a", "conversation_id": 999_999, "score": 4 })).await;
+    let (status, replay) =
+        api.post("/csat", json!({ "idempotency_key": "k", "customer_ref": "a", "conversation_id": 999_999, "score": 4 })).await;
     assert_eq!(status, StatusCode::OK, "{replay}");
     assert_eq!((replay["created"].clone(), replay["conversation_id"].clone()), (json!(false), json!(conversations[0])), "{replay}");
-    let (status, other) = api.post("/csat", json!({ "idempotency_key": "k", "customer_ref": "b", "conversation_id": conversations[1], "score": 4 })).await;
+    let (status, other) =
+        api.post("/csat", json!({ "idempotency_key": "k", "customer_ref": "b", "conversation_id": conversations[1], "score": 4 })).await;
     assert_eq!(status, StatusCode::CONFLICT, "{other}");
     assert_eq!(other["error"], "conflict", "{other}");
-    assert!(!other.to_string().contains(&format!("\"conversation_id\":{}", conversations[1])), "nothing of b's conversation is told: {other}");
+    assert!(
+        !other.to_string().contains(&format!("\"conversation_id\":{}", conversations[1])),
+        "nothing of b's conversation is told: {other}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -4,9 +4,9 @@
 //! check let the call through (it may still fail validation or find nothing); "refused" is
 //! 401 for anonymous callers and 403 for signed-in ones.
 
+use crate::support::{TestApp, TestDb};
 use app::domain::accounts::Role;
 use reqwest::StatusCode;
-use crate::support::{TestApp, TestDb};
 
 const PASSWORD: &str = "a long enough password";
 
@@ -128,15 +128,62 @@ const ROUTES: &[(&str, May)] = &[
 /// One form body that every server function can read: each takes the fields it names and
 /// ignores the rest. Ids point at seeded rows; nothing here passes validation that matters.
 const FIELDS: &[(&str, &str)] = &[
-    ("id", "1"), ("message_id", "1"), ("conversation_id", "1"), ("post_id", "1"), ("thread_id", "1"), ("journey_id", "1"), ("story_id", "1"),
-    ("customer_id", "1"), ("conversation", "1"), ("template_id", "1"), ("position", "1"), ("page", "1"), ("days", "7"), ("limit", "5"),
-    ("body", "Hello there"), ("token", "not-a-token"), ("kind", "question"), ("answer", "granted"), ("decision", "granted"), ("action", "unknown-action"),
-    ("tone_flags_seen", ""), ("subscribe", "maybe"), ("source", "message:999999"), ("reason", "spam"), ("quote", "x"), ("priority", "bogus"),
-    ("plan", ""), ("paused", "no"), ("password", PASSWORD), ("next", ""), ("naming", "bogus"), ("hide", "false"), ("email", "nobody@example.com"),
-    ("delivery", ""), ("confirm", "not-my-email"), ("channel", ""), ("assignee", ""), ("agent", ""), ("summary", ""), ("url", "not a url"),
-    ("title", ""), ("narrative", ""), ("resolution", ""), ("name", ""), ("what_changed", ""), ("agent_name", ""), ("category", "no-such-category"),
-    ("change", "bogus"), ("slug", "billing"), ("sort", "latest"), ("query", "refund"), ("solved", "false"), ("display_name", ""),
-    ("score", "3"), ("comment", ""), ("outcome", ""),
+    ("id", "1"),
+    ("message_id", "1"),
+    ("conversation_id", "1"),
+    ("post_id", "1"),
+    ("thread_id", "1"),
+    ("journey_id", "1"),
+    ("story_id", "1"),
+    ("customer_id", "1"),
+    ("conversation", "1"),
+    ("template_id", "1"),
+    ("position", "1"),
+    ("page", "1"),
+    ("days", "7"),
+    ("limit", "5"),
+    ("body", "Hello there"),
+    ("token", "not-a-token"),
+    ("kind", "question"),
+    ("answer", "granted"),
+    ("decision", "granted"),
+    ("action", "unknown-action"),
+    ("tone_flags_seen", ""),
+    ("subscribe", "maybe"),
+    ("source", "message:999999"),
+    ("reason", "spam"),
+    ("quote", "x"),
+    ("priority", "bogus"),
+    ("plan", ""),
+    ("paused", "no"),
+    ("password", PASSWORD),
+    ("next", ""),
+    ("naming", "bogus"),
+    ("hide", "false"),
+    ("email", "nobody@example.com"),
+    ("delivery", ""),
+    ("confirm", "not-my-email"),
+    ("channel", ""),
+    ("assignee", ""),
+    ("agent", ""),
+    ("summary", ""),
+    ("url", "not a url"),
+    ("title", ""),
+    ("narrative", ""),
+    ("resolution", ""),
+    ("name", ""),
+    ("what_changed", ""),
+    ("agent_name", ""),
+    ("category", "no-such-category"),
+    ("change", "bogus"),
+    ("slug", "billing"),
+    ("sort", "latest"),
+    ("query", "refund"),
+    ("solved", "false"),
+    ("display_name", ""),
+    ("score", "3"),
+    ("comment", ""),
+    ("outcome", ""),
 ];
 
 fn refusal(status: StatusCode) -> bool {
@@ -146,17 +193,28 @@ fn refusal(status: StatusCode) -> bool {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_endpoint_allows_exactly_its_callers() {
     let app = TestApp::spawn(TestDb::sqlite().await).await;
-    server::seed::seed_demo(&app.database.db, &server::seed::SeedOptions { customers: 10, threads: 4, ..Default::default() }).await.unwrap();
+    server::seed::seed_demo(&app.database.db, &server::seed::SeedOptions { customers: 10, threads: 4, ..Default::default() })
+        .await
+        .unwrap();
     for (email, name) in [("cara@example.com", "Cara Customer"), ("otto@example.com", "Otto Other")] {
         let client = app.client();
-        let response = app.call(&client, "auth/sign_up", &[("display_name", name), ("email", email), ("password", PASSWORD), ("next", "")]).await;
+        let response =
+            app.call(&client, "auth/sign_up", &[("display_name", name), ("email", email), ("password", PASSWORD), ("next", "")]).await;
         assert!(!response.status().is_server_error());
     }
-    for (role, email) in [(Role::Agent, "agent@example.com"), (Role::Marketing, "marketing@example.com"), (Role::Admin, "admin@example.com")] {
+    for (role, email) in
+        [(Role::Agent, "agent@example.com"), (Role::Marketing, "marketing@example.com"), (Role::Admin, "admin@example.com")]
+    {
         app.create_staff(role, email, PASSWORD).await;
     }
     let mut clients = vec![("anonymous", app.client())];
-    for (caller, email) in [("customer", "cara@example.com"), ("other customer", "otto@example.com"), ("agent", "agent@example.com"), ("marketing", "marketing@example.com"), ("admin", "admin@example.com")] {
+    for (caller, email) in [
+        ("customer", "cara@example.com"),
+        ("other customer", "otto@example.com"),
+        ("agent", "agent@example.com"),
+        ("marketing", "marketing@example.com"),
+        ("admin", "admin@example.com"),
+    ] {
         clients.push((caller, app.signed_in(email, PASSWORD).await));
     }
     assert_eq!(clients.iter().map(|(caller, _)| *caller).collect::<Vec<_>>(), CALLERS);
@@ -168,7 +226,10 @@ async fn every_endpoint_allows_exactly_its_callers() {
             let expected = allowed(*may, caller);
             let expected_refusal = if *caller == "anonymous" { StatusCode::UNAUTHORIZED } else { StatusCode::FORBIDDEN };
             if status.is_server_error() || (expected && refusal(status)) || (!expected && status != expected_refusal) {
-                wrong.push(format!("{endpoint} as {caller}: {status} (expected {})", if expected { "allowed".to_string() } else { expected_refusal.to_string() }));
+                wrong.push(format!(
+                    "{endpoint} as {caller}: {status} (expected {})",
+                    if expected { "allowed".to_string() } else { expected_refusal.to_string() }
+                ));
             }
         }
     }
@@ -190,7 +251,8 @@ async fn every_endpoint_allows_exactly_its_callers() {
     let published = app::data::stories::published_ids(&app.database.db, 10).await.unwrap();
     let someone_elses = *published.first().expect("the demo publishes stories");
     let customer = &clients[1].1;
-    let withdrawn = app.call(customer, "stories/answer", &[("story_id", &someone_elses.to_string()), ("answer", "withdraw"), ("kind", "story")]).await;
+    let withdrawn =
+        app.call(customer, "stories/answer", &[("story_id", &someone_elses.to_string()), ("answer", "withdraw"), ("kind", "story")]).await;
     assert_eq!(withdrawn.status(), StatusCode::NOT_FOUND);
     assert!(app::data::stories::public_story(&app.database.db, someone_elses).await.unwrap().is_some(), "still published");
     let conversation = app.call(customer, "workspace/conversation", &[("id", "1")]).await;

@@ -4,8 +4,8 @@
 
 use std::process::Command;
 
-use app::data::{Db, DbOptions};
 use crate::support::TestDb;
+use app::data::{Db, DbOptions};
 
 const TABLES: [&str; 5] = ["customers", "messages", "forum_posts", "stories", "consent_records"];
 
@@ -68,7 +68,12 @@ async fn a_postgres_dump_restores_into_a_new_database() {
     let expected = seeded(&database).await;
     let dir = tempfile::tempdir().unwrap();
     let dump = dir.path().join("rapport.dump");
-    let ran = Command::new("pg_dump").args(["--format=custom", "--no-owner", "--file"]).arg(&dump).arg(&database.url).output().expect("pg_dump is installed");
+    let ran = Command::new("pg_dump")
+        .args(["--format=custom", "--no-owner", "--file"])
+        .arg(&dump)
+        .arg(&database.url)
+        .output()
+        .expect("pg_dump is installed");
     assert!(ran.status.success(), "{}", String::from_utf8_lossy(&ran.stderr));
 
     let (base, name) = database.url.rsplit_once('/').unwrap();

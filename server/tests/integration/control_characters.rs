@@ -4,9 +4,9 @@
 //! characters (but tab and line breaks) with a 422 that names the field, alike on both backends,
 //! and a bad message fails alone.
 
+use crate::support::TestApp;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use crate::support::TestApp;
 
 const PASSWORD: &str = "a long enough password";
 

@@ -6,12 +6,12 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use app::data::{Db, DbOptions};
-use chrono::Utc;
-use serde_json::{json, Value};
 use crate::support::process::Instance;
 use crate::support::smtp::SmtpSink;
 use crate::support::TestDb;
+use app::data::{Db, DbOptions};
+use chrono::Utc;
+use serde_json::{json, Value};
 
 const PER_BATCH: usize = 50;
 
@@ -44,7 +44,13 @@ async fn api_with_crash_customer(server: &Instance) -> (String, String, reqwest:
     let token = server.command(&["create-token", "--name", "crash"]).output().unwrap();
     let token = String::from_utf8(token.stdout).unwrap().trim().to_string();
     let client = reqwest::Client::new();
-    let created = client.post(format!("{api}/customers")).bearer_auth(&token).json(&json!({"external_ref": "crash-customer", "name": "Casey Crash"})).send().await.unwrap();
+    let created = client
+        .post(format!("{api}/customers"))
+        .bearer_auth(&token)
+        .json(&json!({"external_ref": "crash-customer", "name": "Casey Crash"}))
+        .send()
+        .await
+        .unwrap();
     assert!(created.status().is_success());
     (api, token, client)
 }
@@ -60,7 +66,8 @@ async fn killed_during_ingestion(database: TestDb) {
     let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
     let mut senders = Vec::new();
     for sender in 0..2 {
-        let (client, token, api, attempted, acknowledged) = (client.clone(), token.clone(), api.clone(), attempted.clone(), acknowledged.clone());
+        let (client, token, api, attempted, acknowledged) =
+            (client.clone(), token.clone(), api.clone(), attempted.clone(), acknowledged.clone());
         senders.push(tokio::spawn(async move {
             for number in 0.. {
                 let keys: Vec<String> = (0..PER_BATCH).map(|i| format!("crash-{sender}-{number}-{i}")).collect();
@@ -99,7 +106,12 @@ async fn killed_during_ingestion(database: TestDb) {
     let after = stored_keys(&check).await;
     assert_eq!(after.len(), attempted.len() * PER_BATCH, "every batch once, none twice");
     assert_intact(&server, &check).await;
-    eprintln!("killed with {} of {} messages acknowledged; {} stored at restart", acknowledged.len(), attempted.len() * PER_BATCH, stored.len());
+    eprintln!(
+        "killed with {} of {} messages acknowledged; {} stored at restart",
+        acknowledged.len(),
+        attempted.len() * PER_BATCH,
+        stored.len()
+    );
     check.close().await;
 }
 

@@ -2,21 +2,14 @@
 
 use app::domain::workspace::{FilterCounts, InboxFilter};
 
+use crate::support::each_backend;
+use app::data::{api_tokens, audit, community, conversations, customers, on_pool, sessions, users, DataError, Db};
 use app::domain::accounts::Role;
-use app::data::{
-    api_tokens, audit, community, conversations, customers, on_pool, sessions, users, DataError, Db,
-};
 use chrono::{Duration, Utc};
 use server::seed::{seed_demo, SeedOptions};
-use crate::support::each_backend;
 
 fn new_user<'a>(email: &'a str, role: Role) -> users::NewUser<'a> {
-    users::NewUser {
-        email,
-        display_name: "Ana Silva",
-        password_hash: "not-a-real-hash",
-        role,
-    }
+    users::NewUser { email, display_name: "Ana Silva", password_hash: "not-a-real-hash", role }
 }
 
 #[tokio::test]
@@ -39,19 +32,10 @@ async fn customers_who_sign_up_get_a_customer_record_and_an_audit_entry() {
 #[tokio::test]
 async fn a_taken_email_is_a_conflict_and_writes_nothing() {
     each_backend(|db| async move {
-        users::create(&db, new_user("ana@example.com", Role::Customer), "test")
-            .await
-            .unwrap();
+        users::create(&db, new_user("ana@example.com", Role::Customer), "test").await.unwrap();
         let again = users::create(&db, new_user("ana@example.com", Role::Customer), "test").await;
-        assert!(
-            matches!(again, Err(DataError::Conflict(_))),
-            "got {again:?}"
-        );
-        assert_eq!(
-            customers::count(&db).await.unwrap(),
-            1,
-            "the failed sign-up left no customer behind"
-        );
+        assert!(matches!(again, Err(DataError::Conflict(_))), "got {again:?}");
+        assert_eq!(customers::count(&db).await.unwrap(), 1, "the failed sign-up left no customer behind");
     })
     .await;
 }
@@ -59,39 +43,16 @@ async fn a_taken_email_is_a_conflict_and_writes_nothing() {
 #[tokio::test]
 async fn sessions_expire_and_can_be_ended_everywhere() {
     each_backend(|db| async move {
-        let user = users::create(&db, new_user("ana@example.com", Role::Customer), "test")
-            .await
-            .unwrap();
+        let user = users::create(&db, new_user("ana@example.com", Role::Customer), "test").await.unwrap();
         let now = Utc::now();
-        sessions::create(
-            &db,
-            "live-1",
-            user,
-            now + Duration::days(1),
-            Some("Firefox"),
-        )
-        .await
-        .unwrap();
-        sessions::create(&db, "live-2", user, now + Duration::days(1), None)
-            .await
-            .unwrap();
-        sessions::create(&db, "expired", user, now - Duration::minutes(1), None)
-            .await
-            .unwrap();
+        sessions::create(&db, "live-1", user, now + Duration::days(1), Some("Firefox")).await.unwrap();
+        sessions::create(&db, "live-2", user, now + Duration::days(1), None).await.unwrap();
+        sessions::create(&db, "expired", user, now - Duration::minutes(1), None).await.unwrap();
         let idle = Duration::hours(12);
-        let viewer = sessions::find_user(&db, "live-1", now, idle)
-            .await
-            .unwrap()
-            .unwrap();
+        let viewer = sessions::find_user(&db, "live-1", now, idle).await.unwrap().unwrap();
         assert_eq!((viewer.user_id, viewer.role.as_str()), (user, "customer"));
-        assert!(sessions::find_user(&db, "expired", now, idle)
-            .await
-            .unwrap()
-            .is_none());
-        assert!(sessions::find_user(&db, "unknown", now, idle)
-            .await
-            .unwrap()
-            .is_none());
+        assert!(sessions::find_user(&db, "expired", now, idle).await.unwrap().is_none());
+        assert!(sessions::find_user(&db, "unknown", now, idle).await.unwrap().is_none());
         // Used two hours later: still live, and its "last seen" moves on with it.
         let later = |hours| now + Duration::hours(hours);
         assert!(sessions::find_user(&db, "live-1", later(2), idle).await.unwrap().is_some());
@@ -103,15 +64,9 @@ async fn sessions_expire_and_can_be_ended_everywhere() {
             sessions::find_user(&db, "live-2", later(13), idle).await.unwrap().is_none(),
             "unused for 13 h: the idle timeout ends it before its absolute expiry"
         );
-        assert_eq!(
-            sessions::list_for_user(&db, user, now).await.unwrap().len(),
-            2
-        );
+        assert_eq!(sessions::list_for_user(&db, user, now).await.unwrap().len(), 2);
         assert_eq!(sessions::delete_all_for_user(&db, user).await.unwrap(), 3);
-        assert!(sessions::find_user(&db, "live-2", now, idle)
-            .await
-            .unwrap()
-            .is_none());
+        assert!(sessions::find_user(&db, "live-2", now, idle).await.unwrap().is_none());
     })
     .await;
 }
@@ -161,43 +116,21 @@ async fn one_active_journey_per_customer_and_issue() {
 #[tokio::test]
 async fn api_tokens_authenticate_until_revoked() {
     each_backend(|db| async move {
-        api_tokens::create(&db, "crm-sync", "hash-1", "rpt_abcdefgh")
-            .await
-            .unwrap();
-        assert!(matches!(
-            api_tokens::create(&db, "crm-sync", "hash-2", "rpt_x").await,
-            Err(DataError::Conflict(_))
-        ));
-        let token = api_tokens::authenticate(&db, "hash-1")
-            .await
-            .unwrap()
-            .unwrap();
+        api_tokens::create(&db, "crm-sync", "hash-1", "rpt_abcdefgh").await.unwrap();
+        assert!(matches!(api_tokens::create(&db, "crm-sync", "hash-2", "rpt_x").await, Err(DataError::Conflict(_))));
+        let token = api_tokens::authenticate(&db, "hash-1").await.unwrap().unwrap();
         assert_eq!(token.name, "crm-sync");
         assert!(token.last_used_at.is_some());
-        assert!(api_tokens::authenticate(&db, "hash-unknown")
-            .await
-            .unwrap()
-            .is_none());
+        assert!(api_tokens::authenticate(&db, "hash-unknown").await.unwrap().is_none());
         assert!(api_tokens::revoke(&db, "crm-sync").await.unwrap());
-        assert!(
-            !api_tokens::revoke(&db, "crm-sync").await.unwrap(),
-            "revoking twice reports nothing to revoke"
-        );
-        assert!(api_tokens::authenticate(&db, "hash-1")
-            .await
-            .unwrap()
-            .is_none());
+        assert!(!api_tokens::revoke(&db, "crm-sync").await.unwrap(), "revoking twice reports nothing to revoke");
+        assert!(api_tokens::authenticate(&db, "hash-1").await.unwrap().is_none());
     })
     .await;
 }
 
 async fn seed_small(db: &Db) -> server::seed::SeedReport {
-    let options = SeedOptions {
-        customers: 30,
-        threads: 12,
-        demo_password: "demo-password-1".into(),
-        ..SeedOptions::default()
-    };
+    let options = SeedOptions { customers: 30, threads: 12, demo_password: "demo-password-1".into(), ..SeedOptions::default() };
     seed_demo(db, &options).await.unwrap()
 }
 
@@ -208,94 +141,37 @@ async fn demo_seed_is_deterministic_realistic_and_runs_once() {
         assert_eq!(report.customers, 30);
         assert!(report.conversations > 10 && report.messages >= report.conversations);
         assert_eq!(report.threads, 12);
-        assert_eq!(
-            conversations::count_messages(&db).await.unwrap() as u64,
-            report.messages
-        );
+        assert_eq!(conversations::count_messages(&db).await.unwrap() as u64, report.messages);
         let again = seed_small(&db).await;
-        assert!(
-            again.already_present,
-            "a second run must not duplicate data"
-        );
-        assert_eq!(
-            customers::count(&db).await.unwrap(),
-            30 + 1 /* customer@rapport.demo */ + 30 /* forum members */
-        );
+        assert!(again.already_present, "a second run must not duplicate data");
+        assert_eq!(customers::count(&db).await.unwrap(), 30 + 1 /* customer@rapport.demo */ + 30 /* forum members */);
 
         let everything = InboxFilter::default();
-        let inbox = conversations::inbox(&db, &everything, 0, 500, 0)
-            .await
-            .unwrap();
+        let inbox = conversations::inbox(&db, &everything, 0, 500, 0).await.unwrap();
         assert!(!inbox.is_empty());
-        assert!(inbox
-            .iter()
-            .all(|row| row.status == "open" || row.status == "pending"));
+        assert!(inbox.iter().all(|row| row.status == "open" || row.status == "pending"));
         assert!(inbox.windows(2).all(|w| w[0].risk_score >= w[1].risk_score));
-        assert!(
-            inbox.iter().any(|row| row.risk_score > 0),
-            "the seed scores conversations"
-        );
+        assert!(inbox.iter().any(|row| row.risk_score > 0), "the seed scores conversations");
 
         let (counts, facets) = conversations::inbox_facets(&db, 0).await.unwrap();
         assert_eq!((counts.open + counts.pending) as usize, inbox.len());
-        assert_eq!(
-            facets.by_risk.iter().map(|(_, n)| n).sum::<i64>() as usize,
-            inbox.len()
-        );
+        assert_eq!(facets.by_risk.iter().map(|(_, n)| n).sum::<i64>() as usize, inbox.len());
         let level = inbox[0].risk_level.clone();
-        let by_level = InboxFilter {
-            risk: level.clone(),
-            ..Default::default()
-        };
-        let rows = conversations::inbox(&db, &by_level, 0, 500, 0)
-            .await
-            .unwrap();
+        let by_level = InboxFilter { risk: level.clone(), ..Default::default() };
+        let rows = conversations::inbox(&db, &by_level, 0, 500, 0).await.unwrap();
         assert!(rows.iter().all(|row| row.risk_level == level));
-        assert_eq!(
-            rows.len() as i64,
-            FilterCounts::count(&facets.by_risk, &level)
-        );
-        assert_eq!(
-            conversations::inbox_matching(&db, &by_level, 0)
-                .await
-                .unwrap(),
-            rows.len() as i64
-        );
+        assert_eq!(rows.len() as i64, FilterCounts::count(&facets.by_risk, &level));
+        assert_eq!(conversations::inbox_matching(&db, &by_level, 0).await.unwrap(), rows.len() as i64);
         let name = inbox[0].customer_name.to_uppercase();
-        let search = InboxFilter {
-            q: name.clone(),
-            ..Default::default()
-        };
+        let search = InboxFilter { q: name.clone(), ..Default::default() };
         let found = conversations::inbox(&db, &search, 0, 500, 0).await.unwrap();
+        assert!(found.iter().any(|row| row.id == inbox[0].id), "search by customer name, any case");
+        let literal = InboxFilter { q: "%_".into(), ..Default::default() };
+        assert!(conversations::inbox(&db, &literal, 0, 500, 0).await.unwrap().is_empty(), "punctuation alone matches nothing");
+        let words =
+            InboxFilter { q: format!("{} {}", &inbox[0].subject[..3], inbox[0].customer_name.to_lowercase()), ..Default::default() };
         assert!(
-            found.iter().any(|row| row.id == inbox[0].id),
-            "search by customer name, any case"
-        );
-        let literal = InboxFilter {
-            q: "%_".into(),
-            ..Default::default()
-        };
-        assert!(
-            conversations::inbox(&db, &literal, 0, 500, 0)
-                .await
-                .unwrap()
-                .is_empty(),
-            "punctuation alone matches nothing"
-        );
-        let words = InboxFilter {
-            q: format!(
-                "{} {}",
-                &inbox[0].subject[..3],
-                inbox[0].customer_name.to_lowercase()
-            ),
-            ..Default::default()
-        };
-        assert!(
-            conversations::inbox(&db, &words, 0, 500, 0)
-                .await
-                .unwrap()
-                .iter()
-                .any(|row| row.id == inbox[0].id),
+            conversations::inbox(&db, &words, 0, 500, 0).await.unwrap().iter().any(|row| row.id == inbox[0].id),
             "every word, as a prefix, across subject and name: {:?}",
             words.q
         );
@@ -312,14 +188,11 @@ async fn the_same_seed_gives_the_same_content_on_both_backends() {
     let sqlite = crate::support::TestDb::sqlite().await;
     seed_small(&sqlite.db).await;
     let query = "SELECT name FROM customers WHERE external_ref IS NOT NULL ORDER BY external_ref";
-    let sqlite_names: Vec<String> =
-        on_pool!(&sqlite.db, pool => sqlx::query_scalar(query).fetch_all(pool).await).unwrap();
+    let sqlite_names: Vec<String> = on_pool!(&sqlite.db, pool => sqlx::query_scalar(query).fetch_all(pool).await).unwrap();
     assert_eq!(sqlite_names.len(), 30);
     if let Some(postgres) = crate::support::TestDb::postgres().await {
         seed_small(&postgres.db).await;
-        let postgres_names: Vec<String> =
-            on_pool!(&postgres.db, pool => sqlx::query_scalar(query).fetch_all(pool).await)
-                .unwrap();
+        let postgres_names: Vec<String> = on_pool!(&postgres.db, pool => sqlx::query_scalar(query).fetch_all(pool).await).unwrap();
         assert_eq!(sqlite_names, postgres_names);
         let order = |db| async move {
             conversations::inbox(db, &InboxFilter::default(), 0, 500, 0)
@@ -329,11 +202,7 @@ async fn the_same_seed_gives_the_same_content_on_both_backends() {
                 .map(|row| (row.subject, row.risk_score))
                 .collect::<Vec<_>>()
         };
-        assert_eq!(
-            order(&sqlite.db).await,
-            order(&postgres.db).await,
-            "same inbox order on both backends"
-        );
+        assert_eq!(order(&sqlite.db).await, order(&postgres.db).await, "same inbox order on both backends");
     }
 }
 
@@ -348,14 +217,29 @@ async fn forum_rules_and_ranked_search_hold_in_the_data_layer() {
         let asker = users::create(&db, new_user("asker@example.com", Role::Customer), "test").await.unwrap();
         let helper = users::create(&db, new_user("helper@example.com", Role::Customer), "test").await.unwrap();
         let now = Utc::now();
-        let category: i64 = on_pool!(&db, pool => sqlx::query_scalar("SELECT MIN(id) FROM forum_categories").fetch_one(pool).await).unwrap();
+        let category: i64 =
+            on_pool!(&db, pool => sqlx::query_scalar("SELECT MIN(id) FROM forum_categories").fetch_one(pool).await).unwrap();
         let no_hold = HoldFirstPosts::default();
-        let (thread, first) = forum_posting::create_thread(&db, &NewThreadPost {
-            category_id: category, author_user_id: asker, title: "Zebrafish export keeps failing",
-            kind: "question", body_markdown: "The export of my zebrafish report stops at 90%.", is_staff: false, at: now,
-        }, no_hold).await.unwrap();
+        let (thread, first) = forum_posting::create_thread(
+            &db,
+            &NewThreadPost {
+                category_id: category,
+                author_user_id: asker,
+                title: "Zebrafish export keeps failing",
+                kind: "question",
+                body_markdown: "The export of my zebrafish report stops at 90%.",
+                is_staff: false,
+                at: now,
+            },
+            no_hold,
+        )
+        .await
+        .unwrap();
         let first_post = first.post_id;
-        let answer = forum_posting::add_post(&db, thread, helper, "Clear the quokka cache, then export again.", false, now, no_hold).await.unwrap().post_id;
+        let answer = forum_posting::add_post(&db, thread, helper, "Clear the quokka cache, then export again.", false, now, no_hold)
+            .await
+            .unwrap()
+            .post_id;
 
         // Ranked search with snippets: title words and body words, every word required.
         let hits = search_posts(&db, &SearchTerms::parse("zebrafish"), &SearchFilter::default(), 10).await.unwrap();
@@ -395,7 +279,10 @@ async fn forum_rules_and_ranked_search_hold_in_the_data_layer() {
         assert_eq!(search_posts(&db, &SearchTerms::parse("quokka"), &SearchFilter::default(), 10).await.unwrap().len(), 1);
         forum_posting::change_thread(&db, thread, ThreadChange::Lock).await.unwrap();
         assert!(matches!(forum_posting::add_post(&db, thread, helper, "late", false, now, no_hold).await, Err(DataError::Conflict(_))));
-        assert!(matches!(forum_posting::change_thread(&db, thread, ThreadChange::MoveTo("no-such-category")).await, Err(DataError::NotFound)));
+        assert!(matches!(
+            forum_posting::change_thread(&db, thread, ThreadChange::MoveTo("no-such-category")).await,
+            Err(DataError::NotFound)
+        ));
     })
     .await;
 }
@@ -414,12 +301,24 @@ async fn new_members_first_posts_wait_for_a_moderator() {
         let agent = users::create(&db, new_user("mod@example.com", Role::Agent), "test").await.unwrap();
         let hold = HoldFirstPosts(1);
         let now = Utc::now();
-        let category: i64 = on_pool!(&db, pool => sqlx::query_scalar("SELECT MIN(id) FROM forum_categories").fetch_one(pool).await).unwrap();
+        let category: i64 =
+            on_pool!(&db, pool => sqlx::query_scalar("SELECT MIN(id) FROM forum_categories").fetch_one(pool).await).unwrap();
         let threads_before = forum::stats(&db, now).await.unwrap().threads;
-        let (thread, first) = forum_posting::create_thread(&db, &NewThreadPost {
-            category_id: category, author_user_id: newcomer, title: "Platypus invoices are doubled",
-            kind: "question", body_markdown: "Every platypus invoice arrives twice.", is_staff: false, at: now,
-        }, hold).await.unwrap();
+        let (thread, first) = forum_posting::create_thread(
+            &db,
+            &NewThreadPost {
+                category_id: category,
+                author_user_id: newcomer,
+                title: "Platypus invoices are doubled",
+                kind: "question",
+                body_markdown: "Every platypus invoice arrives twice.",
+                is_staff: false,
+                at: now,
+            },
+            hold,
+        )
+        .await
+        .unwrap();
         assert!(first.held, "a new member's first post waits");
 
         // Invisible to everyone but its author and moderators: lists, counts, search, replies.
@@ -476,26 +375,60 @@ async fn the_happiness_strip_counts_only_what_happened_in_its_window() {
         let now = Utc::now();
         let (customer, _) = customers::upsert_by_ref(&db, "happy-1", "Hana Happy", None, None, now).await.unwrap();
         let message = |key: &'static str, conversation_id: Option<i64>, inbound: bool, sent_at| IngestMessage {
-            idempotency_key: key, customer_id: customer, conversation_id, subject: Some("Help"),
-            channel: "email", inbound, body: key, sentiment: None, analysis_json: None,
-            situation: None, guidance: None, excerpt: key, sent_at,
+            idempotency_key: key,
+            customer_id: customer,
+            conversation_id,
+            subject: Some("Help"),
+            channel: "email",
+            inbound,
+            body: key,
+            sentiment: None,
+            analysis_json: None,
+            situation: None,
+            guidance: None,
+            excerpt: key,
+            sent_at,
         };
         // Customers wrote 3 h, 2 h and 1 h ago (the last one is still waiting), 30 h ago
         // (outside the day), and the team opened one conversation itself (no first reply to time).
-        let opened = ingest_messages(&db, &[
-            message("a", None, true, now - Duration::hours(3)),
-            message("b", None, true, now - Duration::hours(2)),
-            message("c", None, true, now - Duration::hours(1)),
-            message("d", None, true, now - Duration::hours(30)),
-            message("e", None, false, now - Duration::minutes(50)),
-        ], now, Duration::zero()).await.unwrap().messages;
-        ingest_messages(&db, &[
-            message("a-reply", Some(opened[0].conversation_id), false, now - Duration::hours(3) + Duration::minutes(10)),
-            message("b-reply", Some(opened[1].conversation_id), false, now - Duration::hours(2) + Duration::minutes(30)),
-            message("d-reply", Some(opened[3].conversation_id), false, now - Duration::hours(30) + Duration::minutes(5)),
-        ], now, Duration::zero()).await.unwrap();
+        let opened = ingest_messages(
+            &db,
+            &[
+                message("a", None, true, now - Duration::hours(3)),
+                message("b", None, true, now - Duration::hours(2)),
+                message("c", None, true, now - Duration::hours(1)),
+                message("d", None, true, now - Duration::hours(30)),
+                message("e", None, false, now - Duration::minutes(50)),
+            ],
+            now,
+            Duration::zero(),
+        )
+        .await
+        .unwrap()
+        .messages;
+        ingest_messages(
+            &db,
+            &[
+                message("a-reply", Some(opened[0].conversation_id), false, now - Duration::hours(3) + Duration::minutes(10)),
+                message("b-reply", Some(opened[1].conversation_id), false, now - Duration::hours(2) + Duration::minutes(30)),
+                message("d-reply", Some(opened[3].conversation_id), false, now - Duration::hours(30) + Duration::minutes(5)),
+            ],
+            now,
+            Duration::zero(),
+        )
+        .await
+        .unwrap();
         for (key, rating, days_ago) in [("csat-1", 5.0, 1), ("csat-2", 3.0, 2), ("csat-old", 1.0, 10)] {
-            let rated = customers::KeyedEvent { idempotency_key: key, customer_id: customer, conversation_id: None, kind: "csat", value: Some(rating), note: None, occurred_at: now - Duration::days(days_ago), reopens: false };
+            let rated = customers::KeyedEvent {
+                idempotency_key: key,
+                customer_id: customer,
+                conversation_id: None,
+                kind: "csat",
+                value: Some(rating),
+                note: None,
+                occurred_at: now - Duration::days(days_ago),
+                reopens: false,
+            };
             customers::record_event(&db, &rated, now, Duration::zero()).await.unwrap();
         }
 
@@ -517,7 +450,8 @@ async fn popular_threads_are_the_most_replied_to_of_the_recently_active_visible_
         let asker = users::create(&db, new_user("asker@example.com", Role::Customer), "test").await.unwrap();
         let newcomer = users::create(&db, new_user("newcomer@example.com", Role::Customer), "test").await.unwrap();
         let agent = users::create(&db, new_user("agent@example.com", Role::Agent), "test").await.unwrap();
-        let category: i64 = on_pool!(&db, pool => sqlx::query_scalar("SELECT MIN(id) FROM forum_categories").fetch_one(pool).await).unwrap();
+        let category: i64 =
+            on_pool!(&db, pool => sqlx::query_scalar("SELECT MIN(id) FROM forum_categories").fetch_one(pool).await).unwrap();
         // The seeded threads' activity is all before `since`; only these threads are recent.
         let now = Utc::now();
         let since = now + Duration::hours(12);
@@ -525,7 +459,15 @@ async fn popular_threads_are_the_most_replied_to_of_the_recently_active_visible_
         let thread = |author: i64, title: &'static str, at, hold| {
             let db = db.clone();
             async move {
-                let post = NewThreadPost { category_id: category, author_user_id: author, title, kind: "question", body_markdown: "Details inside.", is_staff: false, at };
+                let post = NewThreadPost {
+                    category_id: category,
+                    author_user_id: author,
+                    title,
+                    kind: "question",
+                    body_markdown: "Details inside.",
+                    is_staff: false,
+                    at,
+                };
                 forum_posting::create_thread(&db, &post, hold).await.unwrap().0
             }
         };
@@ -533,7 +475,9 @@ async fn popular_threads_are_the_most_replied_to_of_the_recently_active_visible_
             let db = db.clone();
             async move {
                 for _ in 0..replies {
-                    forum_posting::add_post(&db, thread, author, "Same here.", author == agent, at, HoldFirstPosts::default()).await.unwrap();
+                    forum_posting::add_post(&db, thread, author, "Same here.", author == agent, at, HoldFirstPosts::default())
+                        .await
+                        .unwrap();
                 }
             }
         };
@@ -552,7 +496,11 @@ async fn popular_threads_are_the_most_replied_to_of_the_recently_active_visible_
         assert_eq!(ids(community::popular_threads(&db, since, 1).await.unwrap()), [busy]);
         let popular = community::popular_threads(&db, since, 5).await.unwrap();
         assert_eq!((popular[0].title.as_str(), popular[0].post_count), ("Busy thread", 4));
-        assert!(popular[0].category_slug.len() > 1 && popular[0].author_name.as_deref() == Some("Ana Silva"), "{:?}", popular[0].author_name);
+        assert!(
+            popular[0].category_slug.len() > 1 && popular[0].author_name.as_deref() == Some("Ana Silva"),
+            "{:?}",
+            popular[0].author_name
+        );
     })
     .await;
 }

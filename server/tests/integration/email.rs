@@ -8,23 +8,24 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use app::domain::accounts::Role;
+use crate::support::smtp::SmtpSink;
+use crate::support::{each_backend, TEST_SECRET};
 use app::channels::email::MailIdentity;
 use app::channels::replies::{self, Reply};
 use app::data::conversations::ReplyTone;
 use app::data::deliveries;
 use app::data::{on_pool, Db};
+use app::domain::accounts::Role;
 use app::ingestion::Ingestion;
 use chrono::Utc;
 use lettre::address::Envelope;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use mail_parser::MessageParser;
 use server::smtp_receiver::{self, ReceiverLimits};
-use crate::support::smtp::SmtpSink;
-use crate::support::{each_backend, TEST_SECRET};
 
 fn identity() -> Arc<MailIdentity> {
-    let mail = server::config::MailConfig { smtp_url: "smtp://127.0.0.1:1".into(), from: "Rapport Care <care@rapport.test>".parse().unwrap() };
+    let mail =
+        server::config::MailConfig { smtp_url: "smtp://127.0.0.1:1".into(), from: "Rapport Care <care@rapport.test>".parse().unwrap() };
     Arc::new(server::config::mail_identity(Some(&mail), &server::config::EmailConfig::default(), TEST_SECRET).unwrap())
 }
 
@@ -50,18 +51,21 @@ async fn send_raw(address: SocketAddr, from: &str, to: &str, raw: &[u8]) -> Resu
 }
 
 fn mail(from: &str, to: &str, subject: &str, headers: &str, body: &str) -> Vec<u8> {
-    format!("From: {from}\r\nTo: {to}\r\nSubject: {subject}\r\n{headers}Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n").into_bytes()
+    format!("From: {from}\r\nTo: {to}\r\nSubject: {subject}\r\n{headers}Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n")
+        .into_bytes()
 }
 
 async fn messages_of(db: &Db, conversation: i64) -> Vec<(String, String, Option<f64>)> {
     on_pool!(db, pool => sqlx::query_as("SELECT direction, body, sentiment FROM messages WHERE conversation_id = $1 ORDER BY id")
-        .bind(conversation).fetch_all(pool).await).unwrap()
+        .bind(conversation).fetch_all(pool).await)
+    .unwrap()
 }
 
 /// (outcome, note, conversation, message) of received mail `id`.
 async fn received(db: &Db, id: i64) -> (String, Option<String>, Option<i64>, Option<i64>) {
     on_pool!(db, pool => sqlx::query_as("SELECT outcome, note, conversation_id, message_id FROM inbound_mail WHERE id = $1")
-        .bind(id).fetch_one(pool).await).unwrap()
+        .bind(id).fetch_one(pool).await)
+    .unwrap()
 }
 
 fn received_id(answer: &str) -> i64 {
@@ -92,7 +96,10 @@ async fn mail_in_and_out_thread_one_conversation(db: Db) {
     let conversation = conversation.unwrap();
     let thread = messages_of(&db, conversation).await;
     assert_eq!(thread.len(), 1);
-    assert_eq!(thread[0].1, "You charged me twice and nobody answers. This is unacceptable and I am furious.", "the signature is not the customer's words");
+    assert_eq!(
+        thread[0].1, "You charged me twice and nobody answers. This is unacceptable and I am furious.",
+        "the signature is not the customer's words"
+    );
     assert!(thread[0].2.unwrap() < -0.3, "scored as angry: {:?}", thread[0].2);
     let customer: (String, Option<String>) = on_pool!(&db, pool => sqlx::query_as("SELECT cu.name, cu.email FROM customers cu JOIN conversations c ON c.customer_id = cu.id WHERE c.id = $1")
         .bind(conversation).fetch_one(pool).await).unwrap();
@@ -103,7 +110,12 @@ async fn mail_in_and_out_thread_one_conversation(db: Db) {
 
     // 2. The agent answers; the mail worker hands it to the SMTP peer.
     let context = deliveries::reply_context(&db, conversation).await.unwrap().unwrap();
-    let reply = Reply { author_user_id: sam, author_name: "Sam Agent", body: "We refunded **both** charges today.", tone: ReplyTone { seen: "", sent: "" } };
+    let reply = Reply {
+        author_user_id: sam,
+        author_name: "Sam Agent",
+        body: "We refunded **both** charges today.",
+        tone: ReplyTone { seen: "", sent: "" },
+    };
     let (reply_id, _) = replies::send(&db, &context, &reply, true, Utc::now()).await.unwrap().unwrap();
     assert_eq!(server::mail_worker::deliver_due(&db, &crate::support::mailer(&peer.url()), Utc::now()).await.unwrap(), 1);
     let sent = peer.messages();
@@ -138,7 +150,13 @@ async fn mail_in_and_out_thread_one_conversation(db: Db) {
     assert!(thread.last().unwrap().2.unwrap() > 0.3, "scored on her words only: {:?}", thread.last().unwrap().2);
 
     // 4. Without the reply address, her headers thread it (she is the conversation's customer).
-    let by_headers = mail("dana@example.com", "care@rapport.test", "Re: Charged twice", "Message-ID: <third.dana@mail.example.com>\r\nReferences: <first.dana@mail.example.com> <second.dana@mail.example.com>\r\n", "One more question about the invoice.");
+    let by_headers = mail(
+        "dana@example.com",
+        "care@rapport.test",
+        "Re: Charged twice",
+        "Message-ID: <third.dana@mail.example.com>\r\nReferences: <first.dana@mail.example.com> <second.dana@mail.example.com>\r\n",
+        "One more question about the invoice.",
+    );
     let answer = send_raw(smtp_in, "dana@example.com", "care@rapport.test", &by_headers).await.unwrap();
     assert_eq!(received(&db, received_id(&answer)).await.2, Some(conversation));
 
@@ -152,7 +170,13 @@ async fn mail_in_and_out_thread_one_conversation(db: Db) {
     // 6. A stranger cannot write into her conversation: not with a forged reply address,
     // not by naming our reply's Message-ID.
     let forged_to = format!("care+c{conversation}-0123456789abcdef@rapport.test");
-    let forged = mail("mallory@evil.test", &forged_to, "Re: Charged twice", &format!("In-Reply-To: <reply.{reply_id}@rapport.test>\r\n"), "Please send the refund to my account instead.");
+    let forged = mail(
+        "mallory@evil.test",
+        &forged_to,
+        "Re: Charged twice",
+        &format!("In-Reply-To: <reply.{reply_id}@rapport.test>\r\n"),
+        "Please send the refund to my account instead.",
+    );
     let answer = send_raw(smtp_in, "mallory@evil.test", &forged_to, &forged).await.unwrap();
     let (outcome, note, elsewhere, _) = received(&db, received_id(&answer)).await;
     assert_eq!(outcome, "message");
@@ -162,7 +186,13 @@ async fn mail_in_and_out_thread_one_conversation(db: Db) {
 
     // 7. Her out-of-office on a resolved conversation: recorded, not scored, reopens nothing.
     app::data::conversations::resolve(&db, conversation, "Refunded", Utc::now()).await.unwrap();
-    let away = mail("dana@example.com", &reply_to, "Automatic reply: Re: Charged twice", "Auto-Submitted: auto-replied\r\n", "I am out of the office until Monday. This is terrible timing.");
+    let away = mail(
+        "dana@example.com",
+        &reply_to,
+        "Automatic reply: Re: Charged twice",
+        "Auto-Submitted: auto-replied\r\n",
+        "I am out of the office until Monday. This is terrible timing.",
+    );
     let answer = send_raw(smtp_in, "dana@example.com", &reply_to, &away).await.unwrap();
     let (outcome, _, filed, message) = received(&db, received_id(&answer)).await;
     assert_eq!((outcome.as_str(), filed, message), ("automatic", Some(conversation), None));
@@ -211,7 +241,13 @@ async fn hostile_mail_has_defined_outcomes(db: Db) {
     let mut accepted = 0;
     let mut deferred = 0;
     for n in 0..30 {
-        let bomb = mail("bomber@example.com", "care@rapport.test", &format!("Spam {n}"), &format!("Message-ID: <bomb.{n}@example.com>\r\n"), "Buy now!");
+        let bomb = mail(
+            "bomber@example.com",
+            "care@rapport.test",
+            &format!("Spam {n}"),
+            &format!("Message-ID: <bomb.{n}@example.com>\r\n"),
+            "Buy now!",
+        );
         match send_raw(smtp_in, "bomber@example.com", "care@rapport.test", &bomb).await {
             Ok(_) => accepted += 1,
             Err(error) => {
@@ -221,7 +257,13 @@ async fn hostile_mail_has_defined_outcomes(db: Db) {
         }
     }
     assert_eq!((accepted, deferred), (20, 10));
-    let ok = send_raw(smtp_in, "calm@example.com", "care@rapport.test", &mail("calm@example.com", "care@rapport.test", "Hello", "", "A question about my order.")).await;
+    let ok = send_raw(
+        smtp_in,
+        "calm@example.com",
+        "care@rapport.test",
+        &mail("calm@example.com", "care@rapport.test", "Hello", "", "A question about my order."),
+    )
+    .await;
     assert!(ok.is_ok(), "{ok:?}");
 
     // Broken encodings: read as far as they go, stored, the raw mail kept byte for byte.

@@ -7,14 +7,14 @@
 //! no injected frame, base, refresh or form target; feeds stay well-formed; mail goes as plain
 //! text only.
 
-use app::domain::accounts::Role;
+use crate::support::smtp::SmtpSink;
+use crate::support::{TestApp, TestDb};
 use app::data::consents::{self, Answerer, ConsentMail};
 use app::data::story_editing::{self, Actor};
+use app::domain::accounts::Role;
 use app::domain::stories::consent::Decision;
 use chrono::Utc;
 use scraper::{Html, Selector};
-use crate::support::smtp::SmtpSink;
-use crate::support::{TestApp, TestDb};
 
 const PASSWORD: &str = "a long enough password for tests";
 
@@ -156,7 +156,9 @@ async fn hostile_text_is_inert_on_every_page_and_in_mail() {
     .await;
     let db = app.database.db.clone();
     server::seed::seed_demo(&db, &server::seed::SeedOptions { customers: 6, threads: 2, ..Default::default() }).await.unwrap();
-    for (role, email) in [(Role::Agent, "agent@example.com"), (Role::Marketing, "marketing@example.com"), (Role::Admin, "admin@example.com")] {
+    for (role, email) in
+        [(Role::Agent, "agent@example.com"), (Role::Marketing, "marketing@example.com"), (Role::Admin, "admin@example.com")]
+    {
         app.create_staff(role, email, PASSWORD).await;
     }
     let mut refused = Vec::new();
@@ -169,13 +171,16 @@ async fn hostile_text_is_inert_on_every_page_and_in_mail() {
     for (n, name) in names.iter().enumerate() {
         let member = app.client();
         let email = format!("member{n}@example.com");
-        let signed_up = app.call(&member, "auth/sign_up", &[("display_name", name), ("email", &email), ("password", PASSWORD), ("next", "")]).await;
+        let signed_up =
+            app.call(&member, "auth/sign_up", &[("display_name", name), ("email", &email), ("password", PASSWORD), ("next", "")]).await;
         if !accepted(&format!("sign-up named {name:?}"), signed_up, &mut refused).await {
             continue;
         }
         let title = at_least(&titles[n % titles.len()], app::domain::community::TITLE_CHARS.0);
         let body = &bodies[n % bodies.len()];
-        let started = app.call(&member, "community/start_thread", &[("category", "billing"), ("title", &title), ("kind", "question"), ("body", body)]).await;
+        let started = app
+            .call(&member, "community/start_thread", &[("category", "billing"), ("title", &title), ("kind", "question"), ("body", body)])
+            .await;
         if accepted("a hostile thread", started, &mut refused).await {
             let thread = last_id(&app, "SELECT MAX(id) FROM forum_threads").await;
             for reply in bodies.iter().skip(n + 1).step_by(names.len()) {
@@ -202,16 +207,26 @@ async fn hostile_text_is_inert_on_every_page_and_in_mail() {
     let mut conversations = Vec::new();
     for (n, name) in PAYLOADS.iter().enumerate().take(6) {
         let reference = format!("hostile-{n}");
-        let created = api.post(app.url("/api/v1/customers")).bearer_auth(&token)
-            .json(&serde_json::json!({"external_ref": reference, "name": name, "email": format!("{reference}@example.com")})).send().await.unwrap();
+        let created = api
+            .post(app.url("/api/v1/customers"))
+            .bearer_auth(&token)
+            .json(&serde_json::json!({"external_ref": reference, "name": name, "email": format!("{reference}@example.com")}))
+            .send()
+            .await
+            .unwrap();
         if !accepted("an API customer", created, &mut refused).await {
             continue;
         }
         let subject: String = PAYLOADS[(n + 1) % PAYLOADS.len()].chars().take(200).collect();
         let body = format!("Thank you so much for the help! {}", messages[n % messages.len()]);
-        let stored = api.post(app.url("/api/v1/messages")).bearer_auth(&token)
+        let stored = api
+            .post(app.url("/api/v1/messages"))
+            .bearer_auth(&token)
             .json(&serde_json::json!({"idempotency_key": reference, "customer_ref": reference, "subject": subject,
-                "channel": "email", "direction": "inbound", "body": body})).send().await.unwrap();
+                "channel": "email", "direction": "inbound", "body": body}))
+            .send()
+            .await
+            .unwrap();
         if accepted("an API message", stored, &mut refused).await {
             conversations.push(last_id(&app, "SELECT MAX(id) FROM conversations").await);
         }
@@ -225,15 +240,39 @@ async fn hostile_text_is_inert_on_every_page_and_in_mail() {
         let id = conversation.to_string();
         let text = &replies[n % replies.len()];
         accepted("a note", app.call(&agent, "workspace/add_note", &[("conversation_id", &id), ("body", text)]).await, &mut refused).await;
-        accepted("a reply", app.call(&agent, "workspace/send_reply", &[("conversation_id", &id), ("body", text), ("tone_flags_seen", "")]).await, &mut refused).await;
+        accepted(
+            "a reply",
+            app.call(&agent, "workspace/send_reply", &[("conversation_id", &id), ("body", text), ("tone_flags_seen", "")]).await,
+            &mut refused,
+        )
+        .await;
         accepted("a journey", app.call(&agent, "journeys/start", &[("conversation_id", &id)]).await, &mut refused).await;
         let journey = last_id(&app, "SELECT COALESCE(MAX(id), 0) FROM journeys").await.to_string();
         let what: String = PAYLOADS[n % PAYLOADS.len()].chars().take(200).collect();
-        accepted("journey values", app.call(&agent, "journeys/personalize", &[("conversation_id", &id), ("journey_id", &journey), ("what_changed", &what), ("agent_name", "<b onmouseover=alert(1)>Sam</b>")]).await, &mut refused).await;
+        accepted(
+            "journey values",
+            app.call(
+                &agent,
+                "journeys/personalize",
+                &[
+                    ("conversation_id", &id),
+                    ("journey_id", &journey),
+                    ("what_changed", &what),
+                    ("agent_name", "<b onmouseover=alert(1)>Sam</b>"),
+                ],
+            )
+            .await,
+            &mut refused,
+        )
+        .await;
         pages.push((format!("/workspace/c/{conversation}"), "agent"));
     }
     app::journeys::scheduler::run_due(&db, &app::journeys::scheduler::SystemClock, app::journeys::scheduler::Delivery::Mail).await.unwrap();
-    pages.extend([("/workspace".to_string(), "agent"), ("/workspace/outbox".to_string(), "agent"), ("/workspace/coaching".to_string(), "agent")]);
+    pages.extend([
+        ("/workspace".to_string(), "agent"),
+        ("/workspace/outbox".to_string(), "agent"),
+        ("/workspace/coaching".to_string(), "agent"),
+    ]);
 
     // Marketing: stories drafted from the hostile conversations, published with consent, and
     // quotes of the hostile messages on the wall. An admin drafts the stories: marketing may
@@ -245,13 +284,19 @@ async fn hostile_text_is_inert_on_every_page_and_in_mail() {
     for (n, conversation) in conversations.iter().enumerate() {
         let clip = |text: &str, max: usize| at_least(&text.chars().take(max).collect::<String>(), 20);
         let chunk = &messages[n % messages.len()];
-        let saved = app.call(&admin, "stories/save", &[
-            ("conversation_id", &conversation.to_string()),
-            ("title", &clip(PAYLOADS[n % PAYLOADS.len()], app::domain::stories::draft::MAX_TITLE_CHARS)),
-            ("narrative", &clip(chunk, app::domain::stories::draft::MAX_NARRATIVE_CHARS)),
-            ("resolution", &clip(&chunk.chars().rev().collect::<String>(), app::domain::stories::draft::MAX_RESOLUTION_CHARS)),
-            ("naming", "first_name_initial"),
-        ]).await;
+        let saved = app
+            .call(
+                &admin,
+                "stories/save",
+                &[
+                    ("conversation_id", &conversation.to_string()),
+                    ("title", &clip(PAYLOADS[n % PAYLOADS.len()], app::domain::stories::draft::MAX_TITLE_CHARS)),
+                    ("narrative", &clip(chunk, app::domain::stories::draft::MAX_NARRATIVE_CHARS)),
+                    ("resolution", &clip(&chunk.chars().rev().collect::<String>(), app::domain::stories::draft::MAX_RESOLUTION_CHARS)),
+                    ("naming", "first_name_initial"),
+                ],
+            )
+            .await;
         if !accepted("a hostile story", saved, &mut refused).await {
             continue;
         }
@@ -266,7 +311,8 @@ async fn hostile_text_is_inert_on_every_page_and_in_mail() {
         pages.push((format!("/studio/stories/{story}"), "marketing"));
     }
     let quote_sources: Vec<(i64, String)> = app::on_pool!(&db, pool => sqlx::query_as(
-        "SELECT id, body FROM messages WHERE direction = 'inbound' AND body LIKE 'Thank you so much for the help!%'").fetch_all(pool).await).unwrap();
+        "SELECT id, body FROM messages WHERE direction = 'inbound' AND body LIKE 'Thank you so much for the help!%'").fetch_all(pool).await)
+    .unwrap();
     for (message, body) in &quote_sources {
         // A quote is the customer's sentence, word for word: the most hostile one that fits.
         let Some(quote) = app::domain::stories::draft::sentences(body)
@@ -276,7 +322,13 @@ async fn hostile_text_is_inert_on_every_page_and_in_mail() {
         else {
             continue;
         };
-        let proposed = app.call(&marketing, "wall/propose", &[("source", &format!("message:{message}")), ("quote", &quote), ("naming", "first_name_initial")]).await;
+        let proposed = app
+            .call(
+                &marketing,
+                "wall/propose",
+                &[("source", &format!("message:{message}")), ("quote", &quote), ("naming", "first_name_initial")],
+            )
+            .await;
         if accepted("a hostile quote", proposed, &mut refused).await {
             let (quote_id, token_hash): (i64, String) = app::on_pool!(&db, pool => sqlx::query_as(
                 "SELECT q.id, c.token_hash FROM gratitude_quotes q JOIN consent_records c ON c.subject_kind = 'quote' AND c.subject_id = q.id AND c.token_hash IS NOT NULL ORDER BY q.id DESC LIMIT 1").fetch_one(pool).await).unwrap();
@@ -295,7 +347,11 @@ async fn hostile_text_is_inert_on_every_page_and_in_mail() {
     let anyone = app.client();
     let mut problems = Vec::new();
     for (path, reader) in &pages {
-        let client = match *reader { "agent" => &agent, "marketing" => &marketing, _ => &anyone };
+        let client = match *reader {
+            "agent" => &agent,
+            "marketing" => &marketing,
+            _ => &anyone,
+        };
         let response = client.get(app.url(path)).send().await.unwrap();
         let status = response.status();
         assert!(!status.is_server_error(), "GET {path}: {status}");
@@ -304,7 +360,8 @@ async fn hostile_text_is_inert_on_every_page_and_in_mail() {
         let found = live_content(&html, nonce.as_deref());
         if !found.is_empty() {
             // Kept for whoever fixes it: the page as it was served.
-            let dump = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("hostile{}.html", path.replace(['/', '?', '&', '='], "_")));
+            let dump =
+                std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("hostile{}.html", path.replace(['/', '?', '&', '='], "_")));
             let _ = std::fs::write(&dump, &html);
             eprintln!("{path}: {} problems, page saved as {}", found.len(), dump.display());
         }
@@ -342,10 +399,18 @@ async fn hostile_text_is_inert_on_every_page_and_in_mail() {
     let stored: i64 = app::on_pool!(&db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM forum_posts").fetch_one(pool).await).unwrap();
     eprintln!(
         "hostile text: {} strings; {} pages parsed, {} mails; {} posts stored; {} inputs refused with a reason: {:?}",
-        corpus().len(), pages.len(), mails.len(), stored, refused.len(), refused
+        corpus().len(),
+        pages.len(),
+        mails.len(),
+        stored,
+        refused.len(),
+        refused
     );
     // Text with control characters is refused by design (422 naming the field); the rest of
     // the corpus must mostly be stored and shown inert.
     let refused_otherwise: Vec<&String> = refused.iter().filter(|reason| !reason.contains("control characters")).collect();
-    assert!(refused_otherwise.len() * 4 < pages.len(), "most hostile input is stored (and shown inert), not refused: {refused_otherwise:?}");
+    assert!(
+        refused_otherwise.len() * 4 < pages.len(),
+        "most hostile input is stored (and shown inert), not refused: {refused_otherwise:?}"
+    );
 }

@@ -1,24 +1,14 @@
 //! The real server on a free port: health, sign-up/sign-in, roles, CSRF, rate limits, the API.
 //! Multi-threaded runtimes, as in production.
 
+use crate::support::{TestApp, TestDb};
 use app::domain::accounts::Role;
 use reqwest::StatusCode;
-use crate::support::{TestApp, TestDb};
 
 const PASSWORD: &str = "a long enough password";
 
-async fn sign_in(
-    app: &TestApp,
-    client: &reqwest::Client,
-    email: &str,
-    password: &str,
-) -> reqwest::Response {
-    app.call(
-        client,
-        "auth/sign_in",
-        &[("email", email), ("password", password), ("next", "")],
-    )
-    .await
+async fn sign_in(app: &TestApp, client: &reqwest::Client, email: &str, password: &str) -> reqwest::Response {
+    app.call(client, "auth/sign_in", &[("email", email), ("password", password), ("next", "")]).await
 }
 
 fn session_cookie(response: &reqwest::Response) -> Option<String> {
@@ -45,14 +35,7 @@ async fn health_and_readiness() {
         assert!(health["heap_in_use_bytes"].as_u64().is_some_and(|bytes| bytes > 0), "{health}");
         assert!(health["heap_resident_bytes"].as_u64().is_some_and(|bytes| bytes > 0), "{health}");
     }
-    let ready: serde_json::Value = client
-        .get(app.url("/readyz"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let ready: serde_json::Value = client.get(app.url("/readyz")).send().await.unwrap().json().await.unwrap();
     assert_eq!(ready["database"], "ok");
 }
 
@@ -62,20 +45,10 @@ async fn sign_up_sign_in_and_roles(app: TestApp) {
         .call(
             &customer,
             "auth/sign_up",
-            &[
-                ("display_name", "Ana Silva"),
-                ("email", "Ana@Example.com"),
-                ("password", PASSWORD),
-                ("next", ""),
-            ],
+            &[("display_name", "Ana Silva"), ("email", "Ana@Example.com"), ("password", PASSWORD), ("next", "")],
         )
         .await;
-    assert_eq!(
-        signed_up.status(),
-        StatusCode::OK,
-        "{}",
-        signed_up.text().await.unwrap_or_default()
-    );
+    assert_eq!(signed_up.status(), StatusCode::OK, "{}", signed_up.text().await.unwrap_or_default());
     assert_eq!(signed_up.headers()["location"], "/account");
     let cookie = session_cookie(&signed_up).expect("a session cookie");
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
@@ -88,59 +61,30 @@ async fn sign_up_sign_in_and_roles(app: TestApp) {
     let workspace = customer.get(app.url("/workspace")).send().await.unwrap();
     assert_eq!(workspace.status(), StatusCode::FORBIDDEN);
     assert!(workspace.text().await.unwrap().contains("have access here"));
-    let inbox = app
-        .call(&customer, "workspace/inbox", &[("page", "1")])
-        .await;
+    let inbox = app.call(&customer, "workspace/inbox", &[("page", "1")]).await;
     assert_eq!(inbox.status(), StatusCode::FORBIDDEN);
     let body = inbox.text().await.unwrap();
-    assert!(
-        body.contains("Forbidden") && !body.contains("subject"),
-        "no data leaks: {body}"
-    );
-    assert_eq!(
-        app.call(&customer, "studio/overview", &[]).await.status(),
-        StatusCode::FORBIDDEN
-    );
+    assert!(body.contains("Forbidden") && !body.contains("subject"), "no data leaks: {body}");
+    assert_eq!(app.call(&customer, "studio/overview", &[]).await.status(), StatusCode::FORBIDDEN);
 
     // Anonymous callers must sign in.
     let anonymous = app.client();
-    assert_eq!(
-        app.page_status(&anonymous, "/workspace").await,
-        StatusCode::UNAUTHORIZED
-    );
-    assert_eq!(
-        app.call(&anonymous, "workspace/inbox", &[("page", "1")])
-            .await
-            .status(),
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(app.page_status(&anonymous, "/workspace").await, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.call(&anonymous, "workspace/inbox", &[("page", "1")]).await.status(), StatusCode::UNAUTHORIZED);
 
     // Staff reach their areas.
-    app.create_staff(Role::Agent, "sam@example.com", PASSWORD)
-        .await;
-    app.create_staff(Role::Marketing, "mia@example.com", PASSWORD)
-        .await;
+    app.create_staff(Role::Agent, "sam@example.com", PASSWORD).await;
+    app.create_staff(Role::Marketing, "mia@example.com", PASSWORD).await;
     let agent = app.client();
     let signed_in = sign_in(&app, &agent, "SAM@example.com", PASSWORD).await;
     assert_eq!(signed_in.status(), StatusCode::OK);
     assert_eq!(signed_in.headers()["location"], "/workspace");
-    assert_eq!(
-        app.call(&agent, "workspace/inbox", &[("page", "1")])
-            .await
-            .status(),
-        StatusCode::OK
-    );
+    assert_eq!(app.call(&agent, "workspace/inbox", &[("page", "1")]).await.status(), StatusCode::OK);
     assert_eq!(app.page_status(&agent, "/workspace").await, StatusCode::OK);
-    assert_eq!(
-        app.call(&agent, "studio/overview", &[]).await.status(),
-        StatusCode::FORBIDDEN
-    );
+    assert_eq!(app.call(&agent, "studio/overview", &[]).await.status(), StatusCode::FORBIDDEN);
     let marketing = app.client();
     sign_in(&app, &marketing, "mia@example.com", PASSWORD).await;
-    assert_eq!(
-        app.call(&marketing, "studio/overview", &[]).await.status(),
-        StatusCode::OK
-    );
+    assert_eq!(app.call(&marketing, "studio/overview", &[]).await.status(), StatusCode::OK);
 
     // One message for an unknown email and for a wrong password.
     let stranger = app.client();
@@ -148,10 +92,7 @@ async fn sign_up_sign_in_and_roles(app: TestApp) {
     assert_eq!(wrong_password.status(), StatusCode::UNAUTHORIZED);
     let unknown = sign_in(&app, &stranger, "nobody@example.com", "not the password!").await;
     assert_eq!(unknown.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(
-        wrong_password.text().await.unwrap(),
-        unknown.text().await.unwrap()
-    );
+    assert_eq!(wrong_password.text().await.unwrap(), unknown.text().await.unwrap());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -172,58 +113,19 @@ async fn sign_up_reports_each_bad_field() {
     let client = app.client();
     for (name, email, password, expected) in [
         ("", "a@example.com", PASSWORD, "Enter your name."),
-        (
-            "Ana",
-            "not-an-email",
-            PASSWORD,
-            "Enter an email address like name@example.com.",
-        ),
-        (
-            "Ana",
-            "a@example.com",
-            "short",
-            "Use at least 10 characters",
-        ),
+        ("Ana", "not-an-email", PASSWORD, "Enter an email address like name@example.com."),
+        ("Ana", "a@example.com", "short", "Use at least 10 characters"),
         ("Ana", "a@example.com", "password1234", "too easy to guess"),
         ("Ana Lovelace", "ana.lovelace@example.com", "ana.lovelace@example.com", "too easy to guess"),
     ] {
-        let response = app
-            .call(
-                &client,
-                "auth/sign_up",
-                &[
-                    ("display_name", name),
-                    ("email", email),
-                    ("password", password),
-                    ("next", ""),
-                ],
-            )
-            .await;
+        let response =
+            app.call(&client, "auth/sign_up", &[("display_name", name), ("email", email), ("password", password), ("next", "")]).await;
         assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(response.text().await.unwrap().contains(expected));
     }
-    app.call(
-        &client,
-        "auth/sign_up",
-        &[
-            ("display_name", "Ana"),
-            ("email", "a@example.com"),
-            ("password", PASSWORD),
-            ("next", ""),
-        ],
-    )
-    .await;
+    app.call(&client, "auth/sign_up", &[("display_name", "Ana"), ("email", "a@example.com"), ("password", PASSWORD), ("next", "")]).await;
     let duplicate = app
-        .call(
-            &app.client(),
-            "auth/sign_up",
-            &[
-                ("display_name", "Ana"),
-                ("email", "A@example.com"),
-                ("password", PASSWORD),
-                ("next", ""),
-            ],
-        )
+        .call(&app.client(), "auth/sign_up", &[("display_name", "Ana"), ("email", "A@example.com"), ("password", PASSWORD), ("next", "")])
         .await;
     assert_eq!(duplicate.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(duplicate.text().await.unwrap().contains("already exists"));
@@ -232,45 +134,25 @@ async fn sign_up_reports_each_bad_field() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_rotates_the_session_and_sign_out_everywhere_ends_all() {
     let app = TestApp::spawn(TestDb::sqlite().await).await;
-    app.create_staff(Role::Agent, "sam@example.com", PASSWORD)
-        .await;
+    app.create_staff(Role::Agent, "sam@example.com", PASSWORD).await;
     let laptop = app.client();
     let first = session_cookie(&sign_in(&app, &laptop, "sam@example.com", PASSWORD).await).unwrap();
-    let second =
-        session_cookie(&sign_in(&app, &laptop, "sam@example.com", PASSWORD).await).unwrap();
+    let second = session_cookie(&sign_in(&app, &laptop, "sam@example.com", PASSWORD).await).unwrap();
     assert_ne!(first, second, "signing in issues a new session id");
     let phone = app.client();
     sign_in(&app, &phone, "sam@example.com", PASSWORD).await;
-    assert_eq!(
-        app.call(&phone, "workspace/inbox", &[("page", "1")])
-            .await
-            .status(),
-        StatusCode::OK
-    );
+    assert_eq!(app.call(&phone, "workspace/inbox", &[("page", "1")]).await.status(), StatusCode::OK);
 
     let everywhere = app.call(&laptop, "auth/sign_out_everywhere", &[]).await;
     assert_eq!(everywhere.status(), StatusCode::OK);
-    assert_eq!(
-        app.call(&phone, "workspace/inbox", &[("page", "1")])
-            .await
-            .status(),
-        StatusCode::UNAUTHORIZED
-    );
-    assert_eq!(
-        app.call(&laptop, "workspace/inbox", &[("page", "1")])
-            .await
-            .status(),
-        StatusCode::UNAUTHORIZED
-    );
+    assert_eq!(app.call(&phone, "workspace/inbox", &[("page", "1")]).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(app.call(&laptop, "workspace/inbox", &[("page", "1")]).await.status(), StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cross_site_mutations_are_refused() {
     let app = TestApp::spawn(TestDb::sqlite().await).await;
-    let plain = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let plain = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let sign_in_from = |origin: Option<String>| {
         let mut request = plain.post(app.url("/api/auth/sign_in")).form(&[("email", "a@b.co"), ("password", "x"), ("next", "")]);
         if let Some(origin) = origin {
@@ -306,18 +188,10 @@ async fn personal_pages_are_not_stored_by_caches() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_is_rate_limited_per_address() {
-    let app = TestApp::spawn_with(TestDb::sqlite().await, |config| {
-        config.sign_in_per_ip_per_minute = 3
-    })
-    .await;
+    let app = TestApp::spawn_with(TestDb::sqlite().await, |config| config.sign_in_per_ip_per_minute = 3).await;
     let client = app.client();
     for _ in 0..3 {
-        assert_eq!(
-            sign_in(&app, &client, "x@example.com", "wrong password!")
-                .await
-                .status(),
-            StatusCode::UNAUTHORIZED
-        );
+        assert_eq!(sign_in(&app, &client, "x@example.com", "wrong password!").await.status(), StatusCode::UNAUTHORIZED);
     }
     let limited = sign_in(&app, &client, "y@example.com", "wrong password!").await;
     assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
@@ -327,102 +201,51 @@ async fn sign_in_is_rate_limited_per_address() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_render_real_data_and_unknown_pages_are_404() {
     let app = TestApp::spawn(TestDb::sqlite().await).await;
-    server::seed::seed_demo(
-        &app.database.db,
-        &server::seed::SeedOptions {
-            customers: 10,
-            threads: 6,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
+    server::seed::seed_demo(&app.database.db, &server::seed::SeedOptions { customers: 10, threads: 6, ..Default::default() })
+        .await
+        .unwrap();
     let client = app.client();
     let home = client.get(app.url("/")).send().await.unwrap();
     assert_eq!(home.status(), StatusCode::OK);
     let html = home.text().await.unwrap();
-    assert!(
-        html.contains("Latest discussions") && html.contains("Getting started"),
-        "home shows seeded forum data"
-    );
+    assert!(html.contains("Latest discussions") && html.contains("Getting started"), "home shows seeded forum data");
     let missing = client.get(app.url("/no/such/page")).send().await.unwrap();
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     assert!(missing.text().await.unwrap().contains("We couldn"));
 
     let sitemap = client.get(app.url("/sitemap.xml")).send().await.unwrap();
     assert_eq!(sitemap.status(), StatusCode::OK);
-    assert!(sitemap.headers()[reqwest::header::CONTENT_TYPE]
-        .to_str()
-        .unwrap()
-        .starts_with("application/xml"));
+    assert!(sitemap.headers()[reqwest::header::CONTENT_TYPE].to_str().unwrap().starts_with("application/xml"));
     let xml = sitemap.text().await.unwrap();
     let origin = app.url("");
-    assert!(
-        xml.contains(&format!(
-            "<loc>{}/forum/c/getting-started</loc>",
-            origin.trim_end_matches('/')
-        )),
-        "{xml}"
-    );
-    assert_eq!(
-        xml.matches("/forum/t/").count(),
-        6,
-        "every seeded thread: {xml}"
-    );
-    let hostile = client
-        .get(app.url("/sitemap.xml"))
-        .header(reqwest::header::HOST, "evil\"><x>")
-        .send()
-        .await
-        .unwrap();
+    assert!(xml.contains(&format!("<loc>{}/forum/c/getting-started</loc>", origin.trim_end_matches('/'))), "{xml}");
+    assert_eq!(xml.matches("/forum/t/").count(), 6, "every seeded thread: {xml}");
+    let hostile = client.get(app.url("/sitemap.xml")).header(reqwest::header::HOST, "evil\"><x>").send().await.unwrap();
     // The sitemap names the configured public address, whatever Host the request claims.
     assert_eq!(hostile.status(), StatusCode::OK);
     let xml = hostile.text().await.unwrap();
-    assert!(!xml.contains("evil") && xml.contains(&format!("<loc>{}/forum/c/getting-started</loc>", origin.trim_end_matches('/'))), "{xml}");
+    assert!(
+        !xml.contains("evil") && xml.contains(&format!("<loc>{}/forum/c/getting-started</loc>", origin.trim_end_matches('/'))),
+        "{xml}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_api_requires_a_live_token() {
     let app = TestApp::spawn(TestDb::sqlite().await).await;
     let secret = app.config.resolve_session_secret().unwrap();
-    let token = server::accounts::create_token(&app.database.db, &secret, "helpdesk-sync")
-        .await
-        .unwrap();
+    let token = server::accounts::create_token(&app.database.db, &secret, "helpdesk-sync").await.unwrap();
     let client = reqwest::Client::new();
     let anonymous = client.get(app.url("/api/v1/me")).send().await.unwrap();
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
     let body: serde_json::Value = anonymous.json().await.unwrap();
     assert_eq!(body["error"], "unauthorized");
-    let me: serde_json::Value = client
-        .get(app.url("/api/v1/me"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me: serde_json::Value = client.get(app.url("/api/v1/me")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
     assert_eq!(me["token_name"], "helpdesk-sync");
-    let missing = client
-        .get(app.url("/api/v1/nothing-here"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let missing = client.get(app.url("/api/v1/nothing-here")).bearer_auth(&token).send().await.unwrap();
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
-    server::accounts::revoke_token(&app.database.db, "helpdesk-sync")
-        .await
-        .unwrap();
-    assert_eq!(
-        client
-            .get(app.url("/api/v1/me"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        StatusCode::UNAUTHORIZED
-    );
+    server::accounts::revoke_token(&app.database.db, "helpdesk-sync").await.unwrap();
+    assert_eq!(client.get(app.url("/api/v1/me")).bearer_auth(&token).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
 }
 
 /// A file never carries a page's headers, and every page keeps its own. Leptos' file handler
@@ -467,7 +290,17 @@ async fn every_response_carries_security_headers() {
         }
     }
     let header = |response: &Fetched, name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
-    for path in ["/", "/signin", "/stories", "/healthz", "/api/v1/customers", "/stories/feed.xml", "/embed/stories", "/no/such/page", "/favicon.svg"] {
+    for path in [
+        "/",
+        "/signin",
+        "/stories",
+        "/healthz",
+        "/api/v1/customers",
+        "/stories/feed.xml",
+        "/embed/stories",
+        "/no/such/page",
+        "/favicon.svg",
+    ] {
         let response = client.get(app.url(path)).send().await.unwrap_or_else(|error| panic!("{path}: {error}"));
         let headers = response.headers().clone();
         let html = response.text().await.unwrap_or_else(|error| panic!("{path}: {error}"));
@@ -479,7 +312,10 @@ async fn every_response_carries_security_headers() {
         assert!(!policy.contains("unsafe-inline"), "{path}: {policy}");
         assert!(header(&response, "strict-transport-security").is_empty(), "{path}: no HSTS over plain http");
         if path.starts_with("/embed/") {
-            assert!(policy.contains("frame-ancestors *") && header(&response, "x-frame-options").is_empty(), "{path}: embeds may be framed");
+            assert!(
+                policy.contains("frame-ancestors *") && header(&response, "x-frame-options").is_empty(),
+                "{path}: embeds may be framed"
+            );
         } else {
             assert!(policy.contains("frame-ancestors 'none'") && header(&response, "x-frame-options") == "DENY", "{path}: {policy}");
         }
@@ -487,7 +323,10 @@ async fn every_response_carries_security_headers() {
         if let Some(nonce) = policy.split("'nonce-").nth(1).and_then(|rest| rest.split('\'').next()) {
             for script in html.split("<script").skip(1) {
                 let tag = script.split('>').next().unwrap_or("");
-                assert!(tag.contains(" src=") || tag.contains(&format!("nonce=\"{nonce}\"")), "{path}: an inline script without the nonce: <script{tag}>");
+                assert!(
+                    tag.contains(" src=") || tag.contains(&format!("nonce=\"{nonce}\"")),
+                    "{path}: an inline script without the nonce: <script{tag}>"
+                );
             }
         }
     }

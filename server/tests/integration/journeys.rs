@@ -4,12 +4,12 @@
 
 use std::sync::{Arc, Mutex};
 
+use crate::support::TestDb;
 use app::data::journeys::{self, NewJourney, StartError};
 use app::data::{customers, Db, DbOptions};
-use app::journeys::scheduler::{run_due, Clock, Delivery, NO_TRANSPORT};
 use app::domain::journeys::{default_template, plan, Personalization};
+use app::journeys::scheduler::{run_due, Clock, Delivery, NO_TRANSPORT};
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use crate::support::TestDb;
 
 struct TestClock(Mutex<DateTime<Utc>>);
 
@@ -50,7 +50,14 @@ async fn start(db: &Db, customer_id: i64, issue: &str) -> Result<i64, StartError
     let values = values("Dana");
     journeys::start(
         db,
-        &NewJourney { customer_id, conversation_id: None, template_id: None, issue_key: issue, personalization: &values, started_at: start_time() },
+        &NewJourney {
+            customer_id,
+            conversation_id: None,
+            template_id: None,
+            issue_key: issue,
+            personalization: &values,
+            started_at: start_time(),
+        },
         &steps,
     )
     .await
@@ -108,11 +115,26 @@ async fn steps_fire_once_on_postgres() {
 
 async fn reply(db: &Db, customer_id: i64, key: &'static str, sentiment: f64, at: DateTime<Utc>) {
     use app::data::ingestion::{ingest_messages, IngestMessage};
-    ingest_messages(db, &[IngestMessage {
-        idempotency_key: key, customer_id, conversation_id: None, subject: Some("Re: the double charge"),
-        channel: "email", inbound: true, body: key, sentiment: Some(sentiment), analysis_json: None,
-        situation: None, guidance: None, excerpt: key, sent_at: at,
-    }], at, chrono::Duration::zero())
+    ingest_messages(
+        db,
+        &[IngestMessage {
+            idempotency_key: key,
+            customer_id,
+            conversation_id: None,
+            subject: Some("Re: the double charge"),
+            channel: "email",
+            inbound: true,
+            body: key,
+            sentiment: Some(sentiment),
+            analysis_json: None,
+            situation: None,
+            guidance: None,
+            excerpt: key,
+            sent_at: at,
+        }],
+        at,
+        chrono::Duration::zero(),
+    )
     .await
     .unwrap();
 }
@@ -131,7 +153,16 @@ async fn journeys_end_when_the_customer_recovers_or_leaves(database: TestDb) {
     clock.advance(Duration::days(2));
     reply(db, dana, "thanks-a-lot", 0.71, clock.now()).await;
     reply(db, omar, "kind-word", 0.6, clock.now()).await;
-    let cancels = customers::KeyedEvent { idempotency_key: "omar-cancels", customer_id: omar, conversation_id: None, kind: "cancellation", value: None, note: None, occurred_at: clock.now(), reopens: false };
+    let cancels = customers::KeyedEvent {
+        idempotency_key: "omar-cancels",
+        customer_id: omar,
+        conversation_id: None,
+        kind: "cancellation",
+        value: None,
+        note: None,
+        occurred_at: clock.now(),
+        reopens: false,
+    };
     customers::record_event(db, &cancels, clock.now(), chrono::Duration::zero()).await.unwrap();
     clock.advance(Duration::days(1));
     let pass = run_due(db, &clock, Delivery::NoTransport).await.unwrap();
@@ -142,7 +173,8 @@ async fn journeys_end_when_the_customer_recovers_or_leaves(database: TestDb) {
     );
     assert_eq!(journeys::state_of(db, leaving).await.unwrap().0, "churned");
     let deliveries: Vec<(String, String)> = app::data::on_pool!(db, pool =>
-        sqlx::query_as("SELECT event, payload FROM webhook_deliveries").fetch_all(pool).await).unwrap();
+        sqlx::query_as("SELECT event, payload FROM webhook_deliveries").fetch_all(pool).await)
+    .unwrap();
     assert_eq!(deliveries.len(), 1, "only the healed journey is announced: {deliveries:?}");
     assert_eq!(deliveries[0].0, "journey.healed");
     assert!(deliveries[0].1.contains(&format!("\"journey_id\":{healing}")), "{}", deliveries[0].1);
@@ -223,7 +255,14 @@ async fn a_step_waits_for_a_value_nobody_gave_yet(database: TestDb) {
     known.what_changed = String::new();
     let journey = journeys::start(
         db,
-        &NewJourney { customer_id: fay, conversation_id: None, template_id: None, issue_key: "conversation:3", personalization: &known, started_at: start_time() },
+        &NewJourney {
+            customer_id: fay,
+            conversation_id: None,
+            template_id: None,
+            issue_key: "conversation:3",
+            personalization: &known,
+            started_at: start_time(),
+        },
         &plan(&default_template(), start_time()).unwrap(),
     )
     .await
@@ -232,7 +271,10 @@ async fn a_step_waits_for_a_value_nobody_gave_yet(database: TestDb) {
     clock.advance(Duration::days(3));
     assert_eq!(run_due(db, &clock, Delivery::NoTransport).await.unwrap().sent, 0);
     let held = &journeys::steps_of(db, journey).await.unwrap()[1];
-    assert_eq!((held.status.as_str(), held.held_reason.as_deref()), ("paused", Some("step 2: {what_changed} has no value for this customer")));
+    assert_eq!(
+        (held.status.as_str(), held.held_reason.as_deref()),
+        ("paused", Some("step 2: {what_changed} has no value for this customer"))
+    );
 
     known.what_changed = "We fixed the billing rule that charged you twice.".into();
     journeys::personalize(db, journey, &known).await.unwrap();
@@ -270,10 +312,14 @@ async fn a_conversation_reaching_high_risk_starts_a_journey() {
         subject: conversation_id.is_none().then(|| "Charged twice".to_string()),
         channel: "email".into(),
         direction: "inbound".into(),
-        body: "This is outrageous! You charged me twice AGAIN, the third time I'm asking. Refund me now or I cancel and tell everyone.".into(),
+        body: "This is outrageous! You charged me twice AGAIN, the third time I'm asking. Refund me now or I cancel and tell everyone."
+            .into(),
         sent_at: None,
     };
-    let ingestion = app::ingestion::Ingestion::local(db.clone(), app::emotion::EngineSettings { risk: RiskConfig::default(), state: StateConfig::default() });
+    let ingestion = app::ingestion::Ingestion::local(
+        db.clone(),
+        app::emotion::EngineSettings { risk: RiskConfig::default(), state: StateConfig::default() },
+    );
     let mut high = None;
     for n in 0..4 {
         let batch = ingest_message_batch(&ingestion, MessageBatchIn { messages: vec![furious(&format!("gil-{n}"), None)] }).await.unwrap();
@@ -284,19 +330,25 @@ async fn a_conversation_reaching_high_risk_starts_a_journey() {
         }
     }
     let conversation = high.expect("repeated furious messages reach high risk");
-    let again = ingest_message_batch(&ingestion, MessageBatchIn { messages: vec![furious("gil-again", Some(conversation))] }).await.unwrap();
+    let again =
+        ingest_message_batch(&ingestion, MessageBatchIn { messages: vec![furious("gil-again", Some(conversation))] }).await.unwrap();
     assert!(again.messages[0].risk.level >= app::emotion::risk::RiskLevel::High);
     let journeys: Vec<(i64, String)> = app::data::on_pool!(db, pool =>
-        sqlx::query_as("SELECT customer_id, issue_key FROM journeys WHERE state = 'active'").fetch_all(pool).await).unwrap();
+        sqlx::query_as("SELECT customer_id, issue_key FROM journeys WHERE state = 'active'").fetch_all(pool).await)
+    .unwrap();
     assert_eq!(journeys, [(gil, format!("conversation:{conversation}"))]);
     // The journey keeps the situation it started for, whatever the conversation turns into.
     let (started_for, now_about): (Option<String>, Option<String>) = app::data::on_pool!(db, pool =>
         sqlx::query_as("SELECT j.situation, c.situation FROM journeys j JOIN conversations c ON c.id = j.conversation_id").fetch_one(pool).await).unwrap();
     assert!(started_for.is_some(), "the situation is remembered");
     assert_eq!(started_for, now_about);
-    let thanks = MessageIn { body: "Thank you so much, you are wonderful, I love this service!".into(), ..furious("gil-thanks", Some(conversation)) };
+    let thanks = MessageIn {
+        body: "Thank you so much, you are wonderful, I love this service!".into(),
+        ..furious("gil-thanks", Some(conversation))
+    };
     ingest_message_batch(&ingestion, MessageBatchIn { messages: vec![thanks] }).await.unwrap();
-    let records = app::data::journeys::records(db, chrono::Utc::now() - Duration::days(1), chrono::Utc::now() + Duration::days(1)).await.unwrap();
+    let records =
+        app::data::journeys::records(db, chrono::Utc::now() - Duration::days(1), chrono::Utc::now() + Duration::days(1)).await.unwrap();
     assert_eq!(Some(records[0].situation.clone()), started_for);
 }
 
@@ -331,7 +383,11 @@ async fn a_quote_closes_messages_only_with_consent(database: TestDb) {
     clock.advance(Duration::days(3));
     run_due_with(db, &clock, with_quote).await.unwrap();
     let outbox = app::data::outbox::of_customer(db, dana).await.unwrap();
-    assert!(outbox[1].body.ends_with("From our community, shared with permission: “They fixed it within the hour!” — Quinn A."), "{}", outbox[1].body);
+    assert!(
+        outbox[1].body.ends_with("From our community, shared with permission: “They fixed it within the hour!” — Quinn A."),
+        "{}",
+        outbox[1].body
+    );
 
     app::data::on_pool!(db, pool => sqlx::query("INSERT INTO consent_records (customer_id, subject_kind, subject_id, subject_version, decision, channel, text_shown, recorded_at) \
                  VALUES ($1, 'quote', 7, 2, 'withdrawn', 'account', 'v2', $2)")

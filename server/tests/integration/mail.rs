@@ -3,14 +3,14 @@
 //! and a refused recipient are given up with the reason, an unreachable server is tried again
 //! with back-off, and two workers never hand one message over twice.
 
+use crate::support::each_backend;
+use crate::support::smtp::SmtpSink;
 use app::data::journeys::{self, NewJourney};
 use app::data::{customers, outbox, Db};
-use app::journeys::scheduler::{run_due, Clock, Delivery};
 use app::domain::journeys::{default_template, plan, Personalization};
+use app::journeys::scheduler::{run_due, Clock, Delivery};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use server::mail_worker::{deliver_due, Mailer};
-use crate::support::smtp::SmtpSink;
-use crate::support::each_backend;
 
 struct At(DateTime<Utc>);
 
@@ -40,7 +40,14 @@ async fn queued_message(db: &Db, reference: &str, email: Option<&str>) -> i64 {
     let issue = format!("conversation:{reference}");
     journeys::start(
         db,
-        &NewJourney { customer_id: customer, conversation_id: None, template_id: None, issue_key: &issue, personalization: &values, started_at: start_time() },
+        &NewJourney {
+            customer_id: customer,
+            conversation_id: None,
+            template_id: None,
+            issue_key: &issue,
+            personalization: &values,
+            started_at: start_time(),
+        },
         &plan(&default_template(), start_time()).unwrap(),
     )
     .await
@@ -65,7 +72,14 @@ async fn one_mail_per_message_with_its_key(db: Db) {
     let id = waiting[0].id;
     assert!(mails[0].data.contains("Message-ID: <journey-step."), "{}", mails[0].data);
     assert!(mails[0].data.contains("Subject: Re: the double charge"), "{}", mails[0].data);
-    assert!(mails[0].data.lines().any(|line| line.starts_with("From:") && line.contains("Rapport Care") && line.ends_with("<care@rapport.test>")), "{}", mails[0].data);
+    assert!(
+        mails[0]
+            .data
+            .lines()
+            .any(|line| line.starts_with("From:") && line.contains("Rapport Care") && line.ends_with("<care@rapport.test>")),
+        "{}",
+        mails[0].data
+    );
 
     let sent = &outbox::of_customer(&db, dana).await.unwrap()[0];
     assert_eq!((sent.id, sent.delivery.as_str(), sent.attempts), (id, "sent", 1));
@@ -87,7 +101,11 @@ async fn failures_are_retried_or_given_up(db: Db) {
     deliver_due(&db, &mailer(&refusing.url()), start_time()).await.unwrap();
     let refused = &outbox::of_customer(&db, eve).await.unwrap()[0];
     assert_eq!(refused.delivery, "not_sent");
-    assert!(refused.delivery_note.as_deref().unwrap_or_default().starts_with("not sent: the mail server refused it"), "{:?}", refused.delivery_note);
+    assert!(
+        refused.delivery_note.as_deref().unwrap_or_default().starts_with("not sent: the mail server refused it"),
+        "{:?}",
+        refused.delivery_note
+    );
 
     // Sent again once the address is right: queued afresh, and a working server takes it.
     customers::upsert_by_ref(&db, "eve", "eve Doe", Some("eve@example.org"), None, start_time()).await.unwrap();
@@ -166,7 +184,8 @@ async fn marketing_waits_for_the_recovery(db: Db) {
     app::data::on_pool!(&db, pool => sqlx::query(
         "INSERT INTO outbox_messages (dedupe_key, customer_id, channel, body, subject, created_at, delivery, next_attempt_at, purpose) \
          VALUES ('digest-test', $1, 'email', 'Stories from the community', 'Stories', $2, 'pending', $2, 'marketing')")
-        .bind(dana).bind(start_time()).execute(pool).await.map(|_| ())).unwrap();
+        .bind(dana).bind(start_time()).execute(pool).await.map(|_| ()))
+    .unwrap();
     let mailer = mailer(&sink.url());
     assert_eq!(deliver_due(&db, &mailer, start_time()).await.unwrap(), 1, "only the journey's step");
     let rows = outbox::of_customer(&db, dana).await.unwrap();

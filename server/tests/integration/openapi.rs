@@ -2,25 +2,16 @@
 //! route is called with a valid request, and the answer must be a documented status whose
 //! body has the documented required fields.
 
-use serde_json::{json, Value};
 use crate::support::{TestApp, TestDb};
+use serde_json::{json, Value};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_documented_route_answers_as_documented() {
     let app = TestApp::spawn(TestDb::sqlite().await).await;
     let secret = app.config.resolve_session_secret().unwrap();
-    let token = server::accounts::create_token(&app.database.db, &secret, "openapi-check")
-        .await
-        .unwrap();
+    let token = server::accounts::create_token(&app.database.db, &secret, "openapi-check").await.unwrap();
     let client = reqwest::Client::new();
-    let doc: Value = client
-        .get(app.url("/api/v1/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let doc: Value = client.get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
     states_the_rules(&doc);
@@ -30,33 +21,47 @@ async fn every_documented_route_answers_as_documented() {
         let db = &app.database.db;
         app::data::customers::upsert_by_ref(db, "doc-out", "Doc Outbound", None, None, chrono::Utc::now()).await.unwrap();
         let ingestion = app::ingestion::Ingestion::local(db.clone(), Default::default());
-        let opened = app::ingestion::ingest_message_batch(&ingestion, app::ingestion::MessageBatchIn { messages: vec![app::ingestion::MessageIn {
-            idempotency_key: "doc-out-1".into(), customer_ref: "doc-out".into(), conversation_id: None, subject: Some("Chat".into()),
-            channel: "chat".into(), direction: "inbound".into(), body: "Hello?".into(), sent_at: None,
-        }] }).await.unwrap();
+        let opened = app::ingestion::ingest_message_batch(
+            &ingestion,
+            app::ingestion::MessageBatchIn {
+                messages: vec![app::ingestion::MessageIn {
+                    idempotency_key: "doc-out-1".into(),
+                    customer_ref: "doc-out".into(),
+                    conversation_id: None,
+                    subject: Some("Chat".into()),
+                    channel: "chat".into(),
+                    direction: "inbound".into(),
+                    body: "Hello?".into(),
+                    sent_at: None,
+                }],
+            },
+        )
+        .await
+        .unwrap();
         let context = app::data::deliveries::reply_context(db, opened.messages[0].conversation_id).await.unwrap().unwrap();
         app::data::webhooks::create(db, "https://crm.example/hooks", "doc-key", "message.outbound", chrono::Utc::now()).await.unwrap();
-        server::accounts::create_user(db, app::domain::accounts::Role::Agent, "doc-agent@example.com", Some("Doc Agent"), None).await.unwrap();
+        server::accounts::create_user(db, app::domain::accounts::Role::Agent, "doc-agent@example.com", Some("Doc Agent"), None)
+            .await
+            .unwrap();
         let agent: i64 = app::data::on_pool!(db, pool => sqlx::query_scalar("SELECT id FROM users WHERE email = 'doc-agent@example.com'").fetch_one(pool).await).unwrap();
-        let reply = app::channels::replies::Reply { author_user_id: agent, author_name: "Doc Agent", body: "Hello! How can we help?", tone: app::data::conversations::ReplyTone { seen: "", sent: "" } };
+        let reply = app::channels::replies::Reply {
+            author_user_id: agent,
+            author_name: "Doc Agent",
+            body: "Hello! How can we help?",
+            tone: app::data::conversations::ReplyTone { seen: "", sent: "" },
+        };
         app::channels::replies::send(db, &context, &reply, true, chrono::Utc::now()).await.unwrap().unwrap().0
     };
 
     // A valid request per documented route, in an order where each can succeed.
     let examples: Vec<(&str, &str, Option<Value>)> = vec![
         ("get", "/me", None),
-        (
-            "post",
-            "/customers",
-            Some(json!({"external_ref": "doc-1", "name": "Doc Tester"})),
-        ),
+        ("post", "/customers", Some(json!({"external_ref": "doc-1", "name": "Doc Tester"}))),
         (
             "post",
             "/messages",
-            Some(
-                json!({"idempotency_key": "doc-m1", "customer_ref": "doc-1", "subject": "Hello",
-            "channel": "chat", "direction": "inbound", "body": "Where is my parcel? I'm worried."}),
-            ),
+            Some(json!({"idempotency_key": "doc-m1", "customer_ref": "doc-1", "subject": "Hello",
+            "channel": "chat", "direction": "inbound", "body": "Where is my parcel? I'm worried."})),
         ),
         (
             "post",
@@ -66,49 +71,22 @@ async fn every_documented_route_answers_as_documented() {
                  "channel": "email", "direction": "inbound", "body": "Thank you, it works now."}
             ]})),
         ),
-        (
-            "post",
-            "/messages/{id}/delivery",
-            Some(json!({"status": "failed", "reason": "The chat session had ended."})),
-        ),
-        (
-            "post",
-            "/events",
-            Some(
-                json!({"idempotency_key": "doc-e1", "customer_ref": "doc-1", "kind": "purchase", "value": 12.5}),
-            ),
-        ),
-        (
-            "post",
-            "/csat",
-            Some(
-                json!({"idempotency_key": "doc-c1", "customer_ref": "doc-1", "conversation_id": 1, "score": 4}),
-            ),
-        ),
+        ("post", "/messages/{id}/delivery", Some(json!({"status": "failed", "reason": "The chat session had ended."}))),
+        ("post", "/events", Some(json!({"idempotency_key": "doc-e1", "customer_ref": "doc-1", "kind": "purchase", "value": 12.5}))),
+        ("post", "/csat", Some(json!({"idempotency_key": "doc-c1", "customer_ref": "doc-1", "conversation_id": 1, "score": 4}))),
     ];
     let documented: Vec<(String, String)> = doc["paths"]
         .as_object()
         .unwrap()
         .iter()
-        .flat_map(|(path, item)| {
-            item.as_object()
-                .unwrap()
-                .keys()
-                .map(move |method| (method.clone(), path.clone()))
-        })
+        .flat_map(|(path, item)| item.as_object().unwrap().keys().map(move |method| (method.clone(), path.clone())))
         .collect();
-    let exercised: Vec<(String, String)> = examples
-        .iter()
-        .map(|(m, p, _)| (m.to_string(), p.to_string()))
-        .collect();
+    let exercised: Vec<(String, String)> = examples.iter().map(|(m, p, _)| (m.to_string(), p.to_string())).collect();
     let mut sorted_documented = documented.clone();
     sorted_documented.sort();
     let mut sorted_exercised = exercised.clone();
     sorted_exercised.sort();
-    assert_eq!(
-        sorted_documented, sorted_exercised,
-        "the test exercises exactly the documented routes"
-    );
+    assert_eq!(sorted_documented, sorted_exercised, "the test exercises exactly the documented routes");
 
     for (method, path, mut body) in examples {
         let url = app.url(&format!("/api/v1{}", path.replace("{id}", &outgoing.to_string())));
@@ -128,27 +106,15 @@ async fn every_documented_route_answers_as_documented() {
         let answer: Value = response.json().await.unwrap();
         let operation = &doc["paths"][path][method];
         let documented_response = &operation["responses"][&status];
-        assert!(
-            documented_response.is_object(),
-            "{method} {path} answered {status}, which is not documented: {answer}"
-        );
-        assert!(
-            status.starts_with('2'),
-            "{method} {path} with a valid request: {status} {answer}"
-        );
+        assert!(documented_response.is_object(), "{method} {path} answered {status}, which is not documented: {answer}");
+        assert!(status.starts_with('2'), "{method} {path} with a valid request: {status} {answer}");
         // The documented body's required fields are present.
         let schema = &documented_response["content"]["application/json"]["schema"];
         let name = schema["$ref"].as_str().unwrap().rsplit('/').next().unwrap();
-        let required = doc["components"]["schemas"][name]["required"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
+        let required = doc["components"]["schemas"][name]["required"].as_array().cloned().unwrap_or_default();
         for field in required {
             let field = field.as_str().unwrap();
-            assert!(
-                answer.get(field).is_some(),
-                "{method} {path}: `{field}` missing in {answer}"
-            );
+            assert!(answer.get(field).is_some(), "{method} {path}: `{field}` missing in {answer}");
         }
     }
 }
@@ -261,9 +227,7 @@ fn states_the_rules(doc: &Value) {
 async fn documented_refusals_happen() {
     let app = TestApp::spawn_with(TestDb::sqlite().await, |config| config.api_requests_per_minute = 3).await;
     let secret = app.config.resolve_session_secret().unwrap();
-    let token = server::accounts::create_token(&app.database.db, &secret, "openapi-refusals")
-        .await
-        .unwrap();
+    let token = server::accounts::create_token(&app.database.db, &secret, "openapi-refusals").await.unwrap();
     let client = reqwest::Client::new();
     let doc: Value = client.get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
     let documented = |path: &str, status: u16| doc["paths"][path]["post"]["responses"][status.to_string()].is_object();

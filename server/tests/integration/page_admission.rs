@@ -11,7 +11,12 @@ async fn health(client: &reqwest::Client, app: &TestApp) -> serde_json::Value {
 }
 
 /// Polls `/healthz` until `ready` holds (pages reach the database lock at their own pace).
-async fn wait_for_health(client: &reqwest::Client, app: &TestApp, what: &str, ready: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
+async fn wait_for_health(
+    client: &reqwest::Client,
+    app: &TestApp,
+    what: &str,
+    ready: impl Fn(&serde_json::Value) -> bool,
+) -> serde_json::Value {
     let until = Instant::now() + Duration::from_secs(15);
     loop {
         let health = health(client, app).await;

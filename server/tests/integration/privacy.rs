@@ -2,17 +2,17 @@
 //! erasure no trace of their name or email is left in any table (forum posts stay, as
 //! "Deleted user"), their story and quote are gone and the audit log records the erasure.
 
-use app::domain::accounts::Role;
-use app::domain::community::naming::Naming;
+use crate::support::{each_backend, TestDb};
 use app::data::consents::{self, Answerer, ConsentMail};
 use app::data::conversations::{self, NewConversation, NewMessage};
 use app::data::story_editing::{self, Actor};
 use app::data::{customers, on_pool, privacy, sessions, users, Db};
+use app::domain::accounts::Role;
+use app::domain::community::naming::Naming;
 use app::domain::stories::consent::Decision;
 use app::domain::stories::draft::StoryDraft;
 use app::domain::stories::quotes::QuoteSource;
 use chrono::Utc;
-use crate::support::{each_backend, TestDb};
 
 const NAME: &str = "Zelda Quixotic";
 const EMAIL: &str = "zelda.quixotic@example.com";
@@ -57,23 +57,82 @@ async fn traces_left(db: &Db) -> Vec<String> {
 
 async fn export_then_erase(db: Db) {
     let now = Utc::now();
-    let marketing = users::create(&db, users::NewUser { email: "mia@example.com", display_name: "Mia", password_hash: "x", role: Role::Marketing }, "test").await.unwrap();
-    let user = users::create(&db, users::NewUser { email: EMAIL, display_name: NAME, password_hash: "x", role: Role::Customer }, "sign-up").await.unwrap();
+    let marketing = users::create(
+        &db,
+        users::NewUser { email: "mia@example.com", display_name: "Mia", password_hash: "x", role: Role::Marketing },
+        "test",
+    )
+    .await
+    .unwrap();
+    let user = users::create(&db, users::NewUser { email: EMAIL, display_name: NAME, password_hash: "x", role: Role::Customer }, "sign-up")
+        .await
+        .unwrap();
     let customer = customers::id_by_user(&db, user).await.unwrap().unwrap();
     sessions::create(&db, "zelda-session", user, now + chrono::Duration::days(1), Some("Firefox")).await.unwrap();
 
     // A conversation, a survey answer, a forum post, a webhook delivery that names them.
-    let conversation = conversations::insert_many(&db, &[NewConversation {
-        customer_id: customer, subject: "Zelda Quixotic: parcel lost".into(), channel: "email", status: "resolved", priority: "normal",
-        situation: Some("delivery"), waiting_since: None, last_message_at: now, created_at: now, resolved_at: Some(now),
-        risk_score: 0, risk_level: "low", risk_factors: None, guidance: None, last_excerpt: Some("Thank you so much, it arrived!".into()),
-    }]).await.unwrap()[0];
-    conversations::insert_messages(&db, &[
-        NewMessage { conversation_id: conversation, direction: "inbound", author_user_id: None, author_customer_id: Some(customer), body: "Hi, Zelda Quixotic here, my parcel is lost.".into(), created_at: now, sentiment: Some(-0.4), analysis: None },
-        NewMessage { conversation_id: conversation, direction: "inbound", author_user_id: None, author_customer_id: Some(customer), body: "Thank you so much, it arrived!".into(), created_at: now, sentiment: Some(0.8),
-            analysis: Some(r#"{"emotions":[{"emotion":"gratitude","intensity":0.8,"evidence":[]}]}"#.into()) },
-    ]).await.unwrap();
-    customers::insert_events(&db, &[customers::NewEvent { customer_id: customer, conversation_id: Some(conversation), kind: "csat", value: Some(5.0), note: Some("Great help for Zelda".into()), occurred_at: now }]).await.unwrap();
+    let conversation = conversations::insert_many(
+        &db,
+        &[NewConversation {
+            customer_id: customer,
+            subject: "Zelda Quixotic: parcel lost".into(),
+            channel: "email",
+            status: "resolved",
+            priority: "normal",
+            situation: Some("delivery"),
+            waiting_since: None,
+            last_message_at: now,
+            created_at: now,
+            resolved_at: Some(now),
+            risk_score: 0,
+            risk_level: "low",
+            risk_factors: None,
+            guidance: None,
+            last_excerpt: Some("Thank you so much, it arrived!".into()),
+        }],
+    )
+    .await
+    .unwrap()[0];
+    conversations::insert_messages(
+        &db,
+        &[
+            NewMessage {
+                conversation_id: conversation,
+                direction: "inbound",
+                author_user_id: None,
+                author_customer_id: Some(customer),
+                body: "Hi, Zelda Quixotic here, my parcel is lost.".into(),
+                created_at: now,
+                sentiment: Some(-0.4),
+                analysis: None,
+            },
+            NewMessage {
+                conversation_id: conversation,
+                direction: "inbound",
+                author_user_id: None,
+                author_customer_id: Some(customer),
+                body: "Thank you so much, it arrived!".into(),
+                created_at: now,
+                sentiment: Some(0.8),
+                analysis: Some(r#"{"emotions":[{"emotion":"gratitude","intensity":0.8,"evidence":[]}]}"#.into()),
+            },
+        ],
+    )
+    .await
+    .unwrap();
+    customers::insert_events(
+        &db,
+        &[customers::NewEvent {
+            customer_id: customer,
+            conversation_id: Some(conversation),
+            kind: "csat",
+            value: Some(5.0),
+            note: Some("Great help for Zelda".into()),
+            occurred_at: now,
+        }],
+    )
+    .await
+    .unwrap();
     execute(&db, "INSERT INTO forum_categories (slug, name, description, position) VALUES ('privacy-test', 'Privacy test', 'x', 99)").await;
     let thread: i64 = on_pool!(&db, pool => sqlx::query_scalar("INSERT INTO forum_threads (category_id, author_user_id, title, kind, state, created_at, last_post_at) SELECT id, $1, 'How do I track a parcel?', 'question', 'open', $2, $2 FROM forum_categories WHERE slug = 'privacy-test' RETURNING id").bind(user).bind(now).fetch_one(pool).await).unwrap();
     on_pool!(&db, pool => sqlx::query("INSERT INTO forum_posts (thread_id, author_user_id, body_markdown, created_at) VALUES ($1, $2, 'The tracking page helped me, try it.', $3)").bind(thread).bind(user).bind(now).execute(pool).await.map(|_| ())).unwrap();
@@ -85,15 +144,29 @@ async fn export_then_erase(db: Db) {
     let raw = format!("From: {NAME} <{EMAIL}>\r\nSubject: parcel\r\n\r\nWhere is it?\r\n");
     for filed in [Some(customer), None] {
         let id = app::data::inbound_mail::store_raw(&db, EMAIL, &["care@rapport.test".to_string()], raw.as_bytes(), now).await.unwrap();
-        let outcome = if filed.is_some() { app::data::inbound_mail::Outcome::Automatic } else { app::data::inbound_mail::Outcome::Unreadable };
-        let finished = app::data::inbound_mail::Finished { outcome, note: None, mail_id: None, customer_id: filed, conversation_id: None, message_id: None, attachments: &[] };
+        let outcome =
+            if filed.is_some() { app::data::inbound_mail::Outcome::Automatic } else { app::data::inbound_mail::Outcome::Unreadable };
+        let finished = app::data::inbound_mail::Finished {
+            outcome,
+            note: None,
+            mail_id: None,
+            customer_id: filed,
+            conversation_id: None,
+            message_id: None,
+            attachments: &[],
+        };
         app::data::inbound_mail::finish(&db, id, &finished).await.unwrap();
     }
 
     // A published story (its consent text names them) and a quote on the wall.
     let actor = Actor { user_id: marketing, label: "Mia" };
-    let draft = StoryDraft { title: "A lost parcel, found".into(), narrative: "Zelda's parcel was lost and we found it.".into(), resolution: "Found it in a day.".into(),
-        quotes: vec!["Thank you so much, it arrived!".into()], naming: "full_name".into() };
+    let draft = StoryDraft {
+        title: "A lost parcel, found".into(),
+        narrative: "Zelda's parcel was lost and we found it.".into(),
+        resolution: "Found it in a day.".into(),
+        quotes: vec!["Thank you so much, it arrived!".into()],
+        naming: "full_name".into(),
+    };
     let story = story_editing::create(&db, customer, Some(conversation), &draft, &actor, now).await.unwrap();
     let mail = ConsentMail { subject: "May we?", body: "Dear Zelda Quixotic, may we share your story?" };
     let detail = story_editing::story(&db, story).await.unwrap();
@@ -102,7 +175,10 @@ async fn export_then_erase(db: Db) {
     story_editing::publish(&db, story, &actor, now).await.unwrap();
     let message = app::data::quotes::candidates(&db, now - chrono::Duration::days(1), 10).await.unwrap()[0].source;
     assert!(matches!(message, QuoteSource::Message(_)));
-    let quote = app::data::quotes::propose(&db, message, "Thank you so much, it arrived!", Naming::FullName, "quote-hash", &mail, marketing, now).await.unwrap();
+    let quote =
+        app::data::quotes::propose(&db, message, "Thank you so much, it arrived!", Naming::FullName, "quote-hash", &mail, marketing, now)
+            .await
+            .unwrap();
     consents::answer(&db, Answerer::Link { token_hash: "quote-hash" }, Decision::Granted, "email link", now).await.unwrap();
     app::data::quotes::publish(&db, quote, marketing, now).await.unwrap();
     app::data::digests::set_subscribed(&db, customer, true, "account", now).await.unwrap();
@@ -117,10 +193,17 @@ async fn export_then_erase(db: Db) {
     assert_eq!(export["messages"][0]["body"], "Hi, Zelda Quixotic here, my parcel is lost.");
     assert_eq!(export["events"][0]["note"], "Great help for Zelda");
     assert_eq!(export["forum_posts"][0]["body_markdown"], "The tracking page helped me, try it.");
-    assert!(export["consent_records"].as_array().unwrap().iter().any(|r| r["text_shown"].as_str().unwrap().contains("Shown as: Zelda Quixotic")));
+    assert!(export["consent_records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["text_shown"].as_str().unwrap().contains("Shown as: Zelda Quixotic")));
     assert!(!export["mail"].as_array().unwrap().is_empty());
     assert_eq!(export["received_mail"][0]["original"].as_str().map(|raw| raw.contains("Where is it?")), Some(true), "the mail as it came");
-    assert_eq!((export["sessions"][0]["user_agent"].as_str(), export["stories_viewed"].as_i64(), export["digest_subscribed"].as_bool()), (Some("Firefox"), Some(1), Some(true)));
+    assert_eq!(
+        (export["sessions"][0]["user_agent"].as_str(), export["stories_viewed"].as_i64(), export["digest_subscribed"].as_bool()),
+        (Some("Firefox"), Some(1), Some(true))
+    );
 
     // Erasure.
     let erased = privacy::erase(&db, customer, "customer (self-service erasure)", now).await.unwrap();
@@ -150,7 +233,13 @@ async fn the_export_is_the_signed_in_customers_own() {
     let anonymous = app.client().get(app.url("/account/export.json")).send().await.unwrap();
     assert_eq!(anonymous.status(), reqwest::StatusCode::UNAUTHORIZED);
     let client = app.client();
-    let signed_up = app.call(&client, "auth/sign_up", &[("display_name", "Ola Export"), ("email", "ola@example.com"), ("password", "a long enough password"), ("next", "")]).await;
+    let signed_up = app
+        .call(
+            &client,
+            "auth/sign_up",
+            &[("display_name", "Ola Export"), ("email", "ola@example.com"), ("password", "a long enough password"), ("next", "")],
+        )
+        .await;
     assert!(signed_up.status().is_success() || signed_up.status().is_redirection(), "{}", signed_up.status());
     let export = client.get(app.url("/account/export.json")).send().await.unwrap();
     assert_eq!(export.status(), reqwest::StatusCode::OK);

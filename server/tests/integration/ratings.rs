@@ -4,13 +4,13 @@
 //! journey), later clicks and the comment change it for a week, then it is final; forged,
 //! expired and out-of-range links get their defined answers.
 
-use app::domain::accounts::Role;
+use crate::support::{each_backend, TEST_SECRET};
 use app::channels::rating_requests::{rate, resolve_asking, LinkSigner};
 use app::data::{on_pool, outbox, Db};
+use app::domain::accounts::Role;
 use app::error::AppError;
 use app::ingestion::{ingest_message_batch, Ingestion, MessageBatchIn, MessageIn};
 use chrono::{Duration, Utc};
-use crate::support::{each_backend, TEST_SECRET};
 
 const SITE: &str = "https://care.example.com";
 
@@ -45,7 +45,8 @@ async fn ratings_of(db: &Db, conversation: i64) -> (i64, Option<f64>, Option<Str
 }
 
 async fn status_of(db: &Db, conversation: i64) -> String {
-    on_pool!(db, pool => sqlx::query_scalar("SELECT status FROM conversations WHERE id = $1").bind(conversation).fetch_one(pool).await).unwrap()
+    on_pool!(db, pool => sqlx::query_scalar("SELECT status FROM conversations WHERE id = $1").bind(conversation).fetch_one(pool).await)
+        .unwrap()
 }
 
 fn token_of(link: &str) -> String {
@@ -95,10 +96,14 @@ async fn one_rating_per_resolution(db: Db) {
     assert_eq!(ratings_of(&db, conversation).await.1, Some(4.0));
 
     // Resolving again (a double submit) asks nothing more.
-    let again = resolve_asking(&db, &signer(), conversation, (sam, "Sam Agent"), "Parcel found and sent", true, now + Duration::minutes(5)).await.unwrap();
+    let again = resolve_asking(&db, &signer(), conversation, (sam, "Sam Agent"), "Parcel found and sent", true, now + Duration::minutes(5))
+        .await
+        .unwrap();
     let requests: i64 = on_pool!(&db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM rating_requests WHERE conversation_id = $1").bind(conversation).fetch_one(pool).await).unwrap();
     assert_eq!((again.is_some(), requests), (true, 2), "reopened by the bad rating, it could be resolved once more");
-    let twice = resolve_asking(&db, &signer(), conversation, (sam, "Sam Agent"), "Parcel found and sent", true, now + Duration::minutes(6)).await.unwrap();
+    let twice = resolve_asking(&db, &signer(), conversation, (sam, "Sam Agent"), "Parcel found and sent", true, now + Duration::minutes(6))
+        .await
+        .unwrap();
     assert_eq!(twice, None, "an already resolved conversation is not resolved (and asked) again");
 
     // Forged, out-of-range and comment problems are refused with their reason.

@@ -4,17 +4,17 @@
 //! state on the message — queued, sent, delivered or failed with the reason — and "send
 //! again" for the failed ones.
 
-use app::domain::accounts::Role;
+use crate::support::each_backend;
+use crate::support::smtp::SmtpSink;
 use app::channels::replies::{self, Reply};
-use app::domain::channels::{Delivery, Report};
 use app::data::conversations::ReplyTone;
 use app::data::deliveries::{self, ReplyContext};
 use app::data::{on_pool, DataError, Db};
+use app::domain::accounts::Role;
+use app::domain::channels::{Delivery, Report};
 use app::ingestion::{ingest_message_batch, Ingestion, MessageBatchIn, MessageIn};
 use app::webhooks::targets::TargetPolicy;
 use chrono::Utc;
-use crate::support::smtp::SmtpSink;
-use crate::support::each_backend;
 
 async fn conversation(db: &Db, customer_ref: &str, channel: &str, subject: &str) -> ReplyContext {
     let ingestion = Ingestion::local(db.clone(), Default::default());
@@ -92,7 +92,10 @@ async fn replies_reach_the_customer(db: Db) {
     deliveries::report(&db, chatted, &Report::Failed("the chat session had ended".into()), Utc::now()).await.unwrap();
     assert_eq!(state(&db, chatted).await, ("failed".into(), Some("the integration reports: the chat session had ended".into())));
     let inbound: i64 = on_pool!(&db, pool => sqlx::query_scalar("SELECT id FROM messages WHERE direction = 'inbound' ORDER BY id LIMIT 1").fetch_one(pool).await).unwrap();
-    assert!(matches!(deliveries::report(&db, inbound, &Report::Delivered, Utc::now()).await, Err(DataError::NotFound)), "a customer's message is not ours to deliver");
+    assert!(
+        matches!(deliveries::report(&db, inbound, &Report::Delivered, Utc::now()).await, Err(DataError::NotFound)),
+        "a customer's message is not ours to deliver"
+    );
     assert!(matches!(deliveries::report(&db, 999_999, &Report::Delivered, Utc::now()).await, Err(DataError::NotFound)));
 
     // Sent again: a new delivery to the integrator.
@@ -100,8 +103,14 @@ async fn replies_reach_the_customer(db: Db) {
     server::webhook_worker::deliver_due(&db, &webhooks, Utc::now()).await.unwrap();
     assert_eq!(state(&db, chatted).await, ("sent".into(), None));
     assert_eq!(hooks.lock().unwrap().len(), 2);
-    assert!(matches!(replies::send_again(&db, chatted, true, Utc::now()).await, Err(DataError::Conflict(_))), "only a failed message is sent again");
-    assert!(matches!(deliveries::report(&db, mailed, &Report::Failed("x".into()), Utc::now()).await, Err(DataError::NotFound)), "an email is not the integration's to report on");
+    assert!(
+        matches!(replies::send_again(&db, chatted, true, Utc::now()).await, Err(DataError::Conflict(_))),
+        "only a failed message is sent again"
+    );
+    assert!(
+        matches!(deliveries::report(&db, mailed, &Report::Failed("x".into()), Utc::now()).await, Err(DataError::NotFound)),
+        "an email is not the integration's to report on"
+    );
 
     // Sent again after the integration reported a failure, and this time the endpoint keeps
     // failing: given up, the message is not delivered (the first attempt's success counts no more).

@@ -3,17 +3,16 @@
 //! redirects, text from the address shown as an error, the sitemap trusting `Host`, agents in
 //! the studio, flags on hidden posts, and webhooks aimed at private addresses.
 
-
-use app::domain::accounts::Role;
+use crate::support::{TestApp, TestDb};
 use app::data::community::{ensure_category, NewCategory};
 use app::data::conversations::{self, NewConversation, NewMessage};
 use app::data::forum_posting::{self, Acceptor, HoldFirstPosts, NewThreadPost};
 use app::data::story_editing::{self, Actor};
 use app::data::{customers, users, Db};
+use app::domain::accounts::Role;
 use app::webhooks::targets::TargetPolicy;
 use chrono::{Duration, Utc};
 use reqwest::StatusCode;
-use crate::support::{TestApp, TestDb};
 
 const PASSWORD: &str = "a long enough password";
 
@@ -24,18 +23,23 @@ async fn member(db: &Db, email: &str, name: &str) -> i64 {
 
 /// A thread (by a new member) with one reply (by another); returns (thread, opening post, reply).
 async fn thread_with_reply(db: &Db, kind: &str, reply: &str) -> (i64, i64, i64) {
-    let category_id = ensure_category(db, &NewCategory { slug: "billing", name: "Billing", description: "Invoices", position: 1 }).await.unwrap();
+    let category_id =
+        ensure_category(db, &NewCategory { slug: "billing", name: "Billing", description: "Invoices", position: 1 }).await.unwrap();
     let asker = member(db, "asker@example.com", "Asha Asker").await;
     let helper = member(db, "helper@example.com", "Hal Helper").await;
-    let (thread, opened) = forum_posting::create_thread(db, &NewThreadPost {
-        category_id,
-        author_user_id: asker,
-        title: "Where did my refund go?",
-        kind,
-        body_markdown: "I was refunded last week but nothing arrived.",
-        is_staff: false,
-        at: Utc::now() - Duration::minutes(5),
-    }, HoldFirstPosts(0))
+    let (thread, opened) = forum_posting::create_thread(
+        db,
+        &NewThreadPost {
+            category_id,
+            author_user_id: asker,
+            title: "Where did my refund go?",
+            kind,
+            body_markdown: "I was refunded last week but nothing arrived.",
+            is_staff: false,
+            at: Utc::now() - Duration::minutes(5),
+        },
+        HoldFirstPosts(0),
+    )
     .await
     .unwrap();
     let replied = forum_posting::add_post(db, thread, helper, reply, false, Utc::now(), HoldFirstPosts(0)).await.unwrap();
@@ -73,23 +77,26 @@ async fn json_ld_of_a_solved_thread_has_no_markup_characters() {
 async fn conversation(db: &Db, customer_id: i64, subject: &str, status: &str, messages: &[(&str, f64)]) -> i64 {
     let start = Utc::now() - Duration::hours(messages.len() as i64 + 1);
     let resolved = status == "resolved";
-    let id = conversations::insert_many(db, &[NewConversation {
-        customer_id,
-        subject: subject.into(),
-        channel: "email",
-        status: if resolved { "resolved" } else { "open" },
-        priority: "normal",
-        situation: None,
-        waiting_since: None,
-        last_message_at: Utc::now(),
-        created_at: start,
-        resolved_at: resolved.then(Utc::now),
-        risk_score: 0,
-        risk_level: "low",
-        risk_factors: None,
-        guidance: None,
-        last_excerpt: None,
-    }])
+    let id = conversations::insert_many(
+        db,
+        &[NewConversation {
+            customer_id,
+            subject: subject.into(),
+            channel: "email",
+            status: if resolved { "resolved" } else { "open" },
+            priority: "normal",
+            situation: None,
+            waiting_since: None,
+            last_message_at: Utc::now(),
+            created_at: start,
+            resolved_at: resolved.then(Utc::now),
+            risk_score: 0,
+            risk_level: "low",
+            risk_factors: None,
+            guidance: None,
+            last_excerpt: None,
+        }],
+    )
     .await
     .unwrap()[0];
     let rows: Vec<NewMessage> = messages
@@ -118,10 +125,25 @@ async fn marketing_drafts_stories_only_from_candidates() {
         let db = app.database.db.clone();
         let now = Utc::now();
         let (customer, _) = customers::upsert_by_ref(&db, "priya", "Priya Private", Some("priya@example.com"), None, now).await.unwrap();
-        let private = conversation(&db, customer, "Divorce papers and my new address", "open", &[("My lawyer needs the invoices by Friday.", -0.2)]).await;
-        let turnaround = conversation(&db, customer, "Charged twice", "resolved", &[("I was charged twice!", -0.6), ("Refunded already, thank you so much!", 0.7)]).await;
+        let private =
+            conversation(&db, customer, "Divorce papers and my new address", "open", &[("My lawyer needs the invoices by Friday.", -0.2)])
+                .await;
+        let turnaround = conversation(
+            &db,
+            customer,
+            "Charged twice",
+            "resolved",
+            &[("I was charged twice!", -0.6), ("Refunded already, thank you so much!", 0.7)],
+        )
+        .await;
         let drafted = conversation(&db, customer, "Late parcel", "resolved", &[("It arrived, thanks.", 0.4)]).await;
-        let marketing_id = users::create(&db, users::NewUser { email: "mia@example.com", display_name: "Mia", password_hash: "x", role: Role::Marketing }, "test").await.unwrap();
+        let marketing_id = users::create(
+            &db,
+            users::NewUser { email: "mia@example.com", display_name: "Mia", password_hash: "x", role: Role::Marketing },
+            "test",
+        )
+        .await
+        .unwrap();
         let draft = app::domain::stories::draft::StoryDraft {
             title: "A late parcel, found".into(),
             narrative: "Priya's parcel was late and she told us so, clearly and kindly.".into(),
@@ -134,7 +156,8 @@ async fn marketing_drafts_stories_only_from_candidates() {
         app.create_staff(Role::Admin, "admin@example.com", PASSWORD).await;
         let marketing = app.signed_in("marketing@example.com", PASSWORD).await;
         let admin = app.signed_in("admin@example.com", PASSWORD).await;
-        let leaks = |text: &str| ["Priya", "Divorce papers", "My lawyer"].into_iter().filter(|secret| text.contains(secret)).collect::<Vec<_>>();
+        let leaks =
+            |text: &str| ["Priya", "Divorce papers", "My lawyer"].into_iter().filter(|secret| text.contains(secret)).collect::<Vec<_>>();
 
         let refused = app.call(&marketing, "stories/editor", &[("conversation", &private.to_string())]).await;
         assert_eq!(refused.status(), StatusCode::NOT_FOUND);
@@ -147,13 +170,19 @@ async fn marketing_drafts_stories_only_from_candidates() {
         assert!(html.contains("not a story candidate"));
         assert_eq!(leaks(&html), Vec::<&str>::new(), "the page shows none of it");
         let stories_before = story_editing::list(&db, 100).await.unwrap().len();
-        let saved = app.call(&marketing, "stories/save", &[
-            ("conversation_id", &private.to_string()),
-            ("title", "A story nobody agreed to draft"),
-            ("narrative", "Priya wrote to us about her papers and we helped her with them."),
-            ("resolution", "We sent the invoices."),
-            ("naming", "anonymous"),
-        ]).await;
+        let saved = app
+            .call(
+                &marketing,
+                "stories/save",
+                &[
+                    ("conversation_id", &private.to_string()),
+                    ("title", "A story nobody agreed to draft"),
+                    ("narrative", "Priya wrote to us about her papers and we helped her with them."),
+                    ("resolution", "We sent the invoices."),
+                    ("naming", "anonymous"),
+                ],
+            )
+            .await;
         assert_eq!(saved.status(), StatusCode::NOT_FOUND, "nor can a story be saved from it");
         assert_eq!(story_editing::list(&db, 100).await.unwrap().len(), stories_before);
         let missing = app.call(&marketing, "stories/editor", &[("conversation", "999999")]).await;
@@ -163,7 +192,8 @@ async fn marketing_drafts_stories_only_from_candidates() {
             let opened = app.call(&marketing, "stories/editor", &[("conversation", &id.to_string())]).await;
             assert_eq!(opened.status(), StatusCode::OK, "{what}");
         }
-        let editor: serde_json::Value = app.call(&marketing, "stories/editor", &[("conversation", &turnaround.to_string())]).await.json().await.unwrap();
+        let editor: serde_json::Value =
+            app.call(&marketing, "stories/editor", &[("conversation", &turnaround.to_string())]).await.json().await.unwrap();
         assert_eq!(editor["sentences"], serde_json::json!(["I was charged twice!", "Refunded already, thank you so much!"]));
         // Admins read every conversation in the inbox anyway.
         let as_admin = app.call(&admin, "stories/editor", &[("conversation", &private.to_string())]).await;
@@ -235,7 +265,16 @@ async fn agents_are_refused_every_studio_page() {
     app.create_staff(Role::Marketing, "mia@example.com", PASSWORD).await;
     let agent = app.signed_in("sam@example.com", PASSWORD).await;
     let marketing = app.signed_in("mia@example.com", PASSWORD).await;
-    for path in ["/studio", "/studio/stories", "/studio/stories/new?conversation=1", "/studio/stories/1", "/studio/quotes", "/studio/ripple", "/studio/ripple.csv", "/studio/journeys"] {
+    for path in [
+        "/studio",
+        "/studio/stories",
+        "/studio/stories/new?conversation=1",
+        "/studio/stories/1",
+        "/studio/quotes",
+        "/studio/ripple",
+        "/studio/ripple.csv",
+        "/studio/journeys",
+    ] {
         assert_eq!(app.page_status(&agent, path).await, StatusCode::FORBIDDEN, "{path}");
     }
     assert_eq!(app.call(&agent, "journeys/templates", &[]).await.status(), StatusCode::FORBIDDEN);
@@ -250,22 +289,38 @@ async fn hidden_posts_cannot_be_flagged() {
         let (thread, _, reply) = thread_with_reply(&db, "discussion", "Buy cheap watches at spam.example").await;
         forum_posting::set_post_hidden(&db, reply, true, Utc::now()).await.unwrap();
         let reader = app.client();
-        let signed_up = app.call(&reader, "auth/sign_up", &[("display_name", "Rita Reader"), ("email", "rita@example.com"), ("password", PASSWORD), ("next", "")]).await;
+        let signed_up = app
+            .call(
+                &reader,
+                "auth/sign_up",
+                &[("display_name", "Rita Reader"), ("email", "rita@example.com"), ("password", PASSWORD), ("next", "")],
+            )
+            .await;
         assert!(signed_up.status().is_success(), "{}", signed_up.status());
         let flag = |post: i64| {
             let (app, reader) = (&app, &reader);
-            async move { app.call(reader, "community/flag", &[("thread_id", &thread.to_string()), ("post_id", &post.to_string()), ("reason", "spam")]).await }
+            async move {
+                app.call(
+                    reader,
+                    "community/flag",
+                    &[("thread_id", &thread.to_string()), ("post_id", &post.to_string()), ("reason", "spam")],
+                )
+                .await
+            }
         };
 
         let refused = flag(reply).await;
         assert_eq!(refused.status(), StatusCode::CONFLICT);
         assert!(refused.text().await.unwrap().contains("cannot be flagged"));
-        let flags = || async { app::on_pool!(&db, pool => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM forum_flags").fetch_one(pool).await).unwrap() };
+        let flags = || async {
+            app::on_pool!(&db, pool => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM forum_flags").fetch_one(pool).await).unwrap()
+        };
         assert_eq!(flags().await, 0);
 
         // A post held for approval is hidden too; a visible one can be flagged (once).
         let newcomer = member(&db, "new@example.com", "Nico Newcomer").await;
-        let held = forum_posting::add_post(&db, thread, newcomer, "My first post, waiting.", false, Utc::now(), HoldFirstPosts(1)).await.unwrap();
+        let held =
+            forum_posting::add_post(&db, thread, newcomer, "My first post, waiting.", false, Utc::now(), HoldFirstPosts(1)).await.unwrap();
         assert!(held.held);
         assert_eq!(flag(held.post_id).await.status(), StatusCode::CONFLICT);
         forum_posting::set_post_hidden(&db, reply, false, Utc::now()).await.unwrap();

@@ -9,13 +9,13 @@ use std::process::{Child, Command};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use app::domain::accounts::Role;
-use app::data::Db;
-use chrono::Utc;
-use serde_json::json;
 use crate::support::process::{data_dir, free_port, Instance};
 use crate::support::smtp::SmtpSink;
 use crate::support::TestDb;
+use app::data::Db;
+use app::domain::accounts::Role;
+use chrono::Utc;
+use serde_json::json;
 
 const SECRET: &str = "scale-out-test-secret-0123456789abcdef";
 const PASSWORD: &str = "a long enough password for Sam";
@@ -80,8 +80,7 @@ impl Drop for Proxy {
 }
 
 fn nginx_installed() -> bool {
-    Path::new("/usr/sbin/nginx").exists()
-        || Command::new("nginx").arg("-v").output().is_ok_and(|output| output.status.success())
+    Path::new("/usr/sbin/nginx").exists() || Command::new("nginx").arg("-v").output().is_ok_and(|output| output.status.success())
 }
 
 /// A browser-like client for `origin`: keeps cookies (for every port of 127.0.0.1, as
@@ -98,7 +97,8 @@ fn browser(origin: &str, cookies: Arc<reqwest::cookie::Jar>) -> reqwest::Client 
 }
 
 async fn inbox_status(client: &reqwest::Client, base: &str) -> u16 {
-    let response = client.post(format!("{base}/api/workspace/inbox")).form(&[("page", "1")]).timeout(Duration::from_secs(15)).send().await.unwrap();
+    let response =
+        client.post(format!("{base}/api/workspace/inbox")).form(&[("page", "1")]).timeout(Duration::from_secs(15)).send().await.unwrap();
     response.status().as_u16()
 }
 
@@ -251,8 +251,18 @@ async fn two_instances_behind_nginx_share_sessions_events_journeys_and_webhooks(
     };
     for n in 0..JOURNEYS {
         let reference = format!("journey-{n}");
-        let (customer_id, _) = app::data::customers::upsert_by_ref(&db, &reference, "Kim", Some(&format!("{reference}@example.com")), None, now).await.unwrap();
-        let journey = app::data::journeys::NewJourney { customer_id, conversation_id: None, template_id: None, issue_key: "order:missing", personalization: &values, started_at: now };
+        let (customer_id, _) =
+            app::data::customers::upsert_by_ref(&db, &reference, "Kim", Some(&format!("{reference}@example.com")), None, now)
+                .await
+                .unwrap();
+        let journey = app::data::journeys::NewJourney {
+            customer_id,
+            conversation_id: None,
+            template_id: None,
+            issue_key: "order:missing",
+            personalization: &values,
+            started_at: now,
+        };
         app::data::journeys::start(&db, &journey, &steps).await.unwrap();
     }
     eventually("every acknowledgement mailed", Duration::from_secs(40), async || {

@@ -19,8 +19,8 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use serde_json::{json, Value};
 use crate::support::{TestApp, TestDb};
+use serde_json::{json, Value};
 
 const SCHEMATHESIS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../.dev/schemathesis");
 const HOOKS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/schema_fuzz_hooks.py");
@@ -45,10 +45,7 @@ async fn schemathesis_finds_nothing_on_postgres() {
 }
 
 fn setting(name: &str, default: &str) -> String {
-    std::env::var(name)
-        .ok()
-        .filter(|v| !v.is_empty())
-        .unwrap_or_else(|| default.to_string())
+    std::env::var(name).ok().filter(|v| !v.is_empty()).unwrap_or_else(|| default.to_string())
 }
 
 async fn fuzz(backend: &str, database: TestDb) {
@@ -56,22 +53,13 @@ async fn fuzz(backend: &str, database: TestDb) {
     // No request budget: a 429 would hide what the request itself gets (it is tested on its own).
     let app = TestApp::spawn_with(database, |config| config.api_requests_per_minute = 0).await;
     let secret = app.config.resolve_session_secret().unwrap();
-    let token = server::accounts::create_token(&app.database.db, &secret, "schemathesis")
-        .await
-        .unwrap();
+    let token = server::accounts::create_token(&app.database.db, &secret, "schemathesis").await.unwrap();
     let customers = seed(&app, &token).await;
 
-    let seconds: u64 = setting("RAPPORT_FUZZ_SECONDS", "75")
-        .parse()
-        .expect("RAPPORT_FUZZ_SECONDS is a number");
+    let seconds: u64 = setting("RAPPORT_FUZZ_SECONDS", "75").parse().expect("RAPPORT_FUZZ_SECONDS is a number");
     let examples = setting("RAPPORT_FUZZ_EXAMPLES", "100");
     let seed = match setting("RAPPORT_FUZZ_SEED", DEFAULT_SEED).as_str() {
-        "random" => (std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-            % 1_000_000_007)
-            .to_string(),
+        "random" => (std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() % 1_000_000_007).to_string(),
         seed => seed.to_string(),
     };
     let scratch = tempfile::tempdir().unwrap();
@@ -100,87 +88,45 @@ async fn fuzz(backend: &str, database: TestDb) {
         .env("PYTHONDONTWRITEBYTECODE", "1")
         .env("NO_COLOR", "1")
         .env("COLUMNS", "120");
-    eprintln!(
-        "schema fuzz on {backend}: {seconds} s, seed {seed} (RAPPORT_FUZZ_SEED={seed} repeats it)"
-    );
+    eprintln!("schema fuzz on {backend}: {seconds} s, seed {seed} (RAPPORT_FUZZ_SEED={seed} repeats it)");
     let started = Instant::now();
     // Installing Schemathesis on first use takes a while on top of the budget.
     let limit = Duration::from_secs(seconds + 240);
-    let (code, output) = tokio::task::spawn_blocking(move || run(command, limit))
-        .await
-        .unwrap();
+    let (code, output) = tokio::task::spawn_blocking(move || run(command, limit)).await.unwrap();
     let took = started.elapsed();
     eprintln!("schema fuzz on {backend} took {:.0} s", took.as_secs_f64());
     drop(scratch);
-    assert!(
-        code == Some(0),
-        "Schemathesis found problems on {backend} (exit {code:?}, seed {seed}):\n{output}"
-    );
+    assert!(code == Some(0), "Schemathesis found problems on {backend} (exit {code:?}, seed {seed}):\n{output}");
     // The run really tested every operation, with many cases (a schema it cannot read, or
     // hooks that fail, would test little or nothing).
-    let documented = reqwest::get(app.url("/api/v1/openapi.json"))
-        .await
-        .unwrap()
-        .json::<Value>()
-        .await
-        .unwrap()["paths"]
+    let documented = reqwest::get(app.url("/api/v1/openapi.json")).await.unwrap().json::<Value>().await.unwrap()["paths"]
         .as_object()
         .unwrap()
         .values()
         .map(|item| item.as_object().unwrap().len())
         .sum::<usize>();
     assert!(
-        output.contains(&format!("Selected: {documented}/{documented}"))
-            && output.contains(&format!("Tested: {documented}\n")),
+        output.contains(&format!("Selected: {documented}/{documented}")) && output.contains(&format!("Tested: {documented}\n")),
         "not all {documented} operations were tested on {backend}:\n{output}"
     );
-    let generated: u64 = output
-        .lines()
-        .find_map(|line| {
-            line.trim()
-                .split_once(" generated")
-                .and_then(|(n, _)| n.parse().ok())
-        })
-        .unwrap_or(0);
-    assert!(
-        generated >= 300,
-        "only {generated} cases on {backend}:\n{output}"
-    );
+    let generated: u64 =
+        output.lines().find_map(|line| line.trim().split_once(" generated").and_then(|(n, _)| n.parse().ok())).unwrap_or(0);
+    assert!(generated >= 300, "only {generated} cases on {backend}:\n{output}");
     eprintln!("schema fuzz on {backend}: {generated} cases, no problem found");
     // The server is still well.
-    let me = reqwest::Client::new()
-        .get(app.url("/api/v1/me"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let me = reqwest::Client::new().get(app.url("/api/v1/me")).bearer_auth(&token).send().await.unwrap();
     assert_eq!(me.status(), reqwest::StatusCode::OK);
 }
 
 /// Customers with a conversation each, as `{"customer_ref": conversation_id}`.
 async fn seed(app: &TestApp, token: &str) -> Value {
     let client = reqwest::Client::new();
-    let post = |path: &str, body: Value| {
-        client
-            .post(app.url(&format!("/api/v1{path}")))
-            .bearer_auth(token)
-            .json(&body)
-            .send()
-    };
+    let post = |path: &str, body: Value| client.post(app.url(&format!("/api/v1{path}"))).bearer_auth(token).json(&body).send();
     let mut customers = serde_json::Map::new();
     for n in 1..=SEEDED_CUSTOMERS {
         let reference = format!("fuzz-customer-{n}");
-        let created = post(
-            "/customers",
-            json!({"external_ref": reference, "name": format!("Fuzz Customer {n}")}),
-        )
-        .await
-        .unwrap();
-        assert!(
-            created.status().is_success(),
-            "seed customer: {}",
-            created.status()
-        );
+        let created = post("/customers", json!({"external_ref": reference, "name": format!("Fuzz Customer {n}")})).await.unwrap();
+        assert!(created.status().is_success(), "seed customer: {}", created.status());
         let opened = post(
             "/messages",
             json!({"idempotency_key": format!("fuzz-seed-{n}"), "customer_ref": reference, "subject": "Seed",
@@ -188,11 +134,7 @@ async fn seed(app: &TestApp, token: &str) -> Value {
         )
         .await
         .unwrap();
-        assert!(
-            opened.status().is_success(),
-            "seed conversation: {}",
-            opened.status()
-        );
+        assert!(opened.status().is_success(), "seed conversation: {}", opened.status());
         let message: Value = opened.json().await.unwrap();
         customers.insert(reference, message["conversation_id"].clone());
     }
@@ -206,12 +148,7 @@ fn run(mut command: Command, limit: Duration) -> (Option<i32>, String) {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .unwrap_or_else(|error| {
-            panic!(
-                "cannot start {}: {error}",
-                Path::new(SCHEMATHESIS).display()
-            )
-        });
+        .unwrap_or_else(|error| panic!("cannot start {}: {error}", Path::new(SCHEMATHESIS).display()));
     let mut stdout = child.stdout.take().unwrap();
     let mut stderr = child.stderr.take().unwrap();
     let out = std::thread::spawn(move || {
@@ -240,9 +177,6 @@ fn run(mut command: Command, limit: Duration) -> (Option<i32>, String) {
     output.push_str(&err.join().unwrap_or_default());
     match status {
         Some(status) => (status.code(), output),
-        None => (
-            None,
-            format!("{output}\n(killed after {} s)", limit.as_secs()),
-        ),
+        None => (None, format!("{output}\n(killed after {} s)", limit.as_secs())),
     }
 }

@@ -4,51 +4,58 @@
 
 use std::time::{Duration, Instant};
 
-use app::domain::accounts::Role;
+use crate::support::{each_backend, TestApp, TestDb};
 use app::data::consents::{self, Answerer, ConsentMail, Subject};
 use app::data::conversations::{self, NewConversation, NewMessage};
 use app::data::story_editing::{self, Actor};
 use app::data::{customers, stories, users, DataError, Db};
+use app::domain::accounts::Role;
 use app::domain::stories::consent::Decision;
 use app::domain::stories::draft::StoryDraft;
 use app::domain::stories::quotes::QuoteSource;
 use chrono::Utc;
-use crate::support::{each_backend, TestApp, TestDb};
 
 const PASSWORD: &str = "a long enough password";
 
 async fn conversation_with(db: &Db, reference: &str, name: &str) -> (i64, i64) {
     let now = Utc::now();
-    let (customer_id, _) = customers::upsert_by_ref(db, reference, name, Some(&format!("{reference}@example.com")), None, now).await.unwrap();
-    let ids = conversations::insert_many(db, &[NewConversation {
-        customer_id,
-        subject: "Charged twice".into(),
-        channel: "email",
-        status: "resolved",
-        priority: "normal",
-        situation: None,
-        waiting_since: None,
-        last_message_at: now,
-        created_at: now,
-        resolved_at: Some(now),
-        risk_score: 0,
-        risk_level: "low",
-        risk_factors: None,
-        guidance: None,
-        last_excerpt: None,
-    }])
+    let (customer_id, _) =
+        customers::upsert_by_ref(db, reference, name, Some(&format!("{reference}@example.com")), None, now).await.unwrap();
+    let ids = conversations::insert_many(
+        db,
+        &[NewConversation {
+            customer_id,
+            subject: "Charged twice".into(),
+            channel: "email",
+            status: "resolved",
+            priority: "normal",
+            situation: None,
+            waiting_since: None,
+            last_message_at: now,
+            created_at: now,
+            resolved_at: Some(now),
+            risk_score: 0,
+            risk_level: "low",
+            risk_factors: None,
+            guidance: None,
+            last_excerpt: None,
+        }],
+    )
     .await
     .unwrap();
-    conversations::insert_messages(db, &[NewMessage {
-        conversation_id: ids[0],
-        direction: "inbound",
-        author_user_id: None,
-        author_customer_id: Some(customer_id),
-        body: "I was charged twice for one order. Thank you so much, that was quick!".into(),
-        created_at: now,
-        sentiment: Some(0.6),
-        analysis: None,
-    }])
+    conversations::insert_messages(
+        db,
+        &[NewMessage {
+            conversation_id: ids[0],
+            direction: "inbound",
+            author_user_id: None,
+            author_customer_id: Some(customer_id),
+            body: "I was charged twice for one order. Thank you so much, that was quick!".into(),
+            created_at: now,
+            sentiment: Some(0.6),
+            analysis: None,
+        }],
+    )
     .await
     .unwrap();
     (customer_id, ids[0])
@@ -65,7 +72,9 @@ fn draft(title: &str) -> StoryDraft {
 }
 
 async fn marketing_user(db: &Db) -> i64 {
-    users::create(db, users::NewUser { email: "mia@example.com", display_name: "Mia", password_hash: "x", role: Role::Marketing }, "test").await.unwrap()
+    users::create(db, users::NewUser { email: "mia@example.com", display_name: "Mia", password_hash: "x", role: Role::Marketing }, "test")
+        .await
+        .unwrap()
 }
 
 async fn ask(db: &Db, story_id: i64, token_hash: &str, marketing: i64) -> Result<(), DataError> {
@@ -86,7 +95,8 @@ async fn consent_rules_hold_in_the_data_layer(db: Db) {
     let actor = Actor { user_id: marketing, label: "Mia" };
     let (dana, conversation) = conversation_with(&db, "dana", "Dana Smith").await;
     let (other, _) = conversation_with(&db, "olav", "Olav Other").await;
-    let id = story_editing::create(&db, dana, Some(conversation), &draft("Charged twice, fixed in a day"), &actor, Utc::now()).await.unwrap();
+    let id =
+        story_editing::create(&db, dana, Some(conversation), &draft("Charged twice, fixed in a day"), &actor, Utc::now()).await.unwrap();
 
     refused(story_editing::publish(&db, id, &actor, Utc::now()).await, "no consent yet");
     ask(&db, id, "hash-v1", marketing).await.unwrap();
@@ -96,7 +106,14 @@ async fn consent_rules_hold_in_the_data_layer(db: Db) {
 
     // Another customer cannot answer for Dana, whatever id they send.
     assert!(matches!(
-        consents::answer(&db, Answerer::Customer { customer_id: other, subject: Subject::Story, id }, Decision::Granted, "account", Utc::now()).await,
+        consents::answer(
+            &db,
+            Answerer::Customer { customer_id: other, subject: Subject::Story, id },
+            Decision::Granted,
+            "account",
+            Utc::now()
+        )
+        .await,
         Err(DataError::NotFound)
     ));
     consents::answer(&db, Answerer::Link { token_hash: "hash-v1" }, Decision::Granted, "email link", Utc::now()).await.unwrap();
@@ -113,13 +130,23 @@ async fn consent_rules_hold_in_the_data_layer(db: Db) {
         consents::answer(&db, Answerer::Link { token_hash: "hash-v1" }, Decision::Granted, "email link", Utc::now()).await.map(|_| ()),
         "earlier version",
     );
-    consents::answer(&db, Answerer::Customer { customer_id: dana, subject: Subject::Story, id }, Decision::Granted, "account", Utc::now()).await.unwrap();
+    consents::answer(&db, Answerer::Customer { customer_id: dana, subject: Subject::Story, id }, Decision::Granted, "account", Utc::now())
+        .await
+        .unwrap();
     story_editing::publish(&db, id, &actor, Utc::now()).await.unwrap();
     story_editing::set_featured(&db, id, true, Utc::now()).await.unwrap();
     assert_eq!(stories::search_published(&db, "refunded", 3).await.unwrap().len(), 1);
 
     // Withdrawal: gone from every read, recorded, and final.
-    let answered = consents::answer(&db, Answerer::Customer { customer_id: dana, subject: Subject::Story, id }, Decision::Withdrawn, "account", Utc::now()).await.unwrap();
+    let answered = consents::answer(
+        &db,
+        Answerer::Customer { customer_id: dana, subject: Subject::Story, id },
+        Decision::Withdrawn,
+        "account",
+        Utc::now(),
+    )
+    .await
+    .unwrap();
     assert!(answered.was_published);
     assert!(stories::published_cards(&db, 10).await.unwrap().is_empty());
     assert!(stories::public_story(&db, id).await.unwrap().is_none());
@@ -132,7 +159,8 @@ async fn consent_rules_hold_in_the_data_layer(db: Db) {
     assert_eq!(ledger, ["requested", "granted", "requested", "granted", "withdrawn"]);
 
     // Whatever writes the row: the schema refuses publishing without a grant for the version.
-    let second = story_editing::create(&db, dana, Some(conversation), &draft("Another story about the charge"), &actor, Utc::now()).await.unwrap();
+    let second =
+        story_editing::create(&db, dana, Some(conversation), &draft("Another story about the charge"), &actor, Utc::now()).await.unwrap();
     let raw = app::on_pool!(&db, pool => sqlx::query("UPDATE stories SET status = 'published', published_at = $2 WHERE id = $1").bind(second).bind(Utc::now()).execute(pool).await.map(|_| ()));
     let error = raw.expect_err("a raw UPDATE to published is refused");
     assert!(error.to_string().contains("needs consent"), "{error}");
@@ -192,28 +220,37 @@ async fn publish_and_withdraw_reach_the_other_instance(writer: &TestApp, reader:
     let db = &writer.database.db;
     let (dana, conversation) = conversation_with(db, "dana", "Dana Smith").await;
     // Marketing drafts from story candidates: Dana was upset before she thanked us.
-    conversations::insert_messages(db, &[NewMessage {
-        conversation_id: conversation,
-        direction: "inbound",
-        author_user_id: None,
-        author_customer_id: Some(dana),
-        body: "I was charged twice and nobody answers!".into(),
-        created_at: Utc::now() - chrono::Duration::hours(2),
-        sentiment: Some(-0.6),
-        analysis: None,
-    }])
+    conversations::insert_messages(
+        db,
+        &[NewMessage {
+            conversation_id: conversation,
+            direction: "inbound",
+            author_user_id: None,
+            author_customer_id: Some(dana),
+            body: "I was charged twice and nobody answers!".into(),
+            created_at: Utc::now() - chrono::Duration::hours(2),
+            sentiment: Some(-0.6),
+            analysis: None,
+        }],
+    )
     .await
     .unwrap();
     let marketing = signed_in(writer, Role::Marketing, "mia@example.com").await;
     let conversation_field = conversation.to_string();
-    let saved = writer.call(&marketing, "stories/save", &[
-        ("conversation_id", conversation_field.as_str()),
-        ("title", "Charged twice, fixed in a day"),
-        ("narrative", "Dana was charged twice for one order and wrote to us, understandably upset about it."),
-        ("resolution", "We refunded the second charge the same day."),
-        ("quotes[0]", "Thank you so much, that was quick!"),
-        ("naming", "first_name_initial"),
-    ]).await;
+    let saved = writer
+        .call(
+            &marketing,
+            "stories/save",
+            &[
+                ("conversation_id", conversation_field.as_str()),
+                ("title", "Charged twice, fixed in a day"),
+                ("narrative", "Dana was charged twice for one order and wrote to us, understandably upset about it."),
+                ("resolution", "We refunded the second charge the same day."),
+                ("quotes[0]", "Thank you so much, that was quick!"),
+                ("naming", "first_name_initial"),
+            ],
+        )
+        .await;
     assert!(succeeded(&saved), "save: {}", saved.status());
     let id: i64 = app::on_pool!(db, pool => sqlx::query_scalar("SELECT MAX(id) FROM stories").fetch_one(pool).await).unwrap();
     let id_field = id.to_string();
@@ -221,7 +258,9 @@ async fn publish_and_withdraw_reach_the_other_instance(writer: &TestApp, reader:
     assert_eq!(refused.status(), 409, "no consent, no publishing");
     let asked = writer.call(&marketing, "stories/ask_consent", &[("id", id_field.as_str())]).await;
     assert!(succeeded(&asked), "ask: {}", asked.status());
-    let body: String = app::on_pool!(db, pool => sqlx::query_scalar("SELECT body FROM outbox_messages ORDER BY id DESC LIMIT 1").fetch_one(pool).await).unwrap();
+    let body: String =
+        app::on_pool!(db, pool => sqlx::query_scalar("SELECT body FROM outbox_messages ORDER BY id DESC LIMIT 1").fetch_one(pool).await)
+            .unwrap();
     assert!(body.contains("> Charged twice, fixed in a day"), "the email shows the exact text: {body}");
     let token = body.split("/consent/").nth(1).expect("a consent link").chars().take(64).collect::<String>();
     let customer = writer.client();
@@ -268,26 +307,42 @@ async fn quotes_need_consent_to_their_exact_words(db: Db) {
     let marketing = marketing_user(&db).await;
     let (quinn, conversation) = conversation_with(&db, "quinn", "Quinn Adams").await;
     let now = Utc::now();
-    conversations::insert_messages(&db, &[NewMessage {
-        conversation_id: conversation,
-        direction: "inbound",
-        author_user_id: None,
-        author_customer_id: Some(quinn),
-        body: "Wow. You fixed it within the hour! Thank you all so much.".into(),
-        created_at: now,
-        sentiment: Some(0.9),
-        analysis: Some(r#"{"emotions":[{"emotion":"gratitude","intensity":0.8,"evidence":[]}]}"#.into()),
-    }])
+    conversations::insert_messages(
+        &db,
+        &[NewMessage {
+            conversation_id: conversation,
+            direction: "inbound",
+            author_user_id: None,
+            author_customer_id: Some(quinn),
+            body: "Wow. You fixed it within the hour! Thank you all so much.".into(),
+            created_at: now,
+            sentiment: Some(0.9),
+            analysis: Some(r#"{"emotions":[{"emotion":"gratitude","intensity":0.8,"evidence":[]}]}"#.into()),
+        }],
+    )
     .await
     .unwrap();
     let candidates = app::data::quotes::candidates(&db, now - chrono::Duration::days(30), 10).await.unwrap();
     assert_eq!(candidates.len(), 1, "only the message the engine read as gratitude");
     let message_id = candidates[0].source;
     let mail = ConsentMail { subject: "May we?", body: "the words" };
-    let id = app::data::quotes::propose(&db, message_id, "You fixed it within the hour!", Naming::FirstNameInitial, "quote-hash", &mail, marketing, now).await.unwrap();
+    let id = app::data::quotes::propose(
+        &db,
+        message_id,
+        "You fixed it within the hour!",
+        Naming::FirstNameInitial,
+        "quote-hash",
+        &mail,
+        marketing,
+        now,
+    )
+    .await
+    .unwrap();
     refused(app::data::quotes::publish(&db, id, marketing, now).await, "not answered");
     refused(
-        app::data::quotes::propose(&db, message_id, "Thank you all so much.", Naming::Anonymous, "other-hash", &mail, marketing, now).await.map(|_| ()),
+        app::data::quotes::propose(&db, message_id, "Thank you all so much.", Naming::Anonymous, "other-hash", &mail, marketing, now)
+            .await
+            .map(|_| ()),
         "proposed already",
     );
     let shown = consents::subject_by_token(&db, "quote-hash").await.unwrap();
@@ -300,7 +355,10 @@ async fn quotes_need_consent_to_their_exact_words(db: Db) {
     assert_eq!(app::data::quotes::selection(&db, now - chrono::Duration::days(30)).await.unwrap(), (1, 1));
     assert!(consents::customer_stories(&db, quinn).await.unwrap().iter().any(|s| s.kind == "quote" && s.id == id));
 
-    let answered = consents::answer(&db, Answerer::Customer { customer_id: quinn, subject: Subject::Quote, id }, Decision::Withdrawn, "account", now).await.unwrap();
+    let answered =
+        consents::answer(&db, Answerer::Customer { customer_id: quinn, subject: Subject::Quote, id }, Decision::Withdrawn, "account", now)
+            .await
+            .unwrap();
     assert!(answered.was_published);
     assert!(app::data::quotes::wall(&db, None, None, 10).await.unwrap().is_empty());
     let raw = app::on_pool!(&db, pool => sqlx::query("UPDATE gratitude_quotes SET status = 'published' WHERE id = $1").bind(id).execute(pool).await.map(|_| ()));
@@ -316,30 +374,47 @@ async fn quotes_need_consent_to_their_exact_words(db: Db) {
         note: note.map(str::to_string),
         occurred_at: now,
     };
-    customers::insert_events(&db, &[
-        answer(Some(conversation), 5.0, Some("Thank you so much, Sam sorted it out in minutes!")),
-        answer(Some(conversation), 5.0, Some("The app still crashes and I am really frustrated.")),
-        answer(None, 3.0, Some("Thanks, that was quick.")),
-        answer(None, 4.0, None),
-    ])
+    customers::insert_events(
+        &db,
+        &[
+            answer(Some(conversation), 5.0, Some("Thank you so much, Sam sorted it out in minutes!")),
+            answer(Some(conversation), 5.0, Some("The app still crashes and I am really frustrated.")),
+            answer(None, 3.0, Some("Thanks, that was quick.")),
+            answer(None, 4.0, None),
+        ],
+    )
     .await
     .unwrap();
     let candidates = app::data::quotes::candidates(&db, now - chrono::Duration::days(30), 10).await.unwrap();
     let surveys: Vec<_> = candidates.iter().filter(|c| matches!(c.source, QuoteSource::Csat(_))).collect();
     assert_eq!(surveys.len(), 1, "only the warm, high-scoring comment: {candidates:?}");
     assert_eq!((surveys[0].csat_score, surveys[0].channel.as_deref()), (Some(5.0), Some("email")));
-    assert_eq!(app::data::quotes::selection(&db, now - chrono::Duration::days(30)).await.unwrap(), (0, 2), "one thank-you message and one warm comment");
+    assert_eq!(
+        app::data::quotes::selection(&db, now - chrono::Duration::days(30)).await.unwrap(),
+        (0, 2),
+        "one thank-you message and one warm comment"
+    );
     let csat = surveys[0].source;
     let QuoteSource::Csat(csat_event) = csat else { unreachable!() };
-    assert!(matches!(app::data::quotes::source_text(&db, QuoteSource::Csat(csat_event + 1)).await, Err(DataError::NotFound)), "the angry comment cannot be proposed by id either");
+    assert!(
+        matches!(app::data::quotes::source_text(&db, QuoteSource::Csat(csat_event + 1)).await, Err(DataError::NotFound)),
+        "the angry comment cannot be proposed by id either"
+    );
     let words = "Thank you so much, Sam sorted it out in minutes!";
     let survey_quote = app::data::quotes::propose(&db, csat, words, Naming::FullName, "csat-hash", &mail, marketing, now).await.unwrap();
-    refused(app::data::quotes::propose(&db, csat, words, Naming::FullName, "csat-again", &mail, marketing, now).await.map(|_| ()), "survey comment was proposed already");
+    refused(
+        app::data::quotes::propose(&db, csat, words, Naming::FullName, "csat-again", &mail, marketing, now).await.map(|_| ()),
+        "survey comment was proposed already",
+    );
     refused(app::data::quotes::publish(&db, survey_quote, marketing, now).await, "not answered");
     consents::answer(&db, Answerer::Link { token_hash: "csat-hash" }, Decision::Granted, "email link", now).await.unwrap();
     app::data::quotes::publish(&db, survey_quote, marketing, now).await.unwrap();
     let wall = app::data::quotes::wall(&db, None, Some("email"), 10).await.unwrap();
-    assert_eq!((wall[0].quote.as_str(), wall[0].said_by.as_str()), (words, "Quinn Adams"), "the survey answer's conversation gives the channel");
+    assert_eq!(
+        (wall[0].quote.as_str(), wall[0].said_by.as_str()),
+        (words, "Quinn Adams"),
+        "the survey answer's conversation gives the channel"
+    );
     assert_eq!(app::data::quotes::wall_facets(&db).await.unwrap().1, vec!["email".to_string()]);
     assert_eq!(app::data::quotes::selection(&db, now - chrono::Duration::days(30)).await.unwrap(), (1, 2));
 }
@@ -354,7 +429,8 @@ async fn ripple_compares_viewers_with_non_viewers(db: Db) {
     let marketing = marketing_user(&db).await;
     let actor = Actor { user_id: marketing, label: "Mia" };
     let (dana, conversation) = conversation_with(&db, "dana", "Dana Smith").await;
-    let id = story_editing::create(&db, dana, Some(conversation), &draft("Charged twice, fixed in a day"), &actor, Utc::now()).await.unwrap();
+    let id =
+        story_editing::create(&db, dana, Some(conversation), &draft("Charged twice, fixed in a day"), &actor, Utc::now()).await.unwrap();
     ask(&db, id, "ripple-hash", marketing).await.unwrap();
     consents::answer(&db, Answerer::Link { token_hash: "ripple-hash" }, Decision::Granted, "email link", Utc::now()).await.unwrap();
     let published = Utc::now() - chrono::Duration::days(10);
@@ -364,11 +440,41 @@ async fn ripple_compares_viewers_with_non_viewers(db: Db) {
         let viewer = n < 5;
         // Both groups were upset before (so they are "similar"); viewers recovered more.
         let (before, after) = if viewer { (-0.4, 0.4) } else { (-0.3, -0.2) };
-        conversations::insert_messages(&db, &[
-            NewMessage { conversation_id: conversation, direction: "inbound", author_user_id: None, author_customer_id: Some(customer), body: "Before.".into(), created_at: published - chrono::Duration::days(5), sentiment: Some(before), analysis: None },
-            NewMessage { conversation_id: conversation, direction: "inbound", author_user_id: None, author_customer_id: Some(customer), body: "After.".into(), created_at: published + chrono::Duration::days(5), sentiment: Some(after), analysis: None },
-        ]).await.unwrap();
-        let survey = |days: i64, score: f64| customers::NewEvent { customer_id: customer, conversation_id: None, kind: "csat", value: Some(score), note: None, occurred_at: published + chrono::Duration::days(days) };
+        conversations::insert_messages(
+            &db,
+            &[
+                NewMessage {
+                    conversation_id: conversation,
+                    direction: "inbound",
+                    author_user_id: None,
+                    author_customer_id: Some(customer),
+                    body: "Before.".into(),
+                    created_at: published - chrono::Duration::days(5),
+                    sentiment: Some(before),
+                    analysis: None,
+                },
+                NewMessage {
+                    conversation_id: conversation,
+                    direction: "inbound",
+                    author_user_id: None,
+                    author_customer_id: Some(customer),
+                    body: "After.".into(),
+                    created_at: published + chrono::Duration::days(5),
+                    sentiment: Some(after),
+                    analysis: None,
+                },
+            ],
+        )
+        .await
+        .unwrap();
+        let survey = |days: i64, score: f64| customers::NewEvent {
+            customer_id: customer,
+            conversation_id: None,
+            kind: "csat",
+            value: Some(score),
+            note: None,
+            occurred_at: published + chrono::Duration::days(days),
+        };
         customers::insert_events(&db, &[survey(-4, 3.0), survey(6, if viewer { 5.0 } else { 4.0 })]).await.unwrap();
         if viewer {
             app::data::ripple::record(&db, &[id], "impression", Some(customer), None, published + chrono::Duration::days(1)).await.unwrap();
@@ -377,7 +483,11 @@ async fn ripple_compares_viewers_with_non_viewers(db: Db) {
     app::data::ripple::record(&db, &[id], "onward", None, None, Utc::now()).await.unwrap();
     // conversation_with also wrote a message "now" (+0.6) for every customer: an "after"
     // message for viewers and non-viewers alike, so it does not bias the comparison.
-    assert_eq!(app::data::ripple::record(&db, &[id, 999_999], "click", None, None, Utc::now()).await.unwrap(), 1, "unknown stories are ignored");
+    assert_eq!(
+        app::data::ripple::record(&db, &[id, 999_999], "click", None, None, Utc::now()).await.unwrap(),
+        1,
+        "unknown stories are ignored"
+    );
     app::data::ripple::record(&db, &[id], "dwell", None, Some(42_000), Utc::now()).await.unwrap();
     assert!(app::data::ripple::toggle_reaction(&db, id, marketing, Utc::now()).await.unwrap());
     assert!(!app::data::ripple::toggle_reaction(&db, id, marketing, Utc::now()).await.unwrap(), "a second click takes it back");
@@ -417,7 +527,13 @@ async fn the_view_beacon_checks_its_input_and_honours_do_not_track() {
     assert_eq!(post(r#"{"story_ids":[1],"kind":"dwell","dwell_ms":-5}"#, false).await.unwrap().status(), 422);
     assert_eq!(post(r#"{"story_ids":[1],"kind":"impression"}"#, false).await.unwrap().status(), 204);
     assert_eq!(post("not json", true).await.unwrap().status(), 204, "Do-Not-Track: nothing is read or stored");
-    let other_site = reqwest::Client::new().post(app.url("/api/ripple")).header("Origin", "https://evil.example").body(r#"{"story_ids":[1],"kind":"click"}"#).send().await.unwrap();
+    let other_site = reqwest::Client::new()
+        .post(app.url("/api/ripple"))
+        .header("Origin", "https://evil.example")
+        .body(r#"{"story_ids":[1],"kind":"click"}"#)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(other_site.status(), 403);
     assert_eq!(client.get(app.url("/studio/ripple.csv")).send().await.unwrap().status(), 401);
 }
@@ -491,10 +607,21 @@ async fn resolved_turnarounds_are_story_candidates_until_drafted(db: Db) {
     let marketing = marketing_user(&db).await;
     let actor = Actor { user_id: marketing, label: "Mia" };
     let (dana, conversation) = conversation_with(&db, "dana", "Dana Smith").await;
-    conversations::insert_messages(&db, &[NewMessage {
-        conversation_id: conversation, direction: "inbound", author_user_id: None, author_customer_id: Some(dana),
-        body: "This is unacceptable, I was charged twice!".into(), created_at: Utc::now() - chrono::Duration::hours(2), sentiment: Some(-0.7), analysis: None,
-    }]).await.unwrap();
+    conversations::insert_messages(
+        &db,
+        &[NewMessage {
+            conversation_id: conversation,
+            direction: "inbound",
+            author_user_id: None,
+            author_customer_id: Some(dana),
+            body: "This is unacceptable, I was charged twice!".into(),
+            created_at: Utc::now() - chrono::Duration::hours(2),
+            sentiment: Some(-0.7),
+            analysis: None,
+        }],
+    )
+    .await
+    .unwrap();
     let since = Utc::now() - chrono::Duration::days(90);
     let found = app::domain::stories::candidates::turnarounds(story_editing::resolved_timelines(&db, since, 300).await.unwrap(), 10);
     assert_eq!(found.len(), 1);

@@ -18,11 +18,7 @@ fn captured() -> &'static Mutex<Vec<u8>> {
                 Ok(())
             }
         }
-        let _ = tracing_subscriber::fmt()
-            .with_env_filter("error")
-            .with_ansi(false)
-            .with_writer(|| Capture)
-            .try_init();
+        let _ = tracing_subscriber::fmt().with_env_filter("error").with_ansi(false).with_writer(|| Capture).try_init();
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |panic| {
             let _ = writeln!(Capture, "PANIC {panic}");

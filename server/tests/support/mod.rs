@@ -31,19 +31,9 @@ impl TestDb {
     pub async fn sqlite() -> TestDb {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}", dir.path().join("test.db").display());
-        let db = Db::connect(&DbOptions {
-            url: url.clone(),
-            max_connections: 4,
-        })
-        .await
-        .expect("open SQLite");
+        let db = Db::connect(&DbOptions { url: url.clone(), max_connections: 4 }).await.expect("open SQLite");
         db.migrate().await.expect("migrate SQLite");
-        TestDb {
-            db,
-            url,
-            _dir: Some(dir),
-            postgres_name: None,
-        }
+        TestDb { db, url, _dir: Some(dir), postgres_name: None }
     }
 
     /// A fresh Postgres database, or `None` (with a loud message) when no server is reachable.
@@ -61,32 +51,13 @@ impl TestDb {
                 return None;
             }
         };
-        let name = format!(
-            "rapport_test_{}",
-            &app::auth::session::new_token()[..16]
-        );
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(&mut admin)
-            .await
-            .expect("create test database");
-        let base = admin_url
-            .rsplit_once('/')
-            .map(|(base, _)| base.to_string())
-            .unwrap_or(admin_url.clone());
+        let name = format!("rapport_test_{}", &app::auth::session::new_token()[..16]);
+        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("create test database");
+        let base = admin_url.rsplit_once('/').map(|(base, _)| base.to_string()).unwrap_or(admin_url.clone());
         let url = format!("{base}/{name}");
-        let db = Db::connect(&DbOptions {
-            url: url.clone(),
-            max_connections: 4,
-        })
-        .await
-        .expect("open Postgres");
+        let db = Db::connect(&DbOptions { url: url.clone(), max_connections: 4 }).await.expect("open Postgres");
         db.migrate().await.expect("migrate Postgres");
-        Some(TestDb {
-            db,
-            url,
-            _dir: None,
-            postgres_name: Some(name),
-        })
+        Some(TestDb { db, url, _dir: None, postgres_name: Some(name) })
     }
 }
 
@@ -94,18 +65,8 @@ impl TestDb {
     /// A second pool on the same database (another server instance); it does not drop the
     /// database when it goes.
     pub async fn same_database(&self) -> TestDb {
-        let db = Db::connect(&DbOptions {
-            url: self.url.clone(),
-            max_connections: 4,
-        })
-        .await
-        .expect("open the same database");
-        TestDb {
-            db,
-            url: self.url.clone(),
-            _dir: None,
-            postgres_name: None,
-        }
+        let db = Db::connect(&DbOptions { url: self.url.clone(), max_connections: 4 }).await.expect("open the same database");
+        TestDb { db, url: self.url.clone(), _dir: None, postgres_name: None }
     }
 }
 
@@ -117,18 +78,13 @@ impl Drop for TestDb {
         // Drop cannot await, and the test's runtime is blocked while we wait here: use a private
         // runtime on another thread. FORCE ends the pool's connections, so the pool is not closed.
         let _ = std::thread::spawn(move || {
-            let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            else {
+            let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
                 return;
             };
             runtime.block_on(async move {
                 use sqlx::Connection;
                 if let Ok(mut admin) = sqlx::PgConnection::connect(&postgres_admin_url()).await {
-                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                        .execute(&mut admin)
-                        .await;
+                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin).await;
                 }
             });
         })
@@ -182,14 +138,10 @@ impl TestApp {
         config.data_dir = data_dir.path().to_path_buf();
         config.bind = "127.0.0.1:0".parse().expect("address");
         adjust(&mut config);
-        let listener = tokio::net::TcpListener::bind(config.bind)
-            .await
-            .expect("bind");
+        let listener = tokio::net::TcpListener::bind(config.bind).await.expect("bind");
         let address = listener.local_addr().expect("address");
         // Links in mail and the sitemap name the address the test server really listens on.
-        config
-            .public_url
-            .get_or_insert_with(|| format!("http://{address}"));
+        config.public_url.get_or_insert_with(|| format!("http://{address}"));
         let mut state = server::http::app_state(&config, database.db.clone()).expect("state");
         // The client's files as the server finds them after a build (a favicon is enough).
         let site = data_dir.path().join("site");
@@ -198,20 +150,11 @@ impl TestApp {
         state.leptos_options.site_root = site.to_string_lossy().into();
         let router = server::http::router(state, config.page_limits());
         tokio::spawn(async move {
-            axum::serve(
-                server::http::without_nagle(listener),
-                router.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .await
-            .expect("serve");
+            axum::serve(server::http::without_nagle(listener), router.into_make_service_with_connect_info::<SocketAddr>())
+                .await
+                .expect("serve");
         });
-        TestApp {
-            address,
-            base: format!("http://{address}"),
-            database,
-            config,
-            _data_dir: data_dir,
-        }
+        TestApp { address, base: format!("http://{address}"), database, config, _data_dir: data_dir }
     }
 
     /// A browser-like client: keeps cookies, does not follow redirects, sends our Origin.
@@ -241,48 +184,22 @@ impl TestApp {
     }
 
     /// Calls a server function with form fields, as the browser does.
-    pub async fn call(
-        &self,
-        client: &reqwest::Client,
-        endpoint: &str,
-        fields: &[(&str, &str)],
-    ) -> reqwest::Response {
-        client
-            .post(self.url(&format!("/api/{endpoint}")))
-            .form(fields)
-            .send()
-            .await
-            .expect("request")
+    pub async fn call(&self, client: &reqwest::Client, endpoint: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        client.post(self.url(&format!("/api/{endpoint}"))).form(fields).send().await.expect("request")
     }
 
     /// A client signed in as `email` (sign-in answered with success or a redirect).
     pub async fn signed_in(&self, email: &str, password: &str) -> reqwest::Client {
         let client = self.client();
-        let response = self
-            .call(
-                &client,
-                "auth/sign_in",
-                &[("email", email), ("password", password), ("next", "")],
-            )
-            .await;
-        assert!(
-            response.status().is_success() || response.status().is_redirection(),
-            "sign in {email}: {}",
-            response.status()
-        );
+        let response = self.call(&client, "auth/sign_in", &[("email", email), ("password", password), ("next", "")]).await;
+        assert!(response.status().is_success() || response.status().is_redirection(), "sign in {email}: {}", response.status());
         client
     }
 
     pub async fn create_staff(&self, role: app::domain::accounts::Role, email: &str, password: &str) {
-        server::accounts::create_user(
-            &self.database.db,
-            role,
-            email,
-            None,
-            Some(password.to_string()),
-        )
-        .await
-        .expect("create staff account");
+        server::accounts::create_user(&self.database.db, role, email, None, Some(password.to_string()))
+            .await
+            .expect("create staff account");
     }
 }
 
@@ -291,7 +208,8 @@ pub const TEST_SECRET: &[u8] = b"test secret: reply addresses are keyed with thi
 
 /// The mail worker as the server builds it, sending as `Rapport Care <care@rapport.test>`.
 pub fn mailer(smtp_url: &str) -> server::mail_worker::Mailer {
-    let mail = server::config::MailConfig { smtp_url: smtp_url.to_string(), from: "Rapport Care <care@rapport.test>".parse().expect("sender") };
+    let mail =
+        server::config::MailConfig { smtp_url: smtp_url.to_string(), from: "Rapport Care <care@rapport.test>".parse().expect("sender") };
     let identity = server::config::mail_identity(Some(&mail), &server::config::EmailConfig::default(), TEST_SECRET).expect("identity");
     server::mail_worker::Mailer::new(&mail, std::sync::Arc::new(identity)).expect("mailer")
 }

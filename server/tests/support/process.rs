@@ -5,10 +5,7 @@ use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .expect("a free port")
-        .port()
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|listener| listener.local_addr()).expect("a free port").port()
 }
 
 /// One server process on a free port; killed when dropped.
@@ -52,18 +49,11 @@ impl Instance {
     /// Starts `rapport serve` and waits until it is ready.
     pub async fn start(&mut self) {
         assert!(self.child.is_none(), "already running");
-        self.child = Some(
-            self.command(&["serve"])
-                .spawn()
-                .expect("start rapport serve"),
-        );
+        self.child = Some(self.command(&["serve"]).spawn().expect("start rapport serve"));
         let ready = format!("{}/readyz", self.base());
         let started = Instant::now();
         while started.elapsed() < Duration::from_secs(60) {
-            if reqwest::get(&ready)
-                .await
-                .is_ok_and(|r| r.status().is_success())
-            {
+            if reqwest::get(&ready).await.is_ok_and(|r| r.status().is_success()) {
                 return;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;

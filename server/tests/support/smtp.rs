@@ -17,10 +17,7 @@ impl Received {
     pub fn message_id(&self) -> Option<String> {
         self.data
             .lines()
-            .find_map(|line| {
-                line.strip_prefix("Message-ID:")
-                    .or_else(|| line.strip_prefix("Message-Id:"))
-            })
+            .find_map(|line| line.strip_prefix("Message-ID:").or_else(|| line.strip_prefix("Message-Id:")))
             .map(|value| value.trim().to_string())
     }
 }
@@ -42,9 +39,7 @@ impl SmtpSink {
     }
 
     async fn start_with(refusal: Option<&'static str>) -> SmtpSink {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind SMTP sink");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind SMTP sink");
         let address = listener.local_addr().expect("address");
         let received = Arc::new(Mutex::new(Vec::new()));
         let store = received.clone();
@@ -68,11 +63,7 @@ impl SmtpSink {
     }
 }
 
-async fn session(
-    stream: tokio::net::TcpStream,
-    refusal: Option<&str>,
-    store: Arc<Mutex<Vec<Received>>>,
-) -> std::io::Result<()> {
+async fn session(stream: tokio::net::TcpStream, refusal: Option<&str>, store: Arc<Mutex<Vec<Received>>>) -> std::io::Result<()> {
     let (read, mut write) = stream.into_split();
     let mut lines = BufReader::new(read);
     write.write_all(b"220 sink.test ESMTP ready\r\n").await?;
@@ -85,9 +76,7 @@ async fn session(
         }
         let command = line.trim_end().to_ascii_uppercase();
         if command.starts_with("EHLO") || command.starts_with("HELO") {
-            write
-                .write_all(b"250-sink.test\r\n250 8BITMIME\r\n")
-                .await?;
+            write.write_all(b"250-sink.test\r\n250 8BITMIME\r\n").await?;
         } else if command.starts_with("MAIL FROM") {
             recipients.clear();
             write.write_all(b"250 2.1.0 ok\r\n").await?;
@@ -112,10 +101,7 @@ async fn session(
                 }
                 data.push_str(&line);
             }
-            store.lock().unwrap().push(Received {
-                recipients: std::mem::take(&mut recipients),
-                data,
-            });
+            store.lock().unwrap().push(Received { recipients: std::mem::take(&mut recipients), data });
             write.write_all(b"250 2.0.0 queued\r\n").await?;
         } else if command == "QUIT" {
             write.write_all(b"221 2.0.0 bye\r\n").await?;

@@ -83,7 +83,13 @@ mod tests {
     use super::*;
 
     fn person() -> Signals<'static> {
-        Signals { envelope_from: "dana@example.com", from: "dana@example.com", subject: "Re: Charged twice", content_type: "text/plain", ..Signals::default() }
+        Signals {
+            envelope_from: "dana@example.com",
+            from: "dana@example.com",
+            subject: "Re: Charged twice",
+            content_type: "text/plain",
+            ..Signals::default()
+        }
     }
 
     #[test]
@@ -95,7 +101,13 @@ mod tests {
 
     #[test]
     fn bounces_auto_replies_and_bulk_are_told_apart() {
-        let dsn = Signals { envelope_from: "", from: "MAILER-DAEMON@mx.example.com", content_type: "multipart/report", report_type: Some("delivery-status"), ..person() };
+        let dsn = Signals {
+            envelope_from: "",
+            from: "MAILER-DAEMON@mx.example.com",
+            content_type: "multipart/report",
+            report_type: Some("delivery-status"),
+            ..person()
+        };
         assert_eq!(classify(&dsn), Some(Automatic::Bounce));
         assert_eq!(classify(&Signals { content_type: "text/plain", report_type: None, ..dsn.clone() }), Some(Automatic::Bounce));
         assert_eq!(classify(&Signals { auto_submitted: Some("auto-replied"), ..person() }), Some(Automatic::AutoReply));

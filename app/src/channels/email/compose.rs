@@ -73,7 +73,8 @@ mod tests {
 
     #[test]
     fn both_parts_carry_the_reply_and_the_sign_off() {
-        let bodies = bodies("We refunded **both** charges.\n\n<script>alert(1)</script>", Some("Sam Lee"), "Rapport Care\nhttps://care.example.com");
+        let bodies =
+            bodies("We refunded **both** charges.\n\n<script>alert(1)</script>", Some("Sam Lee"), "Rapport Care\nhttps://care.example.com");
         assert!(bodies.text.starts_with("We refunded **both** charges."));
         assert!(bodies.text.ends_with("\n\n-- \nSam Lee\nRapport Care\nhttps://care.example.com\n"), "{}", bodies.text);
         assert!(bodies.html.contains("<strong>both</strong>"), "{}", bodies.html);

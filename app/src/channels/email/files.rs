@@ -10,11 +10,11 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use mail_parser::{MessageParser, MimeHeaders};
 
-use crate::domain::accounts::WORKSPACE_ROLES;
 use crate::data::{inbound_mail, DataError, Db};
+use crate::domain::accounts::WORKSPACE_ROLES;
+use crate::domain::workspace::{AttachmentView, AutomaticMailView, ConversationPage};
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::domain::workspace::{AttachmentView, AutomaticMailView, ConversationPage};
 
 pub fn attachment_href(inbound_mail_id: i64, position: i64) -> String {
     format!("/workspace/mail/{inbound_mail_id}/attachments/{position}")
@@ -40,7 +40,12 @@ pub async fn attach_to_page(db: &Db, page: &mut ConversationPage) -> Result<(), 
     page.automatic_mail = inbound_mail::automatic_of_conversation(db, conversation)
         .await?
         .into_iter()
-        .map(|mail| AutomaticMailView { received_at: mail.received_at, from: mail.envelope_from, note: mail.note, href: original_href(mail.id) })
+        .map(|mail| AutomaticMailView {
+            received_at: mail.received_at,
+            from: mail.envelope_from,
+            note: mail.note,
+            href: original_href(mail.id),
+        })
         .collect();
     Ok(())
 }
@@ -101,7 +106,10 @@ pub async fn attachment(State(state): State<AppState>, Path((id, position)): Pat
         Err(error) => return refuse(error),
     };
     let found = MessageParser::default().parse(&raw).and_then(|message| {
-        message.attachments().nth(position).map(|part| (part.contents().to_vec(), part.attachment_name().unwrap_or("attachment").to_string()))
+        message
+            .attachments()
+            .nth(position)
+            .map(|part| (part.contents().to_vec(), part.attachment_name().unwrap_or("attachment").to_string()))
     });
     match found {
         Some((bytes, name)) => download(bytes, &name),

@@ -78,8 +78,11 @@ fn starts_history(lines: &[&str], index: usize) -> bool {
     }
     if is_header(&lower, &["from:", "von:", "de :", "de:", "van:"]) {
         let following: Vec<String> = lines.iter().skip(index + 1).take(4).map(|l| l.trim().to_lowercase()).collect();
-        let dated = following.iter().any(|l| is_header(l, &["sent:", "date:", "gesendet:", "envoyé :", "envoyé:", "enviado:", "verzonden:"]));
-        let addressed = following.iter().any(|l| is_header(l, &["to:", "subject:", "an:", "à :", "à:", "para:", "aan:", "betreff:", "objet :", "asunto:"]));
+        let dated =
+            following.iter().any(|l| is_header(l, &["sent:", "date:", "gesendet:", "envoyé :", "envoyé:", "enviado:", "verzonden:"]));
+        let addressed = following
+            .iter()
+            .any(|l| is_header(l, &["to:", "subject:", "an:", "à :", "à:", "para:", "aan:", "betreff:", "objet :", "asunto:"]));
         if dated && addressed {
             return true;
         }
@@ -117,7 +120,10 @@ mod tests {
 
     #[test]
     fn other_clients_and_languages() {
-        assert_eq!(new_text("Merci beaucoup\n\nLe lun. 7 déc. 2026 à 10:02, Sam <care@example.com> a écrit :\n> corrigé").text, "Merci beaucoup");
+        assert_eq!(
+            new_text("Merci beaucoup\n\nLe lun. 7 déc. 2026 à 10:02, Sam <care@example.com> a écrit :\n> corrigé").text,
+            "Merci beaucoup"
+        );
         assert_eq!(new_text("Danke\n\nAm 07.12.2026 um 10:02 schrieb Sam <care@example.com>:\n> ok").text, "Danke");
         assert_eq!(new_text("Gracias\n\nEl lun, 7 dic 2026, Sam escribió:\n> hola").text, "Gracias");
         let outlook = "It works again, thank you.\n\n________________________________\nFrom: Care <care@example.com>\nSent: Monday, December 7, 2026 10:02\nTo: Dana\nSubject: Re: Charged twice\n\nWe refunded you.";

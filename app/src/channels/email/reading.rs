@@ -38,9 +38,8 @@ pub struct IncomingMail {
 pub struct Unreadable(pub String);
 
 pub fn read(raw: &[u8], envelope_from: &str) -> Result<IncomingMail, Unreadable> {
-    let message = MessageParser::default()
-        .parse(raw)
-        .ok_or_else(|| Unreadable("the mail could not be parsed as a message (RFC 5322)".into()))?;
+    let message =
+        MessageParser::default().parse(raw).ok_or_else(|| Unreadable("the mail could not be parsed as a message (RFC 5322)".into()))?;
     let from = message.from().and_then(|from| from.first());
     let from_address = from
         .and_then(|from| from.address())
@@ -234,7 +233,10 @@ mod tests {
         assert_eq!(mail.from_name.as_deref(), Some("Élodée"));
         assert_eq!(mail.subject, "Réclamation");
         assert!(mail.text.contains("Le colis est arrivé cassé."), "{}", mail.text);
-        assert_eq!(mail.attachments, [Attachment { filename: "facture.pdf".into(), content_type: "application/pdf".into(), size_bytes: 9 }]);
+        assert_eq!(
+            mail.attachments,
+            [Attachment { filename: "facture.pdf".into(), content_type: "application/pdf".into(), size_bytes: 9 }]
+        );
     }
 
     #[test]
@@ -245,7 +247,11 @@ mod tests {
         assert!(!mail.subject.chars().any(char::is_control));
         assert_eq!(read(b"", "").unwrap_err().0, "the mail could not be parsed as a message (RFC 5322)");
         assert!(read(b"Subject: nobody\r\n\r\nhi", "").unwrap_err().0.contains("no sender"));
-        assert_eq!(read(b"Subject: hi\r\n\r\nhi", "bob@example.com").unwrap().from_address, "bob@example.com", "the envelope names the sender");
+        assert_eq!(
+            read(b"Subject: hi\r\n\r\nhi", "bob@example.com").unwrap().from_address,
+            "bob@example.com",
+            "the envelope names the sender"
+        );
     }
 
     #[test]

@@ -89,7 +89,9 @@ pub const OUTBOUND_EVENT: &str = "message.outbound";
 
 /// Why a message on an integration's channel could not be handed to anyone.
 pub fn no_integration(channel: &str) -> String {
-    format!("no integration receives {channel} messages: an admin subscribes a webhook to {OUTBOUND_EVENT} under Webhooks, then send it again")
+    format!(
+        "no integration receives {channel} messages: an admin subscribes a webhook to {OUTBOUND_EVENT} under Webhooks, then send it again"
+    )
 }
 
 /// Longest failure reason an integrator may report, in characters.
@@ -122,7 +124,9 @@ impl Report {
         match (status, reason) {
             ("delivered", _) => Ok(Report::Delivered),
             ("failed", Some(reason)) => Ok(Report::Failed(reason.to_string())),
-            ("failed", None) => Err(("reason", "is required when the status is failed: say why the message did not reach the customer".into())),
+            ("failed", None) => {
+                Err(("reason", "is required when the status is failed: say why the message did not reach the customer".into()))
+            }
             _ => Err(("status", "must be one of: delivered, failed".into())),
         }
     }

@@ -21,7 +21,8 @@ pub fn score_label(score: i64) -> &'static str {
 }
 
 /// The question sent when an agent resolves with "ask for a rating".
-pub const QUESTION: &str = "We've marked this as resolved. How did we do? One click is enough — and you can tell us anything we could do better.";
+pub const QUESTION: &str =
+    "We've marked this as resolved. How did we do? One click is enough — and you can tell us anything we could do better.";
 
 /// The signed token of rating request `id`: the id and a keyed tag (no guessing another's).
 #[cfg(feature = "ssr")]
@@ -122,7 +123,11 @@ mod tests {
         assert_eq!(window(expires, None, sent + Duration::days(29)), Window::Open);
         assert_eq!(window(expires, None, sent + Duration::days(31)), Window::Expired);
         let rated = sent + Duration::days(29);
-        assert_eq!(window(expires, Some(rated), sent + Duration::days(35)), Window::Open, "a change within the week, even after the links expired");
+        assert_eq!(
+            window(expires, Some(rated), sent + Duration::days(35)),
+            Window::Open,
+            "a change within the week, even after the links expired"
+        );
         assert_eq!(window(expires, Some(rated), rated + Duration::days(8)), Window::Settled);
     }
 }

@@ -28,21 +28,12 @@ pub fn median(mut values: Vec<i64>) -> Option<i64> {
     }
     values.sort_unstable();
     let middle = values.len() / 2;
-    Some(if values.len() % 2 == 1 {
-        values[middle]
-    } else {
-        (values[middle - 1] + values[middle]) / 2
-    })
+    Some(if values.len() % 2 == 1 { values[middle] } else { (values[middle - 1] + values[middle]) / 2 })
 }
 
 /// First-response times (seconds) of the window's conversations, `None` where nobody has
 /// answered yet, folded into the strip's numbers.
-pub fn happiness(
-    first_responses: Vec<Option<i64>>,
-    csat_answers: i64,
-    csat_average: Option<f64>,
-    stories_shared: i64,
-) -> Happiness {
+pub fn happiness(first_responses: Vec<Option<i64>>, csat_answers: i64, csat_average: Option<f64>, stories_shared: i64) -> Happiness {
     let total = first_responses.len() as i64;
     let answered: Vec<i64> = first_responses.into_iter().flatten().map(|s| s.max(0)).collect();
     Happiness {

@@ -65,16 +65,9 @@ pub struct ThreadPage {
 }
 
 /// Thread orders of a listing.
-pub const THREAD_SORTS: [(&str, &str); 3] = [
-    ("latest", "Latest"),
-    ("top", "Most replies"),
-    ("unanswered", "Unanswered"),
-];
-pub const THREAD_KINDS: [(&str, &str); 3] = [
-    ("question", "Question"),
-    ("discussion", "Discussion"),
-    ("experience", "Share your experience"),
-];
+pub const THREAD_SORTS: [(&str, &str); 3] = [("latest", "Latest"), ("top", "Most replies"), ("unanswered", "Unanswered")];
+pub const THREAD_KINDS: [(&str, &str); 3] =
+    [("question", "Question"), ("discussion", "Discussion"), ("experience", "Share your experience")];
 
 /// A member's public profile: activity and recognition earned from it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -33,12 +33,10 @@ impl Naming {
         let first = words.next();
         match (self, first) {
             (Naming::FullName, Some(_)) => name.split_whitespace().collect::<Vec<_>>().join(" "),
-            (Naming::FirstNameInitial, Some(first)) => {
-                match words.last().and_then(|w| w.chars().next()) {
-                    Some(initial) => format!("{first} {}.", initial.to_uppercase()),
-                    None => first.to_string(),
-                }
-            }
+            (Naming::FirstNameInitial, Some(first)) => match words.last().and_then(|w| w.chars().next()) {
+                Some(initial) => format!("{first} {}.", initial.to_uppercase()),
+                None => first.to_string(),
+            },
             _ => "A Rapport customer".to_string(),
         }
     }
@@ -56,10 +54,7 @@ mod tests {
 
     #[test]
     fn first_name_and_initial_uses_the_last_name() {
-        assert_eq!(
-            Naming::FirstNameInitial.apply("Maria  de la Cruz"),
-            "Maria C."
-        );
+        assert_eq!(Naming::FirstNameInitial.apply("Maria  de la Cruz"), "Maria C.");
         assert_eq!(Naming::FirstNameInitial.apply("Cher"), "Cher");
     }
 
@@ -72,10 +67,7 @@ mod tests {
     #[test]
     fn full_name_is_normalised() {
         assert_eq!(Naming::FullName.apply(" Maria   Lopez "), "Maria Lopez");
-        assert_eq!(
-            Naming::parse("first_name_initial"),
-            Some(Naming::FirstNameInitial)
-        );
+        assert_eq!(Naming::parse("first_name_initial"), Some(Naming::FirstNameInitial));
         assert_eq!(Naming::parse("nickname"), None);
     }
 }

@@ -61,11 +61,11 @@ mod tests {
     #[test]
     fn strong_rebounds_from_a_negative_start_strongest_first() {
         let picked = story_candidates(vec![
-            healed(1, Some(-0.4), Some(0.2)),  // +0.6
-            healed(2, Some(-0.7), Some(0.6)),  // +1.3
-            healed(3, Some(-0.2), Some(0.1)),  // +0.3: too small
-            healed(4, Some(0.2), Some(0.9)),   // never upset
-            healed(5, None, Some(0.9)),        // unknown start
+            healed(1, Some(-0.4), Some(0.2)), // +0.6
+            healed(2, Some(-0.7), Some(0.6)), // +1.3
+            healed(3, Some(-0.2), Some(0.1)), // +0.3: too small
+            healed(4, Some(0.2), Some(0.9)),  // never upset
+            healed(5, None, Some(0.9)),       // unknown start
         ]);
         assert_eq!(picked.iter().map(|j| j.journey_id).collect::<Vec<_>>(), [2, 1]);
     }

@@ -88,10 +88,7 @@ pub fn judge(facts: &HealingFacts, now: DateTime<Utc>, config: &HealingConfig) -
         return Some((Ending::Healed, format!("came back: {} on {}", kind.replace('_', " "), day(*at))));
     }
     if facts.steps_left == 0 && now >= facts.last_step_due + config.grace {
-        return Some((
-            Ending::Stalled,
-            format!("all steps sent, no sign of recovery within {} days of the last", config.grace.num_days()),
-        ));
+        return Some((Ending::Stalled, format!("all steps sent, no sign of recovery within {} days of the last", config.grace.num_days())));
     }
     None
 }

@@ -137,8 +137,8 @@ pub fn kpis(journeys: &[JourneyRecord], never_at_risk: ComparisonGroup, now: Dat
         .filter(|j| !matches!(j.state.as_str(), "healed" | "churned") && j.replies_since == 0)
         .count();
     result.silent_churn_rate = (result.judged > 0).then(|| result.silent_churn as f64 / result.judged as f64);
-    result.repeat_contacts_per_incident = (!journeys.is_empty())
-        .then(|| journeys.iter().map(|j| j.repeat_contacts).sum::<i64>() as f64 / journeys.len() as f64);
+    result.repeat_contacts_per_incident =
+        (!journeys.is_empty()).then(|| journeys.iter().map(|j| j.repeat_contacts).sum::<i64>() as f64 / journeys.len() as f64);
     let healed: Vec<&JourneyRecord> = journeys.iter().filter(|j| j.state == "healed").collect();
     result.paradox = (healed.len() as i64 >= PARADOX_MIN_GROUP && never_at_risk.customers >= PARADOX_MIN_GROUP).then(|| Paradox {
         healed_stayed: healed.iter().filter(|j| !j.cancelled_after_end).count() as f64 / healed.len() as f64,
@@ -183,10 +183,7 @@ fn outcomes(journeys: &[JourneyRecord], now: DateTime<Utc>) -> JourneyKpis {
             "churned" => result.churned += 1,
             _ => result.open += 1,
         }
-        let healed_after = (journey.state == "healed")
-            .then_some(journey.ended_at)
-            .flatten()
-            .map(|ended| ended - journey.started_at);
+        let healed_after = (journey.state == "healed").then_some(journey.ended_at).flatten().map(|ended| ended - journey.started_at);
         if let Some(took) = healed_after {
             heal_times.push(took.num_seconds());
         }
@@ -291,10 +288,7 @@ mod tests {
         assert_eq!(k.p90_time_to_heal_secs, Some(10 * 86_400));
         assert_eq!(k.judged, 5);
         assert_eq!(k.trust_restoration_rate, Some(0.6));
-        assert_eq!(
-            csv(&k, 30).lines().nth(1),
-            Some("30,6,3,1,1,1,345600,864000,0.600,5,,,,,0.000,0.000,,")
-        );
+        assert_eq!(csv(&k, 30).lines().nth(1), Some("30,6,3,1,1,1,345600,864000,0.600,5,,,,,0.000,0.000,,"));
     }
 
     #[test]

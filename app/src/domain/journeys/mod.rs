@@ -239,10 +239,7 @@ mod tests {
     fn a_missing_value_is_an_error_not_an_empty_greeting() {
         let mut values = values();
         values.agent_name = " ".into();
-        assert_eq!(
-            render(1, "Thanks — {agent_name}", &values),
-            Err(TemplateError::MissingValue { step: 1, name: "agent_name".into() })
-        );
+        assert_eq!(render(1, "Thanks — {agent_name}", &values), Err(TemplateError::MissingValue { step: 1, name: "agent_name".into() }));
         assert_eq!(render(1, "No placeholders", &values).unwrap(), "No placeholders");
     }
 }

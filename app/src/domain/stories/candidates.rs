@@ -55,18 +55,24 @@ mod tests {
     use super::*;
 
     fn conversation(id: i64, timeline: &[f64]) -> ResolvedTurnaround {
-        ResolvedTurnaround { conversation_id: id, subject: "Late parcel".into(), customer_name: "Dana".into(), resolved_at: Utc::now(), timeline: timeline.to_vec() }
+        ResolvedTurnaround {
+            conversation_id: id,
+            subject: "Late parcel".into(),
+            customer_name: "Dana".into(),
+            resolved_at: Utc::now(),
+            timeline: timeline.to_vec(),
+        }
     }
 
     #[test]
     fn strong_turnarounds_from_a_negative_start_strongest_first() {
         let picked = turnarounds(
             vec![
-                conversation(1, &[-0.4, 0.0, 0.3]),  // +0.7
-                conversation(2, &[-0.8, 0.6]),       // +1.4
-                conversation(3, &[-0.2, 0.1]),       // +0.3: too small
-                conversation(4, &[0.1, 0.9]),        // never upset
-                conversation(5, &[-0.9]),            // one message
+                conversation(1, &[-0.4, 0.0, 0.3]), // +0.7
+                conversation(2, &[-0.8, 0.6]),      // +1.4
+                conversation(3, &[-0.2, 0.1]),      // +0.3: too small
+                conversation(4, &[0.1, 0.9]),       // never upset
+                conversation(5, &[-0.9]),           // one message
             ],
             10,
         );

@@ -95,10 +95,7 @@ mod tests {
     use super::*;
 
     fn latest(decision: Decision, text: &str) -> LatestConsent {
-        LatestConsent {
-            decision,
-            text_shown: text.into(),
-        }
+        LatestConsent { decision, text_shown: text.into() }
     }
 
     #[test]

@@ -9,7 +9,8 @@ pub const DIGEST_EVERY_DAYS: i64 = 7;
 pub const STORIES_PER_DIGEST: usize = 3;
 
 /// What a customer agrees to when they subscribe (kept in the consent ledger).
-pub const DIGEST_CONSENT_TEXT: &str = "Send me a short email with stories of how other customers were helped, at most once a week. I can unsubscribe with one click.";
+pub const DIGEST_CONSENT_TEXT: &str =
+    "Send me a short email with stories of how other customers were helped, at most once a week. I can unsubscribe with one click.";
 
 /// A published story with what it can be matched on: the plan of the customer it is about
 /// and the situation (billing, delivery, ...) of its conversation.
@@ -56,7 +57,14 @@ mod tests {
 
     fn story(id: i64, plan: &str, featured: bool, days_ago: i64) -> DigestStory {
         DigestStory {
-            card: StoryCard { id, title: format!("Story {id}"), excerpt: "What happened.".into(), told_by: "Dana S.".into(), featured, published_at: Utc::now() - Duration::days(days_ago) },
+            card: StoryCard {
+                id,
+                title: format!("Story {id}"),
+                excerpt: "What happened.".into(),
+                told_by: "Dana S.".into(),
+                featured,
+                published_at: Utc::now() - Duration::days(days_ago),
+            },
             plan: Some(plan.into()),
             situation: None,
         }
@@ -88,7 +96,12 @@ mod tests {
 
     #[test]
     fn the_email_links_each_story_and_the_unsubscribe() {
-        let body = digest_email("Dana Smith", &pick_stories(&[story(7, "pro", true, 1)], &Reader::default()), "https://x.example", "https://x.example/digest/unsubscribe/3/abc");
+        let body = digest_email(
+            "Dana Smith",
+            &pick_stories(&[story(7, "pro", true, 1)], &Reader::default()),
+            "https://x.example",
+            "https://x.example/digest/unsubscribe/3/abc",
+        );
         assert!(body.starts_with("Hello Dana,"));
         assert!(body.contains("https://x.example/stories/7"));
         assert!(body.ends_with("Unsubscribe with one click: https://x.example/digest/unsubscribe/3/abc\n"));

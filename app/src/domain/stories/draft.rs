@@ -28,10 +28,7 @@ pub struct DraftProblem {
 }
 
 fn problem(field: &'static str, message: impl Into<String>) -> DraftProblem {
-    DraftProblem {
-        field,
-        message: message.into(),
-    }
+    DraftProblem { field, message: message.into() }
 }
 
 fn checked_text(field: &'static str, label: &str, text: &str, min: usize, max: usize) -> Result<String, DraftProblem> {
@@ -59,7 +56,10 @@ impl StoryDraft {
         let mut quotes: Vec<String> = Vec::new();
         for quote in self.quotes.iter().map(|q| q.trim()).filter(|q| !q.is_empty()) {
             if !customer_sentences.iter().any(|sentence| sentence == quote) {
-                return Err(problem("quotes", format!("“{}” is not something the customer wrote in this conversation; quotes are never rewritten.", preview(quote))));
+                return Err(problem(
+                    "quotes",
+                    format!("“{}” is not something the customer wrote in this conversation; quotes are never rewritten.", preview(quote)),
+                ));
             }
             if !quotes.iter().any(|q| q == quote) {
                 quotes.push(quote.to_string());
@@ -68,13 +68,7 @@ impl StoryDraft {
         if quotes.len() > MAX_QUOTES {
             return Err(problem("quotes", format!("Choose at most {MAX_QUOTES} quotes (you chose {}).", quotes.len())));
         }
-        Ok(StoryDraft {
-            title,
-            narrative,
-            resolution,
-            quotes,
-            naming: self.naming.clone(),
-        })
+        Ok(StoryDraft { title, narrative, resolution, quotes, naming: self.naming.clone() })
     }
 
     /// How the customer appears on the story.

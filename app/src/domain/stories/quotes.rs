@@ -4,7 +4,6 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-
 pub const MAX_QUOTE_CHARS: usize = 400;
 
 /// The exact text a customer approves for a quote.
@@ -175,7 +174,10 @@ mod tests {
     #[test]
     fn the_consent_text_shows_the_naming() {
         assert_eq!(quote_consent_text("So fast!", "first_name_initial", "Quinn Adams"), "“So fast!”\n\nShown as: Quinn A.");
-        assert_eq!(selection_note(2, 9), "2 of 9 thank-you messages and positive survey comments in the last 30 days are shown, with consent. Quotes are never edited.");
+        assert_eq!(
+            selection_note(2, 9),
+            "2 of 9 thank-you messages and positive survey comments in the last 30 days are shown, with consent. Quotes are never edited."
+        );
         assert_eq!(selection_note(0, 0), "No thank-you messages or positive survey comments in the last 30 days yet.");
     }
 

@@ -68,7 +68,11 @@ fn matched_difference(outcomes: &[Outcome], measure: impl Fn(&Outcome) -> Option
         let Some(value) = measure(outcome) else { continue };
         let stratum = Stratum { plan: outcome.plan.clone(), mood_before: mood_bucket(outcome.before) };
         let (viewers, others) = strata.entry(stratum).or_default();
-        if outcome.viewed { viewers.push(value) } else { others.push(value) }
+        if outcome.viewed {
+            viewers.push(value)
+        } else {
+            others.push(value)
+        }
     }
     let (mut matched_viewers, mut matched_others, mut weighted) = (0usize, 0usize, 0.0);
     for (viewers, others) in strata.values().filter(|(v, o)| !v.is_empty() && !o.is_empty()) {
@@ -212,7 +216,15 @@ mod tests {
 
     fn row(id: i64, engagement: Option<f64>, sentiment: Option<f64>, impressions: i64) -> StoryRipple {
         StoryRipple {
-            story_id: id, title: String::new(), impressions, digests: 0, clicks: 0, onward: 0, signups: 0, reactions: 0, mean_dwell_secs: None,
+            story_id: id,
+            title: String::new(),
+            impressions,
+            digests: 0,
+            clicks: 0,
+            onward: 0,
+            signups: 0,
+            reactions: 0,
+            mean_dwell_secs: None,
             lift: Lift { sentiment_lift: sentiment, engagement_lift: engagement, ..Lift::default() },
         }
     }
@@ -226,7 +238,17 @@ mod tests {
 
     #[test]
     fn csv_quotes_titles() {
-        let row = StoryRipple { title: "Fixed, \"fast\"".into(), impressions: 3, digests: 4, clicks: 1, onward: 2, signups: 1, reactions: 2, mean_dwell_secs: Some(12.0), ..row(1, None, None, 0) };
+        let row = StoryRipple {
+            title: "Fixed, \"fast\"".into(),
+            impressions: 3,
+            digests: 4,
+            clicks: 1,
+            onward: 2,
+            signups: 1,
+            reactions: 2,
+            mean_dwell_secs: Some(12.0),
+            ..row(1, None, None, 0)
+        };
         let csv = to_csv(&[row]);
         assert!(csv.starts_with("story_id,title,impressions,digests,clicks,onward,signups,reactions,"));
         assert_eq!(csv.lines().nth(1).unwrap(), "1,\"Fixed, \"\"fast\"\"\",3,4,1,2,1,2,12.000,0,0,0,0,,,");

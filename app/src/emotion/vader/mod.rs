@@ -87,17 +87,9 @@ fn sentiments_with<'t>(text: &'t str, lexicon: &Lexicon) -> (Cow<'t, str>, Vec<f
         let words: Vec<Word> = words_and_emoticons(&text, ascii)
             .map(|(start, end)| {
                 let raw = &text[start..end];
-                let lower = if ascii {
-                    Cow::Borrowed(&lower_text[start..end])
-                } else {
-                    lower_case(raw)
-                };
+                let lower = if ascii { Cow::Borrowed(&lower_text[start..end]) } else { lower_case(raw) };
                 let entry = lexicon.get(&lower);
-                Word {
-                    lower,
-                    entry,
-                    upper: is_upper(raw),
-                }
+                Word { lower, entry, upper: is_upper(raw) }
             })
             .collect();
         let lowered: Vec<&str> = words.iter().map(|w| w.lower.as_ref()).collect();
@@ -107,8 +99,7 @@ fn sentiments_with<'t>(text: &'t str, lexicon: &Lexicon) -> (Cow<'t, str>, Vec<f
         let mut sentiments: Vec<f64> = Vec::with_capacity(words.len());
         for (i, word) in words.iter().enumerate() {
             let is_booster = word.entry.is_some_and(|e| e.booster.is_some());
-            if is_booster || (i + 1 < words.len() && lowered[i] == "kind" && lowered[i + 1] == "of")
-            {
+            if is_booster || (i + 1 < words.len() && lowered[i] == "kind" && lowered[i + 1] == "of") {
                 sentiments.push(0.0);
                 continue;
             }
@@ -146,12 +137,7 @@ fn word_valence(i: usize, words: &[Word], lowered: &[&str], is_cap_diff: bool) -
     for start_i in 0..3 {
         if i > start_i && !words[i - (start_i + 1)].in_lexicon() {
             let before = &words[i - (start_i + 1)];
-            let mut s = scalar_inc_dec(
-                before.entry.and_then(|e| e.booster),
-                before.upper,
-                valence,
-                is_cap_diff,
-            );
+            let mut s = scalar_inc_dec(before.entry.and_then(|e| e.booster), before.upper, valence, is_cap_diff);
             if start_i == 1 && s != 0.0 {
                 s *= 0.95;
             }
@@ -161,11 +147,7 @@ fn word_valence(i: usize, words: &[Word], lowered: &[&str], is_cap_diff: bool) -
             valence += s;
             valence = negation_check(valence, words, lowered, start_i, i);
             // Idioms are only looked for when a word that can end one is near.
-            if start_i == 2
-                && words[i - 2..words.len().min(i + 3)]
-                    .iter()
-                    .any(|w| w.ends_idiom())
-            {
+            if start_i == 2 && words[i - 2..words.len().min(i + 3)].iter().any(|w| w.ends_idiom()) {
                 valence = special_idioms_check(valence, lowered, i);
             }
         }
@@ -183,11 +165,7 @@ fn negation_check(valence: f64, words: &[Word], lowered: &[&str], start_i: usize
         1 if negated(2) => valence * N_SCALAR,
         // Reference quirk: `never so|this` is checked with an `or` that also fires on a bare
         // "so"/"this" just before the word.
-        2 if (word(3) == "never" && (word(2) == "so" || word(2) == "this"))
-            || (word(1) == "so" || word(1) == "this") =>
-        {
-            valence * 1.25
-        }
+        2 if (word(3) == "never" && (word(2) == "so" || word(2) == "this")) || (word(1) == "so" || word(1) == "this") => valence * 1.25,
         2 if word(3) == "without" && (word(2) == "doubt" || word(1) == "doubt") => valence,
         2 if negated(3) => valence * N_SCALAR,
         _ => valence,
@@ -303,23 +281,14 @@ fn words_and_emoticons(text: &str, ascii: bool) -> impl Iterator<Item = (usize, 
 /// bytes never occur inside a multi-byte character.
 fn trim_ascii_punctuation(token: &str) -> &str {
     let bytes = token.as_bytes();
-    let start = bytes
-        .iter()
-        .position(|b| !b.is_ascii_punctuation())
-        .unwrap_or(bytes.len());
-    let end = bytes
-        .iter()
-        .rposition(|b| !b.is_ascii_punctuation())
-        .map_or(start, |i| i + 1);
+    let start = bytes.iter().position(|b| !b.is_ascii_punctuation()).unwrap_or(bytes.len());
+    let end = bytes.iter().rposition(|b| !b.is_ascii_punctuation()).map_or(start, |i| i + 1);
     &token[start..end]
 }
 
 /// `is_python_space` for one ASCII byte.
 fn is_ascii_python_space(byte: u8) -> bool {
-    matches!(
-        byte,
-        b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | 0x1c..=0x1f
-    )
+    matches!(byte, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | 0x1c..=0x1f)
 }
 
 fn score_valence(sentiments: &[f64], text: &str) -> Polarity {
@@ -353,12 +322,7 @@ fn score_valence(sentiments: &[f64], text: &str) -> Polarity {
         neg_sum -= emphasis;
     }
     let total = pos_sum + neg_sum.abs() + f64::from(neu_count);
-    Polarity {
-        compound,
-        pos: (pos_sum / total).abs(),
-        neu: (f64::from(neu_count) / total).abs(),
-        neg: (neg_sum / total).abs(),
-    }
+    Polarity { compound, pos: (pos_sum / total).abs(), neu: (f64::from(neu_count) / total).abs(), neg: (neg_sum / total).abs() }
 }
 
 fn punctuation_emphasis(text: &str) -> f64 {
@@ -398,18 +362,9 @@ mod tests {
     fn matches_the_reference_examples() {
         assert_eq!(compound("VADER is smart, handsome, and funny."), 0.8316);
         assert_eq!(compound("VADER is smart, handsome, and funny!"), 0.8439);
-        assert_eq!(
-            compound("VADER is very smart, handsome, and funny."),
-            0.8545
-        );
-        assert_eq!(
-            compound("VADER is VERY SMART, handsome, and FUNNY."),
-            0.9227
-        );
-        assert_eq!(
-            compound("VADER is not smart, handsome, nor funny."),
-            -0.7424
-        );
+        assert_eq!(compound("VADER is very smart, handsome, and funny."), 0.8545);
+        assert_eq!(compound("VADER is VERY SMART, handsome, and FUNNY."), 0.9227);
+        assert_eq!(compound("VADER is not smart, handsome, nor funny."), -0.7424);
         assert_eq!(compound("At least it isn't a horrible book."), 0.431);
         assert_eq!(compound("Today SUX!"), -0.5461);
         assert_eq!(compound("Make sure you :) or :D today!"), 0.8633);
@@ -419,9 +374,7 @@ mod tests {
 
     #[test]
     fn proportions_add_up() {
-        let p = polarity_scores(
-            "The plot was good, but the characters are uncompelling and the dialog is not great.",
-        );
+        let p = polarity_scores("The plot was good, but the characters are uncompelling and the dialog is not great.");
         assert!((p.pos + p.neu + p.neg - 1.0).abs() < 1e-9);
         assert!(p.compound < 0.0);
     }

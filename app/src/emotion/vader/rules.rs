@@ -165,13 +165,8 @@ const DAMPENER_WORDS: &[&str] = &[
 ];
 
 /// Degree adverbs and their effect on the next sentiment word.
-pub static BOOSTERS: LazyLock<FxHashMap<&'static str, f64>> = LazyLock::new(|| {
-    BOOSTER_WORDS
-        .iter()
-        .map(|w| (*w, B_INCR))
-        .chain(DAMPENER_WORDS.iter().map(|w| (*w, B_DECR)))
-        .collect()
-});
+pub static BOOSTERS: LazyLock<FxHashMap<&'static str, f64>> =
+    LazyLock::new(|| BOOSTER_WORDS.iter().map(|w| (*w, B_INCR)).chain(DAMPENER_WORDS.iter().map(|w| (*w, B_DECR))).collect());
 
 /// Phrases containing lexicon words whose meaning differs from their parts.
 const SPECIAL_CASES: &[(&str, f64)] = &[
@@ -195,43 +190,24 @@ fn spells(phrase: &[&str], words: &[&str]) -> bool {
     phrase.len() == words.len() && phrase.last() == words.last() && phrase == words
 }
 
-static SPECIAL_PHRASES: LazyLock<Vec<Phrase>> = LazyLock::new(|| {
-    SPECIAL_CASES
-        .iter()
-        .map(|(p, v)| (p.split(' ').collect(), *v))
-        .collect()
-});
+static SPECIAL_PHRASES: LazyLock<Vec<Phrase>> = LazyLock::new(|| SPECIAL_CASES.iter().map(|(p, v)| (p.split(' ').collect(), *v)).collect());
 
 fn special_case(words: &[&str]) -> Option<f64> {
-    SPECIAL_PHRASES
-        .iter()
-        .find(|(p, _)| spells(p, words))
-        .map(|(_, v)| *v)
+    SPECIAL_PHRASES.iter().find(|(p, _)| spells(p, words)).map(|(_, v)| *v)
 }
 
-static MULTIWORD_BOOSTERS: LazyLock<Vec<Phrase>> = LazyLock::new(|| {
-    BOOSTERS
-        .iter()
-        .filter(|(w, _)| w.contains(' '))
-        .map(|(w, v)| (w.split(' ').collect(), *v))
-        .collect()
-});
+static MULTIWORD_BOOSTERS: LazyLock<Vec<Phrase>> =
+    LazyLock::new(|| BOOSTERS.iter().filter(|(w, _)| w.contains(' ')).map(|(w, v)| (w.split(' ').collect(), *v)).collect());
 
 /// The value of a multi-word booster or dampener ("kind of") spelled by `words`.
 fn multiword_booster(words: &[&str]) -> Option<f64> {
-    MULTIWORD_BOOSTERS
-        .iter()
-        .find(|(p, _)| spells(p, words))
-        .map(|(_, v)| *v)
+    MULTIWORD_BOOSTERS.iter().find(|(p, _)| spells(p, words)).map(|(_, v)| *v)
 }
 
 /// Last words of the idioms and multi-word boosters: an idiom can only be spelled where one
 /// of them occurs.
 pub fn idiom_last_words() -> impl Iterator<Item = &'static str> {
-    SPECIAL_PHRASES
-        .iter()
-        .chain(MULTIWORD_BOOSTERS.iter())
-        .filter_map(|(words, _)| words.last().copied())
+    SPECIAL_PHRASES.iter().chain(MULTIWORD_BOOSTERS.iter()).filter_map(|(words, _)| words.last().copied())
 }
 
 /// The negation words (a word containing "n't" negates too).
@@ -243,8 +219,7 @@ pub fn negation_words() -> &'static [&'static str] {
 pub fn is_upper(word: &str) -> bool {
     if word.is_ascii() {
         let bytes = word.as_bytes();
-        return bytes.iter().any(u8::is_ascii_uppercase)
-            && !bytes.iter().any(u8::is_ascii_lowercase);
+        return bytes.iter().any(u8::is_ascii_uppercase) && !bytes.iter().any(u8::is_ascii_lowercase);
     }
     word.chars().any(char::is_uppercase) && !word.chars().any(char::is_lowercase)
 }
@@ -307,10 +282,7 @@ pub fn but_check(lowered: &[&str], sentiments: &mut [f64]) {
     };
     for index in 0..sentiments.len() {
         let sentiment = sentiments[index];
-        let first = sentiments
-            .iter()
-            .position(|&s| s == sentiment)
-            .unwrap_or(index);
+        let first = sentiments.iter().position(|&s| s == sentiment).unwrap_or(index);
         if first < but_index {
             sentiments[first] = sentiment * 0.5;
         } else if first > but_index {
