@@ -94,7 +94,9 @@ async fn queue_due_batch(
     let due_sql = queue.select(db, &columns);
     on_pool!(db, pool => {
         let mut tx = pool.begin_write().await?;
-        let due: Vec<(i64, i64, i64, i64, String, String, String, i64)> =
+        // (step, position, journey, customer, channel, body, personalization, at high risk)
+        type DueStep = (i64, i64, i64, i64, String, String, String, i64);
+        let due: Vec<DueStep> =
             sqlx::query_as(&due_sql).bind(now).bind(STEPS_PER_BATCH).fetch_all(&mut *tx).await?;
         let mut ready = Vec::with_capacity(due.len());
         for (step_id, position, journey_id, customer_id, channel, body, values, at_high_risk) in &due {

@@ -62,12 +62,14 @@ mod handlers {
         }
         let beacon: Beacon = match serde_json::from_slice(&body) {
             Ok(beacon) => beacon,
-            Err(error) => return refuse(
-                StatusCode::BAD_REQUEST,
-                &format!(
+            Err(error) => {
+                return refuse(
+                    StatusCode::BAD_REQUEST,
+                    &format!(
                     "Expected {{\"story_ids\": [..], \"kind\": \"impression\"|\"dwell\"|\"click\"|\"onward\", \"dwell_ms\"?: n}}: {error}"
                 ),
-            ),
+                )
+            }
         };
         // "signup" and "digest" are recorded by the server itself, never taken from a browser.
         if !matches!(beacon.kind.as_str(), "impression" | "dwell" | "click" | "onward") {
