@@ -6,17 +6,13 @@
 pub mod account;
 pub mod auth;
 pub mod channels;
-pub mod coaching;
-pub mod community;
 pub mod domain;
 pub mod emotion;
 pub mod error;
 pub mod journeys;
-pub mod outbox;
 pub mod realtime;
 pub mod router;
 pub mod shell;
-pub mod stories;
 pub mod studio;
 pub mod webhooks;
 pub mod workspace;
@@ -25,6 +21,7 @@ pub mod workspace;
 pub mod data;
 #[cfg(feature = "ssr")]
 pub mod ingestion;
+pub mod portal;
 #[cfg(feature = "ssr")]
 pub mod state;
 

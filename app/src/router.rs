@@ -7,10 +7,13 @@ use leptos_router::{path, SsrMode};
 
 use crate::account::AccountPage;
 use crate::auth::pages::{SignInPage, SignUpPage};
-use crate::community::new_thread::NewThreadPage;
-use crate::community::pages::{CategoryPage, ForumIndexPage, PortalHomePage, SearchPage};
-use crate::community::profile::ProfilePage;
-use crate::community::thread_page::ThreadPage;
+use crate::portal::forum::new_thread::NewThreadPage;
+use crate::portal::forum::pages::CategoryPage;
+use crate::portal::forum::pages::ForumIndexPage;
+use crate::portal::forum::pages::PortalHomePage;
+use crate::portal::forum::pages::SearchPage;
+use crate::portal::forum::profile::ProfilePage;
+use crate::portal::forum::thread_page::ThreadPage;
 use crate::shell::frame::{SiteFooter, SiteHeader};
 #[cfg(feature = "ssr")]
 use crate::shell::{content_policy, seo};
@@ -78,14 +81,14 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/forum/c/:slug") view=CategoryPage ssr=SsrMode::Async/>
                         <Route path=path!("/forum/t/:id") view=ThreadPage ssr=SsrMode::Async/>
                         <Route path=path!("/forum/new") view=NewThreadPage/>
-                        <Route path=path!("/forum/moderation") view=crate::community::moderation::ModerationQueuePage ssr=SsrMode::Async/>
+                        <Route path=path!("/forum/moderation") view=crate::portal::forum::moderation::ModerationQueuePage ssr=SsrMode::Async/>
                         <Route path=path!("/u/:id") view=ProfilePage ssr=SsrMode::Async/>
-                        <Route path=path!("/stories") view=crate::stories::public_pages::StoriesPage/>
-                        <Route path=path!("/stories/:id") view=crate::stories::public_pages::StoryPage ssr=SsrMode::Async/>
-                        <Route path=path!("/digest/unsubscribe/:customer/:token") view=crate::stories::digest_api::DigestUnsubscribePage/>
-                        <Route path=path!("/consent/:token") view=crate::stories::customer_pages::ConsentLinkPage ssr=SsrMode::Async/>
-                        <Route path=path!("/rate/:token/:score") view=crate::channels::rating_page::RatingPage ssr=SsrMode::Async/>
-                        <Route path=path!("/wall") view=crate::stories::wall::WallPage/>
+                        <Route path=path!("/stories") view=crate::portal::stories::public_pages::StoriesPage/>
+                        <Route path=path!("/stories/:id") view=crate::portal::stories::public_pages::StoryPage ssr=SsrMode::Async/>
+                        <Route path=path!("/digest/unsubscribe/:customer/:token") view=crate::portal::stories::digest_api::DigestUnsubscribePage/>
+                        <Route path=path!("/consent/:token") view=crate::portal::stories::customer_pages::ConsentLinkPage ssr=SsrMode::Async/>
+                        <Route path=path!("/rate/:token/:score") view=crate::portal::rating_page::RatingPage ssr=SsrMode::Async/>
+                        <Route path=path!("/wall") view=crate::portal::wall::WallPage/>
                         <Route path=path!("/search") view=SearchPage/>
                         <Route path=path!("/signin") view=SignInPage/>
                         <Route path=path!("/signup") view=SignUpPage/>
@@ -93,17 +96,17 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/workspace") view=InboxPage ssr=SsrMode::Async/>
                         <Route path=path!("/workspace/c/:id") view=ConversationPage ssr=SsrMode::Async/>
                         <Route path=path!("/workspace/webhooks") view=WebhooksPage ssr=SsrMode::Async/>
-                        <Route path=path!("/workspace/outbox") view=crate::outbox::OutboxPage ssr=SsrMode::Async/>
-                        <Route path=path!("/workspace/mail") view=crate::channels::received_mail::ReceivedMailPage ssr=SsrMode::Async/>
-                        <Route path=path!("/workspace/coaching") view=crate::coaching::CoachingPage ssr=SsrMode::Async/>
-                        <Route path=path!("/workspace/kpis") view=crate::journeys::KpisPage ssr=SsrMode::Async/>
+                        <Route path=path!("/workspace/outbox") view=crate::workspace::outbox::OutboxPage ssr=SsrMode::Async/>
+                        <Route path=path!("/workspace/mail") view=crate::workspace::received_mail::ReceivedMailPage ssr=SsrMode::Async/>
+                        <Route path=path!("/workspace/coaching") view=crate::workspace::coaching::CoachingPage ssr=SsrMode::Async/>
+                        <Route path=path!("/workspace/kpis") view=crate::workspace::kpis_page::KpisPage ssr=SsrMode::Async/>
                         <Route path=path!("/studio") view=StudioPage ssr=SsrMode::Async/>
-                        <Route path=path!("/studio/stories") view=crate::stories::studio_pages::StudioStoriesPage ssr=SsrMode::Async/>
-                        <Route path=path!("/studio/stories/new") view=crate::stories::studio_pages::StoryEditorPage ssr=SsrMode::Async/>
-                        <Route path=path!("/studio/stories/:id") view=crate::stories::studio_pages::StoryEditorPage ssr=SsrMode::Async/>
-                        <Route path=path!("/studio/ripple") view=crate::stories::ripple_page::RipplePage ssr=SsrMode::Async/>
-                        <Route path=path!("/studio/quotes") view=crate::stories::wall::StudioQuotesPage ssr=SsrMode::Async/>
-                        <Route path=path!("/studio/journeys") view=crate::journeys::TemplatesPage ssr=SsrMode::Async/>
+                        <Route path=path!("/studio/stories") view=crate::studio::story_pages::StudioStoriesPage ssr=SsrMode::Async/>
+                        <Route path=path!("/studio/stories/new") view=crate::studio::story_pages::StoryEditorPage ssr=SsrMode::Async/>
+                        <Route path=path!("/studio/stories/:id") view=crate::studio::story_pages::StoryEditorPage ssr=SsrMode::Async/>
+                        <Route path=path!("/studio/ripple") view=crate::studio::ripple_page::RipplePage ssr=SsrMode::Async/>
+                        <Route path=path!("/studio/quotes") view=crate::studio::quotes::StudioQuotesPage ssr=SsrMode::Async/>
+                        <Route path=path!("/studio/journeys") view=crate::studio::journey_templates_page::TemplatesPage ssr=SsrMode::Async/>
                     </Routes>
                 </ErrorBoundary>
             </main>

@@ -31,7 +31,7 @@ pub struct AppState {
     /// What other areas do after a sign-up (registered by the server).
     pub signup_hooks: Arc<[SignupHook]>,
     /// Community-wide counts, reused for a few seconds.
-    pub community_counts: Arc<crate::community::counts_cache::CountsCache>,
+    pub community_counts: Arc<crate::portal::forum::counts_cache::CountsCache>,
     /// Where webhooks may be sent (`webhooks_allow_private_targets`).
     pub webhook_targets: crate::webhooks::targets::TargetPolicy,
 }

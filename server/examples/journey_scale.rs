@@ -7,7 +7,9 @@
 use std::time::Instant;
 
 use app::data::{Db, DbOptions};
-use app::journeys::scheduler::{run_due, Delivery, SystemClock};
+use app::journeys::scheduler::run_due;
+use app::journeys::scheduler::Delivery;
+use app::journeys::scheduler::SystemClock;
 
 fn ms(started: Instant) -> String {
     format!("{:.1} ms", started.elapsed().as_secs_f64() * 1000.0)

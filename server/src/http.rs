@@ -71,7 +71,7 @@ pub fn app_state(config: &Config, db: Db) -> Result<AppState> {
         public_url: config.public_url(),
         mail_transport: config.mail.is_some(),
         community_counts: Arc::default(),
-        signup_hooks: Arc::new([app::stories::ripple_api::credit_signup_hook]),
+        signup_hooks: Arc::new([app::studio::ripple_api::credit_signup_hook]),
         webhook_targets: app::webhooks::targets::TargetPolicy::allowing_private(config.webhooks_allow_private_targets),
     })
 }
@@ -104,16 +104,16 @@ pub fn router(state: AppState, pages: PageLimits) -> Router {
     Router::new()
         .route("/healthz", get(move |State(state): State<AppState>| healthz(health.clone(), state)))
         .route("/readyz", get(readyz))
-        .route("/sitemap.xml", get(app::community::sitemap::sitemap_xml))
+        .route("/sitemap.xml", get(app::portal::forum::sitemap::sitemap_xml))
         .nest("/api/v1", crate::api_v1::router())
         .route(app::realtime::EVENTS_PATH, get(app::realtime::stream::inbox_events))
-        .route(app::stories::LIVE_PATH, get(app::realtime::story_stream::story_events))
-        .route("/embed/stories", get(app::stories::embed::stories_embed))
-        .route("/embed/wall", get(app::stories::embed::wall_embed))
-        .route(app::stories::FEED_PATH, get(app::stories::feed::stories_feed))
+        .route(app::portal::stories::LIVE_PATH, get(app::realtime::story_stream::story_events))
+        .route("/embed/stories", get(app::portal::stories::embed::stories_embed))
+        .route("/embed/wall", get(app::portal::stories::embed::wall_embed))
+        .route(app::portal::stories::FEED_PATH, get(app::portal::stories::feed::stories_feed))
         .route(app::account::privacy::EXPORT_PATH, get(app::account::privacy::export_json))
-        .route("/api/ripple", axum::routing::post(app::stories::ripple_api::record_views))
-        .route("/studio/ripple.csv", get(app::stories::ripple_api::ripple_csv))
+        .route("/api/ripple", axum::routing::post(app::studio::ripple_api::record_views))
+        .route("/studio/ripple.csv", get(app::studio::ripple_api::ripple_csv))
         .route("/workspace/mail/{id}/original", get(app::channels::email::files::original))
         .route("/workspace/mail/{id}/attachments/{position}", get(app::channels::email::files::attachment))
         .leptos_routes(&state, route_list(), move || shell(shell_options.clone()))
@@ -233,7 +233,7 @@ fn spawn_digest_sender(state: AppState) {
         let mut interval = tokio::time::interval(Duration::from_secs(3600));
         loop {
             interval.tick().await;
-            match app::stories::digest_api::send_due_digests(&state).await {
+            match app::portal::stories::digest_api::send_due_digests(&state).await {
                 Ok(0) => {}
                 Ok(sent) => tracing::info!(sent, "story digests queued"),
                 Err(error) => tracing::warn!(%error, "could not send story digests"),

@@ -1,6 +1,6 @@
 //! Hands outbox messages to the mail server (SMTP, with lettre): claims due ones, sends each
 //! with its outbox key as `Message-ID`, records the outcome (back-off and giving up are
-//! decided in `app::outbox`). Runs inside the server when a transport is configured.
+//! decided in `app::workspace::outbox`). Runs inside the server when a transport is configured.
 //!
 //! Each mail has a plain and an HTML part (`app::channels::email::compose`), the agent's name
 //! and the team's signature, `In-Reply-To` / `References` that thread it under the customer's

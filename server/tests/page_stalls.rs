@@ -108,7 +108,7 @@ async fn a_page_that_hangs_is_cut_off_at_the_deadline() {
     }
 
     let logs = support::logs::text();
-    for (route, part) in [("/forum/c/billing", "community/pages.rs"), ("/stories", "stories/public_pages.rs")] {
+    for (route, part) in [("/forum/c/billing", "portal/forum/pages.rs"), ("/stories", "portal/stories/public_pages.rs")] {
         assert!(
             logs.lines().any(|line| line.contains("page cut off at its deadline")
                 && line.contains(&format!("route={route} "))

@@ -48,14 +48,15 @@ pub async fn load_account_overview() -> Result<AccountOverview, AppError> {
         })
         .collect();
     let state = crate::state::app_state()?;
-    let welcome =
-        if viewer.role == crate::domain::accounts::Role::Customer && Utc::now() - user.created_at < chrono::Duration::days(WELCOME_DAYS) {
-            Some(Welcome {
-                stats: crate::community::api::portal_stats(&state).await?,
-                stories: crate::data::stories::published_cards(&db, i64::from(crate::stories::public_pages::TICKER_STORIES)).await?,
-            })
-        } else {
-            None
-        };
+    let welcome = if viewer.role == crate::domain::accounts::Role::Customer
+        && Utc::now() - user.created_at < chrono::Duration::days(WELCOME_DAYS)
+    {
+        Some(Welcome {
+            stats: crate::portal::forum::api::portal_stats(&state).await?,
+            stories: crate::data::stories::published_cards(&db, i64::from(crate::portal::stories::public_pages::TICKER_STORIES)).await?,
+        })
+    } else {
+        None
+    };
     Ok(AccountOverview { welcome, viewer, member_since: user.created_at, sessions })
 }

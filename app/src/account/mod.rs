@@ -17,8 +17,8 @@ fn Welcome(welcome: api::Welcome) -> impl IntoView {
         <section class="welcome" aria-labelledby="welcome-title">
             <h2 id="welcome-title">"Welcome to the community"</h2>
             <p>"Ask a question in the " <a href="/forum">"forum"</a> ", or see how others were helped:"</p>
-            <crate::community::pages::HappinessStrip stats=welcome.stats/>
-            <crate::stories::public_pages::StoryTickerList cards=welcome.stories/>
+            <crate::portal::forum::pages::HappinessStrip stats=welcome.stats/>
+            <crate::portal::stories::public_pages::StoryTickerList cards=welcome.stories/>
         </section>
     }
 }
@@ -50,8 +50,8 @@ pub fn AccountPage() -> impl IntoView {
                         }.into_any())}
             // Siblings of the overview, not inside it: each loads on its own, and shows nothing
             // for accounts it does not concern.
-            <crate::stories::customer_pages::MyStories/>
-            <crate::stories::digest_api::DigestSettings/>
+            <crate::portal::stories::customer_pages::MyStories/>
+            <crate::portal::stories::digest_api::DigestSettings/>
             <privacy::PrivacySettings/>
         </section>
     }

@@ -14,7 +14,7 @@ pub async fn send_again(message_id: i64) -> Result<(), AppError> {
     let outcome: Result<String, AppError> = async {
         require(Access::Roles(WORKSPACE_ROLES)).await?;
         let state = crate::state::app_state()?;
-        let (_, conversation_id) = super::replies::send_again(&state.db, message_id, state.mail_transport, chrono::Utc::now())
+        let (_, conversation_id) = crate::channels::replies::send_again(&state.db, message_id, state.mail_transport, chrono::Utc::now())
             .await
             .map_err(|error| match error {
                 crate::data::DataError::NotFound => AppError::NotFound("No message that Rapport delivers has this id.".into()),
@@ -32,8 +32,8 @@ pub async fn send_again(message_id: i64) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "channels/rate")]
 pub async fn rate(token: String, score: i64) -> Result<crate::domain::channels::ratings::RatingView, AppError> {
     let state = crate::state::app_state()?;
-    let signer = super::rating_requests::LinkSigner { secret: &state.security.secret, public_url: &state.public_url };
-    super::rating_requests::rate(&state.ingestion(), &signer, &token, score, None, chrono::Utc::now()).await
+    let signer = crate::channels::rating_requests::LinkSigner { secret: &state.security.secret, public_url: &state.public_url };
+    crate::channels::rating_requests::rate(&state.ingestion(), &signer, &token, score, None, chrono::Utc::now()).await
 }
 
 /// The comment box on the thank-you page. Works as a plain form post.
@@ -42,8 +42,9 @@ pub async fn rate_comment(token: String, score: i64, comment: String) -> Result<
     use crate::auth::respond::finish_form;
     let outcome: Result<String, AppError> = async {
         let state = crate::state::app_state()?;
-        let signer = super::rating_requests::LinkSigner { secret: &state.security.secret, public_url: &state.public_url };
-        let view = super::rating_requests::rate(&state.ingestion(), &signer, &token, score, Some(&comment), chrono::Utc::now()).await?;
+        let signer = crate::channels::rating_requests::LinkSigner { secret: &state.security.secret, public_url: &state.public_url };
+        let view =
+            crate::channels::rating_requests::rate(&state.ingestion(), &signer, &token, score, Some(&comment), chrono::Utc::now()).await?;
         if let Some(refused) = view.refused {
             return Err(AppError::Conflict(refused));
         }

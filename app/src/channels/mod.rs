@@ -11,9 +11,7 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod email;
-pub mod rating_page;
 #[cfg(feature = "ssr")]
 pub mod rating_requests;
-pub mod received_mail;
 #[cfg(feature = "ssr")]
 pub mod replies;

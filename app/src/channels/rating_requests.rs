@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::replies::outbound_payload;
+use crate::channels::replies::outbound_payload;
 use crate::data::ratings::{self as stored, Ask};
 use crate::data::{deliveries, DataError};
 use crate::domain::channels::ratings::{self, window, RatingView, Window, CHANGE_DAYS, MAX_COMMENT_CHARS, QUESTION};

@@ -1,6 +1,13 @@
-//! The marketing studio: stories, quotes and consent.
+//! The marketing studio: stories, quotes and consent, the ripple report and journey templates.
 
 pub mod api;
+pub mod journey_templates_api;
+pub mod journey_templates_page;
+pub mod quotes;
+pub mod ripple_api;
+pub mod ripple_page;
+pub mod stories_api;
+pub mod story_pages;
 
 use leptos::prelude::*;
 use leptos_meta::Title;

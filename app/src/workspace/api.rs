@@ -51,7 +51,7 @@ pub async fn conversation(id: i64) -> Result<ConversationPage, AppError> {
     use crate::auth::guard::{require, Access};
     use crate::domain::accounts::WORKSPACE_ROLES;
     require(Access::Roles(WORKSPACE_ROLES)).await?;
-    super::service::conversation_page(&crate::state::app_state()?, id).await
+    crate::workspace::service::conversation_page(&crate::state::app_state()?, id).await
 }
 
 /// Runs a conversation action for staff and sends the browser back to the conversation.
@@ -187,7 +187,7 @@ pub async fn send_reply(conversation_id: i64, body: String, #[server(default)] t
         }
         let seen =
             crate::domain::coaching::stored_flags(&tone_flags_seen).map_err(|message| AppError::invalid("tone_flags_seen", message))?;
-        super::service::send_reply(&crate::state::app_state()?, &viewer, conversation_id, body, &seen).await?;
+        crate::workspace::service::send_reply(&crate::state::app_state()?, &viewer, conversation_id, body, &seen).await?;
         Ok(format!("/workspace/c/{conversation_id}"))
     }
     .await;

@@ -3,10 +3,10 @@
 
 use leptos::prelude::*;
 
-use super::api::SendReply;
 use crate::domain::workspace::MAX_REPLY_CHARS;
 use crate::emotion::tone::{check, ToneContext, ToneReport};
 use crate::shell::notice::{form_error, FormError};
+use crate::workspace::api::SendReply;
 
 /// Milliseconds from the browser's monotonic clock; the server never times anything here.
 fn now_ms() -> f64 {

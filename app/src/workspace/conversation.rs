@@ -5,18 +5,20 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::api::{self, AddNote, AssignConversation, ResolveConversation, SendReply, SetPriority};
-use super::chart::SentimentChart;
-use super::composer::ReplyComposer;
 use crate::channels::api::SendAgain;
 use crate::domain::channels::Delivery;
 use crate::domain::format::when;
 use crate::domain::workspace::{Assignee, AttachmentView, AutomaticMailView, CustomerPanel, EventView, MessageView, PRIORITIES};
 use crate::emotion::text::highlight;
 use crate::emotion::Analysis;
-use crate::journeys::{JourneyActions, JourneyPanel, StartJourney};
 use crate::shell::notice::{form_error, loaded, FormError};
 use crate::shell::paging::id_param;
+use crate::workspace::api::{self, AddNote, AssignConversation, ResolveConversation, SendReply, SetPriority};
+use crate::workspace::chart::SentimentChart;
+use crate::workspace::composer::ReplyComposer;
+use crate::workspace::journey_panel::JourneyActions;
+use crate::workspace::journey_panel::JourneyPanel;
+use crate::workspace::journey_panel::StartJourney;
 
 #[component]
 pub fn ConversationPage() -> impl IntoView {
@@ -52,7 +54,7 @@ pub fn ConversationPage() -> impl IntoView {
     );
     view! {
         <section class="workspace conversation">
-            <super::keyboard::KeyboardShortcuts/>
+            <crate::workspace::keyboard::KeyboardShortcuts/>
             {loaded(data, move |page| {
                 let conversation = page.conversation;
                 let public = matches!(conversation.channel.as_str(), "forum" | "social");

@@ -6,12 +6,12 @@ use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
-use super::api;
 use crate::domain::format::duration_between;
 use crate::domain::workspace::{FilterCounts, InboxFilter, InboxRow, MATCHING_CAP};
 use crate::emotion::situation::{Approach, Situation};
 use crate::shell::notice::loaded;
 use crate::shell::paging::Pager;
+use crate::workspace::api;
 
 fn filter_from_query() -> impl Fn() -> (InboxFilter, i64) + Clone + Send + Sync + 'static {
     let query = use_query_map();
@@ -43,7 +43,7 @@ pub fn InboxPage() -> impl IntoView {
     view! {
         <Title text="Inbox"/>
         <section class="workspace">
-            <super::keyboard::KeyboardShortcuts/>
+            <crate::workspace::keyboard::KeyboardShortcuts/>
             {loaded(inbox, move |inbox| {
                 let now = inbox.now;
                 let base = format!("/workspace{}", inbox.filter.query_string());

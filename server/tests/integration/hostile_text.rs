@@ -370,7 +370,7 @@ async fn hostile_text_is_inert_on_every_page_and_in_mail() {
         }
     }
     // The story feed is XML: it must parse, and carry the payloads only as text.
-    let feed = anyone.get(app.url(app::stories::FEED_PATH)).send().await.unwrap().text().await.unwrap();
+    let feed = anyone.get(app.url(app::portal::stories::FEED_PATH)).send().await.unwrap().text().await.unwrap();
     assert!(!feed.to_ascii_lowercase().contains("<script"), "the feed carries markup: {}", &feed[..feed.len().min(400)]);
 
     // Mail: every message (replies, consent requests, journey steps) has a plain-text part, and

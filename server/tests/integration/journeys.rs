@@ -8,7 +8,10 @@ use crate::support::TestDb;
 use app::data::journeys::{self, NewJourney, StartError};
 use app::data::{customers, Db, DbOptions};
 use app::domain::journeys::{default_template, plan, Personalization};
-use app::journeys::scheduler::{run_due, Clock, Delivery, NO_TRANSPORT};
+use app::journeys::scheduler::run_due;
+use app::journeys::scheduler::Clock;
+use app::journeys::scheduler::Delivery;
+use app::journeys::scheduler::NO_TRANSPORT;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
 struct TestClock(Mutex<DateTime<Utc>>);
@@ -355,7 +358,8 @@ async fn a_conversation_reaching_high_risk_starts_a_journey() {
 /// With `journey_gratitude_quote` on, messages close with the newest published quote — only
 /// while its latest consent record for the published version is a grant.
 async fn a_quote_closes_messages_only_with_consent(database: TestDb) {
-    use app::journeys::scheduler::{run_due_with, PassSettings};
+    use app::journeys::scheduler::run_due_with;
+    use app::journeys::scheduler::PassSettings;
     let db = &database.db;
     let clock = TestClock::at(start_time());
     let quoter = customer(db, "Quinn Adams").await;

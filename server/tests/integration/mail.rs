@@ -8,7 +8,9 @@ use crate::support::smtp::SmtpSink;
 use app::data::journeys::{self, NewJourney};
 use app::data::{customers, outbox, Db};
 use app::domain::journeys::{default_template, plan, Personalization};
-use app::journeys::scheduler::{run_due, Clock, Delivery};
+use app::journeys::scheduler::run_due;
+use app::journeys::scheduler::Clock;
+use app::journeys::scheduler::Delivery;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use server::mail_worker::{deliver_due, Mailer};
 

@@ -70,7 +70,7 @@ proptest! {
 
     #[test]
     fn markdown_never_renders_active_content(source in hostile_text()) {
-        let html = app::community::markdown::render(&source);
+        let html = app::portal::forum::markdown::render(&source);
         prop_assert_eq!(active_content(&html), None, "from {:?}: {}", source, html);
     }
 

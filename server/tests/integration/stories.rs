@@ -179,7 +179,7 @@ struct EventReader {
 
 impl EventReader {
     async fn open(app: &TestApp) -> EventReader {
-        let response = reqwest::Client::new().get(app.url(app::stories::LIVE_PATH)).send().await.expect("connect to the live feed");
+        let response = reqwest::Client::new().get(app.url(app::portal::stories::LIVE_PATH)).send().await.expect("connect to the live feed");
         assert_eq!(response.status(), 200);
         EventReader { response, buffer: String::new() }
     }
@@ -596,7 +596,7 @@ async fn the_unsubscribe_link_needs_its_token() {
     assert_eq!(wrong.status(), 404);
     assert!(app::data::digests::is_subscribed(db, rita).await.unwrap());
     let secret = app.config.resolve_session_secret().unwrap();
-    let token = app::stories::digest_api::unsubscribe_token(&secret, rita);
+    let token = app::portal::stories::digest_api::unsubscribe_token(&secret, rita);
     let right = app.call(&anyone, "digest/unsubscribe", &[("customer_id", rita_field.as_str()), ("token", token.as_str())]).await;
     assert!(succeeded(&right), "{}", right.status());
     assert!(!app::data::digests::is_subscribed(db, rita).await.unwrap());

@@ -26,7 +26,7 @@ pub fn bodies(markdown: &str, agent_name: Option<&str>, signature: &str) -> Bodi
         "<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head>\
          <body style=\"font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;font-size:15px;line-height:1.55;color:#1f2933\">\
          {}{}</body></html>",
-        crate::community::markdown::render(markdown),
+        crate::portal::forum::markdown::render(markdown),
         if sign_off_html.is_empty() {
             String::new()
         } else {

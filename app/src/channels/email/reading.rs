@@ -6,8 +6,8 @@
 use crate::domain::channels::mail::Attachment;
 use mail_parser::{HeaderValue, Message, MessageParser, MimeHeaders};
 
-use super::automatic::{classify, Automatic, Signals};
-use super::quotes::new_text;
+use crate::channels::email::automatic::{classify, Automatic, Signals};
+use crate::channels::email::quotes::new_text;
 
 /// Longest text kept as the message (the whole mail stays in the raw copy).
 pub const MAX_TEXT_CHARS: usize = crate::ingestion::MAX_BODY_CHARS - 200;

@@ -91,12 +91,11 @@ pub async fn start_journey(conversation_id: i64, #[server(default)] template_id:
             "" => None,
             id => Some(id.parse::<i64>().map_err(|_| AppError::invalid("template_id", "Choose one of the listed templates."))?),
         };
-        let started =
-            super::starts::start_for_conversations(&db, &[conversation_id], template_id, chrono::Utc::now()).await.map_err(|error| {
-                match error {
-                    crate::data::DataError::NotFound => AppError::invalid("template_id", "That template no longer exists; choose another."),
-                    other => other.into(),
-                }
+        let started = crate::journeys::starts::start_for_conversations(&db, &[conversation_id], template_id, chrono::Utc::now())
+            .await
+            .map_err(|error| match error {
+                crate::data::DataError::NotFound => AppError::invalid("template_id", "That template no longer exists; choose another."),
+                other => other.into(),
             })?;
         if started.is_empty() {
             return Err(AppError::invalid("journey", "A recovery journey is already running for this conversation."));

@@ -6,9 +6,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::api::{coaching, COACHING_RANGES};
+use crate::workspace::coaching::api::coaching;
+
 use crate::domain::coaching::{AgentCoaching, CoachingNumbers, CoachingView};
 use crate::shell::notice::loaded;
+use crate::workspace::coaching::api::COACHING_RANGES;
 
 #[component]
 pub fn CoachingPage() -> impl IntoView {

@@ -5,10 +5,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::api::{journey_kpis, KPI_RANGES};
+use crate::workspace::journeys_api::journey_kpis;
+
 use crate::domain::format::{duration, thousands};
 use crate::domain::journeys::kpis::{csv, Breakdown, JourneyKpis, Paradox, Rebound, PARADOX_MIN_GROUP, RESTORED_WITHIN_DAYS};
 use crate::shell::notice::loaded;
+use crate::workspace::journeys_api::KPI_RANGES;
 
 #[component]
 pub fn KpisPage() -> impl IntoView {

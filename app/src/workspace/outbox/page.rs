@@ -5,11 +5,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::api::{load_outbox, SendAgain};
+use crate::workspace::outbox::api::load_outbox;
+
 use crate::domain::format::{thousands, when};
 use crate::domain::outbox::{OutboxListing, OutboxRow};
 use crate::shell::notice::{form_error, loaded, FormError};
 use crate::shell::paging::{page_query, Pager};
+use crate::workspace::outbox::api::SendAgain;
 
 #[component]
 pub fn OutboxPage() -> impl IntoView {

@@ -5,10 +5,14 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::templates_api::{journey_templates, DeleteJourneyTemplate, SaveJourneyTemplate};
+use crate::studio::journey_templates_api::journey_templates;
+
+use crate::studio::journey_templates_api::DeleteJourneyTemplate;
+
 use crate::domain::journeys::templates::{delay_for_form, TemplateView, MAX_BODY_CHARS, MAX_NAME_CHARS};
 use crate::domain::journeys::{preview, Personalization, TemplateStep};
 use crate::shell::notice::{form_error, loaded, FormError};
+use crate::studio::journey_templates_api::SaveJourneyTemplate;
 
 /// Blank step rows under a template's steps, to add steps without JavaScript.
 const BLANK_ROWS: usize = 2;

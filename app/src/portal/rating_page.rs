@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::api::{rate, RateComment};
+use crate::channels::api::{rate, RateComment};
 use crate::domain::channels::ratings::{score_label, MAX_COMMENT_CHARS};
 use crate::domain::format::when;
 use crate::shell::notice::{form_error, loaded, FormError};

@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::api::member_profile;
 use crate::domain::format::{count, day, when};
+use crate::portal::forum::api::member_profile;
 use crate::shell::notice::loaded;
 use crate::shell::paging::id_param;
 use crate::shell::seo::PageMeta;

@@ -5,10 +5,16 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use super::consent_api::{my_stories, story_by_link, AnswerByLink, AnswerMyStory};
+use crate::portal::stories::consent_api::my_stories;
+
+use crate::portal::stories::consent_api::story_by_link;
+
+use crate::portal::stories::consent_api::AnswerByLink;
+
 use crate::domain::format::when;
 use crate::domain::stories::consent::Decision;
 use crate::domain::stories::model::CustomerStory;
+use crate::portal::stories::consent_api::AnswerMyStory;
 use crate::shell::notice::{form_error, loaded, FormError};
 
 fn standing(story: &CustomerStory) -> &'static str {

@@ -5,10 +5,16 @@ use leptos_meta::{Link, Title};
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::api::{forum_categories, forum_category, load_portal_home, search_forum};
-use super::thread_page::StateBadge;
+use crate::portal::forum::api::forum_categories;
+
+use crate::portal::forum::api::forum_category;
+
+use crate::portal::forum::api::load_portal_home;
+
 use crate::domain::community::model::{CategorySummary, PortalStats, SearchHit, ThreadSummary, THREAD_SORTS};
 use crate::domain::format::{count, duration, thousands, when};
+use crate::portal::forum::api::search_forum;
+use crate::portal::forum::thread_page::StateBadge;
 use crate::shell::notice::loaded;
 use crate::shell::paging::{page_query, Pager};
 use crate::shell::seo::PageMeta;
@@ -32,7 +38,7 @@ pub fn PortalHomePage() -> impl IntoView {
         </section>
         {loaded(home, move |home| view! {
                         <HappinessStrip stats=home.stats/>
-                        <crate::stories::public_pages::StoryTicker/>
+                        <crate::portal::stories::public_pages::StoryTicker/>
                         <div class="columns">
                             <section aria-labelledby="latest-title">
                                 <h2 id="latest-title">"Latest discussions"</h2>
@@ -195,7 +201,7 @@ pub fn SearchPage() -> impl IntoView {
                         <section aria-labelledby="story-hits-title" class="story-hits">
                             <h2 id="story-hits-title">"Resolved stories"</h2>
                             <ul class="story-list">
-                                {results.stories.into_iter().map(|card| view! { <crate::stories::public_pages::StoryCardItem card/> }).collect_view()}
+                                {results.stories.into_iter().map(|card| view! { <crate::portal::stories::public_pages::StoryCardItem card/> }).collect_view()}
                             </ul>
                         </section>
                     })}

@@ -15,8 +15,8 @@ const QUEUE_PAGE: &str = "/forum/moderation";
 
 #[server(prefix = "/api", endpoint = "community/moderation")]
 pub async fn load_moderation_queue() -> Result<ModerationQueue, AppError> {
-    use super::markdown::render;
-    let db = super::posting::staff_moderator().await?;
+    use crate::portal::forum::markdown::render;
+    let db = crate::portal::forum::posting::staff_moderator().await?;
     let mut queue = crate::data::forum_moderation::queue(&db).await?;
     for post in &mut queue.held {
         post.body_html = render(&post.body_markdown);
@@ -33,7 +33,7 @@ pub async fn approve_held_post(post_id: i64) -> Result<(), AppError> {
     use crate::auth::respond::finish_form;
     finish_form(
         async {
-            let db = super::posting::staff_moderator().await?;
+            let db = crate::portal::forum::posting::staff_moderator().await?;
             crate::data::forum_posting::approve_post(&db, post_id).await.map_err(not_waiting)?;
             Ok(format!("{QUEUE_PAGE}?approved={post_id}"))
         }
@@ -47,7 +47,7 @@ pub async fn reject_held_post(post_id: i64) -> Result<(), AppError> {
     use crate::auth::respond::finish_form;
     finish_form(
         async {
-            let db = super::posting::staff_moderator().await?;
+            let db = crate::portal::forum::posting::staff_moderator().await?;
             crate::data::forum_posting::reject_post(&db, post_id).await.map_err(not_waiting)?;
             Ok(format!("{QUEUE_PAGE}?rejected={post_id}"))
         }
@@ -61,7 +61,7 @@ pub async fn decide_flags(post_id: i64, decision: String) -> Result<(), AppError
     use crate::auth::respond::finish_form;
     finish_form(
         async {
-            let db = super::posting::staff_moderator().await?;
+            let db = crate::portal::forum::posting::staff_moderator().await?;
             let now = chrono::Utc::now();
             match decision.as_str() {
                 "hide" => {

@@ -5,12 +5,22 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::api::{load_story_editor, studio_stories, AskStoryConsent, ChangePublishing, SaveStory, StoryEditor};
-use super::public_pages::StoryCardItem;
+use crate::studio::stories_api::load_story_editor;
+
+use crate::studio::stories_api::studio_stories;
+
+use crate::studio::stories_api::AskStoryConsent;
+
+use crate::studio::stories_api::ChangePublishing;
+
+use crate::studio::stories_api::SaveStory;
+
 use crate::domain::format::when;
 use crate::domain::stories::draft::{MAX_NARRATIVE_CHARS, MAX_QUOTES, MAX_RESOLUTION_CHARS, MAX_TITLE_CHARS};
 use crate::domain::stories::model::StoryCard;
+use crate::portal::stories::public_pages::StoryCardItem;
 use crate::shell::notice::{form_error, loaded, FormError};
+use crate::studio::stories_api::StoryEditor;
 
 #[component]
 pub fn StudioStoriesPage() -> impl IntoView {

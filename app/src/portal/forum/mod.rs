@@ -1,4 +1,5 @@
-//! The public community portal: forum, stories, gratitude wall, search.
+//! The community forum: categories, threads, posting, search, moderation, profiles and the
+//! portal's home page.
 
 pub mod api;
 #[cfg(feature = "ssr")]

@@ -4,9 +4,9 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::ripple_api::load_ripple;
 use crate::domain::stories::ripple::{StoryRipple, MIN_GROUP};
 use crate::shell::notice::loaded;
+use crate::studio::ripple_api::load_ripple;
 
 fn signed(value: Option<f64>, scale: f64, unit: &str) -> String {
     value.map(|v| format!("{:+.1}{unit}", v * scale)).unwrap_or_else(|| "too few to tell".into())

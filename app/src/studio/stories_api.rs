@@ -1,43 +1,17 @@
-//! Server functions for stories: public reading, and the studio's drafting and publishing.
+//! Server functions of the studio's stories: drafting, asking consent, publishing.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::stories::model::{PublicStory, StoryCard, StoryDetail};
+use crate::domain::stories::model::StoryDetail;
 use crate::error::AppError;
-
 #[cfg(feature = "ssr")]
-const EDITORS: &[crate::domain::accounts::Role] = &[crate::domain::accounts::Role::Marketing, crate::domain::accounts::Role::Admin];
-
-/// Published stories for the portal, featured first (`limit` 1–50).
-#[server(prefix = "/api", endpoint = "stories/published")]
-pub async fn published_stories(limit: u32) -> Result<Vec<StoryCard>, AppError> {
-    use crate::auth::guard::{authorize, Access};
-    authorize(Access::Public).await?;
-    let db = crate::state::app_state()?.db;
-    Ok(crate::data::stories::published_cards(&db, i64::from(limit.clamp(1, 50))).await?)
-}
-
-#[server(prefix = "/api", endpoint = "stories/story")]
-pub async fn load_public_story(id: i64) -> Result<PublicStory, AppError> {
-    use crate::auth::guard::{authorize, Access};
-    authorize(Access::Public).await?;
-    let db = crate::state::app_state()?.db;
-    match crate::data::stories::public_story(&db, id).await? {
-        Some(story) => Ok(story),
-        None => {
-            let error =
-                AppError::NotFound("This story is not shared (any more). Stories stay public only while the customer agrees.".into());
-            crate::auth::respond::set_error_status(&error);
-            Err(error)
-        }
-    }
-}
+use crate::portal::stories::api::not_found;
 
 #[server(prefix = "/api", endpoint = "stories/studio_list")]
 pub async fn studio_stories() -> Result<Vec<StoryDetail>, AppError> {
     use crate::auth::guard::{require, Access};
-    require(Access::Roles(EDITORS)).await?;
+    require(Access::Roles(crate::domain::accounts::STUDIO_ROLES)).await?;
     let db = crate::state::app_state()?.db;
     Ok(crate::data::story_editing::list(&db, 200).await?)
 }
@@ -57,7 +31,7 @@ pub struct StoryEditor {
 pub async fn load_story_editor(id: Option<i64>, conversation: Option<i64>) -> Result<StoryEditor, AppError> {
     use crate::auth::guard::{require, Access};
     use crate::data::story_editing;
-    let viewer = require(Access::Roles(EDITORS)).await?;
+    let viewer = require(Access::Roles(crate::domain::accounts::STUDIO_ROLES)).await?;
     let db = crate::state::app_state()?.db;
     let story = match id {
         Some(id) => Some(story_editing::story(&db, id).await.map_err(|e| not_found(e, "This story does not exist."))?),
@@ -107,14 +81,6 @@ async fn story_source(
     })
 }
 
-#[cfg(feature = "ssr")]
-fn not_found(error: crate::data::DataError, message: &str) -> AppError {
-    match error {
-        crate::data::DataError::NotFound => AppError::NotFound(message.into()),
-        other => other.into(),
-    }
-}
-
 /// Saves a draft (new when `id` is empty). An edit after consent was asked makes a new
 /// version; a published story goes off the portal until the customer agrees again.
 #[server(prefix = "/api", endpoint = "stories/save")]
@@ -132,7 +98,7 @@ pub async fn save_story(
     use crate::data::story_editing::{self, Actor};
     use crate::domain::stories::draft::{sentences, StoryDraft};
     let outcome: Result<String, AppError> = async {
-        let viewer = require(Access::Roles(EDITORS)).await?;
+        let viewer = require(Access::Roles(crate::domain::accounts::STUDIO_ROLES)).await?;
         let state = crate::state::app_state()?;
         let db = state.db.clone();
         let id = parse_id(&id, "This story does not exist.")?;
@@ -192,14 +158,14 @@ pub async fn ask_story_consent(id: i64) -> Result<(), AppError> {
     use crate::auth::respond::finish_form;
     use crate::data::{consents, story_editing};
     let outcome: Result<String, AppError> = async {
-        let viewer = require(Access::Roles(EDITORS)).await?;
+        let viewer = require(Access::Roles(crate::domain::accounts::STUDIO_ROLES)).await?;
         let state = crate::state::app_state()?;
         let story = story_editing::story(&state.db, id).await.map_err(|e| not_found(e, "This story does not exist."))?;
         let text = story.consent_text();
         let token = crate::auth::session::new_token();
         let token_hash = crate::domain::signing::token_hash(&state.security.secret, &token);
         let link = format!("{}/consent/{token}", state.public_url.trim_end_matches('/'));
-        let body = super::consent_api::consent_email(&story.customer_name, &text, &link, &state.public_url);
+        let body = crate::portal::stories::consent_api::consent_email(&story.customer_name, &text, &link, &state.public_url);
         let mail = consents::ConsentMail { subject: "May we share how we solved your problem?", body: &body };
         consents::request_story_consent(&state.db, id, &text, &token_hash, &mail, viewer.user_id, chrono::Utc::now()).await?;
         Ok(format!("/studio/stories/{id}"))
@@ -217,7 +183,7 @@ pub async fn change_publishing(id: i64, action: String) -> Result<(), AppError> 
     use crate::data::story_editing::{self, Actor};
     use crate::realtime::StoryChange;
     let outcome: Result<String, AppError> = async {
-        let viewer = require(Access::Roles(EDITORS)).await?;
+        let viewer = require(Access::Roles(crate::domain::accounts::STUDIO_ROLES)).await?;
         let state = crate::state::app_state()?;
         let actor = Actor { user_id: viewer.user_id, label: &viewer.display_name };
         let now = chrono::Utc::now();
@@ -233,23 +199,6 @@ pub async fn change_publishing(id: i64, action: String) -> Result<(), AppError> 
         .map_err(|e| not_found(e, "This story does not exist."))?;
         state.story_feed.announce(change).await;
         Ok(format!("/studio/stories/{id}"))
-    }
-    .await;
-    finish_form(outcome)
-}
-
-/// "This gave me hope": toggles the signed-in account's reaction to a published story.
-#[server(prefix = "/api", endpoint = "stories/react")]
-pub async fn react_to_story(story_id: i64) -> Result<(), AppError> {
-    use crate::auth::guard::{require, Access};
-    use crate::auth::respond::finish_form;
-    let outcome: Result<String, AppError> = async {
-        let viewer = require(Access::SignedIn).await?;
-        let db = crate::state::app_state()?.db;
-        crate::data::ripple::toggle_reaction(&db, story_id, viewer.user_id, chrono::Utc::now())
-            .await
-            .map_err(|e| not_found(e, "This story is not shared (any more)."))?;
-        Ok(format!("/stories/{story_id}"))
     }
     .await;
     finish_form(outcome)

@@ -73,7 +73,7 @@ pub async fn forum_category(slug: String, page: i64, sort: String) -> Result<Cat
 #[server(prefix = "/api", endpoint = "community/thread")]
 pub async fn forum_thread(id: i64) -> Result<ThreadPage, AppError> {
     use crate::auth::guard::{authorize, Access};
-    use crate::community::markdown::render;
+    use crate::portal::forum::markdown::render;
     let viewer = authorize(Access::Public).await?;
     let db = crate::state::app_state()?.db;
     let viewer_id = viewer.as_ref().map(|v| v.user_id);
@@ -129,7 +129,7 @@ pub async fn member_profile(id: i64) -> Result<ProfilePage, AppError> {
         .ok_or_else(|| AppError::NotFound("There is no member at this address.".into()))?;
     Ok(ProfilePage {
         user_id: id,
-        badges: super::recognition::badges(activity.accepted_answers, activity.helped_reactions),
+        badges: crate::portal::forum::recognition::badges(activity.accepted_answers, activity.helped_reactions),
         display_name: activity.display_name,
         is_staff: activity.role != "customer",
         member_since: activity.member_since,

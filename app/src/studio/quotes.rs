@@ -1,99 +1,15 @@
-//! The gratitude wall (`/wall`) and its studio side (`/studio/quotes`): thank-you messages the
-//! engine detected are proposed, the customer consents to the exact words and naming, and only
-//! then does marketing put them on the wall. The wall says how quotes were selected.
+//! `/studio/quotes`: the studio side of the gratitude wall. Thank-you messages the engine
+//! detected are proposed, the customer consents to the exact words and naming, and only then
+//! does marketing put them on the wall (`portal::wall`).
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Form;
-use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::community::model::PublishedQuote;
 use crate::domain::format::when;
 use crate::domain::stories::quotes::{GratitudeCandidate, StudioQuote};
 use crate::error::AppError;
 use crate::shell::notice::{form_error, loaded, FormError};
-use crate::shell::seo::PageMeta;
-
-#[cfg(feature = "ssr")]
-const EDITORS: &[crate::domain::accounts::Role] = &[crate::domain::accounts::Role::Marketing, crate::domain::accounts::Role::Admin];
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct WallView {
-    pub quotes: Vec<PublishedQuote>,
-    pub plans: Vec<String>,
-    pub channels: Vec<String>,
-    pub note: String,
-}
-
-#[server(prefix = "/api", endpoint = "wall/quotes")]
-pub async fn load_wall(#[server(default)] plan: String, #[server(default)] channel: String) -> Result<WallView, AppError> {
-    use crate::auth::guard::{authorize, Access};
-    use crate::data::quotes;
-    authorize(Access::Public).await?;
-    let state = crate::state::app_state()?;
-    let db = state.db.clone();
-    let (plans, channels) = quotes::wall_facets(&db).await?;
-    let counted = db.clone();
-    let (shown, thank_yous) = state
-        .community_counts
-        .wall_selection(|| async move { quotes::selection(&counted, chrono::Utc::now() - chrono::Duration::days(30)).await })
-        .await?;
-    let quotes = quotes::wall(&db, Some(plan.trim()), Some(channel.trim()), 200).await?;
-    Ok(WallView { quotes, plans, channels, note: crate::domain::stories::quotes::selection_note(shown, thank_yous) })
-}
-
-#[component]
-pub fn WallPage() -> impl IntoView {
-    let query = use_query_map();
-    let filters = move || (query.read().get("plan").unwrap_or_default(), query.read().get("channel").unwrap_or_default());
-    let wall = Resource::new(filters, |(plan, channel)| load_wall(plan, channel));
-    view! {
-        <Title text="Gratitude wall"/>
-        <PageMeta title="Gratitude wall" description="Thank-you messages from customers, shown with their consent and never edited."/>
-        <section class="page">
-            <h1>"Gratitude wall"</h1>
-            <p class="lede">"Thank-you notes from customers, shown with their consent and never edited."</p>
-            {loaded(wall, move |wall| {
-                let (plan, channel) = filters();
-                view! {
-                    <p class="meta wall__note">{wall.note.clone()}</p>
-                    {(!wall.plans.is_empty() || !wall.channels.is_empty()).then(|| view! {
-                        <Form method="GET" action="/wall" attr:class="filters" attr:aria-label="Filter the wall">
-                            <label for="wall-plan">"Product"</label>
-                            <select id="wall-plan" name="plan">
-                                <option value="">"All"</option>
-                                {wall.plans.iter().map(|p| view! { <option value=p.clone() selected=*p == plan>{p.clone()}</option> }).collect_view()}
-                            </select>
-                            <label for="wall-channel">"Channel"</label>
-                            <select id="wall-channel" name="channel">
-                                <option value="">"All"</option>
-                                {wall.channels.iter().map(|c| view! { <option value=c.clone() selected=*c == channel>{c.clone()}</option> }).collect_view()}
-                            </select>
-                            <button type="submit" class="button button--small">"Filter"</button>
-                        </Form>
-                    })}
-                    {if wall.quotes.is_empty() {
-                        view! { <p class="empty">"No thank-you notes are shown here yet."</p> }.into_any()
-                    } else {
-                        view! {
-                            <ul class="wall">
-                                {wall.quotes.into_iter().map(|quote| view! {
-                                    <li data-quote-id=quote.id.to_string()><blockquote><p>{format!("“{}”", quote.quote)}</p><footer>{quote.said_by}</footer></blockquote></li>
-                                }).collect_view()}
-                            </ul>
-                        }.into_any()
-                    }}
-                    <details class="embed-help">
-                        <summary>"Show this wall on your own site"</summary>
-                        <p>"Paste this where the wall should appear (no cookies, no trackers; quotes disappear from it when a customer withdraws):"</p>
-                        <pre>{"<iframe src=\"/embed/wall\" title=\"Gratitude wall\" sandbox=\"allow-scripts allow-popups\" loading=\"lazy\" style=\"border:0;width:100%;height:420px\"></iframe>"}</pre>
-                    </details>
-                }.into_any()
-            })}
-        </section>
-    }
-}
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct QuoteStudio {
@@ -106,7 +22,7 @@ pub struct QuoteStudio {
 #[server(prefix = "/api", endpoint = "wall/studio")]
 pub async fn load_quote_studio() -> Result<QuoteStudio, AppError> {
     use crate::auth::guard::{require, Access};
-    require(Access::Roles(EDITORS)).await?;
+    require(Access::Roles(crate::domain::accounts::STUDIO_ROLES)).await?;
     let state = crate::state::app_state()?;
     let db = state.db;
     Ok(QuoteStudio {
@@ -125,7 +41,7 @@ pub async fn propose_quote(source: String, #[server(default)] quote: String, nam
     use crate::data::{consents::ConsentMail, quotes, DataError};
     use crate::domain::community::naming::Naming;
     let outcome: Result<String, AppError> = async {
-        let viewer = require(Access::Roles(EDITORS)).await?;
+        let viewer = require(Access::Roles(crate::domain::accounts::STUDIO_ROLES)).await?;
         let state = crate::state::app_state()?;
         let naming = Naming::parse(&naming).ok_or_else(|| {
             AppError::invalid("naming", "Choose how the customer is named: full name, first name and initial, or anonymous.")
@@ -142,7 +58,7 @@ pub async fn propose_quote(source: String, #[server(default)] quote: String, nam
         let token = crate::auth::session::new_token();
         let token_hash = crate::domain::signing::token_hash(&state.security.secret, &token);
         let link = format!("{}/consent/{token}", state.public_url);
-        let mail_body = super::consent_api::consent_email(&customer_name, &text, &link, &state.public_url);
+        let mail_body = crate::portal::stories::consent_api::consent_email(&customer_name, &text, &link, &state.public_url);
         let mail = ConsentMail { subject: "May we show your thank-you on our gratitude wall?", body: &mail_body };
         quotes::propose(&state.db, source, &quote, naming, &token_hash, &mail, viewer.user_id, chrono::Utc::now()).await?;
         Ok("/studio/quotes".to_string())
@@ -158,7 +74,7 @@ pub async fn change_quote(id: i64, action: String) -> Result<(), AppError> {
     use crate::auth::respond::finish_form;
     use crate::data::quotes;
     let outcome: Result<String, AppError> = async {
-        let viewer = require(Access::Roles(EDITORS)).await?;
+        let viewer = require(Access::Roles(crate::domain::accounts::STUDIO_ROLES)).await?;
         let state = crate::state::app_state()?;
         let now = chrono::Utc::now();
         match action.as_str() {

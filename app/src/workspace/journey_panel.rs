@@ -4,15 +4,24 @@
 
 use leptos::prelude::*;
 
-use super::api::{
-    EditJourneyStep, PauseJourney, PersonalizeJourney, SkipJourneyStep, StartJourney as StartJourneyAction, MAX_AGENT_NAME_CHARS,
-    MAX_WHAT_CHANGED_CHARS,
-};
+use crate::workspace::journeys_api::EditJourneyStep;
+
+use crate::workspace::journeys_api::PauseJourney;
+
+use crate::workspace::journeys_api::PersonalizeJourney;
+
+use crate::workspace::journeys_api::SkipJourneyStep;
+
+use crate::workspace::journeys_api::StartJourney as StartJourneyAction;
+
+use crate::workspace::journeys_api::MAX_AGENT_NAME_CHARS;
+
 use crate::domain::format::when;
 use crate::domain::journeys::model::{JourneyStepView, JourneyView};
 use crate::domain::journeys::templates::{TemplateView, MAX_BODY_CHARS};
 use crate::domain::journeys::{preview, Personalization};
 use crate::shell::notice::{form_error, FormError};
+use crate::workspace::journeys_api::MAX_WHAT_CHANGED_CHARS;
 
 /// Every journey action of the conversation page, created once per page.
 #[derive(Clone, Copy)]

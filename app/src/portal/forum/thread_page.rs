@@ -6,11 +6,20 @@ use leptos::prelude::*;
 use leptos_meta::{Link, Title};
 use leptos_router::hooks::use_query_map;
 
-use super::api::{forum_categories, forum_thread};
-use super::posting::{quote, AcceptAnswer, FlagPost, ModeratePost, ModerateThread, ReactToPost, ReplyToThread};
-use super::seo::{qa_page_json_ld, thread_description};
+use crate::portal::forum::api::forum_categories;
+
 use crate::domain::community::model::{PostView, ThreadPage as ThreadData};
 use crate::domain::format::{count, when};
+use crate::portal::forum::api::forum_thread;
+use crate::portal::forum::posting::quote;
+use crate::portal::forum::posting::AcceptAnswer;
+use crate::portal::forum::posting::FlagPost;
+use crate::portal::forum::posting::ModeratePost;
+use crate::portal::forum::posting::ModerateThread;
+use crate::portal::forum::posting::ReactToPost;
+use crate::portal::forum::posting::ReplyToThread;
+use crate::portal::forum::seo::qa_page_json_ld;
+use crate::portal::forum::seo::thread_description;
 use crate::shell::notice::{form_error, loaded, FormError};
 use crate::shell::paging::id_param;
 use crate::shell::seo::PageMeta;

@@ -5,9 +5,13 @@ use leptos::prelude::*;
 use leptos_meta::{Link, Title};
 use leptos_router::hooks::use_params_map;
 
-use super::api::{load_public_story, published_stories, ReactToStory};
+use crate::portal::stories::api::load_public_story;
+
+use crate::portal::stories::api::published_stories;
+
 use crate::domain::format::day;
 use crate::domain::stories::model::StoryCard;
+use crate::portal::stories::api::ReactToStory;
 use crate::shell::notice::loaded;
 use crate::shell::seo::PageMeta;
 
@@ -59,11 +63,11 @@ pub fn StoriesPage() -> impl IntoView {
     view! {
         <Title text="Resolved stories"/>
         <PageMeta title="Resolved stories" description="How customers' problems were solved well, told with their consent."/>
-        <Link rel="alternate" type_="application/atom+xml" title="Resolved stories" href=super::FEED_PATH/>
+        <Link rel="alternate" type_="application/atom+xml" title="Resolved stories" href=crate::portal::stories::FEED_PATH/>
         <section class="page">
             <h1>"Resolved stories"</h1>
             <p class="lede">"How customers' problems were solved, shared by the customers themselves. Each one is public only while its customer agrees."</p>
-            <p class="meta"><a href=super::FEED_PATH rel="alternate" type="application/atom+xml">"Follow in a feed reader (Atom)"</a></p>
+            <p class="meta"><a href=crate::portal::stories::FEED_PATH rel="alternate" type="application/atom+xml">"Follow in a feed reader (Atom)"</a></p>
             {loaded(stories, move |cards| {
                 let empty = cards.is_empty();
                 view! {

@@ -4,11 +4,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::api::forum_categories;
-use super::posting::StartThread;
 use crate::auth::api::current_viewer;
 use crate::domain::community::model::THREAD_KINDS;
 use crate::domain::community::{BODY_CHARS, TITLE_CHARS};
+use crate::portal::forum::api::forum_categories;
+use crate::portal::forum::posting::StartThread;
 use crate::shell::notice::{form_error, loaded, FormError};
 
 #[component]

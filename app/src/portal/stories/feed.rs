@@ -36,12 +36,12 @@ pub fn atom_xml(cards: &[StoryCard], site: &str, now: DateTime<Utc>) -> String {
     let site = site.trim_end_matches('/');
     let updated = cards.iter().map(|card| card.published_at).max().unwrap_or(now);
     let feed = Feed {
-        id: format!("{site}{}", super::FEED_PATH),
+        id: format!("{site}{}", crate::portal::stories::FEED_PATH),
         title: Text::plain("Resolved stories"),
         subtitle: Some(Text::plain("How customers' problems were solved well, shared by the customers themselves, with their consent.")),
         updated: updated.fixed_offset(),
         links: vec![
-            link(format!("{site}{}", super::FEED_PATH), "self", "application/atom+xml"),
+            link(format!("{site}{}", crate::portal::stories::FEED_PATH), "self", "application/atom+xml"),
             link(format!("{site}/stories"), "alternate", "text/html"),
         ],
         entries: cards.iter().map(|card| entry(card, site)).collect(),

@@ -6,13 +6,10 @@ use leptos::prelude::*;
 use crate::domain::journeys::templates::{StepForm, TemplateView};
 use crate::error::AppError;
 
-#[cfg(feature = "ssr")]
-const EDITORS: &[crate::domain::accounts::Role] = &[crate::domain::accounts::Role::Marketing, crate::domain::accounts::Role::Admin];
-
 #[server(prefix = "/api", endpoint = "journeys/templates")]
 pub async fn journey_templates() -> Result<Vec<TemplateView>, AppError> {
     use crate::auth::guard::{require, Access};
-    require(Access::Roles(EDITORS)).await?;
+    require(Access::Roles(crate::domain::accounts::STUDIO_ROLES)).await?;
     let db = crate::state::app_state()?.db;
     Ok(crate::data::journey_templates::list(&db).await?)
 }
@@ -30,13 +27,14 @@ pub async fn save_journey_template(
     use crate::auth::respond::finish_form;
     use crate::domain::journeys::templates::{checked_name, steps_from_form};
     let outcome: Result<String, AppError> = async {
-        require(Access::Roles(EDITORS)).await?;
+        require(Access::Roles(crate::domain::accounts::STUDIO_ROLES)).await?;
         let id = match id.trim() {
             "" => None,
             id => Some(id.parse::<i64>().map_err(|_| AppError::NotFound("This template does not exist.".into()))?),
         };
         let name = checked_name(&name).map_err(|message| AppError::invalid("name", message))?;
-        let steps = steps_from_form(&steps).map_err(|problem| AppError::invalid("steps", super::api::capitalized(&problem.to_string())))?;
+        let steps = steps_from_form(&steps)
+            .map_err(|problem| AppError::invalid("steps", crate::workspace::journeys_api::capitalized(&problem.to_string())))?;
         let db = crate::state::app_state()?.db;
         let saved = crate::data::journey_templates::save(&db, id, &name, &steps, make_default.is_some(), chrono::Utc::now())
             .await
@@ -58,7 +56,7 @@ pub async fn delete_journey_template(id: i64) -> Result<(), AppError> {
     use crate::auth::guard::{require, Access};
     use crate::auth::respond::finish_form;
     let outcome: Result<String, AppError> = async {
-        require(Access::Roles(EDITORS)).await?;
+        require(Access::Roles(crate::domain::accounts::STUDIO_ROLES)).await?;
         let db = crate::state::app_state()?.db;
         crate::data::journey_templates::delete(&db, id).await?;
         Ok("/studio/journeys".to_string())

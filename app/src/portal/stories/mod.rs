@@ -1,8 +1,9 @@
 //! Resolved stories: drafted by marketing from real conversations, published only with the
 //! customer's consent (which they can take back at any time), shown live on the portal.
 //!
-//! `draft` and `consent` are the pure rules; the data layer enforces them in its
-//! transactions (`data::story_editing`, `data::consents`).
+//! Here the portal's and customers' side; the studio drafts and publishes (`studio`). The rules
+//! are `domain::stories`; the data layer enforces them in its transactions
+//! (`data::story_editing`, `data::consents`).
 
 pub mod api;
 pub mod consent_api;
@@ -13,10 +14,6 @@ pub mod embed;
 #[cfg(feature = "ssr")]
 pub mod feed;
 pub mod public_pages;
-pub mod ripple_api;
-pub mod ripple_page;
-pub mod studio_pages;
-pub mod wall;
 
 /// Where portal pages listen for stories being published and withdrawn.
 pub const LIVE_PATH: &str = "/api/live/stories";
