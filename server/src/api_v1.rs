@@ -269,7 +269,7 @@ async fn post_delivery(
             DataError::NotFound => no_such_outgoing_message(),
             other => ingest_error(IngestError::Data(other)),
         })?;
-    state.realtime.publish("update", conversation_id);
+    state.realtime.publish(app::domain::workspace::InboxChange::Update, conversation_id);
     let delivery = match report {
         app::domain::channels::Report::Delivered => app::domain::channels::Delivery::Delivered,
         app::domain::channels::Report::Failed(_) => app::domain::channels::Delivery::Failed,

@@ -114,7 +114,7 @@ pub async fn deliver_due(db: &Db, mailer: &Mailer, now: DateTime<Utc>) -> Result
     while let Some((mail, attempt)) = attempts.next().await {
         outbox::record_attempt(db, &mail, &attempt, now).await?;
         if let (Some(hub), Some(conversation)) = (&mailer.hub, mail.conversation_id) {
-            hub.publish("update", conversation);
+            hub.publish(app::domain::workspace::InboxChange::Update, conversation);
         }
     }
     Ok(count)

@@ -20,7 +20,7 @@ pub async fn send_again(message_id: i64) -> Result<(), AppError> {
                 crate::data::DataError::NotFound => AppError::NotFound("No message that Rapport delivers has this id.".into()),
                 other => other.into(),
             })?;
-        state.realtime.publish("update", conversation_id);
+        state.realtime.publish(crate::domain::workspace::InboxChange::Update, conversation_id);
         Ok(format!("/workspace/c/{conversation_id}#message-{message_id}"))
     }
     .await;

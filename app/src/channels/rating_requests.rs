@@ -123,7 +123,7 @@ pub async fn rate(
                 None => request.comment.clone(),
             };
             change_rating(ingestion, id, score, comment.as_deref(), now).await.map_err(ingest_error)?;
-            ingestion.realtime.publish("update", request.conversation_id);
+            ingestion.realtime.publish(crate::domain::workspace::InboxChange::Update, request.conversation_id);
             (comment, rated_at)
         }
     };

@@ -6,7 +6,8 @@ use crate::data::conversations::{self, ReplyTone};
 use crate::data::deliveries::{self, Carrier, Outgoing, ReplyContext};
 use crate::data::forum_posting::{self, HoldFirstPosts};
 use crate::data::{DataError, Db};
-use crate::domain::channels::{reply_subject, route, Delivery, Route, OUTBOUND_EVENT};
+use crate::domain::channels::{reply_subject, route, Delivery, Route};
+use crate::domain::webhooks::WebhookEvent;
 
 /// An agent's reply as written.
 pub struct Reply<'a> {
@@ -28,7 +29,7 @@ pub fn outbound_payload(
     rating_links: &[String],
 ) -> String {
     crate::webhooks::delivery_body(
-        OUTBOUND_EVENT,
+        WebhookEvent::MessageOutbound,
         serde_json::json!({
             "message_id": message_id,
             "conversation_id": context.conversation_id,

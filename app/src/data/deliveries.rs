@@ -72,7 +72,7 @@ macro_rules! carry_out {
             }
             $crate::data::deliveries::Carrier::Webhook { payload } => {
                 let queued = sqlx::query($crate::data::deliveries::WEBHOOK_ROWS)
-                    .bind($crate::domain::channels::OUTBOUND_EVENT)
+                    .bind($crate::domain::webhooks::WebhookEvent::MessageOutbound.name())
                     .bind(payload($id))
                     .bind($now)
                     .bind($id)

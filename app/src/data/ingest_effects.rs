@@ -153,7 +153,7 @@ pub async fn complete(db: &Db, completion: &Completion<'_>) -> Result<Vec<i64>, 
         for (effect_id, body) in completion.risk_raised {
             if finished.contains(effect_id) {
                 sqlx::query(super::webhooks::ENQUEUE)
-                    .bind("risk.raised")
+                    .bind(crate::domain::webhooks::WebhookEvent::RiskRaised.name())
                     .bind(body)
                     .bind(completion.now)
                     .execute(&mut *tx)

@@ -6,6 +6,7 @@ use sqlx::QueryBuilder;
 use super::claim::Queue;
 use super::deliveries::after_webhook_attempt;
 use super::{on_pool, BeginWrite, DataError, Db};
+use crate::domain::webhooks::WebhookEvent;
 use crate::domain::webhooks::{retry_delay, DeliveryView, WebhookView, MAX_ATTEMPTS};
 
 pub async fn create(db: &Db, url: &str, secret: &str, events: &str, now: DateTime<Utc>) -> Result<i64, DataError> {
@@ -44,7 +45,8 @@ pub(super) const ENQUEUE: &str =
      SELECT id, $1, $2, 'pending', 0, $3, $3 FROM webhooks WHERE ' ' || events || ' ' LIKE '% ' || $1 || ' %'";
 
 /// Queues `event` for every webhook subscribed to it, in one statement.
-pub async fn enqueue(db: &Db, event: &str, payloads: &[String], now: DateTime<Utc>) -> Result<u64, DataError> {
+pub async fn enqueue(db: &Db, event: WebhookEvent, payloads: &[String], now: DateTime<Utc>) -> Result<u64, DataError> {
+    let event = event.name();
     const SUBSCRIBED: &str = "SELECT COUNT(*) FROM webhooks WHERE ' ' || events || ' ' LIKE '% ' || $1 || ' %'";
     on_pool!(db, pool => {
         // Most installations subscribe to few events: a read, and no write lock, for the rest.

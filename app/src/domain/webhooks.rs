@@ -3,19 +3,55 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-/// Events a webhook can subscribe to: (name, what it means).
-pub const EVENTS: &[(&str, &str)] = &[
-    (
-        "risk.raised",
-        "a conversation reached high or critical emotional risk",
-    ),
-    ("conversation.resolved", "an agent resolved a conversation"),
-    ("journey.healed", "a recovery journey ended with the customer's trust restored"),
-    (
-        "message.outbound",
-        "an agent's reply on a chat, social, SMS or phone conversation, for your system to deliver (report back to /api/v1/messages/{id}/delivery)",
-    ),
-];
+/// An event a webhook can subscribe to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum WebhookEvent {
+    RiskRaised,
+    ConversationResolved,
+    JourneyHealed,
+    MessageOutbound,
+}
+
+impl WebhookEvent {
+    pub const ALL: [WebhookEvent; 4] =
+        [WebhookEvent::RiskRaised, WebhookEvent::ConversationResolved, WebhookEvent::JourneyHealed, WebhookEvent::MessageOutbound];
+
+    /// The name receivers get (`event` in the body) and subscriptions store.
+    pub fn name(self) -> &'static str {
+        match self {
+            WebhookEvent::RiskRaised => "risk.raised",
+            WebhookEvent::ConversationResolved => "conversation.resolved",
+            WebhookEvent::JourneyHealed => "journey.healed",
+            WebhookEvent::MessageOutbound => "message.outbound",
+        }
+    }
+
+    /// What it means, for the settings page.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            WebhookEvent::RiskRaised => "a conversation reached high or critical emotional risk",
+            WebhookEvent::ConversationResolved => "an agent resolved a conversation",
+            WebhookEvent::JourneyHealed => "a recovery journey ended with the customer's trust restored",
+            WebhookEvent::MessageOutbound => {
+                "an agent's reply on a chat, social, SMS or phone conversation, for your system to deliver (report back to /api/v1/messages/{id}/delivery)"
+            }
+        }
+    }
+
+    /// The settings form's checkbox for it (`webhooks/add` takes one argument per event).
+    pub fn form_field(self) -> &'static str {
+        match self {
+            WebhookEvent::RiskRaised => "risk_raised",
+            WebhookEvent::ConversationResolved => "resolved",
+            WebhookEvent::JourneyHealed => "healed",
+            WebhookEvent::MessageOutbound => "outbound",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<WebhookEvent> {
+        WebhookEvent::ALL.into_iter().find(|event| event.name() == name)
+    }
+}
 
 /// A delivery is tried this many times before it is marked failed.
 pub const MAX_ATTEMPTS: i64 = 6;

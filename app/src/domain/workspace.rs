@@ -250,3 +250,35 @@ pub struct ConversationPage {
 
 /// The largest reply an agent can send, in characters.
 pub const MAX_REPLY_CHARS: usize = 10_000;
+
+/// What changed about a conversation, as live inbox events name it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InboxChange {
+    /// A new inbound or outbound message.
+    Message,
+    /// The conversation's risk changed.
+    Risk,
+    /// Assigned, prioritised, resolved, a note, a delivery report.
+    Update,
+    /// Events may have been missed (another instance's, while this one was not listening):
+    /// reload everything.
+    Resync,
+}
+
+impl InboxChange {
+    pub const ALL: [InboxChange; 4] = [InboxChange::Message, InboxChange::Risk, InboxChange::Update, InboxChange::Resync];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            InboxChange::Message => "message",
+            InboxChange::Risk => "risk",
+            InboxChange::Update => "update",
+            InboxChange::Resync => "resync",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<InboxChange> {
+        InboxChange::ALL.into_iter().find(|change| change.name() == name)
+    }
+}

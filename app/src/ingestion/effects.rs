@@ -18,6 +18,8 @@ use chrono::{DateTime, Utc};
 use super::validation::IngestError;
 use super::{risk, Ingestion};
 use crate::data::ingest_effects::{self, Cause, Completion, PendingEffect};
+use crate::domain::webhooks::WebhookEvent;
+use crate::domain::workspace::InboxChange;
 use crate::emotion::risk::{RiskAssessment, RiskLevel};
 
 /// How long the request that stored messages has to finish their effects before the worker
@@ -64,17 +66,17 @@ pub(super) async fn settle(
                 "conversation_id": effect.conversation_id,
                 "risk": assessed[&effect.conversation_id],
             });
-            (effect.id, crate::webhooks::delivery_body("risk.raised", data))
+            (effect.id, crate::webhooks::delivery_body(WebhookEvent::RiskRaised, data))
         })
         .collect();
     let effect_ids: Vec<i64> = effects.iter().map(|e| e.id).collect();
     let risks = risk::updates(&assessed);
     ingest_effects::complete(&ingestion.db, &Completion { effect_ids: &effect_ids, risks: &risks, risk_raised: &risk_raised, now }).await?;
-    let mut announced: Vec<(&'static str, i64)> = effects
+    let mut announced: Vec<(InboxChange, i64)> = effects
         .iter()
         .map(|effect| match effect.cause {
-            Cause::Messages => ("message", effect.conversation_id),
-            Cause::Event => ("risk", effect.conversation_id),
+            Cause::Messages => (InboxChange::Message, effect.conversation_id),
+            Cause::Event => (InboxChange::Risk, effect.conversation_id),
         })
         .collect();
     announced.sort_unstable();

@@ -88,7 +88,7 @@ pub async fn run_due_with(db: &Db, clock: &dyn Clock, settings: PassSettings) ->
             }
         }
     }
-    crate::webhooks::emit_all(db, "journey.healed", healed).await;
+    crate::webhooks::emit_all(db, crate::domain::webhooks::WebhookEvent::JourneyHealed, healed).await;
     let undeliverable = match delivery {
         Delivery::Mail => None,
         Delivery::NoTransport => Some(NO_TRANSPORT),

@@ -15,19 +15,17 @@ use serde::Serialize;
 use tokio::sync::{broadcast, mpsc};
 
 use crate::data::Db;
+use crate::domain::workspace::InboxChange;
 
 /// How many recent events a reconnecting browser can catch up on.
 const REPLAY: usize = 1_024;
 pub(super) const CHANNEL: &str = "rapport_inbox";
-const KINDS: [&str; 3] = ["message", "risk", "update"];
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct InboxEvent {
     pub id: u64,
-    /// "message" (new inbound or outbound message), "risk" (risk changed), "update" (assign,
-    /// priority, resolve, note), or "resync" (events of other instances may have been missed:
-    /// reload everything).
-    pub kind: &'static str,
+    /// What changed; `Resync` (with conversation 0) when events may have been missed.
+    pub kind: InboxChange,
     pub conversation_id: i64,
 }
 
@@ -37,7 +35,7 @@ pub struct Hub {
     sender: broadcast::Sender<InboxEvent>,
     recent: Mutex<VecDeque<InboxEvent>>,
     /// Postgres: events wait here for the task that sends them as `NOTIFY`.
-    relay: Option<mpsc::UnboundedSender<(&'static str, i64)>>,
+    relay: Option<mpsc::UnboundedSender<(InboxChange, i64)>>,
 }
 
 /// What a (re)connecting listener gets before live events.
@@ -49,14 +47,13 @@ pub enum Replay {
     Resync,
 }
 
-fn encode(kind: &str, conversation_id: i64) -> String {
-    format!("{kind}:{conversation_id}")
+fn encode(kind: InboxChange, conversation_id: i64) -> String {
+    format!("{}:{conversation_id}", kind.name())
 }
 
-fn decode(payload: &str) -> Option<(&'static str, i64)> {
+fn decode(payload: &str) -> Option<(InboxChange, i64)> {
     let (kind, id) = payload.split_once(':')?;
-    let kind = KINDS.into_iter().find(|known| *known == kind)?;
-    Some((kind, id.parse().ok()?))
+    Some((InboxChange::parse(kind)?, id.parse().ok()?))
 }
 
 impl Hub {
@@ -91,11 +88,11 @@ impl Hub {
 
     /// Tells this instance's listeners to reload: other instances' events may have been missed.
     pub(super) fn missed_some(&self) {
-        self.publish_here("resync", 0);
+        self.publish_here(InboxChange::Resync, 0);
     }
 
     /// Announces that a conversation changed, to every instance. Call after the commit.
-    pub fn publish(&self, kind: &'static str, conversation_id: i64) {
+    pub fn publish(&self, kind: InboxChange, conversation_id: i64) {
         match &self.relay {
             Some(relay) if relay.send((kind, conversation_id)).is_ok() => {}
             _ => self.publish_here(kind, conversation_id),
@@ -103,7 +100,7 @@ impl Hub {
     }
 
     /// Hands an event to this process's listeners.
-    fn publish_here(&self, kind: &'static str, conversation_id: i64) {
+    fn publish_here(&self, kind: InboxChange, conversation_id: i64) {
         // The lock keeps ids and buffer order in step even with concurrent publishers.
         let mut recent = self.recent.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let id = recent.back().map_or(1, |last| last.id + 1);
@@ -148,7 +145,7 @@ impl Hub {
     }
 }
 
-async fn notify_postgres(hub: Arc<Hub>, pool: sqlx::PgPool, mut outgoing: mpsc::UnboundedReceiver<(&'static str, i64)>) {
+async fn notify_postgres(hub: Arc<Hub>, pool: sqlx::PgPool, mut outgoing: mpsc::UnboundedReceiver<(InboxChange, i64)>) {
     while let Some((kind, conversation_id)) = outgoing.recv().await {
         let sent = sqlx::query("SELECT pg_notify($1, $2)").bind(CHANNEL).bind(encode(kind, conversation_id)).execute(&pool).await;
         if let Err(error) = sent {
@@ -173,15 +170,15 @@ mod tests {
     #[test]
     fn replays_what_a_listener_missed() {
         let hub = Hub::local();
-        hub.publish("message", 1);
-        hub.publish("risk", 1);
-        hub.publish("update", 2);
+        hub.publish(InboxChange::Message, 1);
+        hub.publish(InboxChange::Risk, 1);
+        hub.publish(InboxChange::Update, 2);
         let first = hub.subscribe(None).1.try_recv();
         assert!(first.is_err(), "a new listener hears only what comes after it");
         let (_, mut live) = hub.subscribe(None);
-        hub.publish("message", 4);
+        hub.publish(InboxChange::Message, 4);
         let event = live.try_recv().unwrap();
-        let seen = hub.event_id(&InboxEvent { id: 1, kind: "message", conversation_id: 1 });
+        let seen = hub.event_id(&InboxEvent { id: 1, kind: InboxChange::Message, conversation_id: 1 });
         assert_eq!(numbers(hub.subscribe(Some(&seen)).0), [2, 3, 4]);
         assert_eq!(numbers(hub.subscribe(Some(&hub.event_id(&event))).0), Vec::<u64>::new());
         assert!(numbers(hub.subscribe(None).0).is_empty());
@@ -190,12 +187,12 @@ mod tests {
     #[test]
     fn ids_from_another_instance_or_a_restart_ask_for_a_resync() {
         let hub = Hub::local();
-        hub.publish("message", 1);
+        hub.publish(InboxChange::Message, 1);
         let other = Hub::local();
-        other.publish("message", 1);
-        let foreign = other.event_id(&InboxEvent { id: 1, kind: "message", conversation_id: 1 });
+        other.publish(InboxChange::Message, 1);
+        let foreign = other.event_id(&InboxEvent { id: 1, kind: InboxChange::Message, conversation_id: 1 });
         assert!(matches!(hub.subscribe(Some(&foreign)).0, Replay::Resync));
-        let ahead = hub.event_id(&InboxEvent { id: 99, kind: "message", conversation_id: 1 });
+        let ahead = hub.event_id(&InboxEvent { id: 99, kind: InboxChange::Message, conversation_id: 1 });
         assert!(matches!(hub.subscribe(Some(&ahead)).0, Replay::Resync));
         assert!(matches!(hub.subscribe(Some("garbage")).0, Replay::Resync));
     }
@@ -204,18 +201,18 @@ mod tests {
     fn asks_for_a_resync_beyond_the_buffer() {
         let hub = Hub::local();
         for n in 0..(REPLAY as i64 + 10) {
-            hub.publish("message", n);
+            hub.publish(InboxChange::Message, n);
         }
-        let early = hub.event_id(&InboxEvent { id: 3, kind: "message", conversation_id: 3 });
+        let early = hub.event_id(&InboxEvent { id: 3, kind: InboxChange::Message, conversation_id: 3 });
         assert!(matches!(hub.subscribe(Some(&early)).0, Replay::Resync));
         let (_, mut live) = hub.subscribe(None);
-        hub.publish("message", 7);
+        hub.publish(InboxChange::Message, 7);
         assert_eq!(live.try_recv().unwrap().conversation_id, 7);
     }
 
     #[test]
     fn events_survive_the_notify_payload() {
-        for kind in KINDS {
+        for kind in InboxChange::ALL {
             assert_eq!(decode(&encode(kind, 42)), Some((kind, 42)));
         }
         assert_eq!(decode("delete:1"), None, "only known kinds");

@@ -13,10 +13,17 @@ use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::{Stream, StreamExt};
 
 use super::hub::{Hub, InboxEvent, Replay};
+use crate::domain::workspace::InboxChange;
 use crate::state::AppState;
 
+/// An inbox event as the browser gets it: `inbox` with the change, or `resync` (reload
+/// everything, whatever page is open).
 fn to_sse(hub: &Hub, event: &InboxEvent) -> Event {
-    Event::default().id(hub.event_id(event)).event("inbox").data(serde_json::to_string(event).expect("plain data serializes"))
+    let sse = Event::default().id(hub.event_id(event));
+    match event.kind {
+        InboxChange::Resync => sse.event("resync").data("{}"),
+        _ => sse.event("inbox").data(serde_json::to_string(event).expect("plain data serializes")),
+    }
 }
 
 /// `GET /api/workspace/events`: staff only (by session cookie), live and replayed events.

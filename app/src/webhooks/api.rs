@@ -45,19 +45,14 @@ pub async fn add_webhook(
         }
         let targets = crate::state::app_state()?.webhook_targets;
         super::targets::check_new_target(url, targets).await.map_err(|why| AppError::invalid("url", why))?;
-        let mut events = Vec::new();
-        if risk_raised.is_some() {
-            events.push("risk.raised");
-        }
-        if resolved.is_some() {
-            events.push("conversation.resolved");
-        }
-        if healed.is_some() {
-            events.push("journey.healed");
-        }
-        if outbound.is_some() {
-            events.push(crate::domain::channels::OUTBOUND_EVENT);
-        }
+        use crate::domain::webhooks::WebhookEvent;
+        let chosen = [
+            (WebhookEvent::RiskRaised, risk_raised),
+            (WebhookEvent::ConversationResolved, resolved),
+            (WebhookEvent::JourneyHealed, healed),
+            (WebhookEvent::MessageOutbound, outbound),
+        ];
+        let events: Vec<&str> = chosen.iter().filter(|(_, checked)| checked.is_some()).map(|(event, _)| event.name()).collect();
         if events.is_empty() {
             return Err(AppError::invalid("events", "Choose at least one event to send."));
         }

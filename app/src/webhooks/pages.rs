@@ -5,7 +5,7 @@ use leptos_meta::Title;
 
 use super::api::{load_webhooks, AddWebhook, DeleteWebhook};
 use crate::domain::format::when;
-use crate::domain::webhooks::EVENTS;
+use crate::domain::webhooks::WebhookEvent;
 use crate::shell::notice::{form_error, loaded, FormError};
 
 #[component]
@@ -30,10 +30,15 @@ pub fn WebhooksPage() -> impl IntoView {
                 <input id="webhook-url" name="url" type="url" placeholder="https://example.com/rapport-events"/>
                 <fieldset>
                     <legend>"Events"</legend>
-                    <label class="checkbox"><input type="checkbox" name="risk_raised" value="yes" checked=true/>{format!(" risk.raised — {}", EVENTS[0].1)}</label>
-                    <label class="checkbox"><input type="checkbox" name="resolved" value="yes"/>{format!(" conversation.resolved — {}", EVENTS[1].1)}</label>
-                    <label class="checkbox"><input type="checkbox" name="healed" value="yes"/>{format!(" journey.healed — {}", EVENTS[2].1)}</label>
-                    <label class="checkbox"><input type="checkbox" name="outbound" value="yes"/>{format!(" message.outbound — {}", EVENTS[3].1)}</label>
+                    {WebhookEvent::ALL
+                        .into_iter()
+                        .map(|event| view! {
+                            <label class="checkbox">
+                                <input type="checkbox" name=event.form_field() value="yes" checked=event == WebhookEvent::RiskRaised/>
+                                {format!(" {} — {}", event.name(), event.meaning())}
+                            </label>
+                        })
+                        .collect_view()}
                 </fieldset>
                 <button type="submit" class="button button--small">"Add endpoint"</button>
             </ActionForm>

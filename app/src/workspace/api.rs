@@ -68,7 +68,7 @@ where
         let viewer = require(Access::Roles(WORKSPACE_ROLES)).await?;
         let state = crate::state::app_state()?;
         if action(state.db.clone(), viewer).await? {
-            state.realtime.publish("update", conversation_id);
+            state.realtime.publish(crate::domain::workspace::InboxChange::Update, conversation_id);
             Ok(format!("/workspace/c/{conversation_id}"))
         } else {
             Err(AppError::NotFound("This conversation does not exist.".into()))
@@ -155,7 +155,7 @@ pub async fn resolve_conversation(conversation_id: i64, summary: String, ask_csa
         if resolved {
             crate::webhooks::emit(
                 &db,
-                "conversation.resolved",
+                crate::domain::webhooks::WebhookEvent::ConversationResolved,
                 serde_json::json!({"conversation_id": conversation_id, "summary": summary}),
             )
             .await;

@@ -53,7 +53,7 @@ pub async fn send_reply(state: &AppState, viewer: &Viewer, conversation_id: i64,
     crate::channels::replies::send(&state.db, &context, &reply, state.mail_transport, chrono::Utc::now())
         .await?
         .ok_or_else(|| AppError::NotFound("This conversation does not exist.".into()))?;
-    state.realtime.publish("message", conversation_id);
+    state.realtime.publish(crate::domain::workspace::InboxChange::Message, conversation_id);
     Ok(())
 }
 

@@ -367,7 +367,7 @@ async fn webhooks_go_only_to_public_addresses_unless_allowed() {
         for url in [&sink, &by_name] {
             app::data::webhooks::create(&db, url, "signing-key", "risk.raised", Utc::now()).await.unwrap();
         }
-        app::webhooks::emit(&db, "risk.raised", serde_json::json!({"conversation_id": 1})).await;
+        app::webhooks::emit(&db, app::domain::webhooks::WebhookEvent::RiskRaised, serde_json::json!({"conversation_id": 1})).await;
         let public_only = server::webhook_worker::client(TargetPolicy::PublicOnly);
         assert_eq!(server::webhook_worker::deliver_due(&db, &public_only, Utc::now()).await.unwrap(), 2);
         assert!(received.lock().unwrap().is_empty(), "nothing reached the local receiver");

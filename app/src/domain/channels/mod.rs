@@ -84,13 +84,11 @@ pub fn reply_subject(subject: &str) -> String {
     }
 }
 
-/// The webhook event that carries outgoing chat, social, SMS and phone messages.
-pub const OUTBOUND_EVENT: &str = "message.outbound";
-
 /// Why a message on an integration's channel could not be handed to anyone.
 pub fn no_integration(channel: &str) -> String {
     format!(
-        "no integration receives {channel} messages: an admin subscribes a webhook to {OUTBOUND_EVENT} under Webhooks, then send it again"
+        "no integration receives {channel} messages: an admin subscribes a webhook to {} under Webhooks, then send it again",
+        super::webhooks::WebhookEvent::MessageOutbound.name()
     )
 }
 
