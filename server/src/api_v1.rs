@@ -143,17 +143,43 @@ fn created_or_replayed<T: Serialize>(created: bool, body: T) -> Response {
     (status, Json(body)).into_response()
 }
 
+// The refusals the endpoints share, documented once: listed in each handler's `responses(...)`
+// beside its own answers.
+
+/// The token's refusals, on every endpoint: the token itself (401) and its rate limit (429).
+#[derive(utoipa::IntoResponses)]
+#[expect(dead_code, reason = "describes responses for the OpenAPI document; the handlers answer `ApiError`")]
+enum TokenRefusals {
+    #[response(status = 401, description = "Missing, unknown or revoked token",
+        headers(("WWW-Authenticate" = String, description = "`Bearer`")))]
+    Unauthorized(ApiError),
+    #[response(
+        status = 429,
+        description = "This token's request budget for the minute is spent (`api_requests_per_minute`); wait, or send many messages at once through `/messages/batch`"
+    )]
+    RateLimited(ApiError),
+}
+
+/// The refusals of a [`StrictJson`] body holding one record, under [`MAX_BODY_BYTES`]
+/// (`/messages/batch` documents its own: a larger limit, fields named per message).
+#[derive(utoipa::IntoResponses)]
+#[expect(dead_code, reason = "describes responses for the OpenAPI document; the handlers answer `ApiError`")]
+enum BodyRefusals {
+    #[response(status = 413, description = "Body larger than 128 KiB")]
+    TooLarge(ApiError),
+    #[response(status = 415, description = "The body is not sent as `Content-Type: application/json`")]
+    NotJson(ApiError),
+    #[response(status = 422, description = "Invalid fields, field by field")]
+    Invalid(ApiError),
+}
+
 #[utoipa::path(post, path = "/customers", tag = "customers",
     request_body = CustomerUpsert,
     responses(
         (status = 201, description = "Customer created", body = ingest::CustomerUpserted),
         (status = 200, description = "Existing customer updated", body = ingest::CustomerUpserted),
-        (status = 401, description = "Missing, unknown or revoked token", body = ApiError,
-            headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
-        (status = 413, description = "Body larger than 128 KiB", body = ApiError),
-        (status = 415, description = "The body is not sent as `Content-Type: application/json`", body = ApiError),
-        (status = 422, description = "Invalid fields, field by field", body = ApiError),
-        (status = 429, description = "This token's request budget for the minute is spent (`api_requests_per_minute`); wait, or send many messages at once through `/messages/batch`", body = ApiError),
+        TokenRefusals,
+        BodyRefusals,
     ),
     security(("bearer" = [])))]
 async fn upsert_customer(
@@ -171,12 +197,8 @@ async fn upsert_customer(
     responses(
         (status = 201, description = "Stored and scored; the conversation's risk is recomputed", body = ingest::MessageIngested),
         (status = 200, description = "This idempotency key was seen before: nothing written", body = ingest::MessageIngested),
-        (status = 401, description = "Missing, unknown or revoked token", body = ApiError,
-            headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
-        (status = 413, description = "Body larger than 128 KiB", body = ApiError),
-        (status = 415, description = "The body is not sent as `Content-Type: application/json`", body = ApiError),
-        (status = 422, description = "Invalid fields, field by field", body = ApiError),
-        (status = 429, description = "This token's request budget for the minute is spent (`api_requests_per_minute`); wait, or send many messages at once through `/messages/batch`", body = ApiError),
+        TokenRefusals,
+        BodyRefusals,
     ),
     security(("bearer" = [])))]
 async fn post_message(
@@ -193,12 +215,10 @@ async fn post_message(
     request_body = ingest::MessageBatchIn,
     responses(
         (status = 200, description = "All messages stored (or replayed, see each `created`), one result per message in order", body = ingest::MessageBatchIngested),
-        (status = 401, description = "Missing, unknown or revoked token", body = ApiError,
-            headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
         (status = 413, description = "Body larger than 4 MiB", body = ApiError),
         (status = 415, description = "The body is not sent as `Content-Type: application/json`", body = ApiError),
         (status = 422, description = "Invalid fields as `messages[i].field`; nothing of the batch was stored", body = ApiError),
-        (status = 429, description = "This token's request budget for the minute is spent (`api_requests_per_minute`); wait, or send many messages at once through `/messages/batch`", body = ApiError),
+        TokenRefusals,
     ),
     security(("bearer" = [])))]
 async fn post_message_batch(
@@ -245,13 +265,9 @@ fn no_such_outgoing_message() -> ApiError {
     request_body = DeliveryReport,
     responses(
         (status = 200, description = "Recorded; the latest report wins, and agents see it on the conversation (a failed message can be sent again)", body = DeliveryRecorded),
-        (status = 401, description = "Missing, unknown or revoked token", body = ApiError,
-            headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
         (status = 404, description = "No outgoing message that Rapport delivers has this id", body = ApiError),
-        (status = 413, description = "Body larger than 128 KiB", body = ApiError),
-        (status = 415, description = "The body is not sent as `Content-Type: application/json`", body = ApiError),
-        (status = 422, description = "Invalid fields, field by field", body = ApiError),
-        (status = 429, description = "This token's request budget for the minute is spent (`api_requests_per_minute`); wait, or send many messages at once through `/messages/batch`", body = ApiError),
+        TokenRefusals,
+        BodyRefusals,
     ),
     security(("bearer" = [])))]
 async fn post_delivery(
@@ -282,13 +298,9 @@ async fn post_delivery(
     responses(
         (status = 201, description = "Event recorded", body = ingest::EventRecorded),
         (status = 200, description = "This idempotency key was seen before", body = ingest::EventRecorded),
-        (status = 401, description = "Missing, unknown or revoked token", body = ApiError,
-            headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
-        (status = 413, description = "Body larger than 128 KiB", body = ApiError),
-        (status = 415, description = "The body is not sent as `Content-Type: application/json`", body = ApiError),
         (status = 409, description = "The idempotency key was already used for another customer's event; nothing was stored", body = ApiError),
-        (status = 422, description = "Invalid fields, field by field", body = ApiError),
-        (status = 429, description = "This token's request budget for the minute is spent (`api_requests_per_minute`); wait, or send many messages at once through `/messages/batch`", body = ApiError),
+        TokenRefusals,
+        BodyRefusals,
     ),
     security(("bearer" = [])))]
 async fn post_event(
@@ -306,13 +318,9 @@ async fn post_event(
     responses(
         (status = 201, description = "Rating recorded; a rating at or below the bad threshold reopens the conversation", body = ingest::EventRecorded),
         (status = 200, description = "This idempotency key was seen before", body = ingest::EventRecorded),
-        (status = 401, description = "Missing, unknown or revoked token", body = ApiError,
-            headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
-        (status = 413, description = "Body larger than 128 KiB", body = ApiError),
-        (status = 415, description = "The body is not sent as `Content-Type: application/json`", body = ApiError),
         (status = 409, description = "The idempotency key was already used for another customer's event; nothing was stored", body = ApiError),
-        (status = 422, description = "Invalid fields, field by field", body = ApiError),
-        (status = 429, description = "This token's request budget for the minute is spent (`api_requests_per_minute`); wait, or send many messages at once through `/messages/batch`", body = ApiError),
+        TokenRefusals,
+        BodyRefusals,
     ),
     security(("bearer" = [])))]
 async fn post_csat(
@@ -410,9 +418,7 @@ struct Me {
 #[utoipa::path(get, path = "/me", tag = "tokens",
     responses(
         (status = 200, description = "The token you are calling with", body = Me),
-        (status = 401, description = "Missing, unknown or revoked token", body = ApiError,
-            headers(("WWW-Authenticate" = String, description = "`Bearer`"))),
-        (status = 429, description = "This token's request budget for the minute is spent (`api_requests_per_minute`); wait, or send many messages at once through `/messages/batch`", body = ApiError),
+        TokenRefusals,
     ),
     security(("bearer" = [])))]
 async fn me(caller: ApiCaller) -> Json<Me> {
@@ -429,6 +435,8 @@ async fn unknown_route() -> ApiError {
     info(title = "Rapport ingestion API", description = "Customers, messages (scored by the emotion engine on the way in), events and CSAT; every create takes an idempotency key. Integrations that deliver chat, social, SMS and phone messages for Rapport (the `message.outbound` webhook) report each one's delivery back."),
     servers((url = "/api/v1")),
     paths(me, upsert_customer, post_message, post_message_batch, post_delivery, post_event, post_csat),
+    // Referenced by the `IntoResponses` types, which do not add the schemas they name.
+    components(schemas(ApiError)),
     modifiers(&BearerAuth, &ExactRequests)
 )]
 pub struct ApiDoc;
