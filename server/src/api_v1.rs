@@ -464,7 +464,7 @@ impl utoipa::Modify for BearerAuth {
 /// Text fields as (schema, field, most characters): not blank (a character other than
 /// whitespace), no control character but tab, line feed and carriage return (the control
 /// characters the server refuses everywhere), and at most that many characters as sent.
-const TEXT_FIELDS: &[(&str, &str, usize)] = &[
+pub const TEXT_FIELDS: &[(&str, &str, usize)] = &[
     ("CustomerUpsert", "external_ref", 200),
     ("CustomerUpsert", "name", 200),
     ("CustomerUpsert", "plan", 100),

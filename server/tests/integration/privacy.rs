@@ -2,6 +2,7 @@
 //! erasure no trace of their name or email is left in any table (forum posts stay, as
 //! "Deleted user"), their story and quote are gone and the audit log records the erasure.
 
+use crate::support::fixtures::{customer_message, resolved_conversation, GRATITUDE_ANALYSIS};
 use crate::support::{each_backend, TestDb};
 use app::data::consents::{self, Answerer, ConsentMail};
 use app::data::conversations::{self, NewConversation, NewMessage};
@@ -74,21 +75,9 @@ async fn export_then_erase(db: Db) {
     let conversation = conversations::insert_many(
         &db,
         &[NewConversation {
-            customer_id: customer,
-            subject: "Zelda Quixotic: parcel lost".into(),
-            channel: "email",
-            status: "resolved",
-            priority: "normal",
             situation: Some("delivery"),
-            waiting_since: None,
-            last_message_at: now,
-            created_at: now,
-            resolved_at: Some(now),
-            risk_score: 0,
-            risk_level: "low",
-            risk_factors: None,
-            guidance: None,
             last_excerpt: Some("Thank you so much, it arrived!".into()),
+            ..resolved_conversation(customer, "Zelda Quixotic: parcel lost", now)
         }],
     )
     .await
@@ -96,25 +85,10 @@ async fn export_then_erase(db: Db) {
     conversations::insert_messages(
         &db,
         &[
+            customer_message(conversation, customer, "Hi, Zelda Quixotic here, my parcel is lost.", now, -0.4),
             NewMessage {
-                conversation_id: conversation,
-                direction: "inbound",
-                author_user_id: None,
-                author_customer_id: Some(customer),
-                body: "Hi, Zelda Quixotic here, my parcel is lost.".into(),
-                created_at: now,
-                sentiment: Some(-0.4),
-                analysis: None,
-            },
-            NewMessage {
-                conversation_id: conversation,
-                direction: "inbound",
-                author_user_id: None,
-                author_customer_id: Some(customer),
-                body: "Thank you so much, it arrived!".into(),
-                created_at: now,
-                sentiment: Some(0.8),
-                analysis: Some(r#"{"emotions":[{"emotion":"gratitude","intensity":0.8,"evidence":[]}]}"#.into()),
+                analysis: Some(GRATITUDE_ANALYSIS.into()),
+                ..customer_message(conversation, customer, "Thank you so much, it arrived!", now, 0.8)
             },
         ],
     )

@@ -3,6 +3,7 @@
 //! redirects, text from the address shown as an error, the sitemap trusting `Host`, agents in
 //! the studio, flags on hidden posts, and webhooks aimed at private addresses.
 
+use crate::support::fixtures::{customer_message, resolved_conversation};
 use crate::support::{TestApp, TestDb};
 use app::data::community::{ensure_category, NewCategory};
 use app::data::conversations::{self, NewConversation, NewMessage};
@@ -80,21 +81,10 @@ async fn conversation(db: &Db, customer_id: i64, subject: &str, status: &str, me
     let id = conversations::insert_many(
         db,
         &[NewConversation {
-            customer_id,
-            subject: subject.into(),
-            channel: "email",
             status: if resolved { "resolved" } else { "open" },
-            priority: "normal",
-            situation: None,
-            waiting_since: None,
             last_message_at: Utc::now(),
-            created_at: start,
             resolved_at: resolved.then(Utc::now),
-            risk_score: 0,
-            risk_level: "low",
-            risk_factors: None,
-            guidance: None,
-            last_excerpt: None,
+            ..resolved_conversation(customer_id, subject, start)
         }],
     )
     .await
@@ -102,16 +92,7 @@ async fn conversation(db: &Db, customer_id: i64, subject: &str, status: &str, me
     let rows: Vec<NewMessage> = messages
         .iter()
         .enumerate()
-        .map(|(n, (body, sentiment))| NewMessage {
-            conversation_id: id,
-            direction: "inbound",
-            author_user_id: None,
-            author_customer_id: Some(customer_id),
-            body: body.to_string(),
-            created_at: start + Duration::hours(n as i64),
-            sentiment: Some(*sentiment),
-            analysis: None,
-        })
+        .map(|(n, (body, sentiment))| customer_message(id, customer_id, body, start + Duration::hours(n as i64), *sentiment))
         .collect();
     conversations::insert_messages(db, &rows).await.unwrap();
     id

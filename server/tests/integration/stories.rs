@@ -4,9 +4,10 @@
 
 use std::time::{Duration, Instant};
 
+use crate::support::fixtures::{customer_message, resolved_conversation, GRATITUDE_ANALYSIS};
 use crate::support::{each_backend, TestApp, TestDb};
 use app::data::consents::{self, Answerer, ConsentMail, Subject};
-use app::data::conversations::{self, NewConversation, NewMessage};
+use app::data::conversations::{self, NewMessage};
 use app::data::story_editing::{self, Actor};
 use app::data::{customers, stories, users, DataError, Db};
 use app::domain::accounts::Role;
@@ -21,40 +22,10 @@ async fn conversation_with(db: &Db, reference: &str, name: &str) -> (i64, i64) {
     let now = Utc::now();
     let (customer_id, _) =
         customers::upsert_by_ref(db, reference, name, Some(&format!("{reference}@example.com")), None, now).await.unwrap();
-    let ids = conversations::insert_many(
-        db,
-        &[NewConversation {
-            customer_id,
-            subject: "Charged twice".into(),
-            channel: "email",
-            status: "resolved",
-            priority: "normal",
-            situation: None,
-            waiting_since: None,
-            last_message_at: now,
-            created_at: now,
-            resolved_at: Some(now),
-            risk_score: 0,
-            risk_level: "low",
-            risk_factors: None,
-            guidance: None,
-            last_excerpt: None,
-        }],
-    )
-    .await
-    .unwrap();
+    let ids = conversations::insert_many(db, &[resolved_conversation(customer_id, "Charged twice", now)]).await.unwrap();
     conversations::insert_messages(
         db,
-        &[NewMessage {
-            conversation_id: ids[0],
-            direction: "inbound",
-            author_user_id: None,
-            author_customer_id: Some(customer_id),
-            body: "I was charged twice for one order. Thank you so much, that was quick!".into(),
-            created_at: now,
-            sentiment: Some(0.6),
-            analysis: None,
-        }],
+        &[customer_message(ids[0], customer_id, "I was charged twice for one order. Thank you so much, that was quick!", now, 0.6)],
     )
     .await
     .unwrap();
@@ -222,16 +193,7 @@ async fn publish_and_withdraw_reach_the_other_instance(writer: &TestApp, reader:
     // Marketing drafts from story candidates: Dana was upset before she thanked us.
     conversations::insert_messages(
         db,
-        &[NewMessage {
-            conversation_id: conversation,
-            direction: "inbound",
-            author_user_id: None,
-            author_customer_id: Some(dana),
-            body: "I was charged twice and nobody answers!".into(),
-            created_at: Utc::now() - chrono::Duration::hours(2),
-            sentiment: Some(-0.6),
-            analysis: None,
-        }],
+        &[customer_message(conversation, dana, "I was charged twice and nobody answers!", Utc::now() - chrono::Duration::hours(2), -0.6)],
     )
     .await
     .unwrap();
@@ -310,14 +272,8 @@ async fn quotes_need_consent_to_their_exact_words(db: Db) {
     conversations::insert_messages(
         &db,
         &[NewMessage {
-            conversation_id: conversation,
-            direction: "inbound",
-            author_user_id: None,
-            author_customer_id: Some(quinn),
-            body: "Wow. You fixed it within the hour! Thank you all so much.".into(),
-            created_at: now,
-            sentiment: Some(0.9),
-            analysis: Some(r#"{"emotions":[{"emotion":"gratitude","intensity":0.8,"evidence":[]}]}"#.into()),
+            analysis: Some(GRATITUDE_ANALYSIS.into()),
+            ..customer_message(conversation, quinn, "Wow. You fixed it within the hour! Thank you all so much.", now, 0.9)
         }],
     )
     .await
@@ -443,26 +399,8 @@ async fn ripple_compares_viewers_with_non_viewers(db: Db) {
         conversations::insert_messages(
             &db,
             &[
-                NewMessage {
-                    conversation_id: conversation,
-                    direction: "inbound",
-                    author_user_id: None,
-                    author_customer_id: Some(customer),
-                    body: "Before.".into(),
-                    created_at: published - chrono::Duration::days(5),
-                    sentiment: Some(before),
-                    analysis: None,
-                },
-                NewMessage {
-                    conversation_id: conversation,
-                    direction: "inbound",
-                    author_user_id: None,
-                    author_customer_id: Some(customer),
-                    body: "After.".into(),
-                    created_at: published + chrono::Duration::days(5),
-                    sentiment: Some(after),
-                    analysis: None,
-                },
+                customer_message(conversation, customer, "Before.", published - chrono::Duration::days(5), before),
+                customer_message(conversation, customer, "After.", published + chrono::Duration::days(5), after),
             ],
         )
         .await
@@ -609,16 +547,13 @@ async fn resolved_turnarounds_are_story_candidates_until_drafted(db: Db) {
     let (dana, conversation) = conversation_with(&db, "dana", "Dana Smith").await;
     conversations::insert_messages(
         &db,
-        &[NewMessage {
-            conversation_id: conversation,
-            direction: "inbound",
-            author_user_id: None,
-            author_customer_id: Some(dana),
-            body: "This is unacceptable, I was charged twice!".into(),
-            created_at: Utc::now() - chrono::Duration::hours(2),
-            sentiment: Some(-0.7),
-            analysis: None,
-        }],
+        &[customer_message(
+            conversation,
+            dana,
+            "This is unacceptable, I was charged twice!",
+            Utc::now() - chrono::Duration::hours(2),
+            -0.7,
+        )],
     )
     .await
     .unwrap();

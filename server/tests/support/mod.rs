@@ -8,6 +8,7 @@ use std::net::SocketAddr;
 use app::data::{Db, DbOptions};
 use server::Config;
 
+pub mod fixtures;
 pub mod logs;
 pub mod process;
 pub mod smtp;
