@@ -1,12 +1,17 @@
 //! The one error type every server function returns: typed, serializable and
-//! written for the person who reads it.
+//! written for the person who reads it. On the wire it is an [`ErrorBody`]: a stable
+//! snake_case code, a sentence for people and, for bad input, the field.
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use server_fn::codec::JsonEncoding;
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use server_fn::{Bytes, Encodes};
 use thiserror::Error;
 
 #[derive(Clone, Debug, PartialEq, Eq, Error, Serialize, Deserialize)]
+#[serde(into = "ErrorBody", try_from = "ErrorBody")]
 pub enum AppError {
     #[error("Please sign in to continue.")]
     Unauthorized,
@@ -32,7 +37,71 @@ pub enum AppError {
     Transport(String),
 }
 
+/// An error as a browser or an API client receives it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// The kind, stable: `unauthorized`, `forbidden`, `bad_credentials`, `invalid`, `not_found`,
+    /// `conflict`, `rate_limited`, `cross_site`, `internal` or `transport`.
+    pub error: String,
+    pub message: String,
+    /// Field → what is wrong with it, for `invalid`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fields: BTreeMap<String, String>,
+}
+
+impl From<AppError> for ErrorBody {
+    fn from(error: AppError) -> Self {
+        let fields = match &error {
+            AppError::Invalid { field, message } => BTreeMap::from([(field.clone(), message.clone())]),
+            _ => BTreeMap::new(),
+        };
+        ErrorBody { error: error.kind().to_string(), message: error.to_string(), fields }
+    }
+}
+
+impl TryFrom<ErrorBody> for AppError {
+    type Error = String;
+
+    fn try_from(body: ErrorBody) -> Result<Self, String> {
+        let ErrorBody { error, message, fields } = body;
+        Ok(match error.as_str() {
+            "unauthorized" => AppError::Unauthorized,
+            "forbidden" => AppError::Forbidden(message),
+            "bad_credentials" => AppError::BadCredentials,
+            "invalid" => match fields.into_iter().next() {
+                Some((field, problem)) => AppError::Invalid { field, message: problem },
+                None => AppError::Invalid { field: String::new(), message },
+            },
+            "not_found" => AppError::NotFound(message),
+            "conflict" => AppError::Conflict(message),
+            "rate_limited" => AppError::RateLimited(message),
+            "cross_site" => AppError::CrossSite,
+            "internal" => AppError::Internal,
+            "transport" => AppError::Transport(message.strip_prefix(TRANSPORT_PREFIX).unwrap_or(&message).to_string()),
+            other => return Err(format!("unknown error code `{other}`")),
+        })
+    }
+}
+
+const TRANSPORT_PREFIX: &str = "Could not reach Rapport: ";
+
 impl AppError {
+    /// The stable code of the error's kind, as [`ErrorBody::error`] carries it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            AppError::Unauthorized => "unauthorized",
+            AppError::Forbidden(_) => "forbidden",
+            AppError::BadCredentials => "bad_credentials",
+            AppError::Invalid { .. } => "invalid",
+            AppError::NotFound(_) => "not_found",
+            AppError::Conflict(_) => "conflict",
+            AppError::RateLimited(_) => "rate_limited",
+            AppError::CrossSite => "cross_site",
+            AppError::Internal => "internal",
+            AppError::Transport(_) => "transport",
+        }
+    }
+
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
         AppError::Invalid { field: field.to_string(), message: message.into() }
     }
@@ -55,16 +124,8 @@ impl AppError {
     /// [`message_for_code`] for it, never text from the address.
     pub fn code(&self) -> String {
         match self {
-            AppError::Unauthorized => "unauthorized".into(),
-            AppError::Forbidden(_) => "forbidden".into(),
-            AppError::BadCredentials => "bad_credentials".into(),
             AppError::Invalid { field, .. } => format!("invalid.{field}"),
-            AppError::NotFound(_) => "not_found".into(),
-            AppError::Conflict(_) => "conflict".into(),
-            AppError::RateLimited(_) => "rate_limited".into(),
-            AppError::CrossSite => "cross_site".into(),
-            AppError::Internal => "internal".into(),
-            AppError::Transport(_) => "transport".into(),
+            other => other.kind().to_string(),
         }
     }
 }
@@ -111,6 +172,15 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         AppError::Transport(value.to_string())
     }
+
+    /// Encodes the error for the response, and gives the response the status of its kind
+    /// (server_fn 0.8 answers every error with 500 otherwise).
+    fn ser(&self) -> Bytes {
+        #[cfg(feature = "ssr")]
+        crate::auth::respond::status_for_failed_call(self);
+        <JsonEncoding as Encodes<Self>>::encode(self)
+            .unwrap_or_else(|_| Bytes::from_static(br#"{"error":"internal","message":"Something went wrong on our side."}"#))
+    }
 }
 
 #[cfg(feature = "ssr")]
@@ -130,7 +200,36 @@ impl From<crate::data::DataError> for AppError {
 
 #[cfg(test)]
 mod tests {
-    use super::{message_for_code, AppError};
+    use super::{message_for_code, AppError, ErrorBody};
+
+    #[test]
+    fn every_error_travels_as_a_code_a_message_and_its_fields_and_comes_back_the_same() {
+        let errors = [
+            AppError::Unauthorized,
+            AppError::Forbidden("Staff only.".into()),
+            AppError::BadCredentials,
+            AppError::invalid("body", "Write a reply before sending."),
+            AppError::NotFound("This story does not exist.".into()),
+            AppError::Conflict("Already resolved.".into()),
+            AppError::RateLimited("Too many posts.".into()),
+            AppError::CrossSite,
+            AppError::Internal,
+            AppError::Transport("connection refused".into()),
+        ];
+        for error in errors {
+            let json = serde_json::to_value(&error).unwrap();
+            assert_eq!(json["error"], error.kind(), "{json}");
+            assert_eq!(json["message"], error.to_string(), "{json}");
+            assert_eq!(serde_json::from_value::<AppError>(json).unwrap(), error);
+        }
+        let json = serde_json::to_value(AppError::invalid("email", "Enter an email address.")).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"error": "invalid", "message": "Enter an email address.", "fields": {"email": "Enter an email address."}})
+        );
+        let unknown = ErrorBody { error: "teapot".into(), message: "?".into(), fields: Default::default() };
+        assert!(AppError::try_from(unknown).is_err(), "an unknown code is not made up into an error");
+    }
 
     #[test]
     fn codes_name_the_kind_and_field_and_map_to_our_own_words() {

@@ -119,7 +119,6 @@ pub fn router(state: AppState, pages: PageLimits) -> Router {
         .leptos_routes(&state, route_list(), move || shell(shell_options.clone()))
         .fallback_service(files)
         .layer(middleware::from_fn_with_state(deadline, crate::page_deadline::enforce))
-        .layer(middleware::from_fn(crate::error_status::status_from_error))
         .layer(middleware::from_fn(crate::text_input_guard::refuse_control_characters))
         .layer(middleware::from_fn_with_state(https, crate::cross_site::refuse_cross_site_mutations))
         .layer(middleware::from_fn_with_state(https, crate::security_headers::add_security_headers))

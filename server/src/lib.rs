@@ -7,7 +7,6 @@ pub mod api_v1;
 pub mod config;
 pub mod cross_site;
 pub mod ended_pages;
-pub mod error_status;
 pub mod http;
 pub mod mail_worker;
 pub mod memory_trim;

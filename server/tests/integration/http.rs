@@ -64,7 +64,7 @@ async fn sign_up_sign_in_and_roles(app: TestApp) {
     let inbox = app.call(&customer, "workspace/inbox", &[("page", "1")]).await;
     assert_eq!(inbox.status(), StatusCode::FORBIDDEN);
     let body = inbox.text().await.unwrap();
-    assert!(body.contains("Forbidden") && !body.contains("subject"), "no data leaks: {body}");
+    assert!(body.contains(r#""error":"forbidden""#) && !body.contains("subject"), "no data leaks: {body}");
     assert_eq!(app.call(&customer, "studio/overview", &[]).await.status(), StatusCode::FORBIDDEN);
 
     // Anonymous callers must sign in.
@@ -163,7 +163,7 @@ async fn cross_site_mutations_are_refused() {
     assert_eq!(sign_in_from(None).await.status(), StatusCode::FORBIDDEN);
     let evil = sign_in_from(Some("http://evil.example".into())).await;
     assert_eq!(evil.status(), StatusCode::FORBIDDEN);
-    assert!(evil.text().await.unwrap().contains("CrossSite"));
+    assert!(evil.text().await.unwrap().contains(r#""error":"cross_site""#));
     // Same host, other scheme: another origin to the browser (review finding).
     let ours = app.url("").trim_end_matches('/').to_string();
     assert_eq!(sign_in_from(Some(ours.replace("http://", "https://"))).await.status(), StatusCode::FORBIDDEN);
