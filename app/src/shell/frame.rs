@@ -1,6 +1,8 @@
-//! The site's header (with the menu and the viewer's links) and footer.
+//! The site's header (with the menu and the viewer's links), its footer, and the frame of a
+//! staff page.
 
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::components::A;
 
 use super::{area_nav, notice, pending_parts, use_session};
@@ -82,5 +84,28 @@ pub fn SiteFooter() -> impl IntoView {
         <footer class="site-footer">
             <p>"Rapport is open-source customer care that treats emotion as data. Stories and quotes appear only with the customer's consent."</p>
         </footer>
+    }
+}
+
+/// A staff page: its document title, the dense workspace section and its heading.
+#[component]
+pub fn StaffPage(
+    /// The document title (the shell adds " · Rapport").
+    title: &'static str,
+    /// The heading, when it says more than the title.
+    #[prop(optional)]
+    heading: Option<&'static str>,
+    /// The page's own class beside `workspace`, for its styles.
+    #[prop(optional)]
+    class: &'static str,
+    children: Children,
+) -> impl IntoView {
+    let classes = if class.is_empty() { "workspace".to_string() } else { format!("workspace {class}") };
+    view! {
+        <Title text=title/>
+        <section class=classes>
+            <h1>{heading.unwrap_or(title)}</h1>
+            {children()}
+        </section>
     }
 }

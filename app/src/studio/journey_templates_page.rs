@@ -3,8 +3,8 @@
 //! placeholders) with a preview on sample values. Plain forms: works without JavaScript.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 
+use crate::shell::frame::StaffPage;
 use crate::studio::journey_templates_api::journey_templates;
 
 use crate::studio::journey_templates_api::DeleteJourneyTemplate;
@@ -34,9 +34,7 @@ pub fn TemplatesPage() -> impl IntoView {
     let save_error = form_error(save.value(), "journeys/save_template");
     let delete_error = form_error(delete.value(), "journeys/delete_template");
     view! {
-        <Title text="Journey templates"/>
-        <section class="workspace templates">
-            <h1>"Recovery journey templates"</h1>
+        <StaffPage title="Journey templates" heading="Recovery journey templates" class="templates">
             <p class="meta">
                 "A journey sends its steps one by one, each after its delay from the start, until the customer's trust is back. "
                 "Texts may use " <code>"{customer_name}"</code> ", " <code>"{issue_summary}"</code> ", " <code>"{what_changed}"</code>
@@ -52,7 +50,7 @@ pub fn TemplatesPage() -> impl IntoView {
                     save delete new=true
                 />
             }.into_any())}
-        </section>
+        </StaffPage>
     }
 }
 

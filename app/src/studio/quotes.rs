@@ -3,12 +3,12 @@
 //! does marketing put them on the wall (`portal::wall`).
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::format::when;
 use crate::domain::stories::quotes::{GratitudeCandidate, StudioQuote};
 use crate::error::AppError;
+use crate::shell::frame::StaffPage;
 use crate::shell::notice::{form_error, loaded, FormError};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -99,9 +99,7 @@ pub fn StudioQuotesPage() -> impl IntoView {
     let propose_error = form_error(propose.value(), "wall/propose");
     let change_error = form_error(change.value(), "wall/change");
     view! {
-        <Title text="Gratitude quotes"/>
-        <section class="workspace">
-            <h1>"Gratitude quotes"</h1>
+        <StaffPage title="Gratitude quotes">
             <p class="meta">"Thank-you messages and warm survey comments (score 4 or 5) the emotion engine detected in the last 30 days. Choose the customer's own words — never edited — and ask them; a quote goes on the wall only once they agree, and leaves it the moment they withdraw."</p>
             <FormError message=propose_error/>
             <FormError message=change_error/>
@@ -161,7 +159,7 @@ pub fn StudioQuotesPage() -> impl IntoView {
                     studio.candidates.into_iter().map(|candidate| view! { <Candidate candidate propose/> }).collect_view().into_any()
                 }}
             }.into_any()})}
-        </section>
+        </StaffPage>
     }
 }
 

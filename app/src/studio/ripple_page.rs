@@ -2,9 +2,9 @@
 //! without JavaScript) and a table; the same numbers as CSV at `/studio/ripple.csv`.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use crate::domain::stories::ripple::{StoryRipple, MIN_GROUP};
+use crate::shell::frame::StaffPage;
 use crate::shell::notice::loaded;
 use crate::studio::ripple_api::load_ripple;
 
@@ -61,9 +61,7 @@ fn LiftChart(rows: Vec<StoryRipple>) -> impl IntoView {
 pub fn RipplePage() -> impl IntoView {
     let rows = Resource::new(|| (), |_| load_ripple());
     view! {
-        <Title text="Ripple effect"/>
-        <section class="workspace">
-            <h1>"Ripple effect of stories"</h1>
+        <StaffPage title="Ripple effect" heading="Ripple effect of stories">
             <p class="meta">
                 "First-party only: no third-party trackers, nothing recorded for browsers that send Do-Not-Track or Global Privacy Control, and anonymous readers are counted without any identity. "
                 "For signed-in customers, what happened in the 30 days after they first saw a story (on the portal, in an embed or in a digest) is compared with before: the mood of their messages, their satisfaction-survey scores, and whether they engaged (a forum post or a purchase). "
@@ -104,6 +102,6 @@ pub fn RipplePage() -> impl IntoView {
                     </table>
                 }.into_any()
             })}
-        </section>
+        </StaffPage>
     }
 }

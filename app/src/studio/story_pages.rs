@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use crate::shell::frame::StaffPage;
 use crate::studio::stories_api::load_story_editor;
 
 use crate::studio::stories_api::studio_stories;
@@ -26,9 +27,7 @@ use crate::studio::stories_api::StoryEditor;
 pub fn StudioStoriesPage() -> impl IntoView {
     let stories = Resource::new(|| (), |_| studio_stories());
     view! {
-        <Title text="Stories"/>
-        <section class="workspace">
-            <h1>"Stories"</h1>
+        <StaffPage title="Stories">
             <p class="meta">"Draft a story from a story candidate in the " <a href="/studio">"studio overview"</a>
                 ". A story is published only with the customer's consent to its exact text; they can withdraw it at any time."</p>
             {loaded(stories, |stories| if stories.is_empty() {
@@ -54,7 +53,7 @@ pub fn StudioStoriesPage() -> impl IntoView {
                     </table>
                 }.into_any()
             })}
-        </section>
+        </StaffPage>
     }
 }
 

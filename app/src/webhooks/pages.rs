@@ -1,11 +1,11 @@
 //! The webhook settings page: endpoints, their secrets, and the delivery log.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use super::api::{load_webhooks, AddWebhook, DeleteWebhook};
 use crate::domain::format::when;
 use crate::domain::webhooks::WebhookEvent;
+use crate::shell::frame::StaffPage;
 use crate::shell::notice::{form_error, loaded, FormError};
 
 #[component]
@@ -15,9 +15,7 @@ pub fn WebhooksPage() -> impl IntoView {
     let data = Resource::new(move || (add.version().get(), delete.version().get()), |_| load_webhooks());
     let error = form_error(add.value(), "webhooks/add");
     view! {
-        <Title text="Webhooks"/>
-        <section class="workspace">
-            <h1>"Webhooks"</h1>
+        <StaffPage title="Webhooks">
             <p class="meta">
                 "Rapport POSTs JSON to your endpoint for each event, signed: "
                 <code>"X-Rapport-Signature: sha256=HMAC-SHA256(secret, \"{X-Rapport-Timestamp}.{body}\")"</code>
@@ -104,6 +102,6 @@ pub fn WebhooksPage() -> impl IntoView {
                     }.into_any()
                 }}
             }.into_any())}
-        </section>
+        </StaffPage>
     }
 }

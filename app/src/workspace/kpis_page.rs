@@ -2,9 +2,9 @@
 //! server-rendered bar chart), time to heal, trust restoration — and the same as CSV.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use crate::shell::frame::StaffPage;
 use crate::workspace::journeys_api::journey_kpis;
 
 use crate::domain::format::{duration, thousands};
@@ -18,9 +18,7 @@ pub fn KpisPage() -> impl IntoView {
     let days = move || query.read().get("days").and_then(|d| d.parse::<i64>().ok()).unwrap_or(30);
     let data = Resource::new(days, journey_kpis);
     view! {
-        <Title text="Journey KPIs"/>
-        <section class="workspace kpis">
-            <h1>"Recovery journey KPIs"</h1>
+        <StaffPage title="Journey KPIs" heading="Recovery journey KPIs" class="kpis">
             <nav class="sort-tabs" aria-label="Range">
                 {KPI_RANGES.iter().map(|range| {
                     let current = move || days() == *range;
@@ -32,7 +30,7 @@ pub fn KpisPage() -> impl IntoView {
                 }).collect_view()}
             </nav>
             {loaded(data, move |kpis| view! { <KpiTable kpis days=days()/> }.into_any())}
-        </section>
+        </StaffPage>
     }
 }
 

@@ -3,7 +3,6 @@
 //! nothing new — and its original for inspection. Agents and admins only.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 #[cfg(feature = "ssr")]
@@ -11,6 +10,7 @@ use crate::domain::channels::mail::RECEIVED_PAGE_SIZE;
 use crate::domain::channels::mail::{ReceivedListing, ReceivedMail, OUTCOMES};
 use crate::domain::format::{thousands, when};
 use crate::error::AppError;
+use crate::shell::frame::StaffPage;
 use crate::shell::notice::loaded;
 use crate::shell::paging::{page_query, Pager};
 
@@ -41,12 +41,10 @@ pub fn ReceivedMailPage() -> impl IntoView {
     let outcome = move || query.read().get("outcome").unwrap_or_default();
     let data = Resource::new(move || (outcome(), page()), |(outcome, page)| load_received_mail(outcome, page));
     view! {
-        <Title text="Received mail"/>
-        <section class="workspace received-mail">
-            <h1>"Received mail"</h1>
+        <StaffPage title="Received mail" class="received-mail">
             <p class="meta">"Every mail Rapport's mail receiver accepted, kept as it came. Automatic and unreadable mail is never scored."</p>
             {loaded(data, move |listing| view! { <ReceivedTable listing/> }.into_any())}
-        </section>
+        </StaffPage>
     }
 }
 

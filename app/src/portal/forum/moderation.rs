@@ -3,11 +3,11 @@
 //! JavaScript). Moderators are agents, marketing and admins.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use crate::domain::community::model::{FlaggedPost, HeldPost, ModerationQueue};
 use crate::domain::format::when;
 use crate::error::AppError;
+use crate::shell::frame::StaffPage;
 use crate::shell::notice::{form_error, loaded, FormError};
 
 #[cfg(feature = "ssr")]
@@ -103,9 +103,7 @@ pub fn ModerationQueuePage() -> impl IntoView {
     let reject_error = form_error(reject.value(), "community/reject");
     let decide_error = form_error(decide.value(), "community/decide_flags");
     view! {
-        <Title text="Moderation queue"/>
-        <section class="workspace moderation">
-            <h1>"Moderation queue"</h1>
+        <StaffPage title="Moderation queue" class="moderation">
             <FormError message=approve_error/>
             <FormError message=reject_error/>
             <FormError message=decide_error/>
@@ -131,7 +129,7 @@ pub fn ModerationQueuePage() -> impl IntoView {
                     }.into_any()
                 }}
             }.into_any())}
-        </section>
+        </StaffPage>
     }
 }
 

@@ -3,9 +3,9 @@
 //! and, for a lead, the team listed by name.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use crate::shell::frame::StaffPage;
 use crate::workspace::coaching::api::coaching;
 
 use crate::domain::coaching::{AgentCoaching, CoachingNumbers, CoachingView};
@@ -19,15 +19,13 @@ pub fn CoachingPage() -> impl IntoView {
     let agent = move || query.read().get("agent").unwrap_or_default();
     let data = Resource::new(move || (days(), agent()), |(days, agent)| coaching(days, agent));
     view! {
-        <Title text="Coaching"/>
-        <section class="workspace coaching">
-            <h1>"Coaching"</h1>
+        <StaffPage title="Coaching" class="coaching">
             <p class="meta">
                 "How customers felt after your replies, and what the tone check caught. These numbers are for learning, not ranking: "
                 "every conversation is different, and a hard case can lower them through no fault of yours."
             </p>
             {loaded(data, move |view_data| view! { <CoachingBody view_data/> }.into_any())}
-        </section>
+        </StaffPage>
     }
 }
 

@@ -2,9 +2,9 @@
 //! mail server, sent, or not sent and why — newest first, with stable filter URLs.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use crate::shell::frame::StaffPage;
 use crate::workspace::outbox::api::load_outbox;
 
 use crate::domain::format::{thousands, when};
@@ -22,12 +22,10 @@ pub fn OutboxPage() -> impl IntoView {
     let data = Resource::new(move || (delivery(), page(), send_again.version().get()), |(delivery, page, _)| load_outbox(delivery, page));
     let error = form_error(send_again.value(), "outbox/send_again");
     view! {
-        <Title text="Outbox"/>
-        <section class="workspace outbox">
-            <h1>"Outbox"</h1>
+        <StaffPage title="Outbox" class="outbox">
             <FormError message=error/>
             {loaded(data, move |listing| view! { <OutboxTable listing send_again/> }.into_any())}
-        </section>
+        </StaffPage>
     }
 }
 
