@@ -184,6 +184,18 @@ impl FromServerFnError for AppError {
 }
 
 #[cfg(feature = "ssr")]
+impl AppError {
+    /// Maps a data-layer error, saying `message` when the row is not there (or not the
+    /// caller's); every other failure maps as usual.
+    pub fn not_found_as(message: &'static str) -> impl Fn(crate::data::DataError) -> AppError {
+        move |error| match error {
+            crate::data::DataError::NotFound => AppError::NotFound(message.into()),
+            other => other.into(),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
 impl From<crate::data::DataError> for AppError {
     fn from(error: crate::data::DataError) -> Self {
         match error {

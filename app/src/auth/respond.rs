@@ -16,33 +16,37 @@ pub fn is_plain_form_post() -> bool {
         .unwrap_or(false)
 }
 
-/// Gives a failed server-function call the status of its error, unless the call set one
-/// itself or is a plain form post (redirected instead). Arguments the server could not read
-/// (`Transport` on the server) are the caller's mistake: 400.
-pub fn status_for_failed_call(error: &AppError) {
+/// Where a refusal's status goes: the response's options, except for plain form posts, which
+/// are redirected instead.
+fn refusal_options() -> Option<ResponseOptions> {
     if is_plain_form_post() {
-        return;
+        return None;
     }
-    if let Some(options) = use_context::<ResponseOptions>() {
-        let already = options.0.read().map(|parts| parts.status.is_some()).unwrap_or(true);
-        if !already {
-            let status = match error {
-                AppError::Transport(_) => StatusCode::BAD_REQUEST,
-                other => StatusCode::from_u16(other.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-            };
-            options.set_status(status);
-        }
+    use_context::<ResponseOptions>()
+}
+
+fn status_of(error: &AppError) -> StatusCode {
+    StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+/// Gives a failed server-function call the status of its error, unless the call set one
+/// itself or is a plain form post. Arguments the server could not read (`Transport` on the
+/// server) are the caller's mistake: 400.
+pub fn status_for_failed_call(error: &AppError) {
+    let Some(options) = refusal_options() else { return };
+    if options.0.read().map(|parts| parts.status.is_none()).unwrap_or(false) {
+        options.set_status(match error {
+            AppError::Transport(_) => StatusCode::BAD_REQUEST,
+            other => status_of(other),
+        });
     }
 }
 
 /// Sets the HTTP status of a refusal (also of a page rendered on the server), except for plain
 /// form posts, which are redirected instead.
 pub fn set_error_status(error: &AppError) {
-    if is_plain_form_post() {
-        return;
-    }
-    if let Some(options) = use_context::<ResponseOptions>() {
-        options.set_status(StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+    if let Some(options) = refusal_options() {
+        options.set_status(status_of(error));
     }
 }
 

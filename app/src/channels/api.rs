@@ -16,10 +16,7 @@ pub async fn send_again(message_id: i64) -> Result<(), AppError> {
         let state = crate::state::app_state()?;
         let (_, conversation_id) = crate::channels::replies::send_again(&state.db, message_id, state.mail_transport, chrono::Utc::now())
             .await
-            .map_err(|error| match error {
-                crate::data::DataError::NotFound => AppError::NotFound("No message that Rapport delivers has this id.".into()),
-                other => other.into(),
-            })?;
+            .map_err(AppError::not_found_as("No message that Rapport delivers has this id."))?;
         state.realtime.publish(crate::domain::workspace::InboxChange::Update, conversation_id);
         Ok(format!("/workspace/c/{conversation_id}#message-{message_id}"))
     }

@@ -5,8 +5,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::stories::model::StoryDetail;
 use crate::error::AppError;
-#[cfg(feature = "ssr")]
-use crate::portal::stories::api::not_found;
 
 #[server(prefix = "/api", endpoint = "stories/studio_list")]
 pub async fn studio_stories() -> Result<Vec<StoryDetail>, AppError> {
@@ -34,7 +32,7 @@ pub async fn load_story_editor(id: Option<i64>, conversation: Option<i64>) -> Re
     let viewer = require(Access::Roles(crate::domain::accounts::STUDIO_ROLES)).await?;
     let db = crate::state::app_state()?.db;
     let story = match id {
-        Some(id) => Some(story_editing::story(&db, id).await.map_err(|e| not_found(e, "This story does not exist."))?),
+        Some(id) => Some(story_editing::story(&db, id).await.map_err(AppError::not_found_as("This story does not exist."))?),
         None => None,
     };
     let conversation_id = story.as_ref().map_or(conversation, |s| s.conversation_id);
@@ -75,7 +73,7 @@ async fn story_source(
         )
     };
     story_editing::source(db, conversation_id, reach).await.map_err(|error| {
-        let error = not_found(error, missing);
+        let error = AppError::not_found_as(missing)(error);
         crate::auth::respond::set_error_status(&error);
         error
     })
@@ -103,7 +101,7 @@ pub async fn save_story(
         let db = state.db.clone();
         let id = parse_id(&id, "This story does not exist.")?;
         let existing = match id {
-            Some(id) => Some(story_editing::story(&db, id).await.map_err(|e| not_found(e, "This story does not exist."))?),
+            Some(id) => Some(story_editing::story(&db, id).await.map_err(AppError::not_found_as("This story does not exist."))?),
             None => None,
         };
         let conversation_id = match &existing {
@@ -160,7 +158,7 @@ pub async fn ask_story_consent(id: i64) -> Result<(), AppError> {
     let outcome: Result<String, AppError> = async {
         let viewer = require(Access::Roles(crate::domain::accounts::STUDIO_ROLES)).await?;
         let state = crate::state::app_state()?;
-        let story = story_editing::story(&state.db, id).await.map_err(|e| not_found(e, "This story does not exist."))?;
+        let story = story_editing::story(&state.db, id).await.map_err(AppError::not_found_as("This story does not exist."))?;
         let text = story.consent_text();
         let token = crate::auth::session::new_token();
         let token_hash = crate::domain::signing::token_hash(&state.security.secret, &token);
@@ -196,7 +194,7 @@ pub async fn change_publishing(id: i64, action: String) -> Result<(), AppError> 
                 return Err(AppError::invalid("action", format!("Unknown action “{other}”: use publish, unpublish, feature or unfeature.")))
             }
         }
-        .map_err(|e| not_found(e, "This story does not exist."))?;
+        .map_err(AppError::not_found_as("This story does not exist."))?;
         state.story_feed.announce(change).await;
         Ok(format!("/studio/stories/{id}"))
     }

@@ -105,10 +105,7 @@ pub async fn reply_to_thread(thread_id: i64, body: String) -> Result<(), AppErro
                 crate::data::forum_posting::HoldFirstPosts(state.security.hold_first_posts),
             )
             .await
-            .map_err(|error| match error {
-                crate::data::DataError::NotFound => AppError::NotFound("This thread does not exist.".into()),
-                other => other.into(),
-            })?;
+            .map_err(AppError::not_found_as("This thread does not exist."))?;
             // The asker's follow-ups reach the agent handling their question.
             if let Ok(Some((conversation_id, Some(author)))) = crate::data::forum_posting::bridge_of_thread(&state.db, thread_id).await {
                 if author == viewer.user_id {

@@ -40,18 +40,9 @@ pub async fn react_to_story(story_id: i64) -> Result<(), AppError> {
         let db = crate::state::app_state()?.db;
         crate::data::ripple::toggle_reaction(&db, story_id, viewer.user_id, chrono::Utc::now())
             .await
-            .map_err(|e| not_found(e, "This story is not shared (any more)."))?;
+            .map_err(AppError::not_found_as("This story is not shared (any more)."))?;
         Ok(format!("/stories/{story_id}"))
     }
     .await;
     finish_form(outcome)
-}
-
-/// A missing row as a 404 with `message`; any other failure as it maps.
-#[cfg(feature = "ssr")]
-pub(crate) fn not_found(error: crate::data::DataError, message: &str) -> AppError {
-    match error {
-        crate::data::DataError::NotFound => AppError::NotFound(message.into()),
-        other => other.into(),
-    }
 }

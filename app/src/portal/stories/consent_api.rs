@@ -44,10 +44,7 @@ async fn announce_answer(state: &crate::state::AppState, answered: crate::data::
 
 #[cfg(feature = "ssr")]
 fn map_answer_error(error: crate::data::DataError) -> AppError {
-    match error {
-        crate::data::DataError::NotFound => AppError::NotFound("There is no such story or quote for your account.".into()),
-        other => other.into(),
-    }
+    AppError::not_found_as("There is no such story or quote for your account.")(error)
 }
 
 /// The signed-in customer's stories and their consent.

@@ -44,10 +44,9 @@ pub async fn send_again(id: i64) -> Result<(), AppError> {
         if !state.mail_transport {
             return Err(AppError::invalid("id", "No mail transport is configured (RAPPORT_SMTP_URL), so nothing can be sent yet."));
         }
-        crate::data::outbox::send_again(&state.db, id, chrono::Utc::now()).await.map_err(|error| match error {
-            crate::data::DataError::NotFound => AppError::NotFound("That message does not exist or was already sent.".into()),
-            other => other.into(),
-        })?;
+        crate::data::outbox::send_again(&state.db, id, chrono::Utc::now())
+            .await
+            .map_err(AppError::not_found_as("That message does not exist or was already sent."))?;
         Ok("/workspace/outbox?delivery=pending".to_string())
     }
     .await;
