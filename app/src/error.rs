@@ -13,23 +13,34 @@ use thiserror::Error;
 #[derive(Clone, Debug, PartialEq, Eq, Error, Serialize, Deserialize)]
 #[serde(into = "ErrorBody", try_from = "ErrorBody")]
 pub enum AppError {
-    #[error("Please sign in to continue.")]
-    Unauthorized,
+    /// No signed-in account (or API token); the message says what to send.
+    #[error("{0}")]
+    Unauthorized(String),
     #[error("{0}")]
     Forbidden(String),
     /// One message for a wrong email and a wrong password, so accounts cannot be probed.
     #[error("That email and password do not match an account.")]
     BadCredentials,
+    /// Bad input, field by field; `message` sums it up for people.
     #[error("{message}")]
-    Invalid { field: String, message: String },
+    Invalid { fields: BTreeMap<String, String>, message: String },
     #[error("{0}")]
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
     #[error("{0}")]
     RateLimited(String),
+    /// The request body is larger than the endpoint takes.
+    #[error("{0}")]
+    TooLarge(String),
+    /// The request body is not in a format the endpoint reads.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
     #[error("This request came from another site and was refused.")]
     CrossSite,
+    /// A part of Rapport is briefly out of reach (database busy, a queue stopping); retry.
+    #[error("{0}")]
+    Unavailable(String),
     #[error("Something went wrong on our side. Please try again in a moment.")]
     Internal,
     /// The request never reached our code (network, decoding).
@@ -37,11 +48,16 @@ pub enum AppError {
     Transport(String),
 }
 
+/// What [`AppError::sign_in`] says.
+const SIGN_IN: &str = "Please sign in to continue.";
+
 /// An error as a browser or an API client receives it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     /// The kind, stable: `unauthorized`, `forbidden`, `bad_credentials`, `invalid`, `not_found`,
-    /// `conflict`, `rate_limited`, `cross_site`, `internal` or `transport`.
+    /// `conflict`, `rate_limited`, `too_large`, `unsupported_media_type`, `cross_site`,
+    /// `unavailable`, `internal` or `transport`.
     pub error: String,
     pub message: String,
     /// Field → what is wrong with it, for `invalid`.
@@ -52,7 +68,7 @@ pub struct ErrorBody {
 impl From<AppError> for ErrorBody {
     fn from(error: AppError) -> Self {
         let fields = match &error {
-            AppError::Invalid { field, message } => BTreeMap::from([(field.clone(), message.clone())]),
+            AppError::Invalid { fields, .. } => fields.clone(),
             _ => BTreeMap::new(),
         };
         ErrorBody { error: error.kind().to_string(), message: error.to_string(), fields }
@@ -65,17 +81,17 @@ impl TryFrom<ErrorBody> for AppError {
     fn try_from(body: ErrorBody) -> Result<Self, String> {
         let ErrorBody { error, message, fields } = body;
         Ok(match error.as_str() {
-            "unauthorized" => AppError::Unauthorized,
+            "unauthorized" => AppError::Unauthorized(message),
             "forbidden" => AppError::Forbidden(message),
             "bad_credentials" => AppError::BadCredentials,
-            "invalid" => match fields.into_iter().next() {
-                Some((field, problem)) => AppError::Invalid { field, message: problem },
-                None => AppError::Invalid { field: String::new(), message },
-            },
+            "invalid" => AppError::Invalid { fields, message },
             "not_found" => AppError::NotFound(message),
             "conflict" => AppError::Conflict(message),
             "rate_limited" => AppError::RateLimited(message),
+            "too_large" => AppError::TooLarge(message),
+            "unsupported_media_type" => AppError::UnsupportedMediaType(message),
             "cross_site" => AppError::CrossSite,
+            "unavailable" => AppError::Unavailable(message),
             "internal" => AppError::Internal,
             "transport" => AppError::Transport(message.strip_prefix(TRANSPORT_PREFIX).unwrap_or(&message).to_string()),
             other => return Err(format!("unknown error code `{other}`")),
@@ -89,31 +105,59 @@ impl AppError {
     /// The stable code of the error's kind, as [`ErrorBody::error`] carries it.
     pub fn kind(&self) -> &'static str {
         match self {
-            AppError::Unauthorized => "unauthorized",
+            AppError::Unauthorized(_) => "unauthorized",
             AppError::Forbidden(_) => "forbidden",
             AppError::BadCredentials => "bad_credentials",
             AppError::Invalid { .. } => "invalid",
             AppError::NotFound(_) => "not_found",
             AppError::Conflict(_) => "conflict",
             AppError::RateLimited(_) => "rate_limited",
+            AppError::TooLarge(_) => "too_large",
+            AppError::UnsupportedMediaType(_) => "unsupported_media_type",
             AppError::CrossSite => "cross_site",
+            AppError::Unavailable(_) => "unavailable",
             AppError::Internal => "internal",
             AppError::Transport(_) => "transport",
         }
     }
 
+    /// The caller is not signed in.
+    pub fn sign_in() -> Self {
+        AppError::Unauthorized(SIGN_IN.into())
+    }
+
+    /// One bad field, `message` a whole sentence for people.
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
-        AppError::Invalid { field: field.to_string(), message: message.into() }
+        let message = message.into();
+        AppError::Invalid { fields: BTreeMap::from([(field.to_string(), message.clone())]), message }
+    }
+
+    /// Several bad fields at once, each problem worded to follow its field's name
+    /// (`body` → "must not be empty"), as the API reports them.
+    pub fn invalid_fields(fields: BTreeMap<String, String>) -> Self {
+        let summary = fields.iter().map(|(field, problem)| format!("{field} {problem}")).collect::<Vec<_>>().join("; ");
+        AppError::Invalid { message: format!("The request has invalid fields: {summary}."), fields }
+    }
+
+    /// The first bad field's name, for bad input.
+    pub fn invalid_field(&self) -> Option<&str> {
+        match self {
+            AppError::Invalid { fields, .. } => fields.keys().next().map(String::as_str),
+            _ => None,
+        }
     }
 
     pub fn status_code(&self) -> u16 {
         match self {
-            AppError::Unauthorized | AppError::BadCredentials => 401,
+            AppError::Unauthorized(_) | AppError::BadCredentials => 401,
             AppError::Forbidden(_) | AppError::CrossSite => 403,
             AppError::Invalid { .. } => 422,
             AppError::NotFound(_) => 404,
             AppError::Conflict(_) => 409,
             AppError::RateLimited(_) => 429,
+            AppError::TooLarge(_) => 413,
+            AppError::UnsupportedMediaType(_) => 415,
+            AppError::Unavailable(_) => 503,
             AppError::Internal => 500,
             AppError::Transport(_) => 502,
         }
@@ -124,7 +168,7 @@ impl AppError {
     /// [`message_for_code`] for it, never text from the address.
     pub fn code(&self) -> String {
         match self {
-            AppError::Invalid { field, .. } => format!("invalid.{field}"),
+            AppError::Invalid { .. } => format!("invalid.{}", self.invalid_field().unwrap_or_default()),
             other => other.kind().to_string(),
         }
     }
@@ -137,7 +181,7 @@ pub fn message_for_code(code: &str) -> String {
     use crate::domain::accounts::{NAME_MAX_CHARS, PASSWORD_MIN_CHARS};
     use crate::domain::community::FLAG_REASON_MAX_CHARS;
     match code {
-        "unauthorized" => AppError::Unauthorized.to_string(),
+        "unauthorized" => SIGN_IN.into(),
         "bad_credentials" => AppError::BadCredentials.to_string(),
         "cross_site" => AppError::CrossSite.to_string(),
         "internal" | "transport" => AppError::Internal.to_string(),
@@ -145,6 +189,8 @@ pub fn message_for_code(code: &str) -> String {
         "not_found" => "That does not exist (any more). Reload the page to see what is there now.".into(),
         "conflict" => "That cannot be done as things stand; it may have changed meanwhile. Reload the page and try again.".into(),
         "rate_limited" => "Too many attempts in a short time. Please wait a minute and try again.".into(),
+        "too_large" => "That is more than can be sent at once. Please send less and try again.".into(),
+        "unavailable" => "That cannot be done just now. Please try again in a moment.".into(),
         "invalid.email" => "Enter an email address like name@example.com.".into(),
         "invalid.password" => format!(
             "Choose a password of at least {PASSWORD_MIN_CHARS} characters that is not easy to guess: a few unrelated words make a strong one."
@@ -183,6 +229,16 @@ impl FromServerFnError for AppError {
     }
 }
 
+/// The error as an HTTP response of its own (API endpoints, downloads): the status of its
+/// kind and the [`ErrorBody`] as JSON.
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        let status = http::StatusCode::from_u16(self.status_code()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+        (status, axum::Json(ErrorBody::from(self))).into_response()
+    }
+}
+
 #[cfg(feature = "ssr")]
 impl AppError {
     /// Maps a data-layer error, saying `message` when the row is not there (or not the
@@ -212,19 +268,25 @@ impl From<crate::data::DataError> for AppError {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::{message_for_code, AppError, ErrorBody};
 
     #[test]
     fn every_error_travels_as_a_code_a_message_and_its_fields_and_comes_back_the_same() {
         let errors = [
-            AppError::Unauthorized,
+            AppError::sign_in(),
+            AppError::Unauthorized("Send an API token as `Authorization: Bearer <token>`.".into()),
             AppError::Forbidden("Staff only.".into()),
             AppError::BadCredentials,
             AppError::invalid("body", "Write a reply before sending."),
             AppError::NotFound("This story does not exist.".into()),
             AppError::Conflict("Already resolved.".into()),
             AppError::RateLimited("Too many posts.".into()),
+            AppError::TooLarge("At most 128 KiB.".into()),
+            AppError::UnsupportedMediaType("Send JSON.".into()),
             AppError::CrossSite,
+            AppError::Unavailable("The queue is stopping.".into()),
             AppError::Internal,
             AppError::Transport("connection refused".into()),
         ];
@@ -239,6 +301,15 @@ mod tests {
             json,
             serde_json::json!({"error": "invalid", "message": "Enter an email address.", "fields": {"email": "Enter an email address."}})
         );
+        let several = AppError::invalid_fields(BTreeMap::from([
+            ("body".to_string(), "must not be empty".to_string()),
+            ("channel".to_string(), "must be one of: email, chat".to_string()),
+        ]));
+        assert_eq!(several.to_string(), "The request has invalid fields: body must not be empty; channel must be one of: email, chat.");
+        assert_eq!(several.code(), "invalid.body");
+        let json = serde_json::to_value(&several).unwrap();
+        assert_eq!(json["fields"]["channel"], "must be one of: email, chat");
+        assert_eq!(serde_json::from_value::<AppError>(json).unwrap(), several);
         let unknown = ErrorBody { error: "teapot".into(), message: "?".into(), fields: Default::default() };
         assert!(AppError::try_from(unknown).is_err(), "an unknown code is not made up into an error");
     }

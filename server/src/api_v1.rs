@@ -10,7 +10,8 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::collections::BTreeMap;
 
-use app::ingestion::{self as ingest, CsatIn, CustomerUpsert, EventIn, IngestError, MessageIn};
+use app::error::{AppError, ErrorBody};
+use app::ingestion::{self as ingest, CsatIn, CustomerUpsert, EventIn, MessageIn};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::routing::{get, post};
@@ -34,6 +35,15 @@ pub fn router() -> Router<AppState> {
         .route("/openapi.json", get(openapi_json))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .fallback(unknown_route)
+        .layer(axum::middleware::map_response(bearer_challenge))
+}
+
+/// A 401 names the scheme that would have worked (RFC 9110, 11.6.1).
+async fn bearer_challenge(mut response: Response) -> Response {
+    if response.status() == StatusCode::UNAUTHORIZED {
+        response.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+    }
+    response
 }
 
 /// A JSON body parsed strictly: malformed JSON, wrong types and unknown fields are 422 with
@@ -41,25 +51,16 @@ pub fn router() -> Router<AppState> {
 pub struct StrictJson<T>(pub T);
 
 impl<T: serde::de::DeserializeOwned> FromRequest<AppState> for StrictJson<T> {
-    type Rejection = ApiError;
+    type Rejection = AppError;
 
-    async fn from_request(request: axum::extract::Request, state: &AppState) -> Result<Self, ApiError> {
+    async fn from_request(request: axum::extract::Request, state: &AppState) -> Result<Self, AppError> {
         if !json_content_type(request.headers()) {
-            return Err(ApiError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
-                "Send the body as JSON with `Content-Type: application/json`.",
-            ));
+            return Err(AppError::UnsupportedMediaType("Send the body as JSON with `Content-Type: application/json`.".into()));
         }
         let bytes = axum::body::Bytes::from_request(request, state).await.map_err(|_| {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "too_large",
-                format!(
-                    "The request body is too large: at most {MAX_BODY_BYTES} bytes \
-                         ({MAX_BATCH_BODY_BYTES} bytes for /messages/batch)."
-                ),
-            )
+            AppError::TooLarge(format!(
+                "The request body is too large: at most {MAX_BODY_BYTES} bytes ({MAX_BATCH_BODY_BYTES} bytes for /messages/batch)."
+            ))
         })?;
         match Json::<T>::from_bytes(&bytes) {
             Ok(Json(value)) => Ok(StrictJson(value)),
@@ -69,7 +70,7 @@ impl<T: serde::de::DeserializeOwned> FromRequest<AppState> for StrictJson<T> {
                         return Ok(StrictJson(value));
                     }
                 }
-                Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", rejection.body_text()))
+                Err(AppError::invalid("body", rejection.body_text()))
             }
         }
     }
@@ -114,29 +115,6 @@ fn with_whole_numbers_as_integers<T: serde::de::DeserializeOwned>(bytes: &[u8]) 
     serde_json::from_value(value).ok()
 }
 
-fn ingest_error(error: IngestError) -> ApiError {
-    match error {
-        IngestError::Invalid(fields) => {
-            let summary = fields.iter().map(|(field, problem)| format!("{field} {problem}")).collect::<Vec<_>>().join("; ");
-            ApiError {
-                status: StatusCode::UNPROCESSABLE_ENTITY,
-                error: "invalid",
-                message: format!("The request has invalid fields: {summary}."),
-                fields: Some(fields),
-            }
-        }
-        IngestError::Data(DataError::Refused(why)) => ApiError::new(StatusCode::CONFLICT, "conflict", why),
-        IngestError::Data(error) => {
-            tracing::error!(%error, "ingestion failed");
-            ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "Something went wrong on our side; nothing was half-written, retry with the same idempotency key.",
-            )
-        }
-    }
-}
-
 /// 201 for a new record, 200 for a replayed idempotency key.
 fn created_or_replayed<T: Serialize>(created: bool, body: T) -> Response {
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };
@@ -148,29 +126,29 @@ fn created_or_replayed<T: Serialize>(created: bool, body: T) -> Response {
 
 /// The token's refusals, on every endpoint: the token itself (401) and its rate limit (429).
 #[derive(utoipa::IntoResponses)]
-#[expect(dead_code, reason = "describes responses for the OpenAPI document; the handlers answer `ApiError`")]
+#[expect(dead_code, reason = "describes responses for the OpenAPI document; the handlers answer `AppError`")]
 enum TokenRefusals {
     #[response(status = 401, description = "Missing, unknown or revoked token",
         headers(("WWW-Authenticate" = String, description = "`Bearer`")))]
-    Unauthorized(ApiError),
+    Unauthorized(ErrorBody),
     #[response(
         status = 429,
         description = "This token's request budget for the minute is spent (`api_requests_per_minute`); wait, or send many messages at once through `/messages/batch`"
     )]
-    RateLimited(ApiError),
+    RateLimited(ErrorBody),
 }
 
 /// The refusals of a [`StrictJson`] body holding one record, under [`MAX_BODY_BYTES`]
 /// (`/messages/batch` documents its own: a larger limit, fields named per message).
 #[derive(utoipa::IntoResponses)]
-#[expect(dead_code, reason = "describes responses for the OpenAPI document; the handlers answer `ApiError`")]
+#[expect(dead_code, reason = "describes responses for the OpenAPI document; the handlers answer `AppError`")]
 enum BodyRefusals {
     #[response(status = 413, description = "Body larger than 128 KiB")]
-    TooLarge(ApiError),
+    TooLarge(ErrorBody),
     #[response(status = 415, description = "The body is not sent as `Content-Type: application/json`")]
-    NotJson(ApiError),
+    NotJson(ErrorBody),
     #[response(status = 422, description = "Invalid fields, field by field")]
-    Invalid(ApiError),
+    Invalid(ErrorBody),
 }
 
 #[utoipa::path(post, path = "/customers", tag = "customers",
@@ -186,9 +164,9 @@ async fn upsert_customer(
     _caller: ApiCaller,
     State(state): State<AppState>,
     StrictJson(request): StrictJson<CustomerUpsert>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     within_documented_rules("CustomerUpsert", &request)?;
-    let upserted = ingest::upsert_customer(&state.db, request).await.map_err(ingest_error)?;
+    let upserted = ingest::upsert_customer(&state.db, request).await?;
     Ok(created_or_replayed(upserted.created, upserted))
 }
 
@@ -205,9 +183,9 @@ async fn post_message(
     _caller: ApiCaller,
     State(state): State<AppState>,
     StrictJson(request): StrictJson<MessageIn>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     within_documented_rules("MessageIn", &request)?;
-    let ingested = state.ingest_queue.ingest(request).await.map_err(ingest_error)?;
+    let ingested = state.ingest_queue.ingest(request).await?;
     Ok(created_or_replayed(ingested.created, ingested))
 }
 
@@ -215,9 +193,9 @@ async fn post_message(
     request_body = ingest::MessageBatchIn,
     responses(
         (status = 200, description = "All messages stored (or replayed, see each `created`), one result per message in order", body = ingest::MessageBatchIngested),
-        (status = 413, description = "Body larger than 4 MiB", body = ApiError),
-        (status = 415, description = "The body is not sent as `Content-Type: application/json`", body = ApiError),
-        (status = 422, description = "Invalid fields as `messages[i].field`; nothing of the batch was stored", body = ApiError),
+        (status = 413, description = "Body larger than 4 MiB", body = ErrorBody),
+        (status = 415, description = "The body is not sent as `Content-Type: application/json`", body = ErrorBody),
+        (status = 422, description = "Invalid fields as `messages[i].field`; nothing of the batch was stored", body = ErrorBody),
         TokenRefusals,
     ),
     security(("bearer" = [])))]
@@ -225,13 +203,13 @@ async fn post_message_batch(
     _caller: ApiCaller,
     State(state): State<AppState>,
     StrictJson(request): StrictJson<ingest::MessageBatchIn>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     let mut problems = BTreeMap::new();
     for (index, message) in request.messages.iter().enumerate() {
         check_documented("MessageIn", message, &format!("messages[{index}]."), &mut problems);
     }
     refuse_problems(problems)?;
-    let batch = ingest::ingest_message_batch(&state.ingestion(), request).await.map_err(ingest_error)?;
+    let batch = ingest::ingest_message_batch(&state.ingestion(), request).await?;
     Ok((StatusCode::OK, Json(batch)).into_response())
 }
 
@@ -252,11 +230,9 @@ pub struct DeliveryRecorded {
     pub delivery: String,
 }
 
-fn no_such_outgoing_message() -> ApiError {
-    ApiError::new(
-        StatusCode::NOT_FOUND,
-        "not_found",
-        "No outgoing message that Rapport delivers has this id (use the `message_id` of a `message.outbound` webhook).",
+fn no_such_outgoing_message() -> AppError {
+    AppError::NotFound(
+        "No outgoing message that Rapport delivers has this id (use the `message_id` of a `message.outbound` webhook).".into(),
     )
 }
 
@@ -265,7 +241,7 @@ fn no_such_outgoing_message() -> ApiError {
     request_body = DeliveryReport,
     responses(
         (status = 200, description = "Recorded; the latest report wins, and agents see it on the conversation (a failed message can be sent again)", body = DeliveryRecorded),
-        (status = 404, description = "No outgoing message that Rapport delivers has this id", body = ApiError),
+        (status = 404, description = "No outgoing message that Rapport delivers has this id", body = ErrorBody),
         TokenRefusals,
         BodyRefusals,
     ),
@@ -275,15 +251,15 @@ async fn post_delivery(
     State(state): State<AppState>,
     Path(id): Path<String>,
     StrictJson(request): StrictJson<DeliveryReport>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     let message_id = id.parse::<i64>().ok().filter(|id| *id >= 1).ok_or_else(no_such_outgoing_message)?;
     within_documented_rules("DeliveryReport", &request)?;
     let report = app::domain::channels::Report::parse(&request.status, request.reason.as_deref())
-        .map_err(|(field, problem)| ingest_error(IngestError::Invalid(BTreeMap::from([(field.to_string(), problem)]))))?;
+        .map_err(|(field, problem)| AppError::invalid_fields(BTreeMap::from([(field.to_string(), problem)])))?;
     let conversation_id =
         app::data::deliveries::report(&state.db, message_id, &report, chrono::Utc::now()).await.map_err(|error| match error {
             DataError::NotFound => no_such_outgoing_message(),
-            other => ingest_error(IngestError::Data(other)),
+            other => other.into(),
         })?;
     state.realtime.publish(app::domain::workspace::InboxChange::Update, conversation_id);
     let delivery = match report {
@@ -298,7 +274,7 @@ async fn post_delivery(
     responses(
         (status = 201, description = "Event recorded", body = ingest::EventRecorded),
         (status = 200, description = "This idempotency key was seen before", body = ingest::EventRecorded),
-        (status = 409, description = "The idempotency key was already used for another customer's event; nothing was stored", body = ApiError),
+        (status = 409, description = "The idempotency key was already used for another customer's event; nothing was stored", body = ErrorBody),
         TokenRefusals,
         BodyRefusals,
     ),
@@ -307,9 +283,9 @@ async fn post_event(
     _caller: ApiCaller,
     State(state): State<AppState>,
     StrictJson(request): StrictJson<EventIn>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     within_documented_rules("EventIn", &request)?;
-    let recorded = ingest::record_event(&state.ingestion(), request).await.map_err(ingest_error)?;
+    let recorded = ingest::record_event(&state.ingestion(), request).await?;
     Ok(created_or_replayed(recorded.created, recorded))
 }
 
@@ -318,7 +294,7 @@ async fn post_event(
     responses(
         (status = 201, description = "Rating recorded; a rating at or below the bad threshold reopens the conversation", body = ingest::EventRecorded),
         (status = 200, description = "This idempotency key was seen before", body = ingest::EventRecorded),
-        (status = 409, description = "The idempotency key was already used for another customer's event; nothing was stored", body = ApiError),
+        (status = 409, description = "The idempotency key was already used for another customer's event; nothing was stored", body = ErrorBody),
         TokenRefusals,
         BodyRefusals,
     ),
@@ -327,50 +303,10 @@ async fn post_csat(
     _caller: ApiCaller,
     State(state): State<AppState>,
     StrictJson(request): StrictJson<CsatIn>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, AppError> {
     within_documented_rules("CsatIn", &request)?;
-    let recorded = ingest::record_csat(&state.ingestion(), request).await.map_err(ingest_error)?;
+    let recorded = ingest::record_csat(&state.ingestion(), request).await?;
     Ok(created_or_replayed(recorded.created, recorded))
-}
-
-/// A JSON error body: a stable code and a sentence for people.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct ApiError {
-    #[serde(skip)]
-    #[schema(ignore)]
-    status: StatusCode,
-    pub error: &'static str,
-    pub message: String,
-    /// Field → problem, for validation errors.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fields: Option<BTreeMap<String, String>>,
-}
-
-impl ApiError {
-    pub(crate) fn new(status: StatusCode, error: &'static str, message: impl Into<String>) -> Self {
-        ApiError { status, error, message: message.into(), fields: None }
-    }
-
-    /// A 422 for one field, in the same shape as the ingestion rules' field errors.
-    pub(crate) fn invalid_field(field: &str, problem: String) -> Self {
-        ApiError {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            error: "invalid",
-            message: format!("The request has invalid fields: {field} {problem}."),
-            fields: Some(BTreeMap::from([(field.to_string(), problem)])),
-        }
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let status = self.status;
-        let mut response = (status, Json(self)).into_response();
-        if status == StatusCode::UNAUTHORIZED {
-            response.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
-        }
-        response
-    }
 }
 
 /// The integration calling the API. Extracting it is the API's one authorization check.
@@ -380,30 +316,26 @@ pub struct ApiCaller {
 }
 
 impl FromRequestParts<AppState> for ApiCaller {
-    type Rejection = ApiError;
+    type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let header = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).ok_or_else(|| {
-            ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "Send an API token as `Authorization: Bearer <token>`.")
-        })?;
-        let token = header.strip_prefix("Bearer ").map(str::trim).filter(|t| !t.is_empty()).ok_or_else(|| {
-            ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "The Authorization header must use the Bearer scheme.")
-        })?;
+        let header = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .ok_or_else(|| AppError::Unauthorized("Send an API token as `Authorization: Bearer <token>`.".into()))?;
+        let token = header
+            .strip_prefix("Bearer ")
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| AppError::Unauthorized("The Authorization header must use the Bearer scheme.".into()))?;
         let record = app::data::api_tokens::authenticate(&state.db, &token_hash(&state.security.secret, token))
-            .await
-            .map_err(|error| {
-                tracing::error!(%error, "API token lookup failed");
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "Something went wrong on our side.")
-            })?
-            .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", "This API token is unknown or was revoked."))?;
+            .await?
+            .ok_or_else(|| AppError::Unauthorized("This API token is unknown or was revoked.".into()))?;
         if let Some(limit) = &state.security.api_limit {
-            limit.check(record.id, "API requests").map_err(|refused| {
-                ApiError::new(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    "rate_limited",
-                    format!("{refused} Send many messages at once through /messages/batch."),
-                )
-            })?;
+            limit
+                .check(record.id, "API requests")
+                .map_err(|refused| AppError::RateLimited(format!("{refused} Send many messages at once through /messages/batch.")))?;
         }
         Ok(ApiCaller { token_id: record.id, token_name: record.name })
     }
@@ -425,8 +357,8 @@ async fn me(caller: ApiCaller) -> Json<Me> {
     Json(Me { token_id: caller.token_id, token_name: caller.token_name })
 }
 
-async fn unknown_route() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "not_found", "There is no API endpoint at this path.")
+async fn unknown_route() -> AppError {
+    AppError::NotFound("There is no API endpoint at this path.".into())
 }
 
 /// The OpenAPI 3 description of this API, generated from the handlers above.
@@ -436,7 +368,7 @@ async fn unknown_route() -> ApiError {
     servers((url = "/api/v1")),
     paths(me, upsert_customer, post_message, post_message_batch, post_delivery, post_event, post_csat),
     // Referenced by the `IntoResponses` types, which do not add the schemas they name.
-    components(schemas(ApiError)),
+    components(schemas(ErrorBody)),
     modifiers(&BearerAuth, &ExactRequests)
 )]
 pub struct ApiDoc;
@@ -483,8 +415,8 @@ pub const TEXT_FIELDS: &[(&str, &str, usize)] = &[
 
 /// Fields with a fixed set of values, matched exactly.
 const ENUM_FIELDS: &[(&str, &str, &[&str])] = &[
-    ("MessageIn", "channel", &["email", "chat", "social", "phone", "forum"]),
-    ("MessageIn", "direction", &["inbound", "outbound"]),
+    ("MessageIn", "channel", app::domain::channels::Channel::KEYS),
+    ("MessageIn", "direction", &app::ingestion::MESSAGE_DIRECTIONS),
     ("EventIn", "kind", &["purchase", "cancellation", "return_visit"]),
     ("DeliveryReport", "status", &["delivered", "failed"]),
 ];
@@ -550,17 +482,17 @@ fn check_documented<T: Serialize>(schema: &str, request: &T, prefix: &str, probl
     }
 }
 
-fn within_documented_rules<T: Serialize>(schema: &str, request: &T) -> Result<(), ApiError> {
+fn within_documented_rules<T: Serialize>(schema: &str, request: &T) -> Result<(), AppError> {
     let mut problems = BTreeMap::new();
     check_documented(schema, request, "", &mut problems);
     refuse_problems(problems)
 }
 
-fn refuse_problems(problems: BTreeMap<String, String>) -> Result<(), ApiError> {
+fn refuse_problems(problems: BTreeMap<String, String>) -> Result<(), AppError> {
     if problems.is_empty() {
         Ok(())
     } else {
-        Err(ingest_error(IngestError::Invalid(problems)))
+        Err(AppError::invalid_fields(problems))
     }
 }
 

@@ -10,7 +10,9 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::api_v1::ApiError;
+use std::collections::BTreeMap;
+
+use app::error::AppError;
 
 /// Larger bodies are refused by every route anyway (the largest limit is the API batch's).
 const MAX_CHECKED_BODY: usize = crate::api_v1::MAX_BATCH_BODY_BYTES;
@@ -98,21 +100,17 @@ fn printable(name: &str) -> String {
     name.chars().map(|c| if c.is_control() { '\u{FFFD}' } else { c }).collect()
 }
 
-/// The API answers in its own error format, server functions with the app's error, and pages
-/// and plain forms with text a person can read.
+/// Script callers (the API, server functions) get the app's error, pages and plain forms text a
+/// person can read.
 fn refusal(path: &str, headers: &HeaderMap, field: &str, character: char) -> Response {
     let problem = control_character_problem(character);
     tracing::info!(%path, field, "refused input with a control character");
-    let status = StatusCode::UNPROCESSABLE_ENTITY;
-    if path.starts_with("/api/v1/") {
-        return ApiError::invalid_field(field, problem).into_response();
-    }
     let wants_html = headers.get(header::ACCEPT).and_then(|value| value.to_str().ok()).is_some_and(|accept| accept.contains("text/html"));
     if path.starts_with("/api/") && !wants_html {
-        return (status, axum::Json(app::error::AppError::invalid(field, format!("{field} {problem}")))).into_response();
+        return AppError::invalid_fields(BTreeMap::from([(field.to_string(), problem)])).into_response();
     }
     (
-        status,
+        StatusCode::UNPROCESSABLE_ENTITY,
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
         format!("This request was refused: {field} {problem}. Go back, remove the invisible character and try again."),
     )
@@ -121,8 +119,8 @@ fn refusal(path: &str, headers: &HeaderMap, field: &str, character: char) -> Res
 
 fn too_large(path: &str) -> Response {
     let message = format!("The request body is too large: at most {MAX_CHECKED_BODY} bytes.");
-    if path.starts_with("/api/v1/") {
-        return ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", message).into_response();
+    if path.starts_with("/api/") {
+        return AppError::TooLarge(message).into_response();
     }
     (StatusCode::PAYLOAD_TOO_LARGE, message).into_response()
 }

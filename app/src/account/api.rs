@@ -38,7 +38,7 @@ pub async fn load_account_overview() -> Result<AccountOverview, AppError> {
     use crate::data::{sessions, users};
     let viewer = require(Access::SignedIn).await?;
     let db = crate::state::app_state()?.db;
-    let user = users::find_by_id(&db, viewer.user_id).await?.ok_or(AppError::Unauthorized)?;
+    let user = users::find_by_id(&db, viewer.user_id).await?.ok_or_else(AppError::sign_in)?;
     let sessions = sessions::list_for_user(&db, viewer.user_id, Utc::now())
         .await?
         .into_iter()

@@ -55,49 +55,43 @@ pub use handler::export_json;
 #[cfg(feature = "ssr")]
 mod handler {
     use axum::extract::State;
+    use axum::http::header;
     use axum::http::request::Parts;
-    use axum::http::{header, StatusCode};
     use axum::response::{IntoResponse, Response};
 
     use crate::domain::accounts::Role;
+    use crate::error::AppError;
     use crate::state::AppState;
 
-    fn refuse(status: StatusCode, message: &str) -> Response {
-        (status, [(header::CONTENT_TYPE, "application/json")], serde_json::json!({ "error": message }).to_string()).into_response()
-    }
-
     /// The signed-in customer's data as one JSON file.
-    pub async fn export_json(State(state): State<AppState>, parts: Parts) -> Response {
-        let viewer = match crate::auth::guard::viewer_from_parts(&state, &parts).await {
-            Ok(Some(viewer)) if viewer.role == Role::Customer => viewer,
-            Ok(Some(_)) => return refuse(StatusCode::FORBIDDEN, "The data export is for customer accounts."),
-            Ok(None) => return refuse(StatusCode::UNAUTHORIZED, "Sign in to download your data."),
-            Err(error) => return refuse(StatusCode::SERVICE_UNAVAILABLE, &error.to_string()),
+    pub async fn export_json(State(state): State<AppState>, parts: Parts) -> Result<Response, AppError> {
+        let viewer = match crate::auth::guard::viewer_from_parts(&state, &parts).await? {
+            Some(viewer) if viewer.role == Role::Customer => viewer,
+            Some(_) => return Err(AppError::Forbidden("The data export is for customer accounts.".into())),
+            None => return Err(AppError::Unauthorized("Sign in to download your data.".into())),
         };
-        let exported = match crate::data::customers::id_by_user(&state.db, viewer.user_id).await {
+        let gathered = match crate::data::customers::id_by_user(&state.db, viewer.user_id).await {
             Ok(Some(customer_id)) => crate::data::privacy::export(&state.db, customer_id, chrono::Utc::now()).await,
             Ok(None) => Err(crate::data::DataError::NotFound),
             Err(error) => Err(error),
         };
-        match exported.map(|data| serde_json::to_string_pretty(&data)) {
-            Ok(Ok(json)) => (
-                [
-                    (header::CONTENT_TYPE, "application/json; charset=utf-8"),
-                    (header::CONTENT_DISPOSITION, "attachment; filename=\"rapport-my-data.json\""),
-                    (header::CACHE_CONTROL, "no-store"),
-                ],
-                json,
-            )
-                .into_response(),
-            Ok(Err(error)) => {
-                tracing::error!(%error, "could not encode a data export");
-                refuse(StatusCode::INTERNAL_SERVER_ERROR, "The export could not be written; please try again.")
-            }
-            Err(error) => {
-                tracing::warn!(%error, "could not export a customer's data");
-                refuse(StatusCode::SERVICE_UNAVAILABLE, "Your data could not be gathered just now; please try again.")
-            }
-        }
+        let data = gathered.map_err(|error| {
+            tracing::warn!(%error, "could not export a customer's data");
+            AppError::Unavailable("Your data could not be gathered just now; please try again.".into())
+        })?;
+        let json = serde_json::to_string_pretty(&data).map_err(|error| {
+            tracing::error!(%error, "could not encode a data export");
+            AppError::Internal
+        })?;
+        Ok((
+            [
+                (header::CONTENT_TYPE, "application/json; charset=utf-8"),
+                (header::CONTENT_DISPOSITION, "attachment; filename=\"rapport-my-data.json\""),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            json,
+        )
+            .into_response())
     }
 }
 

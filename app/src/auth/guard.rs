@@ -29,7 +29,7 @@ pub async fn authorize(access: Access) -> Result<Option<Viewer>, AppError> {
     let viewer = viewer_of_request(&state).await?;
     let refusal = match (access, &viewer) {
         (Access::Public, _) => None,
-        (_, None) => Some(AppError::Unauthorized),
+        (_, None) => Some(AppError::sign_in()),
         (Access::SignedIn, Some(_)) => None,
         (Access::Roles(roles), Some(viewer)) if viewer.may_enter(roles) => None,
         (Access::Roles(roles), Some(_)) => Some(AppError::Forbidden(format!(
@@ -49,8 +49,8 @@ pub async fn authorize(access: Access) -> Result<Option<Viewer>, AppError> {
 /// Like [`authorize`] for areas that need an account: returns the viewer or the refusal.
 pub async fn require(access: Access) -> Result<Viewer, AppError> {
     authorize(access).await?.ok_or_else(|| {
-        super::respond::set_error_status(&AppError::Unauthorized);
-        AppError::Unauthorized
+        super::respond::set_error_status(&AppError::sign_in());
+        AppError::sign_in()
     })
 }
 
@@ -75,7 +75,7 @@ async fn viewer_of_request(state: &AppState) -> Result<Option<Viewer>, AppError>
 /// admin, else 401/403.
 pub async fn workspace_viewer(state: &AppState, parts: &Parts) -> Result<Viewer, AppError> {
     match viewer_from_parts(state, parts).await? {
-        None => Err(AppError::Unauthorized),
+        None => Err(AppError::sign_in()),
         Some(viewer) if viewer.may_enter(crate::domain::accounts::WORKSPACE_ROLES) => Ok(viewer),
         Some(_) => Err(AppError::Forbidden("This area is for agent or admin accounts.".into())),
     }

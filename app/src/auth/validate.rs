@@ -121,10 +121,8 @@ mod tests {
 
     #[test]
     fn errors_name_the_field() {
-        match Email::parse("nope") {
-            Err(AppError::Invalid { field, .. }) => assert_eq!(field, "email"),
-            other => panic!("unexpected {other:?}"),
-        }
+        let error = Email::parse("nope").expect_err("not an address");
+        assert_eq!(error.invalid_field(), Some("email"), "{error:?}");
     }
 
     #[test]

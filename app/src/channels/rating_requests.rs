@@ -9,7 +9,7 @@ use crate::data::ratings::{self as stored, Ask};
 use crate::data::{deliveries, DataError};
 use crate::domain::channels::ratings::{self, window, RatingView, Window, CHANGE_DAYS, MAX_COMMENT_CHARS, QUESTION};
 use crate::error::AppError;
-use crate::ingestion::{change_rating, record_rating, IngestError, Ingestion};
+use crate::ingestion::{change_rating, record_rating, Ingestion};
 
 /// Where rating links point and what signs them.
 pub struct LinkSigner<'a> {
@@ -106,14 +106,12 @@ pub async fn rate(
     let (comment, rated_at) = match request.rated_at {
         None => {
             let comment = comment.filter(|comment| !comment.is_empty());
-            let recorded = record_rating(ingestion, request.customer_id, request.conversation_id, &key, score, comment, now)
-                .await
-                .map_err(ingest_error)?;
+            let recorded = record_rating(ingestion, request.customer_id, request.conversation_id, &key, score, comment, now).await?;
             let first = stored::record_first(&ingestion.db, id, recorded.event_id, score, comment, now).await?;
             if !(first && recorded.created) {
                 // Another click got there first (two at once, or a retry after a crash between
                 // the event and the request): this click changes that rating.
-                change_rating(ingestion, id, score, comment, now).await.map_err(ingest_error)?;
+                change_rating(ingestion, id, score, comment, now).await?;
             }
             (comment.map(str::to_string), now)
         }
@@ -122,20 +120,10 @@ pub async fn rate(
                 Some(given) => Some(given.to_string()).filter(|given| !given.is_empty()),
                 None => request.comment.clone(),
             };
-            change_rating(ingestion, id, score, comment.as_deref(), now).await.map_err(ingest_error)?;
+            change_rating(ingestion, id, score, comment.as_deref(), now).await?;
             ingestion.realtime.publish(crate::domain::workspace::InboxChange::Update, request.conversation_id);
             (comment, rated_at)
         }
     };
     Ok(view(score, comment, Some(rated_at), None))
-}
-
-fn ingest_error(error: IngestError) -> AppError {
-    match error {
-        IngestError::Invalid(problems) => {
-            let (field, problem) = problems.into_iter().next().unwrap_or_default();
-            AppError::invalid(&field, problem)
-        }
-        IngestError::Data(error) => error.into(),
-    }
 }

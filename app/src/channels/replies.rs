@@ -6,7 +6,7 @@ use crate::data::conversations::{self, ReplyTone};
 use crate::data::deliveries::{self, Carrier, Outgoing, ReplyContext};
 use crate::data::forum_posting::{self, HoldFirstPosts};
 use crate::data::{DataError, Db};
-use crate::domain::channels::{reply_subject, route, Delivery, Route};
+use crate::domain::channels::{reply_subject, Delivery, Route};
 use crate::domain::webhooks::WebhookEvent;
 
 /// An agent's reply as written.
@@ -56,7 +56,7 @@ fn carrier_for<'a>(
     mail_transport: bool,
     payload: &'a (dyn Fn(i64) -> String + Send + Sync),
 ) -> Carrier<'a> {
-    match (route(&context.channel), context.thread_id) {
+    match (context.channel.route(), context.thread_id) {
         (Route::Mail, _) => Carrier::Mail { subject, transport: mail_transport },
         (Route::Forum, Some(_)) => Carrier::Forum,
         // Forum conversations an integration sent (no thread here) go back to it.

@@ -8,7 +8,7 @@ use super::audit::INSERT_AUDIT;
 use super::story_records::{story, StoryRecord, LATEST_CONSENT_JOIN, SELECT_STORY};
 use super::{on_pool, BeginWrite, DataError, Db};
 use crate::domain::stories::consent::{may_answer, Decision};
-use crate::domain::stories::model::{CustomerStory, StoryDetail};
+use crate::domain::stories::model::{CustomerStory, Publication, StoryDetail};
 
 pub(crate) const INSERT_RECORD: &str = "INSERT INTO consent_records (customer_id, subject_kind, subject_id, subject_version, decision, channel, text_shown, recorded_at, token_hash) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id";
@@ -41,10 +41,10 @@ pub async fn request_story_consent(
     on_pool!(db, pool => {
         let mut tx = pool.begin_write().await?;
         let story = sqlx::query_as::<_, StoryRecord>(&select).bind(story_id).fetch_optional(&mut *tx).await?.ok_or(DataError::NotFound)?.into_detail();
-        match story.status.as_str() {
-            "published" => return Err(DataError::Refused("This story is published with consent already.".into())),
-            "withdrawn" => return Err(DataError::Refused("The customer withdrew their consent; do not ask again.".into())),
-            _ => {}
+        match story.status {
+            Publication::Published => return Err(DataError::Refused("This story is published with consent already.".into())),
+            Publication::Withdrawn => return Err(DataError::Refused("The customer withdrew their consent; do not ask again.".into())),
+            Publication::Draft | Publication::Proposed | Publication::AwaitingConsent => {}
         }
         if story.consent_text() != expected_text {
             return Err(DataError::Refused("The story changed meanwhile; reload it and ask again.".into()));
@@ -166,7 +166,7 @@ pub async fn answer(db: &Db, answerer: Answerer<'_>, answer: Decision, channel: 
             .bind(format!("{}:{id}", subject.kind())).bind(format!("version {version} via {channel}"))
             .execute(&mut *tx).await?;
         tx.commit().await?;
-        Ok(Answered { subject, id, was_published: status == "published" && answer == Decision::Withdrawn })
+        Ok(Answered { subject, id, was_published: status == Publication::Published.key() && answer == Decision::Withdrawn })
     })
 }
 
@@ -178,7 +178,7 @@ pub async fn customer_stories(db: &Db, customer_id: i64) -> Result<Vec<CustomerS
     let records = on_pool!(db, pool => sqlx::query_as::<_, StoryRecord>(&sql).bind(customer_id).fetch_all(pool).await)?;
     let mut found: Vec<CustomerStory> = records.into_iter().map(StoryRecord::into_detail).map(customer_view).collect();
     let sql = format!("{QUOTE_CONSENTS} WHERE q.customer_id = $1 ORDER BY q.created_at DESC, q.id DESC LIMIT 100");
-    found.extend(quote_views(on_pool!(db, pool => sqlx::query_as(&sql).bind(customer_id).fetch_all(pool).await)?));
+    found.extend(quote_views(on_pool!(db, pool => sqlx::query_as(&sql).bind(customer_id).fetch_all(pool).await)?)?);
     Ok(found)
 }
 
@@ -188,17 +188,21 @@ const QUOTE_CONSENTS: &str = "SELECT q.id, q.version, q.status, q.quote, r.text_
 
 type QuoteConsentRow = (i64, i64, String, String, String, String, DateTime<Utc>);
 
-fn quote_views(rows: Vec<QuoteConsentRow>) -> impl Iterator<Item = CustomerStory> {
-    rows.into_iter().map(|(id, version, status, quote, text_shown, decision, recorded_at)| CustomerStory {
-        kind: "quote".into(),
-        id,
-        version,
-        status,
-        title: format!("Your words: “{quote}”"),
-        text_shown,
-        decision: Decision::parse(&decision),
-        decided_at: Some(recorded_at),
-    })
+fn quote_views(rows: Vec<QuoteConsentRow>) -> Result<Vec<CustomerStory>, DataError> {
+    rows.into_iter()
+        .map(|(id, version, status, quote, text_shown, decision, recorded_at)| {
+            Ok(CustomerStory {
+                kind: "quote".into(),
+                id,
+                version,
+                status: Publication::parse(&status).ok_or(DataError::Inconsistent("a quote's status is not a known word"))?,
+                title: format!("Your words: “{quote}”"),
+                text_shown,
+                decision: Decision::parse(&decision),
+                decided_at: Some(recorded_at),
+            })
+        })
+        .collect()
 }
 
 fn customer_view(story: StoryDetail) -> CustomerStory {
@@ -225,7 +229,7 @@ pub async fn subject_by_token(db: &Db, token_hash: &str) -> Result<CustomerStory
         Subject::Quote => {
             let sql = format!("{QUOTE_CONSENTS} WHERE q.id = $1");
             let row: Option<QuoteConsentRow> = on_pool!(db, pool => sqlx::query_as(&sql).bind(id).fetch_optional(pool).await)?;
-            quote_views(row.into_iter().collect()).next().ok_or(DataError::NotFound)
+            quote_views(row.into_iter().collect())?.into_iter().next().ok_or(DataError::NotFound)
         }
     }
 }

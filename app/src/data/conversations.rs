@@ -6,15 +6,17 @@ use sqlx::{Database, Encode, QueryBuilder, Type};
 use super::customers::BATCH_ROWS;
 use super::fulltext::SearchTerms;
 use super::{on_pool, BeginWrite, DataError, Db};
+use crate::domain::channels::{Channel, Direction};
 use crate::domain::workspace::{
-    ConversationPage, ConversationSummary, FilterCounts, InboxCounts, InboxFilter, InboxRow, MessageView, MATCHING_CAP,
+    AssigneeFilter, ConversationPage, ConversationStatus, ConversationSummary, FilterCounts, InboxCounts, InboxQuery, InboxRow,
+    MessageView, MATCHING_CAP,
 };
 
 pub struct NewConversation {
     pub customer_id: i64,
     pub subject: String,
-    pub channel: &'static str,
-    pub status: &'static str,
+    pub channel: Channel,
+    pub status: ConversationStatus,
     pub priority: &'static str,
     pub situation: Option<&'static str>,
     pub waiting_since: Option<DateTime<Utc>>,
@@ -31,7 +33,7 @@ pub struct NewConversation {
 
 pub struct NewMessage {
     pub conversation_id: i64,
-    pub direction: &'static str,
+    pub direction: Direction,
     pub author_user_id: Option<i64>,
     pub author_customer_id: Option<i64>,
     pub body: String,
@@ -54,8 +56,8 @@ pub async fn insert_many(db: &Db, conversations: &[NewConversation]) -> Result<V
             builder.push_values(chunk, |mut row, c| {
                 row.push_bind(c.customer_id)
                     .push_bind(c.subject.as_str())
-                    .push_bind(c.channel)
-                    .push_bind(c.status)
+                    .push_bind(c.channel.key())
+                    .push_bind(c.status.key())
                     .push_bind(c.priority)
                     .push_bind(c.situation)
                     .push_bind(c.waiting_since)
@@ -86,7 +88,7 @@ pub async fn insert_messages(db: &Db, messages: &[NewMessage]) -> Result<(), Dat
             );
             builder.push_values(chunk, |mut row, m| {
                 row.push_bind(m.conversation_id)
-                    .push_bind(m.direction)
+                    .push_bind(m.direction.key())
                     .push_bind(m.author_user_id)
                     .push_bind(m.author_customer_id)
                     .push_bind(m.body.as_str())
@@ -110,29 +112,34 @@ const INBOX_ORDER: &str = "c.risk_score DESC, c.waiting_since IS NULL, c.waiting
 
 /// Adds `WHERE …` for the inbox filter to `query`. Values are validated by the caller; here
 /// they are only ever bound, never spliced.
-fn push_inbox_where<'args, DB>(query: &mut QueryBuilder<'args, DB>, db: &Db, filter: &InboxFilter, viewer_id: i64)
+fn push_inbox_where<'args, DB>(query: &mut QueryBuilder<'args, DB>, db: &Db, filter: &InboxQuery, viewer_id: i64)
 where
     DB: Database,
+    &'static str: Encode<'args, DB> + Type<DB>,
     String: Encode<'args, DB> + Type<DB>,
     i64: Encode<'args, DB> + Type<DB>,
 {
     // Always stated, so that the partial inbox indexes apply.
     query.push(" WHERE c.status IN ('open', 'pending')");
-    for (column, value) in
-        [("c.status", &filter.status), ("c.channel", &filter.channel), ("c.risk_level", &filter.risk), ("c.situation", &filter.situation)]
-    {
-        if !value.is_empty() {
-            query.push(format!(" AND {column} = ")).push_bind(value.clone());
+    let words = [
+        ("c.status", filter.status.map(|status| status.key())),
+        ("c.channel", filter.channel.map(|channel| channel.key())),
+        ("c.risk_level", filter.risk.map(|risk| risk.key())),
+        ("c.situation", filter.situation.map(|situation| situation.key())),
+    ];
+    for (column, word) in words {
+        if let Some(word) = word {
+            query.push(format!(" AND {column} = ")).push_bind(word);
         }
     }
-    match filter.assignee.as_str() {
-        "mine" => {
+    match filter.assignee {
+        Some(AssigneeFilter::Mine) => {
             query.push(" AND c.assignee_id = ").push_bind(viewer_id);
         }
-        "unassigned" => {
+        Some(AssigneeFilter::Unassigned) => {
             query.push(" AND c.assignee_id IS NULL");
         }
-        _ => {}
+        None => {}
     }
     if !filter.q.trim().is_empty() {
         let terms = SearchTerms::parse(&filter.q);
@@ -152,7 +159,7 @@ where
 /// Active conversations matching `filter`, riskiest first, then longest waiting
 /// (conversations not waiting for us last; spelled out because SQLite and Postgres sort
 /// NULLs differently).
-pub async fn inbox(db: &Db, filter: &InboxFilter, viewer_id: i64, limit: i64, offset: i64) -> Result<Vec<InboxRow>, DataError> {
+pub async fn inbox(db: &Db, filter: &InboxQuery, viewer_id: i64, limit: i64, offset: i64) -> Result<Vec<InboxRow>, DataError> {
     // The page's ids come from the order index alone (skipping `offset` entries there is
     // cheap); only the rows shown are then read and joined.
     Ok(on_pool!(db, pool => {
@@ -165,7 +172,7 @@ pub async fn inbox(db: &Db, filter: &InboxFilter, viewer_id: i64, limit: i64, of
 }
 
 /// How many conversations match `filter`.
-pub async fn inbox_matching(db: &Db, filter: &InboxFilter, viewer_id: i64) -> Result<i64, DataError> {
+pub async fn inbox_matching(db: &Db, filter: &InboxQuery, viewer_id: i64) -> Result<i64, DataError> {
     Ok(on_pool!(db, pool => {
         let mut query = QueryBuilder::new("SELECT COUNT(*) FROM (SELECT 1 FROM conversations c");
         push_inbox_where(&mut query, db, filter, viewer_id);
@@ -188,8 +195,8 @@ pub async fn inbox_facets(db: &Db, viewer_id: i64) -> Result<(InboxCounts, Filte
         None => list.push((key.to_string(), n)),
     };
     for (risk, channel, situation, assignee, status, n) in groups {
-        match status.as_str() {
-            "open" => counts.open += n,
+        match ConversationStatus::parse(&status) {
+            Some(ConversationStatus::Open) => counts.open += n,
             _ => counts.pending += n,
         }
         match assignee {
@@ -277,7 +284,7 @@ pub async fn add_reply(
             .fetch_one(&mut *tx)
             .await?;
         sqlx::query(UPDATE).bind(conversation_id).bind(now).execute(&mut *tx).await?;
-        let state = carry_out!(tx, id, context.customer_id, context.channel.as_str(), body, carrier, now);
+        let state = carry_out!(tx, id, context.customer_id, context.channel, body, carrier, now);
         tx.commit().await?;
         (id, state)
     });

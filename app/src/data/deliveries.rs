@@ -5,13 +5,14 @@
 use chrono::{DateTime, Utc};
 
 use super::{on_pool, BeginWrite, DataError, Db};
-use crate::domain::channels::{Delivery, Report};
+use crate::domain::channels::{Channel, Delivery, Report};
 
 /// What a reply needs to know about its conversation to reach the customer.
 #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
 pub struct ReplyContext {
     pub conversation_id: i64,
-    pub channel: String,
+    #[sqlx(try_from = "String")]
+    pub channel: Channel,
     pub subject: String,
     pub customer_id: i64,
     pub customer_ref: Option<String>,
@@ -29,7 +30,7 @@ pub async fn reply_context(db: &Db, conversation_id: i64) -> Result<Option<Reply
     Ok(on_pool!(db, pool => sqlx::query_as(SQL).bind(conversation_id).fetch_optional(pool).await)?)
 }
 
-/// How a new reply is carried out, decided by its channel (`channels::route`).
+/// How a new reply is carried out, decided by its channel (`Channel::route`).
 pub enum Carrier<'a> {
     /// An outbox row for the mail worker, with this subject; without a mail transport the row
     /// is not sent, and says so.
@@ -160,7 +161,7 @@ pub async fn send_again(
             }
             // The forum: the caller posts it and records the outcome.
             Carrier::Forum => Delivery::Queued,
-            Carrier::Webhook { .. } => carry_out!(tx, id, context.customer_id, context.channel.as_str(), message.body.as_str(), carrier, now),
+            Carrier::Webhook { .. } => carry_out!(tx, id, context.customer_id, context.channel, message.body.as_str(), carrier, now),
         };
         tx.commit().await?;
         Ok(state)

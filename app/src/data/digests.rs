@@ -5,6 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::consents::{INSERT_RECORD, QUEUE_MAIL};
 use super::{on_pool, BeginWrite, DataError, Db};
+use crate::domain::stories::consent::Decision;
 use crate::domain::stories::digest::{pick_stories, DigestStory, Reader, DIGEST_CONSENT_TEXT, DIGEST_EVERY_DAYS};
 use crate::domain::stories::model::{excerpt, StoryCard};
 
@@ -24,7 +25,7 @@ pub async fn set_subscribed(db: &Db, customer_id: i64, subscribe: bool, channel:
         let mut tx = pool.begin_write().await?;
         let changed = sqlx::query(if subscribe { SUBSCRIBE } else { UNSUBSCRIBE }).bind(customer_id).bind(now).execute(&mut *tx).await?.rows_affected();
         if changed > 0 {
-            let decision = if subscribe { "granted" } else { "withdrawn" };
+            let decision = if subscribe { Decision::Granted } else { Decision::Withdrawn }.as_str();
             sqlx::query(INSERT_RECORD).bind(customer_id).bind("digest").bind(None::<i64>).bind(None::<i64>)
                 .bind(decision).bind(channel).bind(DIGEST_CONSENT_TEXT).bind(now).bind(None::<String>)
                 .fetch_one(&mut *tx).await?;

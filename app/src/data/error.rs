@@ -11,8 +11,16 @@ pub enum DataError {
     /// A rule of the domain refused the change (the message says which); nothing was written.
     #[error("refused: {0}")]
     Refused(String),
+    /// The database's address or options cannot be used.
     #[error("configuration: {0}")]
     Config(String),
+    /// Stored data did not read back as it was written a moment before (a bug or a
+    /// concurrent change the statement did not expect); nothing further was written.
+    #[error("inconsistent data: {0}")]
+    Inconsistent(&'static str),
+    /// A value could not be encoded for its column.
+    #[error("encoding a value: {0}")]
+    Encoding(#[from] serde_json::Error),
     #[error("database: {0}")]
     Database(sqlx::Error),
     #[error("migration: {0}")]

@@ -77,7 +77,7 @@ macro_rules! record_effects {
                 let id = id_of
                     .get(&effect.conversation_id)
                     .copied()
-                    .ok_or_else(|| $crate::data::DataError::Config("an effect row was not returned".into()))?;
+                    .ok_or_else(|| $crate::data::DataError::Inconsistent("an effect row was not returned"))?;
                 Ok($crate::data::ingest_effects::PendingEffect {
                     id,
                     conversation_id: effect.conversation_id,

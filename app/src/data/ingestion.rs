@@ -9,6 +9,8 @@ use sqlx::QueryBuilder;
 
 use super::ingest_effects::{record_effects, Cause, NewEffect, PendingEffect};
 use super::{on_pool, BeginWrite, DataError, Db, ReserveIds};
+use crate::domain::channels::{Channel, Direction};
+use crate::domain::workspace::ConversationStatus;
 
 /// Rows per multi-row statement; keeps every statement far below both backends' bind limits.
 const ROWS_PER_STATEMENT: usize = 250;
@@ -19,8 +21,8 @@ pub struct IngestMessage<'a> {
     /// An existing conversation of this customer; `None` opens a new one with `subject`.
     pub conversation_id: Option<i64>,
     pub subject: Option<&'a str>,
-    pub channel: &'a str,
-    pub inbound: bool,
+    pub channel: Channel,
+    pub direction: Direction,
     pub body: &'a str,
     pub sentiment: Option<f64>,
     pub analysis_json: Option<String>,
@@ -28,6 +30,12 @@ pub struct IngestMessage<'a> {
     pub guidance: Option<&'static str>,
     pub excerpt: &'a str,
     pub sent_at: DateTime<Utc>,
+}
+
+impl IngestMessage<'_> {
+    pub fn is_inbound(&self) -> bool {
+        self.direction == Direction::Inbound
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -97,7 +105,7 @@ impl<'a> ConversationChange<'a> {
     /// An inbound message reopens the conversation and starts the waiting clock (unless it
     /// already runs); an outbound one stops it. The latest known situation wins.
     fn apply(&mut self, message: &IngestMessage<'a>) {
-        if message.inbound {
+        if message.is_inbound() {
             self.had_inbound = true;
             self.ends_inbound = true;
             self.waiting_from = self.waiting_from.or(Some(message.sent_at));
@@ -236,12 +244,12 @@ pub async fn ingest_messages(
                 row.push_bind(id)
                     .push_bind(m.customer_id)
                     .push_bind(m.subject.unwrap_or("(no subject)"))
-                    .push_bind(m.channel)
-                    .push_bind(if m.inbound { "open" } else { "pending" })
+                    .push_bind(m.channel.key())
+                    .push_bind(if m.is_inbound() { ConversationStatus::Open } else { ConversationStatus::Pending }.key())
                     .push_bind("normal")
                     .push_bind(m.situation)
                     .push_bind(m.guidance)
-                    .push_bind(m.inbound.then_some(m.sent_at))
+                    .push_bind(m.is_inbound().then_some(m.sent_at))
                     .push_bind(m.sent_at)
                     .push_bind(m.excerpt)
                     .push_bind(m.sent_at);
@@ -257,8 +265,8 @@ pub async fn ingest_messages(
             insert.push_values(chunk, |mut row, &index| {
                 let m = &messages[index];
                 row.push_bind(conversation_of[&index])
-                    .push_bind(if m.inbound { "inbound" } else { "outbound" })
-                    .push_bind(m.inbound.then_some(m.customer_id))
+                    .push_bind(m.direction.key())
+                    .push_bind(m.is_inbound().then_some(m.customer_id))
                     .push_bind(m.body)
                     .push_bind(m.sentiment)
                     .push_bind(m.analysis_json.as_deref())
@@ -301,7 +309,7 @@ pub async fn ingest_messages(
             }
             for &index in &lost {
                 let winner = winners.get(messages[index].idempotency_key)
-                    .ok_or_else(|| DataError::Config("a conflicting message vanished".into()))?;
+                    .ok_or_else(|| DataError::Inconsistent("a conflicting message vanished"))?;
                 plans[index] = Plan::Known(*winner);
             }
         }
@@ -370,12 +378,12 @@ fn effects_to_record(messages: &[IngestMessage<'_>], plans: &[Plan], conversatio
         }
         let conversation_id = conversation_of[&index];
         match position.get(&conversation_id) {
-            Some(&at) => effects[at].new_inbound |= messages[index].inbound,
+            Some(&at) => effects[at].new_inbound |= messages[index].is_inbound(),
             None => {
                 position.insert(conversation_id, effects.len());
                 effects.push(NewEffect {
                     conversation_id,
-                    new_inbound: messages[index].inbound,
+                    new_inbound: messages[index].is_inbound(),
                     journey_always: false,
                     cause: Cause::Messages,
                 });
@@ -396,8 +404,8 @@ mod tests {
             customer_id: 1,
             conversation_id: Some(7),
             subject: None,
-            channel: "email",
-            inbound,
+            channel: Channel::Email,
+            direction: if inbound { Direction::Inbound } else { Direction::Outbound },
             body: excerpt,
             sentiment: None,
             analysis_json: None,

@@ -156,7 +156,7 @@ pub async fn personalize(db: &Db, journey_id: i64, values: &Personalization) -> 
     const SET: &str = "UPDATE journeys SET personalization = $2 WHERE id = $1 AND state IN ('active', 'paused')";
     const RELEASE: &str = "UPDATE journey_steps SET status = 'scheduled', held_reason = NULL \
          WHERE journey_id = $1 AND status = 'paused' AND held_reason IS NOT NULL";
-    let json = serde_json::to_string(values).map_err(|e| DataError::Config(e.to_string()))?;
+    let json = serde_json::to_string(values)?;
     let _turn = db.write_turn().await;
     on_pool!(db, pool => {
         let mut tx = pool.begin_write().await?;
@@ -280,7 +280,7 @@ pub async fn start_many(db: &Db, new_journeys: &[NewJourney<'_>], steps: &[Plann
     }
     let values: Vec<String> = new_journeys
         .iter()
-        .map(|journey| serde_json::to_string(journey.personalization).map_err(|e| DataError::Config(e.to_string())))
+        .map(|journey| serde_json::to_string(journey.personalization).map_err(DataError::from))
         .collect::<Result<_, _>>()?;
     let _turn = db.write_turn().await;
     on_pool!(db, pool => {

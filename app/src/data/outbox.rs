@@ -8,6 +8,7 @@ use sqlx::QueryBuilder;
 use super::claim::Queue;
 use super::deliveries::after_mail_attempt;
 use super::{on_pool, BeginWrite, DataError, Db};
+use crate::domain::channels::Direction;
 use crate::domain::outbox::{after_attempt, Attempt, OutboxCounts, OutboxRow};
 
 const ROW_COLUMNS: &str = "o.id, o.customer_id, c.name AS customer_name, c.email AS customer_email, COALESCE(j.conversation_id, m.conversation_id) AS conversation_id, \
@@ -204,7 +205,7 @@ pub async fn claim_due(db: &Db, now: DateTime<Utc>, lease_until: DateTime<Utc>, 
                     .filter(|(of, message, _, _, at)| of == conversation && Some(*message) != *own_message && at <= created_at)
                     .map(|(_, message, direction, mail_id, _)| ThreadMail {
                         message_id: *message,
-                        from_customer: direction == "inbound",
+                        from_customer: Direction::parse(direction) == Some(Direction::Inbound),
                         mail_id: mail_id.clone(),
                     })
                     .collect(),

@@ -9,6 +9,7 @@ use super::{on_pool, BeginWrite, DataError, Db};
 use crate::domain::community::model::PublishedQuote;
 use crate::domain::community::naming::Naming;
 use crate::domain::stories::consent::{may_publish, Decision, LatestConsent};
+use crate::domain::stories::model::Publication;
 use crate::domain::stories::quotes::{
     is_quotable_csat, quote_consent_text, GratitudeCandidate, QuoteSource, StudioQuote, QUOTABLE_CSAT_AT_LEAST,
 };
@@ -171,7 +172,8 @@ struct QuoteRow {
     naming: String,
     customer_name: String,
     version: i64,
-    status: String,
+    #[sqlx(try_from = "String")]
+    status: Publication,
 }
 
 /// Puts the quote on the wall: only with a grant of exactly its words and naming.
@@ -182,7 +184,7 @@ pub async fn publish(db: &Db, id: i64, actor_user_id: i64, now: DateTime<Utc>) -
     on_pool!(db, pool => {
         let mut tx = pool.begin_write().await?;
         let row = sqlx::query_as::<_, QuoteRow>(SELECT).bind(id).fetch_optional(&mut *tx).await?.ok_or(DataError::NotFound)?;
-        if row.status == "published" {
+        if row.status == Publication::Published {
             return Err(DataError::Refused("This quote is on the wall already.".into()));
         }
         let latest: Option<(String, String)> = sqlx::query_as(LATEST).bind("quote").bind(id).bind(row.version).fetch_optional(&mut *tx).await?;

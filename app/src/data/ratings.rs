@@ -10,7 +10,7 @@ use super::deliveries::{carry_out, Carrier, ReplyContext};
 use super::ingest_effects::{record_effects, Cause, NewEffect, PendingEffect};
 use super::{on_pool, BeginWrite, DataError, Db};
 use crate::domain::channels::ratings::{mail_body, LINK_DAYS};
-use crate::domain::channels::{route, Route};
+use crate::domain::channels::Route;
 
 /// What resolving asks the customer, and how the request reaches them.
 pub struct Ask<'a> {
@@ -50,12 +50,12 @@ pub async fn resolve_asking(
         sqlx::query(LINK_MESSAGE).bind(request).bind(message).execute(&mut *tx).await?;
         let links = (ask.links)(request);
         let payload = |message_id: i64| (ask.payload)(message_id, &links);
-        let carrier = match route(&context.channel) {
+        let carrier = match context.channel.route() {
             Route::Mail | Route::Forum => Carrier::Mail { subject: ask.subject, transport: ask.mail_transport },
             Route::Integration => Carrier::Webhook { payload: &payload },
         };
         let body = mail_body(ask.question, &links);
-        carry_out!(tx, message, context.customer_id, context.channel.as_str(), body.as_str(), &carrier, now);
+        carry_out!(tx, message, context.customer_id, context.channel, body.as_str(), &carrier, now);
         tx.commit().await?;
         Ok(Some(request))
     })

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 
 use super::{on_pool, DataError, Db};
 use crate::domain::community::naming::public_name;
+use crate::domain::stories::consent::Decision;
 use crate::domain::stories::model::{excerpt, PublicStory, StoryCard};
 use crate::domain::studio::{StatusCount, StoryRow};
 
@@ -97,9 +98,9 @@ pub async fn quotes_by_status(db: &Db) -> Result<Vec<StatusCount>, DataError> {
     Ok(rows.into_iter().map(|(status, count)| StatusCount { status, count }).collect())
 }
 
-pub async fn consent_count(db: &Db, decision: &str) -> Result<i64, DataError> {
+pub async fn consent_count(db: &Db, decision: Decision) -> Result<i64, DataError> {
     const SQL: &str = "SELECT COUNT(*) FROM consent_records WHERE decision = $1";
-    Ok(on_pool!(db, pool => sqlx::query_scalar::<_, i64>(SQL).bind(decision).fetch_one(pool).await)?)
+    Ok(on_pool!(db, pool => sqlx::query_scalar::<_, i64>(SQL).bind(decision.as_str()).fetch_one(pool).await)?)
 }
 
 pub async fn recent_stories(db: &Db, limit: i64) -> Result<Vec<StoryRow>, DataError> {

@@ -9,7 +9,7 @@ use super::story_records::{StoryRecord, LATEST_CONSENT_JOIN, SELECT_STORY};
 use super::{on_pool, BeginWrite, DataError, Db};
 use crate::domain::stories::consent::{may_publish, LatestConsent};
 use crate::domain::stories::draft::StoryDraft;
-use crate::domain::stories::model::StoryDetail;
+use crate::domain::stories::model::{Publication, StoryDetail};
 
 fn quotes_json(draft: &StoryDraft) -> String {
     serde_json::to_string(&draft.quotes).unwrap_or_else(|_| "[]".into())
@@ -66,15 +66,16 @@ pub async fn update(db: &Db, id: i64, draft: &StoryDraft, actor: &Actor<'_>, now
     on_pool!(db, pool => {
         let mut tx = pool.begin_write().await?;
         let (status, version): (String, i64) = sqlx::query_as(CURRENT).bind(id).fetch_optional(&mut *tx).await?.ok_or(DataError::NotFound)?;
-        if status == "withdrawn" {
+        let status = Publication::parse(&status).ok_or(DataError::Inconsistent("a story's status is not a known word"))?;
+        if status == Publication::Withdrawn {
             return Err(DataError::Refused("The customer withdrew their consent; this story can no longer be edited or shared.".into()));
         }
         let asked: i64 = sqlx::query_scalar(ASKED).bind(id).bind(version).fetch_one(&mut *tx).await?;
-        let was_published = status == "published";
-        let (version, status) = if asked > 0 { (version + 1, "draft") } else { (version, status.as_str()) };
-        let unpublished = was_published && status != "published";
+        let was_published = status == Publication::Published;
+        let (version, status) = if asked > 0 { (version + 1, Publication::Draft) } else { (version, status) };
+        let unpublished = was_published && status != Publication::Published;
         sqlx::query(UPDATE).bind(id).bind(&draft.title).bind(&draft.narrative).bind(&draft.resolution)
-            .bind(quotes_json(draft)).bind(&draft.naming).bind(version).bind(status).bind(now)
+            .bind(quotes_json(draft)).bind(&draft.naming).bind(version).bind(status.key()).bind(now)
             .execute(&mut *tx).await?;
         if unpublished {
             sqlx::query(INSERT_AUDIT).bind(now).bind(actor.user_id).bind(actor.label).bind("story.unpublished")
@@ -95,10 +96,10 @@ pub async fn publish(db: &Db, id: i64, actor: &Actor<'_>, now: DateTime<Utc>) ->
     on_pool!(db, pool => {
         let mut tx = pool.begin_write().await?;
         let story = sqlx::query_as::<_, StoryRecord>(&select).bind(id).fetch_optional(&mut *tx).await?.ok_or(DataError::NotFound)?.into_detail();
-        match story.status.as_str() {
-            "published" => return Err(DataError::Refused("This story is already published.".into())),
-            "withdrawn" => return Err(DataError::Refused("The customer withdrew their consent; this story cannot be published again.".into())),
-            _ => {}
+        match story.status {
+            Publication::Published => return Err(DataError::Refused("This story is already published.".into())),
+            Publication::Withdrawn => return Err(DataError::Refused("The customer withdrew their consent; this story cannot be published again.".into())),
+            Publication::Draft | Publication::Proposed | Publication::AwaitingConsent => {}
         }
         let latest = story.consent.as_ref().map(|entry| LatestConsent { decision: entry.decision, text_shown: entry.text_shown.clone() });
         may_publish(latest.as_ref(), &story.consent_text()).map_err(|refusal| DataError::Refused(refusal.message().into()))?;

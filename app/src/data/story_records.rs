@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use super::{on_pool, DataError, Db};
 use crate::domain::stories::consent::Decision;
 use crate::domain::stories::draft::StoryDraft;
-use crate::domain::stories::model::{ConsentEntry, StoryDetail};
+use crate::domain::stories::model::{ConsentEntry, Publication, StoryDetail};
 
 /// Joins `r`, the newest ledger record for each story `s`'s current version.
 pub(crate) const LATEST_CONSENT_JOIN: &str = "LEFT JOIN consent_records r ON r.id = (SELECT MAX(x.id) FROM consent_records x \
@@ -24,7 +24,8 @@ pub(crate) struct StoryRecord {
     quotes: String,
     naming: String,
     version: i64,
-    status: String,
+    #[sqlx(try_from = "String")]
+    status: Publication,
     featured: bool,
     published_at: Option<DateTime<Utc>>,
     updated_at: DateTime<Utc>,

@@ -12,6 +12,23 @@ pub fn csv_field(value: &str) -> String {
     }
 }
 
+/// One CSV line: each field quoted where it needs it, then a line break.
+pub fn csv_line<Field: AsRef<str>>(fields: impl IntoIterator<Item = Field>) -> String {
+    let mut line = fields.into_iter().map(|field| csv_field(field.as_ref())).collect::<Vec<_>>().join(",");
+    line.push('\n');
+    line
+}
+
+/// A number for a CSV cell: three decimals, empty where there is none.
+pub fn csv_decimal(value: Option<f64>) -> String {
+    value.map(|value| format!("{value:.3}")).unwrap_or_default()
+}
+
+/// A whole number for a CSV cell, empty where there is none.
+pub fn csv_whole(value: Option<i64>) -> String {
+    value.map(|value| value.to_string()).unwrap_or_default()
+}
+
 /// "23 Nov 2026, 13:05 UTC"
 pub fn when(at: DateTime<Utc>) -> String {
     at.format("%-d %b %Y, %H:%M UTC").to_string()

@@ -9,6 +9,7 @@ pub mod coaching;
 pub mod community;
 pub mod format;
 pub mod journeys;
+pub mod keyed;
 pub mod outbox;
 #[cfg(feature = "ssr")]
 pub mod signing;

@@ -3,8 +3,37 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::emotion::situation::Guidance;
+use super::channels::{Channel, Direction};
+use super::keyed::keyed_enum;
+use crate::emotion::risk::RiskLevel;
+use crate::emotion::situation::{Guidance, Situation};
 use crate::emotion::tone::ToneContext;
+
+keyed_enum! {
+    /// Where a conversation is: waiting on us, waiting on the customer, or done.
+    pub enum ConversationStatus {
+        Open = "open",
+        Pending = "pending",
+        Resolved = "resolved",
+        Closed = "closed",
+    }
+}
+
+impl ConversationStatus {
+    /// Resolved or closed: nothing is waiting on anyone.
+    pub fn is_done(self) -> bool {
+        matches!(self, ConversationStatus::Resolved | ConversationStatus::Closed)
+    }
+}
+
+keyed_enum! {
+    /// Whose conversations the inbox shows.
+    pub enum AssigneeFilter {
+        /// The viewer's own.
+        Mine = "mine",
+        Unassigned = "unassigned",
+    }
+}
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
@@ -12,8 +41,10 @@ pub struct InboxRow {
     pub id: i64,
     pub customer_name: String,
     pub subject: String,
-    pub channel: String,
-    pub status: String,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
+    pub channel: Channel,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
+    pub status: ConversationStatus,
     pub priority: String,
     pub risk_score: i64,
     pub risk_level: String,
@@ -56,11 +87,53 @@ pub struct InboxFilter {
     pub q: String,
 }
 
+/// The inbox filters, read: what the inbox selects by. `None` means "any".
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct InboxQuery {
+    pub status: Option<ConversationStatus>,
+    pub channel: Option<Channel>,
+    pub risk: Option<RiskLevel>,
+    pub situation: Option<Situation>,
+    pub assignee: Option<AssigneeFilter>,
+    pub q: String,
+}
+
+/// Longest inbox search, in characters.
+pub const MAX_SEARCH_CHARS: usize = 200;
+
 impl InboxFilter {
-    pub const STATUSES: [&'static str; 2] = ["open", "pending"];
-    pub const CHANNELS: [&'static str; 5] = ["email", "chat", "social", "phone", "forum"];
-    pub const RISKS: [&'static str; 4] = ["critical", "high", "medium", "low"];
-    pub const ASSIGNEES: [&'static str; 2] = ["mine", "unassigned"];
+    /// The statuses of the conversations the inbox holds (the others are done).
+    pub const STATUSES: [ConversationStatus; 2] = [ConversationStatus::Open, ConversationStatus::Pending];
+
+    /// Reads the filters from their words; a problem is (field, message).
+    pub fn parse(&self) -> Result<InboxQuery, (&'static str, String)> {
+        fn word<T>(
+            field: &'static str,
+            value: &str,
+            parse: impl Fn(&str) -> Option<T>,
+            keys: String,
+        ) -> Result<Option<T>, (&'static str, String)> {
+            if value.is_empty() {
+                return Ok(None);
+            }
+            parse(value).map(Some).ok_or_else(|| (field, format!("Unknown {field} \"{value}\"; choose one of: {keys}.")))
+        }
+        let statuses = || Self::STATUSES.iter().map(|status| status.key()).collect::<Vec<_>>().join(", ");
+        let status = word("status", &self.status, |value| Self::STATUSES.into_iter().find(|status| status.key() == value), statuses())?;
+        let risks = RiskLevel::ALL.iter().map(|level| level.key()).collect::<Vec<_>>().join(", ");
+        let situations = Situation::ALL.iter().map(|situation| situation.key()).collect::<Vec<_>>().join(", ");
+        if self.q.chars().count() > MAX_SEARCH_CHARS {
+            return Err(("q", format!("Search for at most {MAX_SEARCH_CHARS} characters.")));
+        }
+        Ok(InboxQuery {
+            status,
+            channel: word("channel", &self.channel, Channel::parse, Channel::keys())?,
+            risk: word("risk", &self.risk, RiskLevel::from_key, risks)?,
+            situation: word("situation", &self.situation, Situation::from_key, situations)?,
+            assignee: word("assignee", &self.assignee, AssigneeFilter::parse, AssigneeFilter::keys())?,
+            q: self.q.clone(),
+        })
+    }
 
     /// The query string for these filters (without `page`), starting with `?` when not empty.
     pub fn query_string(&self) -> String {
@@ -126,7 +199,8 @@ pub struct InboxPage {
 #[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct MessageView {
     pub id: i64,
-    pub direction: String,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
+    pub direction: Direction,
     pub author_name: Option<String>,
     pub body: String,
     pub created_at: DateTime<Utc>,
@@ -181,8 +255,10 @@ pub struct CustomerProfile {
 pub struct ConversationSummary {
     pub id: i64,
     pub subject: String,
-    pub status: String,
-    pub channel: String,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
+    pub status: ConversationStatus,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
+    pub channel: Channel,
     pub last_message_at: DateTime<Utc>,
 }
 

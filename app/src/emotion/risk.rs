@@ -120,6 +120,9 @@ pub enum RiskLevel {
 }
 
 impl RiskLevel {
+    /// Highest first, as the inbox lists them.
+    pub const ALL: [RiskLevel; 4] = [RiskLevel::Critical, RiskLevel::High, RiskLevel::Medium, RiskLevel::Low];
+
     pub fn key(self) -> &'static str {
         match self {
             RiskLevel::Low => "low",
@@ -130,7 +133,7 @@ impl RiskLevel {
     }
 
     pub fn from_key(key: &str) -> Option<RiskLevel> {
-        [RiskLevel::Low, RiskLevel::Medium, RiskLevel::High, RiskLevel::Critical].into_iter().find(|l| l.key() == key)
+        RiskLevel::ALL.into_iter().find(|l| l.key() == key)
     }
 }
 

@@ -3,8 +3,9 @@
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
-use super::validation::{invalid, IngestError, Problems, MAX_KEY_CHARS, MAX_NAME_CHARS, UNKNOWN_CUSTOMER};
+use super::validation::{invalid, Problems, MAX_KEY_CHARS, MAX_NAME_CHARS, UNKNOWN_CUSTOMER};
 use crate::data::{customers, Db};
+use crate::error::AppError;
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -25,7 +26,7 @@ pub struct CustomerUpserted {
     pub created: bool,
 }
 
-pub async fn upsert_customer(db: &Db, request: CustomerUpsert) -> Result<CustomerUpserted, IngestError> {
+pub async fn upsert_customer(db: &Db, request: CustomerUpsert) -> Result<CustomerUpserted, AppError> {
     let mut problems = Problems::default();
     problems.text("external_ref", &request.external_ref, MAX_KEY_CHARS);
     problems.text("name", &request.name, MAX_NAME_CHARS);
@@ -50,6 +51,6 @@ pub async fn upsert_customer(db: &Db, request: CustomerUpsert) -> Result<Custome
 }
 
 /// The id of the customer with this external reference.
-pub(super) async fn customer_id_of(db: &Db, customer_ref: &str) -> Result<i64, IngestError> {
+pub(super) async fn customer_id_of(db: &Db, customer_ref: &str) -> Result<i64, AppError> {
     customers::id_by_ref(db, customer_ref.trim()).await?.ok_or_else(|| invalid("customer_ref", UNKNOWN_CUSTOMER))
 }

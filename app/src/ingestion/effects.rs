@@ -15,12 +15,12 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use super::validation::IngestError;
 use super::{risk, Ingestion};
 use crate::data::ingest_effects::{self, Cause, Completion, PendingEffect};
 use crate::domain::webhooks::WebhookEvent;
 use crate::domain::workspace::InboxChange;
 use crate::emotion::risk::{RiskAssessment, RiskLevel};
+use crate::error::AppError;
 
 /// How long the request that stored messages has to finish their effects before the worker
 /// takes over. Finishing takes milliseconds; a late owner and the worker both finishing is
@@ -36,7 +36,7 @@ pub(super) async fn settle(
     ingestion: &Ingestion,
     effects: &[PendingEffect],
     now: DateTime<Utc>,
-) -> Result<HashMap<i64, RiskAssessment>, IngestError> {
+) -> Result<HashMap<i64, RiskAssessment>, AppError> {
     if effects.is_empty() {
         return Ok(HashMap::new());
     }
@@ -90,7 +90,7 @@ pub(super) async fn settle(
 /// Finishes effects whose owner did not (up to `CLAIM_AT_ONCE`); returns how many it took.
 /// When they fail together, each is tried alone, so one that keeps failing (it is tried again
 /// after every lease, and logged) holds up no other.
-pub async fn settle_left_behind(ingestion: &Ingestion, now: DateTime<Utc>) -> Result<usize, IngestError> {
+pub async fn settle_left_behind(ingestion: &Ingestion, now: DateTime<Utc>) -> Result<usize, AppError> {
     let claimed = ingest_effects::claim_due(&ingestion.db, now, now + LEASE, CLAIM_AT_ONCE).await?;
     if claimed.is_empty() {
         return Ok(0);

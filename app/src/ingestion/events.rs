@@ -9,10 +9,11 @@ use serde::{Deserialize, Serialize};
 use super::customers::customer_id_of;
 use super::effects;
 use super::risk::refresh_risk;
-use super::validation::{not_this_customers_conversation, IngestError, Problems, MAX_KEY_CHARS};
+use super::validation::{not_this_customers_conversation, Problems, MAX_KEY_CHARS};
 use super::Ingestion;
 use crate::data::customers;
 use crate::emotion::risk::RiskAssessment;
+use crate::error::AppError;
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -52,7 +53,7 @@ pub struct EventRecorded {
     pub risk: Option<RiskAssessment>,
 }
 
-pub async fn record_event(ingestion: &Ingestion, request: EventIn) -> Result<EventRecorded, IngestError> {
+pub async fn record_event(ingestion: &Ingestion, request: EventIn) -> Result<EventRecorded, AppError> {
     let now = Utc::now();
     let mut problems = Problems::default();
     problems.text("idempotency_key", &request.idempotency_key, MAX_KEY_CHARS);
@@ -85,7 +86,7 @@ pub async fn record_event(ingestion: &Ingestion, request: EventIn) -> Result<Eve
     .await
 }
 
-pub async fn record_csat(ingestion: &Ingestion, request: CsatIn) -> Result<EventRecorded, IngestError> {
+pub async fn record_csat(ingestion: &Ingestion, request: CsatIn) -> Result<EventRecorded, AppError> {
     let now = Utc::now();
     let mut problems = Problems::default();
     problems.text("idempotency_key", &request.idempotency_key, MAX_KEY_CHARS);
@@ -124,7 +125,7 @@ pub async fn record_rating(
     score: i64,
     comment: Option<&str>,
     now: DateTime<Utc>,
-) -> Result<EventRecorded, IngestError> {
+) -> Result<EventRecorded, AppError> {
     let reopen = score <= i64::from(ingestion.engine.risk.bad_csat_at_most);
     save_event(ingestion, idempotency_key, customer_id, Some(conversation_id), "csat", Some(score as f64), comment, now, now, reopen).await
 }
@@ -138,7 +139,7 @@ pub async fn change_rating(
     score: i64,
     comment: Option<&str>,
     now: DateTime<Utc>,
-) -> Result<(), IngestError> {
+) -> Result<(), AppError> {
     let bad_at_most = i64::from(ingestion.engine.risk.bad_csat_at_most);
     let effect = crate::data::ratings::change(&ingestion.db, request_id, score, comment, bad_at_most, now, effects::LEASE).await?;
     if let Some(effect) = effect {
@@ -161,7 +162,7 @@ async fn save_event(
     occurred_at: DateTime<Utc>,
     now: DateTime<Utc>,
     reopen_when_new: bool,
-) -> Result<EventRecorded, IngestError> {
+) -> Result<EventRecorded, AppError> {
     let db = &ingestion.db;
     let event = customers::KeyedEvent {
         idempotency_key: idempotency_key.trim(),

@@ -12,14 +12,14 @@ use sha2::{Digest, Sha256};
 
 use super::messages::MessageIn;
 use super::queue::IngestQueue;
-use super::{IngestError, Ingestion};
+use super::Ingestion;
 use crate::channels::email::automatic::Automatic;
 use crate::channels::email::reading::{our_replies_mentioned, read, IncomingMail};
 use crate::channels::email::reply_address::Token;
 use crate::channels::email::MailIdentity;
 use crate::data::inbound_mail::{self, Finished, Outcome};
-use crate::data::DataError;
 use crate::domain::outbox::reply_of_mail_id;
+use crate::error::AppError;
 
 /// The SMTP envelope: who the sending server says the mail is from (empty for bounces), and
 /// the accepted recipients.
@@ -39,8 +39,10 @@ pub struct MailReceipt {
     pub message_id: Option<i64>,
 }
 
-/// Keeps, reads and files one received mail. `Err` only when the database failed: the raw
-/// mail may be stored, and the sending server should try again (SMTP 451), which replays.
+/// Keeps, reads and files one received mail. `Err` only when it could not be stored (the
+/// database failed, Rapport is stopping): the raw mail may be stored, and the sending server
+/// should try again (SMTP 451), which replays. A mail that cannot become a message is filed
+/// with the reason, not refused.
 /// The message goes through `queue`, stored together with other mails arriving meanwhile.
 pub async fn receive_mail(
     ingestion: &Ingestion,
@@ -49,7 +51,7 @@ pub async fn receive_mail(
     envelope: &Envelope,
     raw: &[u8],
     now: DateTime<Utc>,
-) -> Result<MailReceipt, DataError> {
+) -> Result<MailReceipt, AppError> {
     let inbound_mail_id = inbound_mail::store_raw(&ingestion.db, &envelope.from, &envelope.to, raw, now).await?;
     let db = &ingestion.db;
     let finish =
@@ -130,8 +132,8 @@ pub async fn receive_mail(
         customer_ref: format!("mail-customer-{customer}"),
         conversation_id: conversation,
         subject: Some(if mail.subject.trim().is_empty() { "(no subject)".to_string() } else { mail.subject.clone() }),
-        channel: "email".into(),
-        direction: "inbound".into(),
+        channel: crate::domain::channels::Channel::Email.key().into(),
+        direction: crate::domain::channels::Direction::Inbound.key().into(),
         body: text,
         sent_at: None,
     };
@@ -149,12 +151,12 @@ pub async fn receive_mail(
             filed.list_attachments = ingested.created;
             file(db, filed, Some(&mail)).await
         }
-        Err(IngestError::Invalid(problems)) => {
-            let problems: Vec<String> = problems.into_iter().map(|(field, problem)| format!("{field} {problem}")).collect();
+        Err(AppError::Invalid { fields, .. }) => {
+            let problems: Vec<String> = fields.into_iter().map(|(field, problem)| format!("{field} {problem}")).collect();
             notes.insert(0, format!("not stored as a message: {}", problems.join("; ")));
             file(db, finish(Outcome::Unreadable, Some(notes.join("; ")), Some(customer), conversation, None), Some(&mail)).await
         }
-        Err(IngestError::Data(error)) => Err(error),
+        Err(other) => Err(other),
     }
 }
 
@@ -171,7 +173,7 @@ struct Filed {
 }
 
 /// Writes what became of a received mail (with the mail's Message-ID and attachments).
-async fn file(db: &crate::data::Db, filed: Filed, mail: Option<&IncomingMail>) -> Result<MailReceipt, DataError> {
+async fn file(db: &crate::data::Db, filed: Filed, mail: Option<&IncomingMail>) -> Result<MailReceipt, AppError> {
     inbound_mail::finish(
         db,
         filed.inbound_mail_id,

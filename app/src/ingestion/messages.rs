@@ -6,14 +6,15 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::validation::{
-    invalid, IngestError, Problems, CHANNELS, MAX_BODY_CHARS, MAX_KEY_CHARS, MAX_SUBJECT_CHARS, NOT_THIS_CUSTOMERS, UNKNOWN_CUSTOMER,
-};
+use super::validation::MESSAGE_DIRECTIONS;
+use super::validation::{invalid, Problems, MAX_BODY_CHARS, MAX_KEY_CHARS, MAX_SUBJECT_CHARS, NOT_THIS_CUSTOMERS, UNKNOWN_CUSTOMER};
 use super::{effects, risk, Ingestion};
+use crate::data::customers;
 use crate::data::ingestion::{self, IngestBatchError, IngestMessage};
-use crate::data::{customers, DataError};
+use crate::domain::channels::{Channel, Direction};
 use crate::emotion::risk::RiskAssessment;
 use crate::emotion::{analyze, Analysis};
+use crate::error::AppError;
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -51,7 +52,7 @@ pub struct MessageIngested {
 }
 
 /// A message's own field problems, before it is queued with others (see `queue`).
-pub(super) fn validate_message(request: &MessageIn) -> Result<(), IngestError> {
+pub(super) fn validate_message(request: &MessageIn) -> Result<(), AppError> {
     let mut problems = Problems::default();
     check_message(&mut problems, request, Utc::now());
     problems.finish()
@@ -59,7 +60,7 @@ pub(super) fn validate_message(request: &MessageIn) -> Result<(), IngestError> {
 
 /// Ingests a message written by a signed-up customer in our own portal (the forum bridge):
 /// the same scoring, storage and risk as the API, without an external reference.
-pub async fn ingest_from_portal(ingestion: &Ingestion, customer_id: i64, request: MessageIn) -> Result<MessageIngested, IngestError> {
+pub async fn ingest_from_portal(ingestion: &Ingestion, customer_id: i64, request: MessageIn) -> Result<MessageIngested, AppError> {
     let known = HashMap::from([(request.customer_ref.trim().to_string(), customer_id)]);
     let mut ingested = ingest_many(ingestion, vec![request], &known, |_| String::new()).await?;
     Ok(ingested.remove(0))
@@ -84,7 +85,7 @@ pub struct MessageBatchIngested {
 
 /// Ingests many messages in one transaction: validation problems are reported for all of
 /// them at once (`messages[i].field`), and a single bad message stores none of the batch.
-pub async fn ingest_message_batch(ingestion: &Ingestion, request: MessageBatchIn) -> Result<MessageBatchIngested, IngestError> {
+pub async fn ingest_message_batch(ingestion: &Ingestion, request: MessageBatchIn) -> Result<MessageBatchIngested, AppError> {
     let count = request.messages.len();
     if count == 0 || count > MAX_BATCH_MESSAGES {
         return Err(invalid("messages", format!("must hold 1 to {MAX_BATCH_MESSAGES} messages (got {count})")));
@@ -93,11 +94,12 @@ pub async fn ingest_message_batch(ingestion: &Ingestion, request: MessageBatchIn
     Ok(MessageBatchIngested { messages })
 }
 
-fn check_message(problems: &mut Problems, request: &MessageIn, now: DateTime<Utc>) {
+/// Notes the message's problems; its channel and direction, read, when they are right.
+fn check_message(problems: &mut Problems, request: &MessageIn, now: DateTime<Utc>) -> Option<(Channel, Direction)> {
     problems.text("idempotency_key", &request.idempotency_key, MAX_KEY_CHARS);
     problems.text("customer_ref", &request.customer_ref, MAX_KEY_CHARS);
-    problems.one_of("channel", &request.channel, &CHANNELS);
-    problems.one_of("direction", &request.direction, &["inbound", "outbound"]);
+    let channel = problems.word("channel", &request.channel, Channel::KEYS, Channel::parse);
+    let direction = problems.word("direction", &request.direction, &MESSAGE_DIRECTIONS, Direction::parse);
     problems.text("body", &request.body, MAX_BODY_CHARS);
     problems.not_in_future("sent_at", request.sent_at, now);
     match (&request.conversation_id, &request.subject) {
@@ -107,6 +109,7 @@ fn check_message(problems: &mut Problems, request: &MessageIn, now: DateTime<Utc
         (_, Some(subject)) => problems.text("subject", subject, MAX_SUBJECT_CHARS),
         _ => {}
     }
+    channel.zip(direction)
 }
 
 /// Validates, scores and stores messages with their pending effects (one transaction), then
@@ -118,12 +121,13 @@ pub(super) async fn ingest_many(
     requests: Vec<MessageIn>,
     known_customers: &HashMap<String, i64>,
     field_prefix: impl Fn(usize) -> String,
-) -> Result<Vec<MessageIngested>, IngestError> {
+) -> Result<Vec<MessageIngested>, AppError> {
     let now = Utc::now();
     let mut problems = BTreeMap::new();
+    let mut words = Vec::with_capacity(requests.len());
     for (index, request) in requests.iter().enumerate() {
         let mut own = Problems::default();
-        check_message(&mut own, request, now);
+        words.push(check_message(&mut own, request, now));
         let prefix = field_prefix(index);
         problems.extend(own.0.into_iter().map(|(field, problem)| (format!("{prefix}{field}"), problem)));
     }
@@ -142,11 +146,17 @@ pub(super) async fn ingest_many(
         }
     }
     if !problems.is_empty() {
-        return Err(IngestError::Invalid(problems));
+        return Err(AppError::invalid_fields(problems));
     }
+    // Without problems, every message's channel and direction were read.
+    let words: Vec<(Channel, Direction)> = words.into_iter().collect::<Option<_>>().ok_or(AppError::Internal)?;
 
     // Scoring is CPU work: off the async workers, so other requests keep flowing.
-    let texts: Vec<Option<String>> = requests.iter().map(|r| (r.direction == "inbound").then(|| r.body.trim().to_string())).collect();
+    let texts: Vec<Option<String>> = requests
+        .iter()
+        .zip(&words)
+        .map(|(r, (_, direction))| (*direction == Direction::Inbound).then(|| r.body.trim().to_string()))
+        .collect();
     let analyses: Vec<Option<(Analysis, String)>> = tokio::task::spawn_blocking(move || {
         texts
             .into_iter()
@@ -160,22 +170,26 @@ pub(super) async fn ingest_many(
             .collect()
     })
     .await
-    .map_err(|error| IngestError::Data(DataError::Config(format!("scoring failed: {error}"))))?;
+    .map_err(|error| {
+        tracing::error!(%error, "scoring messages failed");
+        AppError::Internal
+    })?;
 
     let excerpts: Vec<String> = requests.iter().map(|r| excerpt(r.body.trim())).collect();
     let messages: Vec<IngestMessage> = requests
         .iter()
         .zip(&analyses)
         .zip(&excerpts)
-        .map(|((request, scored), excerpt)| {
+        .zip(&words)
+        .map(|(((request, scored), excerpt), (channel, direction))| {
             let analysis = scored.as_ref().map(|(analysis, _)| analysis);
             IngestMessage {
                 idempotency_key: request.idempotency_key.trim(),
                 customer_id: customer_ids[request.customer_ref.trim()],
                 conversation_id: request.conversation_id,
                 subject: request.subject.as_deref().map(str::trim),
-                channel: &request.channel,
-                inbound: request.direction == "inbound",
+                channel: *channel,
+                direction: *direction,
                 body: request.body.trim(),
                 sentiment: analysis.map(|a| a.extended),
                 analysis_json: scored.as_ref().map(|(_, json)| json.clone()),
@@ -218,10 +232,14 @@ pub(super) async fn ingest_many(
                 conversation_id: stored.conversation_id,
                 created: stored.created,
                 analysis: analysis.filter(|_| stored.created).map(|(analysis, _)| analysis),
-                risk: risks.get(&stored.conversation_id).cloned().ok_or(DataError::NotFound)?,
+                risk: risks.get(&stored.conversation_id).cloned().ok_or_else(conversation_deleted)?,
             })
         })
         .collect()
+}
+
+fn conversation_deleted() -> AppError {
+    AppError::NotFound("The conversation was deleted meanwhile (the customer's data was erased).".into())
 }
 
 /// The first line of a message, shortened for the inbox.

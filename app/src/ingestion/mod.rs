@@ -22,7 +22,7 @@ pub use messages::{
     excerpt, ingest_from_portal, ingest_message_batch, MessageBatchIn, MessageBatchIngested, MessageIn, MessageIngested, MAX_BATCH_MESSAGES,
 };
 pub use risk::refresh_risk;
-pub use validation::{IngestError, MAX_BODY_CHARS};
+pub use validation::{MAX_BODY_CHARS, MESSAGE_DIRECTIONS};
 
 use crate::data::Db;
 use crate::emotion::EngineSettings;

@@ -9,13 +9,13 @@ use std::collections::{BTreeMap, HashMap};
 use tokio::sync::{mpsc, oneshot};
 
 use super::messages::{ingest_many, validate_message};
-use super::{IngestError, Ingestion, MessageIn, MessageIngested, MAX_BATCH_MESSAGES};
-use crate::data::DataError;
+use super::{Ingestion, MessageIn, MessageIngested, MAX_BATCH_MESSAGES};
+use crate::error::AppError;
 
 /// Requests waiting beyond this make callers wait to enqueue (back-pressure).
 const QUEUE_CAPACITY: usize = 4_096;
 
-type Reply = oneshot::Sender<Result<MessageIngested, IngestError>>;
+type Reply = oneshot::Sender<Result<MessageIngested, AppError>>;
 
 struct Job {
     request: MessageIn,
@@ -39,20 +39,20 @@ impl IngestQueue {
     }
 
     /// Validates one message on its own, then stores it with whatever else is waiting.
-    pub async fn ingest(&self, request: MessageIn) -> Result<MessageIngested, IngestError> {
+    pub async fn ingest(&self, request: MessageIn) -> Result<MessageIngested, AppError> {
         self.enqueue(request, None).await
     }
 
     /// Like `ingest`, for a customer the caller has found itself (inbound mail: by address);
     /// `request.customer_ref` only names them within the batch.
-    pub async fn ingest_for(&self, customer_id: i64, request: MessageIn) -> Result<MessageIngested, IngestError> {
+    pub async fn ingest_for(&self, customer_id: i64, request: MessageIn) -> Result<MessageIngested, AppError> {
         self.enqueue(request, Some(customer_id)).await
     }
 
-    async fn enqueue(&self, request: MessageIn, customer: Option<i64>) -> Result<MessageIngested, IngestError> {
+    async fn enqueue(&self, request: MessageIn, customer: Option<i64>) -> Result<MessageIngested, AppError> {
         validate_message(&request)?;
         let (reply, answer) = oneshot::channel();
-        let stopped = || IngestError::Data(DataError::Config("the ingestion queue has stopped".into()));
+        let stopped = || AppError::Unavailable("Rapport is shutting down; send the message again in a moment.".into());
         self.jobs.send(Job { request, customer, reply }).await.map_err(|_| stopped())?;
         answer.await.map_err(|_| stopped())?
     }
@@ -85,14 +85,13 @@ async fn store(ingestion: &Ingestion, mut jobs: Vec<Job>) {
                 }
                 return;
             }
-            Err(IngestError::Invalid(fields)) => {
+            Err(AppError::Invalid { fields, .. }) => {
                 let by_job = problems_by_job(fields);
                 if by_job.is_empty() {
                     // Not attributable to one message: nothing to retry without.
+                    tracing::error!("a batch was refused without naming a message");
                     for job in jobs {
-                        let _ = job
-                            .reply
-                            .send(Err(IngestError::Data(DataError::Config("a batch was refused without naming a message".into()))));
+                        let _ = job.reply.send(Err(AppError::Internal));
                     }
                     return;
                 }
@@ -100,14 +99,14 @@ async fn store(ingestion: &Ingestion, mut jobs: Vec<Job>) {
                 for (index, job) in jobs.into_iter().enumerate() {
                     match by_job.get(&index) {
                         Some(problems) => {
-                            let _ = job.reply.send(Err(IngestError::Invalid(problems.clone())));
+                            let _ = job.reply.send(Err(AppError::invalid_fields(problems.clone())));
                         }
                         None => kept.push(job),
                     }
                 }
                 jobs = kept;
             }
-            Err(IngestError::Data(_)) if jobs.len() > 1 => {
+            Err(_) if jobs.len() > 1 => {
                 // Nothing of the group was written, and the failure may be one message's own:
                 // each is tried alone, so a bad message fails alone, never its neighbours.
                 for job in jobs {
@@ -115,10 +114,9 @@ async fn store(ingestion: &Ingestion, mut jobs: Vec<Job>) {
                 }
                 return;
             }
-            Err(IngestError::Data(error)) => {
-                let message = error.to_string();
+            Err(error) => {
                 for job in jobs {
-                    let _ = job.reply.send(Err(IngestError::Data(DataError::Config(message.clone()))));
+                    let _ = job.reply.send(Err(error.clone()));
                 }
                 return;
             }

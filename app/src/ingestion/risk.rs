@@ -4,18 +4,17 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::validation::IngestError;
 use super::Ingestion;
 use crate::data::risk_facts::{self, RiskFacts, RiskUpdate};
-use crate::data::DataError;
 use crate::emotion::risk::{assess_customer, CustomerFacts, RiskAssessment, RiskConfig};
 use crate::emotion::state::StateConfig;
 use crate::emotion::Analysis;
+use crate::error::AppError;
 
 /// Recomputes and stores a conversation's emotional risk from what the database knows now.
-pub async fn refresh_risk(ingestion: &Ingestion, conversation_id: i64, now: DateTime<Utc>) -> Result<RiskAssessment, IngestError> {
+pub async fn refresh_risk(ingestion: &Ingestion, conversation_id: i64, now: DateTime<Utc>) -> Result<RiskAssessment, AppError> {
     let mut risks = reassess(ingestion, &[conversation_id], now).await?;
-    Ok(risks.remove(&conversation_id).ok_or(DataError::NotFound)?)
+    risks.remove(&conversation_id).ok_or_else(|| AppError::NotFound("This conversation does not exist (any more).".into()))
 }
 
 /// Assesses several conversations and stores their risks in one transaction.
@@ -23,7 +22,7 @@ pub(super) async fn reassess(
     ingestion: &Ingestion,
     conversation_ids: &[i64],
     now: DateTime<Utc>,
-) -> Result<HashMap<i64, RiskAssessment>, IngestError> {
+) -> Result<HashMap<i64, RiskAssessment>, AppError> {
     let assessed = assess_all(ingestion, conversation_ids, now).await?;
     risk_facts::store_risks(&ingestion.db, &updates(&assessed)).await?;
     Ok(assessed)
@@ -35,7 +34,7 @@ pub(super) async fn assess_all(
     ingestion: &Ingestion,
     conversation_ids: &[i64],
     now: DateTime<Utc>,
-) -> Result<HashMap<i64, RiskAssessment>, IngestError> {
+) -> Result<HashMap<i64, RiskAssessment>, AppError> {
     let config = &ingestion.engine.risk;
     let since = now - Duration::days(config.repeat_window_days);
     let facts = risk_facts::risk_facts(&ingestion.db, conversation_ids, since).await?;

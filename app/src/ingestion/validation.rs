@@ -6,32 +6,27 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Duration, Utc};
 
 use crate::data::DataError;
+use crate::domain::channels::Direction;
+use crate::error::AppError;
 
 /// Longest message body accepted, in characters.
 pub const MAX_BODY_CHARS: usize = 20_000;
 pub(super) const MAX_KEY_CHARS: usize = 200;
 pub(super) const MAX_NAME_CHARS: usize = 200;
 pub(super) const MAX_SUBJECT_CHARS: usize = 300;
-pub(super) const CHANNELS: [&str; 5] = ["email", "chat", "social", "phone", "forum"];
+/// What a message's `direction` may say (a note is written in the workspace, never ingested).
+pub const MESSAGE_DIRECTIONS: [&str; 2] = [Direction::Inbound.key(), Direction::Outbound.key()];
 
-#[derive(Debug, thiserror::Error)]
-pub enum IngestError {
-    /// Field → what is wrong with it.
-    #[error("the request has invalid fields")]
-    Invalid(BTreeMap<String, String>),
-    #[error(transparent)]
-    Data(#[from] DataError),
-}
-
-pub(super) fn invalid(field: &str, message: impl Into<String>) -> IngestError {
-    IngestError::Invalid(BTreeMap::from([(field.to_string(), message.into())]))
+/// One field's problem, worded to follow the field's name, as every ingestion problem is.
+pub(super) fn invalid(field: &str, problem: impl Into<String>) -> AppError {
+    AppError::invalid_fields(BTreeMap::from([(field.to_string(), problem.into())]))
 }
 
 pub(super) const NOT_THIS_CUSTOMERS: &str = "this customer has no conversation with this id";
 pub(super) const UNKNOWN_CUSTOMER: &str = "no customer has this reference; upsert the customer first";
 
 /// `DataError::NotFound` from a conversation lookup means the id is not this customer's.
-pub(super) fn not_this_customers_conversation(error: DataError) -> IngestError {
+pub(super) fn not_this_customers_conversation(error: DataError) -> AppError {
     match error {
         DataError::NotFound => invalid("conversation_id", NOT_THIS_CUSTOMERS),
         other => other.into(),
@@ -66,17 +61,24 @@ impl Problems {
         }
     }
 
+    /// Reads one of the `allowed` words as its value (`None`, and the problem noted, when it
+    /// is not one of them).
+    pub(super) fn word<T>(&mut self, field: &str, value: &str, allowed: &[&str], parse: impl Fn(&str) -> Option<T>) -> Option<T> {
+        self.one_of(field, value, allowed);
+        parse(value).filter(|_| allowed.contains(&value))
+    }
+
     pub(super) fn not_in_future(&mut self, field: &str, at: Option<DateTime<Utc>>, now: DateTime<Utc>) {
         if at.is_some_and(|at| at > now + Duration::minutes(5)) {
             self.0.insert(field.into(), "must not be in the future".into());
         }
     }
 
-    pub(super) fn finish(self) -> Result<(), IngestError> {
+    pub(super) fn finish(self) -> Result<(), AppError> {
         if self.0.is_empty() {
             Ok(())
         } else {
-            Err(IngestError::Invalid(self.0))
+            Err(AppError::invalid_fields(self.0))
         }
     }
 }
@@ -84,14 +86,15 @@ impl Problems {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::channels::Channel;
 
     #[test]
     fn problems_collect_every_field() {
         let mut problems = Problems::default();
         problems.text("body", "  ", 10);
         problems.text("subject", "x".repeat(11).as_str(), 10);
-        problems.one_of("channel", "fax", &CHANNELS);
-        let Err(IngestError::Invalid(fields)) = problems.finish() else { panic!("expected field errors") };
+        problems.one_of("channel", "fax", Channel::KEYS);
+        let Err(AppError::Invalid { fields, .. }) = problems.finish() else { panic!("expected field errors") };
         assert_eq!(fields["body"], "must not be empty");
         assert_eq!(fields["subject"], "must be at most 10 characters (got 11)");
         assert_eq!(fields["channel"], "must be one of: email, chat, social, phone, forum");

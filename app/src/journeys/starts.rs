@@ -27,7 +27,7 @@ pub async fn start_for_conversations(
         return Ok(Vec::new());
     }
     let (template_id, template) = journey_templates::for_start(db, template_id).await?;
-    let steps = plan(&template, now).map_err(|problem| DataError::Config(problem.to_string()))?;
+    let steps = plan(&template, now).map_err(|problem| DataError::Refused(problem.to_string()))?;
     let people = journeys::conversation_people(db, conversation_ids).await?;
     let prepared: Vec<(i64, i64, String, Personalization)> = people
         .into_iter()

@@ -104,7 +104,7 @@ fn current_address() -> String {
 #[component]
 pub fn ErrorNotice(error: AppError) -> impl IntoView {
     match error {
-        AppError::Unauthorized => {
+        AppError::Unauthorized(_) => {
             let href = format!("/signin?next={}", encode_component(&current_address()));
             view! {
                 <section class="notice notice--info" aria-labelledby="notice-title">

@@ -15,8 +15,8 @@ pub async fn load_studio_overview() -> Result<StudioOverview, AppError> {
     Ok(StudioOverview {
         stories_by_status: stories::stories_by_status(&db).await?,
         quotes_by_status: stories::quotes_by_status(&db).await?,
-        consents_granted: stories::consent_count(&db, "granted").await?,
-        consents_withdrawn: stories::consent_count(&db, "withdrawn").await?,
+        consents_granted: stories::consent_count(&db, crate::domain::stories::consent::Decision::Granted).await?,
+        consents_withdrawn: stories::consent_count(&db, crate::domain::stories::consent::Decision::Withdrawn).await?,
         recent_stories: stories::recent_stories(&db, 20).await?,
         story_candidates: crate::domain::journeys::candidates::story_candidates(crate::data::journeys::recently_healed(&db, 200).await?),
         resolved_turnarounds: crate::domain::stories::candidates::turnarounds(

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::format::when;
+use crate::domain::stories::model::Publication;
 use crate::domain::stories::quotes::{GratitudeCandidate, StudioQuote};
 use crate::error::AppError;
 use crate::shell::frame::StaffPage;
@@ -115,9 +116,9 @@ pub fn StudioQuotesPage() -> impl IntoView {
                             <thead><tr><th scope="col">"Quote"</th><th scope="col">"Customer"</th><th scope="col">"State"</th><th scope="col">"Consent"</th><th scope="col">"Action"</th></tr></thead>
                             <tbody>
                                 {studio.quotes.into_iter().map(|quote| {
-                                    let action = match (quote.status.as_str(), quote.consent.as_deref()) {
-                                        ("published", _) => Some(("unpublish", "Take off the wall")),
-                                        ("withdrawn", _) => None,
+                                    let action = match (quote.status, quote.consent.as_deref()) {
+                                        (Publication::Published, _) => Some(("unpublish", "Take off the wall")),
+                                        (Publication::Withdrawn, _) => None,
                                         (_, Some("granted")) => Some(("publish", "Put on the wall")),
                                         _ => None,
                                     };
@@ -125,7 +126,7 @@ pub fn StudioQuotesPage() -> impl IntoView {
                                         <tr data-studio-quote=quote.id.to_string()>
                                             <td>
                                                 {format!("“{}”", quote.quote)}
-                                                {(quote.status == "published").then(|| {
+                                                {(quote.status == Publication::Published).then(|| {
                                                     let said_by = crate::domain::community::naming::public_name(&quote.naming, &quote.customer_name);
                                                     view! {
                                                         <details class="mail-snippet">
@@ -136,7 +137,7 @@ pub fn StudioQuotesPage() -> impl IntoView {
                                                 })}
                                             </td>
                                             <td>{quote.customer_name.clone()}</td>
-                                            <td>{quote.status.replace('_', " ")}</td>
+                                            <td>{quote.status.label()}</td>
                                             <td>{quote.consent.clone().unwrap_or_else(|| "—".into())}</td>
                                             <td>{action.map(|(value, label)| view! {
                                                 <ActionForm action=change attr:class="inline-form">

@@ -47,42 +47,33 @@ mod handlers {
         dwell_ms: Option<i64>,
     }
 
-    fn refuse(status: StatusCode, message: &str) -> Response {
-        (status, [(header::CONTENT_TYPE, "application/json")], serde_json::json!({ "error": message }).to_string()).into_response()
-    }
-
     /// Do-Not-Track and Global Privacy Control are honoured here too, not only in the browser.
     fn opted_out(parts: &Parts) -> bool {
         ["dnt", "sec-gpc"].iter().any(|name| parts.headers.get(*name).and_then(|v| v.to_str().ok()) == Some("1"))
     }
 
-    pub async fn record_views(State(state): State<AppState>, parts: Parts, body: Bytes) -> Response {
+    pub async fn record_views(State(state): State<AppState>, parts: Parts, body: Bytes) -> Result<StatusCode, AppError> {
         if opted_out(&parts) {
-            return StatusCode::NO_CONTENT.into_response();
+            return Ok(StatusCode::NO_CONTENT);
         }
-        let beacon: Beacon = match serde_json::from_slice(&body) {
-            Ok(beacon) => beacon,
-            Err(error) => {
-                return refuse(
-                    StatusCode::BAD_REQUEST,
-                    &format!(
+        let beacon: Beacon = serde_json::from_slice(&body).map_err(|error| {
+            AppError::invalid(
+                "body",
+                format!(
                     "Expected {{\"story_ids\": [..], \"kind\": \"impression\"|\"dwell\"|\"click\"|\"onward\", \"dwell_ms\"?: n}}: {error}"
                 ),
-                )
-            }
-        };
+            )
+        })?;
         // "signup" and "digest" are recorded by the server itself, never taken from a browser.
         if !matches!(beacon.kind.as_str(), "impression" | "dwell" | "click" | "onward") {
-            return refuse(StatusCode::UNPROCESSABLE_ENTITY, "kind must be impression, dwell, click or onward");
+            return Err(AppError::invalid("kind", "kind must be impression, dwell, click or onward"));
         }
         if beacon.story_ids.is_empty() || beacon.story_ids.len() > MAX_IDS {
-            return refuse(StatusCode::UNPROCESSABLE_ENTITY, &format!("send 1 to {MAX_IDS} story ids"));
+            return Err(AppError::invalid("story_ids", format!("send 1 to {MAX_IDS} story ids")));
         }
         let dwell_ms = match (beacon.kind.as_str(), beacon.dwell_ms) {
             ("dwell", Some(ms)) if (0..=MAX_DWELL_MS).contains(&ms) => Some(ms),
-            ("dwell", _) => {
-                return refuse(StatusCode::UNPROCESSABLE_ENTITY, &format!("a dwell needs dwell_ms between 0 and {MAX_DWELL_MS}"))
-            }
+            ("dwell", _) => return Err(AppError::invalid("dwell_ms", format!("a dwell needs dwell_ms between 0 and {MAX_DWELL_MS}"))),
             _ => None,
         };
         // Only signed-in customers are linked to what they do next; anyone else counts anonymously.
@@ -92,13 +83,13 @@ mod handlers {
             }
             _ => None,
         };
-        match crate::data::ripple::record(&state.db, &beacon.story_ids, &beacon.kind, customer_id, dwell_ms, chrono::Utc::now()).await {
-            Ok(_) => StatusCode::NO_CONTENT.into_response(),
-            Err(error) => {
+        crate::data::ripple::record(&state.db, &beacon.story_ids, &beacon.kind, customer_id, dwell_ms, chrono::Utc::now()).await.map_err(
+            |error| {
                 tracing::warn!(%error, "could not record story views");
-                refuse(StatusCode::SERVICE_UNAVAILABLE, "Views could not be recorded just now.")
-            }
-        }
+                AppError::Unavailable("Views could not be recorded just now.".into())
+            },
+        )?;
+        Ok(StatusCode::NO_CONTENT)
     }
 
     /// The sign-up hook (`auth::signup_hooks`) that credits the story read just before.
@@ -132,26 +123,20 @@ mod handlers {
         }
     }
 
-    pub async fn ripple_csv(State(state): State<AppState>, parts: Parts) -> Response {
-        let allowed = match crate::auth::guard::viewer_from_parts(&state, &parts).await {
-            Ok(Some(viewer)) if viewer.may_enter(STUDIO_ROLES) => Ok(()),
-            Ok(Some(_)) => Err(AppError::Forbidden("The ripple report is for marketing and admin accounts.".into())),
-            Ok(None) => Err(AppError::Unauthorized),
-            Err(error) => Err(error),
-        };
-        if let Err(error) = allowed {
-            return refuse(StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::FORBIDDEN), &error.to_string());
+    pub async fn ripple_csv(State(state): State<AppState>, parts: Parts) -> Result<Response, AppError> {
+        match crate::auth::guard::viewer_from_parts(&state, &parts).await? {
+            Some(viewer) if viewer.may_enter(STUDIO_ROLES) => {}
+            Some(_) => return Err(AppError::Forbidden("The ripple report is for marketing and admin accounts.".into())),
+            None => return Err(AppError::sign_in()),
         }
-        match crate::data::ripple::dashboard(&state.db, chrono::Utc::now(), 1_000).await {
-            Ok(rows) => (
-                [(header::CONTENT_TYPE, "text/csv; charset=utf-8"), (header::CONTENT_DISPOSITION, "attachment; filename=\"ripple.csv\"")],
-                crate::domain::stories::ripple::to_csv(&rows),
-            )
-                .into_response(),
-            Err(error) => {
-                tracing::warn!(%error, "could not build the ripple report");
-                refuse(StatusCode::SERVICE_UNAVAILABLE, "The report is unavailable just now.")
-            }
-        }
+        let rows = crate::data::ripple::dashboard(&state.db, chrono::Utc::now(), 1_000).await.map_err(|error| {
+            tracing::warn!(%error, "could not build the ripple report");
+            AppError::Unavailable("The report is unavailable just now.".into())
+        })?;
+        Ok((
+            [(header::CONTENT_TYPE, "text/csv; charset=utf-8"), (header::CONTENT_DISPOSITION, "attachment; filename=\"ripple.csv\"")],
+            crate::domain::stories::ripple::to_csv(&rows),
+        )
+            .into_response())
     }
 }

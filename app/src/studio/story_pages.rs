@@ -178,8 +178,8 @@ fn StoryState(
 ) -> impl IntoView {
     use crate::domain::stories::consent::Decision;
     let decision = story.consent.as_ref().map(|c| c.decision);
-    let published = story.status == "published";
-    let withdrawn = story.status == "withdrawn";
+    let published = story.status == crate::domain::stories::model::Publication::Published;
+    let withdrawn = story.status == crate::domain::stories::model::Publication::Withdrawn;
     let may_ask = !published && !withdrawn && !matches!(decision, Some(Decision::Granted) | Some(Decision::Requested));
     let may_remind = !published && !withdrawn && decision == Some(Decision::Requested);
     let may_publish = !published && !withdrawn && decision == Some(Decision::Granted);

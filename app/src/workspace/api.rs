@@ -14,35 +14,19 @@ pub async fn inbox(#[server(default)] filter: InboxFilter, page: i64) -> Result<
     use crate::auth::guard::{require, Access};
     use crate::data::conversations;
     use crate::domain::accounts::WORKSPACE_ROLES;
-    use crate::emotion::situation::Situation;
     let viewer = require(Access::Roles(WORKSPACE_ROLES)).await?;
     if page < 1 {
         return Err(AppError::invalid("page", "Page numbers start at 1."));
     }
-    let allowed = |field: &str, value: &str, options: &[&str]| {
-        if value.is_empty() || options.contains(&value) {
-            Ok(())
-        } else {
-            Err(AppError::invalid(field, format!("Unknown {field} \"{value}\"; choose one of: {}.", options.join(", "))))
-        }
-    };
-    allowed("status", &filter.status, &InboxFilter::STATUSES)?;
-    allowed("channel", &filter.channel, &InboxFilter::CHANNELS)?;
-    allowed("risk", &filter.risk, &InboxFilter::RISKS)?;
-    allowed("assignee", &filter.assignee, &InboxFilter::ASSIGNEES)?;
-    let situations: Vec<&str> = Situation::ALL.iter().map(|s| s.key()).collect();
-    allowed("situation", &filter.situation, &situations)?;
-    if filter.q.chars().count() > 200 {
-        return Err(AppError::invalid("q", "Search for at most 200 characters."));
-    }
+    let query = filter.parse().map_err(|(field, problem)| AppError::invalid(field, problem))?;
     let db = crate::state::app_state()?.db;
-    let mut rows = conversations::inbox(&db, &filter, viewer.user_id, INBOX_PAGE_SIZE + 1, (page - 1) * INBOX_PAGE_SIZE).await?;
+    let mut rows = conversations::inbox(&db, &query, viewer.user_id, INBOX_PAGE_SIZE + 1, (page - 1) * INBOX_PAGE_SIZE).await?;
     let has_more = rows.len() as i64 > INBOX_PAGE_SIZE;
     rows.truncate(INBOX_PAGE_SIZE as usize);
     let (counts, filter_counts) = conversations::inbox_facets(&db, viewer.user_id).await?;
     let unfiltered = filter == InboxFilter::default();
     let matching =
-        if unfiltered { counts.open + counts.pending } else { conversations::inbox_matching(&db, &filter, viewer.user_id).await? };
+        if unfiltered { counts.open + counts.pending } else { conversations::inbox_matching(&db, &query, viewer.user_id).await? };
     Ok(InboxPage { now: chrono::Utc::now(), counts, filter_counts, filter, matching, rows, page, has_more })
 }
 

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::channels::api::SendAgain;
-use crate::domain::channels::Delivery;
+use crate::domain::channels::{Delivery, Direction};
 use crate::domain::format::when;
 use crate::domain::workspace::{Assignee, AttachmentView, AutomaticMailView, CustomerPanel, EventView, MessageView, PRIORITIES};
 use crate::emotion::text::highlight;
@@ -57,8 +57,8 @@ pub fn ConversationPage() -> impl IntoView {
             <crate::workspace::keyboard::KeyboardShortcuts/>
             {loaded(data, move |page| {
                 let conversation = page.conversation;
-                let public = matches!(conversation.channel.as_str(), "forum" | "social");
-                let resolved = matches!(conversation.status.as_str(), "resolved" | "closed");
+                let public = conversation.channel.is_public();
+                let resolved = conversation.status.is_done();
                 view! {
                     <Title text=conversation.subject.clone()/>
                     <nav class="breadcrumbs" aria-label="Breadcrumb"><a href="/workspace">"Inbox"</a></nav>
@@ -122,9 +122,9 @@ pub fn ConversationPage() -> impl IntoView {
 #[component]
 fn Message(message: MessageView, send_again: ServerAction<SendAgain>) -> impl IntoView {
     let author = message.author_name.clone().unwrap_or_else(|| "Unknown".into());
-    let label = match message.direction.as_str() {
-        "note" => " · internal note",
-        _ => "",
+    let label = match message.direction {
+        Direction::Note => " · internal note",
+        Direction::Inbound | Direction::Outbound => "",
     };
     let body = match &message.analysis {
         Some(analysis) => annotated_body(&message.body, analysis).into_any(),

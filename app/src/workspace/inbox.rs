@@ -6,8 +6,10 @@ use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
+use crate::domain::channels::Channel;
 use crate::domain::format::duration_between;
-use crate::domain::workspace::{FilterCounts, InboxFilter, InboxRow, MATCHING_CAP};
+use crate::domain::workspace::{AssigneeFilter, FilterCounts, InboxFilter, InboxRow, MATCHING_CAP};
+use crate::emotion::risk::RiskLevel;
 use crate::emotion::situation::{Approach, Situation};
 use crate::shell::notice::loaded;
 use crate::shell::paging::Pager;
@@ -117,7 +119,7 @@ fn Row(row: InboxRow, now: chrono::DateTime<chrono::Utc>) -> impl IntoView {
                 {approach.map(|a| view! { <span class=format!("approach approach--{}", a.key())>{a.label()}</span> })}
                 {row.situation.as_deref().and_then(Situation::from_key).map(|s| view! { <span class="inbox__situation">{s.label()}</span> })}
             </td>
-            <td>{row.channel}</td>
+            <td>{row.channel.key()}</td>
             <td>{row.waiting_since.map(|since| duration_between(since, now)).unwrap_or_else(|| "—".into())}</td>
             <td>{row.assignee_name.unwrap_or_else(|| "Unassigned".into())}</td>
         </tr>
@@ -155,12 +157,22 @@ fn Filters(filter: InboxFilter, counts: FilterCounts) -> impl IntoView {
             })
             .collect()
     };
-    let plain = |values: &[&str]| values.iter().map(|v| (v.to_string(), v.to_string())).collect::<Vec<_>>();
-    let risks = counted(&counts.by_risk, plain(&InboxFilter::RISKS));
-    let channels = counted(&counts.by_channel, plain(&InboxFilter::CHANNELS));
+    let plain = |keys: Vec<&str>| keys.into_iter().map(|key| (key.to_string(), key.to_string())).collect::<Vec<_>>();
+    let risks = counted(&counts.by_risk, plain(RiskLevel::ALL.iter().map(|level| level.key()).collect()));
+    let channels = counted(&counts.by_channel, plain(Channel::ALL.iter().map(|channel| channel.key()).collect()));
     let situations = counted(&counts.by_situation, Situation::ALL.iter().map(|s| (s.key().to_string(), s.label().to_string())).collect());
-    let statuses: Vec<(String, String, Option<i64>)> = InboxFilter::STATUSES.iter().map(|s| (s.to_string(), s.to_string(), None)).collect();
-    let assignees = vec![("mine".to_string(), "Mine".to_string(), None), ("unassigned".to_string(), "Unassigned".to_string(), None)];
+    let statuses: Vec<(String, String, Option<i64>)> =
+        InboxFilter::STATUSES.iter().map(|status| (status.key().to_string(), status.key().to_string(), None)).collect();
+    let assignees = AssigneeFilter::ALL
+        .iter()
+        .map(|assignee| {
+            let label = match assignee {
+                AssigneeFilter::Mine => "Mine",
+                AssigneeFilter::Unassigned => "Unassigned",
+            };
+            (assignee.key().to_string(), label.to_string(), None)
+        })
+        .collect();
     view! {
         <Form method="GET" action="/workspace" attr:class="filters" attr:aria-label="Filter conversations">
             <Choice name="risk" label="Risk" selected=filter.risk options=risks/>

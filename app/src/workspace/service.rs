@@ -14,7 +14,7 @@ pub async fn conversation_page(state: &AppState, id: i64) -> Result<Conversation
     let db = state.db.clone();
     let mut page =
         crate::data::conversations::page(&db, id).await?.ok_or_else(|| AppError::NotFound("This conversation does not exist.".into()))?;
-    for message in page.messages.iter_mut().filter(|m| m.direction == "inbound") {
+    for message in page.messages.iter_mut().filter(|m| m.direction == crate::domain::channels::Direction::Inbound) {
         message.analysis = message
             .analysis_json
             .take()

@@ -10,6 +10,8 @@ use app::data::conversations::{self, NewConversation, NewMessage};
 use app::data::customers::{self, NewCustomer, NewEvent};
 use app::data::{users, Db};
 use app::domain::accounts::Role;
+use app::domain::channels::{Channel, Direction};
+use app::domain::workspace::ConversationStatus::{Closed, Open, Pending, Resolved};
 use chrono::{DateTime, Duration, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
 use rand::seq::SliceRandom;
@@ -205,17 +207,19 @@ async fn seed_round(
             let (agent_id, agent_name) = staff[rng.gen_range(0..staff.len())].clone();
             let message_count = rng.gen_range(1..=options.messages_per_conversation * 2 - 1);
             let started = now - Duration::minutes(rng.gen_range(10..60 * 24 * 60));
-            let status = *["open", "open", "pending", "resolved", "resolved", "closed"].choose(rng).unwrap_or(&"open");
+            let status = *[Open, Open, Pending, Resolved, Resolved, Closed].choose(rng).unwrap_or(&Open);
             let script = conversation_script(rng, situation, &customer.name, &agent_name, message_count, started, now);
             let analyses = analyze_script(&script);
             let started = script.first().map(|m| m.2).unwrap_or(started);
             let last_at = script.last().map(|m| m.2).unwrap_or(started);
-            let customer_waiting = script.last().map(|m| m.0 == "inbound").unwrap_or(true);
-            let resolved = matches!(status, "resolved" | "closed");
+            let customer_waiting = script.last().map(|m| m.0 == Direction::Inbound).unwrap_or(true);
+            let resolved = status.is_done();
             new_conversations.push(NewConversation {
                 customer_id,
                 subject: subject_of(&script[0].1),
-                channel: ["email", "email", "chat", "chat", "social", "phone", "forum"].choose(rng).unwrap_or(&"email"),
+                channel: *[Channel::Email, Channel::Email, Channel::Chat, Channel::Chat, Channel::Social, Channel::Phone, Channel::Forum]
+                    .choose(rng)
+                    .unwrap_or(&Channel::Email),
                 status,
                 priority: ["low", "normal", "normal", "normal", "high", "urgent"].choose(rng).unwrap_or(&"normal"),
                 situation: Some(situation.key),
@@ -259,8 +263,8 @@ async fn seed_round(
             script.into_iter().zip(analyses).map(move |((direction, body, created_at), analysis)| NewMessage {
                 conversation_id,
                 direction,
-                author_user_id: (direction != "inbound").then_some(agent_id),
-                author_customer_id: (direction == "inbound").then_some(customer_id),
+                author_user_id: (direction != Direction::Inbound).then_some(agent_id),
+                author_customer_id: (direction == Direction::Inbound).then_some(customer_id),
                 body,
                 created_at,
                 sentiment: analysis.as_ref().map(|a| a.extended),
@@ -343,7 +347,7 @@ fn score_round(conversations: &mut [NewConversation], scripts: &[Script], events
             );
             conversation.guidance = score.guidance;
             conversation.last_excerpt = score.excerpt;
-            if matches!(conversation.status, "open" | "pending") {
+            if !conversation.status.is_done() {
                 conversation.risk_score = i64::from(score.risk.score);
                 conversation.risk_level = score.risk.level.key();
                 conversation.risk_factors = Some(serde_json::to_string(&score.risk.factors).expect("plain data serializes"));
@@ -405,7 +409,7 @@ fn conversation_script(
     count: u32,
     started: DateTime<Utc>,
     now: DateTime<Utc>,
-) -> Vec<(&'static str, String, DateTime<Utc>)> {
+) -> Vec<scoring::ScriptLine> {
     let mood = match rng.gen_range(0..10) {
         0..=3 => situation.angry,
         4..=6 => situation.worried,
@@ -415,9 +419,9 @@ fn conversation_script(
     let mut script: Vec<_> = (0..count)
         .map(|index| {
             let (direction, templates) = match index {
-                0 => ("inbound", mood),
-                i if i % 2 == 1 => ("outbound", situation.agent),
-                _ => ("inbound", situation.follow_up),
+                0 => (Direction::Inbound, mood),
+                i if i % 2 == 1 => (Direction::Outbound, situation.agent),
+                _ => (Direction::Inbound, situation.follow_up),
             };
             let body = fill(pick(rng, templates), customer, agent, rng);
             let message = (direction, body, at);

@@ -2,6 +2,7 @@
 //! every open conversation's risk from its messages, the customer's other conversations,
 //! cancellations and CSAT answers — computed in memory with the same `risk::assess_customer` that ingestion uses.
 
+use app::domain::channels::Direction;
 use app::emotion::risk::{assess_customer, CustomerFacts, RiskAssessment, RiskConfig};
 use app::emotion::state::StateConfig;
 use app::emotion::{analyze, Analysis};
@@ -9,11 +10,11 @@ use app::ingestion::excerpt;
 use chrono::{DateTime, Duration, Utc};
 
 /// One generated message: direction, body, time.
-pub type ScriptLine = (&'static str, String, DateTime<Utc>);
+pub type ScriptLine = (Direction, String, DateTime<Utc>);
 
 /// The engine's reading of every inbound line of a script (`None` for outbound lines).
 pub fn analyze_script(script: &[ScriptLine]) -> Vec<Option<Analysis>> {
-    script.iter().map(|(direction, body, _)| (*direction == "inbound").then(|| analyze(body))).collect()
+    script.iter().map(|(direction, body, _)| (*direction == Direction::Inbound).then(|| analyze(body))).collect()
 }
 
 /// What the seed knows about one customer when judging one of their conversations.

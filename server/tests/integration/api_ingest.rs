@@ -86,7 +86,7 @@ async fn ingestion_flow(database: TestDb) {
     let csat_factors = csat["risk"]["factors"].as_array().unwrap();
     assert!(csat_factors.iter().any(|f| f["key"] == "bad_csat"), "{csat}");
     let reopened = app::data::conversations::page(&api.app.database.db, conversation_id).await.unwrap().unwrap();
-    assert_eq!(reopened.conversation.status, "open", "a bad rating reopens the conversation");
+    assert_eq!(reopened.conversation.status.key(), "open", "a bad rating reopens the conversation");
     assert!(reopened.conversation.waiting_since.is_some());
     // The disappointment starts one recovery journey for the conversation (a high risk or the
     // bad rating, whichever came first), with the default three steps; a second trigger adds none.
@@ -200,7 +200,7 @@ async fn batch_ingestion(database: TestDb) {
         .await;
     assert_eq!(status, StatusCode::OK, "{replies}");
     let after_reply = conversation(&theirs_id).await;
-    assert_eq!(after_reply.status, "pending");
+    assert_eq!(after_reply.status.key(), "pending");
     assert_eq!(after_reply.waiting_since, None, "our reply stopped the clock");
     assert_eq!(after_reply.last_excerpt.as_deref(), Some("Sorry! Fixed it for good now."));
     let (status, _) = api
@@ -215,7 +215,7 @@ async fn batch_ingestion(database: TestDb) {
         .await;
     assert_eq!(status, StatusCode::OK);
     let waiting = conversation(&theirs_id).await;
-    assert_eq!(waiting.status, "open");
+    assert_eq!(waiting.status.key(), "open");
     assert_eq!(
         waiting.waiting_since.map(|at| at.to_rfc3339()),
         Some("2026-01-05T10:10:00+00:00".to_string()),

@@ -1,6 +1,6 @@
 //! The data layer on both backends: the same assertions on SQLite and Postgres.
 
-use app::domain::workspace::{FilterCounts, InboxFilter};
+use app::domain::workspace::{ConversationStatus, FilterCounts, InboxQuery};
 
 use crate::support::each_backend;
 use app::data::{api_tokens, audit, community, conversations, customers, on_pool, sessions, users, DataError, Db};
@@ -146,10 +146,10 @@ async fn demo_seed_is_deterministic_realistic_and_runs_once() {
         assert!(again.already_present, "a second run must not duplicate data");
         assert_eq!(customers::count(&db).await.unwrap(), 30 + 1 /* customer@rapport.demo */ + 30 /* forum members */);
 
-        let everything = InboxFilter::default();
+        let everything = InboxQuery::default();
         let inbox = conversations::inbox(&db, &everything, 0, 500, 0).await.unwrap();
         assert!(!inbox.is_empty());
-        assert!(inbox.iter().all(|row| row.status == "open" || row.status == "pending"));
+        assert!(inbox.iter().all(|row| matches!(row.status, ConversationStatus::Open | ConversationStatus::Pending)));
         assert!(inbox.windows(2).all(|w| w[0].risk_score >= w[1].risk_score));
         assert!(inbox.iter().any(|row| row.risk_score > 0), "the seed scores conversations");
 
@@ -157,19 +157,18 @@ async fn demo_seed_is_deterministic_realistic_and_runs_once() {
         assert_eq!((counts.open + counts.pending) as usize, inbox.len());
         assert_eq!(facets.by_risk.iter().map(|(_, n)| n).sum::<i64>() as usize, inbox.len());
         let level = inbox[0].risk_level.clone();
-        let by_level = InboxFilter { risk: level.clone(), ..Default::default() };
+        let by_level = InboxQuery { risk: app::emotion::risk::RiskLevel::from_key(&level), ..Default::default() };
         let rows = conversations::inbox(&db, &by_level, 0, 500, 0).await.unwrap();
         assert!(rows.iter().all(|row| row.risk_level == level));
         assert_eq!(rows.len() as i64, FilterCounts::count(&facets.by_risk, &level));
         assert_eq!(conversations::inbox_matching(&db, &by_level, 0).await.unwrap(), rows.len() as i64);
         let name = inbox[0].customer_name.to_uppercase();
-        let search = InboxFilter { q: name.clone(), ..Default::default() };
+        let search = InboxQuery { q: name.clone(), ..Default::default() };
         let found = conversations::inbox(&db, &search, 0, 500, 0).await.unwrap();
         assert!(found.iter().any(|row| row.id == inbox[0].id), "search by customer name, any case");
-        let literal = InboxFilter { q: "%_".into(), ..Default::default() };
+        let literal = InboxQuery { q: "%_".into(), ..Default::default() };
         assert!(conversations::inbox(&db, &literal, 0, 500, 0).await.unwrap().is_empty(), "punctuation alone matches nothing");
-        let words =
-            InboxFilter { q: format!("{} {}", &inbox[0].subject[..3], inbox[0].customer_name.to_lowercase()), ..Default::default() };
+        let words = InboxQuery { q: format!("{} {}", &inbox[0].subject[..3], inbox[0].customer_name.to_lowercase()), ..Default::default() };
         assert!(
             conversations::inbox(&db, &words, 0, 500, 0).await.unwrap().iter().any(|row| row.id == inbox[0].id),
             "every word, as a prefix, across subject and name: {:?}",
@@ -195,7 +194,7 @@ async fn the_same_seed_gives_the_same_content_on_both_backends() {
         let postgres_names: Vec<String> = on_pool!(&postgres.db, pool => sqlx::query_scalar(query).fetch_all(pool).await).unwrap();
         assert_eq!(sqlite_names, postgres_names);
         let order = |db| async move {
-            conversations::inbox(db, &InboxFilter::default(), 0, 500, 0)
+            conversations::inbox(db, &InboxQuery::default(), 0, 500, 0)
                 .await
                 .unwrap()
                 .into_iter()
@@ -379,8 +378,8 @@ async fn the_happiness_strip_counts_only_what_happened_in_its_window() {
             customer_id: customer,
             conversation_id,
             subject: Some("Help"),
-            channel: "email",
-            inbound,
+            channel: app::domain::channels::Channel::Email,
+            direction: if inbound { app::domain::channels::Direction::Inbound } else { app::domain::channels::Direction::Outbound },
             body: key,
             sentiment: None,
             analysis_json: None,
@@ -517,7 +516,7 @@ async fn an_ingestion_effect_is_finished_once_whoever_races_for_it() {
         app::data::webhooks::create(&db, "https://crm.example/hooks", "key", "risk.raised", now).await.unwrap();
         let message = || IngestMessage {
             idempotency_key: "effect-a", customer_id: customer, conversation_id: None, subject: Some("Help"),
-            channel: "email", inbound: true, body: "help", sentiment: None, analysis_json: None,
+            channel: app::domain::channels::Channel::Email, direction: app::domain::channels::Direction::Inbound, body: "help", sentiment: None, analysis_json: None,
             situation: None, guidance: None, excerpt: "help", sent_at: now,
         };
         let stored = ingest_messages(&db, &[message()], now, Duration::seconds(10)).await.unwrap();

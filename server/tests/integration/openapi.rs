@@ -197,7 +197,7 @@ fn states_the_rules(doc: &Value) {
         for status in statuses {
             let response = &responses[status];
             assert_eq!(
-                response["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/ApiError",
+                response["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/ErrorBody",
                 "{method} {path} documents {status}: {responses}"
             );
         }

@@ -139,7 +139,10 @@ async fn replies_reach_the_customer(db: Db) {
     let social = conversation(&db, "rae", "social", "Tweet").await;
     let (posted, failed) = send(&db, &social, sam, "We are on it.").await;
     assert_eq!(failed, Delivery::Failed);
-    assert_eq!(state(&db, posted).await.1.as_deref(), Some(app::domain::channels::no_integration("social").as_str()));
+    assert_eq!(
+        state(&db, posted).await.1.as_deref(),
+        Some(app::domain::channels::no_integration(app::domain::channels::Channel::Social).as_str())
+    );
 
     // A customer without an address: the mail is given up, and can go once there is one.
     let nomail = conversation(&db, "nomail", "email", "No address").await;

@@ -81,7 +81,11 @@ async fn conversation(db: &Db, customer_id: i64, subject: &str, status: &str, me
     let id = conversations::insert_many(
         db,
         &[NewConversation {
-            status: if resolved { "resolved" } else { "open" },
+            status: if resolved {
+                app::domain::workspace::ConversationStatus::Resolved
+            } else {
+                app::domain::workspace::ConversationStatus::Open
+            },
             last_message_at: Utc::now(),
             resolved_at: resolved.then(Utc::now),
             ..resolved_conversation(customer_id, subject, start)

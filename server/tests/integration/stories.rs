@@ -459,7 +459,11 @@ async fn the_view_beacon_checks_its_input_and_honours_do_not_track() {
         }
         request.send()
     };
-    assert_eq!(post("not json", false).await.unwrap().status(), 400);
+    let malformed = post("not json", false).await.unwrap();
+    assert_eq!(malformed.status(), 422);
+    let body: serde_json::Value = malformed.json().await.unwrap();
+    assert_eq!(body["error"], "invalid", "{body}");
+    assert!(body["fields"]["body"].as_str().is_some_and(|problem| problem.contains("story_ids")), "{body}");
     assert_eq!(post(r#"{"story_ids":[1],"kind":"stare"}"#, false).await.unwrap().status(), 422);
     assert_eq!(post(r#"{"story_ids":[],"kind":"impression"}"#, false).await.unwrap().status(), 422);
     assert_eq!(post(r#"{"story_ids":[1],"kind":"dwell","dwell_ms":-5}"#, false).await.unwrap().status(), 422);

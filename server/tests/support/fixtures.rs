@@ -3,6 +3,8 @@
 //! with struct update syntax (`NewMessage { analysis: …, ..customer_message(…) }`).
 
 use app::data::conversations::{NewConversation, NewMessage};
+use app::domain::channels::{Channel, Direction};
+use app::domain::workspace::ConversationStatus;
 use chrono::{DateTime, Utc};
 
 /// The engine's analysis of a thank-you: what makes a message a gratitude candidate.
@@ -13,8 +15,8 @@ pub fn resolved_conversation(customer_id: i64, subject: &str, at: DateTime<Utc>)
     NewConversation {
         customer_id,
         subject: subject.into(),
-        channel: "email",
-        status: "resolved",
+        channel: Channel::Email,
+        status: ConversationStatus::Resolved,
         priority: "normal",
         situation: None,
         waiting_since: None,
@@ -33,7 +35,7 @@ pub fn resolved_conversation(customer_id: i64, subject: &str, at: DateTime<Utc>)
 pub fn customer_message(conversation_id: i64, customer_id: i64, body: &str, created_at: DateTime<Utc>, sentiment: f64) -> NewMessage {
     NewMessage {
         conversation_id,
-        direction: "inbound",
+        direction: Direction::Inbound,
         author_user_id: None,
         author_customer_id: Some(customer_id),
         body: body.into(),

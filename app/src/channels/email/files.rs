@@ -59,7 +59,7 @@ async fn workspace_only(state: &AppState, parts: &Parts) -> Result<(), AppError>
     match crate::auth::guard::viewer_from_parts(state, parts).await? {
         Some(viewer) if viewer.may_enter(WORKSPACE_ROLES) => Ok(()),
         Some(_) => Err(AppError::Forbidden("Received mail is for agents and admins.".into())),
-        None => Err(AppError::Unauthorized),
+        None => Err(AppError::sign_in()),
     }
 }
 

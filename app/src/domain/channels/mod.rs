@@ -12,6 +12,45 @@ pub mod ratings;
 
 use serde::{Deserialize, Serialize};
 
+use super::keyed::keyed_enum;
+
+keyed_enum! {
+    /// How a customer reached us; answers go back the same way (`Channel::route`).
+    pub enum Channel {
+        Email = "email",
+        Chat = "chat",
+        Social = "social",
+        Phone = "phone",
+        Forum = "forum",
+    }
+}
+
+impl Channel {
+    /// How a reply on this channel reaches the customer.
+    pub fn route(self) -> Route {
+        match self {
+            Channel::Email => Route::Mail,
+            Channel::Forum => Route::Forum,
+            Channel::Chat | Channel::Social | Channel::Phone => Route::Integration,
+        }
+    }
+
+    /// Whether others can read the conversation (a forum thread, a social post).
+    pub fn is_public(self) -> bool {
+        matches!(self, Channel::Forum | Channel::Social)
+    }
+}
+
+keyed_enum! {
+    /// Who a message is from: the customer, us, or an agent writing for agents only.
+    pub enum Direction {
+        Inbound = "inbound",
+        Outbound = "outbound",
+        /// An internal note, never sent.
+        Note = "note",
+    }
+}
+
 /// Where an outgoing message is on its way to the customer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -64,14 +103,6 @@ pub enum Route {
     Integration,
 }
 
-pub fn route(channel: &str) -> Route {
-    match channel {
-        "email" => Route::Mail,
-        "forum" => Route::Forum,
-        _ => Route::Integration,
-    }
-}
-
 /// The subject of a reply in a conversation about `subject`.
 pub fn reply_subject(subject: &str) -> String {
     let subject = subject.trim();
@@ -85,7 +116,7 @@ pub fn reply_subject(subject: &str) -> String {
 }
 
 /// Why a message on an integration's channel could not be handed to anyone.
-pub fn no_integration(channel: &str) -> String {
+pub fn no_integration(channel: Channel) -> String {
     format!(
         "no integration receives {channel} messages: an admin subscribes a webhook to {} under Webhooks, then send it again",
         super::webhooks::WebhookEvent::MessageOutbound.name()
@@ -136,11 +167,12 @@ mod tests {
 
     #[test]
     fn each_channel_has_its_route() {
-        assert_eq!(route("email"), Route::Mail);
-        assert_eq!(route("forum"), Route::Forum);
-        for channel in ["chat", "social", "sms", "phone"] {
-            assert_eq!(route(channel), Route::Integration);
+        assert_eq!(Channel::Email.route(), Route::Mail);
+        assert_eq!(Channel::Forum.route(), Route::Forum);
+        for channel in [Channel::Chat, Channel::Social, Channel::Phone] {
+            assert_eq!(channel.route(), Route::Integration);
         }
+        assert_eq!(Channel::keys(), "email, chat, social, phone, forum");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! recovery-paradox check, and the same per channel, situation and agent. Pure, so the
 //! same numbers render on the server and in the browser.
 
+use crate::domain::format::{csv_decimal, csv_line, csv_whole};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -205,53 +206,66 @@ fn outcomes(journeys: &[JourneyRecord], now: DateTime<Utc>) -> JourneyKpis {
 /// a blank line and the breakdowns as their own table.
 pub fn csv(kpis: &JourneyKpis, days: i64) -> String {
     let mut text = summary_csv(kpis, days);
-    text.push_str("\ndimension,group,started,healed,trust_restoration_rate,median_time_to_heal_seconds\n");
+    text.push('\n');
+    text.push_str(&csv_line(["dimension", "group", "started", "healed", "trust_restoration_rate", "median_time_to_heal_seconds"]));
     for row in &kpis.breakdowns {
-        text.push_str(&format!(
-            "{},{},{},{},{},{}\n",
-            row.dimension,
-            crate::domain::format::csv_field(&row.group),
-            row.started,
-            row.healed,
-            rate(row.trust_restoration_rate),
-            row.median_time_to_heal_secs.map(|v| v.to_string()).unwrap_or_default()
-        ));
+        text.push_str(&csv_line([
+            row.dimension.to_string(),
+            row.group.clone(),
+            row.started.to_string(),
+            row.healed.to_string(),
+            csv_decimal(row.trust_restoration_rate),
+            csv_whole(row.median_time_to_heal_secs),
+        ]));
     }
     text
 }
 
-fn rate(value: Option<f64>) -> String {
-    value.map(|rate| format!("{rate:.3}")).unwrap_or_default()
-}
-
 fn summary_csv(kpis: &JourneyKpis, days: i64) -> String {
-    let optional = |value: Option<i64>| value.map(|v| v.to_string()).unwrap_or_default();
-    let mean = |value: Option<f64>| value.map(|v| format!("{v:.3}")).unwrap_or_default();
     let (csat_before, csat_after) = (kpis.csat_rebound.map(|r| r.before), kpis.csat_rebound.map(|r| r.after));
     let (sentiment_before, sentiment_after) = (kpis.sentiment_rebound.map(|r| r.before), kpis.sentiment_rebound.map(|r| r.after));
     let (healed_stayed, never_stayed) = (kpis.paradox.map(|p| p.healed_stayed), kpis.paradox.map(|p| p.never_at_risk_stayed));
-    format!(
-        "range_days,started,healed,stalled,churned,open,median_time_to_heal_seconds,p90_time_to_heal_seconds,trust_restoration_rate,judged,\
-         csat_before,csat_after,sentiment_before,sentiment_after,silent_churn_rate,repeat_contacts_per_incident,healed_stayed,never_at_risk_stayed\n\
-         {days},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
-        kpis.started,
-        kpis.healed,
-        kpis.stalled,
-        kpis.churned,
-        kpis.open,
-        optional(kpis.median_time_to_heal_secs),
-        optional(kpis.p90_time_to_heal_secs),
-        rate(kpis.trust_restoration_rate),
-        kpis.judged,
-        mean(csat_before),
-        mean(csat_after),
-        mean(sentiment_before),
-        mean(sentiment_after),
-        rate(kpis.silent_churn_rate),
-        mean(kpis.repeat_contacts_per_incident),
-        rate(healed_stayed),
-        rate(never_stayed),
-    )
+    let header = csv_line([
+        "range_days",
+        "started",
+        "healed",
+        "stalled",
+        "churned",
+        "open",
+        "median_time_to_heal_seconds",
+        "p90_time_to_heal_seconds",
+        "trust_restoration_rate",
+        "judged",
+        "csat_before",
+        "csat_after",
+        "sentiment_before",
+        "sentiment_after",
+        "silent_churn_rate",
+        "repeat_contacts_per_incident",
+        "healed_stayed",
+        "never_at_risk_stayed",
+    ]);
+    let values = csv_line([
+        days.to_string(),
+        kpis.started.to_string(),
+        kpis.healed.to_string(),
+        kpis.stalled.to_string(),
+        kpis.churned.to_string(),
+        kpis.open.to_string(),
+        csv_whole(kpis.median_time_to_heal_secs),
+        csv_whole(kpis.p90_time_to_heal_secs),
+        csv_decimal(kpis.trust_restoration_rate),
+        kpis.judged.to_string(),
+        csv_decimal(csat_before),
+        csv_decimal(csat_after),
+        csv_decimal(sentiment_before),
+        csv_decimal(sentiment_after),
+        csv_decimal(kpis.silent_churn_rate),
+        csv_decimal(kpis.repeat_contacts_per_incident),
+        csv_decimal(healed_stayed),
+        csv_decimal(never_stayed),
+    ]);
+    header + &values
 }
 
 #[cfg(test)]

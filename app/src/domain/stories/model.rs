@@ -5,6 +5,28 @@ use serde::{Deserialize, Serialize};
 
 use super::consent::Decision;
 use super::draft::StoryDraft;
+use crate::domain::keyed::keyed_enum;
+
+keyed_enum! {
+    /// Where a story or a gratitude quote is on its way to the public pages.
+    pub enum Publication {
+        /// A story being written (not asked about yet, or changed since).
+        Draft = "draft",
+        /// A quote chosen by marketing, not asked about yet.
+        Proposed = "proposed",
+        AwaitingConsent = "awaiting_consent",
+        Published = "published",
+        /// The customer withdrew consent: never shown or asked again.
+        Withdrawn = "withdrawn",
+    }
+}
+
+impl Publication {
+    /// How a list names it ("awaiting consent").
+    pub fn label(self) -> String {
+        self.key().replace('_', " ")
+    }
+}
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StoryDetail {
@@ -14,8 +36,7 @@ pub struct StoryDetail {
     pub conversation_id: Option<i64>,
     pub draft: StoryDraft,
     pub version: i64,
-    /// draft, awaiting_consent, published or withdrawn.
-    pub status: String,
+    pub status: Publication,
     pub featured: bool,
     pub published_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
@@ -34,9 +55,9 @@ impl StoryDetail {
 
     /// A short state for lists: "published", "consent granted", "waiting for consent", ...
     pub fn state_label(&self) -> &'static str {
-        match (self.status.as_str(), self.consent.as_ref().map(|c| c.decision)) {
-            ("published", _) => "published",
-            ("withdrawn", _) => "consent withdrawn",
+        match (self.status, self.consent.as_ref().map(|c| c.decision)) {
+            (Publication::Published, _) => "published",
+            (Publication::Withdrawn, _) => "consent withdrawn",
             (_, Some(Decision::Granted)) => "consent granted — ready to publish",
             (_, Some(Decision::Requested)) => "waiting for consent",
             (_, Some(Decision::Declined)) => "declined by the customer",
@@ -84,7 +105,7 @@ pub struct CustomerStory {
     pub kind: String,
     pub id: i64,
     pub version: i64,
-    pub status: String,
+    pub status: Publication,
     pub title: String,
     /// The exact text they were asked about (or agreed to).
     pub text_shown: String,

@@ -146,7 +146,8 @@ pub struct StudioQuote {
     pub quote: String,
     pub customer_name: String,
     pub naming: String,
-    pub status: String,
+    #[cfg_attr(feature = "ssr", sqlx(try_from = "String"))]
+    pub status: super::model::Publication,
     pub consent: Option<String>,
 }
 

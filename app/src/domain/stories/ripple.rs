@@ -1,6 +1,7 @@
 //! The ripple effect, as arithmetic: did people who saw a story feel and act better afterwards
 //! than comparable people who did not? Pure, so it is unit-tested and shared.
 
+use crate::domain::format::{csv_decimal, csv_line};
 use serde::{Deserialize, Serialize};
 
 /// Below this many people on either side, a lift is "too few to tell", not a number.
@@ -125,34 +126,44 @@ pub fn rank(rows: &mut [StoryRipple]) {
     });
 }
 
-fn number(value: Option<f64>) -> String {
-    value.map(|v| format!("{v:.3}")).unwrap_or_default()
-}
-
 pub fn to_csv(rows: &[StoryRipple]) -> String {
-    let mut csv = String::from(
-        "story_id,title,impressions,digests,clicks,onward,signups,reactions,mean_dwell_secs,viewers,comparison,matched_viewers,matched_comparison,sentiment_lift,engagement_lift,csat_lift\n",
-    );
+    let mut csv = csv_line([
+        "story_id",
+        "title",
+        "impressions",
+        "digests",
+        "clicks",
+        "onward",
+        "signups",
+        "reactions",
+        "mean_dwell_secs",
+        "viewers",
+        "comparison",
+        "matched_viewers",
+        "matched_comparison",
+        "sentiment_lift",
+        "engagement_lift",
+        "csat_lift",
+    ]);
     for row in rows {
-        csv.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
-            row.story_id,
-            crate::domain::format::csv_field(&row.title),
-            row.impressions,
-            row.digests,
-            row.clicks,
-            row.onward,
-            row.signups,
-            row.reactions,
-            number(row.mean_dwell_secs),
-            row.lift.viewers,
-            row.lift.comparison,
-            row.lift.matched_viewers,
-            row.lift.matched_comparison,
-            number(row.lift.sentiment_lift),
-            number(row.lift.engagement_lift),
-            number(row.lift.csat_lift)
-        ));
+        csv.push_str(&csv_line([
+            row.story_id.to_string(),
+            row.title.clone(),
+            row.impressions.to_string(),
+            row.digests.to_string(),
+            row.clicks.to_string(),
+            row.onward.to_string(),
+            row.signups.to_string(),
+            row.reactions.to_string(),
+            csv_decimal(row.mean_dwell_secs),
+            row.lift.viewers.to_string(),
+            row.lift.comparison.to_string(),
+            row.lift.matched_viewers.to_string(),
+            row.lift.matched_comparison.to_string(),
+            csv_decimal(row.lift.sentiment_lift),
+            csv_decimal(row.lift.engagement_lift),
+            csv_decimal(row.lift.csat_lift),
+        ]));
     }
     csv
 }

@@ -145,18 +145,16 @@ async fn bridge_to_inbox(
             customer_ref: format!("portal-user-{}", viewer.user_id),
             conversation_id,
             subject: conversation_id.is_none().then(|| subject.to_string()),
-            channel: "forum".into(),
-            direction: "inbound".into(),
+            channel: crate::domain::channels::Channel::Forum.key().into(),
+            direction: crate::domain::channels::Direction::Inbound.key().into(),
             body: body.to_string(),
             sent_at: None,
         };
-        let ingested = ingest_from_portal(&state.ingestion(), customer_id, request)
-            .await
-            .map_err(|error| crate::data::DataError::Config(error.to_string()))?;
+        let ingested = ingest_from_portal(&state.ingestion(), customer_id, request).await?;
         if conversation_id.is_none() {
             crate::data::forum_posting::link_conversation(&state.db, thread_id, ingested.conversation_id).await?;
         }
-        Ok::<_, crate::data::DataError>(Some(ingested.conversation_id))
+        Ok::<_, AppError>(Some(ingested.conversation_id))
     }
     .await;
     match outcome {

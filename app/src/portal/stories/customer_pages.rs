@@ -13,14 +13,14 @@ use crate::portal::stories::consent_api::AnswerByLink;
 
 use crate::domain::format::when;
 use crate::domain::stories::consent::Decision;
-use crate::domain::stories::model::CustomerStory;
+use crate::domain::stories::model::{CustomerStory, Publication};
 use crate::portal::stories::consent_api::AnswerMyStory;
 use crate::shell::notice::{form_error, loaded, FormError};
 
 fn standing(story: &CustomerStory) -> &'static str {
-    match (story.status.as_str(), story.decision) {
-        ("withdrawn", _) => "You withdrew your consent. The story is not shown anywhere.",
-        ("published", _) => "You agreed, and the story is shared in the community.",
+    match (story.status, story.decision) {
+        (Publication::Withdrawn, _) => "You withdrew your consent. The story is not shown anywhere.",
+        (Publication::Published, _) => "You agreed, and the story is shared in the community.",
         (_, Some(Decision::Granted)) => "You agreed. The story is not published yet.",
         (_, Some(Decision::Declined)) => "You declined. The story is not shared.",
         (_, Some(Decision::Requested)) => "We are asking for your consent. Nothing is shared unless you agree.",
@@ -32,7 +32,7 @@ fn standing(story: &CustomerStory) -> &'static str {
 fn answers(story: &CustomerStory) -> Vec<(&'static str, &'static str)> {
     match story.decision {
         Some(Decision::Requested) => vec![("grant", "Yes, share it"), ("decline", "No, don't share it")],
-        Some(Decision::Granted) if story.status != "withdrawn" => vec![("withdraw", "Withdraw my consent")],
+        Some(Decision::Granted) if story.status != Publication::Withdrawn => vec![("withdraw", "Withdraw my consent")],
         _ => Vec::new(),
     }
 }
