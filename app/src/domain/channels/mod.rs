@@ -16,13 +16,7 @@ use super::keyed::keyed_enum;
 
 keyed_enum! {
     /// How a customer reached us; answers go back the same way (`Channel::route`).
-    pub enum Channel {
-        Email = "email",
-        Chat = "chat",
-        Social = "social",
-        Phone = "phone",
-        Forum = "forum",
-    }
+    pub enum Channel { Email = "email", Chat = "chat", Social = "social", Phone = "phone", Forum = "forum", }
 }
 
 impl Channel {
