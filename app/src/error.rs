@@ -121,6 +121,12 @@ impl AppError {
         }
     }
 
+    /// Something changed meanwhile such that the request no longer applies (the conversation
+    /// was erased while its message was stored).
+    pub fn gone_meanwhile(what: &str) -> Self {
+        AppError::Conflict(format!("{what} was deleted meanwhile (the customer's data was erased)."))
+    }
+
     /// The caller is not signed in.
     pub fn sign_in() -> Self {
         AppError::Unauthorized(SIGN_IN.into())
@@ -168,7 +174,10 @@ impl AppError {
     /// [`message_for_code`] for it, never text from the address.
     pub fn code(&self) -> String {
         match self {
-            AppError::Invalid { .. } => format!("invalid.{}", self.invalid_field().unwrap_or_default()),
+            AppError::Invalid { .. } => match self.invalid_field() {
+                Some(field) => format!("invalid.{field}"),
+                None => self.kind().to_string(),
+            },
             other => other.kind().to_string(),
         }
     }
@@ -235,7 +244,12 @@ impl FromServerFnError for AppError {
 impl axum::response::IntoResponse for AppError {
     fn into_response(self) -> axum::response::Response {
         let status = http::StatusCode::from_u16(self.status_code()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
-        (status, axum::Json(ErrorBody::from(self))).into_response()
+        let unavailable = matches!(self, AppError::Unavailable(_));
+        let mut response = (status, axum::Json(ErrorBody::from(self))).into_response();
+        if unavailable {
+            response.headers_mut().insert(http::header::RETRY_AFTER, http::HeaderValue::from_static("5"));
+        }
+        response
     }
 }
 

@@ -70,7 +70,8 @@ impl<T: serde::de::DeserializeOwned> FromRequest<AppState> for StrictJson<T> {
                         return Ok(StrictJson(value));
                     }
                 }
-                Err(AppError::invalid("body", rejection.body_text()))
+                // Which field is wrong is in the parser's words, not a field of the body.
+                Err(AppError::Invalid { fields: BTreeMap::new(), message: rejection.body_text() })
             }
         }
     }
@@ -124,10 +125,11 @@ fn created_or_replayed<T: Serialize>(created: bool, body: T) -> Response {
 // The refusals the endpoints share, documented once: listed in each handler's `responses(...)`
 // beside its own answers.
 
-/// The token's refusals, on every endpoint: the token itself (401) and its rate limit (429).
+/// The refusals of every endpoint: the token itself (401), its rate limit (429), and Rapport
+/// briefly out of reach (503).
 #[derive(utoipa::IntoResponses)]
 #[expect(dead_code, reason = "describes responses for the OpenAPI document; the handlers answer `AppError`")]
-enum TokenRefusals {
+enum CommonRefusals {
     #[response(status = 401, description = "Missing, unknown or revoked token",
         headers(("WWW-Authenticate" = String, description = "`Bearer`")))]
     Unauthorized(ErrorBody),
@@ -136,6 +138,9 @@ enum TokenRefusals {
         description = "This token's request budget for the minute is spent (`api_requests_per_minute`); wait, or send many messages at once through `/messages/batch`"
     )]
     RateLimited(ErrorBody),
+    #[response(status = 503, description = "Rapport is briefly out of reach (shutting down, database busy): nothing was stored; retry with the same idempotency key",
+        headers(("Retry-After" = String, description = "seconds to wait")))]
+    Unavailable(ErrorBody),
 }
 
 /// The refusals of a [`StrictJson`] body holding one record, under [`MAX_BODY_BYTES`]
@@ -156,7 +161,7 @@ enum BodyRefusals {
     responses(
         (status = 201, description = "Customer created", body = ingest::CustomerUpserted),
         (status = 200, description = "Existing customer updated", body = ingest::CustomerUpserted),
-        TokenRefusals,
+        CommonRefusals,
         BodyRefusals,
     ),
     security(("bearer" = [])))]
@@ -175,7 +180,7 @@ async fn upsert_customer(
     responses(
         (status = 201, description = "Stored and scored; the conversation's risk is recomputed", body = ingest::MessageIngested),
         (status = 200, description = "This idempotency key was seen before: nothing written", body = ingest::MessageIngested),
-        TokenRefusals,
+        CommonRefusals,
         BodyRefusals,
     ),
     security(("bearer" = [])))]
@@ -196,7 +201,7 @@ async fn post_message(
         (status = 413, description = "Body larger than 4 MiB", body = ErrorBody),
         (status = 415, description = "The body is not sent as `Content-Type: application/json`", body = ErrorBody),
         (status = 422, description = "Invalid fields as `messages[i].field`; nothing of the batch was stored", body = ErrorBody),
-        TokenRefusals,
+        CommonRefusals,
     ),
     security(("bearer" = [])))]
 async fn post_message_batch(
@@ -242,7 +247,7 @@ fn no_such_outgoing_message() -> AppError {
     responses(
         (status = 200, description = "Recorded; the latest report wins, and agents see it on the conversation (a failed message can be sent again)", body = DeliveryRecorded),
         (status = 404, description = "No outgoing message that Rapport delivers has this id", body = ErrorBody),
-        TokenRefusals,
+        CommonRefusals,
         BodyRefusals,
     ),
     security(("bearer" = [])))]
@@ -275,7 +280,7 @@ async fn post_delivery(
         (status = 201, description = "Event recorded", body = ingest::EventRecorded),
         (status = 200, description = "This idempotency key was seen before", body = ingest::EventRecorded),
         (status = 409, description = "The idempotency key was already used for another customer's event; nothing was stored", body = ErrorBody),
-        TokenRefusals,
+        CommonRefusals,
         BodyRefusals,
     ),
     security(("bearer" = [])))]
@@ -295,7 +300,7 @@ async fn post_event(
         (status = 201, description = "Rating recorded; a rating at or below the bad threshold reopens the conversation", body = ingest::EventRecorded),
         (status = 200, description = "This idempotency key was seen before", body = ingest::EventRecorded),
         (status = 409, description = "The idempotency key was already used for another customer's event; nothing was stored", body = ErrorBody),
-        TokenRefusals,
+        CommonRefusals,
         BodyRefusals,
     ),
     security(("bearer" = [])))]
@@ -350,7 +355,7 @@ struct Me {
 #[utoipa::path(get, path = "/me", tag = "tokens",
     responses(
         (status = 200, description = "The token you are calling with", body = Me),
-        TokenRefusals,
+        CommonRefusals,
     ),
     security(("bearer" = [])))]
 async fn me(caller: ApiCaller) -> Json<Me> {

@@ -32,7 +32,7 @@ pub async fn refuse_control_characters(request: Request, next: Next) -> Response
     let (parts, body) = request.into_parts();
     let bytes = match to_bytes(body, MAX_CHECKED_BODY).await {
         Ok(bytes) => bytes,
-        Err(_) => return too_large(parts.uri.path()),
+        Err(_) => return too_large(parts.uri.path(), &parts.headers),
     };
     let found = match kind {
         BodyKind::Form => in_form(&bytes),
@@ -100,13 +100,17 @@ fn printable(name: &str) -> String {
     name.chars().map(|c| if c.is_control() { '\u{FFFD}' } else { c }).collect()
 }
 
-/// Script callers (the API, server functions) get the app's error, pages and plain forms text a
-/// person can read.
+/// Script callers get the app's error as JSON: the integration API always, server functions
+/// unless a plain form posted (it asks for HTML). Pages and plain forms get text a person can read.
+fn wants_json(path: &str, headers: &HeaderMap) -> bool {
+    let wants_html = headers.get(header::ACCEPT).and_then(|value| value.to_str().ok()).is_some_and(|accept| accept.contains("text/html"));
+    path.starts_with("/api/v1/") || (path.starts_with("/api/") && !wants_html)
+}
+
 fn refusal(path: &str, headers: &HeaderMap, field: &str, character: char) -> Response {
     let problem = control_character_problem(character);
     tracing::info!(%path, field, "refused input with a control character");
-    let wants_html = headers.get(header::ACCEPT).and_then(|value| value.to_str().ok()).is_some_and(|accept| accept.contains("text/html"));
-    if path.starts_with("/api/") && !wants_html {
+    if wants_json(path, headers) {
         return AppError::invalid_fields(BTreeMap::from([(field.to_string(), problem)])).into_response();
     }
     (
@@ -117,9 +121,9 @@ fn refusal(path: &str, headers: &HeaderMap, field: &str, character: char) -> Res
         .into_response()
 }
 
-fn too_large(path: &str) -> Response {
+fn too_large(path: &str, headers: &HeaderMap) -> Response {
     let message = format!("The request body is too large: at most {MAX_CHECKED_BODY} bytes.");
-    if path.starts_with("/api/") {
+    if wants_json(path, headers) {
         return AppError::TooLarge(message).into_response();
     }
     (StatusCode::PAYLOAD_TOO_LARGE, message).into_response()

@@ -144,6 +144,7 @@ pub async fn answer(db: &Db, answerer: Answerer<'_>, answer: Decision, channel: 
             }
         };
         let (owner, version, status): (i64, i64, String) = sqlx::query_as(subject.current()).bind(id).fetch_optional(&mut *tx).await?.ok_or(DataError::NotFound)?;
+        let status = Publication::parse(&status).ok_or(DataError::Inconsistent("a story's or quote's status is not a known word"))?;
         // Another customer's story is "not found", so ids cannot be probed.
         if customer_id.is_some_and(|customer| customer != owner) {
             return Err(DataError::NotFound);
@@ -166,7 +167,7 @@ pub async fn answer(db: &Db, answerer: Answerer<'_>, answer: Decision, channel: 
             .bind(format!("{}:{id}", subject.kind())).bind(format!("version {version} via {channel}"))
             .execute(&mut *tx).await?;
         tx.commit().await?;
-        Ok(Answered { subject, id, was_published: status == Publication::Published.key() && answer == Decision::Withdrawn })
+        Ok(Answered { subject, id, was_published: status == Publication::Published && answer == Decision::Withdrawn })
     })
 }
 

@@ -232,14 +232,10 @@ pub(super) async fn ingest_many(
                 conversation_id: stored.conversation_id,
                 created: stored.created,
                 analysis: analysis.filter(|_| stored.created).map(|(analysis, _)| analysis),
-                risk: risks.get(&stored.conversation_id).cloned().ok_or_else(conversation_deleted)?,
+                risk: risks.get(&stored.conversation_id).cloned().ok_or_else(|| AppError::gone_meanwhile("The conversation"))?,
             })
         })
         .collect()
-}
-
-fn conversation_deleted() -> AppError {
-    AppError::NotFound("The conversation was deleted meanwhile (the customer's data was erased).".into())
 }
 
 /// The first line of a message, shortened for the inbox.

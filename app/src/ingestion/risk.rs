@@ -14,7 +14,7 @@ use crate::error::AppError;
 /// Recomputes and stores a conversation's emotional risk from what the database knows now.
 pub async fn refresh_risk(ingestion: &Ingestion, conversation_id: i64, now: DateTime<Utc>) -> Result<RiskAssessment, AppError> {
     let mut risks = reassess(ingestion, &[conversation_id], now).await?;
-    risks.remove(&conversation_id).ok_or_else(|| AppError::NotFound("This conversation does not exist (any more).".into()))
+    risks.remove(&conversation_id).ok_or_else(|| AppError::gone_meanwhile("The conversation"))
 }
 
 /// Assesses several conversations and stores their risks in one transaction.

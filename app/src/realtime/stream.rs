@@ -5,7 +5,6 @@ use std::time::Duration;
 
 use axum::extract::State;
 use axum::http::request::Parts;
-use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
@@ -29,8 +28,7 @@ fn to_sse(hub: &Hub, event: &InboxEvent) -> Event {
 /// `GET /api/workspace/events`: staff only (by session cookie), live and replayed events.
 pub async fn inbox_events(State(state): State<AppState>, parts: Parts) -> Response {
     if let Err(error) = crate::auth::guard::workspace_viewer(&state, &parts).await {
-        let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        return (status, error.to_string()).into_response();
+        return error.into_response();
     }
     let headers = &parts.headers;
     let last_seen = headers.get("last-event-id").and_then(|v| v.to_str().ok());

@@ -13,6 +13,7 @@ pub mod page_render;
 pub mod paging;
 pub mod pending_parts;
 pub mod raw_text;
+pub mod row_action;
 pub mod seo;
 
 use leptos::prelude::*;

@@ -12,6 +12,7 @@ use crate::studio::journey_templates_api::DeleteJourneyTemplate;
 use crate::domain::journeys::templates::{delay_for_form, TemplateView, MAX_BODY_CHARS, MAX_NAME_CHARS};
 use crate::domain::journeys::{preview, Personalization, TemplateStep};
 use crate::shell::notice::{form_error, loaded, FormError};
+use crate::shell::row_action::RowAction;
 use crate::studio::journey_templates_api::SaveJourneyTemplate;
 
 /// Blank step rows under a template's steps, to add steps without JavaScript.
@@ -146,12 +147,7 @@ fn TemplateEditor(
                 </table>
                 <button type="submit" class="button button--small">{if new { "Create template" } else { "Save template" }}</button>
             </ActionForm>
-            {template.id.map(|id| view! {
-                <ActionForm action=delete attr:class="inline-form">
-                    <input type="hidden" name="id" value=id/>
-                    <button type="submit" class="link-button">"Delete template"</button>
-                </ActionForm>
-            })}
+            {template.id.map(|id| view! { <RowAction action=delete id label="Delete template" class="inline-form"/> })}
         </section>
     }
 }

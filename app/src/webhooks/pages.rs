@@ -7,6 +7,7 @@ use crate::domain::format::when;
 use crate::domain::webhooks::WebhookEvent;
 use crate::shell::frame::StaffPage;
 use crate::shell::notice::{form_error, loaded, FormError};
+use crate::shell::row_action::RowAction;
 
 #[component]
 pub fn WebhooksPage() -> impl IntoView {
@@ -55,12 +56,7 @@ pub fn WebhooksPage() -> impl IntoView {
                                         <td>{w.events}</td>
                                         <td><code class="secret">{w.secret}</code></td>
                                         <td>{when(w.created_at)}</td>
-                                        <td>
-                                            <ActionForm action=delete>
-                                                <input type="hidden" name="id" value=w.id/>
-                                                <button type="submit" class="link-button">"Remove"</button>
-                                            </ActionForm>
-                                        </td>
+                                        <td><RowAction action=delete id=w.id label="Remove"/></td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>

@@ -11,6 +11,7 @@ use crate::domain::format::{thousands, when};
 use crate::domain::outbox::{OutboxListing, OutboxRow};
 use crate::shell::notice::{form_error, loaded, FormError};
 use crate::shell::paging::{page_query, Pager};
+use crate::shell::row_action::RowAction;
 use crate::workspace::outbox::api::SendAgain;
 
 #[component]
@@ -108,12 +109,7 @@ fn OutboxLine(row: OutboxRow, transport: bool, send_again: ServerAction<SendAgai
                 })}
             </td>
             <td>
-                {retry.then(|| view! {
-                    <ActionForm action=send_again>
-                        <input type="hidden" name="id" value=row.id/>
-                        <button type="submit" class="link-button">"Send again"</button>
-                    </ActionForm>
-                })}
+                {retry.then(|| view! { <RowAction action=send_again id=row.id label="Send again"/> })}
             </td>
         </tr>
     }
