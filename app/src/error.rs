@@ -138,6 +138,12 @@ impl AppError {
         AppError::Invalid { fields: BTreeMap::from([(field.to_string(), message.clone())]), message }
     }
 
+    /// One bad field, its problem worded to follow the field's name (`body` → "must not be
+    /// empty"), as the API reports it.
+    pub fn field_problem(field: &str, problem: impl Into<String>) -> Self {
+        AppError::invalid_fields(BTreeMap::from([(field.to_string(), problem.into())]))
+    }
+
     /// Several bad fields at once, each problem worded to follow its field's name
     /// (`body` → "must not be empty"), as the API reports them.
     pub fn invalid_fields(fields: BTreeMap<String, String>) -> Self {
@@ -153,19 +159,20 @@ impl AppError {
         }
     }
 
-    pub fn status_code(&self) -> u16 {
+    pub fn status(&self) -> http::StatusCode {
+        use http::StatusCode;
         match self {
-            AppError::Unauthorized(_) | AppError::BadCredentials => 401,
-            AppError::Forbidden(_) | AppError::CrossSite => 403,
-            AppError::Invalid { .. } => 422,
-            AppError::NotFound(_) => 404,
-            AppError::Conflict(_) => 409,
-            AppError::RateLimited(_) => 429,
-            AppError::TooLarge(_) => 413,
-            AppError::UnsupportedMediaType(_) => 415,
-            AppError::Unavailable(_) => 503,
-            AppError::Internal => 500,
-            AppError::Transport(_) => 502,
+            AppError::Unauthorized(_) | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) | AppError::CrossSite => StatusCode::FORBIDDEN,
+            AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Transport(_) => StatusCode::BAD_GATEWAY,
         }
     }
 
@@ -243,7 +250,7 @@ impl FromServerFnError for AppError {
 #[cfg(feature = "ssr")]
 impl axum::response::IntoResponse for AppError {
     fn into_response(self) -> axum::response::Response {
-        let status = http::StatusCode::from_u16(self.status_code()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+        let status = self.status();
         let unavailable = matches!(self, AppError::Unavailable(_));
         let mut response = (status, axum::Json(ErrorBody::from(self))).into_response();
         if unavailable {

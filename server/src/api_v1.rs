@@ -260,7 +260,7 @@ async fn post_delivery(
     let message_id = id.parse::<i64>().ok().filter(|id| *id >= 1).ok_or_else(no_such_outgoing_message)?;
     within_documented_rules("DeliveryReport", &request)?;
     let report = app::domain::channels::Report::parse(&request.status, request.reason.as_deref())
-        .map_err(|(field, problem)| AppError::invalid_fields(BTreeMap::from([(field.to_string(), problem)])))?;
+        .map_err(|(field, problem)| AppError::field_problem(field, problem))?;
     let conversation_id =
         app::data::deliveries::report(&state.db, message_id, &report, chrono::Utc::now()).await.map_err(|error| match error {
             DataError::NotFound => no_such_outgoing_message(),

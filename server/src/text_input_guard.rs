@@ -10,8 +10,6 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use std::collections::BTreeMap;
-
 use app::error::AppError;
 
 /// Larger bodies are refused by every route anyway (the largest limit is the API batch's).
@@ -111,7 +109,7 @@ fn refusal(path: &str, headers: &HeaderMap, field: &str, character: char) -> Res
     let problem = control_character_problem(character);
     tracing::info!(%path, field, "refused input with a control character");
     if wants_json(path, headers) {
-        return AppError::invalid_fields(BTreeMap::from([(field.to_string(), problem)])).into_response();
+        return AppError::field_problem(field, problem).into_response();
     }
     (
         StatusCode::UNPROCESSABLE_ENTITY,

@@ -25,10 +25,6 @@ fn refusal_options() -> Option<ResponseOptions> {
     use_context::<ResponseOptions>()
 }
 
-fn status_of(error: &AppError) -> StatusCode {
-    StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-}
-
 /// Gives a failed server-function call the status of its error, unless the call set one
 /// itself or is a plain form post. Arguments the server could not read (`Transport` on the
 /// server) are the caller's mistake: 400.
@@ -37,7 +33,7 @@ pub fn status_for_failed_call(error: &AppError) {
     if options.0.read().map(|parts| parts.status.is_none()).unwrap_or(false) {
         options.set_status(match error {
             AppError::Transport(_) => StatusCode::BAD_REQUEST,
-            other => status_of(other),
+            other => other.status(),
         });
     }
 }
@@ -46,7 +42,7 @@ pub fn status_for_failed_call(error: &AppError) {
 /// form posts, which are redirected instead.
 pub fn set_error_status(error: &AppError) {
     if let Some(options) = refusal_options() {
-        options.set_status(status_of(error));
+        options.set_status(error.status());
     }
 }
 

@@ -3,7 +3,7 @@
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
-use super::validation::{invalid, Problems, MAX_KEY_CHARS, MAX_NAME_CHARS, UNKNOWN_CUSTOMER};
+use super::validation::{Problems, MAX_KEY_CHARS, MAX_NAME_CHARS, UNKNOWN_CUSTOMER};
 use crate::data::{customers, Db};
 use crate::error::AppError;
 
@@ -52,5 +52,5 @@ pub async fn upsert_customer(db: &Db, request: CustomerUpsert) -> Result<Custome
 
 /// The id of the customer with this external reference.
 pub(super) async fn customer_id_of(db: &Db, customer_ref: &str) -> Result<i64, AppError> {
-    customers::id_by_ref(db, customer_ref.trim()).await?.ok_or_else(|| invalid("customer_ref", UNKNOWN_CUSTOMER))
+    customers::id_by_ref(db, customer_ref.trim()).await?.ok_or_else(|| AppError::field_problem("customer_ref", UNKNOWN_CUSTOMER))
 }

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::validation::MESSAGE_DIRECTIONS;
-use super::validation::{invalid, Problems, MAX_BODY_CHARS, MAX_KEY_CHARS, MAX_SUBJECT_CHARS, NOT_THIS_CUSTOMERS, UNKNOWN_CUSTOMER};
+use super::validation::{Problems, MAX_BODY_CHARS, MAX_KEY_CHARS, MAX_SUBJECT_CHARS, NOT_THIS_CUSTOMERS, UNKNOWN_CUSTOMER};
 use super::{effects, risk, Ingestion};
 use crate::data::customers;
 use crate::data::ingestion::{self, IngestBatchError, IngestMessage};
@@ -88,7 +88,7 @@ pub struct MessageBatchIngested {
 pub async fn ingest_message_batch(ingestion: &Ingestion, request: MessageBatchIn) -> Result<MessageBatchIngested, AppError> {
     let count = request.messages.len();
     if count == 0 || count > MAX_BATCH_MESSAGES {
-        return Err(invalid("messages", format!("must hold 1 to {MAX_BATCH_MESSAGES} messages (got {count})")));
+        return Err(AppError::field_problem("messages", format!("must hold 1 to {MAX_BATCH_MESSAGES} messages (got {count})")));
     }
     let messages = ingest_many(ingestion, request.messages, &HashMap::new(), |index| format!("messages[{index}].")).await?;
     Ok(MessageBatchIngested { messages })
@@ -201,7 +201,9 @@ pub(super) async fn ingest_many(
         })
         .collect();
     let batch = ingestion::ingest_messages(&ingestion.db, &messages, now, effects::LEASE).await.map_err(|error| match error {
-        IngestBatchError::NotOwned(index) => invalid(&format!("{}conversation_id", field_prefix(index)), NOT_THIS_CUSTOMERS),
+        IngestBatchError::NotOwned(index) => {
+            AppError::field_problem(&format!("{}conversation_id", field_prefix(index)), NOT_THIS_CUSTOMERS)
+        }
         IngestBatchError::Data(error) => error.into(),
     })?;
     // The crash tests stop the server here: the messages and their effects are committed,

@@ -17,18 +17,13 @@ pub(super) const MAX_SUBJECT_CHARS: usize = 300;
 /// What a message's `direction` may say (a note is written in the workspace, never ingested).
 pub const MESSAGE_DIRECTIONS: [&str; 2] = [Direction::Inbound.key(), Direction::Outbound.key()];
 
-/// One field's problem, worded to follow the field's name, as every ingestion problem is.
-pub(super) fn invalid(field: &str, problem: impl Into<String>) -> AppError {
-    AppError::invalid_fields(BTreeMap::from([(field.to_string(), problem.into())]))
-}
-
 pub(super) const NOT_THIS_CUSTOMERS: &str = "this customer has no conversation with this id";
 pub(super) const UNKNOWN_CUSTOMER: &str = "no customer has this reference; upsert the customer first";
 
 /// `DataError::NotFound` from a conversation lookup means the id is not this customer's.
 pub(super) fn not_this_customers_conversation(error: DataError) -> AppError {
     match error {
-        DataError::NotFound => invalid("conversation_id", NOT_THIS_CUSTOMERS),
+        DataError::NotFound => AppError::field_problem("conversation_id", NOT_THIS_CUSTOMERS),
         other => other.into(),
     }
 }

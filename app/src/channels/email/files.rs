@@ -5,8 +5,8 @@
 //! cannot run in Rapport's origin.
 
 use axum::extract::{Path, State};
+use axum::http::header;
 use axum::http::request::Parts;
-use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use mail_parser::{MessageParser, MimeHeaders};
 
@@ -51,8 +51,7 @@ pub async fn attach_to_page(db: &Db, page: &mut ConversationPage) -> Result<(), 
 }
 
 fn refuse(error: AppError) -> Response {
-    let status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::FORBIDDEN);
-    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], error.to_string()).into_response()
+    (error.status(), [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], error.to_string()).into_response()
 }
 
 async fn workspace_only(state: &AppState, parts: &Parts) -> Result<(), AppError> {
