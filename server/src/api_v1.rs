@@ -1,7 +1,6 @@
 //! The thin JSON API for integrations, authenticated with API tokens (`Authorization: Bearer ...`).
 //! Handlers authenticate, parse and map errors; the work is in `app::ingestion`.
 
-use app::data::DataError;
 use app::domain::signing::token_hash;
 use app::state::AppState;
 use axum::extract::{FromRequest, FromRequestParts};
@@ -235,11 +234,8 @@ pub struct DeliveryRecorded {
     pub delivery: String,
 }
 
-fn no_such_outgoing_message() -> AppError {
-    AppError::NotFound(
-        "No outgoing message that Rapport delivers has this id (use the `message_id` of a `message.outbound` webhook).".into(),
-    )
-}
+const NO_SUCH_OUTGOING_MESSAGE: &str =
+    "No outgoing message that Rapport delivers has this id (use the `message_id` of a `message.outbound` webhook).";
 
 #[utoipa::path(post, path = "/messages/{id}/delivery", tag = "messages",
     params(("id" = i64, Path, description = "The `message_id` of a `message.outbound` webhook", minimum = 1)),
@@ -257,21 +253,15 @@ async fn post_delivery(
     Path(id): Path<String>,
     StrictJson(request): StrictJson<DeliveryReport>,
 ) -> Result<Response, AppError> {
-    let message_id = id.parse::<i64>().ok().filter(|id| *id >= 1).ok_or_else(no_such_outgoing_message)?;
+    let message_id = id.parse::<i64>().ok().filter(|id| *id >= 1).ok_or_else(|| AppError::NotFound(NO_SUCH_OUTGOING_MESSAGE.into()))?;
     within_documented_rules("DeliveryReport", &request)?;
     let report = app::domain::channels::Report::parse(&request.status, request.reason.as_deref())
         .map_err(|(field, problem)| AppError::field_problem(field, problem))?;
-    let conversation_id =
-        app::data::deliveries::report(&state.db, message_id, &report, chrono::Utc::now()).await.map_err(|error| match error {
-            DataError::NotFound => no_such_outgoing_message(),
-            other => other.into(),
-        })?;
+    let conversation_id = app::data::deliveries::report(&state.db, message_id, &report, chrono::Utc::now())
+        .await
+        .map_err(AppError::not_found_as(NO_SUCH_OUTGOING_MESSAGE))?;
     state.realtime.publish(app::domain::workspace::InboxChange::Update, conversation_id);
-    let delivery = match report {
-        app::domain::channels::Report::Delivered => app::domain::channels::Delivery::Delivered,
-        app::domain::channels::Report::Failed(_) => app::domain::channels::Delivery::Failed,
-    };
-    Ok((StatusCode::OK, Json(DeliveryRecorded { message_id, delivery: delivery.key().to_string() })).into_response())
+    Ok((StatusCode::OK, Json(DeliveryRecorded { message_id, delivery: report.delivery().key().to_string() })).into_response())
 }
 
 #[utoipa::path(post, path = "/events", tag = "events",

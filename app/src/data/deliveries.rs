@@ -176,9 +176,10 @@ pub async fn report(db: &Db, message_id: i64, report: &Report, now: DateTime<Utc
     const SQL: &str = "UPDATE messages SET delivery = $2, delivery_note = $3, delivery_at = $4 \
          WHERE id = $1 AND direction = 'outbound' AND delivery IS NOT NULL \
          AND EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.message_id = messages.id) RETURNING conversation_id";
-    let (state, note) = match report {
-        Report::Delivered => (Delivery::Delivered, None),
-        Report::Failed(reason) => (Delivery::Failed, Some(format!("the integration reports: {reason}"))),
+    let state = report.delivery();
+    let note = match report {
+        Report::Delivered => None,
+        Report::Failed(reason) => Some(format!("the integration reports: {reason}")),
     };
     let _turn = db.write_turn().await;
     let conversation: Option<i64> =

@@ -280,9 +280,3 @@ pub async fn bridge_of_thread(db: &Db, thread_id: i64) -> Result<Option<(i64, Op
     const SQL: &str = "SELECT conversation_id, author_user_id FROM forum_threads WHERE id = $1 AND conversation_id IS NOT NULL";
     Ok(on_pool!(db, pool => sqlx::query_as::<_, (i64, Option<i64>)>(SQL).bind(thread_id).fetch_optional(pool).await)?)
 }
-
-/// The thread a forum conversation came from.
-pub async fn thread_of_conversation(db: &Db, conversation_id: i64) -> Result<Option<i64>, DataError> {
-    const SQL: &str = "SELECT id FROM forum_threads WHERE conversation_id = $1";
-    Ok(on_pool!(db, pool => sqlx::query_scalar::<_, i64>(SQL).bind(conversation_id).fetch_optional(pool).await)?)
-}

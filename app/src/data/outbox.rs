@@ -205,7 +205,7 @@ pub async fn claim_due(db: &Db, now: DateTime<Utc>, lease_until: DateTime<Utc>, 
                     .filter(|(of, message, _, _, at)| of == conversation && Some(*message) != *own_message && at <= created_at)
                     .map(|(_, message, direction, mail_id, _)| ThreadMail {
                         message_id: *message,
-                        from_customer: Direction::parse(direction) == Some(Direction::Inbound),
+                        from_customer: direction == Direction::Inbound.key(),
                         mail_id: mail_id.clone(),
                     })
                     .collect(),

@@ -128,6 +128,14 @@ pub enum Report {
 }
 
 impl Report {
+    /// The delivery state the report puts the message in.
+    pub fn delivery(&self) -> Delivery {
+        match self {
+            Report::Delivered => Delivery::Delivered,
+            Report::Failed(_) => Delivery::Failed,
+        }
+    }
+
     /// Reads a report: `status` is "delivered" or "failed"; a failure needs its reason.
     /// Problems are (field, message).
     pub fn parse(status: &str, reason: Option<&str>) -> Result<Report, (&'static str, String)> {

@@ -84,12 +84,7 @@ pub async fn decide_flags(post_id: i64, decision: String) -> Result<(), AppError
 
 #[cfg(feature = "ssr")]
 fn not_waiting(error: crate::data::DataError) -> AppError {
-    match error {
-        crate::data::DataError::NotFound => {
-            AppError::NotFound("This post is not waiting for approval (another moderator may have decided it).".into())
-        }
-        other => other.into(),
-    }
+    AppError::not_found_as("This post is not waiting for approval (another moderator may have decided it).")(error)
 }
 
 #[component]

@@ -212,13 +212,9 @@ pub async fn flag_post(thread_id: i64, post_id: i64, reason: String) -> Result<(
         async {
             let (state, viewer) = signed_in_writer().await?;
             check_length("reason", "The reason", &reason, (3, FLAG_REASON_MAX_CHARS))?;
-            crate::data::forum_posting::flag_post(&state.db, post_id, viewer.user_id, reason.trim(), chrono::Utc::now()).await.map_err(
-                |error| match error {
-                    crate::data::DataError::Refused(why) => AppError::Conflict(why),
-                    crate::data::DataError::NotFound => AppError::NotFound("This post is not available.".into()),
-                    other => other.into(),
-                },
-            )?;
+            crate::data::forum_posting::flag_post(&state.db, post_id, viewer.user_id, reason.trim(), chrono::Utc::now())
+                .await
+                .map_err(AppError::not_found_as("This post is not available."))?;
             Ok(format!("/forum/t/{thread_id}?flagged={post_id}#post-{post_id}"))
         }
         .await,

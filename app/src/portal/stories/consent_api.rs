@@ -107,12 +107,9 @@ pub async fn story_by_link(token: String) -> Result<CustomerStory, AppError> {
     authorize(Access::Public).await?;
     let hash = link_hash(&token)?;
     let db = crate::state::app_state()?.db;
-    crate::data::consents::subject_by_token(&db, &hash).await.map_err(|error| match error {
-        crate::data::DataError::NotFound => {
-            AppError::NotFound("This consent link is not valid. Open the newest email, or answer in your account.".into())
-        }
-        other => other.into(),
-    })
+    crate::data::consents::subject_by_token(&db, &hash)
+        .await
+        .map_err(AppError::not_found_as("This consent link is not valid. Open the newest email, or answer in your account."))
 }
 
 /// Answers through the emailed link: whoever holds the link is the customer it was sent to.
